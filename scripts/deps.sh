@@ -1,0 +1,63 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install every Debian package that building, demonstrating and testing sgfw
+# needs, and unpack the 6.12 kernel source (KUnit, checkpatch, the YNL tools)
+# into the cache directory.  Idempotent: when everything is present it only
+# checks, which takes about a second.
+#
+# Environment: SGFW_CACHE (default /var/cache/sgfw), where kernel builds and
+# the unpacked source live, outside the repository.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${SGFW_CACHE:-/var/cache/sgfw}
+
+base_pkgs="build-essential bc bison flex libelf-dev libssl-dev pkg-config
+	kmod cpio xz-utils busybox-static qemu-system-x86 iproute2
+	iputils-ping procps python3 python3-scapy python3-yaml
+	python3-jsonschema libmnl-dev sparse dkms nftables iperf3
+	linux-source-6.12 perl"
+
+kernel_pkgs() {
+	for k in $("$here/kernels.sh" 2>/dev/null); do
+		echo "linux-headers-$k linux-image-$k-unsigned"
+	done
+}
+
+missing() {
+	kp=$(kernel_pkgs)
+	[ -n "$kp" ] || { echo "kernels-unresolved"; return; }
+	for p in $base_pkgs $kp; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+if [ -n "$(missing)" ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2046
+	apt-get install -y -q --no-install-recommends $base_pkgs $(kernel_pkgs)
+	left=$(missing)
+	if [ -n "$left" ]; then
+		echo "deps.sh: still missing: $left" >&2
+		exit 1
+	fi
+fi
+
+# The 6.12 source: KUnit runs on UML from it, checkpatch.pl and the YNL
+# command-line client come from it.
+src_tar=$(ls /usr/src/linux-source-6.12*.tar.* 2>/dev/null | head -n1)
+src_dir="$cache/linux-source-6.12"
+stamp="$src_dir/.sgfw-unpacked-$(basename "$src_tar")"
+if [ ! -e "$stamp" ]; then
+	echo "deps.sh: unpacking $(basename "$src_tar") into $cache"
+	rm -rf "$src_dir" "$cache/unpack.tmp"
+	mkdir -p "$cache/unpack.tmp"
+	tar -C "$cache/unpack.tmp" -xf "$src_tar"
+	mv "$cache/unpack.tmp"/linux-source-6.12* "$src_dir"
+	rmdir "$cache/unpack.tmp"
+	touch "$stamp"
+fi
+exit 0
