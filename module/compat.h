@@ -17,11 +17,15 @@
  * without its variable part.
  */
 #ifdef NL_SET_ERR_MSG_FMT_MOD
-#define sgfw_err_fmt(extack, plain, fmt, args...) \
-	NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ##args)
+#define sgfw_err_fmt(extack, plain, fmt, args...) do {		\
+	(void)(plain);							\
+	NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ##args);			\
+} while (0)
 #else
-#define sgfw_err_fmt(extack, plain, fmt, args...) \
-	NL_SET_ERR_MSG_MOD(extack, plain)
+#define sgfw_err_fmt(extack, plain, fmt, args...) do {		\
+	(void)(fmt);							\
+	NL_SET_ERR_MSG_MOD(extack, plain);				\
+} while (0)
 #endif
 
 #endif /* _SGFW_COMPAT_H */

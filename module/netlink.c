@@ -22,7 +22,14 @@ static const struct nla_policy sgfw_status_policy[SGFW_A_STATUS_MAX + 1] = {
 
 static struct genl_family sgfw_genl_family;
 
-static int sgfw_status_fill(struct sk_buff *skb, struct net *net)
+/**
+ * sgfw_status_fill() - put the status attributes of a namespace in a message
+ * @skb: the message being built
+ * @net: the namespace whose figures are reported
+ *
+ * Return: 0, or -EMSGSIZE when @skb has no room.
+ */
+int sgfw_status_fill(struct sk_buff *skb, struct net *net)
 {
 	struct sgfw_net *sn = sgfw_pernet(net);
 	u32 limit = READ_ONCE(sn->flow_limit);

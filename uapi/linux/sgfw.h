@@ -42,6 +42,7 @@ enum sgfw_cmd {
 
 	__SGFW_CMD_MAX
 };
+
 #define SGFW_CMD_MAX (__SGFW_CMD_MAX - 1)
 
 enum sgfw_a_status {
@@ -55,6 +56,7 @@ enum sgfw_a_status {
 
 	__SGFW_A_STATUS_MAX
 };
+
 #define SGFW_A_STATUS_MAX (__SGFW_A_STATUS_MAX - 1)
 
 #endif /* _UAPI_LINUX_SGFW_H */

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make                  the module for KERNELRELEASE (default: the running
+#                       kernel) and sgtool
+# make install          module (+ depmod), sgtool and its man page
+# make dkms-install     register the source with DKMS and install through it
+# make check            every test: builds for both kernels with W=1 and
+#                       sparse, sgtool's unit tests, KUnit on UML, the
+#                       integration scenarios in QEMU on both kernels, DKMS
+# make demo             load sgfw in a guest kernel and show it at work
+# make style            checkpatch.pl --strict over the module and tests
+#
+# The module is built in build/$(KERNELRELEASE)/, a copy of the sources, so
+# that builds for several kernels can live side by side.
+
+KERNELRELEASE ?= $(shell uname -r)
+KERNELDIR ?= /lib/modules/$(KERNELRELEASE)/build
+PREFIX ?= /usr/local
+DESTDIR ?=
+DEPMOD ?= depmod
+SGFW_CACHE ?= /var/cache/sgfw
+export SGFW_CACHE
+
+PKG_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+# 0.1.0 in a release tarball, 0.1.0+g1234abc(-dirty) in a git checkout.
+GITREV := $(shell git describe --always --dirty --exclude '*' 2>/dev/null)
+VERSION := $(PKG_VERSION)$(if $(GITREV),+g$(GITREV))
+export VERSION
+
+BUILDDIR ?= build/$(KERNELRELEASE)
+MODULE_SOURCES := Kbuild $(wildcard module/*.c module/*.h uapi/linux/*.h)
+
+all: module sgtool
+
+$(BUILDDIR)/.sources: $(MODULE_SOURCES)
+	@mkdir -p $(BUILDDIR)
+	@cp -p --parents $(MODULE_SOURCES) $(BUILDDIR)/
+	@touch $@
+
+module: $(BUILDDIR)/.sources
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR)/$(BUILDDIR) SGFW_VERSION=$(VERSION) \
+		$(KBUILD_OPTS) modules
+
+sgtool:
+	$(MAKE) -C tools/sgtool SGTOOL_VERSION=$(VERSION)
+
+module-install: module
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR)/$(BUILDDIR) \
+		INSTALL_MOD_DIR=kernel/net/sgfw modules_install
+	$(DEPMOD) -a $(KERNELRELEASE)
+
+install: module-install
+	$(MAKE) -C tools/sgtool install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+DKMS_SOURCES := dkms.conf Kbuild Kconfig $(wildcard module/*.c module/*.h uapi/linux/*.h)
+
+DKMS_SRC ?= $(DESTDIR)/usr/src/sgfw-$(PKG_VERSION)
+
+# The source tree DKMS builds from; tests/dkms.sh lays out a scratch one.
+dkms-source:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -p --parents $(DKMS_SOURCES) $(DKMS_SRC)/
+
+dkms-install: dkms-source
+	dkms add sgfw/$(PKG_VERSION)
+	dkms build sgfw/$(PKG_VERSION)
+	dkms install sgfw/$(PKG_VERSION)
+
+check:
+	@tests/check.sh
+
+demo:
+	@tests/demo.sh
+
+STYLE_FILES := $(wildcard module/*.c module/*.h uapi/linux/*.h tests/kunit/*.c)
+CHECKPATCH ?= $(SGFW_CACHE)/linux-source-6.12/scripts/checkpatch.pl
+
+style:
+	$(CHECKPATCH) --strict --no-tree --terse --show-types \
+		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f $(STYLE_FILES)
+
+clean:
+	rm -rf build
+	$(MAKE) -C tools/sgtool clean
+
+.PHONY: all module sgtool module-install install dkms-source dkms-install check demo style clean

@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: every test of the project, ending with one line
+# "N passed, N failed".  Each step prints TAP lines ("ok N - name" or
+# "not ok N - name"); this script counts them.  A step that fails without
+# saying which test failed counts as one failure of its own, so a crash of a
+# runner is never lost.  A skipped test is reported as "not ok" by the
+# runners and so counts as a failure.
+#
+# Steps: dependencies, builds for both kernels with W=1 and sparse, the
+# UAPI spec check, checkpatch, sgtool's unit tests, KUnit on UML, the
+# integration scenarios in QEMU on both kernels (in parallel, one vCPU
+# each), a DKMS build against both kernels' headers.
+#
+# SGFW_CHECK_ONLY="step ..." runs only the named steps (build uapi style
+# sgtool kunit qemu dkms), for quick iterations.
+set -u
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo" || exit 1
+export SGFW_CACHE=${SGFW_CACHE:-/var/cache/sgfw}
+logdir=$(mktemp -d /var/tmp/sgfw-check.XXXXXX)
+tap="$logdir/all.tap"
+: >"$tap"
+start=$(date +%s)
+
+want() {
+	[ -z "${SGFW_CHECK_ONLY:-}" ] && return 0
+	case " $SGFW_CHECK_ONLY " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+# step NAME CMD...: run CMD, show its output, keep its TAP lines.
+step() {
+	local name=$1 rc t0
+	shift
+	t0=$(date +%s)
+	echo "# --- $name"
+	"$@" >"$logdir/$name.log" 2>&1
+	rc=$?
+	report "$name" "$rc" "$t0"
+}
+
+report() {
+	local name=$1 rc=$2 t0=$3
+	cat "$logdir/$name.log"
+	grep -E '^(not )?ok [0-9]+ ' "$logdir/$name.log" >>"$tap"
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok ' "$logdir/$name.log"; then
+		echo "not ok 1 - $name: exited with status $rc" | tee -a "$tap"
+	fi
+	if ! grep -qE '^(not )?ok ' "$logdir/$name.log" && [ "$rc" -eq 0 ]; then
+		echo "not ok 1 - $name: ran no test" | tee -a "$tap"
+	fi
+	echo "# $name took $(($(date +%s) - t0)) s"
+}
+
+echo "# sgfw check, logs in $logdir"
+if ! scripts/deps.sh >"$logdir/deps.log" 2>&1; then
+	cat "$logdir/deps.log"
+	echo "not ok 1 - deps: install packages" | tee -a "$tap"
+fi
+kernels=$(scripts/kernels.sh)
+
+want build && step build tests/build-check.sh
+want uapi && step uapi tests/uapi-check.sh
+want style && step style tests/style.sh
+want sgtool && step sgtool make -s -C tools/sgtool check
+want kunit && step kunit scripts/kunit.sh
+
+if want qemu; then
+	# The guests need the module for their kernel and sgtool.
+	t0=$(date +%s)
+	echo "# --- qemu-prepare"
+	ok=1
+	for k in $kernels; do
+		make -s module KERNELRELEASE="$k" >"$logdir/module-$k.log" 2>&1 || ok=0
+	done
+	make -s sgtool >"$logdir/sgtool-build.log" 2>&1 || ok=0
+	if [ $ok = 0 ]; then
+		cat "$logdir"/module-*.log "$logdir/sgtool-build.log"
+		echo "not ok 1 - qemu: build module and sgtool" | tee -a "$tap"
+	else
+		pids=
+		for k in $kernels; do
+			tests/qemu/run.sh "$k" >"$logdir/qemu-$k.log" 2>&1 &
+			pids="$pids $!:$k"
+		done
+		for p in $pids; do
+			wait "${p%%:*}"
+			report "qemu-${p#*:}" $? "$t0"
+		done
+	fi
+fi
+
+want dkms && step dkms tests/dkms.sh
+
+passed=$(grep -c '^ok ' "$tap")
+failed=$(grep -c '^not ok ' "$tap")
+echo "# make check took $(($(date +%s) - start)) s"
+if [ "$failed" -ne 0 ]; then
+	echo "# failed:"
+	grep '^not ok ' "$tap" | sed 's/^/#   /'
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
