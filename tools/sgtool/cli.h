@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Command-line matching and messages.  Keywords are matched exactly: a
+ * prefix of a keyword is not that keyword, so that adding a keyword never
+ * changes what an existing command line means.
+ */
+#ifndef SGTOOL_CLI_H
+#define SGTOOL_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct cli_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;	/* one line */
+};
+
+/* "help", "-h" or "--help". */
+bool cli_is_help(const char *arg);
+
+/* The entry of the NULL-terminated @cmds named exactly @name, or NULL. */
+const struct cli_cmd *cli_find(const struct cli_cmd *cmds, const char *name);
+
+/*
+ * Run the entry of @cmds named by argv[0] with (argc, argv); "-h" and
+ * "--help" find the entry "help".  @object is NULL for the table of
+ * objects, else the object whose commands @cmds are; it names the help to
+ * point to when argv[0] is unknown or missing.
+ */
+int cli_dispatch(const char *object, const struct cli_cmd *cmds,
+		 int argc, char **argv);
+
+/* Print "  name   help" for each entry of @cmds but "help". */
+void cli_list(FILE *f, const struct cli_cmd *cmds);
+
+/* "sgtool: " @fmt "\n" on sgtool_err. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A usage error: the message, then where to find help (`sgtool help` or
+ * `sgtool OBJECT help`), on one line.  Return SGTOOL_EXIT_USAGE.
+ */
+int cli_usage_error(const char *object, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Refuse anything after the last expected argument: argv[0] is extra. */
+int cli_no_more_args(const char *object, int argc, char **argv);
+
+/* Finish the output (print_end()); return an exit status. */
+int cli_output_end(void);
+
+#endif /* SGTOOL_CLI_H */

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The connection to the sgfw family.  See conn.h.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/sgfw.h>
+
+#include "cli.h"
+#include "conn.h"
+#include "netns.h"
+#include "sgtool.h"
+
+int conn_try_open(struct nl_sock **sp, struct conn_failure *why)
+{
+	const char *ns = sgtool_opts.netns;
+	struct nl_sock *s;
+	int err;
+
+	*sp = NULL;
+	why->status = SGTOOL_EXIT_USAGE;
+
+	if (ns) {
+		err = netns_enter(ns);
+		if (err == -EINVAL)
+			snprintf(why->msg, sizeof(why->msg),
+				 "invalid network namespace name \"%s\"", ns);
+		else if (err)
+			snprintf(why->msg, sizeof(why->msg),
+				 "cannot enter network namespace \"%s\": %s",
+				 ns, strerror(-err));
+		if (err)
+			return why->status;
+	}
+
+	s = nl_open();
+	if (!s) {
+		snprintf(why->msg, sizeof(why->msg),
+			 "cannot open a generic netlink socket: %s",
+			 strerror(errno));
+		return why->status;
+	}
+
+	err = nl_resolve(s, SGFW_GENL_NAME);
+	if (err) {
+		/* The controller's answer for a family nobody registered. */
+		if (err == -ENOENT)
+			snprintf(why->msg, sizeof(why->msg), "%s",
+				 CONN_NOT_LOADED);
+		else
+			snprintf(why->msg, sizeof(why->msg),
+				 "cannot look up the sgfw netlink family: %s",
+				 nl_strerror(s, err));
+		nl_close(s);
+		return why->status;
+	}
+
+	*sp = s;
+	return SGTOOL_EXIT_OK;
+}
+
+int conn_failure_report(const struct conn_failure *why)
+{
+	cli_error("%s", why->msg);
+	return why->status;
+}
+
+int conn_open(struct nl_sock **sp)
+{
+	struct conn_failure why;
+	int status = conn_try_open(sp, &why);
+
+	return status ? conn_failure_report(&why) : status;
+}
+
+int conn_report(const struct nl_sock *s, int err)
+{
+	if (!err) {
+		if (s->err.msg[0])
+			cli_error("warning: %s", s->err.msg);
+		return SGTOOL_EXIT_OK;
+	}
+	/* Only a reply we could not decode comes back as -EBADMSG unsent. */
+	if (err == -EBADMSG && s->err.code != err)
+		cli_error("malformed reply from the kernel");
+	else
+		cli_error("%s", nl_strerror(s, err));
+	return SGTOOL_EXIT_KERNEL;
+}

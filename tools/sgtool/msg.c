@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building and decoding sgfw messages.  See msg.h.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <linux/sgfw.h>
+
+#include "cli.h"
+#include "conn.h"
+#include "msg.h"
+#include "sgtool.h"
+
+void req_init(struct req *r, struct nl_sock *s, uint8_t cmd, uint16_t flags)
+{
+	r->s = s;
+	r->nlh = nl_msg(s, cmd, flags);
+	r->full = false;
+}
+
+static void req_put(struct req *r, uint16_t type, size_t len, const void *v)
+{
+	if (!r->full && !mnl_attr_put_check(r->nlh, NL_BUF_SIZE, type, len, v))
+		r->full = true;
+}
+
+void req_u8(struct req *r, uint16_t type, uint8_t v)
+{
+	req_put(r, type, sizeof(v), &v);
+}
+
+void req_u16(struct req *r, uint16_t type, uint16_t v)
+{
+	req_put(r, type, sizeof(v), &v);
+}
+
+void req_u32(struct req *r, uint16_t type, uint32_t v)
+{
+	req_put(r, type, sizeof(v), &v);
+}
+
+void req_str(struct req *r, uint16_t type, const char *v)
+{
+	/* An attribute's length is 16 bits: past that it cannot be sent. */
+	if (strlen(v) + 1 > UINT16_MAX - MNL_ATTR_HDRLEN)
+		r->full = true;
+	else
+		req_put(r, type, strlen(v) + 1, v);
+}
+
+void req_addr(struct req *r, uint16_t v4, uint16_t v6, const struct addr *a)
+{
+	if (a->family == AF_INET)
+		req_put(r, v4, sizeof(a->v4), &a->v4);
+	else
+		req_put(r, v6, sizeof(a->v6), &a->v6);
+}
+
+void req_cidr(struct req *r, uint16_t type, const struct cidr *c, bool plen)
+{
+	struct nlattr *nest;
+
+	if (r->full)
+		return;
+	nest = mnl_attr_nest_start_check(r->nlh, NL_BUF_SIZE, type);
+	if (!nest) {
+		r->full = true;
+		return;
+	}
+	req_addr(r, SGFW_A_CIDR_IPV4, SGFW_A_CIDR_IPV6, &c->addr);
+	if (plen)
+		req_u8(r, SGFW_A_CIDR_PREFIX_LEN, c->plen);
+	if (!r->full)
+		mnl_attr_nest_end(r->nlh, nest);
+}
+
+int req_talk(struct req *r, nl_cb_t cb, void *data)
+{
+	if (r->full) {
+		cli_error("too many or too long arguments for one request");
+		return SGTOOL_EXIT_USAGE;
+	}
+	return conn_report(r->s, nl_talk(r->s, r->nlh, cb, data));
+}
+
+int msg_addr(const struct nlattr *v4, const struct nlattr *v6,
+	     struct addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (v4 && v6)
+		return -EBADMSG;
+	if (v4) {
+		if (mnl_attr_get_payload_len(v4) != sizeof(a->v4))
+			return -EBADMSG;
+		a->family = AF_INET;
+		memcpy(&a->v4, mnl_attr_get_payload(v4), sizeof(a->v4));
+		return 0;
+	}
+	if (v6) {
+		if (mnl_attr_get_payload_len(v6) != sizeof(a->v6))
+			return -EBADMSG;
+		a->family = AF_INET6;
+		memcpy(&a->v6, mnl_attr_get_payload(v6), sizeof(a->v6));
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int msg_cidr(const struct nlattr *nest, struct cidr *c)
+{
+	const struct nlattr *tb[SGFW_A_CIDR_MAX + 1];
+	uint8_t max;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	err = nl_parse_nested(nest, tb, SGFW_A_CIDR_MAX);
+	if (err)
+		return err;
+	err = msg_addr(tb[SGFW_A_CIDR_IPV4], tb[SGFW_A_CIDR_IPV6], &c->addr);
+	if (err)
+		return -EBADMSG;
+	max = c->addr.family == AF_INET ? 32 : 128;
+	c->plen = max;
+	if (tb[SGFW_A_CIDR_PREFIX_LEN]) {
+		if (nl_attr_u8(tb[SGFW_A_CIDR_PREFIX_LEN], &c->plen) ||
+		    c->plen > max)
+			return -EBADMSG;
+		c->has_plen = true;
+	}
+	return 0;
+}
+
+int msg_opt_str(const struct nlattr *a, const char **s)
+{
+	*s = NULL;
+	if (!a)
+		return 0;
+	*s = nl_attr_str(a);
+	return *s ? 0 : -EBADMSG;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sgfw messages: building requests whose size depends on the command line
+ * (descriptions, lists of addresses), and decoding the address attributes
+ * every object shares.
+ */
+#ifndef SGTOOL_MSG_H
+#define SGTOOL_MSG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nl.h"
+#include "parse.h"
+
+/*
+ * A request being built.  Each put that does not fit sets @full instead
+ * of writing, so that the command can check once, before sending.
+ */
+struct req {
+	struct nl_sock *s;
+	struct nlmsghdr *nlh;
+	bool full;
+};
+
+void req_init(struct req *r, struct nl_sock *s, uint8_t cmd, uint16_t flags);
+void req_u8(struct req *r, uint16_t type, uint8_t v);
+void req_u16(struct req *r, uint16_t type, uint16_t v);
+void req_u32(struct req *r, uint16_t type, uint32_t v);
+void req_str(struct req *r, uint16_t type, const char *v);
+/* @v4 and @v6 are the attribute types for the two families. */
+void req_addr(struct req *r, uint16_t v4, uint16_t v6, const struct addr *a);
+/* A nest of SGFW_A_CIDR_*, with the prefix length when @plen. */
+void req_cidr(struct req *r, uint16_t type, const struct cidr *c, bool plen);
+
+/*
+ * Send the request and run @cb over the replies; return an exit status,
+ * having reported any failure.  A request too large for one message is a
+ * usage error, refused before anything is sent.
+ */
+int req_talk(struct req *r, nl_cb_t cb, void *data);
+
+/*
+ * Exactly one of @v4 (u32, network order) and @v6 (16 bytes) into @a.
+ * Return 0, -ENOENT when neither is there, or -EBADMSG.
+ */
+int msg_addr(const struct nlattr *v4, const struct nlattr *v6,
+	     struct addr *a);
+/* A nest of SGFW_A_CIDR_*; no prefix length means a host. */
+int msg_cidr(const struct nlattr *nest, struct cidr *c);
+
+/* Where a string attribute is optional: NULL when absent, else checked. */
+int msg_opt_str(const struct nlattr *a, const char **s);
+
+#endif /* SGTOOL_MSG_H */

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgtool status: the figures of the namespace's flow table.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+
+#include <linux/sgfw.h>
+
+#include "cli.h"
+#include "conn.h"
+#include "print.h"
+#include "sgtool.h"
+#include "status.h"
+
+#define HAVE(attr) (1u << (attr))
+
+/*
+ * A figure the module does not send is left out rather than shown as zero,
+ * which is a real value; one of the wrong size makes the reply malformed.
+ */
+static int get_u32(const struct nlattr **tb, int type, uint32_t *v,
+		   uint32_t *have)
+{
+	int err = nl_attr_u32(tb[type], v);
+
+	if (!err)
+		*have |= HAVE(type);
+	return err == -ENOENT ? 0 : err;
+}
+
+static int get_u64(const struct nlattr **tb, int type, uint64_t *v,
+		   uint32_t *have)
+{
+	int err = nl_attr_u64(tb[type], v);
+
+	if (!err)
+		*have |= HAVE(type);
+	return err == -ENOENT ? 0 : err;
+}
+
+static int status_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[SGFW_A_STATUS_MAX + 1];
+	struct sgfw_status *st = data;
+	const char *version;
+	int err;
+
+	err = nl_parse_attrs(nlh, tb, SGFW_A_STATUS_MAX);
+	if (err)
+		return err;
+
+	if (tb[SGFW_A_STATUS_VERSION]) {
+		version = nl_attr_str(tb[SGFW_A_STATUS_VERSION]);
+		if (!version)
+			return -EBADMSG;
+		snprintf(st->version, sizeof(st->version), "%s", version);
+		st->have |= HAVE(SGFW_A_STATUS_VERSION);
+	}
+	return get_u32(tb, SGFW_A_STATUS_FLOWS, &st->flows, &st->have) ?:
+	       get_u32(tb, SGFW_A_STATUS_FLOW_LIMIT, &st->flow_limit,
+		       &st->have) ?:
+	       get_u64(tb, SGFW_A_STATUS_ALLOWANCE_EXCEEDED,
+		       &st->allowance_exceeded, &st->have) ?:
+	       get_u32(tb, SGFW_A_STATUS_ALLOWANCE_AVAILABLE,
+		       &st->allowance_available, &st->have);
+}
+
+int status_query(struct nl_sock *s, struct sgfw_status *st)
+{
+	*st = (struct sgfw_status){ 0 };
+	return nl_talk(s, nl_msg(s, SGFW_CMD_STATUS, 0), status_cb, st);
+}
+
+static void status_print(const struct sgfw_status *st)
+{
+	print_open_object(NULL);
+	print_kv_width(sizeof("conntrack_allowance_available") - 1);
+	if (st->have & HAVE(SGFW_A_STATUS_VERSION))
+		print_kv_string("version", st->version);
+	if (st->have & HAVE(SGFW_A_STATUS_FLOWS))
+		print_kv_u64("flows", st->flows);
+	if (st->have & HAVE(SGFW_A_STATUS_FLOW_LIMIT))
+		print_kv_u64("flow_limit", st->flow_limit);
+	if (st->have & HAVE(SGFW_A_STATUS_ALLOWANCE_EXCEEDED))
+		print_kv_u64("conntrack_allowance_exceeded",
+			     st->allowance_exceeded);
+	if (st->have & HAVE(SGFW_A_STATUS_ALLOWANCE_AVAILABLE))
+		print_kv_u64("conntrack_allowance_available",
+			     st->allowance_available);
+	print_close_object();
+}
+
+static int status_show(int argc, char **argv)
+{
+	struct sgfw_status st;
+	struct nl_sock *s;
+	int status;
+
+	status = cli_no_more_args("status", argc - 1, argv + 1);
+	if (status)
+		return status;
+	status = conn_open(&s);
+	if (status)
+		return status;
+
+	status = conn_report(s, status_query(s, &st));
+	nl_close(s);
+	if (status)
+		return status;
+	status_print(&st);
+	return cli_output_end();
+}
+
+static int status_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fputs("Usage: sgtool [OPTIONS] status [ show ]\n"
+	      "\n"
+	      "Show the module's version and the flow table of the network\n"
+	      "namespace: the flows tracked now, the most it may track, the\n"
+	      "packets dropped because the table was full\n"
+	      "(conntrack_allowance_exceeded) and the flows that can still\n"
+	      "be created (conntrack_allowance_available).\n",
+	      sgtool_out);
+	return SGTOOL_EXIT_OK;
+}
+
+static const struct cli_cmd status_cmds[] = {
+	{ "show", status_show, "show the figures (the default)" },
+	{ "help", status_help, "show this help" },
+	{ 0 }
+};
+
+int status_main(int argc, char **argv)
+{
+	if (argc < 2)
+		return status_show(argc, argv);
+	return cli_dispatch("status", status_cmds, argc - 1, argv + 1);
+}

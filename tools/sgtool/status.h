@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SGTOOL_STATUS_H
+#define SGTOOL_STATUS_H
+
+#include <stdint.h>
+
+#include "nl.h"
+
+/* The reply to SGFW_CMD_STATUS; @have has bit N for attribute N. */
+struct sgfw_status {
+	uint32_t have;
+	char version[128];
+	uint32_t flows;
+	uint32_t flow_limit;
+	uint64_t allowance_exceeded;
+	uint32_t allowance_available;
+};
+
+/* Return 0 or a -errno to hand to conn_report(). */
+int status_query(struct nl_sock *s, struct sgfw_status *st);
+
+#endif /* SGTOOL_STATUS_H */

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A scripted kernel behind nl_open(): it answers the controller's family
+ * lookup and SGFW_CMD_STATUS as the module does, records the requests it
+ * gets, and lets a test queue any other reply by hand.  Each queued buffer
+ * is what one recv() returns, so multi-part replies can be split over
+ * several reads as the kernel splits a dump.
+ */
+#ifndef SGTOOL_TESTS_FAKE_KERNEL_H
+#define SGTOOL_TESTS_FAKE_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libmnl/libmnl.h>
+
+#define FAKE_FAMILY_ID		29
+#define FAKE_PORTID		4242
+#define FAKE_EVENTS_GROUP	7
+#define FAKE_MAX_BUFS		8
+#define FAKE_BUF_SIZE		8192
+
+struct fake_kernel {
+	/* Behaviour, set by the test. */
+	bool loaded;			/* "sgfw" is registered */
+	int status_error;		/* what SGFW_CMD_STATUS returns */
+	const char *status_extack;	/* with this message, or none */
+	bool status_omit_flows;		/* leave SGFW_A_STATUS_FLOWS out */
+	bool status_bad_size;		/* send FLOWS as a u16 */
+	/*
+	 * Requests to anything but the controller and SGFW_CMD_STATUS go
+	 * here; with no handler they fail with -EOPNOTSUPP.
+	 */
+	void (*respond)(const struct nlmsghdr *req);
+
+	/* What happened. */
+	unsigned int opens, closes, requests;
+	char req[FAKE_BUF_SIZE];	/* the last request */
+	size_t req_len;
+
+	/* Replies waiting to be read. */
+	char bufs[FAKE_MAX_BUFS][FAKE_BUF_SIZE];
+	size_t lens[FAKE_MAX_BUFS];
+	unsigned int head, tail;
+};
+
+extern struct fake_kernel fake;
+
+/* Reset @fake and make nl_open() use it. */
+void fake_install(void);
+/* Make nl_open() open real sockets again. */
+void fake_uninstall(void);
+
+/*
+ * Append a message to the reply being built and return it, with the seq
+ * and port of the last request, for the test to add attributes to.
+ * fake_put_genl() adds a genetlink header.
+ */
+struct nlmsghdr *fake_put(uint16_t type, uint16_t flags);
+struct nlmsghdr *fake_put_genl(uint16_t type, uint16_t flags, uint8_t cmd);
+/* Append an NLMSG_ERROR (an ack when @error is 0), capped, with @msg. */
+struct nlmsghdr *fake_put_error(int error, const char *msg);
+/* Append NLMSG_DONE carrying @error and @msg. */
+struct nlmsghdr *fake_put_done(int error, const char *msg);
+/* End the current recv() buffer; the next fake_put() starts another. */
+void fake_flush(void);
+
+#endif /* SGTOOL_TESTS_FAKE_KERNEL_H */
