@@ -1,45 +1,156 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The netfilter hooks.  Ingress is what a device delivers to this
- * namespace (LOCAL_IN, after reassembly); egress is what this namespace
- * sends out through a device (LOCAL_OUT, before fragmentation).  Forwarded
- * traffic is neither.
+ * The data path.  Ingress is what a device delivers to this namespace
+ * (LOCAL_IN, after reassembly); egress is what this namespace sends out
+ * through a device (LOCAL_OUT, before fragmentation).  Forwarded traffic
+ * is neither.  Loopback is never filtered, nor is a device sgfw has no
+ * group for.
+ *
+ * Context: netfilter hooks run under rcu_read_lock(), in softirq on
+ * ingress and in process or softirq context on egress.  Nothing here
+ * sleeps or takes a configuration lock.
  */
 
+#include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
 
+#include "config.h"
+#include "flowtable.h"
 #include "hooks.h"
+#include "netns.h"
+#include "pkt.h"
+#include "ruleset.h"
+#include "track.h"
 
-static unsigned int sgfw_hook(void *priv, struct sk_buff *skb,
-			      const struct nf_hook_state *state)
+static void sgfw_count(struct sgfw_dev *sd, bool accepted)
 {
-	return NF_ACCEPT;
+	struct sgfw_dev_stats *s = this_cpu_ptr(sd->stats);
+	unsigned long flags;
+
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
+	u64_stats_inc(accepted ? &s->accepted : &s->dropped);
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
 }
 
+/*
+ * sgfw_verdict() - what happens to one packet on a filtered device.
+ *
+ * A packet of a tracked flow passes without the rules.  An ICMP error
+ * passes when it quotes a packet of a tracked flow.  Anything else needs
+ * a rule; when one allows it, the flow is recorded unless it is one of
+ * the untracked kind or the table is full (then the packet is dropped).
+ */
+static bool sgfw_verdict(struct sgfw_net *sn, const struct sgfw_ruleset *rs,
+			 int ifindex, enum sgfw_direction dir,
+			 const struct sgfw_pkt *p)
+{
+	const struct sgfw_timeouts *to = sgfw_ruleset_timeouts(rs);
+	const struct sgfw_crule *rule;
+	struct sgfw_flow_init init;
+	struct sgfw_flow *flow;
+	bool reply;
+
+	if (p->flags & SGFW_PKT_ALWAYS_PASS)
+		return true;
+
+	if (p->flags & SGFW_PKT_ICMP_ERROR) {
+		if (sgfw_flow_lookup(sn->net, ifindex, &p->inner, &reply))
+			return true;
+		/* A stray error passes only where a rule allows it. */
+		return sgfw_ruleset_match(rs, dir, p);
+	}
+
+	flow = sgfw_flow_lookup(sn->net, ifindex, &p->t, &reply);
+	if (flow && sgfw_track_packet(flow, p, reply, to))
+		return true;
+
+	rule = sgfw_ruleset_match(rs, dir, p);
+	if (!rule)
+		return false;
+	if (flow || sgfw_ruleset_untracked(rs, dir, p, rule))
+		return true;
+	if (!sgfw_track_new(p, to, &init))
+		return true;
+
+	init.sg_id = rule->sg_id;
+	init.rule_id = rule->rule_id;
+	if (dir == SGFW_DIRECTION_EGRESS)
+		init.flags |= SGFW_FLOW_F_OPENER_EGRESS;
+	flow = sgfw_flow_create(sn->net, &sn->flows, ifindex, &p->t, &init);
+	/* Full table or chain: the new flow is dropped, the old ones live. */
+	return !IS_ERR(flow);
+}
+
+static unsigned int sgfw_hook(const struct nf_hook_state *state,
+			      struct sk_buff *skb, enum sgfw_af af)
+{
+	enum sgfw_direction dir = state->hook == NF_INET_LOCAL_IN ?
+				  SGFW_DIRECTION_INGRESS :
+				  SGFW_DIRECTION_EGRESS;
+	struct net_device *dev = dir == SGFW_DIRECTION_INGRESS ?
+				 state->in : state->out;
+	const struct sgfw_ruleset *rs;
+	struct sgfw_net *sn;
+	struct sgfw_dev *sd;
+	struct sgfw_pkt p;
+	bool ok;
+
+	if (!dev || (dev->flags & IFF_LOOPBACK))
+		return NF_ACCEPT;
+	sn = sgfw_pernet(state->net);
+	sd = xa_load(&sn->devs, dev->ifindex);
+	if (!sd)
+		return NF_ACCEPT;
+	rs = rcu_dereference(sd->rs);
+	if (!rs)
+		return NF_ACCEPT;
+
+	ok = !sgfw_pkt_parse(skb, af, &p) &&
+	     sgfw_verdict(sn, rs, dev->ifindex, dir, &p);
+	sgfw_count(sd, ok);
+	return ok ? NF_ACCEPT : NF_DROP;
+}
+
+static unsigned int sgfw_hook_ipv4(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	return sgfw_hook(state, skb, SGFW_AF_INET);
+}
+
+static unsigned int sgfw_hook_ipv6(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	return sgfw_hook(state, skb, SGFW_AF_INET6);
+}
+
+/*
+ * Priorities: after defragmentation (which runs in PRE_ROUTING) and at the
+ * filter priority, where an iptables or nftables filter table would be.
+ */
 static const struct nf_hook_ops sgfw_nf_ops[] = {
 	{
-		.hook		= sgfw_hook,
+		.hook		= sgfw_hook_ipv4,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_IN,
 		.priority	= NF_IP_PRI_FILTER,
 	},
 	{
-		.hook		= sgfw_hook,
+		.hook		= sgfw_hook_ipv4,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_OUT,
 		.priority	= NF_IP_PRI_FILTER,
 	},
 	{
-		.hook		= sgfw_hook,
+		.hook		= sgfw_hook_ipv6,
 		.pf		= NFPROTO_IPV6,
 		.hooknum	= NF_INET_LOCAL_IN,
 		.priority	= NF_IP6_PRI_FILTER,
 	},
 	{
-		.hook		= sgfw_hook,
+		.hook		= sgfw_hook_ipv6,
 		.pf		= NFPROTO_IPV6,
 		.hooknum	= NF_INET_LOCAL_OUT,
 		.priority	= NF_IP6_PRI_FILTER,

@@ -9,6 +9,7 @@
 
 #include "../uapi/linux/sgfw.h"
 
+#include "flowtable.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
@@ -17,9 +18,13 @@ static int __init sgfw_init(void)
 {
 	int err;
 
-	err = sgfw_netns_init();
+	err = sgfw_flowtable_init();
 	if (err)
 		return err;
+
+	err = sgfw_netns_init();
+	if (err)
+		goto err_flowtable;
 
 	err = sgfw_genl_init();
 	if (err)
@@ -30,6 +35,8 @@ static int __init sgfw_init(void)
 
 err_netns:
 	sgfw_netns_exit();
+err_flowtable:
+	sgfw_flowtable_exit();
 	return err;
 }
 
@@ -37,6 +44,7 @@ static void __exit sgfw_exit(void)
 {
 	sgfw_genl_exit();
 	sgfw_netns_exit();
+	sgfw_flowtable_exit();
 }
 
 module_init(sgfw_init);

@@ -4,23 +4,330 @@
  * commands and uapi/sgfw.yaml for the spec.
  *
  * Every handler acts on the namespace of the requesting socket.  Handlers
- * run under the genl mutex (the family is not parallel_ops), which is what
- * serialises configuration changes within and across namespaces.
+ * that read or change the configuration take the RTNL (struct sgfw_net
+ * says why); handlers run under the genl mutex as well (the family is not
+ * parallel_ops), which is taken before the RTNL, as in every genl family.
+ *
+ * A configuration handler validates everything first, then changes the
+ * objects, then calls sgfw_config_commit(); if that fails it undoes the
+ * change, so a refused request changes nothing.
  */
 
+#include <linux/ctype.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "../uapi/linux/sgfw.h"
 #include "compat.h"
+#include "config.h"
+#include "flowtable.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
 
-/* SGFW_CMD_STATUS takes no attributes: the policy refuses every one. */
-static const struct nla_policy sgfw_status_policy[SGFW_A_STATUS_MAX + 1] = {
+static struct genl_family sgfw_genl_family;
+
+/* ---- policies ---- */
+
+/* Ranges past what NLA_POLICY_RANGE() holds (s16). */
+static const struct netlink_range_validation sgfw_flow_limit_range = {
+	.min = 1,
+	.max = SGFW_MAX_FLOW_LIMIT,
 };
 
-static struct genl_family sgfw_genl_family;
+static const struct netlink_range_validation sgfw_tcp_est_range = {
+	.min = SGFW_TCP_EST_TIMEOUT_MIN,
+	.max = SGFW_TCP_EST_TIMEOUT_MAX,
+};
+
+static const struct nla_policy sgfw_status_policy[SGFW_A_STATUS_MAX + 1] = {
+	[SGFW_A_STATUS_FLOW_LIMIT] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&sgfw_flow_limit_range),
+};
+
+static const struct nla_policy sgfw_cidr_policy[SGFW_A_CIDR_MAX + 1] = {
+	[SGFW_A_CIDR_IPV4]	 = { .type = NLA_BE32 },
+	[SGFW_A_CIDR_IPV6]	 = NLA_POLICY_EXACT_LEN(16),
+	[SGFW_A_CIDR_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy sgfw_rule_policy[SGFW_A_RULE_MAX + 1] = {
+	[SGFW_A_RULE_ID]	  = { .type = NLA_U32 },
+	[SGFW_A_RULE_SG]	  = { .type = NLA_NUL_STRING,
+				      .len = SGFW_NAME_MAX - 1 },
+	[SGFW_A_RULE_DIRECTION]	  = NLA_POLICY_MAX(NLA_U32,
+						   SGFW_DIRECTION_EGRESS),
+	[SGFW_A_RULE_PROTOCOL]	  = { .type = NLA_U8 },
+	[SGFW_A_RULE_PORT_FROM]	  = { .type = NLA_U16 },
+	[SGFW_A_RULE_PORT_TO]	  = { .type = NLA_U16 },
+	[SGFW_A_RULE_ICMP_TYPE]	  = { .type = NLA_U8 },
+	[SGFW_A_RULE_ICMP_CODE]	  = { .type = NLA_U8 },
+	[SGFW_A_RULE_PEER_IPV4]	  = { .type = NLA_BE32 },
+	[SGFW_A_RULE_PEER_IPV6]	  = NLA_POLICY_EXACT_LEN(16),
+	[SGFW_A_RULE_PEER_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[SGFW_A_RULE_PEER_SG]	  = { .type = NLA_NUL_STRING,
+				      .len = SGFW_NAME_MAX - 1 },
+	[SGFW_A_RULE_PEER_PREFIX_LIST] = { .type = NLA_NUL_STRING,
+					   .len = SGFW_NAME_MAX - 1 },
+	[SGFW_A_RULE_DESCRIPTION] = { .type = NLA_NUL_STRING,
+				      .len = SGFW_DESC_MAX - 1 },
+};
+
+static const struct nla_policy sgfw_sg_policy[SGFW_A_SG_MAX + 1] = {
+	[SGFW_A_SG_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = SGFW_NAME_MAX - 1 },
+	[SGFW_A_SG_DESCRIPTION]	= { .type = NLA_NUL_STRING,
+				    .len = SGFW_DESC_MAX - 1 },
+	[SGFW_A_SG_MEMBER]	= NLA_POLICY_NESTED(sgfw_cidr_policy),
+};
+
+static const struct nla_policy sgfw_pl_policy[SGFW_A_PL_MAX + 1] = {
+	[SGFW_A_PL_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = SGFW_NAME_MAX - 1 },
+	[SGFW_A_PL_ENTRY]	= NLA_POLICY_NESTED(sgfw_cidr_policy),
+};
+
+static const struct nla_policy sgfw_iface_policy[SGFW_A_IFACE_MAX + 1] = {
+	[SGFW_A_IFACE_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[SGFW_A_IFACE_SG]	= { .type = NLA_NUL_STRING,
+				    .len = SGFW_NAME_MAX - 1 },
+	[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &sgfw_tcp_est_range),
+	[SGFW_A_IFACE_UDP_TIMEOUT] =
+		NLA_POLICY_RANGE(NLA_U32, SGFW_UDP_TIMEOUT_MIN,
+				 SGFW_UDP_TIMEOUT_MAX),
+	[SGFW_A_IFACE_UDP_STREAM_TIMEOUT] =
+		NLA_POLICY_RANGE(NLA_U32, SGFW_UDP_STREAM_TIMEOUT_MIN,
+				 SGFW_UDP_STREAM_TIMEOUT_MAX),
+	[SGFW_A_IFACE_TRACKING]	= NLA_POLICY_MAX(NLA_U32, SGFW_TRACKING_ALWAYS),
+};
+
+/* Requests that take no attribute: the policy refuses every one. */
+static const struct nla_policy sgfw_none_policy[1 + 1] = {
+};
+
+/* ---- helpers ---- */
+
+static bool sgfw_name_valid(const char *name)
+{
+	const char *c;
+
+	if (!*name)
+		return false;
+	for (c = name; *c; c++)
+		if (!isalnum(*c) && *c != '.' && *c != '_' && *c != '-')
+			return false;
+	return true;
+}
+
+/* Check that @attr names a valid object name; the policy bounds its size. */
+static int sgfw_get_name(struct genl_info *info, int attr, const char **name)
+{
+	if (GENL_REQ_ATTR_CHECK(info, attr))
+		return -EINVAL;
+	*name = nla_data(info->attrs[attr]);
+	if (!sgfw_name_valid(*name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
+				    "names are letters, digits, '.', '_' and '-'");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct sgfw_sg *sgfw_get_sg(struct sgfw_net *sn, struct genl_info *info,
+				   int attr)
+{
+	const char *name;
+	struct sgfw_sg *sg;
+
+	if (sgfw_get_name(info, attr, &name))
+		return ERR_PTR(-EINVAL);
+	sg = sgfw_sg_find(sn, name);
+	if (!sg) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[attr]);
+		sgfw_err_fmt(info->extack, "no such security group",
+			     "no security group named %s", name);
+		return ERR_PTR(-ENOENT);
+	}
+	return sg;
+}
+
+static struct sgfw_pl *sgfw_get_pl(struct sgfw_net *sn, struct genl_info *info,
+				   int attr)
+{
+	const char *name;
+	struct sgfw_pl *pl;
+
+	if (sgfw_get_name(info, attr, &name))
+		return ERR_PTR(-EINVAL);
+	pl = sgfw_pl_find(sn, name);
+	if (!pl) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[attr]);
+		sgfw_err_fmt(info->extack, "no such prefix list",
+			     "no prefix list named %s", name);
+		return ERR_PTR(-ENOENT);
+	}
+	return pl;
+}
+
+/*
+ * A CIDR from an address attribute and a prefix length attribute.  With
+ * @host, no prefix length may be given (group members are addresses).
+ */
+static int sgfw_parse_cidr(const struct nlattr *v4, const struct nlattr *v6,
+			   const struct nlattr *plen, bool host,
+			   struct sgfw_cidr *c, struct netlink_ext_ack *extack)
+{
+	unsigned int max;
+
+	memset(c, 0, sizeof(*c));
+	if (!!v4 == !!v6) {
+		NL_SET_ERR_MSG_MOD(extack, "give one address, IPv4 or IPv6");
+		return -EINVAL;
+	}
+	if (v4) {
+		c->af = SGFW_AF_INET;
+		c->addr.ip = nla_get_in_addr(v4);
+		max = 32;
+	} else {
+		c->af = SGFW_AF_INET6;
+		c->addr.in6 = nla_get_in6_addr(v6);
+		max = 128;
+	}
+	if (plen && host) {
+		NL_SET_ERR_MSG_ATTR(extack, plen,
+				    "members are addresses, without a prefix length");
+		return -EINVAL;
+	}
+	c->plen = plen ? nla_get_u8(plen) : max;
+	if (c->plen > max) {
+		NL_SET_ERR_MSG_ATTR(extack, plen,
+				    "prefix length is longer than the address");
+		return -EINVAL;
+	}
+	sgfw_cidr_canonicalize(c);
+	return 0;
+}
+
+/*
+ * Parse every nest of type @type in the request into CIDRs.
+ * Return: the count (at least one), or a negative error; *@out is
+ * kfree()d by the caller.
+ */
+static int sgfw_parse_cidr_list(struct genl_info *info, int type, bool host,
+				struct sgfw_cidr **out)
+{
+	struct nlattr *tb[SGFW_A_CIDR_MAX + 1];
+	const struct nlattr *a;
+	struct sgfw_cidr *v;
+	int rem, n = 0, err;
+
+	*out = NULL;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
+		if (nla_type(a) == type)
+			n++;
+	if (!n) {
+		GENL_SET_ERR_MSG(info, "give at least one address");
+		return -EINVAL;
+	}
+	if (n > SGFW_MAX_PL_ENTRIES) {
+		GENL_SET_ERR_MSG(info, "too many addresses in one request");
+		return -E2BIG;
+	}
+	v = kcalloc(n, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	n = 0;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != type)
+			continue;
+		err = nla_parse_nested(tb, SGFW_A_CIDR_MAX, a, sgfw_cidr_policy,
+				       info->extack);
+		if (!err)
+			err = sgfw_parse_cidr(tb[SGFW_A_CIDR_IPV4],
+					      tb[SGFW_A_CIDR_IPV6],
+					      tb[SGFW_A_CIDR_PREFIX_LEN], host,
+					      &v[n], info->extack);
+		if (err) {
+			NL_SET_BAD_ATTR(info->extack, a);
+			kfree(v);
+			return err;
+		}
+		n++;
+	}
+	*out = v;
+	return n;
+}
+
+static int sgfw_put_cidr(struct sk_buff *skb, int type,
+			 const struct sgfw_cidr *c, bool host)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (c->af == SGFW_AF_INET ?
+	    nla_put_in_addr(skb, SGFW_A_CIDR_IPV4, c->addr.ip) :
+	    nla_put_in6_addr(skb, SGFW_A_CIDR_IPV6, &c->addr.in6))
+		goto err_cancel;
+	if (!host && nla_put_u8(skb, SGFW_A_CIDR_PREFIX_LEN, c->plen))
+		goto err_cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+typedef int (*sgfw_fill_t)(struct sk_buff *skb, void *obj, void *arg);
+
+/* Fill and send the reply @msg, which this consumes. */
+static int sgfw_reply_send(struct genl_info *info, struct sk_buff *msg, u8 cmd,
+			   sgfw_fill_t fill, void *obj, void *arg)
+{
+	void *hdr;
+	int err;
+
+	hdr = genlmsg_put_reply(msg, info, &sgfw_genl_family, 0, cmd);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free_msg;
+	}
+	err = fill(msg, obj, arg);
+	if (err)
+		goto err_free_msg;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free_msg:
+	nlmsg_free(msg);
+	return err;
+}
+
+/*
+ * Reply to a do request with one object.  A group with every rule and
+ * member it may have does not fit a page: try a large buffer then.
+ */
+static int sgfw_reply(struct genl_info *info, u8 cmd, sgfw_fill_t fill,
+		      void *obj, void *arg)
+{
+	static const size_t sizes[] = { NLMSG_GOODSIZE, 65536 };
+	struct sk_buff *msg;
+	int i, err = -EMSGSIZE;
+
+	for (i = 0; i < ARRAY_SIZE(sizes) && err == -EMSGSIZE; i++) {
+		msg = genlmsg_new(sizes[i], GFP_KERNEL);
+		if (!msg)
+			return -ENOMEM;
+		err = sgfw_reply_send(info, msg, cmd, fill, obj, arg);
+	}
+	return err;
+}
+
+/* ---- status ---- */
 
 /**
  * sgfw_status_fill() - put the status attributes of a namespace in a message
@@ -32,13 +339,14 @@ static struct genl_family sgfw_genl_family;
 int sgfw_status_fill(struct sk_buff *skb, struct net *net)
 {
 	struct sgfw_net *sn = sgfw_pernet(net);
-	u32 limit = READ_ONCE(sn->flow_limit);
-	u32 flows = 0;
+	u32 limit = READ_ONCE(sn->flows.limit);
+	u32 flows = atomic_read(&sn->flows.count);
 
 	if (nla_put_string(skb, SGFW_A_STATUS_VERSION, SGFW_VERSION) ||
 	    nla_put_u32(skb, SGFW_A_STATUS_FLOWS, flows) ||
 	    nla_put_u32(skb, SGFW_A_STATUS_FLOW_LIMIT, limit) ||
-	    nla_put_u64_64bit(skb, SGFW_A_STATUS_ALLOWANCE_EXCEEDED, 0,
+	    nla_put_u64_64bit(skb, SGFW_A_STATUS_ALLOWANCE_EXCEEDED,
+			      atomic64_read(&sn->flows.exceeded),
 			      SGFW_A_STATUS_PAD) ||
 	    nla_put_u32(skb, SGFW_A_STATUS_ALLOWANCE_AVAILABLE,
 			limit > flows ? limit - flows : 0))
@@ -46,42 +354,1256 @@ int sgfw_status_fill(struct sk_buff *skb, struct net *net)
 	return 0;
 }
 
+static int sgfw_status_fill_cb(struct sk_buff *skb, void *net, void *arg)
+{
+	return sgfw_status_fill(skb, net);
+}
+
 static int sgfw_nl_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	return sgfw_reply(info, SGFW_CMD_STATUS, sgfw_status_fill_cb,
+			  genl_info_net(info), NULL);
+}
+
+static int sgfw_nl_status_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+
+	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_STATUS_FLOW_LIMIT))
+		return -EINVAL;
+	WRITE_ONCE(sn->flows.limit,
+		   nla_get_u32(info->attrs[SGFW_A_STATUS_FLOW_LIMIT]));
+	return 0;
+}
+
+/* ---- security groups ---- */
+
+static const char *sgfw_peer_sg_name(const struct sgfw_rule *r)
+{
+	return r->peer_sg->name;
+}
+
+static int sgfw_rule_fill(struct sk_buff *skb, void *obj, void *arg)
+{
+	const struct sgfw_rule *r = obj;
+	const struct sgfw_sg *sg = arg;
+
+	if (nla_put_u32(skb, SGFW_A_RULE_ID, r->id) ||
+	    (sg && nla_put_string(skb, SGFW_A_RULE_SG, sg->name)) ||
+	    nla_put_u32(skb, SGFW_A_RULE_DIRECTION, r->dir) ||
+	    (!r->any_proto && nla_put_u8(skb, SGFW_A_RULE_PROTOCOL, r->proto)) ||
+	    (!r->any_port &&
+	     (nla_put_u16(skb, SGFW_A_RULE_PORT_FROM, r->port_from) ||
+	      nla_put_u16(skb, SGFW_A_RULE_PORT_TO, r->port_to))) ||
+	    (!r->any_type && nla_put_u8(skb, SGFW_A_RULE_ICMP_TYPE,
+					 r->icmp_type)) ||
+	    (!r->any_code && nla_put_u8(skb, SGFW_A_RULE_ICMP_CODE,
+					 r->icmp_code)) ||
+	    (r->desc[0] && nla_put_string(skb, SGFW_A_RULE_DESCRIPTION,
+					  r->desc)))
+		return -EMSGSIZE;
+
+	switch (r->peer_kind) {
+	case SGFW_PEER_CIDR:
+		if (r->cidr.af == SGFW_AF_INET ?
+		    nla_put_in_addr(skb, SGFW_A_RULE_PEER_IPV4,
+				    r->cidr.addr.ip) :
+		    nla_put_in6_addr(skb, SGFW_A_RULE_PEER_IPV6,
+				     &r->cidr.addr.in6))
+			return -EMSGSIZE;
+		if (nla_put_u8(skb, SGFW_A_RULE_PEER_PREFIX_LEN, r->cidr.plen))
+			return -EMSGSIZE;
+		break;
+	case SGFW_PEER_SG:
+		if (nla_put_string(skb, SGFW_A_RULE_PEER_SG,
+				   sgfw_peer_sg_name(r)))
+			return -EMSGSIZE;
+		break;
+	case SGFW_PEER_PL:
+		if (nla_put_string(skb, SGFW_A_RULE_PEER_PREFIX_LIST,
+				   r->peer_pl->name))
+			return -EMSGSIZE;
+		break;
+	}
+	return 0;
+}
+
+static int sgfw_sg_fill(struct sk_buff *skb, void *obj, void *arg)
+{
+	const struct sgfw_sg *sg = obj;
+	const struct sgfw_rule *r;
+	enum sgfw_direction dir;
+	u32 i;
+
+	if (nla_put_string(skb, SGFW_A_SG_NAME, sg->name) ||
+	    nla_put_u32(skb, SGFW_A_SG_ID, sg->id) ||
+	    (sg->desc[0] &&
+	     nla_put_string(skb, SGFW_A_SG_DESCRIPTION, sg->desc)) ||
+	    nla_put_u32(skb, SGFW_A_SG_ATTACHED, sg->attached))
+		return -EMSGSIZE;
+
+	for (dir = SGFW_DIRECTION_INGRESS; dir <= SGFW_DIRECTION_EGRESS; dir++) {
+		list_for_each_entry(r, &sg->rules, list) {
+			struct nlattr *nest;
+
+			if (r->dir != dir)
+				continue;
+			nest = nla_nest_start(skb, SGFW_A_SG_RULE);
+			if (!nest || sgfw_rule_fill(skb, (void *)r, NULL))
+				return -EMSGSIZE;
+			nla_nest_end(skb, nest);
+		}
+	}
+	for (i = 0; i < sg->members.n; i++)
+		if (sgfw_put_cidr(skb, SGFW_A_SG_MEMBER, &sg->members.v[i],
+				  true))
+			return -EMSGSIZE;
+	return 0;
+}
+
+static struct sgfw_rule *sgfw_rule_alloc_all(struct sgfw_net *sn,
+					     enum sgfw_af af)
+{
+	struct sgfw_rule *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r)
+		return NULL;
+	r->id = sn->next_id++;
+	r->dir = SGFW_DIRECTION_EGRESS;
+	r->any_proto = true;
+	r->any_port = true;
+	r->any_type = true;
+	r->any_code = true;
+	r->peer_kind = SGFW_PEER_CIDR;
+	r->cidr.af = af;
+	r->cidr.plen = 0;
+	return r;
+}
+
+static int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_rule *r4 = NULL, *r6 = NULL;
 	struct sk_buff *msg;
-	void *hdr;
+	const char *name;
+	struct sgfw_sg *sg;
 	int err;
 
+	err = sgfw_get_name(info, SGFW_A_SG_NAME, &name);
+	if (err)
+		return err;
+	/* Allocated first: once the group exists, the reply cannot fail. */
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 
-	hdr = genlmsg_put_reply(msg, info, &sgfw_genl_family, 0,
-				SGFW_CMD_STATUS);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free_msg;
+	rtnl_lock();
+	if (sgfw_sg_find(sn, name)) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
+		sgfw_err_fmt(info->extack, "security group exists already",
+			     "security group %s exists already", name);
+		err = -EEXIST;
+		goto out_unlock;
 	}
+	err = -ENOMEM;
+	sg = kzalloc(sizeof(*sg), GFP_KERNEL);
+	if (!sg)
+		goto out_unlock;
+	/* A new group allows all egress, per family (semantics.md). */
+	r4 = sgfw_rule_alloc_all(sn, SGFW_AF_INET);
+	r6 = sgfw_rule_alloc_all(sn, SGFW_AF_INET6);
+	if (!r4 || !r6) {
+		kfree(r4);
+		kfree(r6);
+		kfree(sg);
+		goto out_unlock;
+	}
+	sg->id = sn->next_id++;
+	strscpy(sg->name, name, sizeof(sg->name));
+	if (info->attrs[SGFW_A_SG_DESCRIPTION])
+		nla_strscpy(sg->desc, info->attrs[SGFW_A_SG_DESCRIPTION],
+			    sizeof(sg->desc));
+	INIT_LIST_HEAD(&sg->rules);
+	list_add_tail(&r4->list, &sg->rules);
+	list_add_tail(&r6->list, &sg->rules);
+	list_add_tail(&sg->list, &sn->sgs);
+	/* Not attached anywhere yet: no ruleset changes. */
+	err = sgfw_reply_send(info, msg, SGFW_CMD_SG_NEW, sgfw_sg_fill, sg,
+			      NULL);
+	rtnl_unlock();
+	return err;
 
-	err = sgfw_status_fill(msg, genl_info_net(info));
-	if (err)
-		goto err_free_msg;
-
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free_msg:
+out_unlock:
+	rtnl_unlock();
 	nlmsg_free(msg);
 	return err;
 }
 
+static int sgfw_nl_sg_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_rule *r, *tmp;
+	struct sgfw_sg *sg;
+	int err = 0;
+
+	rtnl_lock();
+	sg = sgfw_get_sg(sn, info, SGFW_A_SG_NAME);
+	if (IS_ERR(sg)) {
+		err = PTR_ERR(sg);
+		goto out_unlock;
+	}
+	if (sg->attached) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
+		sgfw_err_fmt(info->extack,
+			     "security group is attached to a device",
+			     "security group %s is attached to %u device(s)",
+			     sg->name, sg->attached);
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	if (sg->peer_refs) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
+		sgfw_err_fmt(info->extack,
+			     "security group is the peer of a rule",
+			     "security group %s is the peer of %u rule(s)",
+			     sg->name, sg->peer_refs);
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	list_for_each_entry_safe(r, tmp, &sg->rules, list) {
+		if (r->peer_kind == SGFW_PEER_SG)
+			r->peer_sg->peer_refs--;
+		else if (r->peer_kind == SGFW_PEER_PL)
+			r->peer_pl->refs--;
+		list_del(&r->list);
+		kfree(r);
+	}
+	list_del(&sg->list);
+	kfree(sg->members.v);
+	kfree(sg);
+out_unlock:
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_sg_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_sg *sg;
+	int err;
+
+	rtnl_lock();
+	sg = sgfw_get_sg(sn, info, SGFW_A_SG_NAME);
+	err = IS_ERR(sg) ? PTR_ERR(sg) :
+	      sgfw_reply(info, SGFW_CMD_SG_GET, sgfw_sg_fill, sg, NULL);
+	rtnl_unlock();
+	return err;
+}
+
+/*
+ * Dumps of configuration objects walk a list under the RTNL, resuming
+ * after the id (or position) in cb->args[0]; each object is one message.
+ */
+static int sgfw_nl_sg_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct sgfw_net *sn = sgfw_pernet(sock_net(skb->sk));
+	struct sgfw_sg *sg;
+	int err = 0;
+
+	rtnl_lock();
+	list_for_each_entry(sg, &sn->sgs, list) {
+		void *hdr;
+
+		if (sg->id <= cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &sgfw_genl_family,
+				  NLM_F_MULTI, SGFW_CMD_SG_GET);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		if (sgfw_sg_fill(skb, sg, NULL)) {
+			genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = sg->id;
+	}
+	rtnl_unlock();
+	/* A full message ends this round; the next resumes after args[0]. */
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+/* ---- rules ---- */
+
+static bool sgfw_rule_equal(const struct sgfw_rule *a, const struct sgfw_rule *b)
+{
+	if (a->dir != b->dir || a->any_proto != b->any_proto ||
+	    (!a->any_proto && a->proto != b->proto) ||
+	    a->any_port != b->any_port ||
+	    (!a->any_port && (a->port_from != b->port_from ||
+			      a->port_to != b->port_to)) ||
+	    a->any_type != b->any_type ||
+	    (!a->any_type && a->icmp_type != b->icmp_type) ||
+	    a->any_code != b->any_code ||
+	    (!a->any_code && a->icmp_code != b->icmp_code) ||
+	    a->peer_kind != b->peer_kind)
+		return false;
+	switch (a->peer_kind) {
+	case SGFW_PEER_CIDR:
+		return a->cidr.af == b->cidr.af && a->cidr.plen == b->cidr.plen &&
+		       !memcmp(&a->cidr.addr, &b->cidr.addr, sizeof(a->cidr.addr));
+	case SGFW_PEER_SG:
+		return a->peer_sg == b->peer_sg;
+	case SGFW_PEER_PL:
+		return a->peer_pl == b->peer_pl;
+	}
+	return false;
+}
+
+/* Fill @r from a RULE_NEW request; everything but the limits is checked. */
+static int sgfw_rule_parse(struct sgfw_net *sn, struct genl_info *info,
+			   struct sgfw_rule *r)
+{
+	struct nlattr **tb = info->attrs;
+	struct netlink_ext_ack *extack = info->extack;
+	bool ports, icmp;
+	int peers = 0;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_RULE_DIRECTION))
+		return -EINVAL;
+	r->dir = nla_get_u32(tb[SGFW_A_RULE_DIRECTION]);
+	r->any_proto = !tb[SGFW_A_RULE_PROTOCOL];
+	if (!r->any_proto)
+		r->proto = nla_get_u8(tb[SGFW_A_RULE_PROTOCOL]);
+	ports = !r->any_proto && (r->proto == IPPROTO_TCP ||
+				  r->proto == IPPROTO_UDP);
+	icmp = !r->any_proto && (r->proto == IPPROTO_ICMP ||
+				 r->proto == IPPROTO_ICMPV6);
+
+	r->any_port = true;
+	if (tb[SGFW_A_RULE_PORT_FROM] || tb[SGFW_A_RULE_PORT_TO]) {
+		struct nlattr *a = tb[SGFW_A_RULE_PORT_FROM] ?:
+				   tb[SGFW_A_RULE_PORT_TO];
+
+		if (!ports) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "ports apply to tcp and udp only");
+			return -EINVAL;
+		}
+		if (!tb[SGFW_A_RULE_PORT_FROM] || !tb[SGFW_A_RULE_PORT_TO]) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "give both ends of the port range");
+			return -EINVAL;
+		}
+		r->port_from = nla_get_u16(tb[SGFW_A_RULE_PORT_FROM]);
+		r->port_to = nla_get_u16(tb[SGFW_A_RULE_PORT_TO]);
+		if (r->port_from > r->port_to) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[SGFW_A_RULE_PORT_TO],
+					    "port range ends before it starts");
+			return -EINVAL;
+		}
+		/* 0-65535 is every port: store it as such. */
+		r->any_port = r->port_from == 0 && r->port_to == 65535;
+	}
+
+	r->any_type = !tb[SGFW_A_RULE_ICMP_TYPE];
+	r->any_code = !tb[SGFW_A_RULE_ICMP_CODE];
+	if ((!r->any_type || !r->any_code) && !icmp) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SGFW_A_RULE_ICMP_TYPE] ?:
+				    tb[SGFW_A_RULE_ICMP_CODE],
+				    "icmp type and code apply to icmp and icmpv6 only");
+		return -EINVAL;
+	}
+	if (r->any_type && !r->any_code) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SGFW_A_RULE_ICMP_CODE],
+				    "icmp code needs an icmp type");
+		return -EINVAL;
+	}
+	if (!r->any_type)
+		r->icmp_type = nla_get_u8(tb[SGFW_A_RULE_ICMP_TYPE]);
+	if (!r->any_code)
+		r->icmp_code = nla_get_u8(tb[SGFW_A_RULE_ICMP_CODE]);
+
+	peers = !!(tb[SGFW_A_RULE_PEER_IPV4] || tb[SGFW_A_RULE_PEER_IPV6]) +
+		!!tb[SGFW_A_RULE_PEER_SG] + !!tb[SGFW_A_RULE_PEER_PREFIX_LIST];
+	if (peers != 1) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "give exactly one peer: a cidr, a security group or a prefix list");
+		return -EINVAL;
+	}
+	if (tb[SGFW_A_RULE_PEER_SG]) {
+		r->peer_kind = SGFW_PEER_SG;
+		r->peer_sg = sgfw_get_sg(sn, info, SGFW_A_RULE_PEER_SG);
+		if (IS_ERR(r->peer_sg))
+			return PTR_ERR(r->peer_sg);
+	} else if (tb[SGFW_A_RULE_PEER_PREFIX_LIST]) {
+		r->peer_kind = SGFW_PEER_PL;
+		r->peer_pl = sgfw_get_pl(sn, info,
+					 SGFW_A_RULE_PEER_PREFIX_LIST);
+		if (IS_ERR(r->peer_pl))
+			return PTR_ERR(r->peer_pl);
+	} else {
+		r->peer_kind = SGFW_PEER_CIDR;
+		err = sgfw_parse_cidr(tb[SGFW_A_RULE_PEER_IPV4],
+				      tb[SGFW_A_RULE_PEER_IPV6],
+				      tb[SGFW_A_RULE_PEER_PREFIX_LEN], false,
+				      &r->cidr, extack);
+		if (err)
+			return err;
+		if ((r->proto == IPPROTO_ICMP && !r->any_proto &&
+		     r->cidr.af != SGFW_AF_INET) ||
+		    (r->proto == IPPROTO_ICMPV6 && !r->any_proto &&
+		     r->cidr.af != SGFW_AF_INET6)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "icmp needs an IPv4 peer and icmpv6 an IPv6 one");
+			return -EINVAL;
+		}
+	}
+	if (tb[SGFW_A_RULE_DESCRIPTION])
+		nla_strscpy(r->desc, tb[SGFW_A_RULE_DESCRIPTION],
+			    sizeof(r->desc));
+	return 0;
+}
+
+/* The limits of semantics.md, for @sg with @r added. */
+static int sgfw_rule_check_limits(struct sgfw_net *sn, struct sgfw_sg *sg,
+				  const struct sgfw_rule *r,
+				  struct netlink_ext_ack *extack)
+{
+	u32 fams = r->peer_kind == SGFW_PEER_CIDR ? BIT(r->cidr.af) :
+		   BIT(SGFW_AF_INET) | BIT(SGFW_AF_INET6);
+	u32 count[SGFW_AF_NUM] = {};
+	const struct sgfw_rule *o;
+	struct sgfw_dev *sd;
+	enum sgfw_af af;
+	u32 add;
+
+	list_for_each_entry(o, &sg->rules, list) {
+		if (o->dir != r->dir)
+			continue;
+		for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++)
+			if ((o->peer_kind != SGFW_PEER_CIDR ||
+			     o->cidr.af == af))
+				count[af]++;
+	}
+	for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++) {
+		if ((fams & BIT(af)) && count[af] >= SGFW_MAX_RULES) {
+			sgfw_err_fmt(extack,
+				     "security group has the most rules allowed in this direction",
+				     "security group %s has %u %s rules for %s, the most allowed",
+				     sg->name, SGFW_MAX_RULES,
+				     r->dir == SGFW_DIRECTION_INGRESS ?
+				     "ingress" : "egress",
+				     af == SGFW_AF_INET ? "IPv4" : "IPv6");
+			return -ENOSPC;
+		}
+	}
+	add = hweight32(fams);
+	list_for_each_entry(sd, &sn->dev_list, list) {
+		u32 i;
+
+		for (i = 0; i < sd->nsgs; i++) {
+			if (sd->sgs[i] != sg)
+				continue;
+			if (sgfw_dev_rule_count(sd) + add > SGFW_MAX_DEV_RULES) {
+				sgfw_err_fmt(extack,
+					     "a device would have more than 1000 rules",
+					     "device %d would have more than %u rules",
+					     sd->ifindex, SGFW_MAX_DEV_RULES);
+				return -ENOSPC;
+			}
+		}
+	}
+	return 0;
+}
+
+static int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_rule *r, *o;
+	struct sk_buff *msg;
+	struct sgfw_sg *sg;
+	int err;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!r || !msg) {
+		kfree(r);
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+
+	rtnl_lock();
+	sg = sgfw_get_sg(sn, info, SGFW_A_RULE_SG);
+	if (IS_ERR(sg)) {
+		err = PTR_ERR(sg);
+		goto err_unlock;
+	}
+	err = sgfw_rule_parse(sn, info, r);
+	if (err)
+		goto err_unlock;
+	list_for_each_entry(o, &sg->rules, list) {
+		if (sgfw_rule_equal(o, r)) {
+			sgfw_err_fmt(info->extack,
+				     "the security group has this rule already",
+				     "security group %s has this rule already (id %u)",
+				     sg->name, o->id);
+			err = -EEXIST;
+			goto err_unlock;
+		}
+	}
+	err = sgfw_rule_check_limits(sn, sg, r, info->extack);
+	if (err)
+		goto err_unlock;
+
+	r->id = sn->next_id++;
+	list_add_tail(&r->list, &sg->rules);
+	if (r->peer_kind == SGFW_PEER_SG)
+		r->peer_sg->peer_refs++;
+	else if (r->peer_kind == SGFW_PEER_PL)
+		r->peer_pl->refs++;
+	err = sg->attached ? sgfw_config_commit(sn) : 0;
+	if (err) {
+		if (r->peer_kind == SGFW_PEER_SG)
+			r->peer_sg->peer_refs--;
+		else if (r->peer_kind == SGFW_PEER_PL)
+			r->peer_pl->refs--;
+		list_del(&r->list);
+		goto err_unlock;
+	}
+	err = sgfw_reply_send(info, msg, SGFW_CMD_RULE_NEW, sgfw_rule_fill, r,
+			      sg);
+	rtnl_unlock();
+	return err;
+
+err_unlock:
+	rtnl_unlock();
+	nlmsg_free(msg);
+	kfree(r);
+	return err;
+}
+
+static int sgfw_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct list_head *pos;
+	struct sgfw_rule *r;
+	struct sgfw_sg *sg;
+	bool found = false;
+	u32 id;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_RULE_ID))
+		return -EINVAL;
+	id = nla_get_u32(info->attrs[SGFW_A_RULE_ID]);
+
+	rtnl_lock();
+	sg = sgfw_get_sg(sn, info, SGFW_A_RULE_SG);
+	if (IS_ERR(sg)) {
+		err = PTR_ERR(sg);
+		goto out_unlock;
+	}
+	list_for_each_entry(r, &sg->rules, list) {
+		if (r->id == id) {
+			found = true;
+			break;
+		}
+	}
+	if (!found) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_RULE_ID]);
+		sgfw_err_fmt(info->extack, "the security group has no such rule",
+			     "security group %s has no rule %u", sg->name, id);
+		err = -ENOENT;
+		goto out_unlock;
+	}
+	pos = r->list.prev;
+	list_del(&r->list);
+	err = sg->attached ? sgfw_config_commit(sn) : 0;
+	if (err) {
+		list_add(&r->list, pos);
+		goto out_unlock;
+	}
+	if (r->peer_kind == SGFW_PEER_SG)
+		r->peer_sg->peer_refs--;
+	else if (r->peer_kind == SGFW_PEER_PL)
+		r->peer_pl->refs--;
+	kfree(r);
+out_unlock:
+	rtnl_unlock();
+	return err;
+}
+
+/* ---- members and prefix lists: CIDR sets ---- */
+
+static int sgfw_cidr_set_change(struct genl_info *info,
+				struct sgfw_cidr_set *set, int type, bool host,
+				bool add, bool used, const char *what)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_cidr_set saved;
+	struct sgfw_cidr *v;
+	int n, err;
+
+	n = sgfw_parse_cidr_list(info, type, host, &v);
+	if (n < 0)
+		return n;
+
+	/* Keep the old set until the new rulesets are published. */
+	saved.n = set->n;
+	saved.v = kmemdup(set->v, set->n * sizeof(*set->v) ?: 1, GFP_KERNEL);
+	if (!saved.v) {
+		kfree(v);
+		return -ENOMEM;
+	}
+	err = add ? sgfw_cidr_set_add(set, v, n) : sgfw_cidr_set_del(set, v, n);
+	if (err == -EEXIST)
+		sgfw_err_fmt(info->extack, "an address is present already",
+			     "an address is in the %s already (or named twice)",
+			     what);
+	else if (err == -ENOENT)
+		sgfw_err_fmt(info->extack, "an address is not present",
+			     "an address is not in the %s", what);
+	else if (err == -E2BIG)
+		sgfw_err_fmt(info->extack, "too many entries",
+			     "a %s holds at most %u entries", what,
+			     SGFW_MAX_PL_ENTRIES);
+	if (!err && used) {
+		err = sgfw_config_commit(sn);
+		if (err) {
+			kfree(set->v);
+			*set = saved;
+			saved.v = NULL;
+		}
+	}
+	kfree(saved.v);
+	kfree(v);
+	return err;
+}
+
+static int sgfw_nl_member_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	bool add = info->genlhdr->cmd == SGFW_CMD_MEMBER_ADD;
+	struct sgfw_sg *sg;
+	int err;
+
+	rtnl_lock();
+	sg = sgfw_get_sg(sn, info, SGFW_A_SG_NAME);
+	err = IS_ERR(sg) ? PTR_ERR(sg) :
+	      sgfw_cidr_set_change(info, &sg->members, SGFW_A_SG_MEMBER, true,
+				   add, sg->peer_refs, "security group");
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_pl_fill(struct sk_buff *skb, void *obj, void *arg)
+{
+	const struct sgfw_pl *pl = obj;
+	u32 i;
+
+	if (nla_put_string(skb, SGFW_A_PL_NAME, pl->name))
+		return -EMSGSIZE;
+	for (i = 0; i < pl->entries.n; i++)
+		if (sgfw_put_cidr(skb, SGFW_A_PL_ENTRY, &pl->entries.v[i],
+				  false))
+			return -EMSGSIZE;
+	return 0;
+}
+
+static int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_pl *pl;
+	const char *name;
+	int err;
+
+	err = sgfw_get_name(info, SGFW_A_PL_NAME, &name);
+	if (err)
+		return err;
+	rtnl_lock();
+	if (sgfw_pl_find(sn, name)) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
+		sgfw_err_fmt(info->extack, "prefix list exists already",
+			     "prefix list %s exists already", name);
+		err = -EEXIST;
+		goto out_unlock;
+	}
+	pl = kzalloc(sizeof(*pl), GFP_KERNEL);
+	if (!pl) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	strscpy(pl->name, name, sizeof(pl->name));
+	list_add_tail(&pl->list, &sn->pls);
+out_unlock:
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_pl_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_pl *pl;
+	int err = 0;
+
+	rtnl_lock();
+	pl = sgfw_get_pl(sn, info, SGFW_A_PL_NAME);
+	if (IS_ERR(pl)) {
+		err = PTR_ERR(pl);
+	} else if (pl->refs) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
+		sgfw_err_fmt(info->extack, "prefix list is the peer of a rule",
+			     "prefix list %s is the peer of %u rule(s)",
+			     pl->name, pl->refs);
+		err = -EBUSY;
+	} else {
+		list_del(&pl->list);
+		kfree(pl->entries.v);
+		kfree(pl);
+	}
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_pl_entry_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	bool add = info->genlhdr->cmd == SGFW_CMD_PL_ENTRY_ADD;
+	struct sgfw_pl *pl;
+	int err;
+
+	rtnl_lock();
+	pl = sgfw_get_pl(sn, info, SGFW_A_PL_NAME);
+	err = IS_ERR(pl) ? PTR_ERR(pl) :
+	      sgfw_cidr_set_change(info, &pl->entries, SGFW_A_PL_ENTRY, false,
+				   add, pl->refs, "prefix list");
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_pl_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_pl *pl;
+	int err;
+
+	rtnl_lock();
+	pl = sgfw_get_pl(sn, info, SGFW_A_PL_NAME);
+	err = IS_ERR(pl) ? PTR_ERR(pl) :
+	      sgfw_reply(info, SGFW_CMD_PL_GET, sgfw_pl_fill, pl, NULL);
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_pl_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct sgfw_net *sn = sgfw_pernet(sock_net(skb->sk));
+	struct sgfw_pl *pl;
+	long idx = 0;
+	int err = 0;
+
+	rtnl_lock();
+	list_for_each_entry(pl, &sn->pls, list) {
+		void *hdr;
+
+		if (idx++ < cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &sgfw_genl_family,
+				  NLM_F_MULTI, SGFW_CMD_PL_GET);
+		if (!hdr || sgfw_pl_fill(skb, pl, NULL)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = idx;
+	}
+	rtnl_unlock();
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+/* ---- devices ---- */
+
+static struct net_device *sgfw_get_netdev(struct genl_info *info)
+{
+	struct net_device *dev;
+
+	ASSERT_RTNL();
+	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_IFACE_IFINDEX))
+		return ERR_PTR(-EINVAL);
+	dev = __dev_get_by_index(genl_info_net(info),
+				 nla_get_u32(info->attrs[SGFW_A_IFACE_IFINDEX]));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[SGFW_A_IFACE_IFINDEX],
+				    "no such device in this namespace");
+		return ERR_PTR(-ENODEV);
+	}
+	if (dev->flags & IFF_LOOPBACK) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[SGFW_A_IFACE_IFINDEX],
+				    "loopback is never filtered");
+		return ERR_PTR(-EINVAL);
+	}
+	return dev;
+}
+
+static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg)
+{
+	const struct sgfw_dev *sd = obj;
+	struct net *net = arg;
+	struct net_device *dev = __dev_get_by_index(net, sd->ifindex);
+	u64 accepted, dropped;
+	int i;
+
+	sgfw_dev_stats_read(sd, &accepted, &dropped);
+	if (nla_put_u32(skb, SGFW_A_IFACE_IFINDEX, sd->ifindex) ||
+	    (dev && nla_put_string(skb, SGFW_A_IFACE_IFNAME, dev->name)))
+		return -EMSGSIZE;
+	for (i = 0; i < sd->nsgs; i++)
+		if (nla_put_string(skb, SGFW_A_IFACE_SG, sd->sgs[i]->name))
+			return -EMSGSIZE;
+	if (nla_put_u32(skb, SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT,
+			sd->to.tcp_established) ||
+	    nla_put_u32(skb, SGFW_A_IFACE_UDP_TIMEOUT, sd->to.udp) ||
+	    nla_put_u32(skb, SGFW_A_IFACE_UDP_STREAM_TIMEOUT,
+			sd->to.udp_stream) ||
+	    nla_put_u32(skb, SGFW_A_IFACE_TRACKING, sd->tracking) ||
+	    nla_put_u64_64bit(skb, SGFW_A_IFACE_ACCEPTED, accepted,
+			      SGFW_A_IFACE_PAD) ||
+	    nla_put_u64_64bit(skb, SGFW_A_IFACE_DROPPED, dropped,
+			      SGFW_A_IFACE_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int sgfw_nl_iface_attach_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_sg *add[SGFW_MAX_SGS_PER_DEV];
+	struct net_device *dev;
+	const struct nlattr *a;
+	struct sgfw_dev *sd;
+	int n = 0, rem, i, j, err;
+	u32 rules;
+	u8 old_n;
+
+	rtnl_lock();
+	dev = sgfw_get_netdev(info);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out_unlock;
+	}
+	sd = sgfw_dev_find(sn, dev->ifindex);
+	old_n = sd ? sd->nsgs : 0;
+	rules = sd ? sgfw_dev_rule_count(sd) : 0;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		struct sgfw_sg *sg;
+		const char *name;
+
+		if (nla_type(a) != SGFW_A_IFACE_SG)
+			continue;
+		name = nla_data(a);
+		sg = sgfw_sg_find(sn, name);
+		if (!sg) {
+			NL_SET_BAD_ATTR(info->extack, a);
+			sgfw_err_fmt(info->extack, "no such security group",
+				     "no security group named %s", name);
+			err = -ENOENT;
+			goto out_unlock;
+		}
+		for (i = 0; i < old_n; i++)
+			if (sd->sgs[i] == sg)
+				break;
+		for (j = 0; j < n; j++)
+			if (add[j] == sg)
+				break;
+		if (i < old_n || j < n) {
+			NL_SET_BAD_ATTR(info->extack, a);
+			sgfw_err_fmt(info->extack,
+				     "security group is attached already",
+				     "security group %s is attached to %s already",
+				     name, dev->name);
+			err = -EEXIST;
+			goto out_unlock;
+		}
+		if (old_n + n >= SGFW_MAX_SGS_PER_DEV) {
+			NL_SET_BAD_ATTR(info->extack, a);
+			sgfw_err_fmt(info->extack,
+				     "a device has at most 16 security groups",
+				     "a device has at most %u security groups",
+				     SGFW_MAX_SGS_PER_DEV);
+			err = -ENOSPC;
+			goto out_unlock;
+		}
+		rules += sgfw_sg_rule_count(sg);
+		add[n++] = sg;
+	}
+	if (!n) {
+		GENL_SET_ERR_MSG(info, "name at least one security group");
+		err = -EINVAL;
+		goto out_unlock;
+	}
+	if (rules > SGFW_MAX_DEV_RULES) {
+		sgfw_err_fmt(info->extack,
+			     "the device would have more than 1000 rules",
+			     "%s would have %u rules, more than %u", dev->name,
+			     rules, SGFW_MAX_DEV_RULES);
+		err = -ENOSPC;
+		goto out_unlock;
+	}
+
+	sd = sgfw_dev_get_or_create(sn, dev->ifindex);
+	if (!sd) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	for (i = 0; i < n; i++) {
+		sd->sgs[sd->nsgs++] = add[i];
+		add[i]->attached++;
+	}
+	err = sgfw_config_commit(sn);
+	if (err) {
+		for (i = 0; i < n; i++)
+			add[i]->attached--;
+		sd->nsgs = old_n;
+		sgfw_dev_put_if_unused(sn, sd);
+	}
+out_unlock:
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_iface_detach_doit(struct sk_buff *skb,
+				     struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_sg *saved[SGFW_MAX_SGS_PER_DEV];
+	bool drop[SGFW_MAX_SGS_PER_DEV] = {};
+	struct net_device *dev;
+	const struct nlattr *a;
+	struct sgfw_dev *sd;
+	int rem, i, k, named = 0, err;
+	u8 old_n;
+
+	rtnl_lock();
+	dev = sgfw_get_netdev(info);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out_unlock;
+	}
+	sd = sgfw_dev_find(sn, dev->ifindex);
+	old_n = sd ? sd->nsgs : 0;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		const char *name;
+
+		if (nla_type(a) != SGFW_A_IFACE_SG)
+			continue;
+		name = nla_data(a);
+		for (i = 0; i < old_n; i++)
+			if (!strcmp(sd->sgs[i]->name, name))
+				break;
+		if (i == old_n || drop[i]) {
+			NL_SET_BAD_ATTR(info->extack, a);
+			sgfw_err_fmt(info->extack,
+				     "security group is not attached to the device",
+				     "security group %s is not attached to %s",
+				     name, dev->name);
+			err = -ENOENT;
+			goto out_unlock;
+		}
+		drop[i] = true;
+		named++;
+	}
+	/* Without names, every group goes; with none attached, that is all. */
+	if (!named)
+		for (i = 0; i < old_n; i++)
+			drop[i] = true;
+	if (!old_n) {
+		err = 0;
+		goto out_unlock;
+	}
+
+	memcpy(saved, sd->sgs, sizeof(saved));
+	for (i = 0, k = 0; i < old_n; i++) {
+		if (drop[i])
+			sd->sgs[i]->attached--;
+		else
+			sd->sgs[k++] = sd->sgs[i];
+	}
+	sd->nsgs = k;
+	err = sgfw_config_commit(sn);
+	if (err) {
+		memcpy(sd->sgs, saved, sizeof(saved));
+		sd->nsgs = old_n;
+		for (i = 0; i < old_n; i++)
+			if (drop[i])
+				sd->sgs[i]->attached++;
+		goto out_unlock;
+	}
+	sgfw_dev_put_if_unused(sn, sd);
+out_unlock:
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_iface_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct nlattr **tb = info->attrs;
+	struct sgfw_timeouts old_to;
+	enum sgfw_tracking old_tr;
+	struct net_device *dev;
+	struct sgfw_dev *sd;
+	int err;
+
+	rtnl_lock();
+	dev = sgfw_get_netdev(info);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out_unlock;
+	}
+	sd = sgfw_dev_get_or_create(sn, dev->ifindex);
+	if (!sd) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	old_to = sd->to;
+	old_tr = sd->tracking;
+	if (tb[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT])
+		sd->to.tcp_established =
+			nla_get_u32(tb[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT]);
+	if (tb[SGFW_A_IFACE_UDP_TIMEOUT])
+		sd->to.udp = nla_get_u32(tb[SGFW_A_IFACE_UDP_TIMEOUT]);
+	if (tb[SGFW_A_IFACE_UDP_STREAM_TIMEOUT])
+		sd->to.udp_stream =
+			nla_get_u32(tb[SGFW_A_IFACE_UDP_STREAM_TIMEOUT]);
+	if (tb[SGFW_A_IFACE_TRACKING])
+		sd->tracking = nla_get_u32(tb[SGFW_A_IFACE_TRACKING]);
+	err = sgfw_config_commit(sn);
+	if (err) {
+		sd->to = old_to;
+		sd->tracking = old_tr;
+	}
+	sgfw_dev_put_if_unused(sn, sd);
+out_unlock:
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_iface_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct net_device *dev;
+	struct sgfw_dev *sd;
+	int err;
+
+	rtnl_lock();
+	dev = sgfw_get_netdev(info);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out_unlock;
+	}
+	sd = sgfw_dev_find(sn, dev->ifindex);
+	if (!sd) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[SGFW_A_IFACE_IFINDEX],
+				    "sgfw has no setting for this device");
+		err = -ENOENT;
+		goto out_unlock;
+	}
+	err = sgfw_reply(info, SGFW_CMD_IFACE_GET, sgfw_iface_fill, sd,
+			 genl_info_net(info));
+out_unlock:
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_iface_get_dumpit(struct sk_buff *skb,
+				    struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct sgfw_net *sn = sgfw_pernet(net);
+	struct sgfw_dev *sd;
+	long idx = 0;
+	int err = 0;
+
+	rtnl_lock();
+	list_for_each_entry(sd, &sn->dev_list, list) {
+		void *hdr;
+
+		if (idx++ < cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &sgfw_genl_family,
+				  NLM_F_MULTI, SGFW_CMD_IFACE_GET);
+		if (!hdr || sgfw_iface_fill(skb, sd, net)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = idx;
+	}
+	rtnl_unlock();
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+/* ---- flows ---- */
+
+struct sgfw_flow_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct sgfw_net *sn;
+};
+
+static int sgfw_flow_fill(const struct sgfw_flow *f, void *arg)
+{
+	struct sgfw_flow_dump *d = arg;
+	struct sk_buff *skb = d->skb;
+	unsigned long deadline = READ_ONCE(f->deadline);
+	const struct sgfw_sg *sg;
+	long left = (long)(deadline - jiffies);
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &sgfw_genl_family,
+			  NLM_F_MULTI, SGFW_CMD_FLOW_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, SGFW_A_FLOW_FAMILY,
+		       f->t.af == SGFW_AF_INET ? AF_INET : AF_INET6) ||
+	    nla_put_u8(skb, SGFW_A_FLOW_PROTOCOL, f->t.proto))
+		goto err_cancel;
+	if (f->t.af == SGFW_AF_INET ?
+	    nla_put_in_addr(skb, SGFW_A_FLOW_SRC_IPV4, f->t.src.ip) ||
+	    nla_put_in_addr(skb, SGFW_A_FLOW_DST_IPV4, f->t.dst.ip) :
+	    nla_put_in6_addr(skb, SGFW_A_FLOW_SRC_IPV6, &f->t.src.in6) ||
+	    nla_put_in6_addr(skb, SGFW_A_FLOW_DST_IPV6, &f->t.dst.in6))
+		goto err_cancel;
+	if (f->t.proto == IPPROTO_TCP || f->t.proto == IPPROTO_UDP) {
+		if (nla_put_u16(skb, SGFW_A_FLOW_SPORT, ntohs(f->t.sport)) ||
+		    nla_put_u16(skb, SGFW_A_FLOW_DPORT, ntohs(f->t.dport)))
+			goto err_cancel;
+	} else if (f->t.proto == IPPROTO_ICMP ||
+		   f->t.proto == IPPROTO_ICMPV6) {
+		if (nla_put_u16(skb, SGFW_A_FLOW_ICMP_ID, ntohs(f->t.sport)))
+			goto err_cancel;
+	}
+	sg = sgfw_sg_find_id(d->sn, f->sg_id);
+	if (nla_put_u32(skb, SGFW_A_FLOW_IFINDEX, f->ifindex) ||
+	    nla_put_u32(skb, SGFW_A_FLOW_STATE, READ_ONCE(f->state)) ||
+	    nla_put_u32(skb, SGFW_A_FLOW_EXPIRES_IN,
+			left > 0 ? jiffies_to_msecs(left) : 0) ||
+	    (sg && nla_put_string(skb, SGFW_A_FLOW_SG, sg->name)) ||
+	    nla_put_u32(skb, SGFW_A_FLOW_RULE_ID, f->rule_id) ||
+	    nla_put_u32(skb, SGFW_A_FLOW_DIRECTION,
+		       (READ_ONCE(f->flags) & SGFW_FLOW_F_OPENER_EGRESS) ?
+		       SGFW_DIRECTION_EGRESS : SGFW_DIRECTION_INGRESS) ||
+	    nla_put_u64_64bit(skb, SGFW_A_FLOW_PACKETS,
+			      atomic64_read(&f->packets), SGFW_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(skb, SGFW_A_FLOW_BYTES,
+			      atomic64_read(&f->bytes), SGFW_A_FLOW_PAD))
+		goto err_cancel;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct sgfw_flow_dump d = {
+		.skb = skb,
+		.cb = cb,
+		.sn = sgfw_pernet(net),
+	};
+	unsigned long pos = cb->args[0];
+	int err;
+
+	/* The RTNL keeps group names still while flows name their group. */
+	rtnl_lock();
+	err = sgfw_flowtable_walk(net, &pos, sgfw_flow_fill, &d);
+	rtnl_unlock();
+	cb->args[0] = pos;
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+/* ---- the family ---- */
+
+#define SGFW_OP(_cmd, _doit, _dumpit, _policy, _max, _flags)	\
+	{							\
+		.cmd		= _cmd,				\
+		.doit		= _doit,			\
+		.dumpit		= _dumpit,			\
+		.policy		= _policy,			\
+		.maxattr	= _max,				\
+		.flags		= _flags,			\
+	}
+
 static const struct genl_ops sgfw_genl_ops[] = {
-	{
-		.cmd		= SGFW_CMD_STATUS,
-		.doit		= sgfw_nl_status_doit,
-		.policy		= sgfw_status_policy,
-		.maxattr	= SGFW_A_STATUS_MAX,
-	},
+	SGFW_OP(SGFW_CMD_STATUS, sgfw_nl_status_doit, NULL,
+		sgfw_none_policy, 1, 0),
+	SGFW_OP(SGFW_CMD_STATUS_SET, sgfw_nl_status_set_doit, NULL,
+		sgfw_status_policy, SGFW_A_STATUS_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_SG_NEW, sgfw_nl_sg_new_doit, NULL,
+		sgfw_sg_policy, SGFW_A_SG_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_SG_DEL, sgfw_nl_sg_del_doit, NULL,
+		sgfw_sg_policy, SGFW_A_SG_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_SG_GET, sgfw_nl_sg_get_doit, sgfw_nl_sg_get_dumpit,
+		sgfw_sg_policy, SGFW_A_SG_MAX, 0),
+	SGFW_OP(SGFW_CMD_RULE_NEW, sgfw_nl_rule_new_doit, NULL,
+		sgfw_rule_policy, SGFW_A_RULE_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_RULE_DEL, sgfw_nl_rule_del_doit, NULL,
+		sgfw_rule_policy, SGFW_A_RULE_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_MEMBER_ADD, sgfw_nl_member_doit, NULL,
+		sgfw_sg_policy, SGFW_A_SG_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_MEMBER_DEL, sgfw_nl_member_doit, NULL,
+		sgfw_sg_policy, SGFW_A_SG_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_PL_NEW, sgfw_nl_pl_new_doit, NULL,
+		sgfw_pl_policy, SGFW_A_PL_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_PL_DEL, sgfw_nl_pl_del_doit, NULL,
+		sgfw_pl_policy, SGFW_A_PL_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_PL_ENTRY_ADD, sgfw_nl_pl_entry_doit, NULL,
+		sgfw_pl_policy, SGFW_A_PL_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_PL_ENTRY_DEL, sgfw_nl_pl_entry_doit, NULL,
+		sgfw_pl_policy, SGFW_A_PL_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_PL_GET, sgfw_nl_pl_get_doit, sgfw_nl_pl_get_dumpit,
+		sgfw_pl_policy, SGFW_A_PL_MAX, 0),
+	SGFW_OP(SGFW_CMD_IFACE_ATTACH, sgfw_nl_iface_attach_doit, NULL,
+		sgfw_iface_policy, SGFW_A_IFACE_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_IFACE_DETACH, sgfw_nl_iface_detach_doit, NULL,
+		sgfw_iface_policy, SGFW_A_IFACE_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_IFACE_SET, sgfw_nl_iface_set_doit, NULL,
+		sgfw_iface_policy, SGFW_A_IFACE_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_IFACE_GET, sgfw_nl_iface_get_doit,
+		sgfw_nl_iface_get_dumpit, sgfw_iface_policy, SGFW_A_IFACE_MAX,
+		0),
+	SGFW_OP(SGFW_CMD_FLOW_GET, NULL, sgfw_nl_flow_get_dumpit,
+		sgfw_none_policy, 1, 0),
 };
 
 static struct genl_family sgfw_genl_family __ro_after_init = {

@@ -24,6 +24,13 @@ static const struct cli_cmd objects[] = {
 	  "show the versions of sgtool and of the sgfw kernel module" },
 	{ "status", status_main,
 	  "show the flow table figures of the network namespace" },
+	{ "sg", sg_main, "create, delete and show security groups" },
+	{ "rule", rule_main, "add and delete the rules of a security group" },
+	{ "prefix-list", pl_main, "manage prefix lists, sets of CIDRs" },
+	{ "iface", iface_main,
+	  "attach security groups to devices, set their timeouts" },
+	{ "flow", flow_main, "list tracked flows, show or set their limit" },
+	{ "stats", stats_main, "show the namespace's and devices' counters" },
 	{ 0 }
 };
 

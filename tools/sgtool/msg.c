@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "conn.h"
+#include "print.h"
 #include "msg.h"
 #include "sgtool.h"
 
@@ -139,4 +140,44 @@ int msg_opt_str(const struct nlattr *a, const char **s)
 		return 0;
 	*s = nl_attr_str(a);
 	return *s ? 0 : -EBADMSG;
+}
+
+int msg_show(const struct msg_show *sh)
+{
+	struct nl_msgs replies = { 0 };
+	struct nl_sock *s;
+	struct req q;
+	int status;
+
+	status = conn_open(&s);
+	if (status)
+		return status;
+
+	req_init(&q, s, sh->cmd, sh->build ? 0 : NLM_F_DUMP);
+	if (sh->build) {
+		status = sh->build(&q, sh->build_arg);
+		if (status)
+			goto out;
+	}
+	status = req_talk(&q, nl_collect, &replies);
+	if (status)
+		goto out;
+
+	/* All or nothing: a malformed reply prints no half of a table. */
+	for (size_t i = 0; i < replies.n; i++) {
+		if (sh->walk(replies.v[i], false, sh->walk_arg)) {
+			cli_error("malformed reply from the kernel");
+			status = SGTOOL_EXIT_KERNEL;
+			goto out;
+		}
+	}
+	print_open_array(NULL);
+	for (size_t i = 0; i < replies.n; i++)
+		sh->walk(replies.v[i], true, sh->walk_arg);
+	print_close_array();
+	status = cli_output_end();
+out:
+	nl_msgs_free(&replies);
+	nl_close(s);
+	return status;
 }

@@ -52,4 +52,28 @@ int msg_cidr(const struct nlattr *nest, struct cidr *c);
 /* Where a string attribute is optional: NULL when absent, else checked. */
 int msg_opt_str(const struct nlattr *a, const char **s);
 
+/*
+ * A "show" command: one request (a dump, or a "do" when @build is set),
+ * every reply checked by @walk(nlh, false, walk_arg) before any is printed
+ * by @walk(nlh, true, walk_arg), inside one JSON array.
+ */
+struct msg_show {
+	uint8_t cmd;
+	/* Put the attributes of the "do"; return an exit status. */
+	int (*build)(struct req *q, void *arg);
+	void *build_arg;
+	int (*walk)(const struct nlmsghdr *nlh, bool print, void *arg);
+	void *walk_arg;
+};
+
+int msg_show(const struct msg_show *sh);
+
+/*
+ * Loop over the top-level attributes of the genetlink message @nlh of type
+ * @type (once checked by nl_parse_attrs()).
+ */
+#define msg_for_each_attr(a, nlh, type)					\
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN)				\
+		if (mnl_attr_get_type(a) != (type)) {} else
+
 #endif /* SGTOOL_MSG_H */

@@ -326,6 +326,16 @@ void print_null(const char *key, const char *fmt)
 	}
 }
 
+void print_number(const char *key, const char *fmt, const char *number)
+{
+	if (print_is_json()) {
+		if (json_member(key))
+			fputs(number, ps.f);
+	} else if (fmt) {
+		fprintf(ps.f, fmt, number);
+	}
+}
+
 void print_text(const char *fmt, ...)
 {
 	va_list ap;

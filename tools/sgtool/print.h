@@ -37,6 +37,12 @@ void print_u64(const char *key, const char *fmt, uint64_t value);
 void print_s64(const char *key, const char *fmt, int64_t value);
 void print_bool(const char *key, const char *fmt, bool value);
 void print_null(const char *key, const char *fmt);
+/*
+ * @number is the text of a JSON number ("29.5"), written as it is: for
+ * values such as fractions that the integer calls cannot carry.  @fmt
+ * takes it as a string.
+ */
+void print_number(const char *key, const char *fmt, const char *number);
 
 /* Text only: free-form text such as headings and separators. */
 void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -18,6 +18,8 @@
 #define SGTOOL_EXIT_USAGE	1
 #define SGTOOL_EXIT_KERNEL	2
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 struct sgtool_opts {
 	bool json;
 	bool pretty;		/* implies json */
@@ -41,5 +43,11 @@ int sgtool_main(int argc, char **argv);
  */
 int version_main(int argc, char **argv);
 int status_main(int argc, char **argv);
+int sg_main(int argc, char **argv);
+int rule_main(int argc, char **argv);
+int pl_main(int argc, char **argv);
+int iface_main(int argc, char **argv);
+int flow_main(int argc, char **argv);
+int stats_main(int argc, char **argv);
 
 #endif /* SGTOOL_H */

@@ -3,32 +3,133 @@
  * sgfw: stateful security groups and stateless network ACLs for Linux.
  *
  * Generic netlink family "sgfw", version 1.  The family is described by
- * uapi/sgfw.yaml; this header and that spec must agree.
+ * uapi/sgfw.yaml; this header and that spec must agree (tests check).
  *
- * Every object lives in a network namespace: a request acts on the namespace
- * of the socket that sends it.  Every attribute is a plain scalar or string,
- * or a nest flagged with NLA_F_NESTED; there are no binary structures.
- * Validation is strict: an unknown attribute, a wrong type or a value out of
- * range is refused with an extended-ack message naming the attribute, and a
- * refused request changes nothing.
+ * Every object lives in a network namespace: a request acts on the
+ * namespace of the socket that sends it.  Attributes are scalars, strings,
+ * or nests flagged NLA_F_NESTED; there are no binary structures, except
+ * IPv6 addresses (16 bytes, network order).  IPv4 addresses are u32 in
+ * network order.  Ports, ids, counts and timeouts are host order.
+ *
+ * Validation is strict: an unknown attribute, a wrong type or a value out
+ * of range is refused with an extended-ack message that names the
+ * attribute, and a refused request changes nothing.  Every command that
+ * changes configuration needs CAP_NET_ADMIN in the namespace's user
+ * namespace.
+ *
+ * Names (security groups, prefix lists) are 1 to 63 bytes of letters,
+ * digits, '.', '_' and '-'.
  *
  * Commands
  * --------
  *
- * SGFW_CMD_STATUS (do, no privilege needed)
- *   Request: no attributes.
- *   Reply:
- *     SGFW_A_STATUS_VERSION      string, the module's version
- *     SGFW_A_STATUS_FLOWS        u32, flows tracked in this namespace now
- *     SGFW_A_STATUS_FLOW_LIMIT   u32, the most flows this namespace may track
- *     SGFW_A_STATUS_ALLOWANCE_EXCEEDED
- *                                u64, packets dropped because the flow table
- *                                was full (conntrack_allowance_exceeded)
- *     SGFW_A_STATUS_ALLOWANCE_AVAILABLE
- *                                u32, flows that can still be created
- *                                (conntrack_allowance_available)
- *   Zero is a real value for every figure: a namespace that has never seen a
- *   packet reports zeros.
+ * SGFW_CMD_STATUS (do)
+ *   Reply: SGFW_A_STATUS_VERSION (string, the module's version),
+ *   SGFW_A_STATUS_FLOWS (u32, flows tracked in this namespace now),
+ *   SGFW_A_STATUS_FLOW_LIMIT (u32, the most flows it may track),
+ *   SGFW_A_STATUS_ALLOWANCE_EXCEEDED (u64, packets dropped because the
+ *   table was full: conntrack_allowance_exceeded),
+ *   SGFW_A_STATUS_ALLOWANCE_AVAILABLE (u32, flows that can still be
+ *   created: conntrack_allowance_available).
+ *
+ * SGFW_CMD_STATUS_SET (do, admin)
+ *   Request: SGFW_A_STATUS_FLOW_LIMIT (u32, 1 to 16777216).  Lowering the
+ *   limit below the flows tracked now removes none of them; new flows wait
+ *   until the count falls under the limit.
+ *
+ * SGFW_CMD_SG_NEW (do, admin)
+ *   Request: SGFW_A_SG_NAME (required), SGFW_A_SG_DESCRIPTION (optional,
+ *   at most 255 bytes).  The new group has no ingress rules and one egress
+ *   rule per family allowing everything to 0.0.0.0/0 and ::/0.
+ *   Reply: the group as SGFW_CMD_SG_GET gives it.
+ *
+ * SGFW_CMD_SG_DEL (do, admin)
+ *   Request: SGFW_A_SG_NAME.  Refused while the group is attached to a
+ *   device or named as the peer of another group's rule.
+ *
+ * SGFW_CMD_SG_GET (do, dump)
+ *   Request (do): SGFW_A_SG_NAME.  Reply, one message per group:
+ *   SGFW_A_SG_NAME, SGFW_A_SG_ID (u32), SGFW_A_SG_DESCRIPTION (absent when
+ *   empty), SGFW_A_SG_RULE (nest of SGFW_A_RULE_*, one per rule, ingress
+ *   then egress, in id order), SGFW_A_SG_MEMBER (nest of SGFW_A_CIDR_*,
+ *   one per address added by hand), SGFW_A_SG_ATTACHED (u32, devices the
+ *   group is attached to).
+ *
+ * SGFW_CMD_RULE_NEW (do, admin)
+ *   Request: SGFW_A_RULE_SG (the group's name), SGFW_A_RULE_DIRECTION
+ *   (enum sgfw_direction), SGFW_A_RULE_PROTOCOL (u8; absent means every
+ *   protocol), SGFW_A_RULE_PORT_FROM and SGFW_A_RULE_PORT_TO (u16, tcp and
+ *   udp only, both or neither; absent means every port),
+ *   SGFW_A_RULE_ICMP_TYPE and SGFW_A_RULE_ICMP_CODE (u8, icmp and icmpv6
+ *   only; absent means any; a code needs a type), exactly one peer:
+ *   SGFW_A_RULE_PEER_IPV4 or SGFW_A_RULE_PEER_IPV6 with
+ *   SGFW_A_RULE_PEER_PREFIX_LEN (absent: a host), SGFW_A_RULE_PEER_SG or
+ *   SGFW_A_RULE_PEER_PREFIX_LIST (names), and SGFW_A_RULE_DESCRIPTION
+ *   (optional, at most 255 bytes).  CIDRs are stored canonical; a rule
+ *   equal to one the group has is refused; so is a rule past the limits
+ *   (60 per direction per family per group, 1000 rules times groups on a
+ *   device).  A CIDR peer makes the rule apply to its family only; icmp
+ *   needs an IPv4 peer and icmpv6 an IPv6 one; a group or prefix-list
+ *   peer applies to both families and counts against both limits.
+ *   Reply: the rule (SGFW_A_RULE_* with its SGFW_A_RULE_ID).
+ *
+ * SGFW_CMD_RULE_DEL (do, admin)
+ *   Request: SGFW_A_RULE_SG, SGFW_A_RULE_ID.  Flows the rule admitted go
+ *   on until they close or time out.
+ *
+ * SGFW_CMD_MEMBER_ADD, SGFW_CMD_MEMBER_DEL (do, admin)
+ *   Request: SGFW_A_SG_NAME, one or more SGFW_A_SG_MEMBER (nests of
+ *   SGFW_A_CIDR_IPV4 or SGFW_A_CIDR_IPV6; no prefix length: members are
+ *   addresses).  All or nothing: adding a member already present, or
+ *   deleting one absent, refuses the whole request.
+ *
+ * SGFW_CMD_PL_NEW, SGFW_CMD_PL_DEL (do, admin)
+ *   Request: SGFW_A_PL_NAME.  A prefix list named by a rule cannot be
+ *   deleted.
+ *
+ * SGFW_CMD_PL_ENTRY_ADD, SGFW_CMD_PL_ENTRY_DEL (do, admin)
+ *   Request: SGFW_A_PL_NAME, one or more SGFW_A_PL_ENTRY (nests of
+ *   SGFW_A_CIDR_*).  All or nothing, as for members.  At most 1000
+ *   entries per list.
+ *
+ * SGFW_CMD_PL_GET (do, dump)
+ *   Reply: SGFW_A_PL_NAME, SGFW_A_PL_ENTRY (nests of SGFW_A_CIDR_*).
+ *
+ * SGFW_CMD_IFACE_ATTACH (do, admin)
+ *   Request: SGFW_A_IFACE_IFINDEX, one or more SGFW_A_IFACE_SG (names, in
+ *   order).  Adds the groups to those the device has (at most 16).
+ *
+ * SGFW_CMD_IFACE_DETACH (do, admin)
+ *   Request: SGFW_A_IFACE_IFINDEX, zero or more SGFW_A_IFACE_SG.  Without
+ *   names, every group is detached and the device is no longer filtered.
+ *   Flows of a device that loses its last group are removed.
+ *
+ * SGFW_CMD_IFACE_SET (do, admin)
+ *   Request: SGFW_A_IFACE_IFINDEX and any of the timeouts (seconds):
+ *   SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT (60-432000, default 432000),
+ *   SGFW_A_IFACE_UDP_TIMEOUT (30-60, default 30),
+ *   SGFW_A_IFACE_UDP_STREAM_TIMEOUT (60-180, default 180), and
+ *   SGFW_A_IFACE_TRACKING (enum sgfw_tracking).  Settings of a device
+ *   with no group are kept for when it gets one.
+ *
+ * SGFW_CMD_IFACE_GET (do, dump)
+ *   Request (do): SGFW_A_IFACE_IFINDEX.  Reply, one message per device
+ *   sgfw knows: SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_IFNAME,
+ *   SGFW_A_IFACE_SG (names in order), the three timeouts,
+ *   SGFW_A_IFACE_TRACKING, SGFW_A_IFACE_ACCEPTED and
+ *   SGFW_A_IFACE_DROPPED (u64 packet counts).
+ *
+ * SGFW_CMD_FLOW_GET (dump)
+ *   Reply, one message per tracked flow: SGFW_A_FLOW_FAMILY (u8, AF_INET
+ *   or AF_INET6), SGFW_A_FLOW_PROTOCOL, SGFW_A_FLOW_SRC_IPV4/IPV6 and
+ *   SGFW_A_FLOW_DST_IPV4/IPV6 (the side that opened the flow is the
+ *   source), SGFW_A_FLOW_SPORT and SGFW_A_FLOW_DPORT (tcp, udp; for icmp
+ *   queries SGFW_A_FLOW_ICMP_ID), SGFW_A_FLOW_IFINDEX,
+ *   SGFW_A_FLOW_STATE (enum sgfw_flow_state), SGFW_A_FLOW_EXPIRES_IN
+ *   (u32, milliseconds), SGFW_A_FLOW_SG (name, absent if the group is
+ *   gone), SGFW_A_FLOW_RULE_ID, SGFW_A_FLOW_DIRECTION (of the packet that
+ *   opened it), SGFW_A_FLOW_PACKETS and SGFW_A_FLOW_BYTES (u64, both
+ *   directions).
  */
 #ifndef _UAPI_LINUX_SGFW_H
 #define _UAPI_LINUX_SGFW_H
@@ -36,14 +137,30 @@
 #define SGFW_GENL_NAME		"sgfw"
 #define SGFW_GENL_VERSION	1
 
-enum sgfw_cmd {
-	SGFW_CMD_UNSPEC,
-	SGFW_CMD_STATUS,
-
-	__SGFW_CMD_MAX
+enum sgfw_direction {
+	SGFW_DIRECTION_INGRESS,
+	SGFW_DIRECTION_EGRESS,
 };
 
-#define SGFW_CMD_MAX (__SGFW_CMD_MAX - 1)
+enum sgfw_tracking {
+	SGFW_TRACKING_AUTO,
+	SGFW_TRACKING_ALWAYS,
+};
+
+enum sgfw_flow_state {
+	SGFW_FLOW_STATE_NONE,
+	SGFW_FLOW_STATE_SYN_SENT,
+	SGFW_FLOW_STATE_SYN_RECV,
+	SGFW_FLOW_STATE_ESTABLISHED,
+	SGFW_FLOW_STATE_FIN_WAIT,
+	SGFW_FLOW_STATE_CLOSE_WAIT,
+	SGFW_FLOW_STATE_LAST_ACK,
+	SGFW_FLOW_STATE_TIME_WAIT,
+	SGFW_FLOW_STATE_CLOSE,
+	SGFW_FLOW_STATE_UDP_SINGLE,
+	SGFW_FLOW_STATE_UDP_STREAM,
+	SGFW_FLOW_STATE_ACTIVE,
+};
 
 enum sgfw_a_status {
 	SGFW_A_STATUS_UNSPEC,
@@ -58,5 +175,133 @@ enum sgfw_a_status {
 };
 
 #define SGFW_A_STATUS_MAX (__SGFW_A_STATUS_MAX - 1)
+
+enum sgfw_a_cidr {
+	SGFW_A_CIDR_UNSPEC,
+	SGFW_A_CIDR_IPV4,
+	SGFW_A_CIDR_IPV6,
+	SGFW_A_CIDR_PREFIX_LEN,
+
+	__SGFW_A_CIDR_MAX
+};
+
+#define SGFW_A_CIDR_MAX (__SGFW_A_CIDR_MAX - 1)
+
+enum sgfw_a_rule {
+	SGFW_A_RULE_UNSPEC,
+	SGFW_A_RULE_ID,
+	SGFW_A_RULE_SG,
+	SGFW_A_RULE_DIRECTION,
+	SGFW_A_RULE_PROTOCOL,
+	SGFW_A_RULE_PORT_FROM,
+	SGFW_A_RULE_PORT_TO,
+	SGFW_A_RULE_ICMP_TYPE,
+	SGFW_A_RULE_ICMP_CODE,
+	SGFW_A_RULE_PEER_IPV4,
+	SGFW_A_RULE_PEER_IPV6,
+	SGFW_A_RULE_PEER_PREFIX_LEN,
+	SGFW_A_RULE_PEER_SG,
+	SGFW_A_RULE_PEER_PREFIX_LIST,
+	SGFW_A_RULE_DESCRIPTION,
+
+	__SGFW_A_RULE_MAX
+};
+
+#define SGFW_A_RULE_MAX (__SGFW_A_RULE_MAX - 1)
+
+enum sgfw_a_sg {
+	SGFW_A_SG_UNSPEC,
+	SGFW_A_SG_NAME,
+	SGFW_A_SG_ID,
+	SGFW_A_SG_DESCRIPTION,
+	SGFW_A_SG_RULE,
+	SGFW_A_SG_MEMBER,
+	SGFW_A_SG_ATTACHED,
+
+	__SGFW_A_SG_MAX
+};
+
+#define SGFW_A_SG_MAX (__SGFW_A_SG_MAX - 1)
+
+enum sgfw_a_pl {
+	SGFW_A_PL_UNSPEC,
+	SGFW_A_PL_NAME,
+	SGFW_A_PL_ENTRY,
+
+	__SGFW_A_PL_MAX
+};
+
+#define SGFW_A_PL_MAX (__SGFW_A_PL_MAX - 1)
+
+enum sgfw_a_iface {
+	SGFW_A_IFACE_UNSPEC,
+	SGFW_A_IFACE_PAD,
+	SGFW_A_IFACE_IFINDEX,
+	SGFW_A_IFACE_IFNAME,
+	SGFW_A_IFACE_SG,
+	SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT,
+	SGFW_A_IFACE_UDP_TIMEOUT,
+	SGFW_A_IFACE_UDP_STREAM_TIMEOUT,
+	SGFW_A_IFACE_TRACKING,
+	SGFW_A_IFACE_ACCEPTED,
+	SGFW_A_IFACE_DROPPED,
+
+	__SGFW_A_IFACE_MAX
+};
+
+#define SGFW_A_IFACE_MAX (__SGFW_A_IFACE_MAX - 1)
+
+enum sgfw_a_flow {
+	SGFW_A_FLOW_UNSPEC,
+	SGFW_A_FLOW_PAD,
+	SGFW_A_FLOW_FAMILY,
+	SGFW_A_FLOW_PROTOCOL,
+	SGFW_A_FLOW_SRC_IPV4,
+	SGFW_A_FLOW_SRC_IPV6,
+	SGFW_A_FLOW_DST_IPV4,
+	SGFW_A_FLOW_DST_IPV6,
+	SGFW_A_FLOW_SPORT,
+	SGFW_A_FLOW_DPORT,
+	SGFW_A_FLOW_ICMP_ID,
+	SGFW_A_FLOW_IFINDEX,
+	SGFW_A_FLOW_STATE,
+	SGFW_A_FLOW_EXPIRES_IN,
+	SGFW_A_FLOW_SG,
+	SGFW_A_FLOW_RULE_ID,
+	SGFW_A_FLOW_DIRECTION,
+	SGFW_A_FLOW_PACKETS,
+	SGFW_A_FLOW_BYTES,
+
+	__SGFW_A_FLOW_MAX
+};
+
+#define SGFW_A_FLOW_MAX (__SGFW_A_FLOW_MAX - 1)
+
+enum sgfw_cmd {
+	SGFW_CMD_UNSPEC,
+	SGFW_CMD_STATUS,
+	SGFW_CMD_STATUS_SET,
+	SGFW_CMD_SG_NEW,
+	SGFW_CMD_SG_DEL,
+	SGFW_CMD_SG_GET,
+	SGFW_CMD_RULE_NEW,
+	SGFW_CMD_RULE_DEL,
+	SGFW_CMD_MEMBER_ADD,
+	SGFW_CMD_MEMBER_DEL,
+	SGFW_CMD_PL_NEW,
+	SGFW_CMD_PL_DEL,
+	SGFW_CMD_PL_ENTRY_ADD,
+	SGFW_CMD_PL_ENTRY_DEL,
+	SGFW_CMD_PL_GET,
+	SGFW_CMD_IFACE_ATTACH,
+	SGFW_CMD_IFACE_DETACH,
+	SGFW_CMD_IFACE_SET,
+	SGFW_CMD_IFACE_GET,
+	SGFW_CMD_FLOW_GET,
+
+	__SGFW_CMD_MAX
+};
+
+#define SGFW_CMD_MAX (__SGFW_CMD_MAX - 1)
 
 #endif /* _UAPI_LINUX_SGFW_H */

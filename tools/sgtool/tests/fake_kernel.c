@@ -164,9 +164,63 @@ static void sgfw_status(const struct nlmsghdr *req)
 	}
 }
 
+void fake_respond_ack(const struct nlmsghdr *req)
+{
+	ack(req);
+}
+
+uint8_t fake_req_cmd(void)
+{
+	const struct nlmsghdr *req = (const struct nlmsghdr *)fake.req;
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
+
+	return genl->cmd;
+}
+
+uint16_t fake_req_flags(void)
+{
+	return ((const struct nlmsghdr *)fake.req)->nlmsg_flags;
+}
+
+const struct nlattr *fake_req_attr(uint16_t type, unsigned int nth)
+{
+	const struct nlmsghdr *req = (const struct nlmsghdr *)fake.req;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, req, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == type && !nth--)
+			return a;
+	return NULL;
+}
+
+unsigned int fake_req_count(uint16_t type)
+{
+	unsigned int n = 0;
+
+	while (fake_req_attr(type, n))
+		n++;
+	return n;
+}
+
+void fake_req_types(int *types, unsigned int max)
+{
+	const struct nlmsghdr *req = (const struct nlmsghdr *)fake.req;
+	const struct nlattr *a;
+	unsigned int n = 0;
+
+	mnl_attr_for_each(a, req, GENL_HDRLEN)
+		if (n + 1 < max)
+			types[n++] = mnl_attr_get_type(a);
+	types[n] = -1;
+}
+
 static void handle(const struct nlmsghdr *req)
 {
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
+
+	if (req->nlmsg_type == FAKE_FAMILY_ID &&
+	    fake.n_cmds < FAKE_MAX_CMDS)
+		fake.cmds[fake.n_cmds++] = genl->cmd;
 
 	if (req->nlmsg_type == GENL_ID_CTRL &&
 	    genl->cmd == CTRL_CMD_GETFAMILY)

@@ -20,6 +20,7 @@
 #define FAKE_EVENTS_GROUP	7
 #define FAKE_MAX_BUFS		8
 #define FAKE_BUF_SIZE		8192
+#define FAKE_MAX_CMDS		16
 
 struct fake_kernel {
 	/* Behaviour, set by the test. */
@@ -38,6 +39,9 @@ struct fake_kernel {
 	unsigned int opens, closes, requests;
 	char req[FAKE_BUF_SIZE];	/* the last request */
 	size_t req_len;
+	/* The genetlink commands of every request to sgfw, in order. */
+	uint8_t cmds[FAKE_MAX_CMDS];
+	unsigned int n_cmds;
 
 	/* Replies waiting to be read. */
 	char bufs[FAKE_MAX_BUFS][FAKE_BUF_SIZE];
@@ -65,5 +69,20 @@ struct nlmsghdr *fake_put_error(int error, const char *msg);
 struct nlmsghdr *fake_put_done(int error, const char *msg);
 /* End the current recv() buffer; the next fake_put() starts another. */
 void fake_flush(void);
+
+/* A respond hook that acks every request and records nothing more. */
+void fake_respond_ack(const struct nlmsghdr *req);
+
+/*
+ * The last request: its genetlink command and flags, and its top-level
+ * attributes: the number of type @type, and the @nth (from 0) of them, or
+ * NULL.
+ */
+uint8_t fake_req_cmd(void);
+uint16_t fake_req_flags(void);
+unsigned int fake_req_count(uint16_t type);
+const struct nlattr *fake_req_attr(uint16_t type, unsigned int nth);
+/* Every top-level attribute type of the last request, in order, -1 ended. */
+void fake_req_types(int *types, unsigned int max);
 
 #endif /* SGTOOL_TESTS_FAKE_KERNEL_H */

@@ -13,6 +13,9 @@ int main(void)
 	suite_cli();
 	suite_nl();
 	suite_commands();
+	suite_parse();
+	suite_requests();
+	suite_show();
 	suite_binary();
 	return tap_done();
 }

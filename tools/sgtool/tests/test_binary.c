@@ -132,6 +132,27 @@ static int test_unknown_object(void)
 	return 0;
 }
 
+/* Refused by sgtool itself, loaded module or not. */
+static int test_bad_rule(void)
+{
+	exec_sgtool("rule", "add", "web", "ingress", "tcp", "port", "65536",
+		    "from", "0.0.0.0/0", NULL);
+	EXPECT_INT(res.status, 1);
+	EXPECT_STR(res.out, "");
+	EXPECT_STR(res.err, "sgtool: port out of range in \"65536\" "
+		   "(0-65535), try \"sgtool rule help\"\n");
+	return 0;
+}
+
+static int test_sg_not_loaded(void)
+{
+	exec_sgtool("-j", "sg", "show", NULL);
+	EXPECT_INT(res.status, 1);
+	EXPECT_STR(res.out, "");
+	EXPECT_STR(res.err, NOT_LOADED_LINE);
+	return 0;
+}
+
 static int test_help(void)
 {
 	exec_sgtool("help", NULL);
@@ -186,6 +207,8 @@ void suite_binary(void)
 		tap_diag("this kernel has no sgfw family");
 		tap_test(names[0], test_status_not_loaded);
 		tap_test(names[1], test_json_version_not_loaded);
+		tap_test("binary: sg show without the module: the line, exit 1",
+			 test_sg_not_loaded);
 	} else {
 		tap_diag("this kernel has the sgfw family");
 		tap_test(names[2], test_status_loaded);
@@ -193,4 +216,6 @@ void suite_binary(void)
 	}
 	tap_test("binary: an unknown object exits 1", test_unknown_object);
 	tap_test("binary: help exits 0", test_help);
+	tap_test("binary: a port past 65535 is refused, exit 1",
+		 test_bad_rule);
 }

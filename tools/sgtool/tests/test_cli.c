@@ -134,8 +134,14 @@ static int test_help_lists_objects(void)
 		EXPECT_INT(r->status, 0);
 		EXPECT_STR(r->err, "");
 		EXPECT(!strncmp(r->out, "Usage: sgtool [OPTIONS] OBJECT", 30));
-		EXPECT(strstr(r->out, "\n  version  show the versions"));
-		EXPECT(strstr(r->out, "\n  status   show the flow table"));
+		EXPECT(strstr(r->out, "\n  version      show the versions"));
+		EXPECT(strstr(r->out, "\n  status       show the flow table"));
+		EXPECT(strstr(r->out, "\n  sg           "));
+		EXPECT(strstr(r->out, "\n  rule         "));
+		EXPECT(strstr(r->out, "\n  prefix-list  "));
+		EXPECT(strstr(r->out, "\n  iface        "));
+		EXPECT(strstr(r->out, "\n  flow         "));
+		EXPECT(strstr(r->out, "\n  stats        "));
 		EXPECT(strstr(r->out, "-p, --pretty"));
 	}
 	return 0;
@@ -163,6 +169,51 @@ static int test_object_help(void)
 		   "sgtool: unknown object \"stat\", try \"sgtool help\"\n");
 	EXPECT(!strncmp(run_sgtool("version", "help", NULL)->out,
 			"Usage: sgtool [OPTIONS] version\n", 32));
+	EXPECT_INT(fake.opens, 0);
+	return 0;
+}
+
+/* Every object, and the commands with commands of their own. */
+static int test_every_object_has_help(void)
+{
+	static const struct {
+		const char *args[3];
+		const char *usage;
+	} helps[] = {
+		{ { "sg", "help" }, "Usage: sgtool [OPTIONS] sg add NAME" },
+		{ { "help", "sg" }, "Usage: sgtool [OPTIONS] sg add NAME" },
+		{ { "sg", "member", "help" },
+		  "Usage: sgtool [OPTIONS] sg member { add | del } NAME" },
+		{ { "rule", "help" }, "Usage: sgtool [OPTIONS] rule add NAME" },
+		{ { "help", "rule" }, "Usage: sgtool [OPTIONS] rule add NAME" },
+		{ { "prefix-list", "--help" },
+		  "Usage: sgtool [OPTIONS] prefix-list add NAME" },
+		{ { "prefix-list", "entry", "help" },
+		  "Usage: sgtool [OPTIONS] prefix-list add NAME" },
+		{ { "iface", "-h" }, "Usage: sgtool [OPTIONS] iface attach DEV" },
+		{ { "flow", "help" }, "Usage: sgtool [OPTIONS] flow [ show ]" },
+		{ { "stats", "help" }, "Usage: sgtool [OPTIONS] stats [ show ]" },
+	};
+
+	fake_install();
+	for (unsigned int i = 0; i < ARRAY_SIZE(helps); i++) {
+		const struct run *r = run_sgtool(helps[i].args[0],
+						 helps[i].args[1],
+						 helps[i].args[2], NULL);
+
+		EXPECT_INT(r->status, 0);
+		EXPECT_STR(r->err, "");
+		if (strncmp(r->out, helps[i].usage, strlen(helps[i].usage))) {
+			tap_diag_str("help for", helps[i].args[0]);
+			tap_diag_str("got:", r->out);
+			return -1;
+		}
+	}
+	/* What the help says about the presets and the JSON. */
+	EXPECT(strstr(run_sgtool("iface", "help", NULL)->out,
+		      "\"aws-nitro\" is 350"));
+	EXPECT(strstr(run_sgtool("rule", "help", NULL)->out,
+		      "0 is the protocol numbered 0"));
 	EXPECT_INT(fake.opens, 0);
 	return 0;
 }
@@ -217,6 +268,8 @@ void suite_cli(void)
 	tap_test("cli: help lists the objects on stdout",
 		 test_help_lists_objects);
 	tap_test("cli: each object has its own help", test_object_help);
+	tap_test("cli: every object and sub-command has its help",
+		 test_every_object_has_help);
 	tap_test("cli: -n with a missing namespace is one line and exit 1",
 		 test_netns_missing);
 	tap_test("cli: -n takes a plain name, never a path",

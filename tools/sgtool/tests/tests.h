@@ -12,5 +12,8 @@ void suite_cli(void);
 void suite_nl(void);
 void suite_commands(void);
 void suite_binary(void);
+void suite_parse(void);
+void suite_requests(void);
+void suite_show(void);
 
 #endif /* SGTOOL_TESTS_H */

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The configuration of a namespace: security groups and their rules,
+ * prefix lists, and the devices they are attached to.  All of it changes
+ * under the RTNL only (see struct sgfw_net); the data path sees it through
+ * the compiled ruleset of each device (ruleset.h), rebuilt by
+ * sgfw_config_commit() after every change.
+ */
+#ifndef _SGFW_CONFIG_H
+#define _SGFW_CONFIG_H
+
+#include <linux/list.h>
+#include <linux/percpu.h>
+#include <linux/u64_stats_sync.h>
+
+#include "netns.h"
+#include "ruleset.h"
+#include "types.h"
+
+#define SGFW_NAME_MAX		64	/* with the NUL */
+#define SGFW_DESC_MAX		256	/* with the NUL */
+#define SGFW_MAX_RULES		60	/* per group, direction and family */
+#define SGFW_MAX_SGS_PER_DEV	16
+#define SGFW_MAX_DEV_RULES	1000	/* rules of all groups on a device */
+#define SGFW_MAX_PL_ENTRIES	1000
+#define SGFW_MAX_MEMBERS	1000
+
+enum sgfw_peer_kind {
+	SGFW_PEER_CIDR,
+	SGFW_PEER_SG,
+	SGFW_PEER_PL,
+};
+
+struct sgfw_sg;
+struct sgfw_pl;
+
+struct sgfw_rule {
+	struct list_head list;		/* in sgfw_sg.rules, id order */
+	u32 id;
+	enum sgfw_direction dir;
+	bool any_proto;
+	u8 proto;
+	bool any_port;
+	u16 port_from;
+	u16 port_to;
+	bool any_type;
+	bool any_code;
+	u8 icmp_type;
+	u8 icmp_code;
+	enum sgfw_peer_kind peer_kind;
+	struct sgfw_cidr cidr;		/* SGFW_PEER_CIDR */
+	struct sgfw_sg *peer_sg;	/* SGFW_PEER_SG, counted in peer_refs */
+	struct sgfw_pl *peer_pl;	/* SGFW_PEER_PL, counted in refs */
+	char desc[SGFW_DESC_MAX];
+};
+
+/* A set of CIDRs (prefix-list entries, group members), sorted, unique. */
+struct sgfw_cidr_set {
+	struct sgfw_cidr *v;
+	u32 n;
+};
+
+struct sgfw_sg {
+	struct list_head list;		/* in sgfw_net.sgs */
+	u32 id;
+	char name[SGFW_NAME_MAX];
+	char desc[SGFW_DESC_MAX];
+	struct list_head rules;
+	struct sgfw_cidr_set members;
+	u32 attached;			/* devices it is attached to */
+	u32 peer_refs;			/* rules naming it as their peer */
+};
+
+struct sgfw_pl {
+	struct list_head list;		/* in sgfw_net.pls */
+	char name[SGFW_NAME_MAX];
+	struct sgfw_cidr_set entries;
+	u32 refs;			/* rules naming it */
+};
+
+struct sgfw_dev_stats {
+	u64_stats_t accepted;
+	u64_stats_t dropped;
+	struct u64_stats_sync syncp;
+};
+
+/*
+ * struct sgfw_dev - a device sgfw knows: has groups or settings.
+ * @rs: what the data path applies; NULL when no group is attached.
+ *	rcu_assign_pointer() under the RTNL, rcu_dereference() in the hooks.
+ * @stats: per-CPU packet counts, written by the hooks.
+ * Freed with call_rcu() once out of sgfw_net.devs.
+ */
+struct sgfw_dev {
+	struct list_head list;		/* in sgfw_net.dev_list */
+	int ifindex;
+	u8 nsgs;
+	struct sgfw_sg *sgs[SGFW_MAX_SGS_PER_DEV];
+	struct sgfw_timeouts to;
+	enum sgfw_tracking tracking;
+	struct sgfw_ruleset __rcu *rs;
+	struct sgfw_dev_stats __percpu *stats;
+	struct rcu_head rcu;
+};
+
+void sgfw_config_init(struct sgfw_net *sn);
+void sgfw_config_free(struct sgfw_net *sn);
+int sgfw_config_commit(struct sgfw_net *sn);
+void sgfw_config_rebuild_work(struct work_struct *work);
+
+struct sgfw_sg *sgfw_sg_find(struct sgfw_net *sn, const char *name);
+struct sgfw_sg *sgfw_sg_find_id(struct sgfw_net *sn, u32 id);
+struct sgfw_pl *sgfw_pl_find(struct sgfw_net *sn, const char *name);
+struct sgfw_dev *sgfw_dev_find(struct sgfw_net *sn, int ifindex);
+struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, int ifindex);
+void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd);
+void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd);
+u32 sgfw_dev_rule_count(const struct sgfw_dev *sd);
+u32 sgfw_sg_rule_count(const struct sgfw_sg *sg);
+void sgfw_cidr_canonicalize(struct sgfw_cidr *c);
+int sgfw_cidr_set_add(struct sgfw_cidr_set *s, const struct sgfw_cidr *add,
+		      u32 n);
+int sgfw_cidr_set_del(struct sgfw_cidr_set *s, const struct sgfw_cidr *del,
+		      u32 n);
+int sgfw_cidr_set_find(const struct sgfw_cidr_set *s,
+		       const struct sgfw_cidr *c);
+void sgfw_dev_stats_read(const struct sgfw_dev *sd, u64 *accepted,
+			 u64 *dropped);
+
+#endif /* _SGFW_CONFIG_H */

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The compiled ruleset of a device and its matcher.
+ *
+ * Lifetime and locking:
+ *
+ * - A builder belongs to the one caller that made it (the configuration
+ *   code, under its own lock).  It has no lock of its own and may sleep:
+ *   every allocation is GFP_KERNEL.
+ * - sgfw_ruleset_finish() packs the builder into one allocation that is
+ *   never written again.  The owner publishes it with rcu_assign_pointer()
+ *   and readers find it with rcu_dereference() inside an RCU read-side
+ *   section; nothing in a ruleset needs a lock to read.
+ * - The owner retires a ruleset with sgfw_ruleset_put() after it has
+ *   unpublished it; the memory is freed after a grace period, so a reader
+ *   that found the old ruleset may finish its walk.  A struct sgfw_crule
+ *   returned by sgfw_ruleset_match() lives in the ruleset: it is valid in
+ *   the same RCU section only; a flow copies what it keeps (the ids).
+ *
+ * Matching is a linear walk of one array per family and direction (at
+ * most 1000 rules on a device), in build order.  The rule flags are made
+ * complete when the rule is added, so that the walk tests fields without
+ * asking which protocol it is looking at.
+ */
+
+#include <linux/err.h>
+#include <linux/in.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/ipv6.h>
+
+#include "ruleset.h"
+
+/*
+ * Bounds that keep every count and index in a u32 and every size in a
+ * size_t on 32-bit kernels too.  The configuration's own limits (1000 rules
+ * times groups on a device, 1000 entries in a prefix list) are far lower.
+ */
+#define SGFW_RS_MAX_RULES	BIT(16)
+#define SGFW_RS_MAX_PEERS	BIT(24)
+
+#define SGFW_NUM_DIRS		2
+
+/* The rules of one family and direction, inside a struct sgfw_ruleset. */
+struct sgfw_rs_list {
+	const struct sgfw_crule *rules;
+	u32 count;
+	/* One of the rules allows every protocol from/to 0.0.0.0/0 or ::/0. */
+	bool all_open;
+};
+
+/*
+ * struct sgfw_ruleset - immutable once sgfw_ruleset_finish() returns it:
+ * readers need only rcu_read_lock(), the owner frees it with
+ * sgfw_ruleset_put() after unpublishing it.
+ * @rcu: for sgfw_ruleset_put().
+ * @timeouts: the device's timeouts, as the builder's caller gave them.
+ * @tracking: the device's tracking mode.
+ * @list: the rules per family and direction; they point into @rules.
+ * @peers: every peer CIDR, after the rules in the same allocation; a rule's
+ *	are @peers[peer_first] to @peers[peer_first + peer_count - 1].
+ * @rules: every rule, family by family, direction by direction.
+ */
+struct sgfw_ruleset {
+	struct rcu_head rcu;
+	struct sgfw_timeouts timeouts;
+	enum sgfw_tracking tracking;
+	struct sgfw_rs_list list[SGFW_AF_NUM][SGFW_NUM_DIRS];
+	const struct sgfw_cidr *peers;
+	struct sgfw_crule rules[];
+};
+
+/* A growable array of rules for one family and direction. */
+struct sgfw_rs_vec {
+	struct sgfw_crule *rules;
+	u32 count;
+	u32 cap;
+};
+
+/* Private to the one caller that builds; no lock, may sleep. */
+struct sgfw_ruleset_builder {
+	struct sgfw_rs_vec vec[SGFW_AF_NUM][SGFW_NUM_DIRS];
+	struct sgfw_cidr *peers;
+	u32 npeers;
+	u32 peers_cap;
+	u32 nrules;
+};
+
+struct sgfw_ruleset_builder *sgfw_ruleset_builder_new(void)
+{
+	return kzalloc(sizeof(struct sgfw_ruleset_builder), GFP_KERNEL);
+}
+
+void sgfw_ruleset_builder_destroy(struct sgfw_ruleset_builder *b)
+{
+	int af, dir;
+
+	if (!b)
+		return;
+	for (af = 0; af < SGFW_AF_NUM; af++)
+		for (dir = 0; dir < SGFW_NUM_DIRS; dir++)
+			kvfree(b->vec[af][dir].rules);
+	kvfree(b->peers);
+	kfree(b);
+}
+
+/*
+ * Make room for @need elements in *@arr (of @size bytes each), doubling.
+ * On failure *@arr is unchanged, so the builder stays consistent.
+ */
+static int sgfw_rs_grow(void **arr, u32 *cap, u32 used, u32 need,
+			size_t size)
+{
+	u32 ncap;
+	void *n;
+
+	if (need <= *cap)
+		return 0;
+	ncap = max3(need, *cap * 2, 8U);
+	n = kvmalloc_array(ncap, size, GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	if (used)
+		memcpy(n, *arr, (size_t)used * size);
+	kvfree(*arr);
+	*arr = n;
+	*cap = ncap;
+	return 0;
+}
+
+static u8 sgfw_af_plen_max(enum sgfw_af af)
+{
+	return af == SGFW_AF_INET ? 32 : 128;
+}
+
+/* The ICMP protocol of a family: icmp in IPv4, icmpv6 in IPv6. */
+static u8 sgfw_af_icmp(enum sgfw_af af)
+{
+	return af == SGFW_AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+}
+
+/* @a with every bit past @plen cleared. */
+static void sgfw_addr_mask(union sgfw_addr *a, enum sgfw_af af, u8 plen)
+{
+	struct in6_addr m;
+
+	if (af == SGFW_AF_INET) {
+		a->ip &= plen ? htonl(~0U << (32 - plen)) : 0;
+		a->all[1] = 0;
+		a->all[2] = 0;
+		a->all[3] = 0;
+		return;
+	}
+	ipv6_addr_prefix(&m, &a->in6, plen);
+	a->in6 = m;
+}
+
+/*
+ * The compiled form of @spec for family @af.  Fields that do not apply to
+ * the protocol are ignored and their "any" flag set, so that a zeroed spec
+ * for, say, tcp 22 has no stray icmp type.
+ */
+static int sgfw_rs_compile(enum sgfw_af af, const struct sgfw_rule_spec *spec,
+			   struct sgfw_crule *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->rule_id = spec->rule_id;
+	c->sg_id = spec->sg_id;
+
+	if (spec->any_proto) {
+		c->flags = SGFW_CRULE_ANY_PROTO | SGFW_CRULE_ANY_PORT |
+			   SGFW_CRULE_ANY_TYPE | SGFW_CRULE_ANY_CODE;
+		return 0;
+	}
+
+	c->proto = spec->proto;
+	if (spec->proto == IPPROTO_TCP || spec->proto == IPPROTO_UDP) {
+		c->flags = SGFW_CRULE_ANY_TYPE | SGFW_CRULE_ANY_CODE;
+		if (spec->any_port) {
+			c->flags |= SGFW_CRULE_ANY_PORT;
+		} else {
+			if (spec->port_from > spec->port_to)
+				return -EINVAL;
+			c->port_from = spec->port_from;
+			c->port_to = spec->port_to;
+		}
+	} else if (spec->proto == sgfw_af_icmp(af)) {
+		c->flags = SGFW_CRULE_ANY_PORT;
+		if (spec->any_type)
+			c->flags |= SGFW_CRULE_ANY_TYPE;
+		else
+			c->icmp_type = spec->icmp_type;
+		if (spec->any_code)
+			c->flags |= SGFW_CRULE_ANY_CODE;
+		else
+			c->icmp_code = spec->icmp_code;
+	} else {
+		c->flags = SGFW_CRULE_ANY_PORT | SGFW_CRULE_ANY_TYPE |
+			   SGFW_CRULE_ANY_CODE;
+	}
+	return 0;
+}
+
+int sgfw_ruleset_add(struct sgfw_ruleset_builder *b, enum sgfw_af af,
+		     const struct sgfw_rule_spec *spec,
+		     const struct sgfw_cidr *peers, u32 n)
+{
+	struct sgfw_crule c;
+	struct sgfw_rs_vec *v;
+	u32 i;
+	int err;
+
+	if ((unsigned int)af >= SGFW_AF_NUM ||
+	    (unsigned int)spec->dir >= SGFW_NUM_DIRS || (n && !peers))
+		return -EINVAL;
+	err = sgfw_rs_compile(af, spec, &c);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++)
+		if (peers[i].af != af || peers[i].plen > sgfw_af_plen_max(af))
+			return -EINVAL;
+	if (b->nrules >= SGFW_RS_MAX_RULES ||
+	    n > SGFW_RS_MAX_PEERS - b->npeers)
+		return -E2BIG;
+
+	/* Grow both arrays before touching either: all or nothing. */
+	v = &b->vec[af][spec->dir];
+	err = sgfw_rs_grow((void **)&v->rules, &v->cap, v->count, v->count + 1,
+			   sizeof(*v->rules));
+	if (err)
+		return err;
+	err = sgfw_rs_grow((void **)&b->peers, &b->peers_cap, b->npeers,
+			   b->npeers + n, sizeof(*b->peers));
+	if (err)
+		return err;
+
+	c.peer_first = b->npeers;
+	c.peer_count = n;
+	for (i = 0; i < n; i++) {
+		struct sgfw_cidr *p = &b->peers[b->npeers + i];
+
+		/* Canonical whatever the caller gave: matching relies on it. */
+		*p = peers[i];
+		sgfw_addr_mask(&p->addr, af, p->plen);
+		/* A set that holds 0.0.0.0/0 (::/0) matches every address. */
+		if (!p->plen)
+			c.flags |= SGFW_CRULE_PEER_ANY;
+	}
+	b->npeers += n;
+	v->rules[v->count++] = c;
+	b->nrules++;
+	return 0;
+}
+
+struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
+					 const struct sgfw_timeouts *to,
+					 enum sgfw_tracking tracking)
+{
+	static const struct sgfw_timeouts def = {
+		.tcp_established	= SGFW_TCP_EST_TIMEOUT_DEF,
+		.udp			= SGFW_UDP_TIMEOUT_DEF,
+		.udp_stream		= SGFW_UDP_STREAM_TIMEOUT_DEF,
+	};
+	struct sgfw_cidr *peers;
+	struct sgfw_ruleset *rs;
+	u32 af, dir, i, off = 0;
+	size_t size;
+
+	size = size_add(struct_size(rs, rules, b->nrules),
+			array_size(b->npeers, sizeof(*b->peers)));
+	rs = kvzalloc(size, GFP_KERNEL);
+	if (!rs) {
+		sgfw_ruleset_builder_destroy(b);
+		return ERR_PTR(-ENOMEM);
+	}
+
+	rs->timeouts = to ? *to : def;
+	rs->tracking = tracking;
+	for (af = 0; af < SGFW_AF_NUM; af++) {
+		for (dir = 0; dir < SGFW_NUM_DIRS; dir++) {
+			const struct sgfw_rs_vec *v = &b->vec[af][dir];
+			struct sgfw_rs_list *l = &rs->list[af][dir];
+			struct sgfw_crule *r = &rs->rules[off];
+
+			if (v->count)
+				memcpy(r, v->rules, v->count * sizeof(*r));
+			l->rules = r;
+			l->count = v->count;
+			for (i = 0; i < v->count; i++)
+				if ((r[i].flags & SGFW_CRULE_ANY_PROTO) &&
+				    (r[i].flags & SGFW_CRULE_PEER_ANY))
+					l->all_open = true;
+			off += v->count;
+		}
+	}
+	/* The CIDRs are 4-byte aligned, as the rules before them are. */
+	peers = (struct sgfw_cidr *)&rs->rules[b->nrules];
+	if (b->npeers)
+		memcpy(peers, b->peers, b->npeers * sizeof(*peers));
+	rs->peers = peers;
+
+	sgfw_ruleset_builder_destroy(b);
+	return rs;
+}
+
+void sgfw_ruleset_put(struct sgfw_ruleset *rs)
+{
+	if (rs)
+		kvfree_rcu(rs, rcu);
+}
+
+const struct sgfw_timeouts *sgfw_ruleset_timeouts(const struct sgfw_ruleset *rs)
+{
+	return &rs->timeouts;
+}
+
+enum sgfw_tracking sgfw_ruleset_tracking(const struct sgfw_ruleset *rs)
+{
+	return rs->tracking;
+}
+
+/*
+ * Does @r allow protocol @proto, service port @port (tcp, udp) and icmp
+ * @type and @code?  Fields that do not apply carry an "any" flag.
+ */
+static bool sgfw_crule_match_l4(const struct sgfw_crule *r, u8 proto,
+				u16 port, u8 type, u8 code)
+{
+	if (r->flags & SGFW_CRULE_ANY_PROTO)
+		return true;
+	if (r->proto != proto)
+		return false;
+	if (!(r->flags & SGFW_CRULE_ANY_PORT) &&
+	    (port < r->port_from || port > r->port_to))
+		return false;
+	if (!(r->flags & SGFW_CRULE_ANY_TYPE) && type != r->icmp_type)
+		return false;
+	if (!(r->flags & SGFW_CRULE_ANY_CODE) && code != r->icmp_code)
+		return false;
+	return true;
+}
+
+static bool sgfw_crule_match_peer(const struct sgfw_ruleset *rs,
+				  const struct sgfw_crule *r, enum sgfw_af af,
+				  const union sgfw_addr *a)
+{
+	const struct sgfw_cidr *c = &rs->peers[r->peer_first];
+	const struct sgfw_cidr *end = c + r->peer_count;
+
+	if (r->flags & SGFW_CRULE_PEER_ANY)
+		return true;
+	if (af == SGFW_AF_INET) {
+		/* plen 0 never gets here: PEER_ANY covers it. */
+		for (; c < end; c++)
+			if (!((a->ip ^ c->addr.ip) & htonl(~0U << (32 - c->plen))))
+				return true;
+		return false;
+	}
+	for (; c < end; c++)
+		if (ipv6_prefix_equal(&a->in6, &c->addr.in6, c->plen))
+			return true;
+	return false;
+}
+
+static const struct sgfw_rs_list *
+sgfw_rs_list(const struct sgfw_ruleset *rs, unsigned int af, unsigned int dir)
+{
+	if (af >= SGFW_AF_NUM || dir >= SGFW_NUM_DIRS)
+		return NULL;
+	return &rs->list[af][dir];
+}
+
+const struct sgfw_crule *sgfw_ruleset_match(const struct sgfw_ruleset *rs,
+					    enum sgfw_direction dir,
+					    const struct sgfw_pkt *p)
+{
+	const struct sgfw_rs_list *l = sgfw_rs_list(rs, p->t.af, dir);
+	const union sgfw_addr *peer;
+	u32 i;
+
+	if (!l)
+		return NULL;
+	peer = dir == SGFW_DIRECTION_INGRESS ? &p->t.src : &p->t.dst;
+	for (i = 0; i < l->count; i++) {
+		const struct sgfw_crule *r = &l->rules[i];
+
+		/* The rule's port is the service port: the destination. */
+		if (sgfw_crule_match_l4(r, p->t.proto, ntohs(p->t.dport),
+					p->icmp_type, p->icmp_code) &&
+		    sgfw_crule_match_peer(rs, r, p->t.af, peer))
+			return r;
+	}
+	return NULL;
+}
+
+bool sgfw_ruleset_untracked(const struct sgfw_ruleset *rs,
+			    enum sgfw_direction dir, const struct sgfw_pkt *p,
+			    const struct sgfw_crule *rule)
+{
+	const struct sgfw_rs_list *here, *opp;
+	u16 rport;
+	u32 i;
+
+	if (rs->tracking == SGFW_TRACKING_ALWAYS)
+		return false;
+	if (p->t.proto != IPPROTO_TCP && p->t.proto != IPPROTO_UDP)
+		return false;
+	here = sgfw_rs_list(rs, p->t.af, dir);
+	opp = sgfw_rs_list(rs, p->t.af, !dir);
+	if (!here || !opp)
+		return false;
+
+	/* (a) Allowed from/to anywhere, and the way back is all open. */
+	if (rule && (rule->flags & SGFW_CRULE_PEER_ANY) && opp->all_open)
+		return true;
+
+	/*
+	 * (b) The reply of such a flow: this way is all open, and the packet
+	 * reversed, whose service port is this packet's source port, would be
+	 * allowed the other way by a rule open to every address.
+	 */
+	if (!here->all_open)
+		return false;
+	rport = ntohs(p->t.sport);
+	for (i = 0; i < opp->count; i++) {
+		const struct sgfw_crule *r = &opp->rules[i];
+
+		if ((r->flags & SGFW_CRULE_PEER_ANY) &&
+		    sgfw_crule_match_l4(r, p->t.proto, rport, 0, 0))
+			return true;
+	}
+	return false;
+}

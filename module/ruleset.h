@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A device's compiled ruleset: the union of the rules of every security
+ * group attached to it, flattened into arrays per family and direction,
+ * with group and prefix-list peers expanded into CIDRs.  Built from the
+ * configuration on every change that touches the device, published with
+ * rcu_assign_pointer() and never changed after: a packet sees the old
+ * ruleset or the new one, never a mix.
+ */
+#ifndef _SGFW_RULESET_H
+#define _SGFW_RULESET_H
+
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+
+#include "types.h"
+#include "../uapi/linux/sgfw.h"
+
+/* struct sgfw_crule flags */
+#define SGFW_CRULE_ANY_PROTO	BIT(0)	/* protocol "all" */
+#define SGFW_CRULE_ANY_PORT	BIT(1)	/* no port range (or not tcp/udp) */
+#define SGFW_CRULE_ANY_TYPE	BIT(2)	/* icmp type "any" */
+#define SGFW_CRULE_ANY_CODE	BIT(3)	/* icmp code "any" */
+#define SGFW_CRULE_PEER_ANY	BIT(4)	/* peer is 0.0.0.0/0 or ::/0 */
+
+/* One rule for one family and direction. */
+struct sgfw_crule {
+	u32 rule_id;
+	u32 sg_id;
+	u16 port_from;
+	u16 port_to;
+	u8 proto;
+	u8 icmp_type;
+	u8 icmp_code;
+	u8 flags;		/* SGFW_CRULE_* */
+	u32 peer_first;		/* index of the first peer CIDR */
+	u32 peer_count;		/* how many; 0 for a group with no member */
+};
+
+struct sgfw_ruleset;
+
+/* The rule as the configuration gives it to the builder. */
+struct sgfw_rule_spec {
+	u32 rule_id;
+	u32 sg_id;
+	enum sgfw_direction dir;
+	bool any_proto;
+	u8 proto;
+	bool any_port;
+	u16 port_from, port_to;
+	bool any_type, any_code;
+	u8 icmp_type, icmp_code;
+};
+
+/*
+ * Building: sgfw_ruleset_builder_new(), then for each rule of each
+ * attached group, in attach order and rule-id order,
+ * sgfw_ruleset_add(b, af, spec, peers, n) once per family the rule
+ * applies to (@peers: its CIDRs of that family; n == 0 makes a rule that
+ * matches nothing, kept so flows and counters can still name it), then
+ * sgfw_ruleset_finish() -> an immutable ruleset (or ERR_PTR(-ENOMEM)).
+ * sgfw_ruleset_builder_destroy() frees a builder that was not finished;
+ * sgfw_ruleset_finish() frees the builder itself, even when it fails;
+ * its @to may be NULL for the default timeouts.
+ *
+ * sgfw_ruleset_builder_new() returns NULL when out of memory.
+ * sgfw_ruleset_add() ignores the fields that do not apply to the protocol
+ * in family @af (ports but for tcp and udp, type and code but for icmp in
+ * inet and icmpv6 in inet6), clears the bits of @peers past their prefix
+ * length, and returns 0, -ENOMEM, -E2BIG (far past any device limit) or
+ * -EINVAL (bad @af or direction, port_from > port_to, a peer of another
+ * family or with too long a prefix); on error the builder is unchanged.
+ * A rule whose peers include 0.0.0.0/0 (::/0) gets SGFW_CRULE_PEER_ANY.
+ * Context: process, GFP_KERNEL.
+ */
+struct sgfw_ruleset_builder;
+struct sgfw_ruleset_builder *sgfw_ruleset_builder_new(void);
+int sgfw_ruleset_add(struct sgfw_ruleset_builder *b, enum sgfw_af af,
+		     const struct sgfw_rule_spec *spec,
+		     const struct sgfw_cidr *peers, u32 n);
+struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
+					 const struct sgfw_timeouts *to,
+					 enum sgfw_tracking tracking);
+void sgfw_ruleset_builder_destroy(struct sgfw_ruleset_builder *b);
+
+/* Free after a grace period (kfree_rcu); NULL is fine. */
+void sgfw_ruleset_put(struct sgfw_ruleset *rs);
+
+const struct sgfw_timeouts *sgfw_ruleset_timeouts(const struct sgfw_ruleset *rs);
+enum sgfw_tracking sgfw_ruleset_tracking(const struct sgfw_ruleset *rs);
+
+/*
+ * sgfw_ruleset_match() - the first rule that allows @p in @dir.
+ * The peer is the packet's source on ingress and its destination on
+ * egress.  Ports are matched for tcp and udp, type and code for icmp
+ * (af inet) and icmpv6 (af inet6).
+ * Context: RCU.
+ * Return: the rule, or NULL when no rule allows the packet.
+ */
+const struct sgfw_crule *sgfw_ruleset_match(const struct sgfw_ruleset *rs,
+					    enum sgfw_direction dir,
+					    const struct sgfw_pkt *p);
+
+/*
+ * sgfw_ruleset_untracked() - is the flow of @p, allowed by @rule, one
+ * that sgfw does not track?  True for tcp and udp when tracking is auto
+ * and either (a) @rule's peer is 0.0.0.0/0 (::/0) and the opposite
+ * direction has a rule that allows all protocols on all ports to/from
+ * 0.0.0.0/0 (::/0), or (b) @p is the reply of such a flow: this direction
+ * has such an all-open rule and @p reversed would be allowed in the
+ * opposite direction by a rule with peer 0.0.0.0/0 (::/0).
+ * Context: RCU.
+ */
+bool sgfw_ruleset_untracked(const struct sgfw_ruleset *rs,
+			    enum sgfw_direction dir, const struct sgfw_pkt *p,
+			    const struct sgfw_crule *rule);
+
+#endif /* _SGFW_RULESET_H */

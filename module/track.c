@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-protocol tracking: what may open a flow, the states a flow walks
+ * through, and the idle timeout of each state.
+ *
+ * TCP follows nf_conntrack's model (nf_conntrack_proto_tcp.c): a table of
+ * transitions indexed by direction, the class of the packet's flags and
+ * the current state, and one timeout per state.  It does not follow
+ * sequence numbers or windows: a flow exists because a rule admitted it,
+ * and the table only decides how long it lives and when it is over.
+ * Where sgfw differs from nf_conntrack, the table says why.
+ *
+ * UDP: a flow starts in udp-single with the device's udp timeout and
+ * becomes udp-stream, with the udp stream timeout, once it has seen more
+ * than one request-reply exchange.  A request is a packet from the side
+ * that opened the flow, a reply one from the other side; an exchange is a
+ * run of requests followed by a run of replies.  So the flow counts its
+ * changes of direction: request(s), reply(s) is one exchange (one change,
+ * still single: "one request and one reply"), and request(s), reply(s),
+ * request(s), reply(s) is two (three changes): stream.  Replies that keep
+ * coming with no new request (a server pushing data) do not make a
+ * stream, nor do requests that get no answer.
+ *
+ * ICMP and ICMPv6: a query (echo, timestamp, information and address-mask
+ * requests; ICMPv6 echo and node information queries) opens a flow in
+ * state active, with the device's udp timeout: a query and its answers are
+ * a short request-reply exchange of the same kind as a lone UDP one (AWS
+ * gives ICMP no timeout of its own; nf_conntrack gives it 30 s, the udp
+ * default).  The flow holds the request's type, and passes only that
+ * request from the opener and its matching reply from the peer.  Errors
+ * never open flows; one that quotes a packet of a flow passes with it.
+ *
+ * Other protocols: state active, 600 s, any packet either way.
+ *
+ * A state change is one atomic_try_cmpxchg() on the flow's state word
+ * (state, flags and per-protocol byte together), so two CPUs handling
+ * packets of one flow never lose each other's change; the deadline is a
+ * plain store made to agree with the final state (sgfw_flow_push()).
+ */
+
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/in.h>
+#include <linux/jiffies.h>
+#include <net/tcp.h>
+
+#include "../uapi/linux/sgfw.h"
+#include "track.h"
+
+/* Short names, so the table below reads as a table. */
+#define S_NO	SGFW_FLOW_STATE_NONE
+#define S_SS	SGFW_FLOW_STATE_SYN_SENT
+#define S_SR	SGFW_FLOW_STATE_SYN_RECV
+#define S_ES	SGFW_FLOW_STATE_ESTABLISHED
+#define S_FW	SGFW_FLOW_STATE_FIN_WAIT
+#define S_CW	SGFW_FLOW_STATE_CLOSE_WAIT
+#define S_LA	SGFW_FLOW_STATE_LAST_ACK
+#define S_TW	SGFW_FLOW_STATE_TIME_WAIT
+#define S_CL	SGFW_FLOW_STATE_CLOSE
+#define S_IV	SGFW_FLOW_STATE_NONE	/* not part of the flow */
+#define SGFW_TCP_STATES	(SGFW_FLOW_STATE_CLOSE + 1)
+
+/* What a TCP packet is, for the table. */
+enum sgfw_tcp_class {
+	SGFW_TCP_BAD,		/* a flag combination no TCP sends */
+	SGFW_TCP_SYN,
+	SGFW_TCP_SYNACK,
+	SGFW_TCP_FIN,		/* FIN with ACK */
+	SGFW_TCP_ACK,		/* ACK alone: data, window updates */
+	SGFW_TCP_RST,		/* RST, with or without ACK */
+	SGFW_TCP_CLASSES,
+};
+
+/*
+ * The flag combinations a TCP sends, by FIN, SYN, RST, ACK and URG; PSH,
+ * ECE and CWR change nothing.  Everything else (no flags, FIN alone,
+ * SYN with FIN or RST, all of them) is a scan or garbage, as for
+ * nf_conntrack's tcp_error().
+ */
+#define SGFW_TCP_CLASS_MASK \
+	(TCPHDR_FIN | TCPHDR_SYN | TCPHDR_RST | TCPHDR_ACK | TCPHDR_URG)
+
+static const u8 sgfw_tcp_class_of[SGFW_TCP_CLASS_MASK + 1] = {
+	[TCPHDR_SYN]				= SGFW_TCP_SYN,
+	[TCPHDR_SYN | TCPHDR_URG]		= SGFW_TCP_SYN,
+	[TCPHDR_SYN | TCPHDR_ACK]		= SGFW_TCP_SYNACK,
+	[TCPHDR_FIN | TCPHDR_ACK]		= SGFW_TCP_FIN,
+	[TCPHDR_FIN | TCPHDR_ACK | TCPHDR_URG]	= SGFW_TCP_FIN,
+	[TCPHDR_ACK]				= SGFW_TCP_ACK,
+	[TCPHDR_ACK | TCPHDR_URG]		= SGFW_TCP_ACK,
+	[TCPHDR_RST]				= SGFW_TCP_RST,
+	[TCPHDR_RST | TCPHDR_ACK]		= SGFW_TCP_RST,
+};
+
+/*
+ * sgfw_tcp_next[reply][class][state]: the state after a packet; S_IV when
+ * the packet does not belong to the flow in that state.  Column S_NO is a
+ * packet with no flow yet: only a SYN or a plain ACK may open one.
+ *
+ * The states mean what nf_conntrack's mean: fin-wait, a FIN seen from one
+ * side; close-wait, that FIN answered by an ACK; last-ack, FINs seen from
+ * both sides; time-wait, the last ACK seen; close, after an RST.
+ */
+static const u8 sgfw_tcp_next[2][SGFW_TCP_CLASSES][SGFW_TCP_STATES] = {
+	{
+/* from the opener:	S_NO  S_SS  S_SR  S_ES  S_FW  S_CW  S_LA  S_TW  S_CL */
+/* bad */	      { S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV },
+/* syn */	      { S_SS, S_SS, S_SR, S_ES, S_FW, S_CW, S_LA, S_SS, S_SS },
+/*
+ *	S_NO -> S_SS	A SYN opens a flow.
+ *	S_SS -> S_SS	Retransmitted SYN.
+ *	S_SR..S_LA	The opener's stack retransmits or restarts; its peer
+ *			answers with a (challenge) ACK.  Passed, no change,
+ *			as nf_conntrack ignores it.
+ *	S_TW -> S_SS	The opener reopens the connection (RFC 1122, 4.2.2.13).
+ *	S_CL -> S_SS	The opener reconnects after an RST.  nf_conntrack
+ *			kills the old entry and looks the SYN up again; here
+ *			the flow is reused, keeping the rule that admitted it.
+ */
+/* synack */	      { S_IV, S_IV, S_SR, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV },
+/*
+ *	S_NO -> S_IV	A SYN/ACK never opens a flow: its SYN was not seen.
+ *	S_SS -> S_IV	The opener sent the SYN; it cannot also answer it.
+ *	S_SR -> S_SR	Simultaneous open: both sides sent a SYN, and each
+ *			answers the other's with a SYN/ACK.  nf_conntrack
+ *			has a state for it (SYN_SENT2); here syn-recv, whose
+ *			60 s is what follows a SYN/ACK either way.
+ */
+/* fin */	      { S_IV, S_IV, S_FW, S_FW, S_LA, S_LA, S_LA, S_TW, S_IV },
+/*
+ *	S_NO -> S_IV	A FIN never opens a flow.
+ *	S_SS -> S_IV	No FIN before the SYN is answered.
+ *	S_SR -> S_FW	Close before the handshake's last ACK.
+ *	S_FW -> S_LA	The other side's FIN, or a retransmission of the
+ *			first one: the table cannot tell them apart, and the
+ *			shorter timeout is the price (as in nf_conntrack).
+ *	S_CL -> S_IV	After an RST nothing but RSTs and a new SYN passes.
+ */
+/* ack */	      { S_ES, S_IV, S_ES, S_ES, S_CW, S_CW, S_TW, S_TW, S_IV },
+/*
+ *	S_NO -> S_ES	Picked up mid-stream: a connection that existed
+ *			before sgfw (or its flow) did, allowed by a rule.
+ *	S_SS -> S_IV	No ACK from the opener before the SYN/ACK.
+ *	S_SR -> S_ES	The handshake's last ACK.
+ *	S_FW -> S_CW	The FIN answered (either side's ACK, as above).
+ *	S_LA -> S_TW	The last ACK.
+ *	S_CL -> S_IV	See fin.
+ */
+/* rst */	      { S_IV, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL },
+/*
+ *	S_NO -> S_IV	An RST never opens a flow.
+ *	S_CL -> S_CL	Retransmitted RSTs still pass: they can only close.
+ */
+	},
+	{
+/* from the peer:	S_NO  S_SS  S_SR  S_ES  S_FW  S_CW  S_LA  S_TW  S_CL */
+/* bad */	      { S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV },
+/* syn */	      { S_IV, S_SR, S_SR, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV },
+/*
+ *	S_SS -> S_SR	Simultaneous open (see synack above).
+ *	S_SR -> S_SR	Its SYN retransmitted.
+ *	S_ES..S_CL	The peer may not open a connection on the opener's
+ *			flow: the rule that admitted the flow was for the
+ *			opener's direction.  nf_conntrack lets a peer reopen
+ *			from time-wait; here its SYN is judged by the rules.
+ */
+/* synack */	      { S_IV, S_SR, S_SR, S_ES, S_FW, S_CW, S_LA, S_TW, S_IV },
+/*
+ *	S_SS -> S_SR	The answer to the SYN.
+ *	S_SR -> S_SR	Retransmitted SYN/ACK.
+ *	S_ES..S_TW	A late retransmission: passed, no change.
+ *	S_CL -> S_IV	See fin in the opener's table.
+ */
+/* fin */	      { S_IV, S_IV, S_FW, S_FW, S_LA, S_LA, S_LA, S_TW, S_IV },
+/*
+ *	S_SS -> S_IV	The peer may not close a connection it has not
+ *			accepted.
+ */
+/* ack */	      { S_IV, S_SS, S_SR, S_ES, S_CW, S_CW, S_TW, S_TW, S_IV },
+/*
+ *	S_SS -> S_SS	The peer still holds an old connection with this
+ *			tuple and answers the SYN with an ACK; the opener
+ *			must see it to reset that connection.
+ *	S_SR -> S_SR	The peer's ACK of a retransmitted SYN, or in a
+ *			simultaneous open; the opener's ACK establishes.
+ */
+/* rst */	      { S_IV, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL },
+/*
+ *	S_SS -> S_CL	Connection refused.
+ */
+	},
+};
+
+/* Seconds; established is the device's. */
+static const u32 sgfw_tcp_timeouts[SGFW_TCP_STATES] = {
+	[SGFW_FLOW_STATE_SYN_SENT]	= 120,
+	[SGFW_FLOW_STATE_SYN_RECV]	= 60,
+	[SGFW_FLOW_STATE_FIN_WAIT]	= 120,
+	[SGFW_FLOW_STATE_CLOSE_WAIT]	= 60,
+	[SGFW_FLOW_STATE_LAST_ACK]	= 30,
+	[SGFW_FLOW_STATE_TIME_WAIT]	= 120,
+	[SGFW_FLOW_STATE_CLOSE]		= 10,
+};
+
+/* Changes of direction after which a UDP flow is a stream. */
+#define SGFW_UDP_STREAM_TURNS	3
+
+/**
+ * sgfw_tcp_next_state() - the TCP state machine.
+ * @state: the flow's state, or SGFW_FLOW_STATE_NONE for no flow yet.
+ * @reply: the packet comes from the side that did not open the flow.
+ * @tcp_flags: the packet's flags byte.
+ *
+ * Return: the state after the packet, or SGFW_FLOW_STATE_NONE when the
+ * packet does not belong to the flow in @state (or cannot open one).
+ */
+u8 sgfw_tcp_next_state(u8 state, bool reply, u8 tcp_flags)
+{
+	u8 class = sgfw_tcp_class_of[tcp_flags & SGFW_TCP_CLASS_MASK];
+
+	if (state >= SGFW_TCP_STATES)
+		return S_IV;
+	return sgfw_tcp_next[reply][class][state];
+}
+
+/**
+ * sgfw_state_timeout() - the idle timeout of a state.
+ * @state: enum sgfw_flow_state.
+ * @proto: the flow's IP protocol.
+ * @to: the device's timeouts.
+ *
+ * Return: seconds; 0 for SGFW_FLOW_STATE_NONE or an unknown state.
+ */
+u32 sgfw_state_timeout(u8 state, u8 proto, const struct sgfw_timeouts *to)
+{
+	switch (state) {
+	case SGFW_FLOW_STATE_ESTABLISHED:
+		return to->tcp_established;
+	case SGFW_FLOW_STATE_SYN_SENT ... SGFW_FLOW_STATE_SYN_RECV:
+	case SGFW_FLOW_STATE_FIN_WAIT ... SGFW_FLOW_STATE_CLOSE:
+		return sgfw_tcp_timeouts[state];
+	case SGFW_FLOW_STATE_UDP_SINGLE:
+		return to->udp;
+	case SGFW_FLOW_STATE_UDP_STREAM:
+		return to->udp_stream;
+	case SGFW_FLOW_STATE_ACTIVE:
+		if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6)
+			return to->udp;
+		return SGFW_OTHER_TIMEOUT;
+	default:
+		return 0;
+	}
+}
+
+static unsigned long sgfw_state_timeout_jiffies(u8 state, u8 proto,
+						const struct sgfw_timeouts *to)
+{
+	return (unsigned long)sgfw_state_timeout(state, proto, to) * HZ;
+}
+
+/* Is this an icmp flow of its family (icmp in IPv4, icmpv6 in IPv6)? */
+static bool sgfw_is_icmp(u8 af, u8 proto)
+{
+	return (af == SGFW_AF_INET && proto == IPPROTO_ICMP) ||
+	       (af == SGFW_AF_INET6 && proto == IPPROTO_ICMPV6);
+}
+
+/* The type that answers the query @type, or -1 when @type is no query. */
+static int sgfw_icmp_reply_type(u8 af, u8 type)
+{
+	if (af == SGFW_AF_INET) {
+		switch (type) {
+		case ICMP_ECHO:
+			return ICMP_ECHOREPLY;
+		case ICMP_TIMESTAMP:
+			return ICMP_TIMESTAMPREPLY;
+		case ICMP_INFO_REQUEST:
+			return ICMP_INFO_REPLY;
+		case ICMP_ADDRESS:
+			return ICMP_ADDRESSREPLY;
+		}
+	} else {
+		switch (type) {
+		case ICMPV6_ECHO_REQUEST:
+			return ICMPV6_ECHO_REPLY;
+		case ICMPV6_NI_QUERY:
+			return ICMPV6_NI_REPLY;
+		}
+	}
+	return -1;
+}
+
+/**
+ * sgfw_track_new() - may a packet open a flow, and how does it start?
+ * @p: the packet, allowed by a rule and of no known flow.
+ * @to: the device's timeouts.
+ * @init: filled in full; sg_id, rule_id and flags are left zero.
+ *
+ * Return: false when @p cannot open a flow.
+ */
+bool sgfw_track_new(const struct sgfw_pkt *p, const struct sgfw_timeouts *to,
+		    struct sgfw_flow_init *init)
+{
+	u8 state = SGFW_FLOW_STATE_ACTIVE, pstate = 0;
+
+	*init = (struct sgfw_flow_init){ .len = p->len };
+	if (p->flags & (SGFW_PKT_ICMP_ERROR | SGFW_PKT_ALWAYS_PASS))
+		return false;
+
+	switch (p->t.proto) {
+	case IPPROTO_TCP:
+		state = sgfw_tcp_next_state(SGFW_FLOW_STATE_NONE, false,
+					    p->tcp_flags);
+		if (state == SGFW_FLOW_STATE_NONE)
+			return false;
+		break;
+	case IPPROTO_UDP:
+		state = SGFW_FLOW_STATE_UDP_SINGLE;
+		break;
+	default:
+		if (sgfw_is_icmp(p->t.af, p->t.proto)) {
+			/* Only a query opens a flow, never its answer. */
+			if (sgfw_icmp_reply_type(p->t.af, p->icmp_type) < 0)
+				return false;
+			pstate = p->icmp_type;
+		}
+		break;
+	}
+
+	init->state = state;
+	init->pstate = pstate;
+	init->timeout = sgfw_state_timeout_jiffies(state, p->t.proto, to);
+	return true;
+}
+
+/*
+ * The state word after @p, from @old; false when @p does not belong to the
+ * flow in that state.
+ */
+static bool sgfw_track_step(const struct sgfw_flow *flow,
+			    const struct sgfw_pkt *p, bool reply,
+			    union sgfw_flow_sw old, union sgfw_flow_sw *new)
+{
+	u8 turns;
+	int want;
+
+	*new = old;
+	switch (flow->t.proto) {
+	case IPPROTO_TCP:
+		new->state = sgfw_tcp_next_state(old.state, reply,
+						 p->tcp_flags);
+		if (new->state == SGFW_FLOW_STATE_NONE)
+			return false;
+		break;
+	case IPPROTO_UDP:
+		if (old.state != SGFW_FLOW_STATE_UDP_SINGLE)
+			break;
+		/* Even: the last packet was a request; odd: a reply. */
+		turns = old.pstate;
+		if (reply != (turns & 1))
+			turns++;
+		if (turns >= SGFW_UDP_STREAM_TURNS) {
+			new->state = SGFW_FLOW_STATE_UDP_STREAM;
+			new->pstate = 0;
+		} else {
+			new->pstate = turns;
+		}
+		break;
+	default:
+		if (!sgfw_is_icmp(flow->t.af, flow->t.proto))
+			break;
+		want = reply ? sgfw_icmp_reply_type(flow->t.af, old.pstate) :
+			       old.pstate;
+		if (p->icmp_type != want)
+			return false;
+		break;
+	}
+	if (reply)
+		new->flags |= SGFW_FLOW_F_REPLIED;
+	return true;
+}
+
+/*
+ * Make the deadline agree with the flow's state.  Another CPU may change
+ * the state between our cmpxchg and our store; so after the store, look
+ * again, and store again for the state found until it stays.  A CPU whose
+ * cmpxchg comes after our look stores after that cmpxchg, and so after us.
+ */
+static void sgfw_flow_push(struct sgfw_flow *flow, u8 state,
+			   const struct sgfw_timeouts *to)
+{
+	unsigned long now = sgfw_flow_now();
+	u8 seen;
+
+	for (;;) {
+		WRITE_ONCE(flow->deadline,
+			   now + sgfw_state_timeout_jiffies(state,
+							    flow->t.proto,
+							    to));
+		/*
+		 * Orders the store above before the load below; pairs with
+		 * the full ordering of a successful atomic_try_cmpxchg() on
+		 * the state word in sgfw_track_packet() on another CPU.
+		 */
+		smp_mb();
+		seen = READ_ONCE(flow->state);
+		if (seen == state)
+			return;
+		state = seen;
+	}
+}
+
+/**
+ * sgfw_track_packet() - account a packet of a known flow.
+ * @flow: the flow, from sgfw_flow_lookup().
+ * @p: the packet.
+ * @reply: @p runs opposite to the flow's opener.
+ * @to: the device's timeouts.
+ *
+ * Context: RCU, softirq; lock-free.
+ * Return: true to accept the packet as part of the flow.
+ */
+bool sgfw_track_packet(struct sgfw_flow *flow, const struct sgfw_pkt *p,
+		       bool reply, const struct sgfw_timeouts *to)
+{
+	union sgfw_flow_sw old, new;
+
+	/* An error quoting the flow's packet: it passes, and that is all. */
+	if (p->flags & SGFW_PKT_ICMP_ERROR)
+		return true;
+
+	old.word = atomic_read(&flow->sw);
+	do {
+		if (!sgfw_track_step(flow, p, reply, old, &new))
+			return false;
+		if (new.word == old.word)
+			break;
+	} while (!atomic_try_cmpxchg(&flow->sw, &old.word, new.word));
+
+	sgfw_flow_push(flow, new.state, to);
+	atomic64_inc(&flow->packets);
+	atomic64_add(p->len, &flow->bytes);
+	return true;
+}

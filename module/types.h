@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The small value types every part of sgfw shares: addresses, flow tuples
+ * and the parsed view of a packet.
+ */
+#ifndef _SGFW_TYPES_H
+#define _SGFW_TYPES_H
+
+#include <linux/in6.h>
+#include <linux/types.h>
+
+/* Index of a family in per-family arrays. */
+enum sgfw_af {
+	SGFW_AF_INET,
+	SGFW_AF_INET6,
+	SGFW_AF_NUM,
+};
+
+/* An IPv4 address lives in ip (all[0]); all[1..3] are then zero. */
+union sgfw_addr {
+	__be32 ip;
+	struct in6_addr in6;
+	__be32 all[4];
+};
+
+/* A CIDR, canonical: no bit set past @plen. */
+struct sgfw_cidr {
+	union sgfw_addr addr;
+	u8 af;		/* enum sgfw_af */
+	u8 plen;	/* 0-32 or 0-128 */
+};
+
+/*
+ * struct sgfw_tuple - what identifies a flow, seen from one packet.
+ * @src, @dst: the packet's addresses.
+ * @sport, @dport: tcp and udp ports; for an icmp or icmpv6 query (echo and
+ *	the like) both hold the identifier, so that the reply has the same
+ *	tuple reversed; zero for other protocols.
+ * @af: enum sgfw_af.
+ * @proto: IP protocol number.
+ */
+struct sgfw_tuple {
+	union sgfw_addr src;
+	union sgfw_addr dst;
+	__be16 sport;
+	__be16 dport;
+	u8 af;
+	u8 proto;
+};
+
+/* Flags of struct sgfw_pkt. */
+#define SGFW_PKT_ICMP_QUERY	BIT(0)	/* icmp(v6) echo or other query */
+#define SGFW_PKT_ICMP_ERROR	BIT(1)	/* icmp(v6) error quoting @inner */
+#define SGFW_PKT_ALWAYS_PASS	BIT(2)	/* IPv6 neighbour discovery, MLD */
+
+/*
+ * struct sgfw_pkt - a packet as sgfw sees it, parsed once per hook call.
+ * @t: the packet's own tuple.
+ * @inner: for an ICMP error, the tuple of the quoted packet, reversed, so
+ *	that it reads as a packet of the flow travelling the way this error
+ *	does; zero otherwise.
+ * @icmp_type, @icmp_code: for icmp and icmpv6.
+ * @tcp_flags: for tcp, the flags byte (TCPHDR_FIN, _SYN, _RST, _ACK...).
+ * @flags: SGFW_PKT_*.
+ * @len: the packet's length in bytes, for counters.
+ */
+struct sgfw_pkt {
+	struct sgfw_tuple t;
+	struct sgfw_tuple inner;
+	u8 icmp_type;
+	u8 icmp_code;
+	u8 tcp_flags;
+	u8 flags;
+	u32 len;
+};
+
+/* Per-device timeouts, in seconds. */
+struct sgfw_timeouts {
+	u32 tcp_established;
+	u32 udp;
+	u32 udp_stream;
+};
+
+#define SGFW_TCP_EST_TIMEOUT_MIN	60
+#define SGFW_TCP_EST_TIMEOUT_MAX	432000
+#define SGFW_TCP_EST_TIMEOUT_DEF	432000
+#define SGFW_UDP_TIMEOUT_MIN		30
+#define SGFW_UDP_TIMEOUT_MAX		60
+#define SGFW_UDP_TIMEOUT_DEF		30
+#define SGFW_UDP_STREAM_TIMEOUT_MIN	60
+#define SGFW_UDP_STREAM_TIMEOUT_MAX	180
+#define SGFW_UDP_STREAM_TIMEOUT_DEF	180
+#define SGFW_OTHER_TIMEOUT		600
+
+#endif /* _SGFW_TYPES_H */

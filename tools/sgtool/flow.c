@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgtool flow: the tracked flows of the namespace and the most it may
+ * track.
+ *
+ *	flow show
+ *	flow limit [N]
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/sgfw.h>
+
+#include "cli.h"
+#include "conn.h"
+#include "dev.h"
+#include "msg.h"
+#include "print.h"
+#include "sgtool.h"
+#include "status.h"
+
+#define OBJ "flow"
+
+/* What a flow message holds, strings pointing into it. */
+struct flow {
+	uint8_t proto;
+	struct addr src, dst;
+	bool has_ports, has_icmp_id;
+	uint16_t sport, dport, icmp_id;
+	uint32_t ifindex;
+	bool has_state, has_expires, has_rule, has_dir;
+	uint64_t state, direction;
+	uint32_t expires_ms, rule_id;
+	const char *sg;
+	uint64_t packets, bytes;
+	bool has_counts;
+};
+
+static int flow_decode(const struct nlmsghdr *nlh, struct flow *f)
+{
+	const struct nlattr *tb[SGFW_A_FLOW_MAX + 1];
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	err = nl_parse_attrs(nlh, tb, SGFW_A_FLOW_MAX);
+	if (err)
+		return err;
+	if (nl_attr_u8(tb[SGFW_A_FLOW_PROTOCOL], &f->proto) ||
+	    nl_attr_u32(tb[SGFW_A_FLOW_IFINDEX], &f->ifindex) ||
+	    msg_addr(tb[SGFW_A_FLOW_SRC_IPV4], tb[SGFW_A_FLOW_SRC_IPV6],
+		     &f->src) ||
+	    msg_addr(tb[SGFW_A_FLOW_DST_IPV4], tb[SGFW_A_FLOW_DST_IPV6],
+		     &f->dst) ||
+	    f->src.family != f->dst.family)
+		return -EBADMSG;
+
+	f->has_ports = tb[SGFW_A_FLOW_SPORT] || tb[SGFW_A_FLOW_DPORT];
+	if (f->has_ports &&
+	    (nl_attr_u16(tb[SGFW_A_FLOW_SPORT], &f->sport) ||
+	     nl_attr_u16(tb[SGFW_A_FLOW_DPORT], &f->dport)))
+		return -EBADMSG;
+	f->has_icmp_id = tb[SGFW_A_FLOW_ICMP_ID];
+	if (f->has_icmp_id && nl_attr_u16(tb[SGFW_A_FLOW_ICMP_ID],
+					  &f->icmp_id))
+		return -EBADMSG;
+
+	f->has_state = tb[SGFW_A_FLOW_STATE];
+	f->has_expires = tb[SGFW_A_FLOW_EXPIRES_IN];
+	f->has_rule = tb[SGFW_A_FLOW_RULE_ID];
+	f->has_dir = tb[SGFW_A_FLOW_DIRECTION];
+	f->has_counts = tb[SGFW_A_FLOW_PACKETS] || tb[SGFW_A_FLOW_BYTES];
+	if ((f->has_state &&
+	     nl_attr_uint(tb[SGFW_A_FLOW_STATE], &f->state)) ||
+	    (f->has_expires &&
+	     nl_attr_u32(tb[SGFW_A_FLOW_EXPIRES_IN], &f->expires_ms)) ||
+	    (f->has_rule &&
+	     nl_attr_u32(tb[SGFW_A_FLOW_RULE_ID], &f->rule_id)) ||
+	    (f->has_dir &&
+	     nl_attr_uint(tb[SGFW_A_FLOW_DIRECTION], &f->direction)) ||
+	    (f->has_counts &&
+	     (nl_attr_u64(tb[SGFW_A_FLOW_PACKETS], &f->packets) ||
+	      nl_attr_u64(tb[SGFW_A_FLOW_BYTES], &f->bytes))))
+		return -EBADMSG;
+	return msg_opt_str(tb[SGFW_A_FLOW_SG], &f->sg);
+}
+
+/* "10.0.0.1:22", "[fd00::1]:22", or the bare address without a port. */
+static void endpoint_format(const struct addr *a, bool port, uint16_t p,
+			    char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	addr_format(a, addr, sizeof(addr));
+	if (!port)
+		snprintf(buf, len, "%s", addr);
+	else if (a->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", addr, p);
+	else
+		snprintf(buf, len, "%s:%u", addr, p);
+}
+
+/*
+ * One flow, on one line in text:
+ *
+ *	tcp 10.0.0.1:40000 -> 10.0.0.2:22 dev eth0 state established
+ *	expires 431999.873s sg web rule 4 direction ingress packets 10
+ *	bytes 1234
+ */
+static int flow_walk(const struct nlmsghdr *nlh, bool print, void *arg)
+{
+	char src[ADDR_TEXT_LEN], dst[ADDR_TEXT_LEN];
+	const char *proto, *state, *dir;
+	char expires[32];
+	struct flow f;
+	int err;
+
+	(void)arg;
+	err = flow_decode(nlh, &f);
+	if (err || !print)
+		return err;
+
+	print_open_object(NULL);
+	proto = proto_name(f.proto);
+	if (proto)
+		print_string("protocol", "%s", proto);
+	else
+		print_u64("protocol", "%" PRIu64, f.proto);
+
+	endpoint_format(&f.src, f.has_ports, f.sport, src, sizeof(src));
+	endpoint_format(&f.dst, f.has_ports, f.dport, dst, sizeof(dst));
+	print_text(" %s -> %s", src, dst);
+	addr_format(&f.src, src, sizeof(src));
+	addr_format(&f.dst, dst, sizeof(dst));
+	print_string("src", NULL, src);
+	print_string("dst", NULL, dst);
+	if (f.has_ports) {
+		print_u64("sport", NULL, f.sport);
+		print_u64("dport", NULL, f.dport);
+	} else {
+		print_null("sport", NULL);
+		print_null("dport", NULL);
+	}
+	if (f.has_icmp_id)
+		print_u64("icmp_id", " id %" PRIu64, f.icmp_id);
+	else
+		print_null("icmp_id", NULL);
+
+	dev_print("device", " dev %s", f.ifindex, NULL);
+
+	if (f.has_state) {
+		state = f.state <= UINT32_MAX ?
+			flow_state_name((uint32_t)f.state) : NULL;
+		if (state)
+			print_string("state", " state %s", state);
+		else
+			print_u64("state", " state %" PRIu64, f.state);
+	}
+	/* Every flow listed is tracked: untracked ones have no entry. */
+	print_bool("tracked", NULL, true);
+	if (f.has_expires) {
+		snprintf(expires, sizeof(expires), "%" PRIu32 ".%03" PRIu32,
+			 f.expires_ms / 1000, f.expires_ms % 1000);
+		print_number("expires_in", " expires %ss", expires);
+	}
+	if (f.sg)
+		print_string("sg", " sg %s", f.sg);
+	else
+		print_null("sg", NULL);
+	if (f.has_rule)
+		print_u64("rule_id", " rule %" PRIu64, f.rule_id);
+	if (f.has_dir) {
+		dir = f.direction <= UINT32_MAX ?
+		      direction_name((uint32_t)f.direction) : NULL;
+		if (dir)
+			print_string("direction", " direction %s", dir);
+		else
+			print_u64("direction", " direction %" PRIu64,
+				  f.direction);
+	}
+	if (f.has_counts) {
+		print_u64("packets", " packets %" PRIu64, f.packets);
+		print_u64("bytes", " bytes %" PRIu64, f.bytes);
+	}
+	print_text("\n");
+	print_close_object();
+	return 0;
+}
+
+static int flow_show(int argc, char **argv)
+{
+	const struct msg_show sh = {
+		.cmd = SGFW_CMD_FLOW_GET,
+		.walk = flow_walk,
+	};
+	int status;
+
+	status = cli_no_more_args(OBJ, argc - 1, argv + 1);
+	if (status)
+		return status;
+	return msg_show(&sh);
+}
+
+static int flow_limit_show(void)
+{
+	struct sgfw_status st;
+	struct nl_sock *s;
+	int status;
+
+	status = conn_open(&s);
+	if (status)
+		return status;
+	status = conn_report(s, status_query(s, &st));
+	nl_close(s);
+	if (status)
+		return status;
+	if (!(st.have & (1u << SGFW_A_STATUS_FLOW_LIMIT))) {
+		cli_error("malformed reply from the kernel");
+		return SGTOOL_EXIT_KERNEL;
+	}
+	print_open_object(NULL);
+	print_kv_width(sizeof("flow_limit") - 1);
+	print_kv_u64("flow_limit", st.flow_limit);
+	if (st.have & (1u << SGFW_A_STATUS_FLOWS))
+		print_kv_u64("flows", st.flows);
+	print_close_object();
+	return cli_output_end();
+}
+
+static int flow_limit(int argc, char **argv)
+{
+	struct nl_sock *s;
+	uint32_t limit;
+	struct req q;
+	int status, err;
+
+	if (argc < 2)
+		return flow_limit_show();
+	status = cli_no_more_args(OBJ, argc - 2, argv + 2);
+	if (status)
+		return status;
+	/* 1 to 16777216, which the kernel checks. */
+	err = parse_u32(argv[1], UINT32_MAX, &limit);
+	if (err == -ERANGE)
+		return cli_usage_error(OBJ, "flow limit \"%s\" is too large",
+				       argv[1]);
+	if (err)
+		return cli_usage_error(OBJ, "invalid flow limit \"%s\"",
+				       argv[1]);
+	status = conn_open(&s);
+	if (status)
+		return status;
+
+	req_init(&q, s, SGFW_CMD_STATUS_SET, 0);
+	req_u32(&q, SGFW_A_STATUS_FLOW_LIMIT, limit);
+	status = req_talk(&q, NULL, NULL);
+	nl_close(s);
+	return status;
+}
+
+static int flow_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fputs("Usage: sgtool [OPTIONS] flow [ show ]\n"
+	      "       sgtool [OPTIONS] flow limit [ N ]\n"
+	      "\n"
+	      "\"flow show\" lists the tracked flows of the network namespace:\n"
+	      "protocol, addresses and ports (the side that opened the flow\n"
+	      "first), device, state, seconds until it expires if idle, the\n"
+	      "group and rule that admitted it, and packets and bytes both\n"
+	      "ways; with -j, a JSON array.\n"
+	      "\"flow limit\" shows the most flows the namespace may track and\n"
+	      "how many it tracks; \"flow limit N\" sets the limit (1 to\n"
+	      "16777216).  Lowering it removes no flow.\n",
+	      sgtool_out);
+	return SGTOOL_EXIT_OK;
+}
+
+static const struct cli_cmd flow_cmds[] = {
+	{ "show", flow_show, "list the tracked flows (the default)" },
+	{ "limit", flow_limit, "show or set the most flows to track" },
+	{ "help", flow_help, "show this help" },
+	{ 0 }
+};
+
+int flow_main(int argc, char **argv)
+{
+	if (argc < 2)
+		return flow_show(1, (char *[]){ "show", NULL });
+	return cli_dispatch(OBJ, flow_cmds, argc - 1, argv + 1);
+}

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgtool iface: which security groups filter a device, and its settings.
+ *
+ *	iface attach DEV NAME...
+ *	iface detach DEV [NAME...]
+ *	iface set DEV [tcp-established-timeout S] [udp-timeout S]
+ *		[udp-stream-timeout S] [tracking auto|always]
+ *	iface show [DEV]
+ *
+ * DEV is a device name in the namespace sgtool acts on (-n), resolved
+ * there to the index the kernel wants.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/sgfw.h>
+
+#include "cli.h"
+#include "conn.h"
+#include "dev.h"
+#include "msg.h"
+#include "print.h"
+#include "sgtool.h"
+
+#define OBJ "iface"
+
+/* The settings of `iface set`, in the order of the attributes. */
+static const struct {
+	const char *keyword;	/* on the command line and in text */
+	const char *key;	/* in JSON */
+	uint16_t attr;
+} settings[] = {
+	{ "tcp-established-timeout", "tcp_established_timeout",
+	  SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT },
+	{ "udp-timeout", "udp_timeout", SGFW_A_IFACE_UDP_TIMEOUT },
+	{ "udp-stream-timeout", "udp_stream_timeout",
+	  SGFW_A_IFACE_UDP_STREAM_TIMEOUT },
+	{ "tracking", "tracking", SGFW_A_IFACE_TRACKING },
+};
+
+#define N_SETTINGS ARRAY_SIZE(settings)
+
+/*
+ * One device.  In text:
+ *
+ *	eth0: ifindex 2
+ *	  sgs web db
+ *	  tcp-established-timeout 432000 udp-timeout 30 ... tracking auto
+ */
+static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
+{
+	const struct nlattr *tb[SGFW_A_IFACE_MAX + 1];
+	uint64_t values[N_SETTINGS];
+	bool have[N_SETTINGS];
+	const char *ifname, *name;
+	char namebuf[IF_NAMESIZE];
+	const struct nlattr *a;
+	uint32_t ifindex;
+	bool any = false;
+	int n = 0, err;
+
+	(void)arg;
+	err = nl_parse_attrs(nlh, tb, SGFW_A_IFACE_MAX);
+	if (err)
+		return err;
+	if (nl_attr_u32(tb[SGFW_A_IFACE_IFINDEX], &ifindex))
+		return -EBADMSG;
+	err = msg_opt_str(tb[SGFW_A_IFACE_IFNAME], &ifname);
+	if (err)
+		return err;
+	for (size_t i = 0; i < N_SETTINGS; i++) {
+		err = nl_attr_uint(tb[settings[i].attr], &values[i]);
+		if (err == -EBADMSG)
+			return err;
+		have[i] = !err;
+		any |= have[i];
+	}
+	msg_for_each_attr(a, nlh, SGFW_A_IFACE_SG)
+		if (!nl_attr_str(a))
+			return -EBADMSG;
+	if (!print)
+		return 0;
+
+	print_open_object(NULL);
+	name = dev_name(ifindex, ifname, namebuf);
+	if (name) {
+		print_string("device", "%s:", name);
+		print_u64("ifindex", " ifindex %" PRIu64 "\n", ifindex);
+	} else {
+		/* Gone from the namespace: the index is all there is. */
+		print_u64("device", NULL, ifindex);
+		print_u64("ifindex", "ifindex %" PRIu64 ":\n", ifindex);
+	}
+	print_open_array("sgs");
+	print_text("  sgs");
+	msg_for_each_attr(a, nlh, SGFW_A_IFACE_SG) {
+		print_string(NULL, " %s", nl_attr_str(a));
+		n++;
+	}
+	print_text("%s\n", n ? "" : " none");
+	print_close_array();
+
+	if (any)
+		print_text(" ");
+	for (size_t i = 0; i < N_SETTINGS; i++) {
+		char fmt[64];
+
+		if (!have[i])
+			continue;
+		name = settings[i].attr == SGFW_A_IFACE_TRACKING &&
+		       values[i] <= UINT32_MAX ?
+		       tracking_name((uint32_t)values[i]) : NULL;
+		if (name) {
+			snprintf(fmt, sizeof(fmt), " %s %%s",
+				 settings[i].keyword);
+			print_string(settings[i].key, fmt, name);
+		} else {
+			snprintf(fmt, sizeof(fmt), " %s %%" PRIu64,
+				 settings[i].keyword);
+			print_u64(settings[i].key, fmt, values[i]);
+		}
+	}
+	if (any)
+		print_text("\n");
+	print_close_object();
+	return 0;
+}
+
+static int build_iface_index(struct req *q, void *arg)
+{
+	uint32_t ifindex;
+	int status = dev_index(arg, &ifindex);
+
+	if (status)
+		return status;
+	req_u32(q, SGFW_A_IFACE_IFINDEX, ifindex);
+	return SGTOOL_EXIT_OK;
+}
+
+static int iface_show(int argc, char **argv)
+{
+	struct msg_show sh = {
+		.cmd = SGFW_CMD_IFACE_GET,
+		.walk = iface_walk,
+	};
+	int status;
+
+	if (argc > 1) {
+		status = cli_no_more_args(OBJ, argc - 2, argv + 2);
+		if (status)
+			return status;
+		sh.build = build_iface_index;
+		sh.build_arg = argv[1];
+	}
+	return msg_show(&sh);
+}
+
+/* iface { attach | detach } DEV NAME...; argv[0] is the command. */
+static int iface_sgs(int argc, char **argv, uint8_t cmd, bool need_names)
+{
+	struct nl_sock *s;
+	struct req q;
+	uint32_t ifindex;
+	int status;
+
+	if (argc < 2)
+		return cli_usage_error(OBJ, "missing device name");
+	if (need_names && argc < 3)
+		return cli_usage_error(OBJ, "missing security group name");
+	status = conn_open(&s);
+	if (status)
+		return status;
+	status = dev_index(argv[1], &ifindex);
+	if (status)
+		goto out;
+
+	req_init(&q, s, cmd, 0);
+	req_u32(&q, SGFW_A_IFACE_IFINDEX, ifindex);
+	for (int i = 2; i < argc; i++)
+		req_str(&q, SGFW_A_IFACE_SG, argv[i]);
+	status = req_talk(&q, NULL, NULL);
+out:
+	nl_close(s);
+	return status;
+}
+
+static int iface_attach(int argc, char **argv)
+{
+	return iface_sgs(argc, argv, SGFW_CMD_IFACE_ATTACH, true);
+}
+
+static int iface_detach(int argc, char **argv)
+{
+	return iface_sgs(argc, argv, SGFW_CMD_IFACE_DETACH, false);
+}
+
+static int iface_set(int argc, char **argv)
+{
+	uint32_t values[N_SETTINGS];
+	bool have[N_SETTINGS] = { false };
+	bool any = false;
+	struct nl_sock *s;
+	uint32_t ifindex;
+	struct req q;
+	int status;
+
+	if (argc < 2)
+		return cli_usage_error(OBJ, "missing device name");
+	for (int i = 2; i < argc; i += 2) {
+		size_t k;
+		int err;
+
+		for (k = 0; k < N_SETTINGS; k++)
+			if (!strcmp(argv[i], settings[k].keyword))
+				break;
+		if (k == N_SETTINGS)
+			return cli_no_more_args(OBJ, argc - i, argv + i);
+		if (i + 1 >= argc)
+			return cli_usage_error(OBJ, "\"%s\" needs a value",
+					       argv[i]);
+		if (have[k])
+			return cli_usage_error(OBJ, "\"%s\" given twice",
+					       argv[i]);
+		if (settings[k].attr == SGFW_A_IFACE_TRACKING) {
+			if (parse_tracking(argv[i + 1], &values[k]))
+				return cli_usage_error(OBJ, "expected \"auto\" "
+						       "or \"always\" after "
+						       "\"tracking\", not "
+						       "\"%s\"", argv[i + 1]);
+		} else {
+			/* The range is the kernel's to check. */
+			err = parse_timeout(argv[i + 1],
+					    settings[k].attr ==
+					    SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT,
+					    &values[k]);
+			if (err == -ERANGE)
+				return cli_usage_error(OBJ, "%s \"%s\" is too "
+						       "large", argv[i],
+						       argv[i + 1]);
+			if (err)
+				return cli_usage_error(OBJ, "invalid %s \"%s\" "
+						       "(seconds)", argv[i],
+						       argv[i + 1]);
+		}
+		have[k] = true;
+		any = true;
+	}
+	if (!any)
+		return cli_usage_error(OBJ, "nothing to set");
+
+	status = conn_open(&s);
+	if (status)
+		return status;
+	status = dev_index(argv[1], &ifindex);
+	if (status)
+		goto out;
+
+	req_init(&q, s, SGFW_CMD_IFACE_SET, 0);
+	req_u32(&q, SGFW_A_IFACE_IFINDEX, ifindex);
+	for (size_t k = 0; k < N_SETTINGS; k++)
+		if (have[k])
+			req_u32(&q, settings[k].attr, values[k]);
+	status = req_talk(&q, NULL, NULL);
+out:
+	nl_close(s);
+	return status;
+}
+
+static int iface_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fputs("Usage: sgtool [OPTIONS] iface attach DEV NAME...\n"
+	      "       sgtool [OPTIONS] iface detach DEV [ NAME... ]\n"
+	      "       sgtool [OPTIONS] iface set DEV [ tcp-established-timeout S ]\n"
+	      "              [ udp-timeout S ] [ udp-stream-timeout S ]\n"
+	      "              [ tracking { auto | always } ]\n"
+	      "       sgtool [OPTIONS] iface [ show [ DEV ] ]\n"
+	      "\n"
+	      "Attach security groups to the device DEV (at most 16), or\n"
+	      "detach them; without NAME, detach every group, which stops\n"
+	      "filtering DEV and removes its flows.  A device with no group is\n"
+	      "not filtered.\n"
+	      "\n"
+	      "Timeouts are idle times in seconds: tcp-established-timeout\n"
+	      "60-432000 (default 432000; \"aws-nitro\" is 350), udp-timeout\n"
+	      "30-60 (default 30), udp-stream-timeout 60-180 (default 180).\n"
+	      "tracking \"always\" tracks every flow, even those that \"auto\"\n"
+	      "leaves untracked.\n"
+	      "\"iface show\" prints every device sgfw knows, or DEV; with -j,\n"
+	      "a JSON array.\n",
+	      sgtool_out);
+	return SGTOOL_EXIT_OK;
+}
+
+static const struct cli_cmd iface_cmds[] = {
+	{ "attach", iface_attach, "attach security groups to a device" },
+	{ "detach", iface_detach, "detach security groups from a device" },
+	{ "set", iface_set, "set a device's timeouts and tracking" },
+	{ "show", iface_show, "show devices (the default)" },
+	{ "help", iface_help, "show this help" },
+	{ 0 }
+};
+
+int iface_main(int argc, char **argv)
+{
+	if (argc < 2)
+		return iface_show(1, (char *[]){ "show", NULL });
+	return cli_dispatch(OBJ, iface_cmds, argc - 1, argv + 1);
+}

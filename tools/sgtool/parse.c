@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command-line values and their names.  See parse.h.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/sgfw.h>
+
+#include "parse.h"
+#include "sgtool.h"
+
+int parse_u32(const char *s, uint32_t max, uint32_t *v)
+{
+	unsigned long long n = 0;
+
+	/* strtoul() would take a sign, spaces and "0x": be stricter. */
+	if (!*s)
+		return -EINVAL;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		n = n * 10 + (unsigned int)(*p - '0');
+		/* Stop before the product can wrap; the rest is digits. */
+		if (n > max) {
+			while (*++p)
+				if (*p < '0' || *p > '9')
+					return -EINVAL;
+			return -ERANGE;
+		}
+	}
+	*v = (uint32_t)n;
+	return 0;
+}
+
+int parse_addr(const char *s, struct addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, &a->v4) == 1) {
+		a->family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &a->v6) == 1) {
+		a->family = AF_INET6;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int parse_cidr(const char *s, struct cidr *c)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	size_t len = slash ? (size_t)(slash - s) : strlen(s);
+	uint32_t plen, max;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	err = parse_addr(buf, &c->addr);
+	if (err)
+		return err;
+
+	max = c->addr.family == AF_INET ? 32 : 128;
+	if (!slash) {
+		c->plen = (uint8_t)max;
+		return 0;
+	}
+	err = parse_u32(slash + 1, max, &plen);
+	if (err)
+		return err;
+	c->plen = (uint8_t)plen;
+	c->has_plen = true;
+	return 0;
+}
+
+int parse_port_range(const char *s, uint16_t *from, uint16_t *to)
+{
+	char buf[16];
+	const char *dash = strchr(s, '-');
+	uint32_t a, b;
+	size_t len;
+	int err;
+
+	if (!dash) {
+		err = parse_u32(s, 65535, &a);
+		if (err)
+			return err;
+		*from = *to = (uint16_t)a;
+		return 0;
+	}
+	len = (size_t)(dash - s);
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	/* Both halves must be numbers before either is said to be large. */
+	err = parse_u32(buf, UINT32_MAX, &a);
+	if (!err)
+		err = parse_u32(dash + 1, UINT32_MAX, &b);
+	if (err == -ERANGE)
+		return -ERANGE;
+	if (err)
+		return -EINVAL;
+	if (a > 65535 || b > 65535)
+		return -ERANGE;
+	*from = (uint16_t)a;
+	*to = (uint16_t)b;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	uint8_t proto;
+} protos[] = {
+	{ "tcp", PROTO_TCP },
+	{ "udp", PROTO_UDP },
+	{ "icmp", PROTO_ICMP },
+	{ "icmpv6", PROTO_ICMPV6 },
+};
+
+int parse_protocol(const char *s, uint8_t *proto, bool *any)
+{
+	uint32_t n;
+	int err;
+
+	*any = false;
+	if (!strcmp(s, "all")) {
+		*any = true;
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(protos); i++) {
+		if (!strcmp(s, protos[i].name)) {
+			*proto = protos[i].proto;
+			return 0;
+		}
+	}
+	err = parse_u32(s, 255, &n);
+	if (err)
+		return err;
+	*proto = (uint8_t)n;
+	return 0;
+}
+
+int parse_timeout(const char *s, bool nitro_ok, uint32_t *v)
+{
+	if (nitro_ok && !strcmp(s, "aws-nitro")) {
+		*v = TIMEOUT_AWS_NITRO;
+		return 0;
+	}
+	return parse_u32(s, UINT32_MAX, v);
+}
+
+int parse_tracking(const char *s, uint32_t *v)
+{
+	if (!strcmp(s, "auto"))
+		*v = SGFW_TRACKING_AUTO;
+	else if (!strcmp(s, "always"))
+		*v = SGFW_TRACKING_ALWAYS;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int parse_direction(const char *s, uint32_t *v)
+{
+	if (!strcmp(s, "ingress"))
+		*v = SGFW_DIRECTION_INGRESS;
+	else if (!strcmp(s, "egress"))
+		*v = SGFW_DIRECTION_EGRESS;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+const char *proto_name(uint8_t proto)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(protos); i++)
+		if (protos[i].proto == proto)
+			return protos[i].name;
+	return NULL;
+}
+
+const char *direction_name(uint32_t dir)
+{
+	switch (dir) {
+	case SGFW_DIRECTION_INGRESS:
+		return "ingress";
+	case SGFW_DIRECTION_EGRESS:
+		return "egress";
+	}
+	return NULL;
+}
+
+const char *tracking_name(uint32_t tracking)
+{
+	switch (tracking) {
+	case SGFW_TRACKING_AUTO:
+		return "auto";
+	case SGFW_TRACKING_ALWAYS:
+		return "always";
+	}
+	return NULL;
+}
+
+const char *flow_state_name(uint32_t state)
+{
+	static const char *const names[] = {
+		[SGFW_FLOW_STATE_NONE] = "none",
+		[SGFW_FLOW_STATE_SYN_SENT] = "syn-sent",
+		[SGFW_FLOW_STATE_SYN_RECV] = "syn-recv",
+		[SGFW_FLOW_STATE_ESTABLISHED] = "established",
+		[SGFW_FLOW_STATE_FIN_WAIT] = "fin-wait",
+		[SGFW_FLOW_STATE_CLOSE_WAIT] = "close-wait",
+		[SGFW_FLOW_STATE_LAST_ACK] = "last-ack",
+		[SGFW_FLOW_STATE_TIME_WAIT] = "time-wait",
+		[SGFW_FLOW_STATE_CLOSE] = "close",
+		[SGFW_FLOW_STATE_UDP_SINGLE] = "udp-single",
+		[SGFW_FLOW_STATE_UDP_STREAM] = "udp-stream",
+		[SGFW_FLOW_STATE_ACTIVE] = "active",
+	};
+
+	if (state >= ARRAY_SIZE(names))
+		return NULL;
+	return names[state];
+}
+
+void addr_format(const struct addr *a, char *buf, size_t len)
+{
+	if (!inet_ntop(a->family, a->family == AF_INET ?
+		       (const void *)&a->v4 : (const void *)&a->v6, buf,
+		       (socklen_t)len))
+		snprintf(buf, len, "?");
+}
+
+void cidr_format(const struct cidr *c, char *buf, size_t len)
+{
+	size_t n;
+
+	addr_format(&c->addr, buf, len);
+	n = strlen(buf);
+	snprintf(buf + n, len - n, "/%u", c->plen);
+}

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sgtool stats: the counters of the namespace (from SGFW_CMD_STATUS) and
+ * of each device sgfw knows (from a dump of SGFW_CMD_IFACE_GET).
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <linux/sgfw.h>
+
+#include "cli.h"
+#include "conn.h"
+#include "dev.h"
+#include "msg.h"
+#include "print.h"
+#include "sgtool.h"
+#include "status.h"
+
+#define OBJ "stats"
+
+struct dev_counters {
+	uint32_t ifindex;
+	const char *ifname;
+	bool has_accepted, has_dropped;
+	uint64_t accepted, dropped;
+};
+
+static int dev_counters_decode(const struct nlmsghdr *nlh,
+			       struct dev_counters *d)
+{
+	const struct nlattr *tb[SGFW_A_IFACE_MAX + 1];
+	int err;
+
+	err = nl_parse_attrs(nlh, tb, SGFW_A_IFACE_MAX);
+	if (err)
+		return err;
+	if (nl_attr_u32(tb[SGFW_A_IFACE_IFINDEX], &d->ifindex))
+		return -EBADMSG;
+	err = msg_opt_str(tb[SGFW_A_IFACE_IFNAME], &d->ifname);
+	if (err)
+		return err;
+	err = nl_attr_u64(tb[SGFW_A_IFACE_ACCEPTED], &d->accepted);
+	if (err == -EBADMSG)
+		return err;
+	d->has_accepted = !err;
+	err = nl_attr_u64(tb[SGFW_A_IFACE_DROPPED], &d->dropped);
+	if (err == -EBADMSG)
+		return err;
+	d->has_dropped = !err;
+	return 0;
+}
+
+/*
+ * In text:
+ *
+ *	conntrack_allowance_exceeded:  0
+ *	conntrack_allowance_available: 995
+ *	devices:
+ *	  eth0: accepted 100 dropped 3
+ */
+static void stats_print(const struct sgfw_status *st,
+			const struct nl_msgs *devs)
+{
+	print_open_object(NULL);
+	print_kv_width(sizeof("conntrack_allowance_available") - 1);
+	if (st->have & (1u << SGFW_A_STATUS_ALLOWANCE_EXCEEDED))
+		print_kv_u64("conntrack_allowance_exceeded",
+			     st->allowance_exceeded);
+	if (st->have & (1u << SGFW_A_STATUS_ALLOWANCE_AVAILABLE))
+		print_kv_u64("conntrack_allowance_available",
+			     st->allowance_available);
+
+	print_open_array("devices");
+	if (devs->n)
+		print_text("devices:\n");
+	for (size_t i = 0; i < devs->n; i++) {
+		struct dev_counters d = { 0 };
+
+		dev_counters_decode(devs->v[i], &d);
+		print_open_object(NULL);
+		dev_print("device", "  %s:", d.ifindex, d.ifname);
+		if (d.has_accepted)
+			print_u64("accepted", " accepted %" PRIu64,
+				  d.accepted);
+		if (d.has_dropped)
+			print_u64("dropped", " dropped %" PRIu64, d.dropped);
+		print_text("\n");
+		print_close_object();
+	}
+	print_close_array();
+	print_close_object();
+}
+
+static int stats_show(int argc, char **argv)
+{
+	struct nl_msgs devs = { 0 };
+	struct sgfw_status st;
+	struct nl_sock *s;
+	struct req q;
+	int status;
+
+	status = cli_no_more_args(OBJ, argc - 1, argv + 1);
+	if (status)
+		return status;
+	status = conn_open(&s);
+	if (status)
+		return status;
+
+	status = conn_report(s, status_query(s, &st));
+	if (status)
+		goto out;
+	req_init(&q, s, SGFW_CMD_IFACE_GET, NLM_F_DUMP);
+	status = req_talk(&q, nl_collect, &devs);
+	if (status)
+		goto out;
+	for (size_t i = 0; i < devs.n; i++) {
+		struct dev_counters d;
+
+		if (dev_counters_decode(devs.v[i], &d)) {
+			cli_error("malformed reply from the kernel");
+			status = SGTOOL_EXIT_KERNEL;
+			goto out;
+		}
+	}
+	stats_print(&st, &devs);
+	status = cli_output_end();
+out:
+	nl_msgs_free(&devs);
+	nl_close(s);
+	return status;
+}
+
+static int stats_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fputs("Usage: sgtool [OPTIONS] stats [ show ]\n"
+	      "\n"
+	      "Show the counters of the network namespace: packets dropped\n"
+	      "because the flow table was full (conntrack_allowance_exceeded)\n"
+	      "and flows that can still be created\n"
+	      "(conntrack_allowance_available); then, for each device sgfw\n"
+	      "knows, the packets it accepted and dropped.\n",
+	      sgtool_out);
+	return SGTOOL_EXIT_OK;
+}
+
+static const struct cli_cmd stats_cmds[] = {
+	{ "show", stats_show, "show the counters (the default)" },
+	{ "help", stats_help, "show this help" },
+	{ 0 }
+};
+
+int stats_main(int argc, char **argv)
+{
+	if (argc < 2)
+		return stats_show(argc, argv);
+	return cli_dispatch(OBJ, stats_cmds, argc - 1, argv + 1);
+}

@@ -1,0 +1,637 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What each object looks like, in text and in JSON, from replies the
+ * scripted kernel sends as the module would; and what happens to replies
+ * that are malformed or cut short.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/sgfw.h>
+
+#include "fake_kernel.h"
+#include "nl.h"
+#include "sgtool.h"
+#include "tap.h"
+#include "tests.h"
+
+/* An ifindex no device has, for a device that went away. */
+#define GONE_IFINDEX 0x7ffffff0u
+
+static char want[4096];
+
+/* What a rule holds; -1 for an attribute left out. */
+struct canned_rule {
+	int id, dir, proto, port_from, port_to, type, code;
+	const char *peer;	/* "CIDR", "sg:NAME" or "pl:NAME" */
+	int plen;
+	const char *desc;
+};
+
+static void put_addr(struct nlmsghdr *nlh, uint16_t v4, uint16_t v6,
+		     const char *text)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET, text, &a4) == 1)
+		mnl_attr_put(nlh, v4, sizeof(a4), &a4);
+	else if (inet_pton(AF_INET6, text, &a6) == 1)
+		mnl_attr_put(nlh, v6, sizeof(a6), &a6);
+	else
+		abort();
+}
+
+static void put_cidr(struct nlmsghdr *nlh, uint16_t type, const char *addr,
+		     int plen)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	put_addr(nlh, SGFW_A_CIDR_IPV4, SGFW_A_CIDR_IPV6, addr);
+	if (plen >= 0)
+		mnl_attr_put_u8(nlh, SGFW_A_CIDR_PREFIX_LEN, (uint8_t)plen);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_rule_attrs(struct nlmsghdr *nlh, const struct canned_rule *r)
+{
+	mnl_attr_put_u32(nlh, SGFW_A_RULE_ID, (uint32_t)r->id);
+	mnl_attr_put_u32(nlh, SGFW_A_RULE_DIRECTION, (uint32_t)r->dir);
+	if (r->proto >= 0)
+		mnl_attr_put_u8(nlh, SGFW_A_RULE_PROTOCOL, (uint8_t)r->proto);
+	if (r->port_from >= 0)
+		mnl_attr_put_u16(nlh, SGFW_A_RULE_PORT_FROM,
+				 (uint16_t)r->port_from);
+	if (r->port_to >= 0)
+		mnl_attr_put_u16(nlh, SGFW_A_RULE_PORT_TO,
+				 (uint16_t)r->port_to);
+	if (r->type >= 0)
+		mnl_attr_put_u8(nlh, SGFW_A_RULE_ICMP_TYPE, (uint8_t)r->type);
+	if (r->code >= 0)
+		mnl_attr_put_u8(nlh, SGFW_A_RULE_ICMP_CODE, (uint8_t)r->code);
+	if (!strncmp(r->peer, "sg:", 3)) {
+		mnl_attr_put_strz(nlh, SGFW_A_RULE_PEER_SG, r->peer + 3);
+	} else if (!strncmp(r->peer, "pl:", 3)) {
+		mnl_attr_put_strz(nlh, SGFW_A_RULE_PEER_PREFIX_LIST,
+				  r->peer + 3);
+	} else {
+		put_addr(nlh, SGFW_A_RULE_PEER_IPV4, SGFW_A_RULE_PEER_IPV6,
+			 r->peer);
+		if (r->plen >= 0)
+			mnl_attr_put_u8(nlh, SGFW_A_RULE_PEER_PREFIX_LEN,
+					(uint8_t)r->plen);
+	}
+	if (r->desc)
+		mnl_attr_put_strz(nlh, SGFW_A_RULE_DESCRIPTION, r->desc);
+}
+
+static const struct canned_rule web_rules[] = {
+	{ 4, 0, 6, 80, 80, -1, -1, "0.0.0.0", 0, "http" },
+	{ 5, 0, 6, 8000, 8080, -1, -1, "pl:office", -1, NULL },
+	{ 6, 0, 1, -1, -1, 8, -1, "sg:db", -1, NULL },
+	{ 11, 0, 58, -1, -1, 1, 4, "fd00::", 8, "say \"hi\"" },
+	{ 9, 0, 47, -1, -1, -1, -1, "10.0.0.0", 8, NULL },
+	{ 10, 0, 0, -1, -1, -1, -1, "10.0.0.1", -1, NULL },
+	{ 1, 1, -1, -1, -1, -1, -1, "0.0.0.0", 0, NULL },
+	{ 2, 1, -1, -1, -1, -1, -1, "::", 0, NULL },
+};
+
+/* A group as SGFW_CMD_SG_GET sends it; web has everything, db nothing. */
+static void put_group(uint16_t flags, uint8_t cmd, bool web)
+{
+	struct nlmsghdr *nlh = fake_put_genl(FAKE_FAMILY_ID, flags, cmd);
+
+	if (!web) {
+		mnl_attr_put_strz(nlh, SGFW_A_SG_NAME, "db");
+		mnl_attr_put_u32(nlh, SGFW_A_SG_ID, 8);
+		mnl_attr_put_u32(nlh, SGFW_A_SG_ATTACHED, 0);
+		return;
+	}
+	mnl_attr_put_strz(nlh, SGFW_A_SG_NAME, "web");
+	mnl_attr_put_u32(nlh, SGFW_A_SG_ID, 3);
+	mnl_attr_put_strz(nlh, SGFW_A_SG_DESCRIPTION, "web servers");
+	for (size_t i = 0; i < ARRAY_SIZE(web_rules); i++) {
+		struct nlattr *nest = mnl_attr_nest_start(nlh, SGFW_A_SG_RULE);
+
+		put_rule_attrs(nlh, &web_rules[i]);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	put_cidr(nlh, SGFW_A_SG_MEMBER, "10.0.0.5", -1);
+	put_cidr(nlh, SGFW_A_SG_MEMBER, "fd00::5", -1);
+	mnl_attr_put_u32(nlh, SGFW_A_SG_ATTACHED, 2);
+}
+
+static void put_pls(void)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = fake_put_genl(FAKE_FAMILY_ID, NLM_F_MULTI, SGFW_CMD_PL_GET);
+	mnl_attr_put_strz(nlh, SGFW_A_PL_NAME, "office");
+	put_cidr(nlh, SGFW_A_PL_ENTRY, "10.0.0.0", 8);
+	put_cidr(nlh, SGFW_A_PL_ENTRY, "192.168.1.0", 24);
+	put_cidr(nlh, SGFW_A_PL_ENTRY, "fd00::", 8);
+	put_cidr(nlh, SGFW_A_PL_ENTRY, "2001:db8::1", -1);
+	nlh = fake_put_genl(FAKE_FAMILY_ID, NLM_F_MULTI, SGFW_CMD_PL_GET);
+	mnl_attr_put_strz(nlh, SGFW_A_PL_NAME, "empty");
+}
+
+static void put_ifaces(void)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = fake_put_genl(FAKE_FAMILY_ID, NLM_F_MULTI, SGFW_CMD_IFACE_GET);
+	mnl_attr_put_u32(nlh, SGFW_A_IFACE_IFINDEX, if_nametoindex("lo"));
+	mnl_attr_put_strz(nlh, SGFW_A_IFACE_IFNAME, "lo");
+	mnl_attr_put_strz(nlh, SGFW_A_IFACE_SG, "web");
+	mnl_attr_put_strz(nlh, SGFW_A_IFACE_SG, "db");
+	mnl_attr_put_u32(nlh, SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT, 350);
+	mnl_attr_put_u32(nlh, SGFW_A_IFACE_UDP_TIMEOUT, 30);
+	mnl_attr_put_u32(nlh, SGFW_A_IFACE_UDP_STREAM_TIMEOUT, 180);
+	mnl_attr_put_u32(nlh, SGFW_A_IFACE_TRACKING, SGFW_TRACKING_ALWAYS);
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_ACCEPTED, 100);
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED, 3);
+
+	/* Split over two reads, as a dump may be. */
+	fake_flush();
+	nlh = fake_put_genl(FAKE_FAMILY_ID, NLM_F_MULTI, SGFW_CMD_IFACE_GET);
+	mnl_attr_put_u32(nlh, SGFW_A_IFACE_IFINDEX, GONE_IFINDEX);
+	mnl_attr_put_u32(nlh, SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT, 432000);
+	mnl_attr_put_u32(nlh, SGFW_A_IFACE_UDP_TIMEOUT, 30);
+	mnl_attr_put_u32(nlh, SGFW_A_IFACE_UDP_STREAM_TIMEOUT, 180);
+	mnl_attr_put_u32(nlh, SGFW_A_IFACE_TRACKING, SGFW_TRACKING_AUTO);
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_ACCEPTED, 0);
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED, 0);
+}
+
+struct canned_flow {
+	const char *src, *dst;
+	int proto, sport, dport, icmp_id;
+	uint32_t ifindex;
+	int state;
+	uint32_t expires_ms;
+	const char *sg;
+	int rule_id, dir;
+	uint64_t packets, bytes;
+};
+
+static void put_flow(const struct canned_flow *f)
+{
+	struct nlmsghdr *nlh;
+	bool v6 = strchr(f->src, ':');
+
+	nlh = fake_put_genl(FAKE_FAMILY_ID, NLM_F_MULTI, SGFW_CMD_FLOW_GET);
+	mnl_attr_put_u8(nlh, SGFW_A_FLOW_FAMILY, v6 ? AF_INET6 : AF_INET);
+	mnl_attr_put_u8(nlh, SGFW_A_FLOW_PROTOCOL, (uint8_t)f->proto);
+	put_addr(nlh, SGFW_A_FLOW_SRC_IPV4, SGFW_A_FLOW_SRC_IPV6, f->src);
+	put_addr(nlh, SGFW_A_FLOW_DST_IPV4, SGFW_A_FLOW_DST_IPV6, f->dst);
+	if (f->sport >= 0) {
+		mnl_attr_put_u16(nlh, SGFW_A_FLOW_SPORT, (uint16_t)f->sport);
+		mnl_attr_put_u16(nlh, SGFW_A_FLOW_DPORT, (uint16_t)f->dport);
+	}
+	if (f->icmp_id >= 0)
+		mnl_attr_put_u16(nlh, SGFW_A_FLOW_ICMP_ID,
+				 (uint16_t)f->icmp_id);
+	mnl_attr_put_u32(nlh, SGFW_A_FLOW_IFINDEX, f->ifindex);
+	mnl_attr_put_u32(nlh, SGFW_A_FLOW_STATE, (uint32_t)f->state);
+	mnl_attr_put_u32(nlh, SGFW_A_FLOW_EXPIRES_IN, f->expires_ms);
+	if (f->sg)
+		mnl_attr_put_strz(nlh, SGFW_A_FLOW_SG, f->sg);
+	mnl_attr_put_u32(nlh, SGFW_A_FLOW_RULE_ID, (uint32_t)f->rule_id);
+	mnl_attr_put_u32(nlh, SGFW_A_FLOW_DIRECTION, (uint32_t)f->dir);
+	mnl_attr_put_u64(nlh, SGFW_A_FLOW_PACKETS, f->packets);
+	mnl_attr_put_u64(nlh, SGFW_A_FLOW_BYTES, f->bytes);
+}
+
+static void put_flows(void)
+{
+	const struct canned_flow flows[] = {
+		{ "10.0.0.1", "10.0.0.2", 6, 40000, 22, -1,
+		  if_nametoindex("lo"), SGFW_FLOW_STATE_ESTABLISHED,
+		  431999873, "web", 4, 0, 10, 1234 },
+		{ "fd00::1", "fd00::2", 17, 5353, 53, -1, GONE_IFINDEX,
+		  SGFW_FLOW_STATE_UDP_STREAM, 179500, NULL, 1, 1, 4, 400 },
+		{ "10.0.0.1", "10.0.0.2", 1, -1, -1, 77, if_nametoindex("lo"),
+		  SGFW_FLOW_STATE_ACTIVE, 30000, "web", 6, 0, 2, 168 },
+		{ "10.0.0.1", "10.0.0.3", 47, -1, -1, -1, if_nametoindex("lo"),
+		  SGFW_FLOW_STATE_ACTIVE, 7, "web", 9, 0, 1, 100 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(flows); i++)
+		put_flow(&flows[i]);
+}
+
+/* How the kernel answers, chosen by each test. */
+static enum {
+	REPLY_GOOD,
+	REPLY_NO_ID,		/* a group without its id */
+	REPLY_TWO_PEERS,	/* a rule with two peers */
+	REPLY_MIXED_FAMILY,	/* a flow from IPv4 to IPv6 */
+	REPLY_BAD_TRACKING,	/* a 3-byte tracking mode */
+	REPLY_DUMP_FAILS,	/* NLMSG_DONE with an error */
+} reply;
+
+static void respond(const struct nlmsghdr *req)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
+	bool dump = req->nlmsg_flags & NLM_F_DUMP;
+	uint16_t flags = dump ? NLM_F_MULTI : 0;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	if (reply == REPLY_DUMP_FAILS) {
+		fake_put_genl(FAKE_FAMILY_ID, NLM_F_MULTI, genl->cmd);
+		fake_put_done(-EINTR, "the dump was interrupted, try again");
+		return;
+	}
+
+	switch (genl->cmd) {
+	case SGFW_CMD_SG_NEW:
+	case SGFW_CMD_SG_GET:
+		put_group(flags, genl->cmd, true);
+		if (reply == REPLY_NO_ID) {
+			nlh = fake_put_genl(FAKE_FAMILY_ID, flags, genl->cmd);
+			mnl_attr_put_strz(nlh, SGFW_A_SG_NAME, "noid");
+		}
+		if (reply == REPLY_TWO_PEERS) {
+			nlh = fake_put_genl(FAKE_FAMILY_ID, flags, genl->cmd);
+			mnl_attr_put_strz(nlh, SGFW_A_SG_NAME, "bad");
+			mnl_attr_put_u32(nlh, SGFW_A_SG_ID, 9);
+			nest = mnl_attr_nest_start(nlh, SGFW_A_SG_RULE);
+			put_rule_attrs(nlh, &web_rules[0]);
+			mnl_attr_put_strz(nlh, SGFW_A_RULE_PEER_SG, "db");
+			mnl_attr_nest_end(nlh, nest);
+		}
+		if (dump)
+			put_group(flags, genl->cmd, false);
+		break;
+	case SGFW_CMD_PL_GET:
+		put_pls();
+		break;
+	case SGFW_CMD_IFACE_GET:
+		put_ifaces();
+		if (reply == REPLY_BAD_TRACKING) {
+			nlh = fake_put_genl(FAKE_FAMILY_ID, flags, genl->cmd);
+			mnl_attr_put_u32(nlh, SGFW_A_IFACE_IFINDEX, 1);
+			mnl_attr_put(nlh, SGFW_A_IFACE_TRACKING, 3, "abc");
+		}
+		break;
+	case SGFW_CMD_FLOW_GET:
+		put_flows();
+		if (reply == REPLY_MIXED_FAMILY) {
+			const struct canned_flow f = {
+				"10.0.0.1", "fd00::1", 6, 1, 2, -1, 1, 0, 0,
+				NULL, 1, 0, 0, 0
+			};
+
+			put_flow(&f);
+		}
+		break;
+	default:
+		fake_put_error(-EOPNOTSUPP, NULL);
+		return;
+	}
+	if (dump)
+		fake_put_done(0, NULL);
+	else
+		fake_put_error(0, NULL);
+}
+
+static void scripted(void)
+{
+	fake_install();
+	fake.loaded = true;
+	fake.respond = respond;
+	reply = REPLY_GOOD;
+}
+
+static const char sg_text[] =
+	"sg web id 3 attached 2\n"
+	"  desc \"web servers\"\n"
+	"  members 10.0.0.5 fd00::5\n"
+	"  rule 4 ingress tcp port 80 from 0.0.0.0/0 desc \"http\"\n"
+	"  rule 5 ingress tcp port 8000-8080 from prefix-list office\n"
+	"  rule 6 ingress icmp icmp-type 8 from sg db\n"
+	"  rule 11 ingress icmpv6 icmp-type 1 icmp-code 4 from fd00::/8"
+	" desc \"say \"hi\"\"\n"
+	"  rule 9 ingress 47 from 10.0.0.0/8\n"
+	"  rule 10 ingress 0 from 10.0.0.1/32\n"
+	"  rule 1 egress all to 0.0.0.0/0\n"
+	"  rule 2 egress all to ::/0\n";
+
+static const char db_text[] = "sg db id 8 attached 0\n";
+
+#define NO_PORTS "\"port_from\":null,\"port_to\":null"
+#define NO_ICMP "\"icmp_type\":null,\"icmp_code\":null"
+
+static const char sg_json[] =
+	"{\"name\":\"web\",\"id\":3,\"attached\":2,"
+	"\"description\":\"web servers\","
+	"\"members\":[\"10.0.0.5\",\"fd00::5\"],"
+	"\"rules\":["
+	"{\"id\":4,\"direction\":\"ingress\",\"protocol\":\"tcp\","
+	"\"port_from\":80,\"port_to\":80," NO_ICMP ","
+	"\"peer\":\"0.0.0.0/0\",\"description\":\"http\"},"
+	"{\"id\":5,\"direction\":\"ingress\",\"protocol\":\"tcp\","
+	"\"port_from\":8000,\"port_to\":8080," NO_ICMP ","
+	"\"peer\":\"prefix-list office\",\"description\":null},"
+	"{\"id\":6,\"direction\":\"ingress\",\"protocol\":\"icmp\","
+	NO_PORTS ",\"icmp_type\":8,\"icmp_code\":null,"
+	"\"peer\":\"sg db\",\"description\":null},"
+	"{\"id\":11,\"direction\":\"ingress\",\"protocol\":\"icmpv6\","
+	NO_PORTS ",\"icmp_type\":1,\"icmp_code\":4,"
+	"\"peer\":\"fd00::/8\",\"description\":\"say \\\"hi\\\"\"},"
+	"{\"id\":9,\"direction\":\"ingress\",\"protocol\":47,"
+	NO_PORTS "," NO_ICMP ","
+	"\"peer\":\"10.0.0.0/8\",\"description\":null},"
+	"{\"id\":10,\"direction\":\"ingress\",\"protocol\":0,"
+	NO_PORTS "," NO_ICMP ","
+	"\"peer\":\"10.0.0.1/32\",\"description\":null},"
+	"{\"id\":1,\"direction\":\"egress\",\"protocol\":\"all\","
+	NO_PORTS "," NO_ICMP ","
+	"\"peer\":\"0.0.0.0/0\",\"description\":null},"
+	"{\"id\":2,\"direction\":\"egress\",\"protocol\":\"all\","
+	NO_PORTS "," NO_ICMP ","
+	"\"peer\":\"::/0\",\"description\":null}"
+	"]}";
+
+static const char db_json[] =
+	"{\"name\":\"db\",\"id\":8,\"attached\":0,\"description\":null,"
+	"\"members\":[],\"rules\":[]}";
+
+static int test_sg_show(void)
+{
+	scripted();
+	snprintf(want, sizeof(want), "%s%s", sg_text, db_text);
+	EXPECT_RUN(run_sgtool("sg", "show", NULL), 0, want, "");
+	snprintf(want, sizeof(want), "[%s,%s]\n", sg_json, db_json);
+	EXPECT_RUN(run_sgtool("-j", "sg", "show", NULL), 0, want, "");
+
+	/* One group is still an array. */
+	EXPECT_RUN(run_sgtool("sg", "show", "web", NULL), 0, sg_text, "");
+	snprintf(want, sizeof(want), "[%s]\n", sg_json);
+	EXPECT_RUN(run_sgtool("-j", "sg", "show", "web", NULL), 0, want, "");
+	return 0;
+}
+
+static int test_sg_show_pretty(void)
+{
+	const struct run *r;
+
+	scripted();
+	r = run_sgtool("-p", "sg", "show", "web", NULL);
+	EXPECT_INT(r->status, 0);
+	EXPECT(!strncmp(r->out,
+			"[\n"
+			"  {\n"
+			"    \"name\": \"web\",\n"
+			"    \"id\": 3,\n"
+			"    \"attached\": 2,\n"
+			"    \"description\": \"web servers\",\n"
+			"    \"members\": [\n"
+			"      \"10.0.0.5\",\n"
+			"      \"fd00::5\"\n"
+			"    ],\n"
+			"    \"rules\": [\n"
+			"      {\n"
+			"        \"id\": 4,\n"
+			"        \"direction\": \"ingress\",\n", 200));
+	EXPECT(strstr(r->out, "        \"description\": null\n"
+			      "      }\n"
+			      "    ]\n"
+			      "  }\n"
+			      "]\n"));
+	return 0;
+}
+
+static int test_sg_add_output(void)
+{
+	scripted();
+	/* Quiet in text, as `ip` is. */
+	EXPECT_RUN(run_sgtool("sg", "add", "web", NULL), 0, "", "");
+	snprintf(want, sizeof(want), "%s\n", sg_json);
+	EXPECT_RUN(run_sgtool("-j", "sg", "add", "web", NULL), 0, want, "");
+	return 0;
+}
+
+static void respond_rule(const struct nlmsghdr *req)
+{
+	static const struct canned_rule r = {
+		12, 0, 17, 53, 53, -1, -1, "10.0.0.0", 8, "dns"
+	};
+	struct nlmsghdr *nlh;
+
+	(void)req;
+	nlh = fake_put_genl(FAKE_FAMILY_ID, 0, SGFW_CMD_RULE_NEW);
+	put_rule_attrs(nlh, &r);
+	mnl_attr_put_strz(nlh, SGFW_A_RULE_SG, "web");
+	fake_put_error(0, NULL);
+}
+
+static void respond_rule_ack_only(const struct nlmsghdr *req)
+{
+	(void)req;
+	fake_put_error(0, NULL);
+}
+
+static int test_rule_add_output(void)
+{
+	fake_install();
+	fake.loaded = true;
+	fake.respond = respond_rule;
+	EXPECT_RUN(run_sgtool("rule", "add", "web", "ingress", "udp", "port",
+			      "53", "from", "10.1.1.1/8", "desc", "dns", NULL),
+		   0, "rule 12 added\n", "");
+	EXPECT_RUN(run_sgtool("-j", "rule", "add", "web", "ingress", "udp",
+			      "port", "53", "from", "10.1.1.1/8", NULL), 0,
+		   "{\"id\":12,\"sg\":\"web\",\"direction\":\"ingress\","
+		   "\"protocol\":\"udp\",\"port_from\":53,\"port_to\":53,"
+		   NO_ICMP ",\"peer\":\"10.0.0.0/8\","
+		   "\"description\":\"dns\"}\n", "");
+
+	/* A kernel that made the rule but did not say which. */
+	fake.respond = respond_rule_ack_only;
+	EXPECT_RUN(run_sgtool("rule", "add", "web", "ingress", "udp", "from",
+			      "10.0.0.0/8", NULL), 2, "",
+		   "sgtool: rule added, but the kernel's reply is "
+		   "malformed\n");
+	EXPECT_INT(fake.closes, fake.opens);
+	return 0;
+}
+
+static int test_prefix_list_show(void)
+{
+	scripted();
+	EXPECT_RUN(run_sgtool("prefix-list", "show", NULL), 0,
+		   "prefix-list office\n"
+		   "  10.0.0.0/8\n"
+		   "  192.168.1.0/24\n"
+		   "  fd00::/8\n"
+		   "  2001:db8::1/128\n"
+		   "prefix-list empty\n", "");
+	EXPECT_RUN(run_sgtool("-j", "prefix-list", NULL), 0,
+		   "[{\"name\":\"office\",\"entries\":[\"10.0.0.0/8\","
+		   "\"192.168.1.0/24\",\"fd00::/8\",\"2001:db8::1/128\"]},"
+		   "{\"name\":\"empty\",\"entries\":[]}]\n", "");
+	return 0;
+}
+
+static int test_iface_show(void)
+{
+	unsigned int lo = if_nametoindex("lo");
+
+	scripted();
+	snprintf(want, sizeof(want),
+		 "lo: ifindex %u\n"
+		 "  sgs web db\n"
+		 "  tcp-established-timeout 350 udp-timeout 30"
+		 " udp-stream-timeout 180 tracking always\n"
+		 "ifindex %u:\n"
+		 "  sgs none\n"
+		 "  tcp-established-timeout 432000 udp-timeout 30"
+		 " udp-stream-timeout 180 tracking auto\n", lo, GONE_IFINDEX);
+	EXPECT_RUN(run_sgtool("iface", "show", NULL), 0, want, "");
+	snprintf(want, sizeof(want),
+		 "[{\"device\":\"lo\",\"ifindex\":%u,\"sgs\":[\"web\",\"db\"],"
+		 "\"tcp_established_timeout\":350,\"udp_timeout\":30,"
+		 "\"udp_stream_timeout\":180,\"tracking\":\"always\"},"
+		 "{\"device\":%u,\"ifindex\":%u,\"sgs\":[],"
+		 "\"tcp_established_timeout\":432000,\"udp_timeout\":30,"
+		 "\"udp_stream_timeout\":180,\"tracking\":\"auto\"}]\n",
+		 lo, GONE_IFINDEX, GONE_IFINDEX);
+	EXPECT_RUN(run_sgtool("-j", "iface", NULL), 0, want, "");
+	return 0;
+}
+
+static int test_flow_show(void)
+{
+	scripted();
+	EXPECT_RUN(run_sgtool("flow", "show", NULL), 0,
+		   "tcp 10.0.0.1:40000 -> 10.0.0.2:22 dev lo state established"
+		   " expires 431999.873s sg web rule 4 direction ingress"
+		   " packets 10 bytes 1234\n"
+		   "udp [fd00::1]:5353 -> [fd00::2]:53 dev ifindex 2147483632"
+		   " state udp-stream expires 179.500s rule 1"
+		   " direction egress packets 4 bytes 400\n"
+		   "icmp 10.0.0.1 -> 10.0.0.2 id 77 dev lo state active"
+		   " expires 30.000s sg web rule 6 direction ingress"
+		   " packets 2 bytes 168\n"
+		   "47 10.0.0.1 -> 10.0.0.3 dev lo state active"
+		   " expires 0.007s sg web rule 9 direction ingress"
+		   " packets 1 bytes 100\n", "");
+	EXPECT_RUN(run_sgtool("-j", "flow", NULL), 0,
+		   "[{\"protocol\":\"tcp\",\"src\":\"10.0.0.1\","
+		   "\"dst\":\"10.0.0.2\",\"sport\":40000,\"dport\":22,"
+		   "\"icmp_id\":null,\"device\":\"lo\","
+		   "\"state\":\"established\",\"tracked\":true,"
+		   "\"expires_in\":431999.873,\"sg\":\"web\",\"rule_id\":4,"
+		   "\"direction\":\"ingress\",\"packets\":10,\"bytes\":1234},"
+		   "{\"protocol\":\"udp\",\"src\":\"fd00::1\","
+		   "\"dst\":\"fd00::2\",\"sport\":5353,\"dport\":53,"
+		   "\"icmp_id\":null,\"device\":2147483632,"
+		   "\"state\":\"udp-stream\",\"tracked\":true,"
+		   "\"expires_in\":179.500,\"sg\":null,\"rule_id\":1,"
+		   "\"direction\":\"egress\",\"packets\":4,\"bytes\":400},"
+		   "{\"protocol\":\"icmp\",\"src\":\"10.0.0.1\","
+		   "\"dst\":\"10.0.0.2\",\"sport\":null,\"dport\":null,"
+		   "\"icmp_id\":77,\"device\":\"lo\","
+		   "\"state\":\"active\",\"tracked\":true,"
+		   "\"expires_in\":30.000,\"sg\":\"web\",\"rule_id\":6,"
+		   "\"direction\":\"ingress\",\"packets\":2,\"bytes\":168},"
+		   "{\"protocol\":47,\"src\":\"10.0.0.1\","
+		   "\"dst\":\"10.0.0.3\",\"sport\":null,\"dport\":null,"
+		   "\"icmp_id\":null,\"device\":\"lo\","
+		   "\"state\":\"active\",\"tracked\":true,"
+		   "\"expires_in\":0.007,\"sg\":\"web\",\"rule_id\":9,"
+		   "\"direction\":\"ingress\",\"packets\":1,\"bytes\":100}]\n",
+		   "");
+	return 0;
+}
+
+static int test_flow_limit_show(void)
+{
+	scripted();
+	EXPECT_RUN(run_sgtool("flow", "limit", NULL), 0,
+		   "flow_limit: 1000\nflows:      5\n", "");
+	EXPECT_RUN(run_sgtool("-j", "flow", "limit", NULL), 0,
+		   "{\"flow_limit\":1000,\"flows\":5}\n", "");
+	return 0;
+}
+
+static int test_stats(void)
+{
+	scripted();
+	EXPECT_RUN(run_sgtool("stats", NULL), 0,
+		   "conntrack_allowance_exceeded:  1099511627777\n"
+		   "conntrack_allowance_available: 995\n"
+		   "devices:\n"
+		   "  lo: accepted 100 dropped 3\n"
+		   "  ifindex 2147483632: accepted 0 dropped 0\n", "");
+	EXPECT_RUN(run_sgtool("-j", "stats", NULL), 0,
+		   "{\"conntrack_allowance_exceeded\":1099511627777,"
+		   "\"conntrack_allowance_available\":995,"
+		   "\"devices\":[{\"device\":\"lo\",\"accepted\":100,"
+		   "\"dropped\":3},{\"device\":2147483632,\"accepted\":0,"
+		   "\"dropped\":0}]}\n", "");
+	return 0;
+}
+
+#define MALFORMED "sgtool: malformed reply from the kernel\n"
+
+static int test_malformed_replies_print_nothing(void)
+{
+	scripted();
+	reply = REPLY_NO_ID;
+	EXPECT_RUN(run_sgtool("sg", NULL), 2, "", MALFORMED);
+	EXPECT_RUN(run_sgtool("-j", "sg", NULL), 2, "", MALFORMED);
+	reply = REPLY_TWO_PEERS;
+	EXPECT_RUN(run_sgtool("-j", "sg", NULL), 2, "", MALFORMED);
+	reply = REPLY_MIXED_FAMILY;
+	EXPECT_RUN(run_sgtool("flow", NULL), 2, "", MALFORMED);
+	reply = REPLY_BAD_TRACKING;
+	EXPECT_RUN(run_sgtool("-j", "iface", NULL), 2, "", MALFORMED);
+	EXPECT_INT(fake.closes, fake.opens);
+	return 0;
+}
+
+static int test_dump_error(void)
+{
+	static const char *const objs[] = {
+		"sg", "prefix-list", "iface", "flow", "stats",
+	};
+
+	scripted();
+	reply = REPLY_DUMP_FAILS;
+	for (unsigned int i = 0; i < 5; i++)
+		EXPECT_RUN(run_sgtool("-j", objs[i], NULL), 2, "",
+			   "sgtool: the dump was interrupted, try again\n");
+	EXPECT_INT(fake.closes, fake.opens);
+	return 0;
+}
+
+void suite_show(void)
+{
+	tap_test("show: sg show in text, and as a JSON array",
+		 test_sg_show);
+	tap_test("show: sg show in pretty JSON", test_sg_show_pretty);
+	tap_test("show: sg add is quiet, -j prints the new group",
+		 test_sg_add_output);
+	tap_test("show: rule add prints the id, -j the rule",
+		 test_rule_add_output);
+	tap_test("show: prefix-list show in text and JSON",
+		 test_prefix_list_show);
+	tap_test("show: iface show in text and JSON, a gone device by index",
+		 test_iface_show);
+	tap_test("show: flow show in text and JSON", test_flow_show);
+	tap_test("show: flow limit in text and JSON", test_flow_limit_show);
+	tap_test("show: stats in text and JSON", test_stats);
+	tap_test("show: a malformed reply prints nothing, exit 2",
+		 test_malformed_replies_print_nothing);
+	tap_test("show: a failed dump prints the kernel's message, exit 2",
+		 test_dump_error);
+	fake_uninstall();
+}
