@@ -218,10 +218,34 @@ topo_pair() {
 	wait_until 5 dad_done "$ns2"
 }
 
+# topo_three: the standard pair, and a third namespace behind a second
+# device of $ns2 (the server in the middle, a client on each side):
+#
+#   $ns1 veth1 ----------- veth2  $ns2  veth2c ----------- veth3 $ns3
+#   192.0.2.1/24    192.0.2.2/24          198.51.100.2/24   198.51.100.3/24
+#   fd00::1/64      fd00::2/64            fd00:3::2/64      fd00:3::3/64
+topo_three() {
+	topo_pair
+	ns_add "$ns3"
+	veth_add "$ns2" veth2c "$ns3" veth3
+	addr_add "$ns2" veth2c 198.51.100.2/24 fd00:3::2/64
+	addr_add "$ns3" veth3 198.51.100.3/24 fd00:3::3/64
+	wait_until 5 dad_done "$ns2"
+	wait_until 5 dad_done "$ns3"
+}
+
 # ---------------------------------------------------------------- module
 
 sgfw_loaded() { [ -d /sys/module/sgfw ]; }
-sgfw_load() { insmod "$SGFW_KO"; }
+# sgfw.ko needs the defragmentation modules (and whatever else modinfo
+# lists); modprobe finds them in the guest kernel's tree on the host.
+sgfw_load() {
+	local deps
+	deps=$(modinfo -F depends "$SGFW_KO" | tr ',' ' ')
+	# shellcheck disable=SC2086 # one argument per module
+	[ -z "$deps" ] || modprobe -a $deps
+	insmod "$SGFW_KO"
+}
 sgfw_unload() { rmmod sgfw; }
 
 # ---------------------------------------------------------------- traffic
@@ -232,19 +256,47 @@ ping_ok() {
 }
 
 # One python program does every probe and server, so their timeouts and
-# their idea of success are the same everywhere.
+# their idea of success are the same everywhere.  Background commands take
+# the path of a file to write "ready" to, last, once they are listening.
 _sgfw_py='
-import socket, socketserver, sys, os, threading
+import os, socket, socketserver, struct, sys
 
 def family(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
-cmd, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def say_ready(path):
+    with open(path, "w") as f:
+        f.write("ready\n")
+
+def log(msg):
+    print(msg, flush=True)
+
+def die(msg):
+    print(msg, file=sys.stderr)
+    sys.exit(1)
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+def ip_bytes(addr):
+    return socket.inet_pton(family(addr), addr)
+
+def strip_ipv4(data, fam):
+    # IPv4 raw sockets read the IP header too, IPv6 ones do not.
+    return data[(data[0] & 0xf) * 4:] if fam == socket.AF_INET else data
+
+cmd, args = sys.argv[1], sys.argv[2:]
 timeout = float(os.environ.get("SGFW_NET_TIMEOUT", "2"))
 payload = ("sgfw-probe-%d" % os.getpid()).encode()
 
 if cmd == "tcp-connect":
     # Success: connected, sent the payload and read it back.
+    addr, port = args[0], int(args[1])
     try:
         s = socket.create_connection((addr, port), timeout=timeout)
         s.sendall(payload)
@@ -256,15 +308,13 @@ if cmd == "tcp-connect":
             got += chunk
         s.close()
     except OSError as e:
-        print("tcp %s port %d: %s" % (addr, port, e), file=sys.stderr)
-        sys.exit(1)
+        die("tcp %s port %d: %s" % (addr, port, e))
     if got != payload:
-        print("tcp %s port %d: echo mismatch %r" % (addr, port, got),
-              file=sys.stderr)
-        sys.exit(1)
+        die("tcp %s port %d: echo mismatch %r" % (addr, port, got))
 
 elif cmd == "udp-request":
     # Success: a datagram sent and the same datagram received back.
+    addr, port = args[0], int(args[1])
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
     s.settimeout(timeout)
     try:
@@ -272,21 +322,84 @@ elif cmd == "udp-request":
         s.send(payload)
         got = s.recv(65536)
     except OSError as e:
-        print("udp %s port %d: %s" % (addr, port, e), file=sys.stderr)
-        sys.exit(1)
+        die("udp %s port %d: %s" % (addr, port, e))
     if got != payload:
-        print("udp %s port %d: echo mismatch %r" % (addr, port, got),
-              file=sys.stderr)
+        die("udp %s port %d: echo mismatch %r" % (addr, port, got))
+
+elif cmd in ("udp-exchange", "udp-refused"):
+    # From a fixed source port, so that the flow is known in advance.
+    # udp-exchange: COUNT datagrams, each echoed before the next goes.
+    # udp-refused: one datagram, answered by an ICMP port unreachable
+    # that the socket reports as ECONNREFUSED.
+    src, sport, dst, dport = args[0], int(args[1]), args[2], int(args[3])
+    count = int(args[4]) if cmd == "udp-exchange" else 1
+    s = socket.socket(family(dst), socket.SOCK_DGRAM)
+    s.settimeout(timeout)
+    try:
+        s.bind((src, sport))
+        s.connect((dst, dport))
+        for i in range(count):
+            msg = payload + b"-%d" % i
+            s.send(msg)
+            got = s.recv(65536)
+            if got != msg:
+                die("udp %s port %d: echo mismatch %r" % (dst, dport, got))
+    except ConnectionRefusedError as e:
+        if cmd == "udp-refused":
+            sys.exit(0)
+        die("udp %s port %d: %s" % (dst, dport, e))
+    except OSError as e:
+        die("udp %s port %d: %s" % (dst, dport, e))
+    if cmd == "udp-refused":
+        die("udp %s port %d: answered, not refused" % (dst, dport))
+
+elif cmd == "tcp-hold":
+    # A connection kept open: every line written to DIR/fifo is sent and
+    # must come back; DIR/status gets "connected SPORT", then "ok" or
+    # "fail: why" per line.  Once a line is lost the connection counts as
+    # broken for good (its unanswered bytes would confuse later lines).
+    addr, port, d = args[0], int(args[1]), args[2]
+    st = open(os.path.join(d, "status"), "a", buffering=1)
+    try:
+        s = socket.create_connection((addr, port), timeout=timeout)
+    except OSError as e:
+        st.write("fail: connect: %s\n" % e)
         sys.exit(1)
+    st.write("connected %d\n" % s.getsockname()[1])
+    # Read and write end at once: never an end of file, never a blocked
+    # writer.
+    fifo = os.fdopen(os.open(os.path.join(d, "fifo"), os.O_RDWR), "r")
+    broken = None
+    for line in fifo:
+        if line.strip() == "close":
+            break
+        if broken:
+            st.write("fail: broken earlier: %s\n" % broken)
+            continue
+        msg = (line.strip() + "\n").encode()
+        try:
+            s.sendall(msg)
+            got = b""
+            while not got.endswith(b"\n"):
+                chunk = s.recv(4096)
+                if not chunk:
+                    raise OSError("closed by the peer")
+                got += chunk
+            if got != msg:
+                raise OSError("echo mismatch %r" % got)
+            st.write("ok\n")
+        except OSError as e:
+            broken = str(e) or type(e).__name__
+            st.write("fail: %s\n" % broken)
+    s.close()
 
 elif cmd in ("tcp-server", "udp-server"):
-    # Echo servers; "ready" is written to the file in argv[4] once bound.
-    ready = sys.argv[4]
+    # Echo servers.
+    addr, port, ready = args[0], int(args[1]), args[2]
     if cmd == "tcp-server":
         class Handler(socketserver.BaseRequestHandler):
             def handle(self):
-                print("tcp from %s port %d" % self.client_address[:2],
-                      flush=True)
+                log("tcp from %s port %d" % self.client_address[:2])
                 try:
                     while True:
                         data = self.request.recv(65536)
@@ -300,58 +413,314 @@ elif cmd in ("tcp-server", "udp-server"):
             allow_reuse_address = True
             daemon_threads = True
         srv = Server((addr, port), Handler)
-        with open(ready, "w") as f:
-            f.write("ready\n")
+        say_ready(ready)
         srv.serve_forever()
     else:
         s = socket.socket(family(addr), socket.SOCK_DGRAM)
         s.bind((addr, port))
-        with open(ready, "w") as f:
-            f.write("ready\n")
+        say_ready(ready)
         while True:
             data, peer = s.recvfrom(65536)
-            print("udp from %s port %d" % peer[:2], flush=True)
+            log("udp from %s port %d" % peer[:2])
             s.sendto(data, peer)
+
+elif cmd == "udp-listen":
+    # Logs what arrives, answers nothing.
+    addr, port, ready = args[0], int(args[1]), args[2]
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    s.bind((addr, port))
+    say_ready(ready)
+    while True:
+        data, peer = s.recvfrom(65536)
+        log("udp from %s port %d: %s" % (peer[0], peer[1],
+                                         data.decode(errors="replace")))
+
+elif cmd == "raw-listen":
+    # Every packet of IP protocol PROTO delivered to ADDR.  Raw sockets
+    # get packets after the LOCAL_IN hooks: a packet sgfw drops never
+    # shows here.
+    addr, proto, ready = args[0], int(args[1]), args[2]
+    fam = family(addr)
+    s = socket.socket(fam, socket.SOCK_RAW, proto)
+    s.bind((addr, 0))
+    say_ready(ready)
+    while True:
+        data, peer = s.recvfrom(65536)
+        data = strip_ipv4(data, fam)
+        log("proto %d from %s: %s" % (proto, peer[0],
+                                      data.decode(errors="replace")))
+
+elif cmd == "raw-send":
+    # One packet of IP protocol PROTO, the payload its only content.
+    src, dst, proto = args[0], args[1], int(args[2])
+    s = socket.socket(family(dst), socket.SOCK_RAW, proto)
+    s.bind((src, 0))
+    s.sendto(b"sgfw-raw-%d" % proto, (dst, 0))
+
+elif cmd == "udp-inject":
+    # A UDP datagram from any source port, bound or not: built by hand on
+    # a raw socket.
+    src, sport, dst, dport = args[0], int(args[1]), args[2], int(args[3])
+    fam = family(dst)
+    data = b"sgfw-inject"
+    length = 8 + len(data)
+    s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_UDP)
+    s.bind((src, 0))
+    if fam == socket.AF_INET:
+        pseudo = ip_bytes(src) + ip_bytes(dst) + struct.pack("!BBH", 0, 17,
+                                                             length)
+        c = csum(pseudo + struct.pack("!HHHH", sport, dport, length, 0) +
+                 data) or 0xffff
+    else:
+        # The kernel fills the checksum in at offset 6.
+        s.setsockopt(socket.IPPROTO_IPV6,
+                     getattr(socket, "IPV6_CHECKSUM", 7), 6)
+        c = 0
+    s.sendto(struct.pack("!HHHH", sport, dport, length, c) + data, (dst, 0))
+
+elif cmd == "icmp-unreach":
+    # A port unreachable from SRC to DST quoting a UDP datagram
+    # QSRC:QSPORT -> QDST:QDPORT, whether or not it was ever sent.
+    src, dst, qsrc, qsport, qdst, qdport = (args[0], args[1], args[2],
+                                            int(args[3]), args[4],
+                                            int(args[5]))
+    udp = struct.pack("!HHHH", qsport, qdport, 8 + 4, 0x1234) + b"sgfw"
+    if family(dst) == socket.AF_INET:
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0x4000,
+                         64, 17, 0, ip_bytes(qsrc), ip_bytes(qdst))
+        ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+        msg = struct.pack("!BBHI", 3, 3, 0, 0) + ip + udp
+        msg = msg[:2] + struct.pack("!H", csum(msg)) + msg[4:]
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW,
+                          socket.IPPROTO_ICMP)
+    else:
+        ip = struct.pack("!IHBB16s16s", 0x60000000, len(udp), 17, 64,
+                         ip_bytes(qsrc), ip_bytes(qdst))
+        # The kernel computes ICMPv6 checksums itself.
+        msg = struct.pack("!BBHI", 1, 4, 0, 0) + ip + udp
+        s = socket.socket(socket.AF_INET6, socket.SOCK_RAW,
+                          socket.IPPROTO_ICMPV6)
+    s.bind((src, 0))
+    s.sendto(msg, (dst, 0))
+
+elif cmd == "icmp-listen":
+    # Every ICMP error delivered to ADDR (after the LOCAL_IN hooks), with
+    # the UDP or TCP packet it quotes.
+    addr, ready = args[0], args[1]
+    fam = family(addr)
+    if fam == socket.AF_INET:
+        s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+        errors = (3, 4, 5, 11, 12)
+    else:
+        s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+        errors = (1, 2, 3, 4)
+    s.bind((addr, 0))
+    say_ready(ready)
+    while True:
+        data = strip_ipv4(s.recv(65536), fam)
+        if len(data) < 8 or data[0] not in errors:
+            continue
+        q = data[8:]
+        try:
+            if fam == socket.AF_INET:
+                hl, alen, aoff = (q[0] & 0xf) * 4, 4, 12
+            else:
+                hl, alen, aoff = 40, 16, 8
+            qs = socket.inet_ntop(fam, q[aoff:aoff + alen])
+            qd = socket.inet_ntop(fam, q[aoff + alen:aoff + 2 * alen])
+            sp, dp = struct.unpack("!HH", q[hl:hl + 4])
+        except (ValueError, struct.error):
+            continue
+        log("icmp %d/%d quoting %s port %d -> %s port %d" %
+            (data[0], data[1], qs, sp, qd, dp))
 else:
     sys.exit("unknown command " + cmd)
 '
 
-# _server PROTO NS ADDR PORT: start an echo server and wait until it listens.
-_server() {
-	local proto=$1 ns=$2 addr=$3 port=$4 tag ready
-	tag=$proto-$ns-$port
-	ready=$SGFW_TMP/$tag.ready
+# _bg NAME NS CMD ARGS...: run a background command of the program above in
+# NS, its output in $SGFW_TMP/NAME.log, and wait until it is ready.
+_bg() {
+	local name=$1 ns=$2 ready i pid
+	shift 2
+	ready=$SGFW_TMP/$name.ready
 	rm -f "$ready"
 	nsx "$ns" timeout "$SGFW_SERVER_LIFETIME" "$PYTHON" -c "$_sgfw_py" \
-		"$proto-server" "$addr" "$port" "$ready" \
-		>"$SGFW_TMP/$tag.log" 2>&1 &
-	_sgfw_pids+=($!)
-	local i
-	for i in $(seq 50); do
+		"$@" "$ready" >"$SGFW_TMP/$name.log" 2>&1 &
+	pid=$!
+	_sgfw_pids+=("$pid")
+	for i in $(seq 100); do
 		[ -s "$ready" ] && return 0
-		kill -0 $! 2>/dev/null || break
+		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	cat "$SGFW_TMP/$tag.log" >&2
-	fail "$proto server on $ns [$addr]:$port did not start"
+	cat "$SGFW_TMP/$name.log" >&2
+	fail "$*: did not start in $ns"
 }
+
+# bg_log NAME: the output of background command NAME so far.
+bg_log() { cat "$SGFW_TMP/$1.log"; }
 
 # tcp_server NS ADDR PORT / udp_server NS ADDR PORT: an echo server in NS,
 # running in the background until the scenario ends (or the server lifetime
 # passes).  ADDR may be 0.0.0.0 or ::.  server_log PROTO NS PORT prints the
-# peers it served, one "tcp from ADDR port N" line each.
-tcp_server() { _server tcp "$@"; }
-udp_server() { _server udp "$@"; }
-server_log() { cat "$SGFW_TMP/$1-$2-$3.log"; }
+# peers its servers on PORT served, one "tcp from ADDR port N" line each.
+tcp_server() { _bg "tcp-$1-$2-$3" "$1" tcp-server "$2" "$3"; }
+udp_server() { _bg "udp-$1-$2-$3" "$1" udp-server "$2" "$3"; }
+server_log() { cat "$SGFW_TMP/$1-$2-"*"-$3.log" 2>/dev/null || true; }
+
+_py() { local ns=$1; shift; nsx "$ns" "$PYTHON" -c "$_sgfw_py" "$@"; }
 
 # tcp_connect NS ADDR PORT: succeeds if a TCP connection from NS to ADDR:PORT
 # opens and echoes within the probe timeout.
-tcp_connect() {
-	nsx "$1" "$PYTHON" -c "$_sgfw_py" tcp-connect "$2" "$3"
-}
+tcp_connect() { _py "$1" tcp-connect "$2" "$3"; }
 
 # udp_request NS ADDR PORT: succeeds if a datagram from NS to ADDR:PORT comes
 # back within the probe timeout.
-udp_request() {
-	nsx "$1" "$PYTHON" -c "$_sgfw_py" udp-request "$2" "$3"
+udp_request() { _py "$1" udp-request "$2" "$3"; }
+
+# udp_exchange NS SRC SPORT DST DPORT COUNT: COUNT request-reply exchanges
+# from SRC:SPORT to the echo server at DST:DPORT, each within the probe
+# timeout.
+udp_exchange() { _py "$1" udp-exchange "$2" "$3" "$4" "$5" "$6"; }
+
+# udp_refused NS SRC SPORT DST DPORT: a datagram from SRC:SPORT to DST:DPORT
+# whose sender sees ECONNREFUSED (an ICMP port unreachable came back).
+udp_refused() { _py "$1" udp-refused "$2" "$3" "$4" "$5"; }
+
+# udp_listen NAME NS ADDR PORT: log (bg_log NAME) every datagram that
+# reaches ADDR:PORT in NS, as "udp from ADDR port N: DATA".
+udp_listen() { _bg "$1" "$2" udp-listen "$3" "$4"; }
+
+# udp_inject NS SRC SPORT DST DPORT: one datagram "sgfw-inject" from
+# SRC:SPORT, a port nobody needs to own (a raw socket builds it).
+udp_inject() { _py "$1" udp-inject "$2" "$3" "$4" "$5"; }
+
+# raw_listen NAME NS ADDR PROTO: log every packet of IP protocol PROTO
+# delivered to ADDR in NS, as "proto P from ADDR: DATA".
+raw_listen() { _bg "$1" "$2" raw-listen "$3" "$4"; }
+
+# raw_send NS SRC DST PROTO: one packet of IP protocol PROTO.
+raw_send() { _py "$1" raw-send "$2" "$3" "$4"; }
+
+# icmp_listen NAME NS ADDR: log every ICMP or ICMPv6 error delivered to ADDR
+# in NS, as "icmp TYPE/CODE quoting SRC port N -> DST port M".
+icmp_listen() { _bg "$1" "$2" icmp-listen "$3"; }
+
+# icmp_unreach NS SRC DST QSRC QSPORT QDST QDPORT: an ICMP(v6) port
+# unreachable from SRC to DST about a UDP datagram QSRC:QSPORT ->
+# QDST:QDPORT.
+icmp_unreach() { _py "$1" icmp-unreach "$2" "$3" "$4" "$5" "$6" "$7"; }
+
+# tcp_hold NAME NS ADDR PORT: open a TCP connection from NS to the echo
+# server at ADDR:PORT and keep it open in the background; fails if it does
+# not open.  tcp_hold_echo NAME succeeds if a line sent over it now comes
+# back within the probe timeout; tcp_hold_sport NAME prints its source port.
+tcp_hold() {
+	local name=$1 ns=$2 d=$SGFW_TMP/hold-$1 pid
+	mkdir "$d"
+	mkfifo "$d/fifo"
+	: >"$d/status"
+	nsx "$ns" timeout "$SGFW_SERVER_LIFETIME" "$PYTHON" -c "$_sgfw_py" \
+		tcp-hold "$3" "$4" "$d" >"$d/log" 2>&1 &
+	pid=$!
+	_sgfw_pids+=("$pid")
+	echo "$pid" >"$d/pid"
+	wait_until $((SGFW_NET_TIMEOUT + 5)) test -s "$d/status"
+	head -n1 "$d/status" | grep -q '^connected ' ||
+		fail "tcp_hold $name [$3]:$4 from $ns: $(cat "$d/status" "$d/log")"
+}
+
+_more_lines() { [ "$(wc -l <"$1")" -gt "$2" ]; }
+
+tcp_hold_sport() { sed -n '1s/^connected //p' "$SGFW_TMP/hold-$1/status"; }
+
+tcp_hold_echo() {
+	local d=$SGFW_TMP/hold-$1 n
+	kill -0 "$(cat "$d/pid")" 2>/dev/null || {
+		echo "tcp_hold $1: the client is gone: $(cat "$d/log")" >&2
+		return 1
+	}
+	n=$(wc -l <"$d/status")
+	echo "line-$n" >"$d/fifo"
+	wait_until $((SGFW_NET_TIMEOUT + 5)) _more_lines "$d/status" "$n"
+	tail -n1 "$d/status" | grep -q '^ok$' || {
+		echo "tcp_hold $1: $(tail -n1 "$d/status")" >&2
+		return 1
+	}
+}
+
+# ---------------------------------------------------------------- sgtool
+
+# sgt NS ARGS...: sgtool in NS.  sgj NS ARGS...: the same with -j.
+sgt() { local ns=$1; shift; "$SGTOOL" -n "$ns" "$@"; }
+sgj() { local ns=$1; shift; "$SGTOOL" -n "$ns" -j "$@"; }
+
+# jpy EXPR: evaluate the python expression EXPR with j the JSON document read
+# from stdin; print a string as is, anything else as JSON.
+jpy() {
+	"$PYTHON" -c '
+import json, sys
+j = json.load(sys.stdin)
+r = eval(sys.argv[1])
+print(r if isinstance(r, str) else json.dumps(r, sort_keys=True))
+' "$1"
+}
+
+# rule_add NS SG ARGS...: add a rule (sgtool rule add SG ARGS...) and print
+# its id.
+rule_add() {
+	local ns=$1 out
+	shift
+	out=$(sgj "$ns" rule add "$@") || fail "rule add $* in $ns: $out"
+	echo "$out" | jpy 'j["id"]'
+}
+
+# sg_egress_clear NS SG: delete every egress rule of SG (a new group has one
+# allowing everything per family).
+sg_egress_clear() {
+	local id
+	for id in $(sgj "$1" sg show "$2" |
+		jpy '" ".join(str(r["id"]) for g in j for r in g["rules"]
+			      if r["direction"] == "egress")'); do
+		assert sgt "$1" rule del "$2" "$id"
+	done
+	assert_eq "egress rules left in $2" 0 "$(sgj "$1" sg show "$2" |
+		jpy 'sum(r["direction"] == "egress" for g in j for r in g["rules"])')"
+}
+
+# stats_get NS EXPR: EXPR over "sgtool stats -j" (j).  dev_counter NS DEV
+# accepted|dropped: a device's packet counter.
+stats_get() { sgj "$1" stats | jpy "$2"; }
+dev_counter() {
+	stats_get "$1" "sum(d[\"$3\"] for d in j[\"devices\"] if d[\"device\"] == \"$2\")"
+}
+
+# flow_check NS COUNT COND [CHECK...]: exactly COUNT of the flows of NS match
+# the python condition COND on f (a flow of "sgtool flow show -j"), and every
+# CHECK holds for each of them.  E.g.
+#   flow_check "$ns2" 1 'f["dport"] == 22' 'f["state"] == "established"'
+flow_check() {
+	local ns=$1 out
+	shift
+	out=$(sgj "$ns" flow show) || fail "flow show in $ns: $out"
+	"$PYTHON" - "$out" "$@" <<'PY' || fail "flows of $ns: $out"
+import json, sys
+
+flows = json.loads(sys.argv[1])
+count, cond, checks = int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+match = [f for f in flows if eval(cond, {"f": f})]
+if len(match) != count:
+    sys.exit("%d flows match %s, expected %d" % (len(match), cond, count))
+for f in match:
+    for c in checks:
+        if not eval(c, {"f": f}):
+            sys.exit("flow %s fails %s" % (json.dumps(f), c))
+PY
+}
+
+# neigh_flush NS DEV: forget every neighbour of DEV, so that the next packet
+# needs ARP or neighbour discovery again.
+neigh_flush() {
+	nsx "$1" ip -4 neigh flush dev "$2"
+	nsx "$1" ip -6 neigh flush dev "$2"
 }

@@ -10,6 +10,8 @@
  * or nests flagged NLA_F_NESTED; there are no binary structures, except
  * IPv6 addresses (16 bytes, network order).  IPv4 addresses are u32 in
  * network order.  Ports, ids, counts and timeouts are host order.
+ * Enumerations (direction, tracking, flow state) travel as u32; protocol
+ * numbers, ICMP types and codes and prefix lengths as u8; ports as u16.
  *
  * Validation is strict: an unknown attribute, a wrong type or a value out
  * of range is refused with an extended-ack message that names the
