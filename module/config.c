@@ -15,6 +15,7 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <linux/bsearch.h>
 #include <linux/sort.h>
 #include <net/addrconf.h>
 #include <net/if_inet6.h>

@@ -260,6 +260,37 @@ static bool sgfw_ft_chain_has_expired(struct hlist_head *head,
 	return false;
 }
 
+/*
+ * Walk bucket @b before an insert: unlink its expired flows, and find the
+ * live flow of @t if there is one; else *@len is the number of flows in
+ * the chain and *@last the last of them.
+ */
+static struct sgfw_flow *sgfw_ft_scan(unsigned int b, unsigned long now,
+				      const struct net *net, int ifindex,
+				      const struct sgfw_tuple *t,
+				      unsigned int *len,
+				      struct sgfw_flow **last)
+{
+	struct hlist_node *tmp;
+	struct sgfw_flow *f;
+	bool rev;
+
+	lockdep_assert_held(sgfw_ft_lock(b));
+	*len = 0;
+	*last = NULL;
+	hlist_for_each_entry_safe(f, tmp, &sgfw_ft.buckets[b], node) {
+		if (sgfw_flow_expired(f, now)) {
+			sgfw_flow_unlink(f, b, sgfw_flow_ns_of(f->net));
+			continue;
+		}
+		if (sgfw_flow_match(f, net, ifindex, t, &rev))
+			return f;
+		(*len)++;
+		*last = f;
+	}
+	return NULL;
+}
+
 static bool sgfw_flow_ns_full(struct sgfw_flow_ns *fns)
 {
 	return (u32)atomic_read(&fns->count) >= READ_ONCE(fns->limit);
@@ -324,14 +355,11 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 				   const struct sgfw_flow_init *init)
 {
 	unsigned int b = sgfw_ft_hash(net, ifindex, t);
-	struct hlist_head *head = &sgfw_ft.buckets[b];
 	spinlock_t *lock = sgfw_ft_lock(b);
 	unsigned long now = sgfw_flow_now();
-	struct sgfw_flow *f, *old, *last = NULL;
+	struct sgfw_flow *f = NULL, *old, *last;
 	union sgfw_flow_sw sw = {};
-	struct hlist_node *tmp;
-	unsigned int len = 0;
-	bool rev;
+	unsigned int len;
 
 	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(net));
 
@@ -341,7 +369,9 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 	 */
 	if (sgfw_flow_ns_full(fns)) {
 		spin_lock_bh(lock);
-		sgfw_ft_reap_chain(b, now);
+		old = sgfw_ft_scan(b, now, net, ifindex, t, &len, &last);
+		if (old)
+			goto exists;
 		spin_unlock_bh(lock);
 		if (sgfw_flow_ns_full(fns))
 			goto err_full;
@@ -369,16 +399,9 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 	atomic64_set(&f->bytes, init->len);
 
 	spin_lock_bh(lock);
-	hlist_for_each_entry_safe(old, tmp, head, node) {
-		if (sgfw_flow_expired(old, now)) {
-			sgfw_flow_unlink(old, b, sgfw_flow_ns_of(old->net));
-			continue;
-		}
-		if (sgfw_flow_match(old, net, ifindex, t, &rev))
-			goto exists;
-		len++;
-		last = old;
-	}
+	old = sgfw_ft_scan(b, now, net, ifindex, t, &len, &last);
+	if (old)
+		goto exists;
 	if (len >= SGFW_FT_CHAIN_MAX) {
 		spin_unlock_bh(lock);
 		kmem_cache_free(sgfw_ft.cache, f);
@@ -399,7 +422,7 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 	if (last)
 		hlist_add_behind_rcu(&f->node, &last->node);
 	else
-		hlist_add_head_rcu(&f->node, head);
+		hlist_add_head_rcu(&f->node, &sgfw_ft.buckets[b]);
 	spin_unlock_bh(lock);
 	return f;
 
@@ -407,7 +430,8 @@ exists:
 	atomic64_inc(&old->packets);
 	atomic64_add(init->len, &old->bytes);
 	spin_unlock_bh(lock);
-	kmem_cache_free(sgfw_ft.cache, f);
+	if (f)
+		kmem_cache_free(sgfw_ft.cache, f);
 	return old;
 
 err_full:

@@ -31,13 +31,16 @@ static struct genl_family sgfw_genl_family;
 
 /* ---- policies ---- */
 
-/* Ranges past what NLA_POLICY_RANGE() holds (s16). */
-static const struct netlink_range_validation sgfw_flow_limit_range = {
+/*
+ * Ranges past what NLA_POLICY_RANGE() holds (s16).  Not const: 6.1's
+ * NLA_POLICY_FULL_RANGE() takes a non-const pointer.
+ */
+static struct netlink_range_validation sgfw_flow_limit_range = {
 	.min = 1,
 	.max = SGFW_MAX_FLOW_LIMIT,
 };
 
-static const struct netlink_range_validation sgfw_tcp_est_range = {
+static struct netlink_range_validation sgfw_tcp_est_range = {
 	.min = SGFW_TCP_EST_TIMEOUT_MIN,
 	.max = SGFW_TCP_EST_TIMEOUT_MAX,
 };
