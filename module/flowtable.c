@@ -11,24 +11,26 @@
  * chain never grows past SGFW_FT_CHAIN_MAX flows: an insert past that is
  * refused, so that even a flood aimed at one bucket keeps lookups short.
  *
- * Why one reaper for the whole table and no timer per flow.  The goal is
- * at most 128 bytes per flow, its share of the bucket array included.
- * struct sgfw_flow is 120 bytes on x86_64, and the cache is created
- * without SLAB_HWCACHE_ALIGN, so its slab object is 120 bytes too (34 to
- * a 4 KiB page, 16 bytes left over); a bucket is 8 bytes, and with the
- * default 65536 buckets and the default limit of 65536 flows in a
- * namespace that is one bucket per flow: 128 bytes.  A struct timer_list
- * is 40 bytes on x86_64 (more with lockdep or debug objects): with one, a
- * flow would take 160 bytes and its slab object 160.  A timer would also
- * have to be re-armed on every packet that pushes the deadline, taking a
- * timer base lock in the packet path, and its callback would race with
- * every other way a flow goes away.  nf_conntrack made the same trade in
- * 2016 (commit f330a7fdbe16, "netfilter: conntrack: get rid of conntrack
- * timer"): a deadline in the entry, which lookups check so that an expired
- * flow is gone at once, and a deferrable worker that frees expired entries
- * a bounded slice of the table at a time.  The price is that an expired
- * flow keeps its memory, and its place in the namespace's count, until the
- * worker reaches its bucket, or an insert into its bucket reaps it first.
+ * Why one reaper for the whole table and no timer per flow.  The goal is at
+ * most 128 bytes per flow, its share of the bucket array included.  A struct
+ * sgfw_flow is 120 bytes on x86_64, and the cache is created without
+ * SLAB_HWCACHE_ALIGN, so its slab object is 120 bytes too (34 to a 4 KiB
+ * page, 16 bytes left over); a bucket is 8 bytes, and with the default 65536
+ * buckets and the default limit of 65536 flows in a namespace that is one
+ * bucket per flow: 128 bytes, and half a byte of the page's leftover (the
+ * KUnit case ft_flow_size prints the sizes of the build it runs in).  A
+ * struct timer_list is 40 bytes on x86_64 (more with lockdep or debug
+ * objects): with one, a flow would take 160 bytes and its slab object 160.  A
+ * timer would also have to be re-armed on every packet that pushes the
+ * deadline, taking a timer base lock in the packet path, and its callback
+ * would race with every other way a flow goes away.  nf_conntrack made the
+ * same trade in 2016 (commit f330a7fdbe16, "netfilter: conntrack: get rid of
+ * conntrack timer"): a deadline in the entry, which lookups check so that an
+ * expired flow is gone at once, and a deferrable worker that frees expired
+ * entries a bounded slice of the table at a time.  The price is that an
+ * expired flow keeps its memory, and its place in the namespace's count,
+ * until the worker reaches its bucket, or an insert into its bucket reaps it
+ * first.
  */
 
 #include <linux/bug.h>
@@ -62,8 +64,9 @@
 #define SGFW_FT_MAX_SIZE	16777216U	/* 2^24 */
 /* A walk position: bucket << SGFW_FT_POS_SHIFT | position in its chain. */
 #define SGFW_FT_POS_SHIFT	8
-/* Buckets the reaper scans per run, and between two of its runs: a whole
- * pass over the default table takes 64 runs, 8 s.
+/*
+ * Buckets the reaper scans per run, and the time between two of its runs:
+ * a whole pass over the default table takes 64 runs, 8 s.
  */
 #define SGFW_GC_SLICE		1024
 #define SGFW_GC_INTERVAL	(HZ / 8)

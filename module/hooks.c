@@ -70,7 +70,7 @@ static bool sgfw_verdict(struct sgfw_net *sn, const struct sgfw_ruleset *rs,
 	rule = sgfw_ruleset_match(rs, dir, p);
 	if (!rule)
 		return false;
-	if (flow || sgfw_ruleset_untracked(rs, dir, p, rule))
+	if (flow || sgfw_ruleset_untracked(rs, dir, p))
 		return true;
 	if (!sgfw_track_new(p, to, &init))
 		return true;

@@ -396,8 +396,7 @@ const struct sgfw_crule *sgfw_ruleset_match(const struct sgfw_ruleset *rs,
 }
 
 bool sgfw_ruleset_untracked(const struct sgfw_ruleset *rs,
-			    enum sgfw_direction dir, const struct sgfw_pkt *p,
-			    const struct sgfw_crule *rule)
+			    enum sgfw_direction dir, const struct sgfw_pkt *p)
 {
 	const struct sgfw_rs_list *here, *opp;
 	u16 rport;
@@ -412,9 +411,23 @@ bool sgfw_ruleset_untracked(const struct sgfw_ruleset *rs,
 	if (!here || !opp)
 		return false;
 
-	/* (a) Allowed from/to anywhere, and the way back is all open. */
-	if (rule && (rule->flags & SGFW_CRULE_PEER_ANY) && opp->all_open)
-		return true;
+	/*
+	 * (a) Allowed from/to anywhere, and the way back is all open.  Any
+	 * rule open to every address that allows the packet will do, not
+	 * only @rule, the first match: the groups of a device are a union,
+	 * and their order must not decide whether a flow is tracked.
+	 */
+	if (opp->all_open) {
+		u16 dport = ntohs(p->t.dport);
+
+		for (i = 0; i < here->count; i++) {
+			const struct sgfw_crule *r = &here->rules[i];
+
+			if ((r->flags & SGFW_CRULE_PEER_ANY) &&
+			    sgfw_crule_match_l4(r, p->t.proto, dport, 0, 0))
+				return true;
+		}
+	}
 
 	/*
 	 * (b) The reply of such a flow: this way is all open, and the packet

@@ -102,17 +102,17 @@ const struct sgfw_crule *sgfw_ruleset_match(const struct sgfw_ruleset *rs,
 					    const struct sgfw_pkt *p);
 
 /*
- * sgfw_ruleset_untracked() - is the flow of @p, allowed by @rule, one
- * that sgfw does not track?  True for tcp and udp when tracking is auto
- * and either (a) @rule's peer is 0.0.0.0/0 (::/0) and the opposite
+ * sgfw_ruleset_untracked() - is the flow of @p one that sgfw does not
+ * track?  True for tcp and udp when tracking is auto and either (a) a
+ * rule of @dir with peer 0.0.0.0/0 (::/0) allows @p and the opposite
  * direction has a rule that allows all protocols on all ports to/from
  * 0.0.0.0/0 (::/0), or (b) @p is the reply of such a flow: this direction
  * has such an all-open rule and @p reversed would be allowed in the
- * opposite direction by a rule with peer 0.0.0.0/0 (::/0).
+ * opposite direction by a rule with peer 0.0.0.0/0 (::/0).  Any rule
+ * counts, not only the first match: the order of groups never matters.
  * Context: RCU.
  */
 bool sgfw_ruleset_untracked(const struct sgfw_ruleset *rs,
-			    enum sgfw_direction dir, const struct sgfw_pkt *p,
-			    const struct sgfw_crule *rule);
+			    enum sgfw_direction dir, const struct sgfw_pkt *p);
 
 #endif /* _SGFW_RULESET_H */

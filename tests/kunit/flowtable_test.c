@@ -1,0 +1,1028 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite sgfw_flowtable: the connection table (module/flowtable.c).
+ *
+ * Every case works in namespaces of its own (sgfw_test_net_new()), so the
+ * counts it checks are its own, and flushes them when it ends.  The suite
+ * stops the table's reaper and its clock: a case moves the clock by hand
+ * and runs the reaper's slices itself, so that nothing expires or goes away
+ * behind its back.
+ */
+
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/in.h>
+#include <linux/kthread.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+
+#include "../../uapi/linux/sgfw.h"
+#include "../../module/flowtable.h"
+#include "../../module/netns.h"
+#include "sgfw_test.h"
+
+#define FT_TIMEOUT	(10 * HZ)
+#define FT_LEN		100
+
+static struct sgfw_flow_ns *ft_fns(struct net *net)
+{
+	return &sgfw_pernet(net)->flows;
+}
+
+static u32 ft_count(struct net *net)
+{
+	return atomic_read(&ft_fns(net)->count);
+}
+
+static void ft_flush_action(void *arg)
+{
+	struct net *net = arg;
+
+	sgfw_flowtable_flush(net, ft_fns(net), 0);
+}
+
+/*
+ * A namespace of the case's own, with room for @limit flows, whose flows
+ * are flushed when the case ends (before the namespace is put: actions
+ * run last-registered first).
+ */
+static struct net *ft_net(struct kunit *test, u32 limit)
+{
+	struct net *net = sgfw_test_net_new(test);
+
+	KUNIT_ASSERT_EQ(test, ft_count(net), 0);
+	WRITE_ONCE(ft_fns(net)->limit, limit);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   ft_flush_action,
+							   net));
+	return net;
+}
+
+/* Tuples as initialisers, for tables and for cases alike. */
+#define FT_V4(p, s, sp, d, dp) {					\
+	.af = SGFW_AF_INET, .proto = (p),				\
+	.src = { .ip = cpu_to_be32(s) }, .sport = cpu_to_be16(sp),	\
+	.dst = { .ip = cpu_to_be32(d) }, .dport = cpu_to_be16(dp),	\
+}
+
+/* 2001:db8::@s and 2001:db8::@d. */
+#define FT_V6(p, s, sp, d, dp) {					\
+	.af = SGFW_AF_INET6, .proto = (p),				\
+	.src = { .all = { cpu_to_be32(0x20010db8), 0, 0,		\
+			  cpu_to_be32(s) } },				\
+	.sport = cpu_to_be16(sp),					\
+	.dst = { .all = { cpu_to_be32(0x20010db8), 0, 0,		\
+			  cpu_to_be32(d) } },				\
+	.dport = cpu_to_be16(dp),					\
+}
+
+static struct sgfw_tuple ft_v4(u8 proto, u32 src, u16 sport, u32 dst,
+			       u16 dport)
+{
+	return (struct sgfw_tuple)FT_V4(proto, src, sport, dst, dport);
+}
+
+static struct sgfw_tuple ft_v6(u8 proto, u32 src, u16 sport, u32 dst,
+			       u16 dport)
+{
+	return (struct sgfw_tuple)FT_V6(proto, src, sport, dst, dport);
+}
+
+static struct sgfw_tuple ft_reverse(const struct sgfw_tuple *t)
+{
+	struct sgfw_tuple r = *t;
+
+	r.src = t->dst;
+	r.dst = t->src;
+	r.sport = t->dport;
+	r.dport = t->sport;
+	return r;
+}
+
+static const struct sgfw_flow_init ft_init = {
+	.state = SGFW_FLOW_STATE_ACTIVE,
+	.flags = SGFW_FLOW_F_OPENER_EGRESS,
+	.sg_id = 7,
+	.rule_id = 42,
+	.len = FT_LEN,
+	.timeout = FT_TIMEOUT,
+};
+
+static struct sgfw_flow *ft_create_init(struct net *net, int ifindex,
+					const struct sgfw_tuple *t,
+					const struct sgfw_flow_init *init)
+{
+	struct sgfw_flow *f;
+
+	rcu_read_lock();
+	f = sgfw_flow_create(net, ft_fns(net), ifindex, t, init);
+	rcu_read_unlock();
+	return f;
+}
+
+static struct sgfw_flow *ft_create(struct net *net, int ifindex,
+				   const struct sgfw_tuple *t)
+{
+	return ft_create_init(net, ifindex, t, &ft_init);
+}
+
+/*
+ * The flow of @t, or NULL; *@reply as the lookup says.  The pointer is
+ * used after rcu_read_unlock() only while the case itself removes nothing.
+ */
+static struct sgfw_flow *ft_lookup(struct net *net, int ifindex,
+				   const struct sgfw_tuple *t, bool *reply)
+{
+	struct sgfw_flow *f;
+	bool r = false;
+
+	rcu_read_lock();
+	f = sgfw_flow_lookup(net, ifindex, t, &r);
+	rcu_read_unlock();
+	if (reply)
+		*reply = r;
+	return f;
+}
+
+static void ft_remove(struct net *net, struct sgfw_flow *f)
+{
+	rcu_read_lock();
+	sgfw_flow_remove(ft_fns(net), f);
+	rcu_read_unlock();
+}
+
+static unsigned long ft_now;
+
+static void ft_clock(unsigned long at)
+{
+	ft_now = at;
+	sgfw_flowtable_clock_set(at);
+}
+
+/*
+ * The reaper's slices, as its worker runs them, up to the end of the
+ * table: a whole pass when the last one ended there too (as they all do
+ * but in ft_reaper_slices(), which takes that into account).
+ */
+static unsigned int ft_gc_pass(void)
+{
+	unsigned int n = 0;
+	bool wrapped = false;
+
+	while (!wrapped)
+		n += sgfw_flowtable_gc_slice(&wrapped);
+	return n;
+}
+
+static int ft_count_fn(const struct sgfw_flow *flow, void *arg)
+{
+	(*(unsigned int *)arg)++;
+	return 0;
+}
+
+/* The live flows of @net, as a dump sees them. */
+static unsigned int ft_walk_count(struct net *net)
+{
+	unsigned long pos = 0;
+	unsigned int n = 0;
+
+	sgfw_flowtable_walk(net, &pos, ft_count_fn, &n);
+	return n;
+}
+
+/* --- insert and lookup ---------------------------------------------------- */
+
+struct ft_tuple_case {
+	const char *desc;
+	struct sgfw_tuple t;
+};
+
+static const struct ft_tuple_case ft_tuple_cases[] = {
+	{ "ipv4 tcp", FT_V4(IPPROTO_TCP, 0x0a000001, 40000, 0x0a000002, 80) },
+	{ "ipv4 udp, source above destination",
+	  FT_V4(IPPROTO_UDP, 0xc0a80063, 53, 0x0a000002, 33333) },
+	{ "ipv4 icmp identifier",
+	  FT_V4(IPPROTO_ICMP, 0x0a000001, 77, 0x0a000002, 77) },
+	{ "ipv4 gre, no ports", FT_V4(47, 0x0a000001, 0, 0x0a000002, 0) },
+	{ "ipv4 same address, ports differ",
+	  FT_V4(IPPROTO_TCP, 0x7f000001, 5000, 0x7f000001, 6000) },
+	{ "ipv6 tcp", FT_V6(IPPROTO_TCP, 1, 40000, 2, 443) },
+	{ "ipv6 udp, source above destination",
+	  FT_V6(IPPROTO_UDP, 9, 1000, 2, 2000) },
+	{ "ipv6 icmpv6 identifier", FT_V6(IPPROTO_ICMPV6, 1, 9, 2, 9) },
+	{ "ipv6 sctp, no ports", FT_V6(IPPROTO_SCTP, 1, 0, 2, 0) },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ft_tuple_cases, ft_tuple_cases, desc);
+
+/* A flow is found from both directions, and says which one it was. */
+static void ft_insert_lookup_both_ways(struct kunit *test)
+{
+	const struct ft_tuple_case *c = test->param_value;
+	struct net *net = ft_net(test, 100);
+	struct sgfw_tuple r = ft_reverse(&c->t);
+	struct sgfw_flow *f;
+	bool reply;
+
+	f = ft_create(net, 3, &c->t);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
+
+	KUNIT_EXPECT_PTR_EQ(test, ft_lookup(net, 3, &c->t, &reply), f);
+	KUNIT_EXPECT_FALSE(test, reply);
+	KUNIT_EXPECT_PTR_EQ(test, ft_lookup(net, 3, &r, &reply), f);
+	/* A flow to itself on the same port reads as the opener's way. */
+	KUNIT_EXPECT_EQ(test, reply, !!memcmp(&r, &c->t, sizeof(r)));
+
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_bucket(net, 3, &c->t),
+			sgfw_flowtable_bucket(net, 3, &r));
+	KUNIT_EXPECT_EQ(test, memcmp(&f->t, &c->t, sizeof(f->t)), 0);
+	KUNIT_EXPECT_PTR_EQ(test, f->net, (const struct net *)net);
+	KUNIT_EXPECT_EQ(test, f->ifindex, 3);
+	KUNIT_EXPECT_EQ(test, f->state, SGFW_FLOW_STATE_ACTIVE);
+	KUNIT_EXPECT_EQ(test, f->flags, SGFW_FLOW_F_OPENER_EGRESS);
+	KUNIT_EXPECT_EQ(test, f->sg_id, 7);
+	KUNIT_EXPECT_EQ(test, f->rule_id, 42);
+	KUNIT_EXPECT_EQ(test, f->deadline, ft_now + FT_TIMEOUT);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&f->packets), 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&f->bytes), FT_LEN);
+}
+
+/*
+ * An IPv4 address is compared by its 32 bits: the unused words of the
+ * union do not make another flow.
+ */
+static void ft_ipv4_unused_words_ignored(struct kunit *test)
+{
+	struct net *net = ft_net(test, 100);
+	struct sgfw_tuple t = ft_v4(IPPROTO_UDP, 0x0a000001, 1, 0x0a000002, 2);
+	struct sgfw_tuple dirty = t;
+	struct sgfw_flow *f;
+
+	f = ft_create(net, 1, &t);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	dirty.src.all[2] = htonl(0xdead);
+	dirty.dst.all[3] = htonl(0xbeef);
+	KUNIT_EXPECT_PTR_EQ(test, ft_lookup(net, 1, &dirty, NULL), f);
+	KUNIT_EXPECT_EQ(test, f->t.src.all[2], 0);
+}
+
+struct ft_miss_case {
+	const char *desc;
+	int ifindex;
+	bool other_net;
+	struct sgfw_tuple t;
+};
+
+/* Each differs from the flow of 10.0.0.1:40000 -> 10.0.0.2:80 tcp on 3. */
+static const struct ft_miss_case ft_miss_cases[] = {
+	{ "another device", 4, false,
+	  FT_V4(IPPROTO_TCP, 0x0a000001, 40000, 0x0a000002, 80) },
+	{ "another namespace", 3, true,
+	  FT_V4(IPPROTO_TCP, 0x0a000001, 40000, 0x0a000002, 80) },
+	{ "another source port", 3, false,
+	  FT_V4(IPPROTO_TCP, 0x0a000001, 40001, 0x0a000002, 80) },
+	{ "another destination port", 3, false,
+	  FT_V4(IPPROTO_TCP, 0x0a000001, 40000, 0x0a000002, 81) },
+	{ "another source address", 3, false,
+	  FT_V4(IPPROTO_TCP, 0x0a000003, 40000, 0x0a000002, 80) },
+	{ "another protocol", 3, false,
+	  FT_V4(IPPROTO_UDP, 0x0a000001, 40000, 0x0a000002, 80) },
+	{ "addresses swapped, ports not", 3, false,
+	  FT_V4(IPPROTO_TCP, 0x0a000002, 40000, 0x0a000001, 80) },
+	{ "ports swapped, addresses not", 3, false,
+	  FT_V4(IPPROTO_TCP, 0x0a000001, 80, 0x0a000002, 40000) },
+	{ "the same numbers in ipv6", 3, false,
+	  FT_V6(IPPROTO_TCP, 0x0a000001, 40000, 0x0a000002, 80) },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ft_miss_cases, ft_miss_cases, desc);
+
+static void ft_lookup_miss(struct kunit *test)
+{
+	const struct ft_miss_case *c = test->param_value;
+	struct sgfw_tuple t = ft_v4(IPPROTO_TCP, 0x0a000001, 40000,
+				    0x0a000002, 80);
+	struct net *net = ft_net(test, 100);
+	struct net *other = ft_net(test, 100);
+	struct sgfw_tuple r = ft_reverse(&c->t);
+	struct net *in = c->other_net ? other : net;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 3, &t));
+	KUNIT_EXPECT_NULL(test, ft_lookup(in, c->ifindex, &c->t, NULL));
+	KUNIT_EXPECT_NULL(test, ft_lookup(in, c->ifindex, &r, NULL));
+
+	/* And it makes a flow of its own. */
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(in, c->ifindex, &c->t));
+	KUNIT_EXPECT_EQ(test, ft_count(net) + ft_count(other), 2);
+}
+
+/*
+ * A second create of a live flow, from either direction (two CPUs with
+ * the first packets of one flow), returns the flow there is; that flow
+ * counts the packet.
+ */
+static void ft_create_existing(struct kunit *test)
+{
+	struct net *net = ft_net(test, 100);
+	struct sgfw_tuple t = ft_v6(IPPROTO_UDP, 1, 5353, 2, 5353);
+	struct sgfw_tuple r = ft_reverse(&t);
+	struct sgfw_flow_init other = ft_init;
+	struct sgfw_flow *f;
+
+	f = ft_create(net, 1, &t);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	other.state = SGFW_FLOW_STATE_UDP_SINGLE;
+	other.len = 1;
+	KUNIT_EXPECT_PTR_EQ(test, ft_create_init(net, 1, &t, &other), f);
+	KUNIT_EXPECT_PTR_EQ(test, ft_create_init(net, 1, &r, &other), f);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
+	KUNIT_EXPECT_EQ(test, f->state, SGFW_FLOW_STATE_ACTIVE);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&f->packets), 3);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&f->bytes), FT_LEN + 2);
+}
+
+/* --- expiry ---------------------------------------------------------------- */
+
+/*
+ * Alive until the tick before its deadline, invisible from the deadline on
+ * (to lookups and dumps), yet counted until the reaper frees it.
+ */
+static void ft_expiry_invisible_then_reaped(struct kunit *test)
+{
+	struct net *net = ft_net(test, 100);
+	struct sgfw_tuple t = ft_v4(IPPROTO_UDP, 0x0a000001, 1, 0x0a000002, 2);
+	struct sgfw_tuple r = ft_reverse(&t);
+	unsigned long start = ft_now;
+	struct sgfw_flow *f;
+
+	f = ft_create(net, 1, &t);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+
+	ft_clock(start + FT_TIMEOUT - 1);
+	KUNIT_EXPECT_PTR_EQ(test, ft_lookup(net, 1, &t, NULL), f);
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 1);
+
+	ft_clock(start + FT_TIMEOUT);
+	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &t, NULL));
+	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &r, NULL));
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 0);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
+
+	KUNIT_EXPECT_GE(test, ft_gc_pass(), 1);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+	/* A second pass finds nothing more of it. */
+	ft_gc_pass();
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+}
+
+/* A pushed deadline keeps the flow: expiry is idle time, not age. */
+static void ft_expiry_deadline_pushed(struct kunit *test)
+{
+	struct net *net = ft_net(test, 100);
+	struct sgfw_tuple t = ft_v4(IPPROTO_TCP, 0x0a000001, 1, 0x0a000002, 2);
+	struct sgfw_flow *f;
+
+	f = ft_create(net, 1, &t);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	ft_clock(ft_now + FT_TIMEOUT - 1);
+	WRITE_ONCE(f->deadline, ft_now + FT_TIMEOUT);
+	ft_clock(ft_now + FT_TIMEOUT - 1);
+	ft_gc_pass();
+	KUNIT_EXPECT_PTR_EQ(test, ft_lookup(net, 1, &t, NULL), f);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
+}
+
+/* Deadlines compare right across the wrap of jiffies. */
+static void ft_expiry_jiffies_wrap(struct kunit *test)
+{
+	struct net *net = ft_net(test, 100);
+	struct sgfw_tuple t = ft_v4(IPPROTO_UDP, 0x0a000001, 1, 0x0a000002, 2);
+
+	ft_clock(ULONG_MAX - FT_TIMEOUT / 2);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t));
+	ft_clock(ft_now + FT_TIMEOUT - 1);	/* past the wrap */
+	KUNIT_EXPECT_NOT_NULL(test, ft_lookup(net, 1, &t, NULL));
+	ft_clock(ft_now + 1);
+	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &t, NULL));
+}
+
+/*
+ * The reaper works in bounded slices: one run frees only the expired
+ * flows of its slice, a whole pass frees them all.
+ */
+static void ft_reaper_slices(struct kunit *test)
+{
+	struct net *net = ft_net(test, 10000);
+	unsigned int i, first, n = 2000;
+
+	KUNIT_ASSERT_GT(test, sgfw_flowtable_size(), 1024);
+	for (i = 0; i < n; i++) {
+		struct sgfw_tuple t = ft_v4(IPPROTO_UDP, 0x0a000001, i,
+					    0x0a000002, 53);
+
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t));
+	}
+	KUNIT_ASSERT_EQ(test, ft_count(net), n);
+
+	ft_clock(ft_now + FT_TIMEOUT);
+	first = sgfw_flowtable_gc_slice(NULL);
+	KUNIT_EXPECT_LT(test, first, n);
+	KUNIT_EXPECT_EQ(test, ft_count(net), n - first);
+	KUNIT_EXPECT_EQ(test, first + ft_gc_pass(), n);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+}
+
+/*
+ * The reaper's own worker, running as it does outside the suite, frees an
+ * expired flow by itself within a pass over the table (8 s by default).
+ */
+static void ft_reaper_worker_runs(struct kunit *test)
+{
+	struct net *net = ft_net(test, 100);
+	struct sgfw_tuple t = ft_v6(IPPROTO_UDP, 1, 1, 2, 2);
+	unsigned int waited;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t));
+	ft_clock(ft_now + FT_TIMEOUT);
+	sgfw_flowtable_gc_start();
+	for (waited = 0; ft_count(net) && waited < 60000; waited += 100)
+		msleep(100);
+	sgfw_flowtable_gc_stop();
+	ft_gc_pass();
+	kunit_info(test, "reaped after %u ms\n", waited);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+}
+
+/*
+ * An insert reaps the expired flows of its bucket first: a flow whose
+ * tuple comes back after it expired is a new flow, and the count is
+ * still one.
+ */
+static void ft_create_replaces_expired(struct kunit *test)
+{
+	struct net *net = ft_net(test, 100);
+	struct sgfw_tuple t = ft_v4(IPPROTO_TCP, 0x0a000001, 1, 0x0a000002, 2);
+	struct sgfw_flow_init again = ft_init;
+	struct sgfw_flow *f;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t));
+	ft_clock(ft_now + FT_TIMEOUT);
+	again.state = SGFW_FLOW_STATE_SYN_SENT;
+	again.len = 60;
+	f = ft_create_init(net, 1, &t, &again);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, f->state, SGFW_FLOW_STATE_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&f->packets), 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&f->bytes), 60);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
+	KUNIT_EXPECT_PTR_EQ(test, ft_lookup(net, 1, &t, NULL), f);
+}
+
+/* --- the namespace's limit --------------------------------------------------- */
+
+/*
+ * A full namespace refuses new flows and counts each refusal; its flows
+ * live on; another namespace is not concerned; room comes back with a
+ * flow that goes.
+ */
+static void ft_limit(struct kunit *test)
+{
+	struct net *net = ft_net(test, 3);
+	struct net *other = ft_net(test, 3);
+	struct sgfw_flow_ns *fns = ft_fns(net);
+	struct sgfw_flow *f[3], *e;
+	struct sgfw_tuple t;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		t = ft_v4(IPPROTO_UDP, 0x0a000001, 100 + i, 0x0a000002, 53);
+		f[i] = ft_create(net, 1, &t);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
+	}
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->exceeded), 0);
+
+	t = ft_v4(IPPROTO_UDP, 0x0a000001, 200, 0x0a000002, 53);
+	e = ft_create(net, 1, &t);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(e), -ENOSPC);
+	e = ft_create(net, 1, &t);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(e), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->exceeded), 2);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 3);
+	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &t, NULL));
+
+	/* Nothing was evicted to make room. */
+	for (i = 0; i < 3; i++) {
+		t = ft_v4(IPPROTO_UDP, 0x0a000001, 100 + i, 0x0a000002, 53);
+		KUNIT_EXPECT_PTR_EQ(test, ft_lookup(net, 1, &t, NULL), f[i]);
+	}
+	/* A create that lost a race to a flow there is gets that flow. */
+	KUNIT_EXPECT_PTR_EQ(test, ft_create(net, 1, &t), f[2]);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->exceeded), 2);
+
+	/* The same tuple in another namespace has room of its own. */
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(other, 1, &t));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ft_fns(other)->exceeded), 0);
+
+	ft_remove(net, f[1]);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 2);
+	t = ft_v4(IPPROTO_UDP, 0x0a000001, 200, 0x0a000002, 53);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t));
+	KUNIT_EXPECT_EQ(test, ft_count(net), 3);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->exceeded), 2);
+}
+
+/* A limit lowered below the count removes nothing; new flows wait. */
+static void ft_limit_lowered(struct kunit *test)
+{
+	struct net *net = ft_net(test, 10);
+	struct sgfw_tuple t;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		t = ft_v6(IPPROTO_TCP, 1, 1000 + i, 2, 22);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t));
+	}
+	WRITE_ONCE(ft_fns(net)->limit, 2);
+	t = ft_v6(IPPROTO_TCP, 1, 2000, 2, 22);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ft_create(net, 1, &t)), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 5);
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 5);
+}
+
+/*
+ * A full namespace whose flows expired: a flow of the bucket of an expired
+ * one gets its room at once; elsewhere, room comes with the reaper.
+ */
+static void ft_limit_expired_room(struct kunit *test)
+{
+	struct net *net = ft_net(test, 1);
+	struct sgfw_flow_ns *fns = ft_fns(net);
+	struct sgfw_tuple a = ft_v4(IPPROTO_UDP, 0x0a000001, 1, 0x0a000002, 2);
+	struct sgfw_tuple b = ft_v4(IPPROTO_UDP, 0x0a000001, 3, 0x0a000002, 4);
+
+	KUNIT_ASSERT_NE(test, sgfw_flowtable_bucket(net, 1, &a),
+			sgfw_flowtable_bucket(net, 1, &b));
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &a));
+	ft_clock(ft_now + FT_TIMEOUT);
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ft_create(net, 1, &b)), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->exceeded), 1);
+	/* a's bucket: its expired flow makes the room. */
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &a));
+	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
+
+	ft_clock(ft_now + FT_TIMEOUT);
+	ft_gc_pass();
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &b));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->exceeded), 1);
+}
+
+/* --- the chain cap ------------------------------------------------------------ */
+
+/*
+ * Hash flooding: find, by brute force with the table's own hash, tuples
+ * that all land in one bucket (what an attacker who knew the key would
+ * do), and insert them.  The chain takes its cap and refuses the next,
+ * which is not a namespace's exceeded count; an expired flow in the chain
+ * makes room again.
+ */
+static void ft_chain_cap(struct kunit *test)
+{
+	unsigned int max = sgfw_flowtable_chain_max();
+	unsigned int size = sgfw_flowtable_size();
+	struct net *net = ft_net(test, 1000);
+	struct sgfw_flow_init old = ft_init;
+	struct sgfw_tuple *t, first;
+	unsigned int b, i, found = 0;
+	struct sgfw_flow *f;
+
+	t = kunit_kcalloc(test, max + 1, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	first = ft_v4(IPPROTO_TCP, 0x0a000000, 0, 0xc0a80001, 443);
+	b = sgfw_flowtable_bucket(net, 1, &first);
+	for (i = 0; found <= max && i < 256 * size; i++) {
+		struct sgfw_tuple c = ft_v4(IPPROTO_TCP, 0x0a000000 + (i >> 16),
+					    i & 0xffff, 0xc0a80001, 443);
+
+		if (sgfw_flowtable_bucket(net, 1, &c) == b)
+			t[found++] = c;
+		if (!(i & 0xffff))
+			cond_resched();
+	}
+	KUNIT_ASSERT_EQ_MSG(test, found, max + 1, "after %u tuples", i);
+	kunit_info(test, "%u colliding tuples in %u tries\n", found, i);
+
+	/* The first one lives a tick less than the others. */
+	old.timeout = FT_TIMEOUT - 1;
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create_init(net, 1, &t[0], &old));
+	for (i = 1; i < max; i++)
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t[i]));
+	KUNIT_EXPECT_EQ(test, ft_count(net), max);
+
+	f = ft_create(net, 1, &t[max]);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(f), -EBUSY);
+	KUNIT_EXPECT_EQ(test, ft_count(net), max);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ft_fns(net)->exceeded), 0);
+	for (i = 0; i < max; i++)
+		KUNIT_EXPECT_NOT_NULL(test, ft_lookup(net, 1, &t[i], NULL));
+
+	ft_clock(ft_now + FT_TIMEOUT - 1);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t[max]));
+	KUNIT_EXPECT_EQ(test, ft_count(net), max);
+	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &t[0], NULL));
+}
+
+/* --- flush, remove, walk ------------------------------------------------------ */
+
+/* Flushing a namespace takes all of its flows and none of another's. */
+static void ft_flush_net(struct kunit *test)
+{
+	struct net *net = ft_net(test, 1000);
+	struct net *other = ft_net(test, 1000);
+	struct sgfw_tuple t;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		t = i & 1 ? ft_v4(IPPROTO_TCP, 0x0a000001, i, 0x0a000002, 80) :
+			    ft_v6(IPPROTO_UDP, 1, i, 2, 53);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1 + i % 3,
+							     &t));
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(other, 1, &t));
+	}
+	/* Expired flows go too, and leave the count. */
+	ft_clock(ft_now + FT_TIMEOUT);
+	t = ft_v4(IPPROTO_TCP, 0x0a000001, 999, 0x0a000002, 80);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t));
+	KUNIT_ASSERT_EQ(test, ft_count(net), 51);
+
+	sgfw_flowtable_flush(net, ft_fns(net), 0);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+	KUNIT_EXPECT_EQ(test, ft_count(other), 50);
+	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &t, NULL));
+	ft_clock(ft_now - FT_TIMEOUT);
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 0);
+	KUNIT_EXPECT_EQ(test, ft_walk_count(other), 50);
+}
+
+/* Flushing a device takes its flows only. */
+static void ft_flush_device(struct kunit *test)
+{
+	struct net *net = ft_net(test, 1000);
+	struct sgfw_tuple t;
+	int i, dev;
+
+	for (i = 0; i < 30; i++) {
+		t = ft_v4(IPPROTO_UDP, 0x0a000001, i, 0x0a000002, 53);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1 + i % 3,
+							     &t));
+	}
+	sgfw_flowtable_flush(net, ft_fns(net), 2);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 20);
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 20);
+	for (i = 0; i < 30; i++) {
+		t = ft_v4(IPPROTO_UDP, 0x0a000001, i, 0x0a000002, 53);
+		dev = 1 + i % 3;
+		if (dev == 2)
+			KUNIT_EXPECT_NULL(test, ft_lookup(net, dev, &t, NULL));
+		else
+			KUNIT_EXPECT_NOT_NULL(test,
+					      ft_lookup(net, dev, &t, NULL));
+	}
+}
+
+/* A flow removed twice, or removed after the reaper, counts once. */
+static void ft_remove_once(struct kunit *test)
+{
+	struct net *net = ft_net(test, 100);
+	struct sgfw_tuple a = ft_v4(IPPROTO_TCP, 0x0a000001, 1, 0x0a000002, 2);
+	struct sgfw_tuple b = ft_v4(IPPROTO_TCP, 0x0a000001, 3, 0x0a000002, 4);
+	struct sgfw_flow *fa, *fb;
+
+	fa = ft_create(net, 1, &a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fa);
+	fb = ft_create(net, 1, &b);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fb);
+	KUNIT_ASSERT_EQ(test, ft_count(net), 2);
+
+	/* Both removals under one read-side section: fa stays readable. */
+	rcu_read_lock();
+	sgfw_flow_remove(ft_fns(net), fa);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(fa->flags) & SGFW_FLOW_F_DEAD);
+	sgfw_flow_remove(ft_fns(net), fa);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
+	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &a, NULL));
+
+	rcu_read_lock();
+	ft_clock(ft_now + FT_TIMEOUT);
+	ft_gc_pass();
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+	sgfw_flow_remove(ft_fns(net), fb);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+}
+
+struct ft_walk_ctx {
+	struct kunit *test;
+	const struct sgfw_flow **seen;
+	unsigned int nseen;
+	unsigned int max;
+	unsigned int room;	/* flows the current "message" still takes */
+};
+
+static int ft_walk_fn(const struct sgfw_flow *flow, void *arg)
+{
+	struct ft_walk_ctx *w = arg;
+
+	if (!w->room)
+		return -EMSGSIZE;
+	w->room--;
+	if (w->nseen < w->max)
+		w->seen[w->nseen] = flow;
+	w->nseen++;
+	return 0;
+}
+
+struct ft_walk_case {
+	const char *desc;
+	unsigned int per_call;
+};
+
+static const struct ft_walk_case ft_walk_cases[] = {
+	{ "one flow per call", 1 },
+	{ "seven flows per call", 7 },
+	{ "all in one call", 1000 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ft_walk_cases, ft_walk_cases, desc);
+
+/*
+ * A dump resumed as often as its messages fill up returns every live flow
+ * of its namespace exactly once, and nothing else.
+ */
+static void ft_walk_resume(struct kunit *test)
+{
+	const struct ft_walk_case *c = test->param_value;
+	struct net *net = ft_net(test, 1000);
+	struct net *other = ft_net(test, 1000);
+	struct sgfw_flow_init brief = ft_init;
+	struct sgfw_flow *mine[60];
+	struct ft_walk_ctx w = { .test = test, .max = 200 };
+	struct sgfw_tuple t;
+	unsigned long pos = 0;
+	unsigned int i, j, calls = 0, hits;
+	int err;
+
+	w.seen = kunit_kcalloc(test, w.max, sizeof(*w.seen), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w.seen);
+	brief.timeout = 1;
+	for (i = 0; i < ARRAY_SIZE(mine); i++) {
+		t = ft_v6(IPPROTO_TCP, 1, 1000 + i, 2, 80);
+		mine[i] = ft_create(net, 1, &t);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mine[i]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(other, 1, &t));
+		/* Expired at once: never dumped. */
+		t = ft_v6(IPPROTO_TCP, 1, 5000 + i, 2, 80);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test,
+					     ft_create_init(net, 1, &t,
+							    &brief));
+	}
+	ft_clock(ft_now + 1);
+
+	do {
+		w.room = c->per_call;
+		err = sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w);
+		KUNIT_ASSERT_TRUE(test, !err || err == -EMSGSIZE);
+		KUNIT_ASSERT_LT(test, ++calls, 1000);
+	} while (err);
+
+	KUNIT_EXPECT_EQ(test, w.nseen, ARRAY_SIZE(mine));
+	for (i = 0; i < ARRAY_SIZE(mine); i++) {
+		hits = 0;
+		for (j = 0; j < min(w.nseen, w.max); j++)
+			hits += w.seen[j] == mine[i];
+		KUNIT_EXPECT_EQ_MSG(test, hits, 1, "flow %u", i);
+	}
+
+	/* A finished walk stays finished. */
+	w.room = 1000;
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w),
+			0);
+	KUNIT_EXPECT_EQ(test, w.nseen, ARRAY_SIZE(mine));
+}
+
+/*
+ * The count is exact through every way a flow comes and goes: it always
+ * equals what the table holds for the namespace.
+ */
+static void ft_count_exact(struct kunit *test)
+{
+	struct net *net = ft_net(test, 1000);
+	struct sgfw_flow_init brief = ft_init;
+	struct sgfw_flow *f[40];
+	struct sgfw_tuple t;
+	unsigned int i;
+
+	brief.timeout = FT_TIMEOUT / 2;
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		t = ft_v4(IPPROTO_UDP, 0x0a000001, i, 0x0a000002, 53);
+		f[i] = ft_create_init(net, 1 + i % 2, &t,
+				      i % 4 ? &ft_init : &brief);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
+	}
+	KUNIT_EXPECT_EQ(test, ft_count(net), 40);
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 40);
+
+	for (i = 1; i < ARRAY_SIZE(f); i += 4)
+		ft_remove(net, f[i]);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 30);
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 30);
+
+	ft_clock(ft_now + FT_TIMEOUT / 2);
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 20);
+	ft_gc_pass();
+	KUNIT_EXPECT_EQ(test, ft_count(net), 20);
+
+	sgfw_flowtable_flush(net, ft_fns(net), 2);
+	KUNIT_EXPECT_EQ(test, ft_count(net), ft_walk_count(net));
+	sgfw_flowtable_flush(net, ft_fns(net), 0);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 0);
+}
+
+/* --- concurrency ---------------------------------------------------------------- */
+
+#define FT_RACE_TUPLES	8
+#define FT_RACE_ROUNDS	3000
+
+struct ft_race {
+	struct net *net;
+	struct sgfw_tuple t[FT_RACE_TUPLES];
+	struct completion done[2];
+	atomic_t errors;
+};
+
+struct ft_racer {
+	struct ft_race *r;
+	unsigned int me;
+};
+
+/*
+ * Toggle the flows of a few tuples as fast as possible: remove one when
+ * the lookup finds it, create it when not.  Two of these race on the same
+ * tuples (two creates of one flow, two removals of one flow) while the
+ * case itself runs the reaper and dumps.
+ */
+static int ft_race_thread(void *arg)
+{
+	struct ft_racer *a = arg;
+	struct ft_race *r = a->r;
+	struct sgfw_flow *f;
+	unsigned int i, k;
+	bool reply;
+	int ifindex;
+
+	for (i = 0; i < FT_RACE_ROUNDS; i++) {
+		k = (i * 5 + a->me) % FT_RACE_TUPLES;
+		ifindex = 1 + (k & 1);
+		rcu_read_lock();
+		f = sgfw_flow_lookup(r->net, ifindex, &r->t[k], &reply);
+		if (f)
+			sgfw_flow_remove(ft_fns(r->net), f);
+		else if (IS_ERR(sgfw_flow_create(r->net, ft_fns(r->net),
+						 ifindex, &r->t[k],
+						 &ft_init)))
+			atomic_inc(&r->errors);
+		rcu_read_unlock();
+		if (!(i & 15))
+			cond_resched();
+	}
+	complete(&r->done[a->me]);
+	return 0;
+}
+
+static void ft_concurrent_toggle(struct kunit *test)
+{
+	struct net *net = ft_net(test, 1000);
+	struct task_struct *task;
+	struct ft_racer *a;
+	struct ft_race *r;
+	unsigned int i;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	a = kunit_kcalloc(test, 2, sizeof(*a), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	r->net = net;
+	for (i = 0; i < FT_RACE_TUPLES; i++)
+		r->t[i] = i & 2 ? ft_v6(IPPROTO_UDP, 1, 100 + i, 2, 53) :
+				  ft_v4(IPPROTO_TCP, 0x0a000001, 100 + i,
+					0x0a000002, 80);
+	for (i = 0; i < 2; i++) {
+		init_completion(&r->done[i]);
+		a[i].r = r;
+		a[i].me = i;
+	}
+
+	for (i = 0; i < 2; i++) {
+		task = kthread_run(ft_race_thread, &a[i], "sgfw-ft-race/%u", i);
+		if (IS_ERR(task)) {
+			/* Run its share here; the case still races the other. */
+			KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(task));
+			ft_race_thread(&a[i]);
+		}
+	}
+	while (!completion_done(&r->done[0]) ||
+	       !completion_done(&r->done[1])) {
+		ft_gc_pass();
+		ft_walk_count(net);
+		cond_resched();
+	}
+	wait_for_completion(&r->done[0]);
+	wait_for_completion(&r->done[1]);
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->errors), 0);
+	KUNIT_EXPECT_LE(test, ft_count(net), FT_RACE_TUPLES);
+	KUNIT_EXPECT_EQ(test, ft_count(net), ft_walk_count(net));
+	sgfw_flowtable_flush(net, ft_fns(net), 0);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+}
+
+/* --- memory ----------------------------------------------------------------------- */
+
+/* The figures of the memory goal (see the top of module/flowtable.c). */
+static void ft_flow_size(struct kunit *test)
+{
+	kunit_info(test, "sizeof(struct sgfw_flow) %zu, cache object %u, buckets %u\n",
+		   sizeof(struct sgfw_flow), sgfw_flowtable_cache_size(),
+		   sgfw_flowtable_size());
+	KUNIT_EXPECT_LE(test, sizeof(struct sgfw_flow), 120);
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_cache_size(),
+			sizeof(struct sgfw_flow));
+}
+
+static int ft_case_init(struct kunit *test)
+{
+	ft_clock(jiffies);
+	return 0;
+}
+
+static void ft_case_exit(struct kunit *test)
+{
+	sgfw_flowtable_clock_real();
+}
+
+static int ft_suite_init(struct kunit_suite *suite)
+{
+	sgfw_flowtable_gc_stop();
+	/* Bring the reaper's cursor to the start of the table. */
+	ft_gc_pass();
+	return 0;
+}
+
+static void ft_suite_exit(struct kunit_suite *suite)
+{
+	sgfw_flowtable_clock_real();
+	sgfw_flowtable_gc_start();
+}
+
+static struct kunit_case sgfw_flowtable_cases[] = {
+	KUNIT_CASE_PARAM(ft_insert_lookup_both_ways,
+			 ft_tuple_cases_gen_params),
+	KUNIT_CASE(ft_ipv4_unused_words_ignored),
+	KUNIT_CASE_PARAM(ft_lookup_miss, ft_miss_cases_gen_params),
+	KUNIT_CASE(ft_create_existing),
+	KUNIT_CASE(ft_expiry_invisible_then_reaped),
+	KUNIT_CASE(ft_expiry_deadline_pushed),
+	KUNIT_CASE(ft_expiry_jiffies_wrap),
+	KUNIT_CASE(ft_reaper_slices),
+	KUNIT_CASE(ft_reaper_worker_runs),
+	KUNIT_CASE(ft_create_replaces_expired),
+	KUNIT_CASE(ft_limit),
+	KUNIT_CASE(ft_limit_lowered),
+	KUNIT_CASE(ft_limit_expired_room),
+	KUNIT_CASE(ft_chain_cap),
+	KUNIT_CASE(ft_flush_net),
+	KUNIT_CASE(ft_flush_device),
+	KUNIT_CASE(ft_remove_once),
+	KUNIT_CASE_PARAM(ft_walk_resume, ft_walk_cases_gen_params),
+	KUNIT_CASE(ft_count_exact),
+	KUNIT_CASE(ft_concurrent_toggle),
+	KUNIT_CASE(ft_flow_size),
+	{}
+};
+
+static struct kunit_suite sgfw_flowtable_suite = {
+	.name = "sgfw_flowtable",
+	.suite_init = ft_suite_init,
+	.suite_exit = ft_suite_exit,
+	.init = ft_case_init,
+	.exit = ft_case_exit,
+	.test_cases = sgfw_flowtable_cases,
+};
+
+kunit_test_suite(sgfw_flowtable_suite);
