@@ -960,10 +960,13 @@ static int sgfw_cidr_set_change(struct genl_info *info,
 
 	/* Keep the old set until the new rulesets are published. */
 	saved.n = set->n;
-	saved.v = kmemdup(set->v, set->n * sizeof(*set->v) ?: 1, GFP_KERNEL);
-	if (!saved.v) {
-		kfree(v);
-		return -ENOMEM;
+	saved.v = NULL;
+	if (set->n) {
+		saved.v = kmemdup(set->v, set->n * sizeof(*set->v), GFP_KERNEL);
+		if (!saved.v) {
+			kfree(v);
+			return -ENOMEM;
+		}
 	}
 	err = add ? sgfw_cidr_set_add(set, v, n) : sgfw_cidr_set_del(set, v, n);
 	if (err == -EEXIST)

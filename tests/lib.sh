@@ -256,7 +256,9 @@ ping_ok() {
 }
 
 # One python program does every probe and server, so their timeouts and
-# their idea of success are the same everywhere.  Background commands take
+# their idea of success are the same everywhere.  It and the other helpers
+# need only the standard library: "python3 -S" skips the site packages,
+# which halves the start-up time under emulation.  Background commands take
 # the path of a file to write "ready" to, last, once they are listening.
 _sgfw_py='
 import os, socket, socketserver, struct, sys
@@ -544,7 +546,7 @@ _bg() {
 	shift 2
 	ready=$SGFW_TMP/$name.ready
 	rm -f "$ready"
-	nsx "$ns" timeout "$SGFW_SERVER_LIFETIME" "$PYTHON" -c "$_sgfw_py" \
+	nsx "$ns" timeout "$SGFW_SERVER_LIFETIME" "$PYTHON" -S -c "$_sgfw_py" \
 		"$@" "$ready" >"$SGFW_TMP/$name.log" 2>&1 &
 	pid=$!
 	_sgfw_pids+=("$pid")
@@ -568,7 +570,7 @@ tcp_server() { _bg "tcp-$1-$2-$3" "$1" tcp-server "$2" "$3"; }
 udp_server() { _bg "udp-$1-$2-$3" "$1" udp-server "$2" "$3"; }
 server_log() { cat "$SGFW_TMP/$1-$2-"*"-$3.log" 2>/dev/null || true; }
 
-_py() { local ns=$1; shift; nsx "$ns" "$PYTHON" -c "$_sgfw_py" "$@"; }
+_py() { local ns=$1; shift; nsx "$ns" "$PYTHON" -S -c "$_sgfw_py" "$@"; }
 
 # tcp_connect NS ADDR PORT: succeeds if a TCP connection from NS to ADDR:PORT
 # opens and echoes within the probe timeout.
@@ -620,7 +622,7 @@ tcp_hold() {
 	mkdir "$d"
 	mkfifo "$d/fifo"
 	: >"$d/status"
-	nsx "$ns" timeout "$SGFW_SERVER_LIFETIME" "$PYTHON" -c "$_sgfw_py" \
+	nsx "$ns" timeout "$SGFW_SERVER_LIFETIME" "$PYTHON" -S -c "$_sgfw_py" \
 		tcp-hold "$3" "$4" "$d" >"$d/log" 2>&1 &
 	pid=$!
 	_sgfw_pids+=("$pid")
@@ -658,7 +660,7 @@ sgj() { local ns=$1; shift; "$SGTOOL" -n "$ns" -j "$@"; }
 # jpy EXPR: evaluate the python expression EXPR with j the JSON document read
 # from stdin; print a string as is, anything else as JSON.
 jpy() {
-	"$PYTHON" -c '
+	"$PYTHON" -S -c '
 import json, sys
 j = json.load(sys.stdin)
 r = eval(sys.argv[1])
@@ -703,7 +705,7 @@ flow_check() {
 	local ns=$1 out
 	shift
 	out=$(sgj "$ns" flow show) || fail "flow show in $ns: $out"
-	"$PYTHON" - "$out" "$@" <<'PY' || fail "flows of $ns: $out"
+	"$PYTHON" -S - "$out" "$@" <<'PY' || fail "flows of $ns: $out"
 import json, sys
 
 flows = json.loads(sys.argv[1])

@@ -81,10 +81,14 @@ def parse(lines, out):
     diag = []             # KUnit's messages since the last case result
     splats = []
 
+    in_msg = False        # inside a KUnit failure message
     for raw in lines:
         raw = raw.rstrip('\r\n')
         if SPLATS.search(raw):
             splats.append(raw.strip())
+            # A report that fails a case (KASAN does) explains it.
+            if suite is not None and not raw.startswith('Call Trace'):
+                diag.append(raw.strip())
         line = TIMESTAMP.sub('', raw)
         stripped = line.lstrip(' ')
         indent = len(line) - len(stripped)
@@ -100,6 +104,8 @@ def parse(lines, out):
         m_plan = PLAN.match(stripped)
         m_sub = SUBTEST.match(stripped)
         m_res = RESULT.match(stripped)
+        if m_plan or m_sub or m_res:
+            in_msg = False
 
         if level == 0 and m_plan:
             suites_planned = int(m_plan.group(1))
@@ -143,7 +149,15 @@ def parse(lines, out):
         elif level >= 2 and (m_sub or m_plan):
             continue
         elif level >= 1 and suite is not None:
-            diag.append(stripped)
+            # Keep KUnit's failure messages: a '# case: ... FAILED at'
+            # line and the indented lines under it; not the kernel's
+            # other output, nor '# module:' and summary lines.
+            if stripped.startswith('#'):
+                in_msg = 'FAILED at' in stripped
+                if in_msg:
+                    diag.append(stripped)
+            elif in_msg:
+                diag.append(stripped)
 
     if not seen_ktap:
         out.line(False, 'no KTAP output: the tests never ran')

@@ -260,10 +260,11 @@ static void sgfw_status_figures(struct kunit *test)
 	struct net *net = sgfw_test_net_new(test);
 	struct sgfw_net *sn = sgfw_pernet(net);
 	struct nlattr *tb[SGFW_A_STATUS_MAX + 1];
-	int i, len;
+	int i, len, err;
 
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-				sgfw_test_zero_count, &sn->flows.count), 0);
+	err = kunit_add_action_or_reset(test, sgfw_test_zero_count,
+					&sn->flows.count);
+	KUNIT_ASSERT_EQ(test, err, 0);
 	WRITE_ONCE(sn->flows.limit, p->limit);
 	atomic_set(&sn->flows.count, p->count);
 	atomic64_set(&sn->flows.exceeded, p->exceeded);
@@ -341,7 +342,8 @@ static void sgfw_status_attrs_and_pad(struct kunit *test)
 	else
 		KUNIT_EXPECT_TRUE_MSG(test,
 				      IS_ALIGNED((unsigned long)nla_data(a), 8),
-				      "u64 payload at %px", nla_data(a));
+				      "u64 payload %lu bytes past alignment",
+				      (unsigned long)nla_data(a) & 7);
 }
 
 /*

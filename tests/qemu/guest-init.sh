@@ -147,13 +147,15 @@ load_sgfw() {
 # its output captured, and the kernel log it produced checked.  Prints its
 # TAP line.
 run_one() { # name command...
-	local name=$1 out=/tmp/sgfw-out.$n rc splat reason=
+	local name=$1 out=/tmp/sgfw-out.$n rc splat reason= start secs
 	shift
 	mark_kmsg "$name"
+	start=$(date +%s)
 	# timeout puts the command in its own process group and signals the
 	# whole group, so servers a scenario left in the background die too.
 	(cd /tmp && exec timeout -k 5 "$timeout" "$@") </dev/null >"$out" 2>&1
 	rc=$?
+	secs=$(($(date +%s) - start))
 	splat=$(dmesg_since_marker | grep -E "$splat_re")
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		reason="timed out after ${timeout}s"
@@ -170,6 +172,9 @@ run_one() { # name command...
 	else
 		tap not-ok "$name" "$reason"
 	fi
+	# Guest time (slowed down by emulation): which scenarios the suite
+	# waits on.
+	echo "# $name took ${secs}s"
 	if [ -n "$reason" ] || [ "$verbose" = 1 ]; then
 		sed 's/^/#   /' "$out"
 		[ -n "$splat" ] && echo "$splat" | sed 's/^/# dmesg: /'
