@@ -29,25 +29,15 @@
 
 static struct genl_family sgfw_genl_family;
 
-/* ---- policies ---- */
-
-/*
- * Ranges past what NLA_POLICY_RANGE() holds (s16).  Not const: 6.1's
- * NLA_POLICY_FULL_RANGE() takes a non-const pointer.
+/* ---- policies ----
+ *
+ * Lengths of strings and ranges of numbers are checked by the handlers,
+ * not by the policies, so that a refusal says what the limit is (a
+ * policy's own message is "integer out of range").
  */
-static struct netlink_range_validation sgfw_flow_limit_range = {
-	.min = 1,
-	.max = SGFW_MAX_FLOW_LIMIT,
-};
-
-static struct netlink_range_validation sgfw_tcp_est_range = {
-	.min = SGFW_TCP_EST_TIMEOUT_MIN,
-	.max = SGFW_TCP_EST_TIMEOUT_MAX,
-};
 
 static const struct nla_policy sgfw_status_policy[SGFW_A_STATUS_MAX + 1] = {
-	[SGFW_A_STATUS_FLOW_LIMIT] = NLA_POLICY_FULL_RANGE(NLA_U32,
-						&sgfw_flow_limit_range),
+	[SGFW_A_STATUS_FLOW_LIMIT] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy sgfw_cidr_policy[SGFW_A_CIDR_MAX + 1] = {
@@ -96,14 +86,9 @@ static const struct nla_policy sgfw_iface_policy[SGFW_A_IFACE_MAX + 1] = {
 	[SGFW_A_IFACE_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[SGFW_A_IFACE_SG]	= { .type = NLA_NUL_STRING,
 				    .len = SGFW_NAME_MAX - 1 },
-	[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &sgfw_tcp_est_range),
-	[SGFW_A_IFACE_UDP_TIMEOUT] =
-		NLA_POLICY_RANGE(NLA_U32, SGFW_UDP_TIMEOUT_MIN,
-				 SGFW_UDP_TIMEOUT_MAX),
-	[SGFW_A_IFACE_UDP_STREAM_TIMEOUT] =
-		NLA_POLICY_RANGE(NLA_U32, SGFW_UDP_STREAM_TIMEOUT_MIN,
-				 SGFW_UDP_STREAM_TIMEOUT_MAX),
+	[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT] = { .type = NLA_U32 },
+	[SGFW_A_IFACE_UDP_TIMEOUT] = { .type = NLA_U32 },
+	[SGFW_A_IFACE_UDP_STREAM_TIMEOUT] = { .type = NLA_U32 },
 	[SGFW_A_IFACE_TRACKING]	= NLA_POLICY_MAX(NLA_U32, SGFW_TRACKING_ALWAYS),
 };
 
@@ -131,11 +116,46 @@ static int sgfw_get_name(struct genl_info *info, int attr, const char **name)
 	if (GENL_REQ_ATTR_CHECK(info, attr))
 		return -EINVAL;
 	*name = nla_data(info->attrs[attr]);
+	if (strlen(*name) >= SGFW_NAME_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
+				    "names are at most 63 bytes long");
+		return -EINVAL;
+	}
 	if (!sgfw_name_valid(*name)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
 				    "names are letters, digits, '.', '_' and '-'");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* Copy an optional description (at most 255 bytes) into @desc. */
+static int sgfw_get_desc(const struct nlattr *a, char *desc,
+			 struct netlink_ext_ack *extack)
+{
+	if (!a)
+		return 0;
+	if (strlen(nla_data(a)) >= SGFW_DESC_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "descriptions are at most 255 bytes long");
+		return -EINVAL;
+	}
+	nla_strscpy(desc, a, SGFW_DESC_MAX);
+	return 0;
+}
+
+/* A u32 that must lie in [@min, @max]; @msg names the range. */
+static int sgfw_get_u32_range(const struct nlattr *a, u32 min, u32 max,
+			      const char *msg, u32 *val,
+			      struct netlink_ext_ack *extack)
+{
+	if (!a)
+		return 0;
+	if (nla_get_u32(a) < min || nla_get_u32(a) > max) {
+		NL_SET_ERR_MSG_ATTR(extack, a, msg);
+		return -ERANGE;
+	}
+	*val = nla_get_u32(a);
 	return 0;
 }
 
@@ -372,10 +392,18 @@ static int sgfw_nl_status_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 
+	u32 limit;
+	int err;
+
 	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_STATUS_FLOW_LIMIT))
 		return -EINVAL;
-	WRITE_ONCE(sn->flows.limit,
-		   nla_get_u32(info->attrs[SGFW_A_STATUS_FLOW_LIMIT]));
+	err = sgfw_get_u32_range(info->attrs[SGFW_A_STATUS_FLOW_LIMIT], 1,
+				 SGFW_MAX_FLOW_LIMIT,
+				 "the flow limit is 1 to 16777216", &limit,
+				 info->extack);
+	if (err)
+		return err;
+	WRITE_ONCE(sn->flows.limit, limit);
 	return 0;
 }
 
@@ -495,6 +523,14 @@ static int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = sgfw_get_name(info, SGFW_A_SG_NAME, &name);
 	if (err)
 		return err;
+	if (info->attrs[SGFW_A_SG_DESCRIPTION] &&
+	    strlen(nla_data(info->attrs[SGFW_A_SG_DESCRIPTION])) >=
+	    SGFW_DESC_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[SGFW_A_SG_DESCRIPTION],
+				    "descriptions are at most 255 bytes long");
+		return -EINVAL;
+	}
 	/* Allocated first: once the group exists, the reply cannot fail. */
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -523,9 +559,8 @@ static int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	sg->id = sn->next_id++;
 	strscpy(sg->name, name, sizeof(sg->name));
-	if (info->attrs[SGFW_A_SG_DESCRIPTION])
-		nla_strscpy(sg->desc, info->attrs[SGFW_A_SG_DESCRIPTION],
-			    sizeof(sg->desc));
+	sgfw_get_desc(info->attrs[SGFW_A_SG_DESCRIPTION], sg->desc,
+		      info->extack);
 	INIT_LIST_HEAD(&sg->rules);
 	list_add_tail(&r4->list, &sg->rules);
 	list_add_tail(&r6->list, &sg->rules);
@@ -769,10 +804,7 @@ static int sgfw_rule_parse(struct sgfw_net *sn, struct genl_info *info,
 			return -EINVAL;
 		}
 	}
-	if (tb[SGFW_A_RULE_DESCRIPTION])
-		nla_strscpy(r->desc, tb[SGFW_A_RULE_DESCRIPTION],
-			    sizeof(r->desc));
-	return 0;
+	return sgfw_get_desc(tb[SGFW_A_RULE_DESCRIPTION], r->desc, extack);
 }
 
 /* The limits of semantics.md, for @sg with @r added. */
@@ -1390,14 +1422,25 @@ static int sgfw_nl_iface_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	old_to = sd->to;
 	old_tr = sd->tracking;
-	if (tb[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT])
-		sd->to.tcp_established =
-			nla_get_u32(tb[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT]);
-	if (tb[SGFW_A_IFACE_UDP_TIMEOUT])
-		sd->to.udp = nla_get_u32(tb[SGFW_A_IFACE_UDP_TIMEOUT]);
-	if (tb[SGFW_A_IFACE_UDP_STREAM_TIMEOUT])
-		sd->to.udp_stream =
-			nla_get_u32(tb[SGFW_A_IFACE_UDP_STREAM_TIMEOUT]);
+	err = sgfw_get_u32_range(tb[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT],
+				 SGFW_TCP_EST_TIMEOUT_MIN,
+				 SGFW_TCP_EST_TIMEOUT_MAX,
+				 "the tcp established timeout is 60 to 432000 seconds",
+				 &sd->to.tcp_established, info->extack) ?:
+	      sgfw_get_u32_range(tb[SGFW_A_IFACE_UDP_TIMEOUT],
+				 SGFW_UDP_TIMEOUT_MIN, SGFW_UDP_TIMEOUT_MAX,
+				 "the udp timeout is 30 to 60 seconds",
+				 &sd->to.udp, info->extack) ?:
+	      sgfw_get_u32_range(tb[SGFW_A_IFACE_UDP_STREAM_TIMEOUT],
+				 SGFW_UDP_STREAM_TIMEOUT_MIN,
+				 SGFW_UDP_STREAM_TIMEOUT_MAX,
+				 "the udp stream timeout is 60 to 180 seconds",
+				 &sd->to.udp_stream, info->extack);
+	if (err) {
+		sd->to = old_to;
+		sgfw_dev_put_if_unused(sn, sd);
+		goto out_unlock;
+	}
 	if (tb[SGFW_A_IFACE_TRACKING])
 		sd->tracking = nla_get_u32(tb[SGFW_A_IFACE_TRACKING]);
 	err = sgfw_config_commit(sn);
