@@ -144,20 +144,24 @@ static int sgfw_get_desc(const struct nlattr *a, char *desc,
 	return 0;
 }
 
-/* A u32 that must lie in [@min, @max]; @msg names the range. */
-static int sgfw_get_u32_range(const struct nlattr *a, u32 min, u32 max,
-			      const char *msg, u32 *val,
-			      struct netlink_ext_ack *extack)
-{
-	if (!a)
-		return 0;
-	if (nla_get_u32(a) < min || nla_get_u32(a) > max) {
-		NL_SET_ERR_MSG_ATTR(extack, a, msg);
-		return -ERANGE;
-	}
-	*val = nla_get_u32(a);
-	return 0;
-}
+/*
+ * Store the u32 of attribute @a, if present, in *@val when it lies in
+ * [@min, @max]; otherwise refuse with @msg (a literal naming the range).
+ * A macro because extack messages must be string literals.
+ */
+#define sgfw_get_u32_range(a, min, max, msg, val, extack) ({		\
+	const struct nlattr *__a = (a);					\
+	int __err = 0;							\
+									\
+	if (__a && (nla_get_u32(__a) < (min) ||				\
+		    nla_get_u32(__a) > (max))) {			\
+		NL_SET_ERR_MSG_ATTR(extack, __a, msg);			\
+		__err = -ERANGE;					\
+	} else if (__a) {						\
+		*(val) = nla_get_u32(__a);				\
+	}								\
+	__err;								\
+})
 
 static struct sgfw_sg *sgfw_get_sg(struct sgfw_net *sn, struct genl_info *info,
 				   int attr)
@@ -1564,8 +1568,8 @@ static int sgfw_flow_fill(const struct sgfw_flow *f, void *arg)
 	    (sg && nla_put_string(skb, SGFW_A_FLOW_SG, sg->name)) ||
 	    nla_put_u32(skb, SGFW_A_FLOW_RULE_ID, f->rule_id) ||
 	    nla_put_u32(skb, SGFW_A_FLOW_DIRECTION,
-		       (READ_ONCE(f->flags) & SGFW_FLOW_F_OPENER_EGRESS) ?
-		       SGFW_DIRECTION_EGRESS : SGFW_DIRECTION_INGRESS) ||
+			(READ_ONCE(f->flags) & SGFW_FLOW_F_OPENER_EGRESS) ?
+			SGFW_DIRECTION_EGRESS : SGFW_DIRECTION_INGRESS) ||
 	    nla_put_u64_64bit(skb, SGFW_A_FLOW_PACKETS,
 			      atomic64_read(&f->packets), SGFW_A_FLOW_PAD) ||
 	    nla_put_u64_64bit(skb, SGFW_A_FLOW_BYTES,

@@ -396,35 +396,53 @@ elif cmd == "tcp-hold":
     s.close()
 
 elif cmd in ("tcp-server", "udp-server"):
-    # Echo servers.
-    addr, port, ready = args[0], int(args[1]), args[2]
-    if cmd == "tcp-server":
-        class Handler(socketserver.BaseRequestHandler):
-            def handle(self):
-                log("tcp from %s port %d" % self.client_address[:2])
-                try:
-                    while True:
-                        data = self.request.recv(65536)
-                        if not data:
-                            break
-                        self.request.sendall(data)
-                except OSError:
-                    pass
-        class Server(socketserver.ThreadingTCPServer):
-            address_family = family(addr)
-            allow_reuse_address = True
-            daemon_threads = True
-        srv = Server((addr, port), Handler)
-        say_ready(ready)
+    # Echo servers on every address of ADDRS and port of PORTS (comma
+    # separated lists), one thread each; every peer served is logged as
+    # "tcp from ADDR port N to port P".
+    import threading
+    addrs, ports, ready = args[0].split(","), args[1].split(","), args[2]
+    proto = cmd[:3]
+    def tcp_serve(srv):
         srv.serve_forever()
-    else:
-        s = socket.socket(family(addr), socket.SOCK_DGRAM)
-        s.bind((addr, port))
-        say_ready(ready)
+    def udp_serve(s, port):
         while True:
             data, peer = s.recvfrom(65536)
-            log("udp from %s port %d" % peer[:2])
+            log("udp from %s port %d to port %d" % (peer[0], peer[1], port))
             s.sendto(data, peer)
+    threads = []
+    for addr in addrs:
+        for port in map(int, ports):
+            if proto == "tcp":
+                class Handler(socketserver.BaseRequestHandler):
+                    def handle(self):
+                        log("tcp from %s port %d to port %d" %
+                            (self.client_address[0], self.client_address[1],
+                             self.server.server_address[1]))
+                        try:
+                            while True:
+                                data = self.request.recv(65536)
+                                if not data:
+                                    break
+                                self.request.sendall(data)
+                        except OSError:
+                            pass
+                class Server(socketserver.ThreadingTCPServer):
+                    address_family = family(addr)
+                    allow_reuse_address = True
+                    daemon_threads = True
+                t = threading.Thread(target=tcp_serve,
+                                     args=(Server((addr, port), Handler),))
+            else:
+                s = socket.socket(family(addr), socket.SOCK_DGRAM)
+                s.bind((addr, port))
+                t = threading.Thread(target=udp_serve, args=(s, port))
+            t.daemon = True
+            threads.append(t)
+    for t in threads:
+        t.start()
+    say_ready(ready)
+    for t in threads:
+        t.join()
 
 elif cmd == "udp-listen":
     # Logs what arrives, answers nothing.
@@ -562,13 +580,22 @@ _bg() {
 # bg_log NAME: the output of background command NAME so far.
 bg_log() { cat "$SGFW_TMP/$1.log"; }
 
-# tcp_server NS ADDR PORT / udp_server NS ADDR PORT: an echo server in NS,
-# running in the background until the scenario ends (or the server lifetime
-# passes).  ADDR may be 0.0.0.0 or ::.  server_log PROTO NS PORT prints the
-# peers its servers on PORT served, one "tcp from ADDR port N" line each.
-tcp_server() { _bg "tcp-$1-$2-$3" "$1" tcp-server "$2" "$3"; }
-udp_server() { _bg "udp-$1-$2-$3" "$1" udp-server "$2" "$3"; }
-server_log() { cat "$SGFW_TMP/$1-$2-"*"-$3.log" 2>/dev/null || true; }
+# tcp_server NS ADDRS PORTS / udp_server NS ADDRS PORTS: echo servers in NS
+# on every address of ADDRS and port of PORTS (comma separated lists: one
+# process serves them all), running in the background until the scenario
+# ends (or the server lifetime passes).  An address may be 0.0.0.0 or ::.
+# server_log PROTO NS PORT prints the peers served on PORT, one
+# "tcp from ADDR port N to port PORT" line each.
+_nserver=0
+_server() {
+	_nserver=$((_nserver + 1))
+	_bg "$1-$2-server$_nserver" "$2" "$1-server" "$3" "$4"
+}
+tcp_server() { _server tcp "$@"; }
+udp_server() { _server udp "$@"; }
+server_log() {
+	cat "$SGFW_TMP/$1-$2-server"*.log 2>/dev/null | grep " to port $3\$" || true
+}
 
 _py() { local ns=$1; shift; nsx "$ns" "$PYTHON" -S -c "$_sgfw_py" "$@"; }
 
@@ -674,7 +701,9 @@ rule_add() {
 	local ns=$1 out
 	shift
 	out=$(sgj "$ns" rule add "$@") || fail "rule add $* in $ns: $out"
-	echo "$out" | jpy 'j["id"]'
+	# The JSON object of the rule; no python needed for one number.
+	[[ $out =~ \"id\":\ *([0-9]+) ]] || fail "rule add $* in $ns: no id in $out"
+	echo "${BASH_REMATCH[1]}"
 }
 
 # sg_egress_clear NS SG: delete every egress rule of SG (a new group has one

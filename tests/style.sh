@@ -6,9 +6,12 @@
 set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-out=$(make -s -C "$repo" style 2>&1) || true
+rc=0
+out=$(make -s -C "$repo" style 2>&1) || rc=$?
 bad=$(printf '%s\n' "$out" | grep -E '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' || true)
-if [ -z "$bad" ] && printf '%s\n' "$out" | grep -q '^total: '; then
+# checkpatch exits non-zero on any report, and so does make when it is
+# missing; --terse prints nothing at all for clean files.
+if [ "$rc" = 0 ] && [ -z "$bad" ]; then
 	echo "ok 1 - style: checkpatch --strict clean"
 else
 	printf '%s\n' "${bad:-$out}" | sed 's/^/# /'
