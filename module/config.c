@@ -168,6 +168,57 @@ struct sgfw_pl *sgfw_pl_find(struct sgfw_net *sn, const char *name)
 	return NULL;
 }
 
+struct sgfw_nacl *sgfw_nacl_find(struct sgfw_net *sn, const char *name)
+{
+	struct sgfw_nacl *nacl;
+
+	list_for_each_entry(nacl, &sn->nacls, list)
+		if (!strcmp(nacl->name, name))
+			return nacl;
+	return NULL;
+}
+
+static void sgfw_nacl_rule_free_rcu(struct rcu_head *head)
+{
+	struct sgfw_nacl_rule *r = container_of(head, struct sgfw_nacl_rule,
+						rcu);
+
+	free_percpu(r->ctr);
+	kfree(r);
+}
+
+/*
+ * Free a NACL rule that is off its list and out of every published
+ * ruleset: the hooks may still count on the old ruleset until a grace
+ * period has passed.
+ */
+void sgfw_nacl_rule_free(struct sgfw_nacl_rule *r)
+{
+	call_rcu(&r->rcu, sgfw_nacl_rule_free_rcu);
+}
+
+/* Free a NACL no device uses and no published ruleset names. */
+void sgfw_nacl_free(struct sgfw_nacl *nacl)
+{
+	struct sgfw_nacl_rule *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &nacl->rules, list) {
+		list_del(&r->list);
+		sgfw_nacl_rule_free(r);
+	}
+	list_del(&nacl->list);
+	kfree(nacl);
+}
+
+void sgfw_dev_set_nacl(struct sgfw_dev *sd, struct sgfw_nacl *nacl)
+{
+	if (sd->nacl)
+		sd->nacl->attached--;
+	sd->nacl = nacl;
+	if (nacl)
+		nacl->attached++;
+}
+
 struct sgfw_dev *sgfw_dev_find(struct sgfw_net *sn, int ifindex)
 {
 	struct sgfw_dev *sd;
@@ -233,10 +284,13 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd)
 	for (i = 0; i < sd->nsgs; i++)
 		sd->sgs[i]->attached--;
 	sd->nsgs = 0;
+	sgfw_dev_set_nacl(sd, NULL);
 	xa_erase(&sn->devs, sd->ifindex);
 	list_del(&sd->list);
 	sgfw_ruleset_put(rcu_dereference_protected(sd->rs, true));
 	RCU_INIT_POINTER(sd->rs, NULL);
+	sgfw_ruleset_put(rcu_dereference_protected(sd->nacl_rs, true));
+	RCU_INIT_POINTER(sd->nacl_rs, NULL);
 	sgfw_flowtable_flush(sn->net, &sn->flows, sd->ifindex);
 	call_rcu(&sd->rcu, sgfw_dev_free_rcu);
 }
@@ -244,7 +298,7 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd)
 /* Drop the entry of a device that has no group and default settings. */
 void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd)
 {
-	if (sd->nsgs || sd->tracking != SGFW_TRACKING_AUTO ||
+	if (sd->nsgs || sd->nacl || sd->tracking != SGFW_TRACKING_AUTO ||
 	    sd->to.tcp_established != SGFW_TCP_EST_TIMEOUT_DEF ||
 	    sd->to.udp != SGFW_UDP_TIMEOUT_DEF ||
 	    sd->to.udp_stream != SGFW_UDP_STREAM_TIMEOUT_DEF)
@@ -512,6 +566,46 @@ static struct sgfw_ruleset *sgfw_build_dev(struct sgfw_net *sn,
 	return sgfw_ruleset_finish(b, &sd->to, sd->tracking);
 }
 
+/*
+ * A network ACL as a ruleset: its rules in direction and number order,
+ * each with its own CIDR, deny rules flagged, so that the first rule that
+ * matches is the lowest-numbered one, as a NACL evaluates them.
+ */
+static struct sgfw_ruleset *sgfw_build_nacl(const struct sgfw_nacl *nacl)
+{
+	struct sgfw_ruleset_builder *b;
+	const struct sgfw_nacl_rule *r;
+	int err = 0;
+
+	b = sgfw_ruleset_builder_new();
+	if (!b)
+		return ERR_PTR(-ENOMEM);
+	list_for_each_entry(r, &nacl->rules, list) {
+		struct sgfw_rule_spec spec = {
+			.rule_id = r->number,
+			.dir = r->dir,
+			.any_proto = r->any_proto,
+			.proto = r->proto,
+			.any_port = r->any_port,
+			.port_from = r->port_from,
+			.port_to = r->port_to,
+			.any_type = r->any_type,
+			.any_code = r->any_code,
+			.icmp_type = r->icmp_type,
+			.icmp_code = r->icmp_code,
+			.deny = r->deny,
+			.ctr = r->ctr,
+		};
+
+		err = sgfw_ruleset_add(b, r->cidr.af, &spec, &r->cidr, 1);
+		if (err) {
+			sgfw_ruleset_builder_destroy(b);
+			return ERR_PTR(err);
+		}
+	}
+	return sgfw_ruleset_finish(b, NULL, SGFW_TRACKING_AUTO);
+}
+
 /**
  * sgfw_config_commit() - rebuild and publish every device's ruleset
  * @sn: the namespace
@@ -525,16 +619,17 @@ static struct sgfw_ruleset *sgfw_build_dev(struct sgfw_net *sn,
 int sgfw_config_commit(struct sgfw_net *sn)
 {
 	struct sgfw_peers p = {};
-	struct sgfw_ruleset **next;
+	struct sgfw_ruleset **next, **next_nacl;
 	struct sgfw_dev *sd;
 	int n = 0, i = 0, err = 0;
 
 	ASSERT_RTNL();
 	list_for_each_entry(sd, &sn->dev_list, list)
 		n++;
-	next = kcalloc(n ?: 1, sizeof(*next), GFP_KERNEL);
+	next = kcalloc(2 * (n ?: 1), sizeof(*next), GFP_KERNEL);
 	if (!next)
 		return -ENOMEM;
+	next_nacl = next + (n ?: 1);
 
 	list_for_each_entry(sd, &sn->dev_list, list) {
 		if (sd->nsgs) {
@@ -545,15 +640,20 @@ int sgfw_config_commit(struct sgfw_net *sn)
 				break;
 			}
 		}
+		if (sd->nacl) {
+			next_nacl[i] = sgfw_build_nacl(sd->nacl);
+			if (IS_ERR(next_nacl[i])) {
+				err = PTR_ERR(next_nacl[i]);
+				next_nacl[i] = NULL;
+				i++;
+				break;
+			}
+		}
 		i++;
 	}
 	kfree(p.v);
-	if (err) {
-		while (i--)
-			sgfw_ruleset_put(next[i]);
-		kfree(next);
-		return err;
-	}
+	if (err)
+		goto err_put;
 
 	if (!sn->defrag && n) {
 		/* Ports are matched on whole datagrams (semantics.md). */
@@ -563,12 +663,8 @@ int sgfw_config_commit(struct sgfw_net *sn)
 			if (err)
 				nf_defrag_ipv4_disable(sn->net);
 		}
-		if (err) {
-			while (n--)
-				sgfw_ruleset_put(next[n]);
-			kfree(next);
-			return err;
-		}
+		if (err)
+			goto err_put;
 		sn->defrag = true;
 	}
 
@@ -578,6 +674,8 @@ int sgfw_config_commit(struct sgfw_net *sn)
 
 		rcu_assign_pointer(sd->rs, next[i]);
 		sgfw_ruleset_put(old);
+		sgfw_ruleset_put(rtnl_dereference(sd->nacl_rs));
+		rcu_assign_pointer(sd->nacl_rs, next_nacl[i]);
 		/* A device no longer filtered keeps no flows. */
 		if (old && !next[i])
 			sgfw_flowtable_flush(sn->net, &sn->flows, sd->ifindex);
@@ -585,6 +683,14 @@ int sgfw_config_commit(struct sgfw_net *sn)
 	}
 	kfree(next);
 	return 0;
+
+err_put:
+	while (i--) {
+		sgfw_ruleset_put(next[i]);
+		sgfw_ruleset_put(next_nacl[i]);
+	}
+	kfree(next);
+	return err;
 }
 
 void sgfw_config_rebuild_work(struct work_struct *work)
@@ -604,6 +710,7 @@ void sgfw_config_init(struct sgfw_net *sn)
 	INIT_LIST_HEAD(&sn->dev_list);
 	INIT_LIST_HEAD(&sn->sgs);
 	INIT_LIST_HEAD(&sn->pls);
+	INIT_LIST_HEAD(&sn->nacls);
 	INIT_WORK(&sn->rebuild_work, sgfw_config_rebuild_work);
 	sn->next_id = 1;
 }
@@ -627,10 +734,13 @@ void sgfw_config_free(struct sgfw_net *sn)
 	struct sgfw_dev *sd, *sdt;
 	struct sgfw_rule *r, *rt;
 	struct sgfw_sg *sg, *sgt;
+	struct sgfw_nacl *nacl, *naclt;
 	struct sgfw_pl *pl, *plt;
 
 	list_for_each_entry_safe(sd, sdt, &sn->dev_list, list)
 		sgfw_dev_remove(sn, sd);
+	list_for_each_entry_safe(nacl, naclt, &sn->nacls, list)
+		sgfw_nacl_free(nacl);
 	list_for_each_entry(sg, &sn->sgs, list)
 		list_for_each_entry_safe(r, rt, &sg->rules, list)
 			sgfw_rule_free(r);

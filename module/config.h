@@ -24,6 +24,9 @@
 #define SGFW_MAX_DEV_RULES	1000	/* rules of all groups on a device */
 #define SGFW_MAX_PL_ENTRIES	1000
 #define SGFW_MAX_MEMBERS	1000
+#define SGFW_NACL_NUM_MIN	1
+#define SGFW_NACL_NUM_MAX	32766
+#define SGFW_NACL_MAX_RULES	40	/* per direction and family */
 
 enum sgfw_peer_kind {
 	SGFW_PEER_CIDR,
@@ -78,6 +81,33 @@ struct sgfw_pl {
 	u32 refs;			/* rules naming it */
 };
 
+/* A network ACL rule; sgfw_nacl.rules is sorted by direction, number. */
+struct sgfw_nacl_rule {
+	struct list_head list;
+	u16 number;
+	enum sgfw_direction dir;
+	bool deny;
+	bool any_proto;
+	u8 proto;
+	bool any_port;
+	u16 port_from;
+	u16 port_to;
+	bool any_type;
+	bool any_code;
+	u8 icmp_type;
+	u8 icmp_code;
+	struct sgfw_cidr cidr;
+	struct sgfw_rule_ctr __percpu *ctr;
+	struct rcu_head rcu;		/* ctr may be in use until a GP */
+};
+
+struct sgfw_nacl {
+	struct list_head list;		/* in sgfw_net.nacls */
+	char name[SGFW_NAME_MAX];
+	struct list_head rules;
+	u32 attached;			/* devices */
+};
+
 struct sgfw_dev_stats {
 	u64_stats_t accepted;
 	u64_stats_t dropped;
@@ -88,6 +118,9 @@ struct sgfw_dev_stats {
  * struct sgfw_dev - a device sgfw knows: has groups or settings.
  * @rs: what the data path applies; NULL when no group is attached.
  *	rcu_assign_pointer() under the RTNL, rcu_dereference() in the hooks.
+ * @nacl, @nacl_rs: the device's network ACL and its rules compiled into
+ *	a ruleset (deny rules flagged SGFW_CRULE_DENY, in number order, so
+ *	the first match decides); published like @rs.
  * @stats: per-CPU packet counts, written by the hooks.
  * Freed with call_rcu() once out of sgfw_net.devs.
  */
@@ -99,6 +132,8 @@ struct sgfw_dev {
 	struct sgfw_timeouts to;
 	enum sgfw_tracking tracking;
 	struct sgfw_ruleset __rcu *rs;
+	struct sgfw_nacl *nacl;
+	struct sgfw_ruleset __rcu *nacl_rs;	/* the NACL, compiled */
 	struct sgfw_dev_stats __percpu *stats;
 	struct rcu_head rcu;
 };
@@ -111,10 +146,14 @@ void sgfw_config_rebuild_work(struct work_struct *work);
 struct sgfw_sg *sgfw_sg_find(struct sgfw_net *sn, const char *name);
 struct sgfw_sg *sgfw_sg_find_id(struct sgfw_net *sn, u32 id);
 struct sgfw_pl *sgfw_pl_find(struct sgfw_net *sn, const char *name);
+struct sgfw_nacl *sgfw_nacl_find(struct sgfw_net *sn, const char *name);
+void sgfw_nacl_rule_free(struct sgfw_nacl_rule *r);
+void sgfw_nacl_free(struct sgfw_nacl *nacl);
 struct sgfw_dev *sgfw_dev_find(struct sgfw_net *sn, int ifindex);
 struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, int ifindex);
 void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd);
 void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd);
+void sgfw_dev_set_nacl(struct sgfw_dev *sd, struct sgfw_nacl *nacl);
 u32 sgfw_dev_rule_count(const struct sgfw_dev *sd);
 u32 sgfw_sg_rule_count(const struct sgfw_sg *sg);
 void sgfw_cidr_canonicalize(struct sgfw_cidr *c);

@@ -3,8 +3,8 @@
  * The data path.  Ingress is what a device delivers to this namespace
  * (LOCAL_IN, after reassembly); egress is what this namespace sends out
  * through a device (LOCAL_OUT, before fragmentation).  Forwarded traffic
- * is neither.  Loopback is never filtered, nor is a device sgfw has no
- * group for.
+ * is neither.  Loopback is never filtered, nor is a device with neither a
+ * security group nor a network ACL.
  *
  * Context: netfilter hooks run under rcu_read_lock(), in softirq on
  * ingress and in process or softirq context on egress.  Nothing here
@@ -53,9 +53,6 @@ static bool sgfw_verdict(struct sgfw_net *sn, const struct sgfw_ruleset *rs,
 	struct sgfw_flow *flow;
 	bool reply;
 
-	if (p->flags & SGFW_PKT_ALWAYS_PASS)
-		return true;
-
 	if (p->flags & SGFW_PKT_ICMP_ERROR) {
 		if (sgfw_flow_lookup(sn->net, ifindex, &p->inner, &reply))
 			return true;
@@ -84,6 +81,21 @@ static bool sgfw_verdict(struct sgfw_net *sn, const struct sgfw_ruleset *rs,
 	return !IS_ERR(flow);
 }
 
+/*
+ * The network ACL's verdict: its lowest-numbered rule that matches allows
+ * or denies, and counts the packet; no match denies.
+ */
+static bool sgfw_nacl_allows(const struct sgfw_ruleset *nacl,
+			     enum sgfw_direction dir, const struct sgfw_pkt *p)
+{
+	const struct sgfw_crule *r = sgfw_ruleset_match(nacl, dir, p);
+
+	if (!r)
+		return false;
+	sgfw_rule_ctr_add(r->ctr, p->len);
+	return !(r->flags & SGFW_CRULE_DENY);
+}
+
 static unsigned int sgfw_hook(const struct nf_hook_state *state,
 			      struct sk_buff *skb, enum sgfw_af af)
 {
@@ -92,7 +104,7 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 				  SGFW_DIRECTION_EGRESS;
 	struct net_device *dev = dir == SGFW_DIRECTION_INGRESS ?
 				 state->in : state->out;
-	const struct sgfw_ruleset *rs;
+	const struct sgfw_ruleset *rs, *nacl;
 	struct sgfw_net *sn;
 	struct sgfw_dev *sd;
 	struct sgfw_pkt p;
@@ -105,11 +117,26 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 	if (!sd)
 		return NF_ACCEPT;
 	rs = rcu_dereference(sd->rs);
-	if (!rs)
+	nacl = rcu_dereference(sd->nacl_rs);
+	if (!rs && !nacl)
 		return NF_ACCEPT;
 
-	ok = !sgfw_pkt_parse(skb, af, &p) &&
-	     sgfw_verdict(sn, rs, dev->ifindex, dir, &p);
+	if (sgfw_pkt_parse(skb, af, &p)) {
+		ok = false;
+	} else if (p.flags & SGFW_PKT_ALWAYS_PASS) {
+		ok = true;
+	} else {
+		/*
+		 * The NACL comes before the groups on ingress and after them
+		 * on egress; it is stateless, so it judges packets of tracked
+		 * flows too, and a new deny cuts them at once.
+		 */
+		ok = !nacl || dir == SGFW_DIRECTION_EGRESS ||
+		     sgfw_nacl_allows(nacl, dir, &p);
+		ok = ok && (!rs || sgfw_verdict(sn, rs, dev->ifindex, dir, &p));
+		ok = ok && (!nacl || dir == SGFW_DIRECTION_INGRESS ||
+			    sgfw_nacl_allows(nacl, dir, &p));
+	}
 	sgfw_count(sd, ok);
 	return ok ? NF_ACCEPT : NF_DROP;
 }

@@ -26,6 +26,7 @@
  * @dev_list: the same devices, for the configuration.
  * @sgs: security groups, in creation order.
  * @pls: prefix lists, in creation order.
+ * @nacls: network ACLs, in creation order.
  * @next_id: the next security-group or rule id; ids are never reused.
  * @flows: flow accounting for this namespace's share of the flow table.
  * @rebuild_work: rebuilds the rulesets when device addresses change
@@ -39,6 +40,7 @@ struct sgfw_net {
 	struct list_head dev_list;
 	struct list_head sgs;
 	struct list_head pls;
+	struct list_head nacls;
 	u32 next_id;
 	struct sgfw_flow_ns flows;
 	struct work_struct rebuild_work;

@@ -168,11 +168,12 @@ static int sgfw_rs_compile(enum sgfw_af af, const struct sgfw_rule_spec *spec,
 	memset(c, 0, sizeof(*c));
 	c->rule_id = spec->rule_id;
 	c->sg_id = spec->sg_id;
+	c->ctr = spec->ctr;
 
 	if (spec->any_proto) {
 		c->flags = SGFW_CRULE_ANY_PROTO | SGFW_CRULE_ANY_PORT |
 			   SGFW_CRULE_ANY_TYPE | SGFW_CRULE_ANY_CODE;
-		return 0;
+		goto out;
 	}
 
 	c->proto = spec->proto;
@@ -200,6 +201,9 @@ static int sgfw_rs_compile(enum sgfw_af af, const struct sgfw_rule_spec *spec,
 		c->flags = SGFW_CRULE_ANY_PORT | SGFW_CRULE_ANY_TYPE |
 			   SGFW_CRULE_ANY_CODE;
 	}
+	out:
+	if (spec->deny)
+		c->flags |= SGFW_CRULE_DENY;
 	return 0;
 }
 
@@ -290,7 +294,8 @@ struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
 			l->count = v->count;
 			for (i = 0; i < v->count; i++)
 				if ((r[i].flags & SGFW_CRULE_ANY_PROTO) &&
-				    (r[i].flags & SGFW_CRULE_PEER_ANY))
+				    (r[i].flags & SGFW_CRULE_PEER_ANY) &&
+				    !(r[i].flags & SGFW_CRULE_DENY))
 					l->all_open = true;
 			off += v->count;
 		}
@@ -303,6 +308,28 @@ struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
 
 	sgfw_ruleset_builder_destroy(b);
 	return rs;
+}
+
+void sgfw_rule_ctr_read(struct sgfw_rule_ctr __percpu *ctr, u64 *packets,
+			u64 *bytes)
+{
+	int cpu;
+
+	*packets = 0;
+	*bytes = 0;
+	for_each_possible_cpu(cpu) {
+		const struct sgfw_rule_ctr *c = per_cpu_ptr(ctr, cpu);
+		unsigned int start;
+		u64 p, b;
+
+		do {
+			start = u64_stats_fetch_begin(&c->syncp);
+			p = u64_stats_read(&c->packets);
+			b = u64_stats_read(&c->bytes);
+		} while (u64_stats_fetch_retry(&c->syncp, start));
+		*packets += p;
+		*bytes += b;
+	}
 }
 
 void sgfw_ruleset_put(struct sgfw_ruleset *rs)

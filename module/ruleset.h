@@ -10,7 +10,9 @@
 #ifndef _SGFW_RULESET_H
 #define _SGFW_RULESET_H
 
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/types.h>
 
 #include "types.h"
@@ -22,6 +24,37 @@
 #define SGFW_CRULE_ANY_TYPE	BIT(2)	/* icmp type "any" */
 #define SGFW_CRULE_ANY_CODE	BIT(3)	/* icmp code "any" */
 #define SGFW_CRULE_PEER_ANY	BIT(4)	/* peer is 0.0.0.0/0 or ::/0 */
+#define SGFW_CRULE_DENY		BIT(5)	/* a network ACL's deny rule */
+
+/*
+ * The hit counters of one rule, per CPU.  They belong to the rule in the
+ * configuration, which frees them after a grace period once no published
+ * ruleset names them; a compiled rule only points at them.
+ */
+struct sgfw_rule_ctr {
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	struct u64_stats_sync syncp;
+};
+
+/* Count a packet of @len bytes; @ctr may be NULL.  Context: RCU, BH. */
+static inline void sgfw_rule_ctr_add(struct sgfw_rule_ctr __percpu *ctr,
+				     u32 len)
+{
+	struct sgfw_rule_ctr *c;
+	unsigned long flags;
+
+	if (!ctr)
+		return;
+	c = this_cpu_ptr(ctr);
+	flags = u64_stats_update_begin_irqsave(&c->syncp);
+	u64_stats_inc(&c->packets);
+	u64_stats_add(&c->bytes, len);
+	u64_stats_update_end_irqrestore(&c->syncp, flags);
+}
+
+void sgfw_rule_ctr_read(struct sgfw_rule_ctr __percpu *ctr, u64 *packets,
+			u64 *bytes);
 
 /* One rule for one family and direction. */
 struct sgfw_crule {
@@ -35,6 +68,7 @@ struct sgfw_crule {
 	u8 flags;		/* SGFW_CRULE_* */
 	u32 peer_first;		/* index of the first peer CIDR */
 	u32 peer_count;		/* how many; 0 for a group with no member */
+	struct sgfw_rule_ctr __percpu *ctr;	/* or NULL */
 };
 
 struct sgfw_ruleset;
@@ -50,6 +84,8 @@ struct sgfw_rule_spec {
 	u16 port_from, port_to;
 	bool any_type, any_code;
 	u8 icmp_type, icmp_code;
+	bool deny;				/* network ACLs */
+	struct sgfw_rule_ctr __percpu *ctr;	/* or NULL */
 };
 
 /*

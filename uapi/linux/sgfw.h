@@ -132,6 +132,42 @@
  *   gone), SGFW_A_FLOW_RULE_ID, SGFW_A_FLOW_DIRECTION (of the packet that
  *   opened it), SGFW_A_FLOW_PACKETS and SGFW_A_FLOW_BYTES (u64, both
  *   directions).
+ *
+ * SGFW_CMD_NACL_NEW, SGFW_CMD_NACL_DEL (do, admin)
+ *   Request: SGFW_A_NACL_NAME.  A new network ACL has no rules: attached
+ *   to a device, it drops everything (the implicit final deny).  A NACL
+ *   attached to a device cannot be deleted.
+ *
+ * SGFW_CMD_NACL_GET (do, dump)
+ *   Reply: SGFW_A_NACL_NAME, SGFW_A_NACL_ATTACHED (u32, devices),
+ *   SGFW_A_NACL_RULE (nests of SGFW_A_NACL_RULE_*, ingress then egress,
+ *   in number order, each with its SGFW_A_NACL_RULE_PACKETS and
+ *   SGFW_A_NACL_RULE_BYTES counters).
+ *
+ * SGFW_CMD_NACL_RULE_NEW (do, admin)
+ *   Request: SGFW_A_NACL_RULE_NACL (the NACL's name),
+ *   SGFW_A_NACL_RULE_NUMBER (u32, 1-32766, unique per direction),
+ *   SGFW_A_NACL_RULE_DIRECTION (enum sgfw_direction),
+ *   SGFW_A_NACL_RULE_ACTION (enum sgfw_nacl_action), the match fields
+ *   as for security-group rules (SGFW_A_NACL_RULE_PROTOCOL, _PORT_FROM,
+ *   _PORT_TO, _ICMP_TYPE, _ICMP_CODE), and one CIDR, required:
+ *   SGFW_A_NACL_RULE_IPV4 or SGFW_A_NACL_RULE_IPV6 with
+ *   SGFW_A_NACL_RULE_PREFIX_LEN (absent: a host).  At most 40 rules per
+ *   direction per family.  Rules are evaluated lowest number first; the
+ *   first that matches allows or denies; no match denies.  A change
+ *   applies at once to every packet, tracked flows included, and a packet
+ *   sees the old rule list or the new one, never a mix.
+ *
+ * SGFW_CMD_NACL_RULE_DEL (do, admin)
+ *   Request: SGFW_A_NACL_RULE_NACL, SGFW_A_NACL_RULE_NUMBER,
+ *   SGFW_A_NACL_RULE_DIRECTION.
+ *
+ * SGFW_CMD_IFACE_NACL (do, admin)
+ *   Request: SGFW_A_IFACE_IFINDEX and SGFW_A_IFACE_NACL (the NACL's name;
+ *   absent: the device's NACL is removed).  A device has at most one
+ *   NACL; attaching one replaces the one it had.  On ingress the NACL is
+ *   evaluated before the security groups, on egress after them.  Replies
+ *   of SGFW_CMD_IFACE_GET carry SGFW_A_IFACE_NACL when a device has one.
  */
 #ifndef _UAPI_LINUX_SGFW_H
 #define _UAPI_LINUX_SGFW_H
@@ -147,6 +183,11 @@ enum sgfw_direction {
 enum sgfw_tracking {
 	SGFW_TRACKING_AUTO,
 	SGFW_TRACKING_ALWAYS,
+};
+
+enum sgfw_nacl_action {
+	SGFW_NACL_ACTION_ALLOW,
+	SGFW_NACL_ACTION_DENY,
 };
 
 enum sgfw_flow_state {
@@ -247,6 +288,7 @@ enum sgfw_a_iface {
 	SGFW_A_IFACE_TRACKING,
 	SGFW_A_IFACE_ACCEPTED,
 	SGFW_A_IFACE_DROPPED,
+	SGFW_A_IFACE_NACL,
 
 	__SGFW_A_IFACE_MAX
 };
@@ -279,6 +321,40 @@ enum sgfw_a_flow {
 
 #define SGFW_A_FLOW_MAX (__SGFW_A_FLOW_MAX - 1)
 
+enum sgfw_a_nacl_rule {
+	SGFW_A_NACL_RULE_UNSPEC,
+	SGFW_A_NACL_RULE_PAD,
+	SGFW_A_NACL_RULE_NACL,
+	SGFW_A_NACL_RULE_NUMBER,
+	SGFW_A_NACL_RULE_DIRECTION,
+	SGFW_A_NACL_RULE_ACTION,
+	SGFW_A_NACL_RULE_PROTOCOL,
+	SGFW_A_NACL_RULE_PORT_FROM,
+	SGFW_A_NACL_RULE_PORT_TO,
+	SGFW_A_NACL_RULE_ICMP_TYPE,
+	SGFW_A_NACL_RULE_ICMP_CODE,
+	SGFW_A_NACL_RULE_IPV4,
+	SGFW_A_NACL_RULE_IPV6,
+	SGFW_A_NACL_RULE_PREFIX_LEN,
+	SGFW_A_NACL_RULE_PACKETS,
+	SGFW_A_NACL_RULE_BYTES,
+
+	__SGFW_A_NACL_RULE_MAX
+};
+
+#define SGFW_A_NACL_RULE_MAX (__SGFW_A_NACL_RULE_MAX - 1)
+
+enum sgfw_a_nacl {
+	SGFW_A_NACL_UNSPEC,
+	SGFW_A_NACL_NAME,
+	SGFW_A_NACL_ATTACHED,
+	SGFW_A_NACL_RULE,
+
+	__SGFW_A_NACL_MAX
+};
+
+#define SGFW_A_NACL_MAX (__SGFW_A_NACL_MAX - 1)
+
 enum sgfw_cmd {
 	SGFW_CMD_UNSPEC,
 	SGFW_CMD_STATUS,
@@ -300,6 +376,12 @@ enum sgfw_cmd {
 	SGFW_CMD_IFACE_SET,
 	SGFW_CMD_IFACE_GET,
 	SGFW_CMD_FLOW_GET,
+	SGFW_CMD_NACL_NEW,
+	SGFW_CMD_NACL_DEL,
+	SGFW_CMD_NACL_GET,
+	SGFW_CMD_NACL_RULE_NEW,
+	SGFW_CMD_NACL_RULE_DEL,
+	SGFW_CMD_IFACE_NACL,
 
 	__SGFW_CMD_MAX
 };
