@@ -481,6 +481,20 @@ static int sgfw_peers_add_sg(struct sgfw_net *sn, struct sgfw_peers *p,
 	return 0;
 }
 
+static void sgfw_spec_match(struct sgfw_rule_spec *spec,
+			    const struct sgfw_match *m)
+{
+	spec->any_proto = m->any_proto;
+	spec->proto = m->proto;
+	spec->any_port = m->any_port;
+	spec->port_from = m->port_from;
+	spec->port_to = m->port_to;
+	spec->any_type = m->any_type;
+	spec->any_code = m->any_code;
+	spec->icmp_type = m->icmp_type;
+	spec->icmp_code = m->icmp_code;
+}
+
 static int sgfw_build_rule(struct sgfw_net *sn,
 			   struct sgfw_ruleset_builder *b,
 			   const struct sgfw_sg *sg, const struct sgfw_rule *r,
@@ -490,20 +504,12 @@ static int sgfw_build_rule(struct sgfw_net *sn,
 		.rule_id = r->id,
 		.sg_id = sg->id,
 		.dir = r->dir,
-		.any_proto = r->any_proto,
-		.proto = r->proto,
-		.any_port = r->any_port,
-		.port_from = r->port_from,
-		.port_to = r->port_to,
-		.any_type = r->any_type,
-		.any_code = r->any_code,
-		.icmp_type = r->icmp_type,
-		.icmp_code = r->icmp_code,
 	};
 	u32 fams = sgfw_rule_families(r);
 	enum sgfw_af af;
 	int err;
 
+	sgfw_spec_match(&spec, &r->m);
 	for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++) {
 		if (!(fams & BIT(af)))
 			continue;
@@ -584,19 +590,11 @@ static struct sgfw_ruleset *sgfw_build_nacl(const struct sgfw_nacl *nacl)
 		struct sgfw_rule_spec spec = {
 			.rule_id = r->number,
 			.dir = r->dir,
-			.any_proto = r->any_proto,
-			.proto = r->proto,
-			.any_port = r->any_port,
-			.port_from = r->port_from,
-			.port_to = r->port_to,
-			.any_type = r->any_type,
-			.any_code = r->any_code,
-			.icmp_type = r->icmp_type,
-			.icmp_code = r->icmp_code,
 			.deny = r->deny,
 			.ctr = r->ctr,
 		};
 
+		sgfw_spec_match(&spec, &r->m);
 		err = sgfw_ruleset_add(b, r->cidr.af, &spec, &r->cidr, 1);
 		if (err) {
 			sgfw_ruleset_builder_destroy(b);

@@ -37,10 +37,8 @@ enum sgfw_peer_kind {
 struct sgfw_sg;
 struct sgfw_pl;
 
-struct sgfw_rule {
-	struct list_head list;		/* in sgfw_sg.rules, id order */
-	u32 id;
-	enum sgfw_direction dir;
+/* What a rule matches besides its peer, shared by groups and NACLs. */
+struct sgfw_match {
 	bool any_proto;
 	u8 proto;
 	bool any_port;
@@ -50,6 +48,13 @@ struct sgfw_rule {
 	bool any_code;
 	u8 icmp_type;
 	u8 icmp_code;
+};
+
+struct sgfw_rule {
+	struct list_head list;		/* in sgfw_sg.rules, id order */
+	u32 id;
+	enum sgfw_direction dir;
+	struct sgfw_match m;
 	enum sgfw_peer_kind peer_kind;
 	struct sgfw_cidr cidr;		/* SGFW_PEER_CIDR */
 	struct sgfw_sg *peer_sg;	/* SGFW_PEER_SG, counted in peer_refs */
@@ -87,15 +92,7 @@ struct sgfw_nacl_rule {
 	u16 number;
 	enum sgfw_direction dir;
 	bool deny;
-	bool any_proto;
-	u8 proto;
-	bool any_port;
-	u16 port_from;
-	u16 port_to;
-	bool any_type;
-	bool any_code;
-	u8 icmp_type;
-	u8 icmp_code;
+	struct sgfw_match m;
 	struct sgfw_cidr cidr;
 	struct sgfw_rule_ctr __percpu *ctr;
 	struct rcu_head rcu;		/* ctr may be in use until a GP */

@@ -90,6 +90,28 @@ static const struct nla_policy sgfw_iface_policy[SGFW_A_IFACE_MAX + 1] = {
 	[SGFW_A_IFACE_UDP_TIMEOUT] = { .type = NLA_U32 },
 	[SGFW_A_IFACE_UDP_STREAM_TIMEOUT] = { .type = NLA_U32 },
 	[SGFW_A_IFACE_TRACKING]	= NLA_POLICY_MAX(NLA_U32, SGFW_TRACKING_ALWAYS),
+	[SGFW_A_IFACE_NACL]	= { .type = NLA_NUL_STRING },
+};
+
+static const struct nla_policy sgfw_nacl_rule_policy[SGFW_A_NACL_RULE_MAX + 1] = {
+	[SGFW_A_NACL_RULE_NACL]	     = { .type = NLA_NUL_STRING },
+	[SGFW_A_NACL_RULE_NUMBER]    = { .type = NLA_U32 },
+	[SGFW_A_NACL_RULE_DIRECTION] = NLA_POLICY_MAX(NLA_U32,
+						      SGFW_DIRECTION_EGRESS),
+	[SGFW_A_NACL_RULE_ACTION]    = NLA_POLICY_MAX(NLA_U32,
+						      SGFW_NACL_ACTION_DENY),
+	[SGFW_A_NACL_RULE_PROTOCOL]  = { .type = NLA_U8 },
+	[SGFW_A_NACL_RULE_PORT_FROM] = { .type = NLA_U16 },
+	[SGFW_A_NACL_RULE_PORT_TO]   = { .type = NLA_U16 },
+	[SGFW_A_NACL_RULE_ICMP_TYPE] = { .type = NLA_U8 },
+	[SGFW_A_NACL_RULE_ICMP_CODE] = { .type = NLA_U8 },
+	[SGFW_A_NACL_RULE_IPV4]	     = { .type = NLA_BE32 },
+	[SGFW_A_NACL_RULE_IPV6]	     = NLA_POLICY_EXACT_LEN(16),
+	[SGFW_A_NACL_RULE_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy sgfw_nacl_policy[SGFW_A_NACL_MAX + 1] = {
+	[SGFW_A_NACL_NAME]	= { .type = NLA_NUL_STRING },
 };
 
 /* Requests that take no attribute: the policy refuses every one. */
@@ -97,6 +119,27 @@ static const struct nla_policy sgfw_none_policy[1 + 1] = {
 };
 
 /* ---- helpers ---- */
+
+/* Where the match fields of a rule are, in groups' and in NACLs' rules. */
+struct sgfw_match_attrs {
+	int proto, port_from, port_to, icmp_type, icmp_code;
+};
+
+static const struct sgfw_match_attrs sgfw_rule_match_attrs = {
+	.proto		= SGFW_A_RULE_PROTOCOL,
+	.port_from	= SGFW_A_RULE_PORT_FROM,
+	.port_to	= SGFW_A_RULE_PORT_TO,
+	.icmp_type	= SGFW_A_RULE_ICMP_TYPE,
+	.icmp_code	= SGFW_A_RULE_ICMP_CODE,
+};
+
+static const struct sgfw_match_attrs sgfw_nacl_match_attrs = {
+	.proto		= SGFW_A_NACL_RULE_PROTOCOL,
+	.port_from	= SGFW_A_NACL_RULE_PORT_FROM,
+	.port_to	= SGFW_A_NACL_RULE_PORT_TO,
+	.icmp_type	= SGFW_A_NACL_RULE_ICMP_TYPE,
+	.icmp_code	= SGFW_A_NACL_RULE_ICMP_CODE,
+};
 
 static bool sgfw_name_valid(const char *name)
 {
@@ -418,6 +461,34 @@ static const char *sgfw_peer_sg_name(const struct sgfw_rule *r)
 	return r->peer_sg->name;
 }
 
+static int sgfw_put_match(struct sk_buff *skb,
+			  const struct sgfw_match_attrs *ma,
+			  const struct sgfw_match *m)
+{
+	if ((!m->any_proto && nla_put_u8(skb, ma->proto, m->proto)) ||
+	    (!m->any_port &&
+	     (nla_put_u16(skb, ma->port_from, m->port_from) ||
+	      nla_put_u16(skb, ma->port_to, m->port_to))) ||
+	    (!m->any_type && nla_put_u8(skb, ma->icmp_type, m->icmp_type)) ||
+	    (!m->any_code && nla_put_u8(skb, ma->icmp_code, m->icmp_code)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static bool sgfw_match_equal(const struct sgfw_match *a,
+			     const struct sgfw_match *b)
+{
+	return a->any_proto == b->any_proto &&
+	       (a->any_proto || a->proto == b->proto) &&
+	       a->any_port == b->any_port &&
+	       (a->any_port || (a->port_from == b->port_from &&
+				a->port_to == b->port_to)) &&
+	       a->any_type == b->any_type &&
+	       (a->any_type || a->icmp_type == b->icmp_type) &&
+	       a->any_code == b->any_code &&
+	       (a->any_code || a->icmp_code == b->icmp_code);
+}
+
 static int sgfw_rule_fill(struct sk_buff *skb, void *obj, void *arg)
 {
 	const struct sgfw_rule *r = obj;
@@ -426,14 +497,7 @@ static int sgfw_rule_fill(struct sk_buff *skb, void *obj, void *arg)
 	if (nla_put_u32(skb, SGFW_A_RULE_ID, r->id) ||
 	    (sg && nla_put_string(skb, SGFW_A_RULE_SG, sg->name)) ||
 	    nla_put_u32(skb, SGFW_A_RULE_DIRECTION, r->dir) ||
-	    (!r->any_proto && nla_put_u8(skb, SGFW_A_RULE_PROTOCOL, r->proto)) ||
-	    (!r->any_port &&
-	     (nla_put_u16(skb, SGFW_A_RULE_PORT_FROM, r->port_from) ||
-	      nla_put_u16(skb, SGFW_A_RULE_PORT_TO, r->port_to))) ||
-	    (!r->any_type && nla_put_u8(skb, SGFW_A_RULE_ICMP_TYPE,
-					 r->icmp_type)) ||
-	    (!r->any_code && nla_put_u8(skb, SGFW_A_RULE_ICMP_CODE,
-					 r->icmp_code)) ||
+	    sgfw_put_match(skb, &sgfw_rule_match_attrs, &r->m) ||
 	    (r->desc[0] && nla_put_string(skb, SGFW_A_RULE_DESCRIPTION,
 					  r->desc)))
 		return -EMSGSIZE;
@@ -505,10 +569,10 @@ static struct sgfw_rule *sgfw_rule_alloc_all(struct sgfw_net *sn,
 		return NULL;
 	r->id = sn->next_id++;
 	r->dir = SGFW_DIRECTION_EGRESS;
-	r->any_proto = true;
-	r->any_port = true;
-	r->any_type = true;
-	r->any_code = true;
+	r->m.any_proto = true;
+	r->m.any_port = true;
+	r->m.any_type = true;
+	r->m.any_code = true;
 	r->peer_kind = SGFW_PEER_CIDR;
 	r->cidr.af = af;
 	r->cidr.plen = 0;
@@ -685,15 +749,7 @@ static int sgfw_nl_sg_get_dumpit(struct sk_buff *skb,
 
 static bool sgfw_rule_equal(const struct sgfw_rule *a, const struct sgfw_rule *b)
 {
-	if (a->dir != b->dir || a->any_proto != b->any_proto ||
-	    (!a->any_proto && a->proto != b->proto) ||
-	    a->any_port != b->any_port ||
-	    (!a->any_port && (a->port_from != b->port_from ||
-			      a->port_to != b->port_to)) ||
-	    a->any_type != b->any_type ||
-	    (!a->any_type && a->icmp_type != b->icmp_type) ||
-	    a->any_code != b->any_code ||
-	    (!a->any_code && a->icmp_code != b->icmp_code) ||
+	if (a->dir != b->dir || !sgfw_match_equal(&a->m, &b->m) ||
 	    a->peer_kind != b->peer_kind)
 		return false;
 	switch (a->peer_kind) {
@@ -708,70 +764,82 @@ static bool sgfw_rule_equal(const struct sgfw_rule *a, const struct sgfw_rule *b
 	return false;
 }
 
-/* Fill @r from a RULE_NEW request; everything but the limits is checked. */
-static int sgfw_rule_parse(struct sgfw_net *sn, struct genl_info *info,
-			   struct sgfw_rule *r)
+/* The protocol, ports and icmp type and code of a rule. */
+static int sgfw_parse_match(struct nlattr **tb,
+			    const struct sgfw_match_attrs *ma,
+			    struct sgfw_match *m, struct netlink_ext_ack *extack)
 {
-	struct nlattr **tb = info->attrs;
-	struct netlink_ext_ack *extack = info->extack;
 	bool ports, icmp;
-	int peers = 0;
-	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_RULE_DIRECTION))
-		return -EINVAL;
-	r->dir = nla_get_u32(tb[SGFW_A_RULE_DIRECTION]);
-	r->any_proto = !tb[SGFW_A_RULE_PROTOCOL];
-	if (!r->any_proto)
-		r->proto = nla_get_u8(tb[SGFW_A_RULE_PROTOCOL]);
-	ports = !r->any_proto && (r->proto == IPPROTO_TCP ||
-				  r->proto == IPPROTO_UDP);
-	icmp = !r->any_proto && (r->proto == IPPROTO_ICMP ||
-				 r->proto == IPPROTO_ICMPV6);
+	m->any_proto = !tb[ma->proto];
+	if (!m->any_proto)
+		m->proto = nla_get_u8(tb[ma->proto]);
+	ports = !m->any_proto && (m->proto == IPPROTO_TCP ||
+				  m->proto == IPPROTO_UDP);
+	icmp = !m->any_proto && (m->proto == IPPROTO_ICMP ||
+				 m->proto == IPPROTO_ICMPV6);
 
-	r->any_port = true;
-	if (tb[SGFW_A_RULE_PORT_FROM] || tb[SGFW_A_RULE_PORT_TO]) {
-		struct nlattr *a = tb[SGFW_A_RULE_PORT_FROM] ?:
-				   tb[SGFW_A_RULE_PORT_TO];
+	m->any_port = true;
+	if (tb[ma->port_from] || tb[ma->port_to]) {
+		struct nlattr *a = tb[ma->port_from] ?:
+				   tb[ma->port_to];
 
 		if (!ports) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "ports apply to tcp and udp only");
 			return -EINVAL;
 		}
-		if (!tb[SGFW_A_RULE_PORT_FROM] || !tb[SGFW_A_RULE_PORT_TO]) {
+		if (!tb[ma->port_from] || !tb[ma->port_to]) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "give both ends of the port range");
 			return -EINVAL;
 		}
-		r->port_from = nla_get_u16(tb[SGFW_A_RULE_PORT_FROM]);
-		r->port_to = nla_get_u16(tb[SGFW_A_RULE_PORT_TO]);
-		if (r->port_from > r->port_to) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[SGFW_A_RULE_PORT_TO],
+		m->port_from = nla_get_u16(tb[ma->port_from]);
+		m->port_to = nla_get_u16(tb[ma->port_to]);
+		if (m->port_from > m->port_to) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[ma->port_to],
 					    "port range ends before it starts");
 			return -EINVAL;
 		}
 		/* 0-65535 is every port: store it as such. */
-		r->any_port = r->port_from == 0 && r->port_to == 65535;
+		m->any_port = m->port_from == 0 && m->port_to == 65535;
 	}
 
-	r->any_type = !tb[SGFW_A_RULE_ICMP_TYPE];
-	r->any_code = !tb[SGFW_A_RULE_ICMP_CODE];
-	if ((!r->any_type || !r->any_code) && !icmp) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[SGFW_A_RULE_ICMP_TYPE] ?:
-				    tb[SGFW_A_RULE_ICMP_CODE],
+	m->any_type = !tb[ma->icmp_type];
+	m->any_code = !tb[ma->icmp_code];
+	if ((!m->any_type || !m->any_code) && !icmp) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[ma->icmp_type] ?:
+				    tb[ma->icmp_code],
 				    "icmp type and code apply to icmp and icmpv6 only");
 		return -EINVAL;
 	}
-	if (r->any_type && !r->any_code) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[SGFW_A_RULE_ICMP_CODE],
+	if (m->any_type && !m->any_code) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[ma->icmp_code],
 				    "icmp code needs an icmp type");
 		return -EINVAL;
 	}
-	if (!r->any_type)
-		r->icmp_type = nla_get_u8(tb[SGFW_A_RULE_ICMP_TYPE]);
-	if (!r->any_code)
-		r->icmp_code = nla_get_u8(tb[SGFW_A_RULE_ICMP_CODE]);
+	if (!m->any_type)
+		m->icmp_type = nla_get_u8(tb[ma->icmp_type]);
+	if (!m->any_code)
+		m->icmp_code = nla_get_u8(tb[ma->icmp_code]);
+	return 0;
+}
+
+/* Fill @r from a RULE_NEW request; everything but the limits is checked. */
+static int sgfw_rule_parse(struct sgfw_net *sn, struct genl_info *info,
+			   struct sgfw_rule *r)
+{
+	struct nlattr **tb = info->attrs;
+	struct netlink_ext_ack *extack = info->extack;
+	int peers = 0;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_RULE_DIRECTION))
+		return -EINVAL;
+	r->dir = nla_get_u32(tb[SGFW_A_RULE_DIRECTION]);
+	err = sgfw_parse_match(tb, &sgfw_rule_match_attrs, &r->m, extack);
+	if (err)
+		return err;
 
 	peers = !!(tb[SGFW_A_RULE_PEER_IPV4] || tb[SGFW_A_RULE_PEER_IPV6]) +
 		!!tb[SGFW_A_RULE_PEER_SG] + !!tb[SGFW_A_RULE_PEER_PREFIX_LIST];
@@ -799,9 +867,9 @@ static int sgfw_rule_parse(struct sgfw_net *sn, struct genl_info *info,
 				      &r->cidr, extack);
 		if (err)
 			return err;
-		if ((r->proto == IPPROTO_ICMP && !r->any_proto &&
+		if ((r->m.proto == IPPROTO_ICMP && !r->m.any_proto &&
 		     r->cidr.af != SGFW_AF_INET) ||
-		    (r->proto == IPPROTO_ICMPV6 && !r->any_proto &&
+		    (r->m.proto == IPPROTO_ICMPV6 && !r->m.any_proto &&
 		     r->cidr.af != SGFW_AF_INET6)) {
 			NL_SET_ERR_MSG_MOD(extack,
 					   "icmp needs an IPv4 peer and icmpv6 an IPv6 one");
@@ -1217,6 +1285,8 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg)
 	for (i = 0; i < sd->nsgs; i++)
 		if (nla_put_string(skb, SGFW_A_IFACE_SG, sd->sgs[i]->name))
 			return -EMSGSIZE;
+	if (sd->nacl && nla_put_string(skb, SGFW_A_IFACE_NACL, sd->nacl->name))
+		return -EMSGSIZE;
 	if (nla_put_u32(skb, SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT,
 			sd->to.tcp_established) ||
 	    nla_put_u32(skb, SGFW_A_IFACE_UDP_TIMEOUT, sd->to.udp) ||
@@ -1605,6 +1675,376 @@ static int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
 	return err ?: skb->len;
 }
 
+/* ---- network ACLs ---- */
+
+static int sgfw_nacl_rule_fill(struct sk_buff *skb,
+			       const struct sgfw_nacl_rule *r)
+{
+	struct nlattr *nest = nla_nest_start(skb, SGFW_A_NACL_RULE);
+	u64 packets, bytes;
+
+	if (!nest)
+		return -EMSGSIZE;
+	sgfw_rule_ctr_read(r->ctr, &packets, &bytes);
+	if (nla_put_u32(skb, SGFW_A_NACL_RULE_NUMBER, r->number) ||
+	    nla_put_u32(skb, SGFW_A_NACL_RULE_DIRECTION, r->dir) ||
+	    nla_put_u32(skb, SGFW_A_NACL_RULE_ACTION,
+			r->deny ? SGFW_NACL_ACTION_DENY :
+			SGFW_NACL_ACTION_ALLOW) ||
+	    sgfw_put_match(skb, &sgfw_nacl_match_attrs, &r->m) ||
+	    (r->cidr.af == SGFW_AF_INET ?
+	     nla_put_in_addr(skb, SGFW_A_NACL_RULE_IPV4, r->cidr.addr.ip) :
+	     nla_put_in6_addr(skb, SGFW_A_NACL_RULE_IPV6, &r->cidr.addr.in6)) ||
+	    nla_put_u8(skb, SGFW_A_NACL_RULE_PREFIX_LEN, r->cidr.plen) ||
+	    nla_put_u64_64bit(skb, SGFW_A_NACL_RULE_PACKETS, packets,
+			      SGFW_A_NACL_RULE_PAD) ||
+	    nla_put_u64_64bit(skb, SGFW_A_NACL_RULE_BYTES, bytes,
+			      SGFW_A_NACL_RULE_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int sgfw_nacl_fill(struct sk_buff *skb, void *obj, void *arg)
+{
+	const struct sgfw_nacl *nacl = obj;
+	const struct sgfw_nacl_rule *r;
+
+	if (nla_put_string(skb, SGFW_A_NACL_NAME, nacl->name) ||
+	    nla_put_u32(skb, SGFW_A_NACL_ATTACHED, nacl->attached))
+		return -EMSGSIZE;
+	list_for_each_entry(r, &nacl->rules, list)
+		if (sgfw_nacl_rule_fill(skb, r))
+			return -EMSGSIZE;
+	return 0;
+}
+
+static struct sgfw_nacl *sgfw_get_nacl(struct sgfw_net *sn,
+				       struct genl_info *info, int attr)
+{
+	struct sgfw_nacl *nacl;
+	const char *name;
+
+	if (sgfw_get_name(info, attr, &name))
+		return ERR_PTR(-EINVAL);
+	nacl = sgfw_nacl_find(sn, name);
+	if (!nacl) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[attr]);
+		sgfw_err_fmt(info->extack, "no such network ACL",
+			     "no network ACL named %s", name);
+		return ERR_PTR(-ENOENT);
+	}
+	return nacl;
+}
+
+static int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_nacl *nacl;
+	const char *name;
+	int err;
+
+	err = sgfw_get_name(info, SGFW_A_NACL_NAME, &name);
+	if (err)
+		return err;
+	rtnl_lock();
+	if (sgfw_nacl_find(sn, name)) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
+		sgfw_err_fmt(info->extack, "network ACL exists already",
+			     "network ACL %s exists already", name);
+		err = -EEXIST;
+		goto out_unlock;
+	}
+	nacl = kzalloc(sizeof(*nacl), GFP_KERNEL);
+	if (!nacl) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	strscpy(nacl->name, name, sizeof(nacl->name));
+	INIT_LIST_HEAD(&nacl->rules);
+	list_add_tail(&nacl->list, &sn->nacls);
+out_unlock:
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_nacl_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_nacl *nacl;
+	int err = 0;
+
+	rtnl_lock();
+	nacl = sgfw_get_nacl(sn, info, SGFW_A_NACL_NAME);
+	if (IS_ERR(nacl)) {
+		err = PTR_ERR(nacl);
+	} else if (nacl->attached) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
+		sgfw_err_fmt(info->extack, "network ACL is attached to a device",
+			     "network ACL %s is attached to %u device(s)",
+			     nacl->name, nacl->attached);
+		err = -EBUSY;
+	} else {
+		/* Not attached: no published ruleset names its rules. */
+		sgfw_nacl_free(nacl);
+	}
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_nacl_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_nacl *nacl;
+	int err;
+
+	rtnl_lock();
+	nacl = sgfw_get_nacl(sn, info, SGFW_A_NACL_NAME);
+	err = IS_ERR(nacl) ? PTR_ERR(nacl) :
+	      sgfw_reply(info, SGFW_CMD_NACL_GET, sgfw_nacl_fill, nacl, NULL);
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_nacl_get_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	struct sgfw_net *sn = sgfw_pernet(sock_net(skb->sk));
+	struct sgfw_nacl *nacl;
+	long idx = 0;
+	int err = 0;
+
+	rtnl_lock();
+	list_for_each_entry(nacl, &sn->nacls, list) {
+		void *hdr;
+
+		if (idx++ < cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &sgfw_genl_family,
+				  NLM_F_MULTI, SGFW_CMD_NACL_GET);
+		if (!hdr || sgfw_nacl_fill(skb, nacl, NULL)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = idx;
+	}
+	rtnl_unlock();
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+static int sgfw_nacl_rule_parse(struct genl_info *info,
+				struct sgfw_nacl_rule *r)
+{
+	struct nlattr **tb = info->attrs;
+	struct netlink_ext_ack *extack = info->extack;
+	u32 number = 0;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_NACL_RULE_NUMBER) ||
+	    GENL_REQ_ATTR_CHECK(info, SGFW_A_NACL_RULE_DIRECTION) ||
+	    GENL_REQ_ATTR_CHECK(info, SGFW_A_NACL_RULE_ACTION))
+		return -EINVAL;
+	err = sgfw_get_u32_range(tb[SGFW_A_NACL_RULE_NUMBER], SGFW_NACL_NUM_MIN,
+				 SGFW_NACL_NUM_MAX,
+				 "rule numbers are 1 to 32766", &number,
+				 extack);
+	if (err)
+		return err;
+	r->number = number;
+	r->dir = nla_get_u32(tb[SGFW_A_NACL_RULE_DIRECTION]);
+	r->deny = nla_get_u32(tb[SGFW_A_NACL_RULE_ACTION]) ==
+		  SGFW_NACL_ACTION_DENY;
+	err = sgfw_parse_match(tb, &sgfw_nacl_match_attrs, &r->m, extack);
+	if (err)
+		return err;
+	if (!tb[SGFW_A_NACL_RULE_IPV4] && !tb[SGFW_A_NACL_RULE_IPV6]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a network ACL rule needs a cidr to match");
+		return -EINVAL;
+	}
+	err = sgfw_parse_cidr(tb[SGFW_A_NACL_RULE_IPV4],
+			      tb[SGFW_A_NACL_RULE_IPV6],
+			      tb[SGFW_A_NACL_RULE_PREFIX_LEN], false, &r->cidr,
+			      extack);
+	if (err)
+		return err;
+	if (!r->m.any_proto &&
+	    ((r->m.proto == IPPROTO_ICMP && r->cidr.af != SGFW_AF_INET) ||
+	     (r->m.proto == IPPROTO_ICMPV6 && r->cidr.af != SGFW_AF_INET6))) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "icmp needs an IPv4 cidr and icmpv6 an IPv6 one");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_nacl_rule *r, *o;
+	struct list_head *pos;
+	struct sgfw_nacl *nacl;
+	u32 count = 0;
+	int err;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->ctr = alloc_percpu(struct sgfw_rule_ctr);
+	if (!r->ctr) {
+		kfree(r);
+		return -ENOMEM;
+	}
+
+	rtnl_lock();
+	nacl = sgfw_get_nacl(sn, info, SGFW_A_NACL_RULE_NACL);
+	if (IS_ERR(nacl)) {
+		err = PTR_ERR(nacl);
+		goto err_unlock;
+	}
+	err = sgfw_nacl_rule_parse(info, r);
+	if (err)
+		goto err_unlock;
+
+	/* Sorted by direction, then number: find the place, and check. */
+	pos = &nacl->rules;
+	list_for_each_entry(o, &nacl->rules, list) {
+		if (o->dir == r->dir && o->number == r->number) {
+			NL_SET_BAD_ATTR(info->extack,
+					info->attrs[SGFW_A_NACL_RULE_NUMBER]);
+			sgfw_err_fmt(info->extack,
+				     "the network ACL has a rule with this number already",
+				     "network ACL %s has rule %u in this direction already",
+				     nacl->name, r->number);
+			err = -EEXIST;
+			goto err_unlock;
+		}
+		if (o->dir == r->dir && o->cidr.af == r->cidr.af)
+			count++;
+		if (pos == &nacl->rules &&
+		    (o->dir > r->dir ||
+		     (o->dir == r->dir && o->number > r->number)))
+			pos = &o->list;
+	}
+	if (count >= SGFW_NACL_MAX_RULES) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a network ACL has at most 40 rules per direction and family");
+		err = -ENOSPC;
+		goto err_unlock;
+	}
+	list_add_tail(&r->list, pos);
+	err = nacl->attached ? sgfw_config_commit(sn) : 0;
+	if (err) {
+		list_del(&r->list);
+		goto err_unlock;
+	}
+	rtnl_unlock();
+	return 0;
+
+err_unlock:
+	rtnl_unlock();
+	free_percpu(r->ctr);
+	kfree(r);
+	return err;
+}
+
+static int sgfw_nl_nacl_rule_del_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_nacl_rule *r;
+	struct sgfw_nacl *nacl;
+	struct list_head *pos;
+	u32 number, dir;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_NACL_RULE_NUMBER) ||
+	    GENL_REQ_ATTR_CHECK(info, SGFW_A_NACL_RULE_DIRECTION))
+		return -EINVAL;
+	number = nla_get_u32(info->attrs[SGFW_A_NACL_RULE_NUMBER]);
+	dir = nla_get_u32(info->attrs[SGFW_A_NACL_RULE_DIRECTION]);
+
+	rtnl_lock();
+	nacl = sgfw_get_nacl(sn, info, SGFW_A_NACL_RULE_NACL);
+	if (IS_ERR(nacl)) {
+		err = PTR_ERR(nacl);
+		goto out_unlock;
+	}
+	err = -ENOENT;
+	list_for_each_entry(r, &nacl->rules, list) {
+		if (r->dir == dir && r->number == number) {
+			err = 0;
+			break;
+		}
+	}
+	if (err) {
+		NL_SET_BAD_ATTR(info->extack,
+				info->attrs[SGFW_A_NACL_RULE_NUMBER]);
+		sgfw_err_fmt(info->extack, "the network ACL has no such rule",
+			     "network ACL %s has no rule %u in this direction",
+			     nacl->name, number);
+		goto out_unlock;
+	}
+	pos = r->list.prev;
+	list_del(&r->list);
+	err = nacl->attached ? sgfw_config_commit(sn) : 0;
+	if (err)
+		list_add(&r->list, pos);
+	else
+		sgfw_nacl_rule_free(r);
+out_unlock:
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_iface_nacl_doit(struct sk_buff *skb,
+				   struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_nacl *nacl = NULL, *old;
+	struct net_device *dev;
+	struct sgfw_dev *sd;
+	int err;
+
+	rtnl_lock();
+	dev = sgfw_get_netdev(info);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out_unlock;
+	}
+	if (info->attrs[SGFW_A_IFACE_NACL]) {
+		nacl = sgfw_get_nacl(sn, info, SGFW_A_IFACE_NACL);
+		if (IS_ERR(nacl)) {
+			err = PTR_ERR(nacl);
+			goto out_unlock;
+		}
+	}
+	sd = nacl ? sgfw_dev_get_or_create(sn, dev->ifindex) :
+		    sgfw_dev_find(sn, dev->ifindex);
+	if (!sd) {
+		err = nacl ? -ENOMEM : 0;
+		goto out_unlock;
+	}
+	old = sd->nacl;
+	sgfw_dev_set_nacl(sd, nacl);
+	err = sgfw_config_commit(sn);
+	if (err)
+		sgfw_dev_set_nacl(sd, old);
+	sgfw_dev_put_if_unused(sn, sd);
+out_unlock:
+	rtnl_unlock();
+	return err;
+}
+
 /* ---- the family ---- */
 
 #define SGFW_OP(_cmd, _doit, _dumpit, _policy, _max, _flags)	\
@@ -1657,6 +2097,20 @@ static const struct genl_ops sgfw_genl_ops[] = {
 		0),
 	SGFW_OP(SGFW_CMD_FLOW_GET, NULL, sgfw_nl_flow_get_dumpit,
 		sgfw_none_policy, 1, 0),
+	SGFW_OP(SGFW_CMD_NACL_NEW, sgfw_nl_nacl_new_doit, NULL,
+		sgfw_nacl_policy, SGFW_A_NACL_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_NACL_DEL, sgfw_nl_nacl_del_doit, NULL,
+		sgfw_nacl_policy, SGFW_A_NACL_MAX, GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_NACL_GET, sgfw_nl_nacl_get_doit,
+		sgfw_nl_nacl_get_dumpit, sgfw_nacl_policy, SGFW_A_NACL_MAX, 0),
+	SGFW_OP(SGFW_CMD_NACL_RULE_NEW, sgfw_nl_nacl_rule_new_doit, NULL,
+		sgfw_nacl_rule_policy, SGFW_A_NACL_RULE_MAX,
+		GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_NACL_RULE_DEL, sgfw_nl_nacl_rule_del_doit, NULL,
+		sgfw_nacl_rule_policy, SGFW_A_NACL_RULE_MAX,
+		GENL_UNS_ADMIN_PERM),
+	SGFW_OP(SGFW_CMD_IFACE_NACL, sgfw_nl_iface_nacl_doit, NULL,
+		sgfw_iface_policy, SGFW_A_IFACE_MAX, GENL_UNS_ADMIN_PERM),
 };
 
 static struct genl_family sgfw_genl_family __ro_after_init = {

@@ -201,7 +201,7 @@ static int sgfw_rs_compile(enum sgfw_af af, const struct sgfw_rule_spec *spec,
 		c->flags = SGFW_CRULE_ANY_PORT | SGFW_CRULE_ANY_TYPE |
 			   SGFW_CRULE_ANY_CODE;
 	}
-	out:
+out:
 	if (spec->deny)
 		c->flags |= SGFW_CRULE_DENY;
 	return 0;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sgtool iface: which security groups filter a device, and its settings.
+ * sgtool iface: which security groups and which network ACL filter a
+ * device, and its settings.
  *
  *	iface attach DEV NAME...
  *	iface detach DEV [NAME...]
+ *	iface nacl DEV {NAME|none}
  *	iface set DEV [tcp-established-timeout S] [udp-timeout S]
  *		[udp-stream-timeout S] [tracking auto|always]
  *	iface show [DEV]
@@ -49,6 +51,7 @@ static const struct {
  *
  *	eth0: ifindex 2
  *	  sgs web db
+ *	  nacl edge
  *	  tcp-established-timeout 432000 udp-timeout 30 ... tracking auto
  */
 static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
@@ -56,7 +59,7 @@ static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 	const struct nlattr *tb[SGFW_A_IFACE_MAX + 1];
 	uint64_t values[N_SETTINGS];
 	bool have[N_SETTINGS];
-	const char *ifname, *name;
+	const char *ifname, *name, *nacl;
 	char namebuf[IF_NAMESIZE];
 	const struct nlattr *a;
 	uint32_t ifindex;
@@ -69,7 +72,8 @@ static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 		return err;
 	if (nl_attr_u32(tb[SGFW_A_IFACE_IFINDEX], &ifindex))
 		return -EBADMSG;
-	err = msg_opt_str(tb[SGFW_A_IFACE_IFNAME], &ifname);
+	err = msg_opt_str(tb[SGFW_A_IFACE_IFNAME], &ifname) ?:
+	      msg_opt_str(tb[SGFW_A_IFACE_NACL], &nacl);
 	if (err)
 		return err;
 	for (size_t i = 0; i < N_SETTINGS; i++) {
@@ -103,6 +107,10 @@ static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 	}
 	print_text("%s\n", n ? "" : " none");
 	print_close_array();
+	if (nacl)
+		print_string("nacl", "  nacl %s\n", nacl);
+	else
+		print_null("nacl", "  nacl %s\n");
 
 	if (any)
 		print_text(" ");
@@ -198,6 +206,40 @@ static int iface_detach(int argc, char **argv)
 	return iface_sgs(argc, argv, SGFW_CMD_IFACE_DETACH, false);
 }
 
+/* iface nacl DEV {NAME|none} */
+static int iface_nacl(int argc, char **argv)
+{
+	struct nl_sock *s;
+	struct req q;
+	uint32_t ifindex;
+	int status;
+
+	if (argc < 2)
+		return cli_usage_error(OBJ, "missing device name");
+	if (argc < 3)
+		return cli_usage_error(OBJ, "missing network ACL name "
+				       "(or \"none\")");
+	status = cli_no_more_args(OBJ, argc - 3, argv + 3);
+	if (status)
+		return status;
+	status = conn_open(&s);
+	if (status)
+		return status;
+	status = dev_index(argv[1], &ifindex);
+	if (status)
+		goto out;
+
+	req_init(&q, s, SGFW_CMD_IFACE_NACL, 0);
+	req_u32(&q, SGFW_A_IFACE_IFINDEX, ifindex);
+	/* No name: the kernel removes the device's NACL. */
+	if (strcmp(argv[2], "none"))
+		req_str(&q, SGFW_A_IFACE_NACL, argv[2]);
+	status = req_talk(&q, NULL, NULL);
+out:
+	nl_close(s);
+	return status;
+}
+
 static int iface_set(int argc, char **argv)
 {
 	uint32_t values[N_SETTINGS];
@@ -276,6 +318,7 @@ static int iface_help(int argc, char **argv)
 	(void)argv;
 	fputs("Usage: sgtool [OPTIONS] iface attach DEV NAME...\n"
 	      "       sgtool [OPTIONS] iface detach DEV [ NAME... ]\n"
+	      "       sgtool [OPTIONS] iface nacl DEV { NAME | none }\n"
 	      "       sgtool [OPTIONS] iface set DEV [ tcp-established-timeout S ]\n"
 	      "              [ udp-timeout S ] [ udp-stream-timeout S ]\n"
 	      "              [ tracking { auto | always } ]\n"
@@ -285,6 +328,10 @@ static int iface_help(int argc, char **argv)
 	      "detach them; without NAME, detach every group, which stops\n"
 	      "filtering DEV and removes its flows.  A device with no group is\n"
 	      "not filtered.\n"
+	      "\n"
+	      "\"iface nacl\" gives DEV the network ACL NAME, replacing the\n"
+	      "one it had, or takes its NACL away with \"none\".  A device\n"
+	      "with no NACL has no NACL filtering.\n"
 	      "\n"
 	      "Timeouts are idle times in seconds: tcp-established-timeout\n"
 	      "60-432000 (default 432000; \"aws-nitro\" is 350), udp-timeout\n"
@@ -300,6 +347,7 @@ static int iface_help(int argc, char **argv)
 static const struct cli_cmd iface_cmds[] = {
 	{ "attach", iface_attach, "attach security groups to a device" },
 	{ "detach", iface_detach, "detach security groups from a device" },
+	{ "nacl", iface_nacl, "attach a network ACL to a device, or none" },
 	{ "set", iface_set, "set a device's timeouts and tracking" },
 	{ "show", iface_show, "show devices (the default)" },
 	{ "help", iface_help, "show this help" },

@@ -27,8 +27,9 @@ static const struct cli_cmd objects[] = {
 	{ "sg", sg_main, "create, delete and show security groups" },
 	{ "rule", rule_main, "add and delete the rules of a security group" },
 	{ "prefix-list", pl_main, "manage prefix lists, sets of CIDRs" },
+	{ "nacl", nacl_main, "manage network ACLs and their numbered rules" },
 	{ "iface", iface_main,
-	  "attach security groups to devices, set their timeouts" },
+	  "attach security groups and network ACLs to devices" },
 	{ "flow", flow_main, "list tracked flows, show or set their limit" },
 	{ "stats", stats_main, "show the namespace's and devices' counters" },
 	{ 0 }

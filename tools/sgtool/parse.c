@@ -180,6 +180,17 @@ int parse_direction(const char *s, uint32_t *v)
 	return 0;
 }
 
+int parse_nacl_action(const char *s, uint32_t *v)
+{
+	if (!strcmp(s, "allow"))
+		*v = SGFW_NACL_ACTION_ALLOW;
+	else if (!strcmp(s, "deny"))
+		*v = SGFW_NACL_ACTION_DENY;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 const char *proto_name(uint8_t proto)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(protos); i++)
@@ -206,6 +217,17 @@ const char *tracking_name(uint32_t tracking)
 		return "auto";
 	case SGFW_TRACKING_ALWAYS:
 		return "always";
+	}
+	return NULL;
+}
+
+const char *nacl_action_name(uint32_t action)
+{
+	switch (action) {
+	case SGFW_NACL_ACTION_ALLOW:
+		return "allow";
+	case SGFW_NACL_ACTION_DENY:
+		return "deny";
 	}
 	return NULL;
 }

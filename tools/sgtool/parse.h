@@ -66,11 +66,14 @@ int parse_timeout(const char *s, bool nitro_ok, uint32_t *v);
 int parse_tracking(const char *s, uint32_t *v);
 /* ingress or egress, as enum sgfw_direction. */
 int parse_direction(const char *s, uint32_t *v);
+/* allow or deny, as enum sgfw_nacl_action. */
+int parse_nacl_action(const char *s, uint32_t *v);
 
 /* Names for output; NULL when the value has none. */
 const char *proto_name(uint8_t proto);
 const char *direction_name(uint32_t dir);
 const char *tracking_name(uint32_t tracking);
+const char *nacl_action_name(uint32_t action);
 const char *flow_state_name(uint32_t state);
 
 /* "10.0.0.1", "fd00::1". */

@@ -29,6 +29,40 @@
 
 #define OBJ "rule"
 
+static const struct rule_match_attrs sg_rule_attrs = {
+	.proto = SGFW_A_RULE_PROTOCOL,
+	.port_from = SGFW_A_RULE_PORT_FROM,
+	.port_to = SGFW_A_RULE_PORT_TO,
+	.icmp_type = SGFW_A_RULE_ICMP_TYPE,
+	.icmp_code = SGFW_A_RULE_ICMP_CODE,
+};
+
+int rule_match_decode(const struct nlattr *const *tb,
+		      const struct rule_match_attrs *at, struct rule_match *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->has_proto = !!tb[at->proto];
+	if (m->has_proto && nl_attr_u8(tb[at->proto], &m->proto))
+		return -EBADMSG;
+
+	/* Both ends of the port range, or neither. */
+	m->has_ports = !!tb[at->port_from];
+	if (m->has_ports != !!tb[at->port_to])
+		return -EBADMSG;
+	if (m->has_ports &&
+	    (nl_attr_u16(tb[at->port_from], &m->port_from) ||
+	     nl_attr_u16(tb[at->port_to], &m->port_to)))
+		return -EBADMSG;
+
+	m->has_type = !!tb[at->icmp_type];
+	if (m->has_type && nl_attr_u8(tb[at->icmp_type], &m->icmp_type))
+		return -EBADMSG;
+	m->has_code = !!tb[at->icmp_code];
+	if (m->has_code && nl_attr_u8(tb[at->icmp_code], &m->icmp_code))
+		return -EBADMSG;
+	return 0;
+}
+
 int rule_decode(const struct nlattr *tb[SGFW_A_RULE_MAX + 1], struct rule *r)
 {
 	int peers = 0;
@@ -42,31 +76,10 @@ int rule_decode(const struct nlattr *tb[SGFW_A_RULE_MAX + 1], struct rule *r)
 	r->direction = (uint32_t)dir;
 
 	err = msg_opt_str(tb[SGFW_A_RULE_SG], &r->sg) ?:
-	      msg_opt_str(tb[SGFW_A_RULE_DESCRIPTION], &r->description);
+	      msg_opt_str(tb[SGFW_A_RULE_DESCRIPTION], &r->description) ?:
+	      rule_match_decode(tb, &sg_rule_attrs, &r->match);
 	if (err)
 		return err;
-
-	r->any_proto = !tb[SGFW_A_RULE_PROTOCOL];
-	if (!r->any_proto && nl_attr_u8(tb[SGFW_A_RULE_PROTOCOL], &r->proto))
-		return -EBADMSG;
-
-	/* Both ends of the port range, or neither. */
-	r->any_port = !tb[SGFW_A_RULE_PORT_FROM];
-	if (r->any_port != !tb[SGFW_A_RULE_PORT_TO])
-		return -EBADMSG;
-	if (!r->any_port &&
-	    (nl_attr_u16(tb[SGFW_A_RULE_PORT_FROM], &r->port_from) ||
-	     nl_attr_u16(tb[SGFW_A_RULE_PORT_TO], &r->port_to)))
-		return -EBADMSG;
-
-	r->any_type = !tb[SGFW_A_RULE_ICMP_TYPE];
-	if (!r->any_type && nl_attr_u8(tb[SGFW_A_RULE_ICMP_TYPE],
-				       &r->icmp_type))
-		return -EBADMSG;
-	r->any_code = !tb[SGFW_A_RULE_ICMP_CODE];
-	if (!r->any_code && nl_attr_u8(tb[SGFW_A_RULE_ICMP_CODE],
-				       &r->icmp_code))
-		return -EBADMSG;
 
 	/* Exactly one peer. */
 	err = msg_addr(tb[SGFW_A_RULE_PEER_IPV4], tb[SGFW_A_RULE_PEER_IPV6],
@@ -101,10 +114,39 @@ int rule_decode(const struct nlattr *tb[SGFW_A_RULE_MAX + 1], struct rule *r)
 	return 0;
 }
 
+void rule_match_print(const struct rule_match *m)
+{
+	const char *proto = proto_name(m->proto);
+
+	if (!m->has_proto)
+		print_string("protocol", " %s", "all");
+	else if (proto)
+		print_string("protocol", " %s", proto);
+	else
+		print_u64("protocol", " %" PRIu64, m->proto);
+
+	if (!m->has_ports) {
+		print_null("port_from", NULL);
+		print_null("port_to", NULL);
+	} else {
+		print_u64("port_from", " port %" PRIu64, m->port_from);
+		print_u64("port_to", m->port_to != m->port_from ?
+			  "-%" PRIu64 : NULL, m->port_to);
+	}
+
+	if (!m->has_type)
+		print_null("icmp_type", NULL);
+	else
+		print_u64("icmp_type", " icmp-type %" PRIu64, m->icmp_type);
+	if (!m->has_code)
+		print_null("icmp_code", NULL);
+	else
+		print_u64("icmp_code", " icmp-code %" PRIu64, m->icmp_code);
+}
+
 void rule_print(const struct rule *r, bool with_sg)
 {
 	const char *dir = direction_name(r->direction);
-	const char *proto = proto_name(r->proto);
 	char peer[ADDR_TEXT_LEN + 80];
 
 	print_open_object(NULL);
@@ -116,30 +158,7 @@ void rule_print(const struct rule *r, bool with_sg)
 	else
 		print_u64("direction", " direction %" PRIu64, r->direction);
 
-	if (r->any_proto)
-		print_string("protocol", " %s", "all");
-	else if (proto)
-		print_string("protocol", " %s", proto);
-	else
-		print_u64("protocol", " %" PRIu64, r->proto);
-
-	if (r->any_port) {
-		print_null("port_from", NULL);
-		print_null("port_to", NULL);
-	} else {
-		print_u64("port_from", " port %" PRIu64, r->port_from);
-		print_u64("port_to", r->port_to != r->port_from ?
-			  "-%" PRIu64 : NULL, r->port_to);
-	}
-
-	if (r->any_type)
-		print_null("icmp_type", NULL);
-	else
-		print_u64("icmp_type", " icmp-type %" PRIu64, r->icmp_type);
-	if (r->any_code)
-		print_null("icmp_code", NULL);
-	else
-		print_u64("icmp_code", " icmp-code %" PRIu64, r->icmp_code);
+	rule_match_print(&r->match);
 
 	switch (r->peer) {
 	case PEER_CIDR:
@@ -167,29 +186,104 @@ void rule_print(const struct rule *r, bool with_sg)
 struct rule_add_args {
 	const char *sg;
 	uint32_t direction;
-	bool any_proto;
-	uint8_t proto;
-	bool has_port, has_type, has_code, has_peer;
-	uint16_t port_from, port_to;
-	uint8_t icmp_type, icmp_code;
+	struct rule_match match;
+	bool has_peer;
 	enum peer_kind peer;
 	struct cidr cidr;
 	const char *peer_name;
 	const char *desc;
 };
 
-static int parse_u8_arg(const char *what, const char *s, uint8_t *v)
+static int parse_u8_arg(const char *obj, const char *what, const char *s,
+			uint8_t *v)
 {
 	uint32_t n;
 	int err = parse_u32(s, 255, &n);
 
 	if (err == -ERANGE)
-		return cli_usage_error(OBJ, "%s \"%s\" is out of range (0-255)",
+		return cli_usage_error(obj, "%s \"%s\" is out of range (0-255)",
 				       what, s);
 	if (err)
-		return cli_usage_error(OBJ, "invalid %s \"%s\"", what, s);
+		return cli_usage_error(obj, "invalid %s \"%s\"", what, s);
 	*v = (uint8_t)n;
 	return 0;
+}
+
+int rule_match_parse_proto(const char *obj, const char *s,
+			   struct rule_match *m)
+{
+	bool any;
+	int err;
+
+	err = parse_protocol(s, &m->proto, &any);
+	if (err == -ERANGE)
+		return cli_usage_error(obj, "protocol \"%s\" is out of range "
+				       "(0-255)", s);
+	if (err)
+		return cli_usage_error(obj, "unknown protocol \"%s\" (tcp, "
+				       "udp, icmp, icmpv6, all or 0-255)", s);
+	m->has_proto = !any;
+	return 0;
+}
+
+int rule_match_parse(const char *obj, int argc, char **argv,
+		     struct rule_match *m, int *used)
+{
+	const char *kw = argv[0];
+	int err;
+
+	*used = 0;
+	if (strcmp(kw, "port") && strcmp(kw, "icmp-type") &&
+	    strcmp(kw, "icmp-code"))
+		return 0;
+	if (argc < 2)
+		return cli_usage_error(obj, "\"%s\" needs a value", kw);
+
+	if (!strcmp(kw, "port")) {
+		if (m->has_ports)
+			return cli_usage_error(obj, "\"port\" given twice");
+		err = parse_port_range(argv[1], &m->port_from, &m->port_to);
+		if (err == -ERANGE)
+			return cli_usage_error(obj, "port out of range in "
+					       "\"%s\" (0-65535)", argv[1]);
+		if (err)
+			return cli_usage_error(obj, "invalid port \"%s\" "
+					       "(P or P-Q)", argv[1]);
+		m->has_ports = true;
+	} else if (!strcmp(kw, "icmp-type")) {
+		if (m->has_type)
+			return cli_usage_error(obj, "\"icmp-type\" given "
+					       "twice");
+		err = parse_u8_arg(obj, "icmp-type", argv[1], &m->icmp_type);
+		if (err)
+			return err;
+		m->has_type = true;
+	} else {
+		if (m->has_code)
+			return cli_usage_error(obj, "\"icmp-code\" given "
+					       "twice");
+		err = parse_u8_arg(obj, "icmp-code", argv[1], &m->icmp_code);
+		if (err)
+			return err;
+		m->has_code = true;
+	}
+	*used = 2;
+	return 0;
+}
+
+void rule_match_put(struct req *q, const struct rule_match_attrs *at,
+		    const struct rule_match *m)
+{
+	if (m->has_proto)
+		req_u8(q, at->proto, m->proto);
+	if (m->has_ports) {
+		req_u16(q, at->port_from, m->port_from);
+		req_u16(q, at->port_to, m->port_to);
+	}
+	if (m->has_type)
+		req_u8(q, at->icmp_type, m->icmp_type);
+	if (m->has_code)
+		req_u8(q, at->icmp_code, m->icmp_code);
 }
 
 /* argv[0] is "from" or "to"; the peer follows. */
@@ -253,20 +347,15 @@ static int parse_rule_add(int argc, char **argv, struct rule_add_args *a)
 				       "\"egress\", not \"%s\"", argv[1]);
 	if (argc < 3)
 		return cli_usage_error(OBJ, "missing protocol");
-	err = parse_protocol(argv[2], &a->proto, &a->any_proto);
-	if (err == -ERANGE)
-		return cli_usage_error(OBJ, "protocol \"%s\" is out of range "
-				       "(0-255)", argv[2]);
+	err = rule_match_parse_proto(OBJ, argv[2], &a->match);
 	if (err)
-		return cli_usage_error(OBJ, "unknown protocol \"%s\" (tcp, "
-				       "udp, icmp, icmpv6, all or 0-255)",
-				       argv[2]);
+		return err;
 	argc -= 3;
 	argv += 3;
 
 	while (argc > 0) {
 		const char *kw = argv[0];
-		int used = 2;
+		int used = 0;
 
 		if (!strcmp(kw, "from") || !strcmp(kw, "to")) {
 			err = parse_peer(a, argc, argv, &used);
@@ -276,50 +365,20 @@ static int parse_rule_add(int argc, char **argv, struct rule_add_args *a)
 			argv += used;
 			continue;
 		}
-		if (strcmp(kw, "port") && strcmp(kw, "icmp-type") &&
-		    strcmp(kw, "icmp-code") && strcmp(kw, "desc"))
-			return cli_no_more_args(OBJ, argc, argv);
-		if (argc < 2)
-			return cli_usage_error(OBJ, "\"%s\" needs a value", kw);
-
-		if (!strcmp(kw, "port")) {
-			if (a->has_port)
-				return cli_usage_error(OBJ, "\"port\" given "
-						       "twice");
-			err = parse_port_range(argv[1], &a->port_from,
-					       &a->port_to);
-			if (err == -ERANGE)
-				return cli_usage_error(OBJ, "port out of range "
-						       "in \"%s\" (0-65535)",
-						       argv[1]);
-			if (err)
-				return cli_usage_error(OBJ, "invalid port "
-						       "\"%s\" (P or P-Q)",
-						       argv[1]);
-			a->has_port = true;
-		} else if (!strcmp(kw, "icmp-type")) {
-			if (a->has_type)
-				return cli_usage_error(OBJ, "\"icmp-type\" "
-						       "given twice");
-			err = parse_u8_arg("icmp-type", argv[1],
-					   &a->icmp_type);
-			if (err)
-				return err;
-			a->has_type = true;
-		} else if (!strcmp(kw, "icmp-code")) {
-			if (a->has_code)
-				return cli_usage_error(OBJ, "\"icmp-code\" "
-						       "given twice");
-			err = parse_u8_arg("icmp-code", argv[1],
-					   &a->icmp_code);
-			if (err)
-				return err;
-			a->has_code = true;
-		} else {
+		err = rule_match_parse(OBJ, argc, argv, &a->match, &used);
+		if (err)
+			return err;
+		if (!used) {
+			if (strcmp(kw, "desc"))
+				return cli_no_more_args(OBJ, argc, argv);
+			if (argc < 2)
+				return cli_usage_error(OBJ, "\"%s\" needs a "
+						       "value", kw);
 			if (a->desc)
 				return cli_usage_error(OBJ, "\"desc\" given "
 						       "twice");
 			a->desc = argv[1];
+			used = 2;
 		}
 		argc -= used;
 		argv += used;
@@ -336,16 +395,7 @@ static void build_rule_add(struct req *q, const struct rule_add_args *a)
 {
 	req_str(q, SGFW_A_RULE_SG, a->sg);
 	req_u32(q, SGFW_A_RULE_DIRECTION, a->direction);
-	if (!a->any_proto)
-		req_u8(q, SGFW_A_RULE_PROTOCOL, a->proto);
-	if (a->has_port) {
-		req_u16(q, SGFW_A_RULE_PORT_FROM, a->port_from);
-		req_u16(q, SGFW_A_RULE_PORT_TO, a->port_to);
-	}
-	if (a->has_type)
-		req_u8(q, SGFW_A_RULE_ICMP_TYPE, a->icmp_type);
-	if (a->has_code)
-		req_u8(q, SGFW_A_RULE_ICMP_CODE, a->icmp_code);
+	rule_match_put(q, &sg_rule_attrs, &a->match);
 	switch (a->peer) {
 	case PEER_CIDR:
 		req_addr(q, SGFW_A_RULE_PEER_IPV4, SGFW_A_RULE_PEER_IPV6,

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A security group rule as the kernel reports it, shared by `rule add`,
- * which prints the rule it made, and `sg show`, which prints every rule.
+ * which prints the rule it made, and `sg show`, which prints every rule;
+ * and the match fields (protocol, ports, icmp type and code) that network
+ * ACL rules have too, with their parsers.
  */
 #ifndef SGTOOL_RULE_H
 #define SGTOOL_RULE_H
@@ -11,6 +13,7 @@
 
 #include <linux/sgfw.h>
 
+#include "msg.h"
 #include "nl.h"
 #include "parse.h"
 
@@ -20,17 +23,59 @@ enum peer_kind {
 	PEER_PREFIX_LIST,
 };
 
+/*
+ * What a rule matches besides its peer, shared by security group rules and
+ * network ACL rules.  Zeroed, it matches everything.
+ */
+struct rule_match {
+	bool has_proto;			/* false: every protocol ("all") */
+	uint8_t proto;
+	bool has_ports;			/* false: every port */
+	uint16_t port_from, port_to;
+	bool has_type, has_code;	/* false: any */
+	uint8_t icmp_type, icmp_code;
+};
+
+/* The attribute types that carry a struct rule_match in one attribute set. */
+struct rule_match_attrs {
+	uint16_t proto, port_from, port_to, icmp_type, icmp_code;
+};
+
+/*
+ * Parse PROTO into @m.  Return 0, or report the error (pointing to the
+ * help of @obj) and return an exit status.
+ */
+int rule_match_parse_proto(const char *obj, const char *s,
+			   struct rule_match *m);
+
+/*
+ * When argv[0] is "port", "icmp-type" or "icmp-code", parse it and its
+ * value into @m and set *used to 2; otherwise set *used to 0.  Return 0,
+ * or report the error and return an exit status.
+ */
+int rule_match_parse(const char *obj, int argc, char **argv,
+		     struct rule_match *m, int *used);
+
+/* Put the attributes of @m that are set. */
+void rule_match_put(struct req *q, const struct rule_match_attrs *at,
+		    const struct rule_match *m);
+
+/* From attributes indexed by type (@tb); 0 or -EBADMSG. */
+int rule_match_decode(const struct nlattr *const *tb,
+		      const struct rule_match_attrs *at, struct rule_match *m);
+
+/*
+ * Print the keys protocol, port_from, port_to, icmp_type and icmp_code;
+ * in text " PROTO [port P[-Q]] [icmp-type T] [icmp-code C]".
+ */
+void rule_match_print(const struct rule_match *m);
+
 /* Strings point into the message the rule was decoded from. */
 struct rule {
 	uint32_t id;
 	const char *sg;			/* NULL when absent */
 	uint32_t direction;
-	bool any_proto;
-	uint8_t proto;
-	bool any_port;
-	uint16_t port_from, port_to;
-	bool any_type, any_code;
-	uint8_t icmp_type, icmp_code;
+	struct rule_match match;
 	enum peer_kind peer;
 	struct cidr cidr;		/* PEER_CIDR */
 	const char *peer_name;		/* PEER_SG, PEER_PREFIX_LIST */

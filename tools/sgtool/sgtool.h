@@ -46,6 +46,7 @@ int status_main(int argc, char **argv);
 int sg_main(int argc, char **argv);
 int rule_main(int argc, char **argv);
 int pl_main(int argc, char **argv);
+int nacl_main(int argc, char **argv);
 int iface_main(int argc, char **argv);
 int flow_main(int argc, char **argv);
 int stats_main(int argc, char **argv);

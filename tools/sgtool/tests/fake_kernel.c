@@ -3,6 +3,7 @@
  * The scripted kernel.  See fake_kernel.h.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,20 @@ struct nlmsghdr *fake_put_done(int error, const char *msg)
 	if (msg)
 		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
 	return nlh;
+}
+
+void fake_put_addr(struct nlmsghdr *nlh, uint16_t v4, uint16_t v6,
+		   const char *text)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET, text, &a4) == 1)
+		mnl_attr_put(nlh, v4, sizeof(a4), &a4);
+	else if (inet_pton(AF_INET6, text, &a6) == 1)
+		mnl_attr_put(nlh, v6, sizeof(a6), &a6);
+	else
+		abort();
 }
 
 static void ack(const struct nlmsghdr *req)

@@ -67,6 +67,12 @@ struct nlmsghdr *fake_put_genl(uint16_t type, uint16_t flags, uint8_t cmd);
 struct nlmsghdr *fake_put_error(int error, const char *msg);
 /* Append NLMSG_DONE carrying @error and @msg. */
 struct nlmsghdr *fake_put_done(int error, const char *msg);
+/*
+ * Put the address @text (IPv4 or IPv6; anything else aborts the test) as
+ * the attribute @v4 (4 bytes) or @v6 (16 bytes), network order.
+ */
+void fake_put_addr(struct nlmsghdr *nlh, uint16_t v4, uint16_t v6,
+		   const char *text);
 /* End the current recv() buffer; the next fake_put() starts another. */
 void fake_flush(void);
 

@@ -16,6 +16,7 @@ int main(void)
 	suite_parse();
 	suite_requests();
 	suite_show();
+	suite_nacl();
 	suite_binary();
 	return tap_done();
 }

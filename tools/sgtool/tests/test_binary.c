@@ -153,6 +153,27 @@ static int test_sg_not_loaded(void)
 	return 0;
 }
 
+static int test_nacl_not_loaded(void)
+{
+	exec_sgtool("-j", "nacl", "show", NULL);
+	EXPECT_INT(res.status, 1);
+	EXPECT_STR(res.out, "");
+	EXPECT_STR(res.err, NOT_LOADED_LINE);
+	return 0;
+}
+
+/* Refused by sgtool itself, loaded module or not. */
+static int test_bad_nacl_rule(void)
+{
+	exec_sgtool("nacl", "rule", "add", "edge", "100", "ingress", "allow",
+		    "all", "from", "10.0.0.0/33", NULL);
+	EXPECT_INT(res.status, 1);
+	EXPECT_STR(res.out, "");
+	EXPECT_STR(res.err, "sgtool: prefix length out of range in "
+		   "\"10.0.0.0/33\", try \"sgtool nacl help\"\n");
+	return 0;
+}
+
 static int test_help(void)
 {
 	exec_sgtool("help", NULL);
@@ -209,6 +230,8 @@ void suite_binary(void)
 		tap_test(names[1], test_json_version_not_loaded);
 		tap_test("binary: sg show without the module: the line, exit 1",
 			 test_sg_not_loaded);
+		tap_test("binary: nacl show without the module: the line, "
+			 "exit 1", test_nacl_not_loaded);
 	} else {
 		tap_diag("this kernel has the sgfw family");
 		tap_test(names[2], test_status_loaded);
@@ -218,4 +241,6 @@ void suite_binary(void)
 	tap_test("binary: help exits 0", test_help);
 	tap_test("binary: a port past 65535 is refused, exit 1",
 		 test_bad_rule);
+	tap_test("binary: a NACL rule with a bad CIDR is refused, exit 1",
+		 test_bad_nacl_rule);
 }

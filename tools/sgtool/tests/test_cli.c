@@ -139,6 +139,7 @@ static int test_help_lists_objects(void)
 		EXPECT(strstr(r->out, "\n  sg           "));
 		EXPECT(strstr(r->out, "\n  rule         "));
 		EXPECT(strstr(r->out, "\n  prefix-list  "));
+		EXPECT(strstr(r->out, "\n  nacl         manage network ACLs"));
 		EXPECT(strstr(r->out, "\n  iface        "));
 		EXPECT(strstr(r->out, "\n  flow         "));
 		EXPECT(strstr(r->out, "\n  stats        "));
@@ -191,6 +192,10 @@ static int test_every_object_has_help(void)
 		{ { "prefix-list", "entry", "help" },
 		  "Usage: sgtool [OPTIONS] prefix-list add NAME" },
 		{ { "iface", "-h" }, "Usage: sgtool [OPTIONS] iface attach DEV" },
+		{ { "nacl", "help" }, "Usage: sgtool [OPTIONS] nacl add NAME" },
+		{ { "help", "nacl" }, "Usage: sgtool [OPTIONS] nacl add NAME" },
+		{ { "nacl", "rule", "--help" },
+		  "Usage: sgtool [OPTIONS] nacl add NAME" },
 		{ { "flow", "help" }, "Usage: sgtool [OPTIONS] flow [ show ]" },
 		{ { "stats", "help" }, "Usage: sgtool [OPTIONS] stats [ show ]" },
 	};
@@ -214,6 +219,12 @@ static int test_every_object_has_help(void)
 		      "\"aws-nitro\" is 350"));
 	EXPECT(strstr(run_sgtool("rule", "help", NULL)->out,
 		      "0 is the protocol numbered 0"));
+	EXPECT(strstr(run_sgtool("iface", "help", NULL)->out,
+		      "iface nacl DEV { NAME | none }"));
+	EXPECT(strstr(run_sgtool("nacl", "help", NULL)->out,
+		      "nacl rule del NAME NUM { ingress | egress }"));
+	EXPECT(strstr(run_sgtool("nacl", "help", NULL)->out,
+		      "ACTION := { allow | deny }"));
 	EXPECT_INT(fake.opens, 0);
 	return 0;
 }

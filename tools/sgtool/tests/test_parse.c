@@ -242,6 +242,13 @@ static int test_keywords(void)
 	EXPECT_INT(parse_direction("egress", &v), 0);
 	EXPECT_INT(v, SGFW_DIRECTION_EGRESS);
 	EXPECT_INT(parse_direction("in", &v), -EINVAL);
+	EXPECT_INT(parse_nacl_action("allow", &v), 0);
+	EXPECT_INT(v, SGFW_NACL_ACTION_ALLOW);
+	EXPECT_INT(parse_nacl_action("deny", &v), 0);
+	EXPECT_INT(v, SGFW_NACL_ACTION_DENY);
+	EXPECT_INT(parse_nacl_action("permit", &v), -EINVAL);
+	EXPECT_INT(parse_nacl_action("Allow", &v), -EINVAL);
+	EXPECT_INT(parse_nacl_action("", &v), -EINVAL);
 	return 0;
 }
 
@@ -257,6 +264,9 @@ static int test_names(void)
 	EXPECT(direction_name(2) == NULL);
 	EXPECT_STR(tracking_name(SGFW_TRACKING_ALWAYS), "always");
 	EXPECT(tracking_name(2) == NULL);
+	EXPECT_STR(nacl_action_name(SGFW_NACL_ACTION_ALLOW), "allow");
+	EXPECT_STR(nacl_action_name(SGFW_NACL_ACTION_DENY), "deny");
+	EXPECT(nacl_action_name(2) == NULL);
 	EXPECT_STR(flow_state_name(SGFW_FLOW_STATE_NONE), "none");
 	EXPECT_STR(flow_state_name(SGFW_FLOW_STATE_SYN_SENT), "syn-sent");
 	EXPECT_STR(flow_state_name(SGFW_FLOW_STATE_SYN_RECV), "syn-recv");
@@ -294,7 +304,9 @@ void suite_parse(void)
 		 test_protocols);
 	tap_test("parse: timeouts in seconds, aws-nitro is 350",
 		 test_timeouts);
-	tap_test("parse: tracking and direction keywords", test_keywords);
-	tap_test("parse: protocol, direction, tracking and state names",
+	tap_test("parse: tracking, direction and NACL action keywords",
+		 test_keywords);
+	tap_test("parse: protocol, direction, tracking, action and state "
+		 "names",
 		 test_names);
 }

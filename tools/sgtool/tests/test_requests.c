@@ -15,77 +15,12 @@
 
 #include <linux/sgfw.h>
 
+#include "expect_req.h"
 #include "fake_kernel.h"
 #include "nl.h"
 #include "sgtool.h"
 #include "tap.h"
 #include "tests.h"
-
-#define ATTR(type)	fake_req_attr(type, 0)
-
-/* The request's attribute types, in order, are exactly the list. */
-#define EXPECT_TYPES(...)						\
-	do {								\
-		static const int want_[] = { __VA_ARGS__, -1 };		\
-		int got_[32];						\
-									\
-		fake_req_types(got_, 32);				\
-		for (unsigned int i_ = 0; ; i_++) {			\
-			EXPECT_INT(got_[i_], want_[i_]);		\
-			if (want_[i_] < 0)				\
-				break;					\
-		}							\
-	} while (0)
-
-#define EXPECT_U8(a, v)							\
-	do {								\
-		uint8_t x_;						\
-		EXPECT_INT(nl_attr_u8(a, &x_), 0);			\
-		EXPECT_INT(x_, v);					\
-	} while (0)
-#define EXPECT_U16(a, v)						\
-	do {								\
-		uint16_t x_;						\
-		EXPECT_INT(nl_attr_u16(a, &x_), 0);			\
-		EXPECT_INT(x_, v);					\
-	} while (0)
-#define EXPECT_U32(a, v)						\
-	do {								\
-		uint32_t x_;						\
-		EXPECT_INT(nl_attr_u32(a, &x_), 0);			\
-		EXPECT_INT(x_, v);					\
-	} while (0)
-#define EXPECT_ATTR_STR(a, v) EXPECT_STR(nl_attr_str(a), v)
-
-/* An IPv4 attribute: 4 bytes, network order. */
-#define EXPECT_IN4(a, text)						\
-	do {								\
-		struct in_addr a4_;					\
-		EXPECT((a) != NULL);					\
-		EXPECT_INT(mnl_attr_get_payload_len(a), 4);		\
-		inet_pton(AF_INET, text, &a4_);				\
-		EXPECT(!memcmp(mnl_attr_get_payload(a), &a4_, 4));	\
-	} while (0)
-#define EXPECT_IN6(a, text)						\
-	do {								\
-		struct in6_addr a6_;					\
-		EXPECT((a) != NULL);					\
-		EXPECT_INT(mnl_attr_get_payload_len(a), 16);		\
-		inet_pton(AF_INET6, text, &a6_);				\
-		EXPECT(!memcmp(mnl_attr_get_payload(a), &a6_, 16));	\
-	} while (0)
-
-/* Last request: @cmd, a "do" that wants an ack. */
-#define EXPECT_DO(cmd)							\
-	do {								\
-		EXPECT_INT(fake_req_cmd(), cmd);			\
-		EXPECT_INT(fake_req_flags(), NLM_F_REQUEST | NLM_F_ACK); \
-	} while (0)
-#define EXPECT_DUMP(cmd)						\
-	do {								\
-		EXPECT_INT(fake_req_cmd(), cmd);			\
-		EXPECT_INT(fake_req_flags(), NLM_F_REQUEST | NLM_F_DUMP); \
-	} while (0)
 
 static const char *refusal;	/* the extack of respond_refuse() */
 

@@ -33,26 +33,12 @@ struct canned_rule {
 	const char *desc;
 };
 
-static void put_addr(struct nlmsghdr *nlh, uint16_t v4, uint16_t v6,
-		     const char *text)
-{
-	struct in6_addr a6;
-	struct in_addr a4;
-
-	if (inet_pton(AF_INET, text, &a4) == 1)
-		mnl_attr_put(nlh, v4, sizeof(a4), &a4);
-	else if (inet_pton(AF_INET6, text, &a6) == 1)
-		mnl_attr_put(nlh, v6, sizeof(a6), &a6);
-	else
-		abort();
-}
-
 static void put_cidr(struct nlmsghdr *nlh, uint16_t type, const char *addr,
 		     int plen)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
 
-	put_addr(nlh, SGFW_A_CIDR_IPV4, SGFW_A_CIDR_IPV6, addr);
+	fake_put_addr(nlh, SGFW_A_CIDR_IPV4, SGFW_A_CIDR_IPV6, addr);
 	if (plen >= 0)
 		mnl_attr_put_u8(nlh, SGFW_A_CIDR_PREFIX_LEN, (uint8_t)plen);
 	mnl_attr_nest_end(nlh, nest);
@@ -80,7 +66,7 @@ static void put_rule_attrs(struct nlmsghdr *nlh, const struct canned_rule *r)
 		mnl_attr_put_strz(nlh, SGFW_A_RULE_PEER_PREFIX_LIST,
 				  r->peer + 3);
 	} else {
-		put_addr(nlh, SGFW_A_RULE_PEER_IPV4, SGFW_A_RULE_PEER_IPV6,
+		fake_put_addr(nlh, SGFW_A_RULE_PEER_IPV4, SGFW_A_RULE_PEER_IPV6,
 			 r->peer);
 		if (r->plen >= 0)
 			mnl_attr_put_u8(nlh, SGFW_A_RULE_PEER_PREFIX_LEN,
@@ -155,6 +141,7 @@ static void put_ifaces(void)
 	mnl_attr_put_u32(nlh, SGFW_A_IFACE_TRACKING, SGFW_TRACKING_ALWAYS);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_ACCEPTED, 100);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED, 3);
+	mnl_attr_put_strz(nlh, SGFW_A_IFACE_NACL, "edge");
 
 	/* Split over two reads, as a dump may be. */
 	fake_flush();
@@ -187,8 +174,8 @@ static void put_flow(const struct canned_flow *f)
 	nlh = fake_put_genl(FAKE_FAMILY_ID, NLM_F_MULTI, SGFW_CMD_FLOW_GET);
 	mnl_attr_put_u8(nlh, SGFW_A_FLOW_FAMILY, v6 ? AF_INET6 : AF_INET);
 	mnl_attr_put_u8(nlh, SGFW_A_FLOW_PROTOCOL, (uint8_t)f->proto);
-	put_addr(nlh, SGFW_A_FLOW_SRC_IPV4, SGFW_A_FLOW_SRC_IPV6, f->src);
-	put_addr(nlh, SGFW_A_FLOW_DST_IPV4, SGFW_A_FLOW_DST_IPV6, f->dst);
+	fake_put_addr(nlh, SGFW_A_FLOW_SRC_IPV4, SGFW_A_FLOW_SRC_IPV6, f->src);
+	fake_put_addr(nlh, SGFW_A_FLOW_DST_IPV4, SGFW_A_FLOW_DST_IPV6, f->dst);
 	if (f->sport >= 0) {
 		mnl_attr_put_u16(nlh, SGFW_A_FLOW_SPORT, (uint16_t)f->sport);
 		mnl_attr_put_u16(nlh, SGFW_A_FLOW_DPORT, (uint16_t)f->dport);
@@ -488,18 +475,20 @@ static int test_iface_show(void)
 	snprintf(want, sizeof(want),
 		 "lo: ifindex %u\n"
 		 "  sgs web db\n"
+		 "  nacl edge\n"
 		 "  tcp-established-timeout 350 udp-timeout 30"
 		 " udp-stream-timeout 180 tracking always\n"
 		 "ifindex %u:\n"
 		 "  sgs none\n"
+		 "  nacl none\n"
 		 "  tcp-established-timeout 432000 udp-timeout 30"
 		 " udp-stream-timeout 180 tracking auto\n", lo, GONE_IFINDEX);
 	EXPECT_RUN(run_sgtool("iface", "show", NULL), 0, want, "");
 	snprintf(want, sizeof(want),
 		 "[{\"device\":\"lo\",\"ifindex\":%u,\"sgs\":[\"web\",\"db\"],"
-		 "\"tcp_established_timeout\":350,\"udp_timeout\":30,"
+		 "\"nacl\":\"edge\",\"tcp_established_timeout\":350,\"udp_timeout\":30,"
 		 "\"udp_stream_timeout\":180,\"tracking\":\"always\"},"
-		 "{\"device\":%u,\"ifindex\":%u,\"sgs\":[],"
+		 "{\"device\":%u,\"ifindex\":%u,\"sgs\":[],\"nacl\":null,"
 		 "\"tcp_established_timeout\":432000,\"udp_timeout\":30,"
 		 "\"udp_stream_timeout\":180,\"tracking\":\"auto\"}]\n",
 		 lo, GONE_IFINDEX, GONE_IFINDEX);
@@ -624,7 +613,8 @@ void suite_show(void)
 		 test_rule_add_output);
 	tap_test("show: prefix-list show in text and JSON",
 		 test_prefix_list_show);
-	tap_test("show: iface show in text and JSON, a gone device by index",
+	tap_test("show: iface show in text and JSON, its NACL or none, a "
+		 "gone device by index",
 		 test_iface_show);
 	tap_test("show: flow show in text and JSON", test_flow_show);
 	tap_test("show: flow limit in text and JSON", test_flow_limit_show);

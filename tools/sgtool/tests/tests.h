@@ -15,5 +15,6 @@ void suite_binary(void);
 void suite_parse(void);
 void suite_requests(void);
 void suite_show(void);
+void suite_nacl(void);
 
 #endif /* SGTOOL_TESTS_H */
