@@ -81,21 +81,6 @@ static bool sgfw_verdict(struct sgfw_net *sn, const struct sgfw_ruleset *rs,
 	return !IS_ERR(flow);
 }
 
-/*
- * The network ACL's verdict: its lowest-numbered rule that matches allows
- * or denies, and counts the packet; no match denies.
- */
-static bool sgfw_nacl_allows(const struct sgfw_ruleset *nacl,
-			     enum sgfw_direction dir, const struct sgfw_pkt *p)
-{
-	const struct sgfw_crule *r = sgfw_ruleset_match(nacl, dir, p);
-
-	if (!r)
-		return false;
-	sgfw_rule_ctr_add(r->ctr, p->len);
-	return !(r->flags & SGFW_CRULE_DENY);
-}
-
 static unsigned int sgfw_hook(const struct nf_hook_state *state,
 			      struct sk_buff *skb, enum sgfw_af af)
 {
@@ -132,10 +117,10 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 		 * flows too, and a new deny cuts them at once.
 		 */
 		ok = !nacl || dir == SGFW_DIRECTION_EGRESS ||
-		     sgfw_nacl_allows(nacl, dir, &p);
+		     sgfw_ruleset_nacl_allows(nacl, dir, &p);
 		ok = ok && (!rs || sgfw_verdict(sn, rs, dev->ifindex, dir, &p));
 		ok = ok && (!nacl || dir == SGFW_DIRECTION_INGRESS ||
-			    sgfw_nacl_allows(nacl, dir, &p));
+			    sgfw_ruleset_nacl_allows(nacl, dir, &p));
 	}
 	sgfw_count(sd, ok);
 	return ok ? NF_ACCEPT : NF_DROP;

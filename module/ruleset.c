@@ -473,3 +473,21 @@ bool sgfw_ruleset_untracked(const struct sgfw_ruleset *rs,
 	}
 	return false;
 }
+
+/*
+ * sgfw_ruleset_nacl_allows() - a network ACL's verdict on @p.
+ *
+ * The lowest-numbered rule that matches allows or denies, and counts the
+ * packet; no match denies (the implicit final rule).
+ * Context: RCU.
+ */
+bool sgfw_ruleset_nacl_allows(const struct sgfw_ruleset *nacl,
+			      enum sgfw_direction dir, const struct sgfw_pkt *p)
+{
+	const struct sgfw_crule *r = sgfw_ruleset_match(nacl, dir, p);
+
+	if (!r)
+		return false;
+	sgfw_rule_ctr_add(r->ctr, p->len);
+	return !(r->flags & SGFW_CRULE_DENY);
+}

@@ -151,4 +151,12 @@ const struct sgfw_crule *sgfw_ruleset_match(const struct sgfw_ruleset *rs,
 bool sgfw_ruleset_untracked(const struct sgfw_ruleset *rs,
 			    enum sgfw_direction dir, const struct sgfw_pkt *p);
 
+/*
+ * A network ACL compiled as a ruleset (its rules added in number order,
+ * deny rules with spec.deny): its verdict on @p.  Counts the deciding
+ * rule.  Context: RCU.
+ */
+bool sgfw_ruleset_nacl_allows(const struct sgfw_ruleset *nacl,
+			      enum sgfw_direction dir, const struct sgfw_pkt *p);
+
 #endif /* _SGFW_RULESET_H */

@@ -147,7 +147,7 @@ load_sgfw() {
 # its output captured, and the kernel log it produced checked.  Prints its
 # TAP line.
 run_one() { # name command...
-	local name=$1 out=/tmp/sgfw-out.$n rc splat reason= start secs
+	local name=$1 out=/tmp/sgfw-out.$n rc splat reason="" start secs
 	shift
 	mark_kmsg "$name"
 	start=$(date +%s)
