@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Rule changes do not interrupt tracked flows: deleting the rule that
+# admitted an open TCP connection leaves that connection working (it is
+# still listed, naming the deleted rule), while a new connection is
+# refused at once.
+#
+#   client                              server, group "ssh"
+#   +---------------------+             +------------------------------+
+#   | $ns1                |             | $ns2  in  tcp/22 from        |
+#   | veth1 192.0.2.1 ----------------------- veth2  192.0.2.1/32,      |
+#   |       fd00::1       |             |            fd00::1/128       |
+#   | holds a connection  |             |       out (nothing)          |
+#   +---------------------+             +------------------------------+
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+require_sgtool
+topo_pair
+cli=$ns1
+srv=$ns2
+
+tcp_server "$srv" 192.0.2.2,fd00::2 22
+assert sgt "$srv" sg add ssh
+id4=$(rule_add "$srv" ssh ingress tcp port 22 from 192.0.2.1/32)
+id6=$(rule_add "$srv" ssh ingress tcp port 22 from fd00::1/128)
+sg_egress_clear "$srv" ssh
+assert sgt "$srv" iface attach veth2 ssh
+
+log "connections open and work"
+tcp_hold c4 "$cli" 192.0.2.2 22
+tcp_hold c6 "$cli" fd00::2 22
+assert tcp_hold_echo c4
+assert tcp_hold_echo c6
+
+log "the rules that admitted them are deleted"
+assert sgt "$srv" rule del ssh "$id4"
+assert sgt "$srv" rule del ssh "$id6"
+assert_eq "rules left in ssh" 0 "$(sgj "$srv" sg show ssh |
+	jpy 'len(j[0]["rules"])')"
+
+log "the open connections still work; new ones are refused"
+assert tcp_hold_echo c4
+assert tcp_hold_echo c6
+assert_fails tcp_connect "$cli" 192.0.2.2 22
+assert_fails tcp_connect "$cli" fd00::2 22
+assert tcp_hold_echo c4
+assert tcp_hold_echo c6
+sgt "$srv" flow show
+flow_check "$srv" 1 "f['sport'] == $(tcp_hold_sport c4) and f['src'] == '192.0.2.1'" \
+	"f['state'] == 'established'" "f['rule_id'] == $id4" "f['sg'] == 'ssh'"
+flow_check "$srv" 1 "f['sport'] == $(tcp_hold_sport c6) and f['src'] == 'fd00::1'" \
+	"f['state'] == 'established'" "f['rule_id'] == $id6" "f['sg'] == 'ssh'"
+# Exactly the two held connections were ever admitted.
+assert_eq "connections served" 2 "$(server_log tcp "$srv" 22 | wc -l)"
