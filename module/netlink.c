@@ -48,8 +48,7 @@ static const struct nla_policy sgfw_cidr_policy[SGFW_A_CIDR_MAX + 1] = {
 
 static const struct nla_policy sgfw_rule_policy[SGFW_A_RULE_MAX + 1] = {
 	[SGFW_A_RULE_ID]	  = { .type = NLA_U32 },
-	[SGFW_A_RULE_SG]	  = { .type = NLA_NUL_STRING,
-				      .len = SGFW_NAME_MAX - 1 },
+	[SGFW_A_RULE_SG]	  = { .type = NLA_NUL_STRING },
 	[SGFW_A_RULE_DIRECTION]	  = NLA_POLICY_MAX(NLA_U32,
 						   SGFW_DIRECTION_EGRESS),
 	[SGFW_A_RULE_PROTOCOL]	  = { .type = NLA_U8 },
@@ -60,32 +59,25 @@ static const struct nla_policy sgfw_rule_policy[SGFW_A_RULE_MAX + 1] = {
 	[SGFW_A_RULE_PEER_IPV4]	  = { .type = NLA_BE32 },
 	[SGFW_A_RULE_PEER_IPV6]	  = NLA_POLICY_EXACT_LEN(16),
 	[SGFW_A_RULE_PEER_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
-	[SGFW_A_RULE_PEER_SG]	  = { .type = NLA_NUL_STRING,
-				      .len = SGFW_NAME_MAX - 1 },
-	[SGFW_A_RULE_PEER_PREFIX_LIST] = { .type = NLA_NUL_STRING,
-					   .len = SGFW_NAME_MAX - 1 },
-	[SGFW_A_RULE_DESCRIPTION] = { .type = NLA_NUL_STRING,
-				      .len = SGFW_DESC_MAX - 1 },
+	[SGFW_A_RULE_PEER_SG]	  = { .type = NLA_NUL_STRING },
+	[SGFW_A_RULE_PEER_PREFIX_LIST] = { .type = NLA_NUL_STRING },
+	[SGFW_A_RULE_DESCRIPTION] = { .type = NLA_NUL_STRING },
 };
 
 static const struct nla_policy sgfw_sg_policy[SGFW_A_SG_MAX + 1] = {
-	[SGFW_A_SG_NAME]	= { .type = NLA_NUL_STRING,
-				    .len = SGFW_NAME_MAX - 1 },
-	[SGFW_A_SG_DESCRIPTION]	= { .type = NLA_NUL_STRING,
-				    .len = SGFW_DESC_MAX - 1 },
+	[SGFW_A_SG_NAME]	= { .type = NLA_NUL_STRING },
+	[SGFW_A_SG_DESCRIPTION]	= { .type = NLA_NUL_STRING },
 	[SGFW_A_SG_MEMBER]	= NLA_POLICY_NESTED(sgfw_cidr_policy),
 };
 
 static const struct nla_policy sgfw_pl_policy[SGFW_A_PL_MAX + 1] = {
-	[SGFW_A_PL_NAME]	= { .type = NLA_NUL_STRING,
-				    .len = SGFW_NAME_MAX - 1 },
+	[SGFW_A_PL_NAME]	= { .type = NLA_NUL_STRING },
 	[SGFW_A_PL_ENTRY]	= NLA_POLICY_NESTED(sgfw_cidr_policy),
 };
 
 static const struct nla_policy sgfw_iface_policy[SGFW_A_IFACE_MAX + 1] = {
 	[SGFW_A_IFACE_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[SGFW_A_IFACE_SG]	= { .type = NLA_NUL_STRING,
-				    .len = SGFW_NAME_MAX - 1 },
+	[SGFW_A_IFACE_SG]	= { .type = NLA_NUL_STRING },
 	[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT] = { .type = NLA_U32 },
 	[SGFW_A_IFACE_UDP_TIMEOUT] = { .type = NLA_U32 },
 	[SGFW_A_IFACE_UDP_STREAM_TIMEOUT] = { .type = NLA_U32 },

@@ -755,3 +755,44 @@ neigh_flush() {
 	nsx "$1" ip -4 neigh flush dev "$2"
 	nsx "$1" ip -6 neigh flush dev "$2"
 }
+
+# ---------------------------------------------------------------- network ACLs
+
+# ephemeral_ports NS: the range NS picks local ports from, "LOW HIGH"
+# (net.ipv4.ip_local_port_range, which IPv6 uses too).
+ephemeral_ports() {
+	nsx "$1" sysctl -n net.ipv4.ip_local_port_range | tr -s ' \t' '  '
+}
+
+# nacl_rule_check NS NACL DIRECTION NUMBER CHECK...: NACL in NS has rule
+# NUMBER in DIRECTION, and every CHECK, a python condition on r (the rule as
+# "sgtool nacl show -j" gives it), holds.  E.g.
+#   nacl_rule_check "$ns2" web ingress 100 'r["packets"] > 0'
+nacl_rule_check() {
+	local ns=$1 nacl=$2 out
+	shift 2
+	out=$(sgj "$ns" nacl show "$nacl") || fail "nacl show $nacl in $ns: $out"
+	"$PYTHON" -S - "$out" "$@" <<'PY' || fail "NACL $nacl of $ns: $out"
+import json, sys
+
+nacls = json.loads(sys.argv[1])
+d, n, checks = sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+rules = [r for r in nacls[0]["rules"]
+         if r["direction"] == d and r["number"] == n]
+if len(rules) != 1:
+    sys.exit("%d rules numbered %d in %s" % (len(rules), n, d))
+for c in checks:
+    if not eval(c, {"r": rules[0]}):
+        sys.exit("rule %d %s fails %s: %s" % (n, d, c, json.dumps(rules[0])))
+PY
+}
+
+# nacl_counter NS NACL DIRECTION NUMBER packets|bytes: what that rule has
+# counted so far.
+nacl_counter() {
+	local out
+	out=$(sgj "$1" nacl show "$2") || fail "nacl show $2 in $1: $out"
+	echo "$out" | jpy "[r['$5'] for r in j[0]['rules']
+		if r['direction'] == '$3' and r['number'] == $4][0]" ||
+		fail "no rule $4 $3 in NACL $2 of $1: $out"
+}
