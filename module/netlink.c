@@ -2027,6 +2027,15 @@ static int sgfw_nl_iface_nacl_doit(struct sk_buff *skb,
 		goto out_unlock;
 	}
 	old = sd->nacl;
+	if (old && nacl) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_IFACE_NACL]);
+		sgfw_err_fmt(info->extack,
+			     "the device has a network ACL already",
+			     "%s has network ACL %s already (remove it first)",
+			     dev->name, old->name);
+		err = -EBUSY;
+		goto out_unlock;
+	}
 	sgfw_dev_set_nacl(sd, nacl);
 	err = sgfw_config_commit(sn);
 	if (err)

@@ -165,9 +165,10 @@
  * SGFW_CMD_IFACE_NACL (do, admin)
  *   Request: SGFW_A_IFACE_IFINDEX and SGFW_A_IFACE_NACL (the NACL's name;
  *   absent: the device's NACL is removed).  A device has at most one
- *   NACL; attaching one replaces the one it had.  On ingress the NACL is
- *   evaluated before the security groups, on egress after them.  Replies
- *   of SGFW_CMD_IFACE_GET carry SGFW_A_IFACE_NACL when a device has one.
+ *   NACL: attaching one to a device that has one is refused.  On ingress
+ *   the NACL is evaluated before the security groups, on egress after
+ *   them.  Replies of SGFW_CMD_IFACE_GET carry SGFW_A_IFACE_NACL when a
+ *   device has one.
  */
 #ifndef _UAPI_LINUX_SGFW_H
 #define _UAPI_LINUX_SGFW_H
