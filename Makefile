@@ -46,8 +46,9 @@ sgtool:
 
 module-install: module
 	$(MAKE) -C $(KERNELDIR) M=$(CURDIR)/$(BUILDDIR) \
-		INSTALL_MOD_DIR=kernel/net/sgfw modules_install
-	$(DEPMOD) -a $(KERNELRELEASE)
+		INSTALL_MOD_DIR=kernel/net/sgfw \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	$(DEPMOD) $(if $(DESTDIR),-b $(DESTDIR)) -a $(KERNELRELEASE)
 
 install: module-install
 	$(MAKE) -C tools/sgtool install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)

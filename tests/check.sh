@@ -11,10 +11,11 @@
 # Steps: dependencies, builds for both kernels with W=1 and sparse, the
 # UAPI spec check, checkpatch, sgtool's unit tests, KUnit on UML, the
 # integration scenarios in QEMU on both kernels (in parallel, one vCPU
-# each), a DKMS build against both kernels' headers.
+# each), make install into a scratch root, a DKMS build against both
+# kernels' headers.
 #
 # SGFW_CHECK_ONLY="step ..." runs only the named steps (build uapi style
-# sgtool kunit qemu dkms), for quick iterations.
+# sgtool kunit qemu install dkms), for quick iterations.
 set -u
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -93,6 +94,7 @@ if want qemu; then
 	fi
 fi
 
+want install && step install tests/install-check.sh
 want dkms && step dkms tests/dkms.sh
 
 passed=$(grep -c '^ok ' "$tap")

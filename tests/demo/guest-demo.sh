@@ -9,7 +9,9 @@
 #   namespace "client"                       namespace "server"
 #   veth-c 192.0.2.1  --------------------  veth-s 192.0.2.2
 #                                            tcp/22 and tcp/23 echo services
-#                                            group "ssh-only" on veth-s
+#                                            group "ssh-only" on veth-s,
+#                                            then tcp/80 with NACL "web",
+#                                            then with group "web"
 set -u
 set -o pipefail
 
@@ -147,6 +149,45 @@ say "The open session goes on working; a new connection is refused at" \
 expect ok 'probe say /tmp/ssh "still there?"'
 expect fail 'ip netns exec client probe connect 192.0.2.2 22'
 cmd 'sgtool -n server flow show'
+
+say "AWS has a second, stateless layer: network ACLs, numbered allow and" \
+	"deny rules that judge every packet on its own.  Serve a web page on" \
+	"port 80, give the server a NACL that lets tcp/80 in and nothing out," \
+	"and take the group off:"
+background 'ip netns exec server probe serve 80 &'
+wait_for 10 sh -c "ip netns exec server ss -Hltn 'sport = :80' | grep -q LISTEN"
+cmd 'sgtool -n server nacl add web'
+cmd 'sgtool -n server nacl rule add web 100 ingress allow tcp port 80 from 192.0.2.0/24'
+cmd 'sgtool -n server iface nacl veth-s web'
+cmd 'sgtool -n server iface detach veth-s'
+expect fail 'ip netns exec client probe connect 192.0.2.2 80'
+
+say "The requests got in (rule 100 counted them), but the answers go to" \
+	"the client's ephemeral port, and no rule lets them out.  Linux picks" \
+	"that port in this range:"
+cmd 'sgtool -n server nacl show web'
+cmd 'ip netns exec client sysctl net.ipv4.ip_local_port_range'
+
+say "So the NACL needs an egress rule for that whole range, towards the" \
+	"clients:"
+cmd 'sgtool -n server nacl rule add web 100 egress allow tcp port 32768-60999 to 192.0.2.0/24'
+expect ok 'ip netns exec client probe connect 192.0.2.2 80'
+cmd 'sgtool -n server nacl show web'
+
+say "The group did the same job with no egress rule at all: it remembers" \
+	"each connection it let in.  Swap the NACL for a group that lets" \
+	"tcp/80 in and has no egress rule:"
+cmd 'sgtool -n server sg add web'
+cmd 'sgtool -n server rule add web ingress tcp port 80 from 192.0.2.0/24'
+for id in $(sgtool -n server -j sg show web | /usr/bin/python3 -c '
+import json, sys
+print(" ".join(str(r["id"]) for g in json.load(sys.stdin)
+               for r in g["rules"] if r["direction"] == "egress"))'); do
+	cmd "sgtool -n server rule del web $id"
+done
+cmd 'sgtool -n server iface attach veth-s web'
+cmd 'sgtool -n server iface nacl veth-s none'
+expect ok 'ip netns exec client probe connect 192.0.2.2 80'
 
 say "Counters: the conntrack allowance (flows that can still be tracked," \
 	"and packets dropped because the table was full), then the packets" \
