@@ -389,6 +389,35 @@ static int sgfw_reply(struct genl_info *info, u8 cmd, sgfw_fill_t fill,
 	return err;
 }
 
+/*
+ * Dumps of configuration objects walk a list under the RTNL, one message
+ * per object, and resume after the position (or id) in cb->args[0].
+ */
+static int sgfw_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			 u8 cmd, sgfw_fill_t fill, void *obj, void *arg)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &sgfw_genl_family, NLM_F_MULTI, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (fill(skb, obj, arg)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* A full message ends this round; the next one resumes at cb->args[0]. */
+static int sgfw_dump_done(struct sk_buff *skb, int err)
+{
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
 /* ---- status ---- */
 
 /**
@@ -698,10 +727,6 @@ static int sgfw_nl_sg_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/*
- * Dumps of configuration objects walk a list under the RTNL, resuming
- * after the id (or position) in cb->args[0]; each object is one message.
- */
 static int sgfw_nl_sg_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb)
 {
@@ -709,32 +734,19 @@ static int sgfw_nl_sg_get_dumpit(struct sk_buff *skb,
 	struct sgfw_sg *sg;
 	int err = 0;
 
+	/* Groups are in id order: resume after the last id sent. */
 	rtnl_lock();
 	list_for_each_entry(sg, &sn->sgs, list) {
-		void *hdr;
-
 		if (sg->id <= cb->args[0])
 			continue;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &sgfw_genl_family,
-				  NLM_F_MULTI, SGFW_CMD_SG_GET);
-		if (!hdr) {
-			err = -EMSGSIZE;
+		err = sgfw_dump_one(skb, cb, SGFW_CMD_SG_GET, sgfw_sg_fill, sg,
+				    NULL);
+		if (err)
 			break;
-		}
-		if (sgfw_sg_fill(skb, sg, NULL)) {
-			genlmsg_cancel(skb, hdr);
-			err = -EMSGSIZE;
-			break;
-		}
-		genlmsg_end(skb, hdr);
 		cb->args[0] = sg->id;
 	}
 	rtnl_unlock();
-	/* A full message ends this round; the next resumes after args[0]. */
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
+	return sgfw_dump_done(skb, err);
 }
 
 /* ---- rules ---- */
@@ -1214,26 +1226,15 @@ static int sgfw_nl_pl_get_dumpit(struct sk_buff *skb,
 
 	rtnl_lock();
 	list_for_each_entry(pl, &sn->pls, list) {
-		void *hdr;
-
 		if (idx++ < cb->args[0])
 			continue;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &sgfw_genl_family,
-				  NLM_F_MULTI, SGFW_CMD_PL_GET);
-		if (!hdr || sgfw_pl_fill(skb, pl, NULL)) {
-			if (hdr)
-				genlmsg_cancel(skb, hdr);
-			err = -EMSGSIZE;
+		err = sgfw_dump_one(skb, cb, SGFW_CMD_PL_GET, sgfw_pl_fill, pl, NULL);
+		if (err)
 			break;
-		}
-		genlmsg_end(skb, hdr);
 		cb->args[0] = idx;
 	}
 	rtnl_unlock();
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
+	return sgfw_dump_done(skb, err);
 }
 
 /* ---- devices ---- */
@@ -1559,26 +1560,15 @@ static int sgfw_nl_iface_get_dumpit(struct sk_buff *skb,
 
 	rtnl_lock();
 	list_for_each_entry(sd, &sn->dev_list, list) {
-		void *hdr;
-
 		if (idx++ < cb->args[0])
 			continue;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &sgfw_genl_family,
-				  NLM_F_MULTI, SGFW_CMD_IFACE_GET);
-		if (!hdr || sgfw_iface_fill(skb, sd, net)) {
-			if (hdr)
-				genlmsg_cancel(skb, hdr);
-			err = -EMSGSIZE;
+		err = sgfw_dump_one(skb, cb, SGFW_CMD_IFACE_GET, sgfw_iface_fill, sd, net);
+		if (err)
 			break;
-		}
-		genlmsg_end(skb, hdr);
 		cb->args[0] = idx;
 	}
 	rtnl_unlock();
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
+	return sgfw_dump_done(skb, err);
 }
 
 /* ---- flows ---- */
@@ -1662,9 +1652,7 @@ static int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
 	err = sgfw_flowtable_walk(net, &pos, sgfw_flow_fill, &d);
 	rtnl_unlock();
 	cb->args[0] = pos;
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
+	return sgfw_dump_done(skb, err);
 }
 
 /* ---- network ACLs ---- */
@@ -1810,26 +1798,15 @@ static int sgfw_nl_nacl_get_dumpit(struct sk_buff *skb,
 
 	rtnl_lock();
 	list_for_each_entry(nacl, &sn->nacls, list) {
-		void *hdr;
-
 		if (idx++ < cb->args[0])
 			continue;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &sgfw_genl_family,
-				  NLM_F_MULTI, SGFW_CMD_NACL_GET);
-		if (!hdr || sgfw_nacl_fill(skb, nacl, NULL)) {
-			if (hdr)
-				genlmsg_cancel(skb, hdr);
-			err = -EMSGSIZE;
+		err = sgfw_dump_one(skb, cb, SGFW_CMD_NACL_GET, sgfw_nacl_fill, nacl, NULL);
+		if (err)
 			break;
-		}
-		genlmsg_end(skb, hdr);
 		cb->args[0] = idx;
 	}
 	rtnl_unlock();
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
+	return sgfw_dump_done(skb, err);
 }
 
 static int sgfw_nacl_rule_parse(struct genl_info *info,
