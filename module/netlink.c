@@ -1863,7 +1863,7 @@ static int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb,
 	struct list_head *pos;
 	struct sgfw_nacl *nacl;
 	u32 count = 0;
-	int err;
+	int cpu, err;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
@@ -1873,6 +1873,8 @@ static int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb,
 		kfree(r);
 		return -ENOMEM;
 	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(r->ctr, cpu)->syncp);
 
 	rtnl_lock();
 	nacl = sgfw_get_nacl(sn, info, SGFW_A_NACL_RULE_NACL);

@@ -103,7 +103,8 @@
  *
  * SGFW_CMD_IFACE_DETACH (do, admin)
  *   Request: SGFW_A_IFACE_IFINDEX, zero or more SGFW_A_IFACE_SG.  Without
- *   names, every group is detached and the device is no longer filtered.
+ *   names, every group is detached and the device is no longer filtered
+ *   by groups (its network ACL, if any, still applies).
  *   Flows of a device that loses its last group are removed.
  *
  * SGFW_CMD_IFACE_SET (do, admin)
