@@ -713,12 +713,21 @@ void sgfw_config_init(struct sgfw_net *sn)
 	sn->next_id = 1;
 }
 
-static void sgfw_rule_free(struct sgfw_rule *r)
+/* Take (@hold) or drop the count a rule keeps on its group or list peer. */
+void sgfw_rule_peer_hold(struct sgfw_rule *r, bool hold)
 {
+	int d = hold ? 1 : -1;
+
 	if (r->peer_kind == SGFW_PEER_SG)
-		r->peer_sg->peer_refs--;
+		r->peer_sg->peer_refs += d;
 	else if (r->peer_kind == SGFW_PEER_PL)
-		r->peer_pl->refs--;
+		r->peer_pl->refs += d;
+}
+
+/* Unlink and free a rule, dropping the count it keeps on its peer. */
+void sgfw_rule_free(struct sgfw_rule *r)
+{
+	sgfw_rule_peer_hold(r, false);
 	list_del(&r->list);
 	kfree(r);
 }

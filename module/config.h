@@ -145,6 +145,8 @@ struct sgfw_sg *sgfw_sg_find_id(struct sgfw_net *sn, u32 id);
 struct sgfw_pl *sgfw_pl_find(struct sgfw_net *sn, const char *name);
 struct sgfw_nacl *sgfw_nacl_find(struct sgfw_net *sn, const char *name);
 void sgfw_nacl_rule_free(struct sgfw_nacl_rule *r);
+void sgfw_rule_peer_hold(struct sgfw_rule *r, bool hold);
+void sgfw_rule_free(struct sgfw_rule *r);
 void sgfw_nacl_free(struct sgfw_nacl *nacl);
 struct sgfw_dev *sgfw_dev_find(struct sgfw_net *sn, int ifindex);
 struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, int ifindex);

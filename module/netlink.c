@@ -697,14 +697,8 @@ static int sgfw_nl_sg_del_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EBUSY;
 		goto out_unlock;
 	}
-	list_for_each_entry_safe(r, tmp, &sg->rules, list) {
-		if (r->peer_kind == SGFW_PEER_SG)
-			r->peer_sg->peer_refs--;
-		else if (r->peer_kind == SGFW_PEER_PL)
-			r->peer_pl->refs--;
-		list_del(&r->list);
-		kfree(r);
-	}
+	list_for_each_entry_safe(r, tmp, &sg->rules, list)
+		sgfw_rule_free(r);
 	list_del(&sg->list);
 	kfree(sg->members.v);
 	kfree(sg);
@@ -976,16 +970,10 @@ static int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 
 	r->id = sn->next_id++;
 	list_add_tail(&r->list, &sg->rules);
-	if (r->peer_kind == SGFW_PEER_SG)
-		r->peer_sg->peer_refs++;
-	else if (r->peer_kind == SGFW_PEER_PL)
-		r->peer_pl->refs++;
+	sgfw_rule_peer_hold(r, true);
 	err = sg->attached ? sgfw_config_commit(sn) : 0;
 	if (err) {
-		if (r->peer_kind == SGFW_PEER_SG)
-			r->peer_sg->peer_refs--;
-		else if (r->peer_kind == SGFW_PEER_PL)
-			r->peer_pl->refs--;
+		sgfw_rule_peer_hold(r, false);
 		list_del(&r->list);
 		goto err_unlock;
 	}
@@ -1041,10 +1029,7 @@ static int sgfw_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 		list_add(&r->list, pos);
 		goto out_unlock;
 	}
-	if (r->peer_kind == SGFW_PEER_SG)
-		r->peer_sg->peer_refs--;
-	else if (r->peer_kind == SGFW_PEER_PL)
-		r->peer_pl->refs--;
+	sgfw_rule_peer_hold(r, false);
 	kfree(r);
 out_unlock:
 	rtnl_unlock();
