@@ -23,7 +23,9 @@
 } while (0)
 #else
 #define sgfw_err_fmt(extack, plain, fmt, args...) do {		\
-	(void)(fmt);							\
+	/* Checks the format and uses the arguments; compiled out. */	\
+	if (0)								\
+		(void)snprintf(NULL, 0, fmt, ##args);			\
 	NL_SET_ERR_MSG_MOD(extack, plain);				\
 } while (0)
 #endif

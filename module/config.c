@@ -22,6 +22,7 @@
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
+#include "compat.h"
 #include "config.h"
 #include "flowtable.h"
 
@@ -72,12 +73,13 @@ int sgfw_cidr_set_find(const struct sgfw_cidr_set *s, const struct sgfw_cidr *c)
  * @s: the set
  * @add: the CIDRs, canonical
  * @n: how many
+ * @max: the most the set may hold
  *
  * Return: 0; -EEXIST when one is in the set already or named twice,
- * -E2BIG past the limit, -ENOMEM.  On error @s is unchanged.
+ * -E2BIG past @max, -ENOMEM.  On error @s is unchanged.
  */
 int sgfw_cidr_set_add(struct sgfw_cidr_set *s, const struct sgfw_cidr *add,
-		      u32 n)
+		      u32 n, u32 max)
 {
 	struct sgfw_cidr *v;
 	u32 i, j;
@@ -89,10 +91,10 @@ int sgfw_cidr_set_add(struct sgfw_cidr_set *s, const struct sgfw_cidr *add,
 			if (!sgfw_cidr_cmp(&add[i], &add[j]))
 				return -EEXIST;
 	}
-	if (s->n + n > SGFW_MAX_PL_ENTRIES)
+	if (s->n + n > max)
 		return -E2BIG;
 
-	v = kmalloc_array(s->n + n, sizeof(*v), GFP_KERNEL);
+	v = kmalloc_array(s->n + n, sizeof(*v), GFP_KERNEL_ACCOUNT);
 	if (!v)
 		return -ENOMEM;
 	if (s->n)
@@ -240,10 +242,10 @@ struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, int ifindex)
 	if (sd)
 		return sd;
 
-	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
+	sd = kzalloc(sizeof(*sd), GFP_KERNEL_ACCOUNT);
 	if (!sd)
 		return NULL;
-	sd->stats = alloc_percpu(struct sgfw_dev_stats);
+	sd->stats = alloc_percpu_gfp(struct sgfw_dev_stats, GFP_KERNEL_ACCOUNT);
 	if (!sd->stats)
 		goto err_free_dev;
 	for_each_possible_cpu(i)
@@ -253,7 +255,7 @@ struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, int ifindex)
 	sd->to.udp = SGFW_UDP_TIMEOUT_DEF;
 	sd->to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF;
 	sd->tracking = SGFW_TRACKING_AUTO;
-	if (xa_insert(&sn->devs, ifindex, sd, GFP_KERNEL))
+	if (xa_insert(&sn->devs, ifindex, sd, GFP_KERNEL_ACCOUNT))
 		goto err_free_stats;
 	list_add_tail(&sd->list, &sn->dev_list);
 	return sd;
@@ -274,10 +276,15 @@ static void sgfw_dev_free_rcu(struct rcu_head *head)
 }
 
 /*
- * sgfw_dev_remove() - forget a device: its groups, settings, ruleset and
- * flows.  Context: RTNL (or the namespace's exit).
+ * sgfw_dev_remove() - forget a device: its groups, settings, rulesets and
+ * (@flush) flows.  A packet that found the device's ruleset before it was
+ * unpublished may still be on its way to recording a flow: the flush waits
+ * for a grace period first, so that it comes after every such packet.
+ * Callers whose hooks are gone, or whose device had no ruleset, need no
+ * flush.
+ * Context: RTNL (or the namespace's exit).
  */
-void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd)
+void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
 {
 	int i;
 
@@ -287,15 +294,19 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd)
 	sgfw_dev_set_nacl(sd, NULL);
 	xa_erase(&sn->devs, sd->ifindex);
 	list_del(&sd->list);
-	sgfw_ruleset_put(rcu_dereference_protected(sd->rs, true));
-	RCU_INIT_POINTER(sd->rs, NULL);
-	sgfw_ruleset_put(rcu_dereference_protected(sd->nacl_rs, true));
-	RCU_INIT_POINTER(sd->nacl_rs, NULL);
-	sgfw_flowtable_flush(sn->net, &sn->flows, sd->ifindex);
+	sgfw_ruleset_replace(&sd->rs, NULL);
+	sgfw_ruleset_replace(&sd->nacl_rs, NULL);
+	if (flush) {
+		synchronize_net();
+		sgfw_flowtable_flush(sn->net, &sn->flows, sd->ifindex);
+	}
 	call_rcu(&sd->rcu, sgfw_dev_free_rcu);
 }
 
-/* Drop the entry of a device that has no group and default settings. */
+/*
+ * Drop the entry of a device that has no group and default settings.  Its
+ * flows went when it lost its last group (sgfw_config_commit()).
+ */
 void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd)
 {
 	if (sd->nsgs || sd->nacl || sd->tracking != SGFW_TRACKING_AUTO ||
@@ -303,28 +314,26 @@ void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd)
 	    sd->to.udp != SGFW_UDP_TIMEOUT_DEF ||
 	    sd->to.udp_stream != SGFW_UDP_STREAM_TIMEOUT_DEF)
 		return;
-	sgfw_dev_remove(sn, sd);
+	sgfw_dev_remove(sn, sd, false);
 }
 
-void sgfw_dev_stats_read(const struct sgfw_dev *sd, u64 *accepted,
-			 u64 *dropped)
+void sgfw_dev_stats_read(const struct sgfw_dev *sd, u64 *ctr)
 {
-	int cpu;
+	u64 v[SGFW_COUNT_NUM];
+	unsigned int start;
+	int cpu, i;
 
-	*accepted = 0;
-	*dropped = 0;
+	memset(ctr, 0, SGFW_COUNT_NUM * sizeof(*ctr));
 	for_each_possible_cpu(cpu) {
 		const struct sgfw_dev_stats *s = per_cpu_ptr(sd->stats, cpu);
-		unsigned int start;
-		u64 a, d;
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
-			a = u64_stats_read(&s->accepted);
-			d = u64_stats_read(&s->dropped);
+			for (i = 0; i < SGFW_COUNT_NUM; i++)
+				v[i] = u64_stats_read(&s->ctr[i]);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
-		*accepted += a;
-		*dropped += d;
+		for (i = 0; i < SGFW_COUNT_NUM; i++)
+			ctr[i] += v[i];
 	}
 }
 
@@ -335,14 +344,32 @@ static u32 sgfw_rule_families(const struct sgfw_rule *r)
 	return BIT(SGFW_AF_INET) | BIT(SGFW_AF_INET6);
 }
 
-/* Rules of @sg, counted once per family they apply to. */
+/**
+ * sgfw_rule_weight() - how many rules @r counts as in family @af.
+ * @r: the rule.
+ * @af: the family.
+ *
+ * A rule counts once in each family it applies to, except that a rule whose
+ * peer is a prefix list counts as the list's max-entries (as in AWS): the
+ * limits then bound the CIDRs a packet is compared with.
+ * Return: 0 when @r does not apply to @af.
+ */
+u32 sgfw_rule_weight(const struct sgfw_rule *r, enum sgfw_af af)
+{
+	if (!(sgfw_rule_families(r) & BIT(af)))
+		return 0;
+	return r->peer_kind == SGFW_PEER_PL ? r->peer_pl->max_entries : 1;
+}
+
+/* Rules of @sg, counted once per family they apply to, with their weight. */
 u32 sgfw_sg_rule_count(const struct sgfw_sg *sg)
 {
 	const struct sgfw_rule *r;
 	u32 n = 0;
 
 	list_for_each_entry(r, &sg->rules, list)
-		n += hweight32(sgfw_rule_families(r));
+		n += sgfw_rule_weight(r, SGFW_AF_INET) +
+		     sgfw_rule_weight(r, SGFW_AF_INET6);
 	return n;
 }
 
@@ -355,23 +382,217 @@ u32 sgfw_dev_rule_count(const struct sgfw_dev *sd)
 	return n;
 }
 
+static bool sgfw_dev_has_sg(const struct sgfw_dev *sd,
+			    const struct sgfw_sg *sg)
+{
+	u32 i;
+
+	for (i = 0; i < sd->nsgs; i++)
+		if (sd->sgs[i] == sg)
+			return true;
+	return false;
+}
+
+static const char *sgfw_af_name(enum sgfw_af af)
+{
+	return af == SGFW_AF_INET ? "IPv4" : "IPv6";
+}
+
+static const char *sgfw_dir_name(enum sgfw_direction dir)
+{
+	return dir == SGFW_DIRECTION_INGRESS ? "ingress" : "egress";
+}
+
+/*
+ * The weight of @sg's rules in @dir and @af, with @pl's max-entries taken
+ * as @pl_max, and @add counted in too.
+ */
+static u32 sgfw_sg_dir_count(const struct sgfw_sg *sg, enum sgfw_direction dir,
+			     enum sgfw_af af, const struct sgfw_pl *pl,
+			     u32 pl_max, const struct sgfw_rule *add)
+{
+	const struct sgfw_rule *r;
+	u32 n = 0;
+
+	list_for_each_entry(r, &sg->rules, list) {
+		if (r->dir != dir)
+			continue;
+		if (pl && r->peer_kind == SGFW_PEER_PL && r->peer_pl == pl)
+			n += (sgfw_rule_families(r) & BIT(af)) ? pl_max : 0;
+		else
+			n += sgfw_rule_weight(r, af);
+	}
+	if (add && add->dir == dir)
+		n += sgfw_rule_weight(add, af);
+	return n;
+}
+
+/**
+ * sgfw_sg_rule_limits() - may @r join @sg?
+ * @sn: the namespace.
+ * @sg: the group.
+ * @r: the new rule, not in @sg yet.
+ * @extack: for the message.
+ *
+ * The limits of semantics.md: 60 rules per direction and family in a
+ * group, 1000 on a device (all its groups), each rule counted with its
+ * weight (sgfw_rule_weight()).
+ * Context: RTNL.
+ * Return: 0 or -ENOSPC.
+ */
+int sgfw_sg_rule_limits(struct sgfw_net *sn, const struct sgfw_sg *sg,
+			const struct sgfw_rule *r,
+			struct netlink_ext_ack *extack)
+{
+	struct sgfw_dev *sd;
+	enum sgfw_af af;
+	u32 add;
+
+	ASSERT_RTNL();
+	for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++) {
+		if (!sgfw_rule_weight(r, af) ||
+		    sgfw_sg_dir_count(sg, r->dir, af, NULL, 0, r) <=
+		    SGFW_MAX_RULES)
+			continue;
+		if (r->peer_kind == SGFW_PEER_PL)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the security group would count more than 60 rules in this direction and family (a prefix list counts as its max-entries)");
+		else
+			sgfw_err_fmt(extack,
+				     "security group has the most rules allowed in this direction",
+				     "security group %s has %u %s rules for %s, the most allowed",
+				     sg->name, SGFW_MAX_RULES,
+				     sgfw_dir_name(r->dir), sgfw_af_name(af));
+		return -ENOSPC;
+	}
+	add = sgfw_rule_weight(r, SGFW_AF_INET) +
+	      sgfw_rule_weight(r, SGFW_AF_INET6);
+	list_for_each_entry(sd, &sn->dev_list, list) {
+		if (!sgfw_dev_has_sg(sd, sg))
+			continue;
+		if (sgfw_dev_rule_count(sd) + add > SGFW_MAX_DEV_RULES) {
+			sgfw_err_fmt(extack,
+				     "a device would have more than 1000 rules",
+				     "device %d would have more than %u rules",
+				     sd->ifindex, SGFW_MAX_DEV_RULES);
+			return -ENOSPC;
+		}
+	}
+	return 0;
+}
+
+/**
+ * sgfw_pl_max_entries_check() - may @pl's max-entries become @max_entries?
+ * @sn: the namespace.
+ * @pl: the prefix list.
+ * @max_entries: the new value, 1 to SGFW_MAX_PL_ENTRIES.
+ * @extack: for the message.
+ *
+ * Not below the entries it holds; and every rule that names it counts as
+ * the new value, so not past what the limits of its groups and of the
+ * devices they are attached to allow.
+ * Context: RTNL.
+ * Return: 0, -EINVAL or -ENOSPC.
+ */
+int sgfw_pl_max_entries_check(struct sgfw_net *sn, const struct sgfw_pl *pl,
+			      u32 max_entries,
+			      struct netlink_ext_ack *extack)
+{
+	enum sgfw_direction dir;
+	struct sgfw_dev *sd;
+	struct sgfw_sg *sg;
+	enum sgfw_af af;
+
+	ASSERT_RTNL();
+	if (max_entries < pl->entries.n) {
+		sgfw_err_fmt(extack,
+			     "the prefix list holds more entries than that",
+			     "prefix list %s holds %u entries, more than %u",
+			     pl->name, pl->entries.n, max_entries);
+		return -EINVAL;
+	}
+	if (max_entries <= pl->max_entries || !pl->refs)
+		return 0;
+	list_for_each_entry(sg, &sn->sgs, list) {
+		for (dir = SGFW_DIRECTION_INGRESS;
+		     dir <= SGFW_DIRECTION_EGRESS; dir++) {
+			for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++) {
+				if (sgfw_sg_dir_count(sg, dir, af, pl,
+						      max_entries, NULL) <=
+				    SGFW_MAX_RULES)
+					continue;
+				sgfw_err_fmt(extack,
+					     "a security group that names the prefix list would count more than 60 rules in a direction",
+					     "security group %s would count more than %u rules in a direction",
+					     sg->name, SGFW_MAX_RULES);
+				return -ENOSPC;
+			}
+		}
+	}
+	list_for_each_entry(sd, &sn->dev_list, list) {
+		u32 i, n = 0;
+
+		for (i = 0; i < sd->nsgs; i++)
+			for (dir = SGFW_DIRECTION_INGRESS;
+			     dir <= SGFW_DIRECTION_EGRESS; dir++)
+				for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++)
+					n += sgfw_sg_dir_count(sd->sgs[i], dir,
+							       af, pl,
+							       max_entries,
+							       NULL);
+		if (n > SGFW_MAX_DEV_RULES) {
+			sgfw_err_fmt(extack,
+				     "a device would count more than 1000 rules",
+				     "device %d would count %u rules, more than %u",
+				     sd->ifindex, n, SGFW_MAX_DEV_RULES);
+			return -ENOSPC;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A group may be deleted when no device has it and no rule of another
+ * group names it; its own rules may name it (AWS allows the same).
+ */
+bool sgfw_sg_deletable(const struct sgfw_sg *sg)
+{
+	const struct sgfw_rule *r;
+	u32 self = 0;
+
+	list_for_each_entry(r, &sg->rules, list)
+		if (r->peer_kind == SGFW_PEER_SG && r->peer_sg == sg)
+			self++;
+	return !sg->attached && sg->peer_refs == self;
+}
+
 /* The CIDRs a rule's peer stands for in one family, in a growing array. */
 struct sgfw_peers {
 	struct sgfw_cidr *v;
 	u32 n, cap;
 };
 
+static int sgfw_peers_grow(struct sgfw_peers *p)
+{
+	u32 cap = p->cap ? p->cap * 2 : 16;
+	struct sgfw_cidr *v;
+
+	v = krealloc_array(p->v, cap, sizeof(*v), GFP_KERNEL_ACCOUNT);
+	if (!v)
+		return -ENOMEM;
+	p->v = v;
+	p->cap = cap;
+	return 0;
+}
+
 static int sgfw_peers_add(struct sgfw_peers *p, const struct sgfw_cidr *c)
 {
-	if (p->n == p->cap) {
-		u32 cap = p->cap ? p->cap * 2 : 16;
-		struct sgfw_cidr *v;
+	int err;
 
-		v = krealloc_array(p->v, cap, sizeof(*v), GFP_KERNEL);
-		if (!v)
-			return -ENOMEM;
-		p->v = v;
-		p->cap = cap;
+	if (p->n == p->cap) {
+		err = sgfw_peers_grow(p);
+		if (err)
+			return err;
 	}
 	p->v[p->n++] = *c;
 	return 0;
@@ -436,26 +657,26 @@ static int sgfw_peers_add_dev(struct sgfw_peers *p, struct net_device *dev,
 }
 
 /*
- * The members of a group: the addresses added by hand, and those of every
- * device of the namespace that has the group attached.
+ * The members of a group, as a sorted set of host addresses of family @af
+ * (what the matcher searches in, ruleset.h): the addresses added by hand,
+ * and those of every device of the namespace that has the group attached,
+ * at most SGFW_MAX_SG_PEER_ADDRS.
  */
 static int sgfw_peers_add_sg(struct sgfw_net *sn, struct sgfw_peers *p,
 			     const struct sgfw_sg *sg, enum sgfw_af af)
 {
 	struct sgfw_dev *sd;
-	int err, i;
+	u32 i, k;
+	int err;
 
 	err = sgfw_peers_add_set(p, &sg->members, af);
 	if (err)
 		return err;
 	list_for_each_entry(sd, &sn->dev_list, list) {
 		struct net_device *dev;
-		bool has = false;
 		u32 mark = p->n;
 
-		for (i = 0; i < sd->nsgs; i++)
-			has |= sd->sgs[i] == sg;
-		if (!has)
+		if (!sgfw_dev_has_sg(sd, sg))
 			continue;
 		dev = __dev_get_by_index(sn->net, sd->ifindex);
 		if (!dev)
@@ -465,18 +686,26 @@ static int sgfw_peers_add_sg(struct sgfw_net *sn, struct sgfw_peers *p,
 		 * array cannot grow: make room and read again until it fits.
 		 */
 		while ((err = sgfw_peers_add_dev(p, dev, af)) == -EAGAIN) {
-			struct sgfw_cidr *v;
-			u32 cap = p->cap ? p->cap * 2 : 16;
-
 			p->n = mark;
-			v = krealloc_array(p->v, cap, sizeof(*v), GFP_KERNEL);
-			if (!v)
-				return -ENOMEM;
-			p->v = v;
-			p->cap = cap;
+			err = sgfw_peers_grow(p);
+			if (err)
+				return err;
 		}
 		if (err)
 			return err;
+	}
+	if (!p->n)
+		return 0;
+	sort(p->v, p->n, sizeof(*p->v), sgfw_cidr_cmp, NULL);
+	for (i = 1, k = 1; i < p->n; i++)
+		if (sgfw_cidr_cmp(&p->v[i], &p->v[k - 1]))
+			p->v[k++] = p->v[i];
+	p->n = k;
+	if (p->n > SGFW_MAX_SG_PEER_ADDRS) {
+		pr_warn_ratelimited("security group %s stands for %u %s addresses; only the first %u are matched\n",
+				    sg->name, p->n, sgfw_af_name(af),
+				    SGFW_MAX_SG_PEER_ADDRS);
+		p->n = SGFW_MAX_SG_PEER_ADDRS;
 	}
 	return 0;
 }
@@ -519,9 +748,19 @@ static int sgfw_build_rule(struct sgfw_net *sn,
 			err = sgfw_peers_add(p, &r->cidr);
 			break;
 		case SGFW_PEER_SG:
+			/* Every rule naming the group shares one set. */
+			spec.peer_key = r->peer_sg;
+			spec.peer_hosts = true;
+			err = sgfw_ruleset_add_shared(b, af, &spec);
+			if (err != -ENOENT)
+				goto next;
 			err = sgfw_peers_add_sg(sn, p, r->peer_sg, af);
 			break;
 		case SGFW_PEER_PL:
+			spec.peer_key = r->peer_pl;
+			err = sgfw_ruleset_add_shared(b, af, &spec);
+			if (err != -ENOENT)
+				goto next;
 			err = sgfw_peers_add_set(p, &r->peer_pl->entries, af);
 			break;
 		default:
@@ -530,6 +769,7 @@ static int sgfw_build_rule(struct sgfw_net *sn,
 		if (err)
 			return err;
 		err = sgfw_ruleset_add(b, af, &spec, p->v, p->n);
+next:
 		if (err)
 			return err;
 	}
@@ -609,22 +849,27 @@ static struct sgfw_ruleset *sgfw_build_nacl(const struct sgfw_nacl *nacl)
  * @sn: the namespace
  *
  * Builds all rulesets first and publishes them only when every one was
- * built, so a failure leaves the data path exactly as it was.
+ * built, so a failure leaves the data path exactly as it was.  Each old
+ * ruleset is freed after it is unpublished (sgfw_ruleset_replace()).  A
+ * device that is no longer filtered by groups loses its flows, after a
+ * grace period: a packet that found its old ruleset may be about to record
+ * one.
  *
- * Context: RTNL.
+ * Context: RTNL; may sleep.
  * Return: 0 or -ENOMEM.
  */
 int sgfw_config_commit(struct sgfw_net *sn)
 {
-	struct sgfw_peers p = {};
 	struct sgfw_ruleset **next, **next_nacl;
+	struct sgfw_peers p = {};
 	struct sgfw_dev *sd;
 	int n = 0, i = 0, err = 0;
+	bool unfiltered = false;
 
 	ASSERT_RTNL();
 	list_for_each_entry(sd, &sn->dev_list, list)
 		n++;
-	next = kcalloc(2 * (n ?: 1), sizeof(*next), GFP_KERNEL);
+	next = kcalloc(2 * (n ?: 1), sizeof(*next), GFP_KERNEL_ACCOUNT);
 	if (!next)
 		return -ENOMEM;
 	next_nacl = next + (n ?: 1);
@@ -665,21 +910,27 @@ int sgfw_config_commit(struct sgfw_net *sn)
 			goto err_put;
 		sn->defrag = true;
 	}
+	if (n)
+		sgfw_flow_ns_set_memcg(&sn->flows);
 
 	i = 0;
 	list_for_each_entry(sd, &sn->dev_list, list) {
-		struct sgfw_ruleset *old = rtnl_dereference(sd->rs);
-
-		rcu_assign_pointer(sd->rs, next[i]);
-		sgfw_ruleset_put(old);
-		sgfw_ruleset_put(rtnl_dereference(sd->nacl_rs));
-		rcu_assign_pointer(sd->nacl_rs, next_nacl[i]);
-		/* A device no longer filtered keeps no flows. */
-		if (old && !next[i])
-			sgfw_flowtable_flush(sn->net, &sn->flows, sd->ifindex);
+		if (rtnl_dereference(sd->rs) && !next[i])
+			unfiltered = true;
+		sgfw_ruleset_replace(&sd->rs, next[i]);
+		sgfw_ruleset_replace(&sd->nacl_rs, next_nacl[i]);
 		i++;
 	}
 	kfree(next);
+
+	if (unfiltered) {
+		/* Every packet that saw an old ruleset is done. */
+		synchronize_net();
+		list_for_each_entry(sd, &sn->dev_list, list)
+			if (!rtnl_dereference(sd->rs))
+				sgfw_flowtable_flush(sn->net, &sn->flows,
+						     sd->ifindex);
+	}
 	return 0;
 
 err_put:
@@ -707,6 +958,7 @@ void sgfw_config_init(struct sgfw_net *sn)
 	xa_init(&sn->devs);
 	INIT_LIST_HEAD(&sn->dev_list);
 	INIT_LIST_HEAD(&sn->sgs);
+	xa_init(&sn->sg_ids);
 	INIT_LIST_HEAD(&sn->pls);
 	INIT_LIST_HEAD(&sn->nacls);
 	INIT_WORK(&sn->rebuild_work, sgfw_config_rebuild_work);
@@ -733,8 +985,27 @@ void sgfw_rule_free(struct sgfw_rule *r)
 }
 
 /*
+ * sgfw_sg_free() - delete a group no device has: its rules, and then the
+ * group itself after a grace period (the flow dump may be reading its
+ * name).  Context: RTNL, or the namespace's exit.
+ */
+void sgfw_sg_free(struct sgfw_net *sn, struct sgfw_sg *sg)
+{
+	struct sgfw_rule *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &sg->rules, list)
+		sgfw_rule_free(r);
+	list_del(&sg->list);
+	xa_erase(&sn->sg_ids, sg->id);
+	sn->n_sgs--;
+	kfree(sg->members.v);
+	kfree_rcu(sg, rcu);
+}
+
+/*
  * sgfw_config_free() - free every object of a dying namespace.
- * Context: the namespace's exit; nothing else can reach its objects.
+ * Context: the namespace's exit; nothing else can reach its objects, and
+ * its hooks are gone: the flows go with one flush of the namespace.
  */
 void sgfw_config_free(struct sgfw_net *sn)
 {
@@ -745,21 +1016,20 @@ void sgfw_config_free(struct sgfw_net *sn)
 	struct sgfw_pl *pl, *plt;
 
 	list_for_each_entry_safe(sd, sdt, &sn->dev_list, list)
-		sgfw_dev_remove(sn, sd);
+		sgfw_dev_remove(sn, sd, false);
 	list_for_each_entry_safe(nacl, naclt, &sn->nacls, list)
 		sgfw_nacl_free(nacl);
+	/* Rules first: a rule may name a group freed before its own. */
 	list_for_each_entry(sg, &sn->sgs, list)
 		list_for_each_entry_safe(r, rt, &sg->rules, list)
 			sgfw_rule_free(r);
-	list_for_each_entry_safe(sg, sgt, &sn->sgs, list) {
-		list_del(&sg->list);
-		kfree(sg->members.v);
-		kfree(sg);
-	}
+	list_for_each_entry_safe(sg, sgt, &sn->sgs, list)
+		sgfw_sg_free(sn, sg);
 	list_for_each_entry_safe(pl, plt, &sn->pls, list) {
 		list_del(&pl->list);
 		kfree(pl->entries.v);
 		kfree(pl);
 	}
+	xa_destroy(&sn->sg_ids);
 	xa_destroy(&sn->devs);
 }

@@ -10,6 +10,7 @@
 #define _SGFW_CONFIG_H
 
 #include <linux/list.h>
+#include <linux/netlink.h>
 #include <linux/percpu.h>
 #include <linux/u64_stats_sync.h>
 
@@ -22,11 +23,25 @@
 #define SGFW_MAX_RULES		60	/* per group, direction and family */
 #define SGFW_MAX_SGS_PER_DEV	16
 #define SGFW_MAX_DEV_RULES	1000	/* rules of all groups on a device */
-#define SGFW_MAX_PL_ENTRIES	1000
+#define SGFW_MAX_PL_ENTRIES	1000	/* the most a max-entries may be */
+#define SGFW_PL_ENTRIES_DEF	20	/* max-entries when none is given */
 #define SGFW_MAX_MEMBERS	1000
 #define SGFW_NACL_NUM_MIN	1
 #define SGFW_NACL_NUM_MAX	32766
 #define SGFW_NACL_MAX_RULES	40	/* per direction and family */
+/*
+ * Objects per namespace, so that root of a user namespace cannot make the
+ * host allocate without bound (AWS's default quotas per region or VPC).
+ */
+#define SGFW_MAX_SGS		2500
+#define SGFW_MAX_PLS		100
+#define SGFW_MAX_NACLS		200
+/*
+ * The addresses a group stands for as a peer, per family: its members and
+ * the addresses of the devices it is attached to.  Past this, the rest
+ * are left out of the rulesets (fail closed), with a warning.
+ */
+#define SGFW_MAX_SG_PEER_ADDRS	1000
 
 enum sgfw_peer_kind {
 	SGFW_PEER_CIDR,
@@ -68,8 +83,15 @@ struct sgfw_cidr_set {
 	u32 n;
 };
 
+/*
+ * A security group.  Changed under the RTNL; the flow dump, which runs
+ * without it, finds a group by id in sgfw_net.sg_ids under RCU and reads
+ * only its @name, which never changes: the group is freed after a grace
+ * period.
+ */
 struct sgfw_sg {
 	struct list_head list;		/* in sgfw_net.sgs */
+	struct rcu_head rcu;
 	u32 id;
 	char name[SGFW_NAME_MAX];
 	char desc[SGFW_DESC_MAX];
@@ -79,10 +101,16 @@ struct sgfw_sg {
 	u32 peer_refs;			/* rules naming it as their peer */
 };
 
+/*
+ * A prefix list.  A rule that names it counts as @max_entries rules in
+ * each family it applies to, whatever the list holds now (as in AWS), so
+ * that the cost of matching a packet is bounded by the rule limits.
+ */
 struct sgfw_pl {
 	struct list_head list;		/* in sgfw_net.pls */
 	char name[SGFW_NAME_MAX];
 	struct sgfw_cidr_set entries;
+	u32 max_entries;
 	u32 refs;			/* rules naming it */
 };
 
@@ -105,9 +133,18 @@ struct sgfw_nacl {
 	u32 attached;			/* devices */
 };
 
+/* What a device counts, per packet: accepted, or why it was dropped. */
+enum sgfw_dev_count {
+	SGFW_COUNT_ACCEPTED,
+	SGFW_COUNT_NO_RULE,	/* no rule allows it */
+	SGFW_COUNT_NACL,	/* a NACL's deny rule or its implicit deny */
+	SGFW_COUNT_TABLE_FULL,	/* its new flow found no room */
+	SGFW_COUNT_INVALID,	/* unparsable, or no state of its flow takes it */
+	SGFW_COUNT_NUM,
+};
+
 struct sgfw_dev_stats {
-	u64_stats_t accepted;
-	u64_stats_t dropped;
+	u64_stats_t ctr[SGFW_COUNT_NUM];
 	struct u64_stats_sync syncp;
 };
 
@@ -150,19 +187,27 @@ void sgfw_rule_free(struct sgfw_rule *r);
 void sgfw_nacl_free(struct sgfw_nacl *nacl);
 struct sgfw_dev *sgfw_dev_find(struct sgfw_net *sn, int ifindex);
 struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, int ifindex);
-void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd);
+void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush);
 void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd);
 void sgfw_dev_set_nacl(struct sgfw_dev *sd, struct sgfw_nacl *nacl);
 u32 sgfw_dev_rule_count(const struct sgfw_dev *sd);
 u32 sgfw_sg_rule_count(const struct sgfw_sg *sg);
 void sgfw_cidr_canonicalize(struct sgfw_cidr *c);
 int sgfw_cidr_set_add(struct sgfw_cidr_set *s, const struct sgfw_cidr *add,
-		      u32 n);
+		      u32 n, u32 max);
 int sgfw_cidr_set_del(struct sgfw_cidr_set *s, const struct sgfw_cidr *del,
 		      u32 n);
 int sgfw_cidr_set_find(const struct sgfw_cidr_set *s,
 		       const struct sgfw_cidr *c);
-void sgfw_dev_stats_read(const struct sgfw_dev *sd, u64 *accepted,
-			 u64 *dropped);
+void sgfw_dev_stats_read(const struct sgfw_dev *sd, u64 *ctr);
+void sgfw_sg_free(struct sgfw_net *sn, struct sgfw_sg *sg);
+u32 sgfw_rule_weight(const struct sgfw_rule *r, enum sgfw_af af);
+int sgfw_sg_rule_limits(struct sgfw_net *sn, const struct sgfw_sg *sg,
+			const struct sgfw_rule *r,
+			struct netlink_ext_ack *extack);
+int sgfw_pl_max_entries_check(struct sgfw_net *sn, const struct sgfw_pl *pl,
+			      u32 max_entries,
+			      struct netlink_ext_ack *extack);
+bool sgfw_sg_deletable(const struct sgfw_sg *sg);
 
 #endif /* _SGFW_CONFIG_H */

@@ -2,35 +2,61 @@
 /*
  * The connection table.
  *
- * One hash table of hlist_head buckets for every namespace, sized by the
+ * One hash table of singly linked chains for every namespace, sized by the
  * hashsize parameter.  A flow is keyed by its namespace, device, family,
  * protocol and its two (address, port) endpoints in a fixed order, hashed
  * with siphash under a key drawn at boot, so a remote sender cannot aim at
  * one bucket.  Lookups walk a chain under RCU with no lock; inserts and
  * removals take one of SGFW_FT_LOCKS spinlocks, chosen by the bucket.  A
- * chain never grows past SGFW_FT_CHAIN_MAX flows: an insert past that is
- * refused, so that even a flood aimed at one bucket keeps lookups short.
+ * chain never holds more than SGFW_FT_CHAIN_MAX flows of one namespace: an
+ * insert past that is refused and counted, so that even a flood aimed at
+ * one bucket keeps lookups short, and one namespace's flood never refuses
+ * another namespace's flows.
  *
- * Why one reaper for the whole table and no timer per flow.  The goal is at
- * most 128 bytes per flow, its share of the bucket array included.  A struct
- * sgfw_flow is 120 bytes on x86_64, and the cache is created without
- * SLAB_HWCACHE_ALIGN, so its slab object is 120 bytes too (34 to a 4 KiB
- * page, 16 bytes left over); a bucket is 8 bytes, and with the default 65536
- * buckets and the default limit of 65536 flows in a namespace that is one
- * bucket per flow: 128 bytes, and half a byte of the page's leftover (the
- * KUnit case ft_flow_size prints the sizes of the build it runs in).  A
- * struct timer_list is 40 bytes on x86_64 (more with lockdep or debug
- * objects): with one, a flow would take 160 bytes and its slab object 160.  A
- * timer would also have to be re-armed on every packet that pushes the
- * deadline, taking a timer base lock in the packet path, and its callback
- * would race with every other way a flow goes away.  nf_conntrack made the
- * same trade in 2016 (commit f330a7fdbe16, "netfilter: conntrack: get rid of
- * conntrack timer"): a deadline in the entry, which lookups check so that an
- * expired flow is gone at once, and a deferrable worker that frees expired
- * entries a bounded slice of the table at a time.  The price is that an
- * expired flow keeps its memory, and its place in the namespace's count,
- * until the worker reaches its bucket, or an insert into its bucket reaps it
- * first.
+ * A chain is a single pointer per flow, as in rhashtable: removal finds the
+ * link that points at the flow by walking its chain (at most a few dozen
+ * flows) under the bucket lock, and leaves the flow's own @next alone, so a
+ * reader standing on it walks on.  The 8 bytes this saves over an
+ * hlist_node hold the TCP sequence window (track.c).
+ *
+ * Why no timer per flow.  The goal is at most 128 bytes per flow, its share
+ * of the bucket array included.  A struct sgfw_flow is 120 bytes on x86_64,
+ * and the cache is created without SLAB_HWCACHE_ALIGN, so its slab object is
+ * 120 bytes too (34 to a 4 KiB page); a bucket is 8 bytes, and with the
+ * default 65536 buckets and the default limit of 65536 flows in a namespace
+ * that is one bucket per flow: 128 bytes (the KUnit case ft_flow_size prints
+ * the sizes of the build it runs in).  A struct timer_list is 40 bytes on
+ * x86_64: with one, a flow would take 160.  A timer would also have to be
+ * re-armed by every packet that pushes the deadline, taking a timer base
+ * lock in the packet path.  nf_conntrack made the same trade in 2016
+ * (commit f330a7fdbe16, "netfilter: conntrack: get rid of conntrack
+ * timer"): a deadline in the entry, which lookups check so that an expired
+ * flow is gone at once, and a worker that frees expired entries.
+ *
+ * Expiry and eviction, per namespace (struct sgfw_flow_ns).  Every flow is
+ * on one of two lists of its namespace, through @lru (which shares its
+ * bytes with @rcu, used only once the flow is off both):
+ * - the unreplied list, oldest first: flows that have seen no packet from
+ *   their peer.  When the namespace is full, a new flow evicts the oldest
+ *   of them (nf_conntrack's early drop, which also spares assured flows),
+ *   so that a flood of spoofed openers cannot lock legitimate connections
+ *   out while any of its own flows is there to evict.
+ * - the wheel: SGFW_WHEEL_SLOTS lists, one per tick of about a second; a
+ *   flow sits in the slot of its deadline as it was when it was placed.
+ *   Packets push deadlines later without moving the flow (no lock in the
+ *   packet path); when a slot's tick has passed, the reaper frees the flows
+ *   that did expire and places the others again by their deadline.  A flow
+ *   is so touched about once per timeout (or per SGFW_WHEEL_SLOTS ticks for
+ *   long ones), and the reaper's work is the number of flows due, whatever
+ *   the size of the table.  A state with a shorter timeout (a TCP close)
+ *   places its flow again at once (sgfw_flow_requeue()).
+ * A namespace at its limit reclaims its due flows itself before it evicts
+ * or refuses (sgfw_flow_ns_make_room()), so flows that have expired never
+ * keep it full.
+ *
+ * Lock order: a bucket lock, then a namespace's lock.  The reaper and the
+ * eviction hold the namespace's lock and only try a flow's bucket lock; a
+ * flow whose bucket is busy is left for the next round.
  */
 
 #include <linux/bug.h>
@@ -39,11 +65,14 @@
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/log2.h>
+#include <linux/memcontrol.h>
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
+#include <linux/rtnetlink.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -58,20 +87,18 @@
 
 /* Bucket locks, a power of two; bucket b takes lock b & (SGFW_FT_LOCKS - 1). */
 #define SGFW_FT_LOCKS		1024
-/* Live flows in one chain past which an insert is refused. */
+/* Live flows of one namespace in one chain past which an insert is refused. */
 #define SGFW_FT_CHAIN_MAX	64
 #define SGFW_FT_MIN_SIZE	256U
 #define SGFW_FT_MAX_SIZE	16777216U	/* 2^24 */
-/* A walk position: bucket << SGFW_FT_POS_SHIFT | position in its chain. */
-#define SGFW_FT_POS_SHIFT	8
-/*
- * Buckets the reaper scans per run, and the time between two of its runs:
- * a whole pass over the default table takes 64 runs, 8 s.
- */
-#define SGFW_GC_SLICE		1024
+/* The reaper of a namespace runs this often while it has flows. */
 #define SGFW_GC_INTERVAL	(HZ / 8)
-/* A run that freed this many flows is followed by the next one at once. */
-#define SGFW_GC_BUSY		256
+/* Flows the reaper handles in one run (and at once after a run that hit it). */
+#define SGFW_GC_BUDGET		1024
+/* Due flows a new flow of a full namespace looks at before it evicts one. */
+#define SGFW_RECLAIM_BUDGET	64
+/* Unreplied flows it looks at before it gives up on evicting one. */
+#define SGFW_EVICT_TRIES	8
 
 static unsigned int hashsize = 65536;
 module_param(hashsize, uint, 0444);
@@ -79,19 +106,15 @@ MODULE_PARM_DESC(hashsize,
 		 "buckets of the flow table, a power of two (default 65536)");
 
 /*
- * The table.  Everything but the locks and the reaper's cursor is set by
- * sgfw_flowtable_init() and read-only until sgfw_flowtable_exit().
+ * The table.  Everything but the chains is set by sgfw_flowtable_init()
+ * and read-only until sgfw_flowtable_exit().
  */
 static struct {
-	struct hlist_head *buckets;
+	struct sgfw_flow __rcu **buckets;
 	unsigned int mask;		/* buckets - 1 */
 	siphash_key_t key;
 	struct kmem_cache *cache;
 } sgfw_ft __read_mostly;
-
-static struct delayed_work sgfw_gc_work;
-/* Only the reaper's slices read and write it, one at a time. */
-static unsigned int sgfw_gc_next;
 
 static spinlock_t sgfw_ft_locks[SGFW_FT_LOCKS];
 
@@ -161,10 +184,19 @@ static unsigned int sgfw_ft_hash(const struct net *net, int ifindex,
 	return (u32)siphash(&k, sizeof(k), &sgfw_ft.key) & sgfw_ft.mask;
 }
 
+static unsigned int sgfw_flow_bucket(const struct sgfw_flow *f)
+{
+	return sgfw_ft_hash(f->net, f->ifindex, &f->t);
+}
+
 static spinlock_t *sgfw_ft_lock(unsigned int bucket)
 {
 	return &sgfw_ft_locks[bucket & (SGFW_FT_LOCKS - 1)];
 }
+
+/* The first flow of bucket @b, for a writer holding its lock. */
+#define sgfw_chain_deref(p, b)	\
+	rcu_dereference_protected(p, lockdep_is_held(sgfw_ft_lock(b)))
 
 /* Does @f carry @t, in its own direction or (*@reply) the other one? */
 static bool sgfw_flow_match(const struct sgfw_flow *f, const struct net *net,
@@ -201,96 +233,395 @@ static struct sgfw_flow_ns *sgfw_flow_ns_of(const struct net *net)
 	return &sgfw_pernet(net)->flows;
 }
 
+/* Set and clear flags of @f's state word, whatever else changes in it. */
+static union sgfw_flow_sw sgfw_flow_flags_mod(struct sgfw_flow *f, u8 set,
+					      u8 clear)
+{
+	union sgfw_flow_sw old, new;
+
+	old.word = atomic_read(&f->sw);
+	do {
+		new = old;
+		new.flags = (new.flags | set) & ~clear;
+	} while (!atomic_try_cmpxchg(&f->sw, &old.word, new.word));
+	return old;
+}
+
 static void sgfw_flow_free_rcu(struct rcu_head *head)
 {
 	kmem_cache_free(sgfw_ft.cache, container_of(head, struct sgfw_flow,
 						    rcu));
 }
 
+/* ---- the wheel and the unreplied list ---------------------------------- */
+
 /*
- * Take @f off its chain and give it back after a grace period.  Readers
- * that are on it may finish their walk: hlist_del_init_rcu() leaves its
- * next pointer alone.  The DEAD flag goes in with a cmpxchg because
- * sgfw_track_packet() may be changing the state word at the same time.
+ * The slot for a flow that expires at @deadline: never one the reaper has
+ * handled already (it would come round only a whole turn later), never
+ * further than a turn ahead (it would share a slot with a nearer tick and
+ * be looked at early, which is harmless; late would not be).
  */
-static void __sgfw_flow_unlink(struct sgfw_flow *f, unsigned int b)
+static struct list_head *sgfw_wheel_slot(struct sgfw_flow_ns *fns,
+					 unsigned long deadline)
+{
+	unsigned long tick = deadline >> SGFW_WHEEL_SHIFT;
+
+	lockdep_assert_held(&fns->lock);
+	if ((long)(tick - fns->wheel_next) < 0)
+		tick = fns->wheel_next;
+	else if (tick - fns->wheel_next >= SGFW_WHEEL_SLOTS)
+		tick = fns->wheel_next + SGFW_WHEEL_SLOTS - 1;
+	return &fns->wheel[tick & (SGFW_WHEEL_SLOTS - 1)];
+}
+
+/* Put @f, which is on the unreplied list, on the wheel. */
+static void sgfw_flow_to_wheel(struct sgfw_flow_ns *fns, struct sgfw_flow *f)
+{
+	lockdep_assert_held(&fns->lock);
+	sgfw_flow_flags_mod(f, SGFW_FLOW_F_ON_WHEEL, 0);
+	list_move_tail(&f->lru, sgfw_wheel_slot(fns, READ_ONCE(f->deadline)));
+	fns->n_unreplied--;
+}
+
+/*
+ * Take @f off the chain of bucket @b, where *@link points at it, and off
+ * its namespace's lists, and give it back after a grace period.  Readers
+ * that are on it may finish their walk: its own @next is left alone.
+ * @evict: only if it has not seen a reply (checked in the same cmpxchg
+ * that marks it dead, so a reply that comes at the same moment wins).
+ * Return: false when @evict found it replied (then nothing changed).
+ */
+static bool __sgfw_flow_unlink(struct sgfw_flow *f, unsigned int b,
+			       struct sgfw_flow __rcu **link,
+			       struct sgfw_flow_ns *fns, bool evict)
 {
 	union sgfw_flow_sw old, new;
 
 	lockdep_assert_held(sgfw_ft_lock(b));
-	hlist_del_init_rcu(&f->node);
+	lockdep_assert_held(&fns->lock);
 	old.word = atomic_read(&f->sw);
 	do {
+		if (evict && (old.flags & SGFW_FLOW_F_REPLIED))
+			return false;
 		new = old;
 		new.flags |= SGFW_FLOW_F_DEAD;
 	} while (!atomic_try_cmpxchg(&f->sw, &old.word, new.word));
-	call_rcu(&f->rcu, sgfw_flow_free_rcu);
-}
 
-/* Unlink @f, of bucket @b, and take it off its namespace's count. */
-static void sgfw_flow_unlink(struct sgfw_flow *f, unsigned int b,
-			     struct sgfw_flow_ns *fns)
-{
-	__sgfw_flow_unlink(f, b);
+	rcu_assign_pointer(*link, sgfw_chain_deref(f->next, b));
+	if (!(old.flags & SGFW_FLOW_F_ON_WHEEL))
+		fns->n_unreplied--;
+	list_del(&f->lru);
 	atomic_dec(&fns->count);
+	/* @rcu shares its bytes with @lru, which is off every list now. */
+	call_rcu(&f->rcu, sgfw_flow_free_rcu);
+	return true;
 }
 
-/* Unlink the expired flows of bucket @b. */
-static unsigned int sgfw_ft_reap_chain(unsigned int b, unsigned long now)
+/* As above, taking the namespace's lock. */
+static void sgfw_flow_unlink(struct sgfw_flow *f, unsigned int b,
+			     struct sgfw_flow __rcu **link)
 {
-	struct hlist_node *tmp;
-	struct sgfw_flow *f;
-	unsigned int n = 0;
+	struct sgfw_flow_ns *fns = sgfw_flow_ns_of(f->net);
 
-	lockdep_assert_held(sgfw_ft_lock(b));
-	hlist_for_each_entry_safe(f, tmp, &sgfw_ft.buckets[b], node) {
-		if (sgfw_flow_expired(f, now)) {
-			sgfw_flow_unlink(f, b, sgfw_flow_ns_of(f->net));
-			n++;
-		}
+	spin_lock(&fns->lock);
+	__sgfw_flow_unlink(f, b, link, fns, false);
+	spin_unlock(&fns->lock);
+}
+
+/* The link that points at @f in bucket @b, or NULL when it is not there. */
+static struct sgfw_flow __rcu **sgfw_chain_link(unsigned int b,
+						const struct sgfw_flow *f)
+{
+	struct sgfw_flow __rcu **link = &sgfw_ft.buckets[b];
+	struct sgfw_flow *cur;
+
+	while ((cur = sgfw_chain_deref(*link, b))) {
+		if (cur == f)
+			return link;
+		link = &cur->next;
 	}
-	return n;
-}
-
-static bool sgfw_ft_chain_has_expired(struct hlist_head *head,
-				      unsigned long now)
-{
-	struct sgfw_flow *f;
-
-	hlist_for_each_entry_rcu(f, head, node)
-		if (sgfw_flow_expired(f, now))
-			return true;
-	return false;
+	return NULL;
 }
 
 /*
+ * The namespace's lock is held and @f is on one of its lists: unlink @f if
+ * its bucket lock is free right now (the lock order forbids waiting).
+ * Return: 1 unlinked, 0 bucket busy, -1 @evict found it replied.
+ */
+static int sgfw_flow_try_unlink(struct sgfw_flow_ns *fns, struct sgfw_flow *f,
+				bool evict)
+{
+	unsigned int b = sgfw_flow_bucket(f);
+	struct sgfw_flow __rcu **link;
+	int ret = 0;
+
+	lockdep_assert_held(&fns->lock);
+	if (!spin_trylock(sgfw_ft_lock(b)))
+		return 0;
+	link = sgfw_chain_link(b, f);
+	if (!WARN_ON_ONCE(!link))
+		ret = __sgfw_flow_unlink(f, b, link, fns, evict) ? 1 : -1;
+	spin_unlock(sgfw_ft_lock(b));
+	return ret;
+}
+
+/*
+ * Handle up to *@budget flows of the wheel slots whose tick has passed by
+ * @now (and, with @this_tick, the flows of the present tick that have
+ * expired): free what expired, place the rest again by their deadline.
+ * Return: the flows freed.
+ */
+static unsigned int sgfw_wheel_reap(struct sgfw_flow_ns *fns,
+				    unsigned long now, unsigned int *budget,
+				    bool this_tick)
+{
+	unsigned long now_tick = now >> SGFW_WHEEL_SHIFT, tick, t;
+	struct sgfw_flow *f, *tmp;
+	unsigned int reaped = 0;
+	struct list_head *slot;
+
+	lockdep_assert_held(&fns->lock);
+	/* Far behind (an idle namespace): one turn sees every slot. */
+	if ((long)(now_tick - fns->wheel_next) > SGFW_WHEEL_SLOTS)
+		fns->wheel_next = now_tick - SGFW_WHEEL_SLOTS;
+	while ((long)(now_tick - fns->wheel_next) > 0 && *budget) {
+		t = fns->wheel_next;
+		slot = &fns->wheel[t & (SGFW_WHEEL_SLOTS - 1)];
+		while (!list_empty(slot) && *budget) {
+			f = list_first_entry(slot, struct sgfw_flow, lru);
+			(*budget)--;
+			if (sgfw_flow_expired(f, now) &&
+			    sgfw_flow_try_unlink(fns, f, false) == 1) {
+				reaped++;
+				continue;
+			}
+			/*
+			 * Alive, or its bucket busy: place it by its deadline,
+			 * in a later slot than this one and within a turn.
+			 */
+			tick = READ_ONCE(f->deadline) >> SGFW_WHEEL_SHIFT;
+			if ((long)(tick - t) <= 0)
+				tick = t + 1;
+			else if (tick - t >= SGFW_WHEEL_SLOTS)
+				tick = t + SGFW_WHEEL_SLOTS - 1;
+			list_move_tail(&f->lru,
+				       &fns->wheel[tick & (SGFW_WHEEL_SLOTS - 1)]);
+		}
+		if (!list_empty(slot))
+			break;
+		fns->wheel_next++;
+	}
+	if (!this_tick)
+		return reaped;
+	slot = &fns->wheel[now_tick & (SGFW_WHEEL_SLOTS - 1)];
+	list_for_each_entry_safe(f, tmp, slot, lru) {
+		if (!*budget)
+			break;
+		(*budget)--;
+		if (sgfw_flow_expired(f, now) &&
+		    sgfw_flow_try_unlink(fns, f, false) == 1)
+			reaped++;
+	}
+	return reaped;
+}
+
+/*
+ * Look at up to @n flows at the head of the unreplied list: free the
+ * expired, put the replied on the wheel, and move the others to the tail.
+ * Return: the flows freed.
+ */
+static unsigned int sgfw_unreplied_reap(struct sgfw_flow_ns *fns,
+					unsigned long now, unsigned int n)
+{
+	unsigned int reaped = 0;
+	struct sgfw_flow *f;
+
+	lockdep_assert_held(&fns->lock);
+	n = min(n, fns->n_unreplied);
+	while (n--) {
+		f = list_first_entry(&fns->unreplied, struct sgfw_flow, lru);
+		if (READ_ONCE(f->flags) & SGFW_FLOW_F_REPLIED)
+			sgfw_flow_to_wheel(fns, f);
+		else if (sgfw_flow_expired(f, now) &&
+			 sgfw_flow_try_unlink(fns, f, false) == 1)
+			reaped++;
+		else
+			list_move_tail(&f->lru, &fns->unreplied);
+	}
+	return reaped;
+}
+
+/*
+ * sgfw_flow_ns_make_room() - free one place in a full namespace.
+ *
+ * Flows that have expired go first, then the oldest flow that has seen no
+ * reply; a replied flow is never evicted.
+ * Context: RCU, any context; no bucket lock held.
+ * Return: true when a flow was freed.
+ */
+static bool sgfw_flow_ns_make_room(struct sgfw_flow_ns *fns,
+				   unsigned long now)
+{
+	unsigned int budget = SGFW_RECLAIM_BUDGET, tries = SGFW_EVICT_TRIES;
+	struct sgfw_flow *f;
+	bool done;
+	int ret;
+
+	spin_lock_bh(&fns->lock);
+	done = sgfw_wheel_reap(fns, now, &budget, true);
+	while (!done && fns->n_unreplied && tries--) {
+		f = list_first_entry(&fns->unreplied, struct sgfw_flow, lru);
+		if (READ_ONCE(f->flags) & SGFW_FLOW_F_REPLIED) {
+			sgfw_flow_to_wheel(fns, f);
+			continue;
+		}
+		ret = sgfw_flow_try_unlink(fns, f, true);
+		if (ret == 1) {
+			/* An expired one was reclaimed, not evicted. */
+			if (!sgfw_flow_expired(f, now))
+				atomic64_inc(&fns->evicted);
+			done = true;
+		} else if (ret < 0) {
+			sgfw_flow_to_wheel(fns, f);
+		} else {
+			list_move_tail(&f->lru, &fns->unreplied);
+		}
+	}
+	spin_unlock_bh(&fns->lock);
+	return done;
+}
+
+static void sgfw_flow_ns_gc_kick(struct sgfw_flow_ns *fns)
+{
+	if (!delayed_work_pending(&fns->gc))
+		queue_delayed_work(system_power_efficient_wq, &fns->gc,
+				   SGFW_GC_INTERVAL);
+}
+
+/* One run of a namespace's reaper.  Return: the flows it freed. */
+static unsigned int __sgfw_flow_ns_gc(struct sgfw_flow_ns *fns, bool *busy)
+{
+	unsigned long now = sgfw_flow_now();
+	unsigned int budget = SGFW_GC_BUDGET, reaped;
+
+	spin_lock_bh(&fns->lock);
+	reaped = sgfw_wheel_reap(fns, now, &budget, false);
+	reaped += sgfw_unreplied_reap(fns, now, budget);
+	spin_unlock_bh(&fns->lock);
+	*busy = !budget;
+	return reaped;
+}
+
+static void sgfw_flow_ns_gc_worker(struct work_struct *work)
+{
+	struct sgfw_flow_ns *fns = container_of(to_delayed_work(work),
+						struct sgfw_flow_ns, gc);
+	bool busy;
+
+	__sgfw_flow_ns_gc(fns, &busy);
+	/*
+	 * Deferrable: an idle CPU is not woken for it, and expired flows are
+	 * invisible anyway.  Go on at once while there is much to do; stop
+	 * when the namespace has no flow (the next new flow starts it).
+	 */
+	if (busy)
+		queue_delayed_work(system_power_efficient_wq, &fns->gc, 1);
+	else if (atomic_read(&fns->count))
+		queue_delayed_work(system_power_efficient_wq, &fns->gc,
+				   SGFW_GC_INTERVAL);
+}
+
+/**
+ * sgfw_flow_ns_init() - set up a namespace's share of the table.
+ * @fns: the share, in the namespace's struct sgfw_net.
+ * @limit: the most flows it may have.
+ *
+ * Context: process, the namespace's pernet init.
+ */
+void sgfw_flow_ns_init(struct sgfw_flow_ns *fns, u32 limit)
+{
+	int i;
+
+	atomic_set(&fns->count, 0);
+	fns->limit = limit;
+	atomic64_set(&fns->exceeded, 0);
+	atomic64_set(&fns->bucket_full, 0);
+	atomic64_set(&fns->evicted, 0);
+	atomic64_set(&fns->nomem, 0);
+	spin_lock_init(&fns->lock);
+	fns->n_unreplied = 0;
+	fns->wheel_next = sgfw_flow_now() >> SGFW_WHEEL_SHIFT;
+	INIT_LIST_HEAD(&fns->unreplied);
+	for (i = 0; i < SGFW_WHEEL_SLOTS; i++)
+		INIT_LIST_HEAD(&fns->wheel[i]);
+	INIT_DEFERRABLE_WORK(&fns->gc, sgfw_flow_ns_gc_worker);
+	fns->memcg = NULL;
+}
+
+/**
+ * sgfw_flow_ns_exit() - tear down a namespace's share, once it is empty.
+ * @fns: the share.
+ *
+ * Context: process, the namespace's pernet exit, after its hooks are gone
+ * and its flows flushed: nothing can start the reaper again.
+ */
+void sgfw_flow_ns_exit(struct sgfw_flow_ns *fns)
+{
+	cancel_delayed_work_sync(&fns->gc);
+	WARN_ON_ONCE(atomic_read(&fns->count));
+	mem_cgroup_put(fns->memcg);
+	fns->memcg = NULL;
+}
+
+/**
+ * sgfw_flow_ns_set_memcg() - charge a namespace's flows to a memory cgroup.
+ * @fns: the namespace's share.
+ *
+ * Flows are allocated in softirq, where no task's cgroup applies: they are
+ * charged to the cgroup of the task that first configured the namespace
+ * (its configuration objects are charged to it too), so that a namespace
+ * pays for its own table.
+ *
+ * Context: process, the configuration lock (the RTNL).
+ */
+void sgfw_flow_ns_set_memcg(struct sgfw_flow_ns *fns)
+{
+	ASSERT_RTNL();
+	if (!READ_ONCE(fns->memcg) && current->mm)
+		WRITE_ONCE(fns->memcg, get_mem_cgroup_from_mm(current->mm));
+}
+
+/* ---- the chains ------------------------------------------------------- */
+
+/*
  * Walk bucket @b before an insert: unlink its expired flows, and find the
- * live flow of @t if there is one; else *@len is the number of flows in
- * the chain and *@last the last of them.
+ * live flow of @t if there is one; else *@len is the number of flows of
+ * @net in the chain and *@tail the link a new flow goes to.
  */
 static struct sgfw_flow *sgfw_ft_scan(unsigned int b, unsigned long now,
 				      const struct net *net, int ifindex,
 				      const struct sgfw_tuple *t,
 				      unsigned int *len,
-				      struct sgfw_flow **last)
+				      struct sgfw_flow __rcu ***tail)
 {
-	struct hlist_node *tmp;
+	struct sgfw_flow __rcu **link = &sgfw_ft.buckets[b];
 	struct sgfw_flow *f;
 	bool rev;
 
 	lockdep_assert_held(sgfw_ft_lock(b));
 	*len = 0;
-	*last = NULL;
-	hlist_for_each_entry_safe(f, tmp, &sgfw_ft.buckets[b], node) {
+	while ((f = sgfw_chain_deref(*link, b))) {
 		if (sgfw_flow_expired(f, now)) {
-			sgfw_flow_unlink(f, b, sgfw_flow_ns_of(f->net));
+			sgfw_flow_unlink(f, b, link);
 			continue;
 		}
 		if (sgfw_flow_match(f, net, ifindex, t, &rev))
 			return f;
-		(*len)++;
-		*last = f;
+		if (f->net == net)
+			(*len)++;
+		link = &f->next;
 	}
+	*tail = link;
 	return NULL;
 }
 
@@ -317,7 +648,8 @@ struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
 	struct sgfw_flow *f;
 	bool rev;
 
-	hlist_for_each_entry_rcu(f, &sgfw_ft.buckets[b], node) {
+	for (f = rcu_dereference(sgfw_ft.buckets[b]); f;
+	     f = rcu_dereference(f->next)) {
 		if (!sgfw_flow_match(f, net, ifindex, t, &rev))
 			continue;
 		/*
@@ -333,6 +665,16 @@ struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
 	return NULL;
 }
 
+static struct sgfw_flow *sgfw_flow_alloc(struct sgfw_flow_ns *fns)
+{
+	struct mem_cgroup *old = set_active_memcg(READ_ONCE(fns->memcg));
+	struct sgfw_flow *f;
+
+	f = kmem_cache_alloc(sgfw_ft.cache, GFP_ATOMIC | __GFP_NOWARN);
+	set_active_memcg(old);
+	return f;
+}
+
 /**
  * sgfw_flow_create() - insert a new flow for @t, opened by @t's source.
  * @net: the namespace of the packet.
@@ -344,13 +686,11 @@ struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
  * Counts against @fns.  If a live flow for @t exists already (another CPU
  * raced us), that one is returned and nothing is inserted.  Either way the
  * flow counts the opening packet.  Expired flows of the bucket are reaped
- * first, so that they neither fill the chain nor the namespace.  A flow
- * that lives is never evicted to make room.
+ * first, so that they neither fill the chain nor the namespace; a full
+ * namespace reclaims its due flows, then evicts its oldest unreplied one.
  *
  * Context: rcu_read_lock(), any context; allocates GFP_ATOMIC.
- * Return: the flow, or ERR_PTR(-ENOSPC) when the namespace is at its
- * limit (and @fns->exceeded grows), -EBUSY when the chain is at its cap,
- * -ENOMEM.
+ * Return: the flow, or ERR_PTR(-ENOSPC), -EBUSY or -ENOMEM (flowtable.h).
  */
 struct sgfw_flow *sgfw_flow_create(const struct net *net,
 				   struct sgfw_flow_ns *fns, int ifindex,
@@ -360,29 +700,29 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 	unsigned int b = sgfw_ft_hash(net, ifindex, t);
 	spinlock_t *lock = sgfw_ft_lock(b);
 	unsigned long now = sgfw_flow_now();
-	struct sgfw_flow *f = NULL, *old, *last;
+	struct sgfw_flow *f = NULL, *old;
+	struct sgfw_flow __rcu **tail;
 	union sgfw_flow_sw sw = {};
 	unsigned int len;
 
 	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(net));
 
-	/*
-	 * A full namespace gets no allocation; room can come only from its
-	 * expired flows, and those of this bucket are freed here and now.
-	 */
-	if (sgfw_flow_ns_full(fns)) {
+	if (sgfw_flow_ns_full(fns) && !sgfw_flow_ns_make_room(fns, now)) {
+		/* No room; but another CPU may have made our flow already. */
 		spin_lock_bh(lock);
-		old = sgfw_ft_scan(b, now, net, ifindex, t, &len, &last);
+		old = sgfw_ft_scan(b, now, net, ifindex, t, &len, &tail);
 		if (old)
 			goto exists;
 		spin_unlock_bh(lock);
-		if (sgfw_flow_ns_full(fns))
-			goto err_full;
+		goto err_full;
 	}
 
-	f = kmem_cache_alloc(sgfw_ft.cache, GFP_ATOMIC);
-	if (!f)
+	f = sgfw_flow_alloc(fns);
+	if (!f) {
+		atomic64_inc(&fns->nomem);
 		return ERR_PTR(-ENOMEM);
+	}
+	RCU_INIT_POINTER(f->next, NULL);
 	f->net = net;
 	f->t.af = t->af;
 	f->t.proto = t->proto;
@@ -391,7 +731,8 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 	f->t.sport = t->sport;
 	f->t.dport = t->dport;
 	sw.state = init->state;
-	sw.flags = init->flags & ~SGFW_FLOW_F_DEAD;
+	sw.flags = init->flags & ~(SGFW_FLOW_F_DEAD | SGFW_FLOW_F_ON_WHEEL |
+				   SGFW_FLOW_F_REPLIED);
 	sw.pstate = init->pstate;
 	atomic_set(&f->sw, sw.word);
 	f->ifindex = ifindex;
@@ -400,15 +741,18 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 	f->rule_id = init->rule_id;
 	atomic64_set(&f->packets, 1);
 	atomic64_set(&f->bytes, init->len);
+	f->seq_end[0] = init->seq_end[0];
+	f->seq_end[1] = init->seq_end[1];
 
 	spin_lock_bh(lock);
-	old = sgfw_ft_scan(b, now, net, ifindex, t, &len, &last);
+	old = sgfw_ft_scan(b, now, net, ifindex, t, &len, &tail);
 	if (old)
 		goto exists;
 	if (len >= SGFW_FT_CHAIN_MAX) {
 		spin_unlock_bh(lock);
 		kmem_cache_free(sgfw_ft.cache, f);
-		net_warn_ratelimited("flow table bucket %u holds %u flows, new flow refused\n",
+		atomic64_inc(&fns->bucket_full);
+		net_warn_ratelimited("flow table bucket %u holds %u flows of a namespace, new flow refused\n",
 				     b, len);
 		return ERR_PTR(-EBUSY);
 	}
@@ -418,15 +762,18 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 		kmem_cache_free(sgfw_ft.cache, f);
 		goto err_full;
 	}
+	spin_lock(&fns->lock);
+	list_add_tail(&f->lru, &fns->unreplied);
+	fns->n_unreplied++;
+	spin_unlock(&fns->lock);
 	/*
 	 * At the tail, so that a dump that resumes at a position in this
-	 * chain never sees a flow twice.
+	 * chain never sees a flow twice.  Orders the stores above before the
+	 * flow is seen.
 	 */
-	if (last)
-		hlist_add_behind_rcu(&f->node, &last->node);
-	else
-		hlist_add_head_rcu(&f->node, &sgfw_ft.buckets[b]);
+	rcu_assign_pointer(*tail, f);
 	spin_unlock_bh(lock);
+	sgfw_flow_ns_gc_kick(fns);
 	return f;
 
 exists:
@@ -453,15 +800,56 @@ err_full:
  */
 void sgfw_flow_remove(struct sgfw_flow_ns *fns, struct sgfw_flow *flow)
 {
-	unsigned int b = sgfw_ft_hash(flow->net, flow->ifindex, &flow->t);
+	unsigned int b = sgfw_flow_bucket(flow);
 	spinlock_t *lock = sgfw_ft_lock(b);
+	struct sgfw_flow __rcu **link;
 
 	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(flow->net));
 	spin_lock_bh(lock);
 	/* The reaper, a flush or another CPU may have been first. */
-	if (!hlist_unhashed(&flow->node))
-		sgfw_flow_unlink(flow, b, fns);
+	link = sgfw_chain_link(b, flow);
+	if (link)
+		sgfw_flow_unlink(flow, b, link);
 	spin_unlock_bh(lock);
+}
+
+/**
+ * sgfw_flow_replied() - a flow saw its first reply.
+ * @flow: the flow.
+ *
+ * Context: rcu_read_lock(), any context.
+ */
+void sgfw_flow_replied(struct sgfw_flow *flow)
+{
+	struct sgfw_flow_ns *fns = sgfw_flow_ns_of(flow->net);
+	u8 flags;
+
+	spin_lock_bh(&fns->lock);
+	flags = READ_ONCE(flow->flags);
+	/* Dead: off every list; on the wheel: the reaper was first. */
+	if (!(flags & (SGFW_FLOW_F_DEAD | SGFW_FLOW_F_ON_WHEEL)))
+		sgfw_flow_to_wheel(fns, flow);
+	spin_unlock_bh(&fns->lock);
+}
+
+/**
+ * sgfw_flow_requeue() - place a flow whose deadline came nearer.
+ * @flow: the flow.
+ *
+ * A flow on the unreplied list stays there: the reaper rotates through it.
+ * Context: rcu_read_lock(), any context.
+ */
+void sgfw_flow_requeue(struct sgfw_flow *flow)
+{
+	struct sgfw_flow_ns *fns = sgfw_flow_ns_of(flow->net);
+	u8 flags;
+
+	spin_lock_bh(&fns->lock);
+	flags = READ_ONCE(flow->flags);
+	if ((flags & SGFW_FLOW_F_ON_WHEEL) && !(flags & SGFW_FLOW_F_DEAD))
+		list_move_tail(&flow->lru,
+			       sgfw_wheel_slot(fns, READ_ONCE(flow->deadline)));
+	spin_unlock_bh(&fns->lock);
 }
 
 static bool sgfw_flow_flushed(const struct sgfw_flow *f, const struct net *net,
@@ -477,8 +865,7 @@ static bool sgfw_flow_flushed(const struct sgfw_flow *f, const struct net *net,
  * @ifindex: a device of @net, or 0 for all of them.
  *
  * Every flow unlinked here leaves @fns's count, so a flush of a namespace
- * whose hooks are gone leaves it at 0.  Flows created while it runs may
- * survive it.
+ * whose hooks are gone leaves it at 0.
  *
  * Context: process; may sleep.
  */
@@ -486,7 +873,7 @@ void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
 			  int ifindex)
 {
 	unsigned int b, size = sgfw_ft.mask + 1;
-	struct hlist_node *tmp;
+	struct sgfw_flow __rcu **link;
 	struct sgfw_flow *f;
 	bool found;
 
@@ -496,7 +883,8 @@ void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
 		/* Most chains hold nothing of @net: look before locking. */
 		found = false;
 		rcu_read_lock();
-		hlist_for_each_entry_rcu(f, &sgfw_ft.buckets[b], node) {
+		for (f = rcu_dereference(sgfw_ft.buckets[b]); f;
+		     f = rcu_dereference(f->next)) {
 			if (sgfw_flow_flushed(f, net, ifindex)) {
 				found = true;
 				break;
@@ -506,13 +894,16 @@ void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
 
 		if (found) {
 			spin_lock_bh(sgfw_ft_lock(b));
-			hlist_for_each_entry_safe(f, tmp, &sgfw_ft.buckets[b],
-						  node)
+			link = &sgfw_ft.buckets[b];
+			while ((f = sgfw_chain_deref(*link, b))) {
 				if (sgfw_flow_flushed(f, net, ifindex))
-					sgfw_flow_unlink(f, b, fns);
+					sgfw_flow_unlink(f, b, link);
+				else
+					link = &f->next;
+			}
 			spin_unlock_bh(sgfw_ft_lock(b));
 		}
-		if ((b & (SGFW_GC_SLICE - 1)) == SGFW_GC_SLICE - 1)
+		if ((b & 1023) == 1023)
 			cond_resched();
 	}
 }
@@ -520,35 +911,38 @@ void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
 /**
  * sgfw_flowtable_walk() - call @fn for every live flow of a namespace.
  * @net: the namespace.
- * @pos: where to start (0 at first), and where the next call starts.
+ * @pos: where to start (zeroed at first), and where the next call starts.
  * @fn: takes one flow; returns non-zero when it cannot (message full).
  * @arg: for @fn.
  *
  * *@pos is a bucket and a position in its chain.  New flows join a chain
  * at its tail, so a resumed walk never returns a flow twice; a flow that
  * leaves a chain ahead of the position makes the walk skip one flow of
- * that chain, as any netlink dump of a changing table may.
+ * that chain, as any netlink dump of a changing table may.  The walk may
+ * take long on a large table: it never runs under the RTNL, which every
+ * other namespace needs.
  *
  * Context: process; takes rcu_read_lock() itself and calls @fn under it.
  * Return: 0 when the walk is complete, else what @fn returned, and then
  * *@pos names the flow @fn could not take.
  */
-int sgfw_flowtable_walk(const struct net *net, unsigned long *pos,
+int sgfw_flowtable_walk(const struct net *net, struct sgfw_flow_pos *pos,
 			int (*fn)(const struct sgfw_flow *flow, void *arg),
 			void *arg)
 {
-	unsigned int size = sgfw_ft.mask + 1;
-	unsigned int b = *pos >> SGFW_FT_POS_SHIFT;
-	unsigned int skip = *pos & (BIT(SGFW_FT_POS_SHIFT) - 1);
+	unsigned long size = sgfw_ft.mask + 1;
 	unsigned long now = sgfw_flow_now();
+	unsigned long b = pos->bucket, skip = pos->index, i;
 	const struct sgfw_flow *f;
-	unsigned int i;
 	int err;
 
+	if (IS_ENABLED(CONFIG_PROVE_LOCKING))
+		WARN_ON_ONCE(lockdep_rtnl_is_held());
 	for (; b < size; b++, skip = 0) {
 		i = 0;
 		rcu_read_lock();
-		hlist_for_each_entry_rcu(f, &sgfw_ft.buckets[b], node) {
+		for (f = rcu_dereference(sgfw_ft.buckets[b]); f;
+		     f = rcu_dereference(f->next)) {
 			if (i++ < skip || f->net != net ||
 			    sgfw_flow_expired(f, now) ||
 			    (READ_ONCE(f->flags) & SGFW_FLOW_F_DEAD))
@@ -556,61 +950,22 @@ int sgfw_flowtable_walk(const struct net *net, unsigned long *pos,
 			err = fn(f, arg);
 			if (err) {
 				rcu_read_unlock();
-				*pos = (unsigned long)b << SGFW_FT_POS_SHIFT |
-				       (i - 1);
+				pos->bucket = b;
+				pos->index = i - 1;
 				return err;
 			}
 		}
 		rcu_read_unlock();
-		if ((b & (SGFW_GC_SLICE - 1)) == SGFW_GC_SLICE - 1)
+		if ((b & 1023) == 1023)
 			cond_resched();
 	}
-	*pos = (unsigned long)size << SGFW_FT_POS_SHIFT;
+	pos->bucket = size;
+	pos->index = 0;
 	return 0;
 }
 
-/*
- * One run of the reaper: the next SGFW_GC_SLICE buckets.  Chains are read
- * under RCU first, and only one with an expired flow is locked.
- * Return: the flows freed; *@wrapped (if not NULL) tells whether the run
- * reached the end of the table, so that the next one starts a new pass.
- */
-static unsigned int __sgfw_flowtable_gc_slice(bool *wrapped)
-{
-	unsigned int b = sgfw_gc_next, size = sgfw_ft.mask + 1;
-	unsigned int end = min(b + SGFW_GC_SLICE, size);
-	unsigned long now = sgfw_flow_now();
-	unsigned int reaped = 0;
-
-	rcu_read_lock();
-	for (; b < end; b++) {
-		if (!sgfw_ft_chain_has_expired(&sgfw_ft.buckets[b], now))
-			continue;
-		spin_lock_bh(sgfw_ft_lock(b));
-		reaped += sgfw_ft_reap_chain(b, now);
-		spin_unlock_bh(sgfw_ft_lock(b));
-	}
-	rcu_read_unlock();
-	sgfw_gc_next = end < size ? end : 0;
-	if (wrapped)
-		*wrapped = !sgfw_gc_next;
-	return reaped;
-}
-
-static void sgfw_gc_worker(struct work_struct *work)
-{
-	unsigned int reaped = __sgfw_flowtable_gc_slice(NULL);
-
-	/*
-	 * Deferrable: an idle CPU is not woken for it, and expired flows are
-	 * invisible anyway.  Go on at once while there is much to free.
-	 */
-	queue_delayed_work(system_power_efficient_wq, &sgfw_gc_work,
-			   reaped >= SGFW_GC_BUSY ? 1 : SGFW_GC_INTERVAL);
-}
-
 /**
- * sgfw_flowtable_init() - allocate the table and start the reaper.
+ * sgfw_flowtable_init() - allocate the table.
  *
  * Context: process, module init.
  * Return: 0 or -ENOMEM.
@@ -621,6 +976,7 @@ int sgfw_flowtable_init(void)
 
 	/* The memory goal per flow; see the top of this file. */
 	BUILD_BUG_ON(sizeof(struct sgfw_flow) > 120);
+	BUILD_BUG_ON(sizeof(struct list_head) != sizeof(struct rcu_head));
 	BUILD_BUG_ON(sizeof(union sgfw_flow_sw) != sizeof(atomic_t));
 	BUILD_BUG_ON(offsetof(struct sgfw_flow, flags) -
 		     offsetof(struct sgfw_flow, state) !=
@@ -630,9 +986,8 @@ int sgfw_flowtable_init(void)
 		     offsetof(union sgfw_flow_sw, pstate));
 	BUILD_BUG_ON(offsetof(struct sgfw_flow, sw) !=
 		     offsetof(struct sgfw_flow, state));
-	/* A chain position must fit in a walk position. */
-	BUILD_BUG_ON(BIT(SGFW_FT_POS_SHIFT) <= SGFW_FT_CHAIN_MAX);
 	BUILD_BUG_ON(!is_power_of_2(SGFW_FT_LOCKS));
+	BUILD_BUG_ON(!is_power_of_2(SGFW_WHEEL_SLOTS));
 
 	size = clamp(size, SGFW_FT_MIN_SIZE, SGFW_FT_MAX_SIZE);
 	size = roundup_pow_of_two(size);
@@ -647,9 +1002,13 @@ int sgfw_flowtable_init(void)
 		return -ENOMEM;
 	sgfw_ft.mask = size - 1;
 
-	/* No SLAB_HWCACHE_ALIGN: it would round 120 bytes up to 128. */
+	/*
+	 * No SLAB_HWCACHE_ALIGN: it would round 120 bytes up to 128.
+	 * SLAB_ACCOUNT: flows are charged to their namespace's memory cgroup
+	 * (sgfw_flow_alloc()).
+	 */
 	sgfw_ft.cache = kmem_cache_create("sgfw_flow", sizeof(struct sgfw_flow),
-					  0, 0, NULL);
+					  0, SLAB_ACCOUNT, NULL);
 	if (!sgfw_ft.cache) {
 		kvfree(sgfw_ft.buckets);
 		return -ENOMEM;
@@ -658,42 +1017,36 @@ int sgfw_flowtable_init(void)
 	get_random_bytes(&sgfw_ft.key, sizeof(sgfw_ft.key));
 	for (i = 0; i < SGFW_FT_LOCKS; i++)
 		spin_lock_init(&sgfw_ft_locks[i]);
-	sgfw_gc_next = 0;
-
-	INIT_DEFERRABLE_WORK(&sgfw_gc_work, sgfw_gc_worker);
-	queue_delayed_work(system_power_efficient_wq, &sgfw_gc_work,
-			   SGFW_GC_INTERVAL);
 	return 0;
 }
 
 /**
  * sgfw_flowtable_exit() - free the table.
  *
- * The order: (1) stop the reaper and wait for a run in progress, so nothing
- * but this function touches the table; (2) unlink every flow left and
- * hand it to call_rcu() (none is left when every namespace flushed its
- * flows in its pernet exit; the namespaces are gone, so there is no count
- * to keep); (3) rcu_barrier(), which waits for the callbacks of every flow
- * freed so far, here and before, so that (4) the cache is empty when it is
- * destroyed; (5) free the buckets.  Frees go through call_rcu() with a
- * callback of this module rather than kfree_rcu(): on 6.1, rcu_barrier()
- * does not wait for kfree_rcu()'s batches (kvfree_rcu_barrier() appeared
- * in 6.12), and the cache must not be destroyed under them.
+ * The order: (1) every namespace flushed its flows and stopped its reaper
+ * in its pernet exit, so nothing but this function touches the table;
+ * (2) any flow left is unlinked and handed to call_rcu(); (3)
+ * rcu_barrier(), which waits for the callbacks of every flow freed so far,
+ * here and before, so that (4) the cache is empty when it is destroyed;
+ * (5) free the buckets.  Frees go through call_rcu() with a callback of
+ * this module rather than kfree_rcu(): on 6.1, rcu_barrier() does not wait
+ * for kfree_rcu()'s batches (kvfree_rcu_barrier() appeared in 6.12), and
+ * the cache must not be destroyed under them.
  *
  * Context: process, module exit, after the pernet operations are gone.
  */
 void sgfw_flowtable_exit(void)
 {
 	unsigned int b, size = sgfw_ft.mask + 1, left = 0;
-	struct hlist_node *tmp;
 	struct sgfw_flow *f;
-
-	cancel_delayed_work_sync(&sgfw_gc_work);
 
 	for (b = 0; b < size; b++) {
 		spin_lock_bh(sgfw_ft_lock(b));
-		hlist_for_each_entry_safe(f, tmp, &sgfw_ft.buckets[b], node) {
-			__sgfw_flow_unlink(f, b);
+		while ((f = sgfw_chain_deref(sgfw_ft.buckets[b], b))) {
+			/* Its namespace and lists are gone: no list_del. */
+			RCU_INIT_POINTER(sgfw_ft.buckets[b],
+					 sgfw_chain_deref(f->next, b));
+			call_rcu(&f->rcu, sgfw_flow_free_rcu);
 			left++;
 		}
 		spin_unlock_bh(sgfw_ft_lock(b));
@@ -750,21 +1103,26 @@ unsigned int sgfw_flowtable_cache_size(void)
 	return kmem_cache_size(sgfw_ft.cache);
 }
 
-/* Stop the reaper, so that a test runs its slices itself. */
-void sgfw_flowtable_gc_stop(void)
+/* Stop a namespace's reaper, so that a test runs it itself. */
+void sgfw_flow_ns_gc_stop(struct sgfw_flow_ns *fns)
 {
-	cancel_delayed_work_sync(&sgfw_gc_work);
+	cancel_delayed_work_sync(&fns->gc);
 }
 
-void sgfw_flowtable_gc_start(void)
+void sgfw_flow_ns_gc_start(struct sgfw_flow_ns *fns)
 {
-	queue_delayed_work(system_power_efficient_wq, &sgfw_gc_work,
+	queue_delayed_work(system_power_efficient_wq, &fns->gc,
 			   SGFW_GC_INTERVAL);
 }
 
-/* One run of the reaper, as its worker does it; the reaper is stopped. */
-unsigned int sgfw_flowtable_gc_slice(bool *wrapped)
+/*
+ * One run of a namespace's reaper, as its worker does it, without
+ * queueing the next; the worker may be queued by a new flow meanwhile.
+ */
+unsigned int sgfw_flow_ns_gc_run(struct sgfw_flow_ns *fns)
 {
-	return __sgfw_flowtable_gc_slice(wrapped);
+	bool busy;
+
+	return __sgfw_flow_ns_gc(fns, &busy);
 }
 #endif

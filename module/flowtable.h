@@ -3,50 +3,100 @@
  * The connection table: every flow sgfw tracks, in all namespaces.
  *
  * Like nf_conntrack, there is one hash table for the whole system and the
- * namespace is part of every key; counts and limits are per namespace
- * (struct sgfw_flow_ns).  A flow is found from a packet of either
- * direction: the key is the tuple with its two endpoints put in a fixed
- * order, so one entry serves both directions.
+ * namespace is part of every key; counts, limits, expiry and eviction are
+ * per namespace (struct sgfw_flow_ns).  A flow is found from a packet of
+ * either direction: the key is the tuple with its two endpoints put in a
+ * fixed order, so one entry serves both directions.
  *
- * Locking: lookups run under rcu_read_lock() and take no lock.  Inserts and
- * removals take the lock of the bucket.  Entries are freed through
- * call_rcu() after they are unlinked.  A flow's state word changes with
- * cmpxchg, its deadline and counters with plain stores and atomics.
- *
- * Expiry: each flow holds its deadline (jiffies).  An expired flow is
- * invisible to lookups at once, and a deferrable worker unlinks expired
- * entries in bounded slices of the table.
+ * Locking (flowtable.c says why):
+ * - lookups run under rcu_read_lock() and take no lock;
+ * - a chain changes under its bucket lock; a flow is freed through
+ *   call_rcu() after it is unlinked;
+ * - a namespace's expiry wheel and unreplied list (struct sgfw_flow_ns)
+ *   change under its @lock, which nests inside a bucket lock; whoever
+ *   holds @lock and wants a bucket lock only tries it;
+ * - a flow's state word changes with cmpxchg, its deadline, sequence
+ *   window and counters with plain stores and atomics.
  *
  * Life cycle: sgfw_flowtable_init() before the pernet operations are
- * registered; the pernet exit of a namespace unregisters its hooks, then
- * calls sgfw_flowtable_flush(net, fns, 0); sgfw_flowtable_exit() after
- * the pernet operations are unregistered.  A flow never outlives its
- * namespace: the table reaches a flow's struct sgfw_flow_ns through
- * sgfw_pernet(flow->net), and @fns arguments must be that same one.
+ * registered; a namespace's sgfw_flow_ns_init() in its pernet init; its
+ * pernet pre_exit unregisters its hooks, its exit calls
+ * sgfw_flowtable_flush(net, fns, 0) then sgfw_flow_ns_exit();
+ * sgfw_flowtable_exit() after the pernet operations are unregistered.  A
+ * flow never outlives its namespace.
  */
 #ifndef _SGFW_FLOWTABLE_H
 #define _SGFW_FLOWTABLE_H
 
 #include <linux/atomic.h>
 #include <linux/jiffies.h>
-#include <linux/rculist.h>
+#include <linux/list.h>
+#include <linux/log2.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "types.h"
 
 struct net;
+struct mem_cgroup;
 
-/* Per-namespace accounting, embedded in struct sgfw_net. */
+/*
+ * The expiry wheel: slots of SGFW_WHEEL_TICK jiffies (a power of two near
+ * one second, so that slot numbers stay in step when jiffies wrap), for
+ * SGFW_WHEEL_SLOTS ticks ahead.
+ */
+#define SGFW_WHEEL_SLOTS	256
+#define SGFW_WHEEL_SHIFT	ilog2(roundup_pow_of_two(HZ))
+#define SGFW_WHEEL_TICK		(1UL << SGFW_WHEEL_SHIFT)
+
+/*
+ * struct sgfw_flow_ns - one namespace's share of the table, embedded in
+ * struct sgfw_net.
+ * @count: flows of the namespace in the table, expired or not.
+ * @limit: the most it may have; READ_ONCE(), set by netlink.
+ * @exceeded: new flows refused because the namespace was full and held
+ *	nothing to reclaim or evict (conntrack_allowance_exceeded).
+ * @bucket_full: new flows refused because their chain held the most
+ *	flows of this namespace it may.
+ * @evicted: unreplied flows removed to make room for new ones.
+ * @nomem: new flows refused because memory ran out.
+ * @lock: protects @unreplied, @n_unreplied, @wheel, @wheel_next and the
+ *	@lru member of every flow of the namespace.  Inside a bucket lock.
+ * @unreplied: flows that have seen no packet from their peer, oldest
+ *	first (the eviction order); the reaper rotates it.
+ * @wheel: every other flow, in the slot of its deadline as it was when the
+ *	flow was placed (deadlines move later without the flow moving; the
+ *	reaper places such a flow again when its slot comes).
+ * @wheel_next: the next tick the reaper handles.
+ * @gc: the reaper of this namespace, while it has flows.
+ * @memcg: the memory cgroup flows are charged to (or NULL).
+ */
 struct sgfw_flow_ns {
-	atomic_t count;		/* flows in the table, expired or not */
-	u32 limit;		/* READ_ONCE(); set by netlink */
-	atomic64_t exceeded;	/* conntrack_allowance_exceeded */
+	atomic_t count;
+	u32 limit;
+	atomic64_t exceeded;
+	atomic64_t bucket_full;
+	atomic64_t evicted;
+	atomic64_t nomem;
+	spinlock_t lock;
+	u32 n_unreplied;
+	unsigned long wheel_next;
+	struct list_head unreplied;
+	struct list_head wheel[SGFW_WHEEL_SLOTS];
+	struct delayed_work gc;
+	struct mem_cgroup *memcg;
 };
 
 /* struct sgfw_flow flags */
 #define SGFW_FLOW_F_OPENER_EGRESS	BIT(0)	/* opened by an egress packet */
 #define SGFW_FLOW_F_REPLIED		BIT(1)	/* seen a packet in reply */
 #define SGFW_FLOW_F_DEAD		BIT(2)	/* unlinked, waiting for RCU */
+#define SGFW_FLOW_F_ON_WHEEL		BIT(3)	/* on the wheel, not unreplied */
+#define SGFW_FLOW_F_SEQ_OPENER		BIT(4)	/* seq_end[0] is known */
+#define SGFW_FLOW_F_SEQ_PEER		BIT(5)	/* seq_end[1] is known */
+#define SGFW_FLOW_F_PICKUP		BIT(6)	/* tcp: no handshake seen */
 
 /*
  * The state word of struct sgfw_flow, unpacked: the same bytes in the same
@@ -67,24 +117,35 @@ union sgfw_flow_sw {
 /*
  * struct sgfw_flow - one tracked flow.  120 bytes on 64-bit; the slab
  * object is as large (no cache-line alignment).
- * @node: in its bucket's chain; bucket lock.
+ * @next: the next flow of its chain; bucket lock, RCU for readers.
+ * @lru: in its namespace's unreplied list or a wheel slot; the
+ *	namespace's lock.  Once the flow is unlinked it is off both, and the
+ *	same bytes hold @rcu.
  * @rcu: for call_rcu().
  * @net: the namespace; the flow never outlives it.
  * @t: the tuple of the packet that opened the flow (src is the opener).
  * @state: enum sgfw_flow_state; READ_ONCE().
  * @flags: SGFW_FLOW_F_*; READ_ONCE().
  * @pstate: per-protocol state (track.c): for UDP the number of direction
- *	changes seen, for an icmp query flow the type of the request.
+ *	changes seen, for an icmp query flow the type of the request, for
+ *	TCP the window scales of both sides.
  * @sw: @state, @flags and @pstate as one word (union sgfw_flow_sw); every
  *	change to any of them is an atomic_try_cmpxchg() on it.
  * @ifindex: the device it was seen on.
  * @deadline: jiffies when it expires; WRITE_ONCE/READ_ONCE.
  * @sg_id, @rule_id: what admitted it.
  * @packets, @bytes: both directions.
+ * @seq_end: tcp: for the opener [0] and its peer [1], the sequence number
+ *	after the last byte (SYN and FIN count one) that side was seen to
+ *	send; valid with SGFW_FLOW_F_SEQ_OPENER/_PEER.  READ_ONCE(), moved
+ *	forward with cmpxchg.
  */
 struct sgfw_flow {
-	struct hlist_node node;
-	struct rcu_head rcu;
+	struct sgfw_flow __rcu *next;
+	union {
+		struct list_head lru;
+		struct rcu_head rcu;
+	};
 	const struct net *net;
 	struct sgfw_tuple t;
 	union {
@@ -101,6 +162,7 @@ struct sgfw_flow {
 	u32 rule_id;
 	atomic64_t packets;
 	atomic64_t bytes;
+	u32 seq_end[2];
 };
 
 /*
@@ -109,6 +171,8 @@ struct sgfw_flow {
  * @pstate: the initial per-protocol state.
  * @len: the bytes of the packet that opens the flow, which the flow
  *	counts as its first packet.
+ * @seq_end: the opener's, with SGFW_FLOW_F_SEQ_* in @flags saying which
+ *	are set.
  */
 struct sgfw_flow_init {
 	u8 state;
@@ -117,11 +181,28 @@ struct sgfw_flow_init {
 	u32 sg_id;
 	u32 rule_id;
 	u32 len;
+	u32 seq_end[2];
 	unsigned long timeout;	/* jiffies from now */
+};
+
+/* Where a walk of the table resumes (struct sgfw_flowtable_walk). */
+struct sgfw_flow_pos {
+	unsigned long bucket;
+	unsigned long index;
 };
 
 int sgfw_flowtable_init(void);
 void sgfw_flowtable_exit(void);
+
+/* A namespace's share: set up in its pernet init, torn down in its exit. */
+void sgfw_flow_ns_init(struct sgfw_flow_ns *fns, u32 limit);
+void sgfw_flow_ns_exit(struct sgfw_flow_ns *fns);
+
+/*
+ * Charge the namespace's flows to the memory cgroup of the current task,
+ * if none is set yet.  Context: process, the configuration lock.
+ */
+void sgfw_flow_ns_set_memcg(struct sgfw_flow_ns *fns);
 
 /*
  * sgfw_flow_lookup() - the live flow a packet belongs to.
@@ -138,12 +219,15 @@ struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
  *
  * Counts against @fns.  If a live flow for @t exists already (another CPU
  * raced us), that one is returned and nothing is inserted.  Either way the
- * flow counts the opening packet (one packet, @init->len bytes).
+ * flow counts the opening packet (one packet, @init->len bytes).  A full
+ * namespace first reclaims its expired flows, then evicts its oldest
+ * unreplied flow; a flow that has seen a reply is never evicted.
  *
  * Context: rcu_read_lock(), any context (softirq); allocates GFP_ATOMIC.
- * Return: the flow, or ERR_PTR(-ENOSPC) when the namespace is at its
- * limit (and @fns->exceeded grows), -EBUSY when the chain is at its cap,
- * -ENOMEM.
+ * Return: the flow, or ERR_PTR(-ENOSPC) when the namespace is at its limit
+ * with nothing to reclaim or evict (@fns->exceeded grows), -EBUSY when
+ * the chain holds the most flows of the namespace it may
+ * (@fns->bucket_full grows), -ENOMEM (@fns->nomem grows).
  */
 struct sgfw_flow *sgfw_flow_create(const struct net *net,
 				   struct sgfw_flow_ns *fns, int ifindex,
@@ -151,14 +235,30 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 				   const struct sgfw_flow_init *init);
 
 /*
- * Unlink and free @flow (e.g. on RST handling if wanted); nothing happens
- * when it is unlinked already.  Context: RCU, any context.
+ * Unlink and free @flow; nothing happens when it is unlinked already.
+ * Context: RCU, any context.
  */
 void sgfw_flow_remove(struct sgfw_flow_ns *fns, struct sgfw_flow *flow);
 
 /*
+ * sgfw_flow_replied() - @flow saw its first reply: it leaves the unreplied
+ * list for the wheel and can no longer be evicted.  Called once, by the
+ * packet that set SGFW_FLOW_F_REPLIED.  Context: RCU, any context.
+ */
+void sgfw_flow_replied(struct sgfw_flow *flow);
+
+/*
+ * sgfw_flow_requeue() - @flow's deadline moved earlier (a state with a
+ * shorter timeout): place it in the wheel slot of its deadline, so that
+ * it is reaped on time.  Context: RCU, any context.
+ */
+void sgfw_flow_requeue(struct sgfw_flow *flow);
+
+/*
  * Remove every flow of @net (ifindex 0) or of one device of @net.  Flows
- * created while it runs may survive it.
+ * created while it runs may survive it: callers make sure that no packet
+ * can create one (hooks gone, or a grace period after the device stopped
+ * being filtered).
  * Context: process; may sleep.
  */
 void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
@@ -166,13 +266,14 @@ void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
 
 /*
  * Walk the live flows of @net for a netlink dump, resuming at *@pos
- * (0 to start: bucket index << 8 | position in its chain); @fn returns
- * non-zero when it cannot take a flow (message full): the walk stops and
- * returns that value, and *@pos then names that flow, so the next call
- * starts with it.  Returns 0 when the walk is complete.
- * Context: process; takes rcu_read_lock() itself and calls @fn under it.
+ * (zeroed to start); @fn returns non-zero when it cannot take a flow
+ * (message full): the walk stops and returns that value, and *@pos then
+ * names that flow, so the next call starts with it.  Returns 0 when the
+ * walk is complete.
+ * Context: process, not under the RTNL; takes rcu_read_lock() itself and
+ * calls @fn under it.
  */
-int sgfw_flowtable_walk(const struct net *net, unsigned long *pos,
+int sgfw_flowtable_walk(const struct net *net, struct sgfw_flow_pos *pos,
 			int (*fn)(const struct sgfw_flow *flow, void *arg),
 			void *arg);
 
@@ -190,9 +291,9 @@ unsigned int sgfw_flowtable_bucket(const struct net *net, int ifindex,
 				   const struct sgfw_tuple *t);
 unsigned int sgfw_flowtable_chain_max(void);
 unsigned int sgfw_flowtable_cache_size(void);
-void sgfw_flowtable_gc_stop(void);
-void sgfw_flowtable_gc_start(void);
-unsigned int sgfw_flowtable_gc_slice(bool *wrapped);
+void sgfw_flow_ns_gc_stop(struct sgfw_flow_ns *fns);
+void sgfw_flow_ns_gc_start(struct sgfw_flow_ns *fns);
+unsigned int sgfw_flow_ns_gc_run(struct sgfw_flow_ns *fns);
 #else
 static inline unsigned long sgfw_flow_now(void)
 {

@@ -18,6 +18,7 @@
 #include <linux/skbuff.h>
 
 #include "config.h"
+#include "debug.h"
 #include "flowtable.h"
 #include "hooks.h"
 #include "netns.h"
@@ -25,14 +26,32 @@
 #include "ruleset.h"
 #include "track.h"
 
-static void sgfw_count(struct sgfw_dev *sd, bool accepted)
+/*
+ * Count one packet of @sd under @what.  The hooks may run in process
+ * context (LOCAL_OUT) where a preemptible task could move to another CPU
+ * between finding its CPU's counters and writing them: bottom halves off
+ * pin it, and keep the softirq on this CPU from writing the same counters
+ * in the middle (as nft_counter does).
+ */
+static void sgfw_count(struct sgfw_dev *sd, enum sgfw_dev_count what)
 {
-	struct sgfw_dev_stats *s = this_cpu_ptr(sd->stats);
-	unsigned long flags;
+	struct sgfw_dev_stats *s;
 
-	flags = u64_stats_update_begin_irqsave(&s->syncp);
-	u64_stats_inc(accepted ? &s->accepted : &s->dropped);
-	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	local_bh_disable();
+	s = this_cpu_ptr(sd->stats);
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->ctr[what]);
+	u64_stats_update_end(&s->syncp);
+	local_bh_enable();
+}
+
+/* Tell the table what a packet of @flow changed (track.h). */
+static void sgfw_flow_events(struct sgfw_flow *flow, unsigned int events)
+{
+	if (events & SGFW_TRACK_REPLIED)
+		sgfw_flow_replied(flow);
+	else if (events & SGFW_TRACK_SOONER)
+		sgfw_flow_requeue(flow);
 }
 
 /*
@@ -42,43 +61,54 @@ static void sgfw_count(struct sgfw_dev *sd, bool accepted)
  * passes when it quotes a packet of a tracked flow.  Anything else needs
  * a rule; when one allows it, the flow is recorded unless it is one of
  * the untracked kind or the table is full (then the packet is dropped).
+ * Return: SGFW_COUNT_ACCEPTED, or the reason of the drop.
  */
-static bool sgfw_verdict(struct sgfw_net *sn, const struct sgfw_ruleset *rs,
-			 int ifindex, enum sgfw_direction dir,
-			 const struct sgfw_pkt *p)
+static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
+					const struct sgfw_ruleset *rs,
+					int ifindex, enum sgfw_direction dir,
+					const struct sgfw_pkt *p)
 {
 	const struct sgfw_timeouts *to = sgfw_ruleset_timeouts(rs);
 	const struct sgfw_crule *rule;
 	struct sgfw_flow_init init;
 	struct sgfw_flow *flow;
+	unsigned int events;
 	bool reply;
 
 	if (p->flags & SGFW_PKT_ICMP_ERROR) {
-		if (sgfw_flow_lookup(sn->net, ifindex, &p->inner, &reply))
-			return true;
+		if ((p->flags & SGFW_PKT_INNER) &&
+		    sgfw_flow_lookup(sn->net, ifindex, &p->inner, &reply))
+			return SGFW_COUNT_ACCEPTED;
 		/* A stray error passes only where a rule allows it. */
-		return sgfw_ruleset_match(rs, dir, p);
+		return sgfw_ruleset_match(rs, dir, p) ? SGFW_COUNT_ACCEPTED :
+							SGFW_COUNT_NO_RULE;
 	}
 
 	flow = sgfw_flow_lookup(sn->net, ifindex, &p->t, &reply);
-	if (flow && sgfw_track_packet(flow, p, reply, to))
-		return true;
+	if (flow) {
+		if (sgfw_track_packet(flow, p, reply, to, &events)) {
+			sgfw_flow_events(flow, events);
+			return SGFW_COUNT_ACCEPTED;
+		}
+	}
 
 	rule = sgfw_ruleset_match(rs, dir, p);
 	if (!rule)
-		return false;
+		/* No state of its flow takes it, and no rule. */
+		return flow ? SGFW_COUNT_INVALID : SGFW_COUNT_NO_RULE;
 	if (flow || sgfw_ruleset_untracked(rs, dir, p))
-		return true;
+		return SGFW_COUNT_ACCEPTED;
 	if (!sgfw_track_new(p, to, &init))
-		return true;
+		return SGFW_COUNT_ACCEPTED;
 
 	init.sg_id = rule->sg_id;
 	init.rule_id = rule->rule_id;
 	if (dir == SGFW_DIRECTION_EGRESS)
 		init.flags |= SGFW_FLOW_F_OPENER_EGRESS;
+	sgfw_debug_delay(SGFW_DEBUG_BEFORE_CREATE);
 	flow = sgfw_flow_create(sn->net, &sn->flows, ifindex, &p->t, &init);
 	/* Full table or chain: the new flow is dropped, the old ones live. */
-	return !IS_ERR(flow);
+	return IS_ERR(flow) ? SGFW_COUNT_TABLE_FULL : SGFW_COUNT_ACCEPTED;
 }
 
 static unsigned int sgfw_hook(const struct nf_hook_state *state,
@@ -90,10 +120,10 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 	struct net_device *dev = dir == SGFW_DIRECTION_INGRESS ?
 				 state->in : state->out;
 	const struct sgfw_ruleset *rs, *nacl;
+	enum sgfw_dev_count what;
 	struct sgfw_net *sn;
 	struct sgfw_dev *sd;
 	struct sgfw_pkt p;
-	bool ok;
 
 	if (!dev || (dev->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
@@ -107,23 +137,28 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 		return NF_ACCEPT;
 
 	if (sgfw_pkt_parse(skb, af, &p)) {
-		ok = false;
+		what = SGFW_COUNT_INVALID;
 	} else if (p.flags & SGFW_PKT_ALWAYS_PASS) {
-		ok = true;
+		what = SGFW_COUNT_ACCEPTED;
 	} else {
 		/*
 		 * The NACL comes before the groups on ingress and after them
 		 * on egress; it is stateless, so it judges packets of tracked
 		 * flows too, and a new deny cuts them at once.
 		 */
-		ok = !nacl || dir == SGFW_DIRECTION_EGRESS ||
-		     sgfw_ruleset_nacl_allows(nacl, dir, &p);
-		ok = ok && (!rs || sgfw_verdict(sn, rs, dev->ifindex, dir, &p));
-		ok = ok && (!nacl || dir == SGFW_DIRECTION_INGRESS ||
-			    sgfw_ruleset_nacl_allows(nacl, dir, &p));
+		what = SGFW_COUNT_ACCEPTED;
+		if (nacl && dir == SGFW_DIRECTION_INGRESS &&
+		    !sgfw_ruleset_nacl_allows(nacl, dir, &p))
+			what = SGFW_COUNT_NACL;
+		if (what == SGFW_COUNT_ACCEPTED && rs)
+			what = sgfw_verdict(sn, rs, dev->ifindex, dir, &p);
+		if (what == SGFW_COUNT_ACCEPTED && nacl &&
+		    dir == SGFW_DIRECTION_EGRESS &&
+		    !sgfw_ruleset_nacl_allows(nacl, dir, &p))
+			what = SGFW_COUNT_NACL;
 	}
-	sgfw_count(sd, ok);
-	return ok ? NF_ACCEPT : NF_DROP;
+	sgfw_count(sd, what);
+	return what == SGFW_COUNT_ACCEPTED ? NF_ACCEPT : NF_DROP;
 }
 
 static unsigned int sgfw_hook_ipv4(void *priv, struct sk_buff *skb,

@@ -3,10 +3,15 @@
  * The "sgfw" generic netlink family: see uapi/linux/sgfw.h for the
  * commands and uapi/sgfw.yaml for the spec.
  *
- * Every handler acts on the namespace of the requesting socket.  Handlers
- * that read or change the configuration take the RTNL (struct sgfw_net
- * says why); handlers run under the genl mutex as well (the family is not
- * parallel_ops), which is taken before the RTNL, as in every genl family.
+ * Every handler acts on the namespace of the requesting socket, and every
+ * one but status needs CAP_NET_ADMIN over it (GENL_UNS_ADMIN_PERM): the
+ * rules and flows of a namespace are its administrator's to read, as with
+ * nftables and ctnetlink.  Handlers that read or change the configuration
+ * take the RTNL (struct sgfw_net says why), except the flow dump, which
+ * walks the whole table and must not hold every other namespace's
+ * configuration up while it does.  Handlers run under the genl mutex as
+ * well (the family is not parallel_ops), which is taken before the RTNL,
+ * as in every genl family.
  *
  * A configuration handler validates everything first, then changes the
  * objects, then calls sgfw_config_commit(); if that fails it undoes the
@@ -73,6 +78,7 @@ static const struct nla_policy sgfw_sg_policy[SGFW_A_SG_MAX + 1] = {
 static const struct nla_policy sgfw_pl_policy[SGFW_A_PL_MAX + 1] = {
 	[SGFW_A_PL_NAME]	= { .type = NLA_NUL_STRING },
 	[SGFW_A_PL_ENTRY]	= NLA_POLICY_NESTED(sgfw_cidr_policy),
+	[SGFW_A_PL_MAX_ENTRIES]	= { .type = NLA_U32 },
 };
 
 static const struct nla_policy sgfw_iface_policy[SGFW_A_IFACE_MAX + 1] = {
@@ -344,12 +350,33 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
-typedef int (*sgfw_fill_t)(struct sk_buff *skb, void *obj, void *arg);
+/*
+ * Filling a message with an object.  @pos counts the items of the object's
+ * lists (rules, members, entries) already sent: a fill puts the object's
+ * own attributes, then as many items from *@pos on as fit, and moves *@pos
+ * on; it returns -EMSGSIZE when it stopped short.  So an object that does
+ * not fit one message goes out in several, each naming the object (a dump
+ * reader joins them), and a reply to a do request is sized to hold it all
+ * (the *_size() functions bound it from the object's limits).
+ */
+typedef int (*sgfw_fill_t)(struct sk_buff *skb, void *obj, void *arg,
+			   unsigned long *pos);
+
+/* The most an item of a list takes in a message: a rule, the largest. */
+#define SGFW_NLA_STR_MAX	nla_total_size(SGFW_DESC_MAX)
+#define SGFW_NLA_NAME_MAX	nla_total_size(SGFW_NAME_MAX)
+#define SGFW_NLA_CIDR_MAX	(nla_total_size(0) + nla_total_size(16) + \
+				 nla_total_size(1))
+#define SGFW_NLA_RULE_MAX	(nla_total_size(0) + 5 * nla_total_size(4) + \
+				 4 * nla_total_size(2) +		\
+				 2 * SGFW_NLA_NAME_MAX + SGFW_NLA_STR_MAX + \
+				 2 * nla_total_size_64bit(8))
 
 /* Fill and send the reply @msg, which this consumes. */
 static int sgfw_reply_send(struct genl_info *info, struct sk_buff *msg, u8 cmd,
 			   sgfw_fill_t fill, void *obj, void *arg)
 {
+	unsigned long pos = 0;
 	void *hdr;
 	int err;
 
@@ -358,7 +385,10 @@ static int sgfw_reply_send(struct genl_info *info, struct sk_buff *msg, u8 cmd,
 		err = -EMSGSIZE;
 		goto err_free_msg;
 	}
-	err = fill(msg, obj, arg);
+	err = fill(msg, obj, arg, &pos);
+	/* The size was computed from the object: a miss is a bug. */
+	if (WARN_ON_ONCE(err == -EMSGSIZE))
+		goto err_free_msg;
 	if (err)
 		goto err_free_msg;
 	genlmsg_end(msg, hdr);
@@ -369,48 +399,47 @@ err_free_msg:
 	return err;
 }
 
-/*
- * Reply to a do request with one object.  A group with every rule and
- * member it may have does not fit a page: try a large buffer then.
- */
+/* Reply to a do request with one object, in a message of @size bytes. */
 static int sgfw_reply(struct genl_info *info, u8 cmd, sgfw_fill_t fill,
-		      void *obj, void *arg)
+		      void *obj, void *arg, size_t size)
 {
-	static const size_t sizes[] = { NLMSG_GOODSIZE, 65536 };
 	struct sk_buff *msg;
-	int i, err = -EMSGSIZE;
 
-	for (i = 0; i < ARRAY_SIZE(sizes) && err == -EMSGSIZE; i++) {
-		msg = genlmsg_new(sizes[i], GFP_KERNEL);
-		if (!msg)
-			return -ENOMEM;
-		err = sgfw_reply_send(info, msg, cmd, fill, obj, arg);
-	}
-	return err;
+	msg = genlmsg_new(max_t(size_t, size, NLMSG_GOODSIZE), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	return sgfw_reply_send(info, msg, cmd, fill, obj, arg);
 }
 
 /*
  * Dumps of configuration objects walk a list under the RTNL, one message
- * per object, and resume after the position (or id) in cb->args[0].
+ * per object or part of one, and resume at the object named by cb->args[0]
+ * (an id or a position) and the item cb->args[1] of its lists.
+ * Return: 0 when the object is all sent, -EMSGSIZE when the message is
+ * full (what was put in it stays: the next round goes on from there).
  */
 static int sgfw_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 			 u8 cmd, sgfw_fill_t fill, void *obj, void *arg)
 {
+	unsigned long before = cb->args[1];
 	void *hdr;
+	int err;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &sgfw_genl_family, NLM_F_MULTI, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (fill(skb, obj, arg)) {
+	err = fill(skb, obj, arg, &cb->args[1]);
+	if (err && cb->args[1] == before) {
+		/* Not one item fit: the object goes in the next message. */
 		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
+		return err;
 	}
 	genlmsg_end(skb, hdr);
-	return 0;
+	return err;
 }
 
-/* A full message ends this round; the next one resumes at cb->args[0]. */
+/* A full message ends this round; the next one resumes at cb->args. */
 static int sgfw_dump_done(struct sk_buff *skb, int err)
 {
 	if (err == -EMSGSIZE && skb->len)
@@ -440,12 +469,24 @@ int sgfw_status_fill(struct sk_buff *skb, struct net *net)
 			      atomic64_read(&sn->flows.exceeded),
 			      SGFW_A_STATUS_PAD) ||
 	    nla_put_u32(skb, SGFW_A_STATUS_ALLOWANCE_AVAILABLE,
-			limit > flows ? limit - flows : 0))
+			limit > flows ? limit - flows : 0) ||
+	    nla_put_u64_64bit(skb, SGFW_A_STATUS_BUCKET_FULL,
+			      atomic64_read(&sn->flows.bucket_full),
+			      SGFW_A_STATUS_PAD) ||
+	    nla_put_u64_64bit(skb, SGFW_A_STATUS_EVICTED,
+			      atomic64_read(&sn->flows.evicted),
+			      SGFW_A_STATUS_PAD) ||
+	    nla_put_u64_64bit(skb, SGFW_A_STATUS_NOMEM,
+			      atomic64_read(&sn->flows.nomem),
+			      SGFW_A_STATUS_PAD) ||
+	    nla_put_u32(skb, SGFW_A_STATUS_FLOW_LIMIT_CEILING,
+			sgfw_flow_limit_ceiling()))
 		return -EMSGSIZE;
 	return 0;
 }
 
-static int sgfw_status_fill_cb(struct sk_buff *skb, void *net, void *arg)
+static int sgfw_status_fill_cb(struct sk_buff *skb, void *net, void *arg,
+			       unsigned long *pos)
 {
 	return sgfw_status_fill(skb, net);
 }
@@ -453,13 +494,20 @@ static int sgfw_status_fill_cb(struct sk_buff *skb, void *net, void *arg)
 static int sgfw_nl_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return sgfw_reply(info, SGFW_CMD_STATUS, sgfw_status_fill_cb,
-			  genl_info_net(info), NULL);
+			  genl_info_net(info), NULL, NLMSG_GOODSIZE);
 }
 
+/*
+ * The flow limit.  Above the ceiling only for CAP_NET_ADMIN in the
+ * initial user namespace: root of a user namespace may lower its limit
+ * or keep it under the ceiling, but not make the host hold more flows
+ * for it (nf_conntrack_max is read-only outside init_net for the same
+ * reason).
+ */
 static int sgfw_nl_status_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-
+	u32 ceiling = sgfw_flow_limit_ceiling();
 	u32 limit;
 	int err;
 
@@ -471,6 +519,16 @@ static int sgfw_nl_status_set_doit(struct sk_buff *skb, struct genl_info *info)
 				 info->extack);
 	if (err)
 		return err;
+	if (limit > ceiling &&
+	    !netlink_ns_capable(skb, &init_user_ns, CAP_NET_ADMIN)) {
+		NL_SET_BAD_ATTR(info->extack,
+				info->attrs[SGFW_A_STATUS_FLOW_LIMIT]);
+		sgfw_err_fmt(info->extack,
+			     "a flow limit above the ceiling needs CAP_NET_ADMIN in the initial user namespace",
+			     "a flow limit above %u needs CAP_NET_ADMIN in the initial user namespace",
+			     ceiling);
+		return -EPERM;
+	}
 	WRITE_ONCE(sn->flows.limit, limit);
 	return 0;
 }
@@ -510,7 +568,8 @@ static bool sgfw_match_equal(const struct sgfw_match *a,
 	       (a->any_code || a->icmp_code == b->icmp_code);
 }
 
-static int sgfw_rule_fill(struct sk_buff *skb, void *obj, void *arg)
+static int sgfw_rule_fill(struct sk_buff *skb, void *obj, void *arg,
+			  unsigned long *pos)
 {
 	const struct sgfw_rule *r = obj;
 	const struct sgfw_sg *sg = arg;
@@ -548,11 +607,32 @@ static int sgfw_rule_fill(struct sk_buff *skb, void *obj, void *arg)
 	return 0;
 }
 
-static int sgfw_sg_fill(struct sk_buff *skb, void *obj, void *arg)
+/* One item of a list, in a nest that goes away again when it does not fit. */
+#define sgfw_put_item(skb, type, put) ({				\
+	struct nlattr *__nest = nla_nest_start(skb, type);		\
+	int __err = -EMSGSIZE;						\
+									\
+	if (__nest) {							\
+		__err = (put);						\
+		if (__err)						\
+			nla_nest_cancel(skb, __nest);			\
+		else							\
+			nla_nest_end(skb, __nest);			\
+	}								\
+	__err;								\
+})
+
+/*
+ * A group: its own attributes, then its rules (ingress, then egress) and
+ * members from item *@pos on (struct sgfw_fill_t).
+ */
+static int sgfw_sg_fill(struct sk_buff *skb, void *obj, void *arg,
+			unsigned long *pos)
 {
 	const struct sgfw_sg *sg = obj;
 	const struct sgfw_rule *r;
 	enum sgfw_direction dir;
+	unsigned long item = 0;
 	u32 i;
 
 	if (nla_put_string(skb, SGFW_A_SG_NAME, sg->name) ||
@@ -564,27 +644,41 @@ static int sgfw_sg_fill(struct sk_buff *skb, void *obj, void *arg)
 
 	for (dir = SGFW_DIRECTION_INGRESS; dir <= SGFW_DIRECTION_EGRESS; dir++) {
 		list_for_each_entry(r, &sg->rules, list) {
-			struct nlattr *nest;
-
-			if (r->dir != dir)
+			if (r->dir != dir || item++ < *pos)
 				continue;
-			nest = nla_nest_start(skb, SGFW_A_SG_RULE);
-			if (!nest || sgfw_rule_fill(skb, (void *)r, NULL))
+			if (sgfw_put_item(skb, SGFW_A_SG_RULE,
+					  sgfw_rule_fill(skb, (void *)r, NULL,
+							 NULL)))
 				return -EMSGSIZE;
-			nla_nest_end(skb, nest);
+			(*pos)++;
 		}
 	}
-	for (i = 0; i < sg->members.n; i++)
+	for (i = 0; i < sg->members.n; i++) {
+		if (item++ < *pos)
+			continue;
 		if (sgfw_put_cidr(skb, SGFW_A_SG_MEMBER, &sg->members.v[i],
 				  true))
 			return -EMSGSIZE;
+		(*pos)++;
+	}
 	return 0;
+}
+
+/* A message that holds the whole of @sg. */
+static size_t sgfw_sg_size(const struct sgfw_sg *sg)
+{
+	const struct sgfw_rule *r;
+	size_t size = 2 * SGFW_NLA_NAME_MAX + SGFW_NLA_STR_MAX;
+
+	list_for_each_entry(r, &sg->rules, list)
+		size += SGFW_NLA_RULE_MAX;
+	return size + sg->members.n * SGFW_NLA_CIDR_MAX;
 }
 
 static struct sgfw_rule *sgfw_rule_alloc_all(struct sgfw_net *sn,
 					     enum sgfw_af af)
 {
-	struct sgfw_rule *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	struct sgfw_rule *r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 
 	if (!r)
 		return NULL;
@@ -626,6 +720,13 @@ static int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 
 	rtnl_lock();
+	if (sn->n_sgs >= SGFW_MAX_SGS) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a namespace has at most 2500 security groups");
+		err = -ENOSPC;
+		goto out_unlock;
+	}
 	if (sgfw_sg_find(sn, name)) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
 		sgfw_err_fmt(info->extack, "security group exists already",
@@ -634,7 +735,7 @@ static int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 	}
 	err = -ENOMEM;
-	sg = kzalloc(sizeof(*sg), GFP_KERNEL);
+	sg = kzalloc(sizeof(*sg), GFP_KERNEL_ACCOUNT);
 	if (!sg)
 		goto out_unlock;
 	/* A new group allows all egress, per family (semantics.md). */
@@ -646,7 +747,15 @@ static int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 		kfree(sg);
 		goto out_unlock;
 	}
-	sg->id = sn->next_id++;
+	sg->id = sn->next_id;
+	if (xa_insert(&sn->sg_ids, sg->id, sg, GFP_KERNEL_ACCOUNT)) {
+		kfree(r4);
+		kfree(r6);
+		kfree(sg);
+		goto out_unlock;
+	}
+	sn->next_id++;
+	sn->n_sgs++;
 	strscpy(sg->name, name, sizeof(sg->name));
 	sgfw_get_desc(info->attrs[SGFW_A_SG_DESCRIPTION], sg->desc,
 		      info->extack);
@@ -669,7 +778,6 @@ out_unlock:
 static int sgfw_nl_sg_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-	struct sgfw_rule *r, *tmp;
 	struct sgfw_sg *sg;
 	int err = 0;
 
@@ -688,20 +796,16 @@ static int sgfw_nl_sg_del_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EBUSY;
 		goto out_unlock;
 	}
-	if (sg->peer_refs) {
+	if (!sgfw_sg_deletable(sg)) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
 		sgfw_err_fmt(info->extack,
-			     "security group is the peer of a rule",
-			     "security group %s is the peer of %u rule(s)",
-			     sg->name, sg->peer_refs);
+			     "security group is the peer of another group's rule",
+			     "security group %s is the peer of a rule of another group",
+			     sg->name);
 		err = -EBUSY;
 		goto out_unlock;
 	}
-	list_for_each_entry_safe(r, tmp, &sg->rules, list)
-		sgfw_rule_free(r);
-	list_del(&sg->list);
-	kfree(sg->members.v);
-	kfree(sg);
+	sgfw_sg_free(sn, sg);
 out_unlock:
 	rtnl_unlock();
 	return err;
@@ -716,7 +820,8 @@ static int sgfw_nl_sg_get_doit(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	sg = sgfw_get_sg(sn, info, SGFW_A_SG_NAME);
 	err = IS_ERR(sg) ? PTR_ERR(sg) :
-	      sgfw_reply(info, SGFW_CMD_SG_GET, sgfw_sg_fill, sg, NULL);
+	      sgfw_reply(info, SGFW_CMD_SG_GET, sgfw_sg_fill, sg, NULL,
+			 sgfw_sg_size(sg));
 	rtnl_unlock();
 	return err;
 }
@@ -728,16 +833,21 @@ static int sgfw_nl_sg_get_dumpit(struct sk_buff *skb,
 	struct sgfw_sg *sg;
 	int err = 0;
 
-	/* Groups are in id order: resume after the last id sent. */
+	/* Groups are in id order: resume at the id of the last one sent. */
 	rtnl_lock();
 	list_for_each_entry(sg, &sn->sgs, list) {
-		if (sg->id <= cb->args[0])
+		if (sg->id < cb->args[0])
 			continue;
+		if (sg->id > cb->args[0]) {
+			cb->args[0] = sg->id;
+			cb->args[1] = 0;
+		}
 		err = sgfw_dump_one(skb, cb, SGFW_CMD_SG_GET, sgfw_sg_fill, sg,
 				    NULL);
 		if (err)
 			break;
-		cb->args[0] = sg->id;
+		cb->args[0] = sg->id + 1;
+		cb->args[1] = 0;
 	}
 	rtnl_unlock();
 	return sgfw_dump_done(skb, err);
@@ -877,58 +987,6 @@ static int sgfw_rule_parse(struct sgfw_net *sn, struct genl_info *info,
 	return sgfw_get_desc(tb[SGFW_A_RULE_DESCRIPTION], r->desc, extack);
 }
 
-/* The limits of semantics.md, for @sg with @r added. */
-static int sgfw_rule_check_limits(struct sgfw_net *sn, struct sgfw_sg *sg,
-				  const struct sgfw_rule *r,
-				  struct netlink_ext_ack *extack)
-{
-	u32 fams = r->peer_kind == SGFW_PEER_CIDR ? BIT(r->cidr.af) :
-		   BIT(SGFW_AF_INET) | BIT(SGFW_AF_INET6);
-	u32 count[SGFW_AF_NUM] = {};
-	const struct sgfw_rule *o;
-	struct sgfw_dev *sd;
-	enum sgfw_af af;
-	u32 add;
-
-	list_for_each_entry(o, &sg->rules, list) {
-		if (o->dir != r->dir)
-			continue;
-		for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++)
-			if ((o->peer_kind != SGFW_PEER_CIDR ||
-			     o->cidr.af == af))
-				count[af]++;
-	}
-	for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++) {
-		if ((fams & BIT(af)) && count[af] >= SGFW_MAX_RULES) {
-			sgfw_err_fmt(extack,
-				     "security group has the most rules allowed in this direction",
-				     "security group %s has %u %s rules for %s, the most allowed",
-				     sg->name, SGFW_MAX_RULES,
-				     r->dir == SGFW_DIRECTION_INGRESS ?
-				     "ingress" : "egress",
-				     af == SGFW_AF_INET ? "IPv4" : "IPv6");
-			return -ENOSPC;
-		}
-	}
-	add = hweight32(fams);
-	list_for_each_entry(sd, &sn->dev_list, list) {
-		u32 i;
-
-		for (i = 0; i < sd->nsgs; i++) {
-			if (sd->sgs[i] != sg)
-				continue;
-			if (sgfw_dev_rule_count(sd) + add > SGFW_MAX_DEV_RULES) {
-				sgfw_err_fmt(extack,
-					     "a device would have more than 1000 rules",
-					     "device %d would have more than %u rules",
-					     sd->ifindex, SGFW_MAX_DEV_RULES);
-				return -ENOSPC;
-			}
-		}
-	}
-	return 0;
-}
-
 static int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
@@ -937,7 +995,7 @@ static int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sgfw_sg *sg;
 	int err;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!r || !msg) {
 		kfree(r);
@@ -964,7 +1022,7 @@ static int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 			goto err_unlock;
 		}
 	}
-	err = sgfw_rule_check_limits(sn, sg, r, info->extack);
+	err = sgfw_sg_rule_limits(sn, sg, r, info->extack);
 	if (err)
 		goto err_unlock;
 
@@ -1040,7 +1098,8 @@ out_unlock:
 
 static int sgfw_cidr_set_change(struct genl_info *info,
 				struct sgfw_cidr_set *set, int type, bool host,
-				bool add, bool used, const char *what)
+				bool add, bool used, const char *what,
+				const char *name, u32 max)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_cidr_set saved;
@@ -1055,13 +1114,15 @@ static int sgfw_cidr_set_change(struct genl_info *info,
 	saved.n = set->n;
 	saved.v = NULL;
 	if (set->n) {
-		saved.v = kmemdup(set->v, set->n * sizeof(*set->v), GFP_KERNEL);
+		saved.v = kmemdup(set->v, set->n * sizeof(*set->v),
+				  GFP_KERNEL_ACCOUNT);
 		if (!saved.v) {
 			kfree(v);
 			return -ENOMEM;
 		}
 	}
-	err = add ? sgfw_cidr_set_add(set, v, n) : sgfw_cidr_set_del(set, v, n);
+	err = add ? sgfw_cidr_set_add(set, v, n, max) :
+		    sgfw_cidr_set_del(set, v, n);
 	if (err == -EEXIST)
 		sgfw_err_fmt(info->extack, "an address is present already",
 			     "an address is in the %s already (or named twice)",
@@ -1069,10 +1130,12 @@ static int sgfw_cidr_set_change(struct genl_info *info,
 	else if (err == -ENOENT)
 		sgfw_err_fmt(info->extack, "an address is not present",
 			     "an address is not in the %s", what);
+	else if (err == -E2BIG && type == SGFW_A_PL_ENTRY)
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "the prefix list would hold more entries than its max-entries: raise it with prefix-list set NAME max-entries N");
 	else if (err == -E2BIG)
 		sgfw_err_fmt(info->extack, "too many entries",
-			     "a %s holds at most %u entries", what,
-			     SGFW_MAX_PL_ENTRIES);
+			     "a %s holds at most %u entries", what, max);
 	if (!err && used) {
 		err = sgfw_config_commit(sn);
 		if (err) {
@@ -1097,36 +1160,66 @@ static int sgfw_nl_member_doit(struct sk_buff *skb, struct genl_info *info)
 	sg = sgfw_get_sg(sn, info, SGFW_A_SG_NAME);
 	err = IS_ERR(sg) ? PTR_ERR(sg) :
 	      sgfw_cidr_set_change(info, &sg->members, SGFW_A_SG_MEMBER, true,
-				   add, sg->peer_refs, "security group");
+				   add, sg->peer_refs, "security group",
+				   sg->name, SGFW_MAX_MEMBERS);
 	rtnl_unlock();
 	return err;
 }
 
-static int sgfw_pl_fill(struct sk_buff *skb, void *obj, void *arg)
+/* A prefix list, its entries from item *@pos on (struct sgfw_fill_t). */
+static int sgfw_pl_fill(struct sk_buff *skb, void *obj, void *arg,
+			unsigned long *pos)
 {
 	const struct sgfw_pl *pl = obj;
 	u32 i;
 
-	if (nla_put_string(skb, SGFW_A_PL_NAME, pl->name))
+	if (nla_put_string(skb, SGFW_A_PL_NAME, pl->name) ||
+	    nla_put_u32(skb, SGFW_A_PL_MAX_ENTRIES, pl->max_entries))
 		return -EMSGSIZE;
-	for (i = 0; i < pl->entries.n; i++)
+	for (i = *pos; i < pl->entries.n; i++) {
 		if (sgfw_put_cidr(skb, SGFW_A_PL_ENTRY, &pl->entries.v[i],
 				  false))
 			return -EMSGSIZE;
+		(*pos)++;
+	}
 	return 0;
+}
+
+static size_t sgfw_pl_size(const struct sgfw_pl *pl)
+{
+	return SGFW_NLA_NAME_MAX + nla_total_size(4) +
+	       pl->entries.n * SGFW_NLA_CIDR_MAX;
+}
+
+/* The max-entries of a request, if it has one, in *@max. */
+static int sgfw_pl_get_max(struct genl_info *info, u32 *max)
+{
+	return sgfw_get_u32_range(info->attrs[SGFW_A_PL_MAX_ENTRIES], 1,
+				  SGFW_MAX_PL_ENTRIES,
+				  "max-entries is 1 to 1000", max,
+				  info->extack);
 }
 
 static int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	u32 max = SGFW_PL_ENTRIES_DEF;
 	struct sgfw_pl *pl;
 	const char *name;
 	int err;
 
-	err = sgfw_get_name(info, SGFW_A_PL_NAME, &name);
+	err = sgfw_get_name(info, SGFW_A_PL_NAME, &name) ?:
+	      sgfw_pl_get_max(info, &max);
 	if (err)
 		return err;
 	rtnl_lock();
+	if (sn->n_pls >= SGFW_MAX_PLS) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a namespace has at most 100 prefix lists");
+		err = -ENOSPC;
+		goto out_unlock;
+	}
 	if (sgfw_pl_find(sn, name)) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
 		sgfw_err_fmt(info->extack, "prefix list exists already",
@@ -1134,13 +1227,46 @@ static int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EEXIST;
 		goto out_unlock;
 	}
-	pl = kzalloc(sizeof(*pl), GFP_KERNEL);
+	pl = kzalloc(sizeof(*pl), GFP_KERNEL_ACCOUNT);
 	if (!pl) {
 		err = -ENOMEM;
 		goto out_unlock;
 	}
 	strscpy(pl->name, name, sizeof(pl->name));
+	pl->max_entries = max;
 	list_add_tail(&pl->list, &sn->pls);
+	sn->n_pls++;
+out_unlock:
+	rtnl_unlock();
+	return err;
+}
+
+static int sgfw_nl_pl_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_pl *pl;
+	u32 max;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_PL_MAX_ENTRIES))
+		return -EINVAL;
+	err = sgfw_pl_get_max(info, &max);
+	if (err)
+		return err;
+	rtnl_lock();
+	pl = sgfw_get_pl(sn, info, SGFW_A_PL_NAME);
+	if (IS_ERR(pl)) {
+		err = PTR_ERR(pl);
+		goto out_unlock;
+	}
+	err = sgfw_pl_max_entries_check(sn, pl, max, info->extack);
+	if (err) {
+		NL_SET_BAD_ATTR(info->extack,
+				info->attrs[SGFW_A_PL_MAX_ENTRIES]);
+		goto out_unlock;
+	}
+	/* Only the limits change: the rulesets stay as they are. */
+	pl->max_entries = max;
 out_unlock:
 	rtnl_unlock();
 	return err;
@@ -1164,6 +1290,7 @@ static int sgfw_nl_pl_del_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EBUSY;
 	} else {
 		list_del(&pl->list);
+		sn->n_pls--;
 		kfree(pl->entries.v);
 		kfree(pl);
 	}
@@ -1182,7 +1309,8 @@ static int sgfw_nl_pl_entry_doit(struct sk_buff *skb, struct genl_info *info)
 	pl = sgfw_get_pl(sn, info, SGFW_A_PL_NAME);
 	err = IS_ERR(pl) ? PTR_ERR(pl) :
 	      sgfw_cidr_set_change(info, &pl->entries, SGFW_A_PL_ENTRY, false,
-				   add, pl->refs, "prefix list");
+				   add, pl->refs, "prefix list", pl->name,
+				   pl->max_entries);
 	rtnl_unlock();
 	return err;
 }
@@ -1196,7 +1324,8 @@ static int sgfw_nl_pl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	pl = sgfw_get_pl(sn, info, SGFW_A_PL_NAME);
 	err = IS_ERR(pl) ? PTR_ERR(pl) :
-	      sgfw_reply(info, SGFW_CMD_PL_GET, sgfw_pl_fill, pl, NULL);
+	      sgfw_reply(info, SGFW_CMD_PL_GET, sgfw_pl_fill, pl, NULL,
+			 sgfw_pl_size(pl));
 	rtnl_unlock();
 	return err;
 }
@@ -1213,10 +1342,12 @@ static int sgfw_nl_pl_get_dumpit(struct sk_buff *skb,
 	list_for_each_entry(pl, &sn->pls, list) {
 		if (idx++ < cb->args[0])
 			continue;
-		err = sgfw_dump_one(skb, cb, SGFW_CMD_PL_GET, sgfw_pl_fill, pl, NULL);
+		err = sgfw_dump_one(skb, cb, SGFW_CMD_PL_GET, sgfw_pl_fill, pl,
+				    NULL);
 		if (err)
 			break;
 		cb->args[0] = idx;
+		cb->args[1] = 0;
 	}
 	rtnl_unlock();
 	return sgfw_dump_done(skb, err);
@@ -1248,15 +1379,23 @@ static struct net_device *sgfw_get_netdev(struct genl_info *info)
 	return dev;
 }
 
-static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg)
+static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
+			   unsigned long *pos)
 {
+	static const int attr[SGFW_COUNT_NUM] = {
+		[SGFW_COUNT_ACCEPTED]	= SGFW_A_IFACE_ACCEPTED,
+		[SGFW_COUNT_NO_RULE]	= SGFW_A_IFACE_DROPPED_NO_RULE,
+		[SGFW_COUNT_NACL]	= SGFW_A_IFACE_DROPPED_NACL,
+		[SGFW_COUNT_TABLE_FULL]	= SGFW_A_IFACE_DROPPED_TABLE_FULL,
+		[SGFW_COUNT_INVALID]	= SGFW_A_IFACE_DROPPED_INVALID,
+	};
 	const struct sgfw_dev *sd = obj;
 	struct net *net = arg;
 	struct net_device *dev = __dev_get_by_index(net, sd->ifindex);
-	u64 accepted, dropped;
+	u64 ctr[SGFW_COUNT_NUM], dropped = 0;
 	int i;
 
-	sgfw_dev_stats_read(sd, &accepted, &dropped);
+	sgfw_dev_stats_read(sd, ctr);
 	if (nla_put_u32(skb, SGFW_A_IFACE_IFINDEX, sd->ifindex) ||
 	    (dev && nla_put_string(skb, SGFW_A_IFACE_IFNAME, dev->name)))
 		return -EMSGSIZE;
@@ -1270,10 +1409,15 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg)
 	    nla_put_u32(skb, SGFW_A_IFACE_UDP_TIMEOUT, sd->to.udp) ||
 	    nla_put_u32(skb, SGFW_A_IFACE_UDP_STREAM_TIMEOUT,
 			sd->to.udp_stream) ||
-	    nla_put_u32(skb, SGFW_A_IFACE_TRACKING, sd->tracking) ||
-	    nla_put_u64_64bit(skb, SGFW_A_IFACE_ACCEPTED, accepted,
-			      SGFW_A_IFACE_PAD) ||
-	    nla_put_u64_64bit(skb, SGFW_A_IFACE_DROPPED, dropped,
+	    nla_put_u32(skb, SGFW_A_IFACE_TRACKING, sd->tracking))
+		return -EMSGSIZE;
+	for (i = 0; i < SGFW_COUNT_NUM; i++) {
+		if (i != SGFW_COUNT_ACCEPTED)
+			dropped += ctr[i];
+		if (nla_put_u64_64bit(skb, attr[i], ctr[i], SGFW_A_IFACE_PAD))
+			return -EMSGSIZE;
+	}
+	if (nla_put_u64_64bit(skb, SGFW_A_IFACE_DROPPED, dropped,
 			      SGFW_A_IFACE_PAD))
 		return -EMSGSIZE;
 	return 0;
@@ -1528,7 +1672,7 @@ static int sgfw_nl_iface_get_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 	}
 	err = sgfw_reply(info, SGFW_CMD_IFACE_GET, sgfw_iface_fill, sd,
-			 genl_info_net(info));
+			 genl_info_net(info), NLMSG_GOODSIZE);
 out_unlock:
 	rtnl_unlock();
 	return err;
@@ -1547,10 +1691,12 @@ static int sgfw_nl_iface_get_dumpit(struct sk_buff *skb,
 	list_for_each_entry(sd, &sn->dev_list, list) {
 		if (idx++ < cb->args[0])
 			continue;
-		err = sgfw_dump_one(skb, cb, SGFW_CMD_IFACE_GET, sgfw_iface_fill, sd, net);
+		err = sgfw_dump_one(skb, cb, SGFW_CMD_IFACE_GET,
+				    sgfw_iface_fill, sd, net);
 		if (err)
 			break;
 		cb->args[0] = idx;
+		cb->args[1] = 0;
 	}
 	rtnl_unlock();
 	return sgfw_dump_done(skb, err);
@@ -1564,6 +1710,7 @@ struct sgfw_flow_dump {
 	struct sgfw_net *sn;
 };
 
+/* Context: RCU (the table walk), not the RTNL: groups are found by id. */
 static int sgfw_flow_fill(const struct sgfw_flow *f, void *arg)
 {
 	struct sgfw_flow_dump *d = arg;
@@ -1597,7 +1744,7 @@ static int sgfw_flow_fill(const struct sgfw_flow *f, void *arg)
 		if (nla_put_u16(skb, SGFW_A_FLOW_ICMP_ID, ntohs(f->t.sport)))
 			goto err_cancel;
 	}
-	sg = sgfw_sg_find_id(d->sn, f->sg_id);
+	sg = xa_load(&d->sn->sg_ids, f->sg_id);
 	if (nla_put_u32(skb, SGFW_A_FLOW_IFINDEX, f->ifindex) ||
 	    nla_put_u32(skb, SGFW_A_FLOW_STATE, READ_ONCE(f->state)) ||
 	    nla_put_u32(skb, SGFW_A_FLOW_EXPIRES_IN,
@@ -1620,6 +1767,11 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
+/*
+ * The walk of the table takes no configuration lock: a large table would
+ * hold every namespace's RTNL for as long as it takes.  Flows name their
+ * group by id, found in sgfw_net.sg_ids under RCU.
+ */
 static int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
@@ -1629,14 +1781,15 @@ static int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
 		.cb = cb,
 		.sn = sgfw_pernet(net),
 	};
-	unsigned long pos = cb->args[0];
+	struct sgfw_flow_pos pos = {
+		.bucket = cb->args[0],
+		.index = cb->args[1],
+	};
 	int err;
 
-	/* The RTNL keeps group names still while flows name their group. */
-	rtnl_lock();
 	err = sgfw_flowtable_walk(net, &pos, sgfw_flow_fill, &d);
-	rtnl_unlock();
-	cb->args[0] = pos;
+	cb->args[0] = pos.bucket;
+	cb->args[1] = pos.index;
 	return sgfw_dump_done(skb, err);
 }
 
@@ -1672,18 +1825,35 @@ static int sgfw_nacl_rule_fill(struct sk_buff *skb,
 	return 0;
 }
 
-static int sgfw_nacl_fill(struct sk_buff *skb, void *obj, void *arg)
+/* A NACL, its rules from item *@pos on (struct sgfw_fill_t). */
+static int sgfw_nacl_fill(struct sk_buff *skb, void *obj, void *arg,
+			  unsigned long *pos)
 {
 	const struct sgfw_nacl *nacl = obj;
 	const struct sgfw_nacl_rule *r;
+	unsigned long item = 0;
 
 	if (nla_put_string(skb, SGFW_A_NACL_NAME, nacl->name) ||
 	    nla_put_u32(skb, SGFW_A_NACL_ATTACHED, nacl->attached))
 		return -EMSGSIZE;
-	list_for_each_entry(r, &nacl->rules, list)
+	list_for_each_entry(r, &nacl->rules, list) {
+		if (item++ < *pos)
+			continue;
 		if (sgfw_nacl_rule_fill(skb, r))
 			return -EMSGSIZE;
+		(*pos)++;
+	}
 	return 0;
+}
+
+static size_t sgfw_nacl_size(const struct sgfw_nacl *nacl)
+{
+	const struct sgfw_nacl_rule *r;
+	size_t size = SGFW_NLA_NAME_MAX + nla_total_size(4);
+
+	list_for_each_entry(r, &nacl->rules, list)
+		size += SGFW_NLA_RULE_MAX;
+	return size;
 }
 
 static struct sgfw_nacl *sgfw_get_nacl(struct sgfw_net *sn,
@@ -1715,6 +1885,13 @@ static int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	rtnl_lock();
+	if (sn->n_nacls >= SGFW_MAX_NACLS) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a namespace has at most 200 network ACLs");
+		err = -ENOSPC;
+		goto out_unlock;
+	}
 	if (sgfw_nacl_find(sn, name)) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
 		sgfw_err_fmt(info->extack, "network ACL exists already",
@@ -1722,7 +1899,7 @@ static int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EEXIST;
 		goto out_unlock;
 	}
-	nacl = kzalloc(sizeof(*nacl), GFP_KERNEL);
+	nacl = kzalloc(sizeof(*nacl), GFP_KERNEL_ACCOUNT);
 	if (!nacl) {
 		err = -ENOMEM;
 		goto out_unlock;
@@ -1730,6 +1907,7 @@ static int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	strscpy(nacl->name, name, sizeof(nacl->name));
 	INIT_LIST_HEAD(&nacl->rules);
 	list_add_tail(&nacl->list, &sn->nacls);
+	sn->n_nacls++;
 out_unlock:
 	rtnl_unlock();
 	return err;
@@ -1754,6 +1932,7 @@ static int sgfw_nl_nacl_del_doit(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		/* Not attached: no published ruleset names its rules. */
 		sgfw_nacl_free(nacl);
+		sn->n_nacls--;
 	}
 	rtnl_unlock();
 	return err;
@@ -1768,7 +1947,8 @@ static int sgfw_nl_nacl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	nacl = sgfw_get_nacl(sn, info, SGFW_A_NACL_NAME);
 	err = IS_ERR(nacl) ? PTR_ERR(nacl) :
-	      sgfw_reply(info, SGFW_CMD_NACL_GET, sgfw_nacl_fill, nacl, NULL);
+	      sgfw_reply(info, SGFW_CMD_NACL_GET, sgfw_nacl_fill, nacl, NULL,
+			 sgfw_nacl_size(nacl));
 	rtnl_unlock();
 	return err;
 }
@@ -1785,10 +1965,12 @@ static int sgfw_nl_nacl_get_dumpit(struct sk_buff *skb,
 	list_for_each_entry(nacl, &sn->nacls, list) {
 		if (idx++ < cb->args[0])
 			continue;
-		err = sgfw_dump_one(skb, cb, SGFW_CMD_NACL_GET, sgfw_nacl_fill, nacl, NULL);
+		err = sgfw_dump_one(skb, cb, SGFW_CMD_NACL_GET, sgfw_nacl_fill,
+				    nacl, NULL);
 		if (err)
 			break;
 		cb->args[0] = idx;
+		cb->args[1] = 0;
 	}
 	rtnl_unlock();
 	return sgfw_dump_done(skb, err);
@@ -1850,10 +2032,10 @@ static int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb,
 	u32 count = 0;
 	int cpu, err;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
-	r->ctr = alloc_percpu(struct sgfw_rule_ctr);
+	r->ctr = alloc_percpu_gfp(struct sgfw_rule_ctr, GFP_KERNEL_ACCOUNT);
 	if (!r->ctr) {
 		kfree(r);
 		return -ENOMEM;
@@ -2022,62 +2204,74 @@ out_unlock:
 		.flags		= _flags,			\
 	}
 
+/*
+ * Every command but status needs CAP_NET_ADMIN over the namespace's user
+ * namespace, reads included (uapi/linux/sgfw.h).
+ */
+#define SGFW_ADMIN	GENL_UNS_ADMIN_PERM
+
 static const struct genl_ops sgfw_genl_ops[] = {
 	SGFW_OP(SGFW_CMD_STATUS, sgfw_nl_status_doit, NULL,
 		sgfw_none_policy, 1, 0),
 	SGFW_OP(SGFW_CMD_STATUS_SET, sgfw_nl_status_set_doit, NULL,
-		sgfw_status_policy, SGFW_A_STATUS_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_status_policy, SGFW_A_STATUS_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_SG_NEW, sgfw_nl_sg_new_doit, NULL,
-		sgfw_sg_policy, SGFW_A_SG_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_sg_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_SG_DEL, sgfw_nl_sg_del_doit, NULL,
-		sgfw_sg_policy, SGFW_A_SG_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_sg_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_SG_GET, sgfw_nl_sg_get_doit, sgfw_nl_sg_get_dumpit,
-		sgfw_sg_policy, SGFW_A_SG_MAX, 0),
+		sgfw_sg_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_RULE_NEW, sgfw_nl_rule_new_doit, NULL,
-		sgfw_rule_policy, SGFW_A_RULE_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_rule_policy, SGFW_A_RULE_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_RULE_DEL, sgfw_nl_rule_del_doit, NULL,
-		sgfw_rule_policy, SGFW_A_RULE_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_rule_policy, SGFW_A_RULE_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_MEMBER_ADD, sgfw_nl_member_doit, NULL,
-		sgfw_sg_policy, SGFW_A_SG_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_sg_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_MEMBER_DEL, sgfw_nl_member_doit, NULL,
-		sgfw_sg_policy, SGFW_A_SG_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_sg_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_PL_NEW, sgfw_nl_pl_new_doit, NULL,
-		sgfw_pl_policy, SGFW_A_PL_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_PL_DEL, sgfw_nl_pl_del_doit, NULL,
-		sgfw_pl_policy, SGFW_A_PL_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_PL_ENTRY_ADD, sgfw_nl_pl_entry_doit, NULL,
-		sgfw_pl_policy, SGFW_A_PL_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_PL_ENTRY_DEL, sgfw_nl_pl_entry_doit, NULL,
-		sgfw_pl_policy, SGFW_A_PL_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_PL_GET, sgfw_nl_pl_get_doit, sgfw_nl_pl_get_dumpit,
-		sgfw_pl_policy, SGFW_A_PL_MAX, 0),
+		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_IFACE_ATTACH, sgfw_nl_iface_attach_doit, NULL,
-		sgfw_iface_policy, SGFW_A_IFACE_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_iface_policy, SGFW_A_IFACE_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_IFACE_DETACH, sgfw_nl_iface_detach_doit, NULL,
-		sgfw_iface_policy, SGFW_A_IFACE_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_iface_policy, SGFW_A_IFACE_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_IFACE_SET, sgfw_nl_iface_set_doit, NULL,
-		sgfw_iface_policy, SGFW_A_IFACE_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_iface_policy, SGFW_A_IFACE_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_IFACE_GET, sgfw_nl_iface_get_doit,
 		sgfw_nl_iface_get_dumpit, sgfw_iface_policy, SGFW_A_IFACE_MAX,
-		0),
+		SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_FLOW_GET, NULL, sgfw_nl_flow_get_dumpit,
-		sgfw_none_policy, 1, 0),
+		sgfw_none_policy, 1, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_NACL_NEW, sgfw_nl_nacl_new_doit, NULL,
-		sgfw_nacl_policy, SGFW_A_NACL_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_nacl_policy, SGFW_A_NACL_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_NACL_DEL, sgfw_nl_nacl_del_doit, NULL,
-		sgfw_nacl_policy, SGFW_A_NACL_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_nacl_policy, SGFW_A_NACL_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_NACL_GET, sgfw_nl_nacl_get_doit,
-		sgfw_nl_nacl_get_dumpit, sgfw_nacl_policy, SGFW_A_NACL_MAX, 0),
+		sgfw_nl_nacl_get_dumpit, sgfw_nacl_policy, SGFW_A_NACL_MAX,
+		SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_NACL_RULE_NEW, sgfw_nl_nacl_rule_new_doit, NULL,
-		sgfw_nacl_rule_policy, SGFW_A_NACL_RULE_MAX,
-		GENL_UNS_ADMIN_PERM),
+		sgfw_nacl_rule_policy, SGFW_A_NACL_RULE_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_NACL_RULE_DEL, sgfw_nl_nacl_rule_del_doit, NULL,
-		sgfw_nacl_rule_policy, SGFW_A_NACL_RULE_MAX,
-		GENL_UNS_ADMIN_PERM),
+		sgfw_nacl_rule_policy, SGFW_A_NACL_RULE_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_IFACE_NACL, sgfw_nl_iface_nacl_doit, NULL,
-		sgfw_iface_policy, SGFW_A_IFACE_MAX, GENL_UNS_ADMIN_PERM),
+		sgfw_iface_policy, SGFW_A_IFACE_MAX, SGFW_ADMIN),
+	SGFW_OP(SGFW_CMD_PL_SET, sgfw_nl_pl_set_doit, NULL,
+		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
 };
 
+/*
+ * resv_start_op stays 0, as genetlink.h asks of a new family: every
+ * command then has its reserved header byte checked and its policy
+ * enforced.
+ */
 static struct genl_family sgfw_genl_family __ro_after_init = {
 	.name		= SGFW_GENL_NAME,
 	.version	= SGFW_GENL_VERSION,
@@ -2085,7 +2279,6 @@ static struct genl_family sgfw_genl_family __ro_after_init = {
 	.netnsok	= true,
 	.ops		= sgfw_genl_ops,
 	.n_ops		= ARRAY_SIZE(sgfw_genl_ops),
-	.resv_start_op	= SGFW_CMD_MAX + 1,
 };
 
 int __init sgfw_genl_init(void)

@@ -6,6 +6,7 @@
  */
 
 #include <linux/inetdevice.h>
+#include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/addrconf.h>
@@ -19,33 +20,60 @@
 
 unsigned int sgfw_net_id __read_mostly;
 
+static unsigned int flow_limit_ceiling = SGFW_DEFAULT_FLOW_LIMIT;
+module_param(flow_limit_ceiling, uint, 0644);
+MODULE_PARM_DESC(flow_limit_ceiling,
+		 "the most flows a namespace may be given without CAP_NET_ADMIN in the initial user namespace (default 65536)");
+
+u32 sgfw_flow_limit_ceiling(void)
+{
+	return READ_ONCE(flow_limit_ceiling);
+}
+
 static int __net_init sgfw_net_init(struct net *net)
 {
 	struct sgfw_net *sn = sgfw_pernet(net);
+	u32 limit = SGFW_DEFAULT_FLOW_LIMIT;
 
+	/* A namespace of a user namespace starts within the ceiling. */
+	if (net->user_ns != &init_user_ns)
+		limit = min(limit, sgfw_flow_limit_ceiling());
 	sn->net = net;
 	sgfw_config_init(sn);
-	atomic_set(&sn->flows.count, 0);
-	atomic64_set(&sn->flows.exceeded, 0);
-	sn->flows.limit = SGFW_DEFAULT_FLOW_LIMIT;
+	sgfw_flow_ns_init(&sn->flows, limit);
 	return sgfw_hooks_register(net);
 }
 
 /*
- * The hooks go first, so no packet reaches the objects freed after them;
- * the devices of the namespace are gone already (they go before pernet
- * subsystems), and no netlink socket can reach a dying namespace.
+ * The hooks go in pre_exit, not in exit: nf_unregister_net_hooks() does
+ * not wait for the packets that are inside a hook, and the pernet data
+ * (this struct sgfw_net) is freed right after exit.  Between pre_exit and
+ * exit the namespace core waits for a grace period (synchronize_rcu() in
+ * cleanup_net() and in unregister_pernet_subsys(), the module's unload), so
+ * that by exit no packet is in sgfw_hook() for this namespace any more,
+ * and none can record a flow after exit has flushed them.
  */
-static void __net_exit sgfw_net_exit(struct net *net)
+static void __net_exit sgfw_net_pre_exit(struct net *net)
 {
 	struct sgfw_net *sn = sgfw_pernet(net);
 
 	sgfw_hooks_unregister(net);
 	WRITE_ONCE(sn->dying, true);
+}
+
+/*
+ * The devices of the namespace are gone already (they go before pernet
+ * subsystems), no netlink socket can reach a dying namespace, and no
+ * packet is in the hooks (pre_exit).
+ */
+static void __net_exit sgfw_net_exit(struct net *net)
+{
+	struct sgfw_net *sn = sgfw_pernet(net);
+
 	cancel_work_sync(&sn->rebuild_work);
 	sgfw_config_free(sn);
 	sgfw_flowtable_flush(net, &sn->flows, 0);
-	WARN_ON_ONCE(atomic_read(&sn->flows.count));
+	sgfw_flow_ns_exit(&sn->flows);
 	if (sn->defrag) {
 		nf_defrag_ipv4_disable(net);
 		nf_defrag_ipv6_disable(net);
@@ -54,6 +82,7 @@ static void __net_exit sgfw_net_exit(struct net *net)
 
 static struct pernet_operations sgfw_net_ops = {
 	.init = sgfw_net_init,
+	.pre_exit = sgfw_net_pre_exit,
 	.exit = sgfw_net_exit,
 	.id   = &sgfw_net_id,
 	.size = sizeof(struct sgfw_net),
@@ -75,7 +104,11 @@ static int sgfw_netdev_event(struct notifier_block *nb, unsigned long event,
 	if (!sd)
 		return NOTIFY_DONE;
 	had_sgs = sd->nsgs;
-	sgfw_dev_remove(sn, sd);
+	/*
+	 * In a dying namespace the hooks are gone and the exit flushes every
+	 * flow at once; otherwise its flows go after a grace period.
+	 */
+	sgfw_dev_remove(sn, sd, had_sgs && !READ_ONCE(sn->dying));
 	/* Its addresses were members of its groups. */
 	if (had_sgs && sgfw_config_commit(sn))
 		pr_warn_ratelimited("cannot rebuild rulesets after %s left\n",

@@ -24,23 +24,31 @@
  *
  * @devs: ifindex -> struct sgfw_dev, for the data path (RCU readers).
  * @dev_list: the same devices, for the configuration.
- * @sgs: security groups, in creation order.
+ * @sgs: security groups, in creation order (which is id order).
+ * @sg_ids: id -> struct sgfw_sg, for the flow dump (RCU readers: it runs
+ *	without the RTNL).
  * @pls: prefix lists, in creation order.
  * @nacls: network ACLs, in creation order.
+ * @n_sgs, @n_pls, @n_nacls: how many (config.h has the limits).
  * @next_id: the next security-group or rule id; ids are never reused.
- * @flows: flow accounting for this namespace's share of the flow table.
+ * @flows: this namespace's share of the flow table (flowtable.h).
  * @rebuild_work: rebuilds the rulesets when device addresses change
  *	(address notifiers may not sleep, and run outside the RTNL for IPv6).
  * @defrag: netfilter's defragmentation is on for this namespace.
- * @dying: the namespace is going away; @rebuild_work must not run again.
+ * @dying: the namespace is going away: its hooks are gone, and
+ *	@rebuild_work must not run again.
  */
 struct sgfw_net {
 	struct net *net;
 	struct xarray devs;
 	struct list_head dev_list;
 	struct list_head sgs;
+	struct xarray sg_ids;
 	struct list_head pls;
 	struct list_head nacls;
+	u32 n_sgs;
+	u32 n_pls;
+	u32 n_nacls;
 	u32 next_id;
 	struct sgfw_flow_ns flows;
 	struct work_struct rebuild_work;
@@ -50,6 +58,12 @@ struct sgfw_net {
 
 #define SGFW_DEFAULT_FLOW_LIMIT 65536
 #define SGFW_MAX_FLOW_LIMIT	16777216
+
+/*
+ * The most flows a namespace may be given by anyone without CAP_NET_ADMIN
+ * in the initial user namespace (the flow_limit_ceiling parameter).
+ */
+u32 sgfw_flow_limit_ceiling(void);
 
 extern unsigned int sgfw_net_id;
 

@@ -30,7 +30,8 @@ enum sgfw_icmp_kind {
 	SGFW_ICMP_OTHER,	/* matched by the rules, tracked by address */
 	SGFW_ICMP_QUERY,	/* request or reply, paired by identifier */
 	SGFW_ICMP_ERROR,	/* quotes the packet it is about */
-	SGFW_ICMP_LINK,		/* IPv6 neighbour discovery or MLD */
+	SGFW_ICMP_ND,		/* IPv6 neighbour discovery, 133-136 */
+	SGFW_ICMP_MLD,		/* IPv6 multicast listener discovery */
 };
 
 /*
@@ -85,24 +86,73 @@ static enum sgfw_icmp_kind sgfw_icmp_kind(enum sgfw_af af, u8 type)
 	case ICMPV6_MGM_REPORT:
 	case ICMPV6_MGM_REDUCTION:
 	case ICMPV6_MLD2_REPORT:
+		return SGFW_ICMP_MLD;
 	case NDISC_ROUTER_SOLICITATION:
 	case NDISC_ROUTER_ADVERTISEMENT:
 	case NDISC_NEIGHBOUR_SOLICITATION:
 	case NDISC_NEIGHBOUR_ADVERTISEMENT:
-	case NDISC_REDIRECT:
-		return SGFW_ICMP_LINK;
+		return SGFW_ICMP_ND;
 	}
 	return SGFW_ICMP_OTHER;
 }
 
 /*
+ * Walk the IPv6 extension headers from @off, where header *@nexthdr
+ * starts, to the first header that is not one (the transport header, or
+ * 59, "no next header", which then counts as the protocol).  A fragment
+ * header with a non-zero offset ends the walk: what follows is not a
+ * header.
+ * Return: the offset of that header, with *@nexthdr its type, or -EINVAL
+ * when the chain runs past the packet or stops at a later fragment.
+ */
+static int sgfw_ipv6_skip_exthdr(const struct sk_buff *skb, int off,
+				 u8 *nexthdr)
+{
+	u8 nh = *nexthdr;
+
+	for (;;) {
+		const struct ipv6_opt_hdr *h;
+		struct ipv6_opt_hdr _h;
+
+		switch (nh) {
+		case NEXTHDR_HOP:
+		case NEXTHDR_ROUTING:
+		case NEXTHDR_DEST:
+		case NEXTHDR_AUTH:
+		case NEXTHDR_FRAGMENT:
+			break;
+		default:
+			*nexthdr = nh;
+			return off;
+		}
+		h = skb_header_pointer(skb, off, sizeof(_h), &_h);
+		if (!h)
+			return -EINVAL;
+		if (nh == NEXTHDR_FRAGMENT) {
+			const struct frag_hdr *fh;
+			struct frag_hdr _fh;
+
+			fh = skb_header_pointer(skb, off, sizeof(_fh), &_fh);
+			if (!fh || (fh->frag_off & htons(IP6_OFFSET)))
+				return -EINVAL;
+			off += sizeof(_fh);
+		} else if (nh == NEXTHDR_AUTH) {
+			off += ipv6_authlen(h);
+		} else {
+			off += ipv6_optlen(h);
+		}
+		nh = h->nexthdr;
+	}
+}
+
+/*
  * Read the IP header of family @af at @off into @t (addresses, protocol,
- * family; ports untouched).
+ * family; ports untouched), and its hop limit (TTL) into *@hops.
  * Return: the offset of the transport header, or -EINVAL when the header
  * is truncated, of another version, or a later fragment.
  */
 static int sgfw_pkt_l3(const struct sk_buff *skb, int off, enum sgfw_af af,
-		       struct sgfw_tuple *t)
+		       struct sgfw_tuple *t, u8 *hops)
 {
 	if (af == SGFW_AF_INET) {
 		const struct iphdr *iph;
@@ -117,11 +167,11 @@ static int sgfw_pkt_l3(const struct sk_buff *skb, int off, enum sgfw_af af,
 		t->dst.ip = iph->daddr;
 		t->proto = iph->protocol;
 		t->af = af;
+		*hops = iph->ttl;
 		return off + iph->ihl * 4;
 	} else if (af == SGFW_AF_INET6) {
 		const struct ipv6hdr *ip6h;
 		struct ipv6hdr _ip6h;
-		__be16 frag_off;
 		u8 nexthdr;
 		int thoff;
 
@@ -129,20 +179,15 @@ static int sgfw_pkt_l3(const struct sk_buff *skb, int off, enum sgfw_af af,
 		if (!ip6h || ip6h->version != 6)
 			return -EINVAL;
 		nexthdr = ip6h->nexthdr;
-		/*
-		 * Fails on "no next header" and on a chain cut short in a
-		 * header's first two bytes; one cut later ends past the
-		 * packet.  Stops at the fragment header of a later fragment.
-		 */
-		thoff = ipv6_skip_exthdr(skb, off + sizeof(_ip6h), &nexthdr,
-					 &frag_off);
-		if (thoff < 0 || thoff > skb->len ||
-		    (frag_off & htons(IP6_OFFSET)))
+		thoff = sgfw_ipv6_skip_exthdr(skb, off + sizeof(_ip6h),
+					      &nexthdr);
+		if (thoff < 0 || thoff > skb->len)
 			return -EINVAL;
 		t->src.in6 = ip6h->saddr;
 		t->dst.in6 = ip6h->daddr;
 		t->proto = nexthdr;
 		t->af = af;
+		*hops = ip6h->hop_limit;
 		return thoff;
 	}
 	return -EINVAL;
@@ -185,14 +230,17 @@ static bool sgfw_pkt_is_icmp(enum sgfw_af af, u8 proto)
  * The packet an icmp error at @off quotes (its IP header and at least the
  * first 8 bytes after it), into @in reversed: @in then reads as a packet of
  * the quoted packet's flow travelling the way the error does.
+ * Return: 0, or -EINVAL when the quote names no flow (cut short, a later
+ * fragment, an error about an error, which RFC 792 and 4443 forbid).
  */
 static int sgfw_pkt_quoted(const struct sk_buff *skb, int off,
 			   enum sgfw_af af, struct sgfw_tuple *in)
 {
 	struct sgfw_tuple q = {};
 	int thoff;
+	u8 hops;
 
-	thoff = sgfw_pkt_l3(skb, off, af, &q);
+	thoff = sgfw_pkt_l3(skb, off, af, &q, &hops);
 	if (thoff < 0)
 		return thoff;
 
@@ -218,7 +266,6 @@ static int sgfw_pkt_quoted(const struct sk_buff *skb, int off,
 			q.dport = id;
 			break;
 		case SGFW_ICMP_ERROR:
-			/* No error is ever sent about an error (RFC 792, 4443). */
 			return -EINVAL;
 		default:
 			break;
@@ -234,16 +281,31 @@ static int sgfw_pkt_quoted(const struct sk_buff *skb, int off,
 	return 0;
 }
 
-static int sgfw_pkt_icmp(const struct sk_buff *skb, int thoff,
-			 enum sgfw_af af, struct sgfw_pkt *p)
+/*
+ * Neighbour discovery (RFC 4861, 6.1 and 7.1) is only valid with a hop
+ * limit of 255, which proves it was sent on the link; MLD (RFC 2710 and
+ * 3810) is sent with a hop limit of 1.  Only such packets pass without a
+ * rule: anything else of those types, and the redirect (137), which
+ * changes the host's routes, is judged by the rules like any icmpv6.
+ */
+static bool sgfw_pkt_link_local(enum sgfw_icmp_kind kind, u8 hops)
 {
+	return (kind == SGFW_ICMP_ND && hops == 255) ||
+	       (kind == SGFW_ICMP_MLD && hops == 1);
+}
+
+static int sgfw_pkt_icmp(const struct sk_buff *skb, int thoff,
+			 enum sgfw_af af, u8 hops, struct sgfw_pkt *p)
+{
+	enum sgfw_icmp_kind kind;
 	__be16 id;
 
 	if (sgfw_pkt_icmp_hdr(skb, thoff, af, &p->icmp_type, &p->icmp_code,
 			      &id))
 		return -EINVAL;
 
-	switch (sgfw_icmp_kind(af, p->icmp_type)) {
+	kind = sgfw_icmp_kind(af, p->icmp_type);
+	switch (kind) {
 	case SGFW_ICMP_QUERY:
 		/* The same in both directions, so a reply reverses the tuple. */
 		p->t.sport = id;
@@ -251,12 +313,20 @@ static int sgfw_pkt_icmp(const struct sk_buff *skb, int thoff,
 		p->flags |= SGFW_PKT_ICMP_QUERY;
 		break;
 	case SGFW_ICMP_ERROR:
+		/*
+		 * An error whose quote names no flow is still an error: the
+		 * rules judge it like any stray one.  icmphdr and icmp6hdr
+		 * are both 8 bytes.
+		 */
 		p->flags |= SGFW_PKT_ICMP_ERROR;
-		/* icmphdr and icmp6hdr are both 8 bytes. */
-		return sgfw_pkt_quoted(skb, thoff + sizeof(struct icmphdr), af,
-				       &p->inner);
-	case SGFW_ICMP_LINK:
-		p->flags |= SGFW_PKT_ALWAYS_PASS;
+		if (!sgfw_pkt_quoted(skb, thoff + sizeof(struct icmphdr), af,
+				     &p->inner))
+			p->flags |= SGFW_PKT_INNER;
+		break;
+	case SGFW_ICMP_ND:
+	case SGFW_ICMP_MLD:
+		if (sgfw_pkt_link_local(kind, hops))
+			p->flags |= SGFW_PKT_ALWAYS_PASS;
 		break;
 	case SGFW_ICMP_OTHER:
 		break;
@@ -264,31 +334,79 @@ static int sgfw_pkt_icmp(const struct sk_buff *skb, int thoff,
 	return 0;
 }
 
+/* The window scale option of a SYN, or SGFW_TCP_WSCALE_NONE. */
+static u8 sgfw_tcp_wscale(const struct sk_buff *skb, int thoff,
+			  unsigned int optlen)
+{
+	u8 _opt[MAX_TCP_OPTION_SPACE];
+	const u8 *opt;
+	unsigned int i = 0;
+
+	opt = skb_header_pointer(skb, thoff + sizeof(struct tcphdr), optlen,
+				 _opt);
+	if (!opt)
+		return SGFW_TCP_WSCALE_NONE;
+	while (i < optlen) {
+		switch (opt[i]) {
+		case TCPOPT_EOL:
+			return SGFW_TCP_WSCALE_NONE;
+		case TCPOPT_NOP:
+			i++;
+			continue;
+		}
+		if (i + 1 >= optlen || opt[i + 1] < 2)
+			return SGFW_TCP_WSCALE_NONE;
+		if (opt[i] == TCPOPT_WINDOW && opt[i + 1] == TCPOLEN_WINDOW &&
+		    i + 2 < optlen)
+			return min_t(u8, opt[i + 2], TCP_MAX_WSCALE);
+		i += opt[i + 1];
+	}
+	return SGFW_TCP_WSCALE_NONE;
+}
+
+static int sgfw_pkt_tcp(const struct sk_buff *skb, int thoff,
+			struct sgfw_pkt *p)
+{
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	unsigned int doff;
+
+	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	if (!th)
+		return -EINVAL;
+	doff = th->doff * 4;
+	/* A header that ends before its options or past the packet. */
+	if (doff < sizeof(*th) || thoff + doff > skb->len)
+		return -EINVAL;
+	p->t.sport = th->source;
+	p->t.dport = th->dest;
+	p->tcp_flags = tcp_flag_byte(th);
+	p->tcp_seq = ntohl(th->seq);
+	p->tcp_ack = ntohl(th->ack_seq);
+	p->tcp_len = skb->len - thoff - doff;
+	p->tcp_wscale = SGFW_TCP_WSCALE_NONE;
+	if (th->syn && doff > sizeof(*th))
+		p->tcp_wscale = sgfw_tcp_wscale(skb, thoff,
+						doff - sizeof(*th));
+	return 0;
+}
+
 int sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
 		   struct sgfw_pkt *p)
 {
 	int thoff;
+	u8 hops;
 
 	memset(p, 0, sizeof(*p));
 	p->len = skb->len;
 
-	thoff = sgfw_pkt_l3(skb, skb_network_offset(skb), af, &p->t);
+	thoff = sgfw_pkt_l3(skb, skb_network_offset(skb), af, &p->t, &hops);
 	if (thoff < 0)
 		return thoff;
 
 	switch (p->t.proto) {
-	case IPPROTO_TCP: {
-		const struct tcphdr *th;
-		struct tcphdr _th;
-
-		th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
-		if (!th)
-			return -EINVAL;
-		p->t.sport = th->source;
-		p->t.dport = th->dest;
-		p->tcp_flags = tcp_flag_byte(th);
-		return 0;
-	}
+	case IPPROTO_TCP:
+		return sgfw_pkt_tcp(skb, thoff, p);
 	case IPPROTO_UDP: {
 		const struct udphdr *uh;
 		struct udphdr _uh;
@@ -304,6 +422,6 @@ int sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
 
 	/* icmp in IPv6 and icmpv6 in IPv4 are just other protocols. */
 	if (sgfw_pkt_is_icmp(af, p->t.proto))
-		return sgfw_pkt_icmp(skb, thoff, af, p);
+		return sgfw_pkt_icmp(skb, thoff, af, hops, p);
 	return 0;
 }

@@ -21,12 +21,23 @@
  * most 1000 rules on a device), in build order.  The rule flags are made
  * complete when the rule is added, so that the walk tests fields without
  * asking which protocol it is looking at.
+ *
+ * The worst case of one packet, bounded by the limits (config.h): a walk
+ * of at most 1000 rules of its family and direction; a rule with a CIDR
+ * peer compares one prefix; a prefix list counts as its max-entries rules
+ * against the same 1000, so all of a device's prefix-list entries together
+ * are at most 1000 prefix comparisons; a group peer is a sorted set of at
+ * most 1000 host addresses, searched in at most 10 comparisons.  So at
+ * most 1000 rule checks and 10000 address comparisons; the untracked-flow
+ * test of a packet that opens a flow walks the rules twice more without
+ * peers (ruleset.h), and a network ACL adds at most 40 rules.
  */
 
 #include <linux/err.h>
 #include <linux/in.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/ipv6.h>
@@ -79,6 +90,15 @@ struct sgfw_rs_vec {
 	u32 cap;
 };
 
+/* Peers already in the builder, by the object they stand for. */
+struct sgfw_rs_shared {
+	const void *key;
+	u32 af;
+	u32 first;
+	u32 count;
+	u8 flags;	/* SGFW_CRULE_PEER_ANY, SGFW_CRULE_PEER_HOSTS */
+};
+
 /* Private to the one caller that builds; no lock, may sleep. */
 struct sgfw_ruleset_builder {
 	struct sgfw_rs_vec vec[SGFW_AF_NUM][SGFW_NUM_DIRS];
@@ -86,11 +106,15 @@ struct sgfw_ruleset_builder {
 	u32 npeers;
 	u32 peers_cap;
 	u32 nrules;
+	struct sgfw_rs_shared *shared;
+	u32 nshared;
+	u32 shared_cap;
 };
 
 struct sgfw_ruleset_builder *sgfw_ruleset_builder_new(void)
 {
-	return kzalloc(sizeof(struct sgfw_ruleset_builder), GFP_KERNEL);
+	return kzalloc(sizeof(struct sgfw_ruleset_builder),
+		       GFP_KERNEL_ACCOUNT);
 }
 
 void sgfw_ruleset_builder_destroy(struct sgfw_ruleset_builder *b)
@@ -103,6 +127,7 @@ void sgfw_ruleset_builder_destroy(struct sgfw_ruleset_builder *b)
 		for (dir = 0; dir < SGFW_NUM_DIRS; dir++)
 			kvfree(b->vec[af][dir].rules);
 	kvfree(b->peers);
+	kvfree(b->shared);
 	kfree(b);
 }
 
@@ -119,7 +144,7 @@ static int sgfw_rs_grow(void **arr, u32 *cap, u32 used, u32 need,
 	if (need <= *cap)
 		return 0;
 	ncap = max3(need, *cap * 2, 8U);
-	n = kvmalloc_array(ncap, size, GFP_KERNEL);
+	n = kvmalloc_array(ncap, size, GFP_KERNEL_ACCOUNT);
 	if (!n)
 		return -ENOMEM;
 	if (used)
@@ -207,41 +232,98 @@ out:
 	return 0;
 }
 
+/* Append @c, whose peers are set, to its family and direction. */
+static int sgfw_rs_push(struct sgfw_ruleset_builder *b, enum sgfw_af af,
+			enum sgfw_direction dir, const struct sgfw_crule *c)
+{
+	struct sgfw_rs_vec *v = &b->vec[af][dir];
+	int err;
+
+	if (b->nrules >= SGFW_RS_MAX_RULES)
+		return -E2BIG;
+	err = sgfw_rs_grow((void **)&v->rules, &v->cap, v->count, v->count + 1,
+			   sizeof(*v->rules));
+	if (err)
+		return err;
+	v->rules[v->count++] = *c;
+	b->nrules++;
+	return 0;
+}
+
+static int sgfw_rs_check(enum sgfw_af af, const struct sgfw_rule_spec *spec)
+{
+	if ((unsigned int)af >= SGFW_AF_NUM ||
+	    (unsigned int)spec->dir >= SGFW_NUM_DIRS)
+		return -EINVAL;
+	return 0;
+}
+
+int sgfw_ruleset_add_shared(struct sgfw_ruleset_builder *b, enum sgfw_af af,
+			    const struct sgfw_rule_spec *spec)
+{
+	const struct sgfw_rs_shared *sh;
+	struct sgfw_crule c;
+	u32 i;
+	int err;
+
+	err = sgfw_rs_check(af, spec);
+	if (err)
+		return err;
+	for (i = 0; i < b->nshared; i++) {
+		sh = &b->shared[i];
+		if (sh->key != spec->peer_key || sh->af != af)
+			continue;
+		err = sgfw_rs_compile(af, spec, &c);
+		if (err)
+			return err;
+		c.peer_first = sh->first;
+		c.peer_count = sh->count;
+		c.flags |= sh->flags;
+		return sgfw_rs_push(b, af, spec->dir, &c);
+	}
+	return -ENOENT;
+}
+
 int sgfw_ruleset_add(struct sgfw_ruleset_builder *b, enum sgfw_af af,
 		     const struct sgfw_rule_spec *spec,
 		     const struct sgfw_cidr *peers, u32 n)
 {
+	struct sgfw_rs_shared *sh = NULL;
 	struct sgfw_crule c;
-	struct sgfw_rs_vec *v;
 	u32 i;
 	int err;
 
-	if ((unsigned int)af >= SGFW_AF_NUM ||
-	    (unsigned int)spec->dir >= SGFW_NUM_DIRS || (n && !peers))
+	err = sgfw_rs_check(af, spec);
+	if (err || (n && !peers))
 		return -EINVAL;
 	err = sgfw_rs_compile(af, spec, &c);
 	if (err)
 		return err;
 	for (i = 0; i < n; i++)
-		if (peers[i].af != af || peers[i].plen > sgfw_af_plen_max(af))
+		if (peers[i].af != af || peers[i].plen > sgfw_af_plen_max(af) ||
+		    (spec->peer_hosts && peers[i].plen != sgfw_af_plen_max(af)))
 			return -EINVAL;
 	if (b->nrules >= SGFW_RS_MAX_RULES ||
 	    n > SGFW_RS_MAX_PEERS - b->npeers)
 		return -E2BIG;
 
-	/* Grow both arrays before touching either: all or nothing. */
-	v = &b->vec[af][spec->dir];
-	err = sgfw_rs_grow((void **)&v->rules, &v->cap, v->count, v->count + 1,
-			   sizeof(*v->rules));
-	if (err)
-		return err;
+	/* Grow every array before touching any: all or nothing. */
 	err = sgfw_rs_grow((void **)&b->peers, &b->peers_cap, b->npeers,
 			   b->npeers + n, sizeof(*b->peers));
 	if (err)
 		return err;
-
+	if (spec->peer_key) {
+		err = sgfw_rs_grow((void **)&b->shared, &b->shared_cap,
+				   b->nshared, b->nshared + 1,
+				   sizeof(*b->shared));
+		if (err)
+			return err;
+		sh = &b->shared[b->nshared];
+	}
 	c.peer_first = b->npeers;
 	c.peer_count = n;
+	if (spec->peer_hosts)
+		c.flags |= SGFW_CRULE_PEER_HOSTS;
 	for (i = 0; i < n; i++) {
 		struct sgfw_cidr *p = &b->peers[b->npeers + i];
 
@@ -252,9 +334,21 @@ int sgfw_ruleset_add(struct sgfw_ruleset_builder *b, enum sgfw_af af,
 		if (!p->plen)
 			c.flags |= SGFW_CRULE_PEER_ANY;
 	}
+	err = sgfw_rs_push(b, af, spec->dir, &c);
+	if (err)
+		return err;
 	b->npeers += n;
-	v->rules[v->count++] = c;
-	b->nrules++;
+	if (sh) {
+		*sh = (struct sgfw_rs_shared){
+			.key = spec->peer_key,
+			.af = af,
+			.first = c.peer_first,
+			.count = n,
+			.flags = c.flags & (SGFW_CRULE_PEER_ANY |
+					    SGFW_CRULE_PEER_HOSTS),
+		};
+		b->nshared++;
+	}
 	return 0;
 }
 
@@ -274,7 +368,7 @@ struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
 
 	size = size_add(struct_size(rs, rules, b->nrules),
 			array_size(b->npeers, sizeof(*b->peers)));
-	rs = kvzalloc(size, GFP_KERNEL);
+	rs = kvzalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!rs) {
 		sgfw_ruleset_builder_destroy(b);
 		return ERR_PTR(-ENOMEM);
@@ -332,10 +426,36 @@ void sgfw_rule_ctr_read(struct sgfw_rule_ctr __percpu *ctr, u64 *packets,
 	}
 }
 
+#if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)
+void (*sgfw_ruleset_put_hook)(const struct sgfw_ruleset *rs);
+
+static void sgfw_ruleset_put_check(const struct sgfw_ruleset *rs)
+{
+	void (*hook)(const struct sgfw_ruleset *rs);
+
+	hook = READ_ONCE(sgfw_ruleset_put_hook);
+	if (hook)
+		hook(rs);
+}
+#else
+static void sgfw_ruleset_put_check(const struct sgfw_ruleset *rs)
+{
+}
+#endif
+
 void sgfw_ruleset_put(struct sgfw_ruleset *rs)
 {
-	if (rs)
-		kvfree_rcu(rs, rcu);
+	if (!rs)
+		return;
+	sgfw_ruleset_put_check(rs);
+	kvfree_rcu(rs, rcu);
+}
+
+void sgfw_ruleset_replace(struct sgfw_ruleset __rcu **slot,
+			  struct sgfw_ruleset *rs)
+{
+	sgfw_ruleset_put(rcu_replace_pointer(*slot, rs,
+					     lockdep_rtnl_is_held()));
 }
 
 const struct sgfw_timeouts *sgfw_ruleset_timeouts(const struct sgfw_ruleset *rs)
@@ -369,6 +489,30 @@ static bool sgfw_crule_match_l4(const struct sgfw_crule *r, u8 proto,
 	return true;
 }
 
+/*
+ * Is @a one of the @n sorted host addresses at @v?  The order is
+ * sgfw_cidr_cmp()'s (config.c): address bytes, as memcmp() sees them.
+ */
+static bool sgfw_hosts_find(const struct sgfw_cidr *v, u32 n, enum sgfw_af af,
+			    const union sgfw_addr *a)
+{
+	size_t len = af == SGFW_AF_INET ? sizeof(a->ip) : sizeof(a->in6);
+	u32 lo = 0, hi = n;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+		int c = memcmp(a, &v[mid].addr, len);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
 static bool sgfw_crule_match_peer(const struct sgfw_ruleset *rs,
 				  const struct sgfw_crule *r, enum sgfw_af af,
 				  const union sgfw_addr *a)
@@ -378,6 +522,8 @@ static bool sgfw_crule_match_peer(const struct sgfw_ruleset *rs,
 
 	if (r->flags & SGFW_CRULE_PEER_ANY)
 		return true;
+	if (r->flags & SGFW_CRULE_PEER_HOSTS)
+		return sgfw_hosts_find(c, r->peer_count, af, a);
 	if (af == SGFW_AF_INET) {
 		/* plen 0 never gets here: PEER_ANY covers it. */
 		for (; c < end; c++)

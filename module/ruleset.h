@@ -25,6 +25,7 @@
 #define SGFW_CRULE_ANY_CODE	BIT(3)	/* icmp code "any" */
 #define SGFW_CRULE_PEER_ANY	BIT(4)	/* peer is 0.0.0.0/0 or ::/0 */
 #define SGFW_CRULE_DENY		BIT(5)	/* a network ACL's deny rule */
+#define SGFW_CRULE_PEER_HOSTS	BIT(6)	/* peers: sorted host addresses */
 
 /*
  * The hit counters of one rule, per CPU.  They belong to the rule in the
@@ -37,20 +38,26 @@ struct sgfw_rule_ctr {
 	struct u64_stats_sync syncp;
 };
 
-/* Count a packet of @len bytes; @ctr may be NULL.  Context: RCU, BH. */
+/*
+ * Count a packet of @len bytes; @ctr may be NULL.  Context: RCU, any
+ * context: bottom halves go off so that a preemptible task (LOCAL_OUT)
+ * stays on the CPU whose counters it writes, and the softirq of that CPU
+ * does not write them in the middle.
+ */
 static inline void sgfw_rule_ctr_add(struct sgfw_rule_ctr __percpu *ctr,
 				     u32 len)
 {
 	struct sgfw_rule_ctr *c;
-	unsigned long flags;
 
 	if (!ctr)
 		return;
+	local_bh_disable();
 	c = this_cpu_ptr(ctr);
-	flags = u64_stats_update_begin_irqsave(&c->syncp);
+	u64_stats_update_begin(&c->syncp);
 	u64_stats_inc(&c->packets);
 	u64_stats_add(&c->bytes, len);
-	u64_stats_update_end_irqrestore(&c->syncp, flags);
+	u64_stats_update_end(&c->syncp);
+	local_bh_enable();
 }
 
 void sgfw_rule_ctr_read(struct sgfw_rule_ctr __percpu *ctr, u64 *packets,
@@ -68,6 +75,7 @@ struct sgfw_crule {
 	u8 flags;		/* SGFW_CRULE_* */
 	u32 peer_first;		/* index of the first peer CIDR */
 	u32 peer_count;		/* how many; 0 for a group with no member */
+				/* (PEER_HOSTS: sorted, searched by halves) */
 	struct sgfw_rule_ctr __percpu *ctr;	/* or NULL */
 };
 
@@ -86,6 +94,16 @@ struct sgfw_rule_spec {
 	u8 icmp_type, icmp_code;
 	bool deny;				/* network ACLs */
 	struct sgfw_rule_ctr __percpu *ctr;	/* or NULL */
+	/*
+	 * Rules of one ruleset with the same @peer_key (a group or prefix
+	 * list) share their peer CIDRs: sgfw_ruleset_add_shared().
+	 * @peer_hosts: the peers are host addresses, sorted by
+	 * sgfw_cidr_cmp() order with no duplicate, and matched by a binary
+	 * search (a group peer: at most SGFW_MAX_SG_PEER_ADDRS, so at most
+	 * 10 comparisons).
+	 */
+	const void *peer_key;
+	bool peer_hosts;
 };
 
 /*
@@ -107,20 +125,44 @@ struct sgfw_rule_spec {
  * -EINVAL (bad @af or direction, port_from > port_to, a peer of another
  * family or with too long a prefix); on error the builder is unchanged.
  * A rule whose peers include 0.0.0.0/0 (::/0) gets SGFW_CRULE_PEER_ANY.
- * Context: process, GFP_KERNEL.
+ * sgfw_ruleset_add_shared() adds a rule whose peers are those of an
+ * earlier rule with the same @spec->peer_key and family, or returns
+ * -ENOENT (nothing added) when there is none: then the caller gives them
+ * to sgfw_ruleset_add().
+ * Context: process, GFP_KERNEL_ACCOUNT.
  */
 struct sgfw_ruleset_builder;
 struct sgfw_ruleset_builder *sgfw_ruleset_builder_new(void);
 int sgfw_ruleset_add(struct sgfw_ruleset_builder *b, enum sgfw_af af,
 		     const struct sgfw_rule_spec *spec,
 		     const struct sgfw_cidr *peers, u32 n);
+int sgfw_ruleset_add_shared(struct sgfw_ruleset_builder *b, enum sgfw_af af,
+			    const struct sgfw_rule_spec *spec);
 struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
 					 const struct sgfw_timeouts *to,
 					 enum sgfw_tracking tracking);
 void sgfw_ruleset_builder_destroy(struct sgfw_ruleset_builder *b);
 
-/* Free after a grace period (kfree_rcu); NULL is fine. */
+/*
+ * Free after a grace period (kvfree_rcu); NULL is fine.  Only a ruleset
+ * that no reader can find any more: never published, or unpublished
+ * already (sgfw_ruleset_replace() does both in that order).
+ */
 void sgfw_ruleset_put(struct sgfw_ruleset *rs);
+
+/*
+ * sgfw_ruleset_replace() - publish @rs in *@slot (NULL to unpublish), then
+ * retire what was there.  The order matters: a reader that finds the old
+ * ruleset after the grace period has begun would not be covered by it.
+ * Context: RTNL.
+ */
+void sgfw_ruleset_replace(struct sgfw_ruleset __rcu **slot,
+			  struct sgfw_ruleset *rs);
+
+#if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)
+/* KUnit only: called by sgfw_ruleset_put() with each ruleset it retires. */
+extern void (*sgfw_ruleset_put_hook)(const struct sgfw_ruleset *rs);
+#endif
 
 const struct sgfw_timeouts *sgfw_ruleset_timeouts(const struct sgfw_ruleset *rs);
 enum sgfw_tracking sgfw_ruleset_tracking(const struct sgfw_ruleset *rs);

@@ -5,10 +5,30 @@
  *
  * TCP follows nf_conntrack's model (nf_conntrack_proto_tcp.c): a table of
  * transitions indexed by direction, the class of the packet's flags and
- * the current state, and one timeout per state.  It does not follow
- * sequence numbers or windows: a flow exists because a rule admitted it,
- * and the table only decides how long it lives and when it is over.
- * Where sgfw differs from nf_conntrack, the table says why.
+ * the current state, and one timeout per state.  Where sgfw differs from
+ * nf_conntrack, the table says why.  A flow that has seen no packet from
+ * its peer lives at most SGFW_UNREPLIED_TIMEOUT (300 s) idle, whatever its
+ * state says: one ACK with a forged source, admitted by a rule, opens a
+ * flow (picked up mid-stream) that nobody answers, and it must not hold a
+ * place for the five days of an established connection.
+ *
+ * What is checked of TCP sequence numbers, and what is not.  sgfw follows,
+ * for each side, the sequence number after the last byte it was seen to
+ * send (@seq_end: SYN and FIN count one), and each side's window scale
+ * from the handshake.  An RST or a FIN changes a flow's state only when
+ * its sequence number lies within the receiver's largest possible window
+ * (65535 << its scale) of where the sender is, as a receiver would accept
+ * it (RFC 5961 and nf_conntrack's rule for RST); an RST that answers a
+ * SYN must acknowledge it exactly.  Such a packet out of the window still
+ * passes, since the endpoint makes the final check, but it cannot end the
+ * flow: a blind attacker who guesses a 4-tuple can no longer cut a
+ * connection in sgfw.  A packet out of the window does not move @seq_end
+ * either, so a forged packet cannot shift the window towards a forged RST.
+ * Nothing else is checked: data and ACKs pass whatever their sequence and
+ * acknowledgement numbers (the endpoints check them), and checksums are
+ * the stack's.  A connection picked up mid-stream has no handshake to
+ * learn its window scales from: it is judged as if both were 7 (windows of
+ * up to 8 MiB, Linux's usual).
  *
  * UDP: a flow starts in udp-single with the device's udp timeout and
  * becomes udp-stream, with the udp stream timeout, once it has seen more
@@ -252,12 +272,6 @@ u32 sgfw_state_timeout(u8 state, u8 proto, const struct sgfw_timeouts *to)
 	}
 }
 
-static unsigned long sgfw_state_timeout_jiffies(u8 state, u8 proto,
-						const struct sgfw_timeouts *to)
-{
-	return (unsigned long)sgfw_state_timeout(state, proto, to) * HZ;
-}
-
 /* Is this an icmp flow of its family (icmp in IPv4, icmpv6 in IPv6)? */
 static bool sgfw_is_icmp(u8 af, u8 proto)
 {
@@ -278,6 +292,8 @@ static int sgfw_icmp_reply_type(u8 af, u8 type)
 			return ICMP_INFO_REPLY;
 		case ICMP_ADDRESS:
 			return ICMP_ADDRESSREPLY;
+		case ICMP_EXT_ECHO:
+			return ICMP_EXT_ECHOREPLY;
 		}
 	} else {
 		switch (type) {
@@ -285,9 +301,89 @@ static int sgfw_icmp_reply_type(u8 af, u8 type)
 			return ICMPV6_ECHO_REPLY;
 		case ICMPV6_NI_QUERY:
 			return ICMPV6_NI_REPLY;
+		case ICMPV6_DHAAD_REQUEST:
+			return ICMPV6_DHAAD_REPLY;
+		case ICMPV6_MOBILE_PREFIX_SOL:
+			return ICMPV6_MOBILE_PREFIX_ADV;
+		case ICMPV6_EXT_ECHO_REQUEST:
+			return ICMPV6_EXT_ECHO_REPLY;
 		}
 	}
 	return -1;
+}
+
+/* ---- TCP sequence window ---- */
+
+/* pstate of a TCP flow: the window scale of the opener, then the peer's. */
+#define SGFW_WS_OPENER(ps)	((ps) & 0xf)
+#define SGFW_WS_PEER(ps)	((ps) >> 4)
+#define SGFW_WS_PACK(o, p)	((u8)(((p) << 4) | ((o) & 0xf)))
+/* The scale assumed for a connection whose handshake sgfw did not see. */
+#define SGFW_WS_PICKUP		7
+
+/* The bytes a TCP packet takes in sequence space. */
+static u32 sgfw_tcp_seq_len(const struct sgfw_pkt *p)
+{
+	return p->tcp_len + !!(p->tcp_flags & TCPHDR_SYN) +
+	       !!(p->tcp_flags & TCPHDR_FIN);
+}
+
+/*
+ * The largest window side @side (0 the opener, 1 its peer) can have
+ * offered: 65535 shifted by its scale, which applies only when both SYNs
+ * carried the option (RFC 7323).
+ */
+static u32 sgfw_tcp_max_window(union sgfw_flow_sw sw, int side)
+{
+	u8 o = SGFW_WS_OPENER(sw.pstate), p = SGFW_WS_PEER(sw.pstate);
+	u8 scale;
+
+	if (sw.flags & SGFW_FLOW_F_PICKUP)
+		scale = SGFW_WS_PICKUP;
+	else if (o == SGFW_TCP_WSCALE_NONE || p == SGFW_TCP_WSCALE_NONE)
+		scale = 0;
+	else
+		scale = side ? p : o;
+	return 65535U << scale;
+}
+
+/* Is @x within @win of @ref, either way, in sequence space? */
+static bool sgfw_seq_near(u32 x, u32 ref, u32 win)
+{
+	return x - (ref - win) <= 2 * win;
+}
+
+/*
+ * Is @p, from side @side, where the receiver would accept it?  By its
+ * sequence number when sgfw knows where that side is; else (the peer's
+ * answer to a SYN) by its acknowledgement of the other side's last byte.
+ * With neither, nothing tells: it is not accepted.
+ */
+static bool sgfw_tcp_acceptable(const struct sgfw_flow *flow,
+				union sgfw_flow_sw sw,
+				const struct sgfw_pkt *p, int side)
+{
+	u8 known = side ? SGFW_FLOW_F_SEQ_PEER : SGFW_FLOW_F_SEQ_OPENER;
+	u8 other = side ? SGFW_FLOW_F_SEQ_OPENER : SGFW_FLOW_F_SEQ_PEER;
+
+	if (sw.flags & known)
+		return sgfw_seq_near(p->tcp_seq,
+				     READ_ONCE(flow->seq_end[side]),
+				     sgfw_tcp_max_window(sw, !side));
+	if ((sw.flags & other) && (p->tcp_flags & TCPHDR_ACK))
+		return p->tcp_ack == READ_ONCE(flow->seq_end[!side]);
+	return false;
+}
+
+/* Move side @side's end forward to @end, never back. */
+static void sgfw_tcp_seq_advance(struct sgfw_flow *flow, int side, u32 end)
+{
+	u32 old = READ_ONCE(flow->seq_end[side]);
+
+	do {
+		if ((s32)(end - old) <= 0)
+			return;
+	} while (!try_cmpxchg(&flow->seq_end[side], &old, end));
 }
 
 /**
@@ -301,7 +397,8 @@ static int sgfw_icmp_reply_type(u8 af, u8 type)
 bool sgfw_track_new(const struct sgfw_pkt *p, const struct sgfw_timeouts *to,
 		    struct sgfw_flow_init *init)
 {
-	u8 state = SGFW_FLOW_STATE_ACTIVE, pstate = 0;
+	u8 state = SGFW_FLOW_STATE_ACTIVE, pstate = 0, flags = 0;
+	u32 timeout;
 
 	*init = (struct sgfw_flow_init){ .len = p->len };
 	if (p->flags & (SGFW_PKT_ICMP_ERROR | SGFW_PKT_ALWAYS_PASS))
@@ -313,6 +410,16 @@ bool sgfw_track_new(const struct sgfw_pkt *p, const struct sgfw_timeouts *to,
 					    p->tcp_flags);
 		if (state == SGFW_FLOW_STATE_NONE)
 			return false;
+		/* Where the opener is; an ACK also says where its peer is. */
+		init->seq_end[0] = p->tcp_seq + sgfw_tcp_seq_len(p);
+		flags = SGFW_FLOW_F_SEQ_OPENER;
+		if (p->tcp_flags & TCPHDR_SYN) {
+			pstate = SGFW_WS_PACK(p->tcp_wscale,
+					      SGFW_TCP_WSCALE_NONE);
+		} else {
+			init->seq_end[1] = p->tcp_ack;
+			flags |= SGFW_FLOW_F_SEQ_PEER | SGFW_FLOW_F_PICKUP;
+		}
 		break;
 	case IPPROTO_UDP:
 		state = SGFW_FLOW_STATE_UDP_SINGLE;
@@ -327,10 +434,81 @@ bool sgfw_track_new(const struct sgfw_pkt *p, const struct sgfw_timeouts *to,
 		break;
 	}
 
+	timeout = sgfw_state_timeout(state, p->t.proto, to);
+	if (p->t.proto == IPPROTO_TCP)
+		timeout = min_t(u32, timeout, SGFW_UNREPLIED_TIMEOUT);
 	init->state = state;
+	init->flags = flags;
 	init->pstate = pstate;
-	init->timeout = sgfw_state_timeout_jiffies(state, p->t.proto, to);
+	init->timeout = (unsigned long)timeout * HZ;
 	return true;
+}
+
+/*
+ * The TCP state after @p: the table's, unless @p is an RST or a FIN from
+ * outside the receiver's window, which changes nothing.  A SYN that
+ * reopens the flow starts its sequence space afresh; the SYN/ACK brings
+ * the peer's window scale.
+ */
+static bool sgfw_tcp_step(const struct sgfw_flow *flow,
+			  const struct sgfw_pkt *p, bool reply,
+			  union sgfw_flow_sw old, union sgfw_flow_sw *new)
+{
+	u8 next = sgfw_tcp_next_state(old.state, reply, p->tcp_flags);
+
+	if (next == SGFW_FLOW_STATE_NONE)
+		return false;
+	if ((p->tcp_flags & (TCPHDR_RST | TCPHDR_FIN)) && next != old.state &&
+	    !sgfw_tcp_acceptable(flow, old, p, reply))
+		return true;
+	/* The answer to the SYN must acknowledge it. */
+	if (reply && old.state == SGFW_FLOW_STATE_SYN_SENT &&
+	    (p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) ==
+	    (TCPHDR_SYN | TCPHDR_ACK) &&
+	    p->tcp_ack != READ_ONCE(flow->seq_end[0]))
+		return true;
+	new->state = next;
+	if (!reply && (p->tcp_flags & TCPHDR_SYN) &&
+	    next == SGFW_FLOW_STATE_SYN_SENT &&
+	    old.state != SGFW_FLOW_STATE_SYN_SENT) {
+		new->pstate = SGFW_WS_PACK(p->tcp_wscale, SGFW_TCP_WSCALE_NONE);
+		new->flags &= ~(SGFW_FLOW_F_SEQ_PEER | SGFW_FLOW_F_PICKUP);
+	} else if (reply && (p->tcp_flags & TCPHDR_SYN)) {
+		new->pstate = SGFW_WS_PACK(SGFW_WS_OPENER(old.pstate),
+					   p->tcp_wscale);
+	}
+	return true;
+}
+
+/*
+ * Where the sender of @p is now, if @p is where it should be; an ACK also
+ * tells where the other side is, the first time.
+ */
+static void sgfw_tcp_seq_update(struct sgfw_flow *flow,
+				const struct sgfw_pkt *p, bool reply,
+				union sgfw_flow_sw old, union sgfw_flow_sw *new)
+{
+	u8 known = reply ? SGFW_FLOW_F_SEQ_PEER : SGFW_FLOW_F_SEQ_OPENER;
+	u8 other = reply ? SGFW_FLOW_F_SEQ_OPENER : SGFW_FLOW_F_SEQ_PEER;
+	u32 end = p->tcp_seq + sgfw_tcp_seq_len(p);
+	bool restart = new->state == SGFW_FLOW_STATE_SYN_SENT &&
+		       old.state != SGFW_FLOW_STATE_SYN_SENT;
+
+	/* An RST ends the flow or changes nothing: it moves no window. */
+	if (p->tcp_flags & TCPHDR_RST)
+		return;
+	if (restart || !(old.flags & known) ||
+	    (p->tcp_flags & TCPHDR_SYN && reply &&
+	     old.state == SGFW_FLOW_STATE_SYN_SENT)) {
+		WRITE_ONCE(flow->seq_end[reply], end);
+		new->flags |= known;
+	} else if (sgfw_tcp_acceptable(flow, old, p, reply)) {
+		sgfw_tcp_seq_advance(flow, reply, end);
+	}
+	if (!restart && !(old.flags & other) && (p->tcp_flags & TCPHDR_ACK)) {
+		WRITE_ONCE(flow->seq_end[!reply], p->tcp_ack);
+		new->flags |= other;
+	}
 }
 
 /*
@@ -347,9 +525,7 @@ static bool sgfw_track_step(const struct sgfw_flow *flow,
 	*new = old;
 	switch (flow->t.proto) {
 	case IPPROTO_TCP:
-		new->state = sgfw_tcp_next_state(old.state, reply,
-						 p->tcp_flags);
-		if (new->state == SGFW_FLOW_STATE_NONE)
+		if (!sgfw_tcp_step(flow, p, reply, old, new))
 			return false;
 		break;
 	case IPPROTO_UDP:
@@ -380,33 +556,46 @@ static bool sgfw_track_step(const struct sgfw_flow *flow,
 	return true;
 }
 
+/* The idle timeout of a flow whose state word is @sw, in jiffies. */
+static unsigned long sgfw_flow_timeout(union sgfw_flow_sw sw, u8 proto,
+				       const struct sgfw_timeouts *to)
+{
+	u32 secs = sgfw_state_timeout(sw.state, proto, to);
+
+	if (proto == IPPROTO_TCP && !(sw.flags & SGFW_FLOW_F_REPLIED))
+		secs = min_t(u32, secs, SGFW_UNREPLIED_TIMEOUT);
+	return (unsigned long)secs * HZ;
+}
+
 /*
- * Make the deadline agree with the flow's state.  Another CPU may change
- * the state between our cmpxchg and our store; so after the store, look
- * again, and store again for the state found until it stays.  A CPU whose
- * cmpxchg comes after our look stores after that cmpxchg, and so after us.
+ * Make the deadline agree with the flow's state word.  Another CPU may
+ * change the word between our cmpxchg and our store; so after the store,
+ * look again, and store again for the word found until it stays.  A CPU
+ * whose cmpxchg comes after our look stores after that cmpxchg, and so
+ * after us.  Return: true when the deadline came nearer.
  */
-static void sgfw_flow_push(struct sgfw_flow *flow, u8 state,
+static bool sgfw_flow_push(struct sgfw_flow *flow, union sgfw_flow_sw sw,
 			   const struct sgfw_timeouts *to)
 {
 	unsigned long now = sgfw_flow_now();
-	u8 seen;
+	unsigned long old = READ_ONCE(flow->deadline), deadline;
+	union sgfw_flow_sw seen;
 
 	for (;;) {
-		WRITE_ONCE(flow->deadline,
-			   now + sgfw_state_timeout_jiffies(state,
-							    flow->t.proto,
-							    to));
+		deadline = now + sgfw_flow_timeout(sw, flow->t.proto, to);
+		WRITE_ONCE(flow->deadline, deadline);
 		/*
 		 * Orders the store above before the load below; pairs with
 		 * the full ordering of a successful atomic_try_cmpxchg() on
 		 * the state word in sgfw_track_packet() on another CPU.
 		 */
 		smp_mb();
-		seen = READ_ONCE(flow->state);
-		if (seen == state)
-			return;
-		state = seen;
+		seen.word = atomic_read(&flow->sw);
+		if (seen.state == sw.state &&
+		    (seen.flags & SGFW_FLOW_F_REPLIED) ==
+		    (sw.flags & SGFW_FLOW_F_REPLIED))
+			return time_before(deadline, old);
+		sw = seen;
 	}
 }
 
@@ -416,15 +605,18 @@ static void sgfw_flow_push(struct sgfw_flow *flow, u8 state,
  * @p: the packet.
  * @reply: @p runs opposite to the flow's opener.
  * @to: the device's timeouts.
+ * @events: set to what the table must hear of (SGFW_TRACK_*).
  *
  * Context: RCU, softirq; lock-free.
  * Return: true to accept the packet as part of the flow.
  */
 bool sgfw_track_packet(struct sgfw_flow *flow, const struct sgfw_pkt *p,
-		       bool reply, const struct sgfw_timeouts *to)
+		       bool reply, const struct sgfw_timeouts *to,
+		       unsigned int *events)
 {
 	union sgfw_flow_sw old, new;
 
+	*events = 0;
 	/* An error quoting the flow's packet: it passes, and that is all. */
 	if (p->flags & SGFW_PKT_ICMP_ERROR)
 		return true;
@@ -433,11 +625,17 @@ bool sgfw_track_packet(struct sgfw_flow *flow, const struct sgfw_pkt *p,
 	do {
 		if (!sgfw_track_step(flow, p, reply, old, &new))
 			return false;
+		if (flow->t.proto == IPPROTO_TCP)
+			sgfw_tcp_seq_update(flow, p, reply, old, &new);
 		if (new.word == old.word)
 			break;
 	} while (!atomic_try_cmpxchg(&flow->sw, &old.word, new.word));
 
-	sgfw_flow_push(flow, new.state, to);
+	if ((new.flags & SGFW_FLOW_F_REPLIED) &&
+	    !(old.flags & SGFW_FLOW_F_REPLIED))
+		*events |= SGFW_TRACK_REPLIED;
+	if (sgfw_flow_push(flow, new, to))
+		*events |= SGFW_TRACK_SOONER;
 	atomic64_inc(&flow->packets);
 	atomic64_add(p->len, &flow->bytes);
 	return true;

@@ -7,6 +7,7 @@
 #ifndef _SGFW_TRACK_H
 #define _SGFW_TRACK_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 #include "flowtable.h"
@@ -24,13 +25,21 @@
 bool sgfw_track_new(const struct sgfw_pkt *p, const struct sgfw_timeouts *to,
 		    struct sgfw_flow_init *init);
 
+/* What sgfw_track_packet() tells the table (flowtable.h). */
+#define SGFW_TRACK_REPLIED	BIT(0)	/* the flow's first reply: */
+					/* sgfw_flow_replied() */
+#define SGFW_TRACK_SOONER	BIT(1)	/* the deadline came nearer: */
+					/* sgfw_flow_requeue() */
+
 /*
  * sgfw_track_packet() - account a packet of a known flow.
  * @reply: @p runs opposite to the flow's opener.
+ * @events: set to SGFW_TRACK_* for what the table must hear of.
  *
  * Moves the state on, pushes the deadline, counts packets and bytes.  An
  * icmp error about the flow (SGFW_PKT_ICMP_ERROR) is accepted and changes
- * nothing.
+ * nothing.  A TCP RST or FIN outside the receiver's window is accepted
+ * and changes nothing either (track.c says why).
  * Context: RCU, softirq; lock-free (cmpxchg on the state).
  * Return: true to accept the packet as part of the flow; false when the
  * packet has no place in the flow's state (TCP: see sgfw_tcp_next_state();
@@ -38,7 +47,8 @@ bool sgfw_track_new(const struct sgfw_pkt *p, const struct sgfw_timeouts *to,
  * nothing changes.
  */
 bool sgfw_track_packet(struct sgfw_flow *flow, const struct sgfw_pkt *p,
-		       bool reply, const struct sgfw_timeouts *to);
+		       bool reply, const struct sgfw_timeouts *to,
+		       unsigned int *events);
 
 /*
  * The TCP state machine alone, for tests: the state after a packet with

@@ -50,19 +50,28 @@ struct sgfw_tuple {
 
 /* Flags of struct sgfw_pkt. */
 #define SGFW_PKT_ICMP_QUERY	BIT(0)	/* icmp(v6) echo or other query */
-#define SGFW_PKT_ICMP_ERROR	BIT(1)	/* icmp(v6) error quoting @inner */
+#define SGFW_PKT_ICMP_ERROR	BIT(1)	/* icmp(v6) error */
 #define SGFW_PKT_ALWAYS_PASS	BIT(2)	/* IPv6 neighbour discovery, MLD */
+#define SGFW_PKT_INNER		BIT(3)	/* @inner holds the quoted tuple */
+
+/* A TCP option that was not in the packet. */
+#define SGFW_TCP_WSCALE_NONE	0xf
 
 /*
  * struct sgfw_pkt - a packet as sgfw sees it, parsed once per hook call.
  * @t: the packet's own tuple.
- * @inner: for an ICMP error, the tuple of the quoted packet, reversed, so
- *	that it reads as a packet of the flow travelling the way this error
- *	does; zero otherwise.
+ * @inner: for an ICMP error whose quote could be read (SGFW_PKT_INNER),
+ *	the tuple of the quoted packet, reversed, so that it reads as a
+ *	packet of the flow travelling the way this error does; zero
+ *	otherwise.
  * @icmp_type, @icmp_code: for icmp and icmpv6.
  * @tcp_flags: for tcp, the flags byte (TCPHDR_FIN, _SYN, _RST, _ACK...).
+ * @tcp_wscale: for a tcp SYN, its window scale option (0-14), or
+ *	SGFW_TCP_WSCALE_NONE.
  * @flags: SGFW_PKT_*.
  * @len: the packet's length in bytes, for counters.
+ * @tcp_seq, @tcp_ack: for tcp, host order.
+ * @tcp_len: for tcp, the bytes of payload.
  */
 struct sgfw_pkt {
 	struct sgfw_tuple t;
@@ -70,8 +79,12 @@ struct sgfw_pkt {
 	u8 icmp_type;
 	u8 icmp_code;
 	u8 tcp_flags;
+	u8 tcp_wscale;
 	u8 flags;
 	u32 len;
+	u32 tcp_seq;
+	u32 tcp_ack;
+	u32 tcp_len;
 };
 
 /* Per-device timeouts, in seconds. */
@@ -91,5 +104,7 @@ struct sgfw_timeouts {
 #define SGFW_UDP_STREAM_TIMEOUT_MAX	180
 #define SGFW_UDP_STREAM_TIMEOUT_DEF	180
 #define SGFW_OTHER_TIMEOUT		600
+/* The longest a TCP flow that has seen no reply lives idle. */
+#define SGFW_UNREPLIED_TIMEOUT		300
 
 #endif /* _SGFW_TYPES_H */

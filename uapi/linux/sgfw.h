@@ -13,11 +13,21 @@
  * Enumerations (direction, tracking, flow state) travel as u32; protocol
  * numbers, ICMP types and codes and prefix lengths as u8; ports as u16.
  *
- * Validation is strict: an unknown attribute, a wrong type or a value out
- * of range is refused with an extended-ack message that names the
- * attribute, and a refused request changes nothing.  Every command that
- * changes configuration needs CAP_NET_ADMIN in the namespace's user
- * namespace.
+ * Validation is strict: an unknown attribute, a wrong type, a value out
+ * of range or a non-zero reserved field of the generic netlink header is
+ * refused with an extended-ack message that names the attribute, and a
+ * refused request changes nothing.  Every command but SGFW_CMD_STATUS
+ * needs CAP_NET_ADMIN in the namespace's user namespace ("admin" below):
+ * reading the rules and flows too, as for nftables and ctnetlink.
+ *
+ * Objects per namespace are bounded: 2500 security groups, 100 prefix
+ * lists, 200 network ACLs.  Memory that sgfw allocates for a namespace is
+ * charged to a memory cgroup: its configuration to the requesting task's,
+ * its flows to the cgroup of the task that first configured it.
+ *
+ * A dump may split one large object over several messages: each carries
+ * the object's name (and id) and the next part of its lists; a reader
+ * joins the messages of one object.
  *
  * Names (security groups, prefix lists) are 1 to 63 bytes of letters,
  * digits, '.', '_' and '-'.
@@ -32,12 +42,21 @@
  *   SGFW_A_STATUS_ALLOWANCE_EXCEEDED (u64, packets dropped because the
  *   table was full: conntrack_allowance_exceeded),
  *   SGFW_A_STATUS_ALLOWANCE_AVAILABLE (u32, flows that can still be
- *   created: conntrack_allowance_available).
+ *   created: conntrack_allowance_available),
+ *   SGFW_A_STATUS_BUCKET_FULL (u64, new flows refused because their hash
+ *   chain held the most flows of this namespace it may),
+ *   SGFW_A_STATUS_EVICTED (u64, flows that had seen no reply, removed to
+ *   make room for new ones in a full namespace),
+ *   SGFW_A_STATUS_NOMEM (u64, new flows refused for want of memory),
+ *   SGFW_A_STATUS_FLOW_LIMIT_CEILING (u32, the highest limit that needs no
+ *   CAP_NET_ADMIN in the initial user namespace).
  *
  * SGFW_CMD_STATUS_SET (do, admin)
- *   Request: SGFW_A_STATUS_FLOW_LIMIT (u32, 1 to 16777216).  Lowering the
- *   limit below the flows tracked now removes none of them; new flows wait
- *   until the count falls under the limit.
+ *   Request: SGFW_A_STATUS_FLOW_LIMIT (u32, 1 to 16777216; above the
+ *   ceiling, only with CAP_NET_ADMIN in the initial user namespace).
+ *   Lowering the limit below the flows tracked now removes none of them;
+ *   new flows make room by evicting flows that have seen no reply, or
+ *   wait until the count falls under the limit.
  *
  * SGFW_CMD_SG_NEW (do, admin)
  *   Request: SGFW_A_SG_NAME (required), SGFW_A_SG_DESCRIPTION (optional,
@@ -47,9 +66,10 @@
  *
  * SGFW_CMD_SG_DEL (do, admin)
  *   Request: SGFW_A_SG_NAME.  Refused while the group is attached to a
- *   device or named as the peer of another group's rule.
+ *   device or named as the peer of another group's rule (its own rules
+ *   may name it).
  *
- * SGFW_CMD_SG_GET (do, dump)
+ * SGFW_CMD_SG_GET (do, dump, admin)
  *   Request (do): SGFW_A_SG_NAME.  Reply, one message per group:
  *   SGFW_A_SG_NAME, SGFW_A_SG_ID (u32), SGFW_A_SG_DESCRIPTION (absent when
  *   empty), SGFW_A_SG_RULE (nest of SGFW_A_RULE_*, one per rule, ingress
@@ -72,7 +92,8 @@
  *   (60 per direction per family per group, 1000 rules times groups on a
  *   device).  A CIDR peer makes the rule apply to its family only; icmp
  *   needs an IPv4 peer and icmpv6 an IPv6 one; a group or prefix-list
- *   peer applies to both families and counts against both limits.
+ *   peer applies to both families and counts against both limits.  A
+ *   prefix-list peer counts as the list's max-entries rules.
  *   Reply: the rule (SGFW_A_RULE_* with its SGFW_A_RULE_ID).
  *
  * SGFW_CMD_RULE_DEL (do, admin)
@@ -86,16 +107,23 @@
  *   deleting one absent, refuses the whole request.
  *
  * SGFW_CMD_PL_NEW, SGFW_CMD_PL_DEL (do, admin)
- *   Request: SGFW_A_PL_NAME.  A prefix list named by a rule cannot be
- *   deleted.
+ *   Request: SGFW_A_PL_NAME, and for NEW SGFW_A_PL_MAX_ENTRIES (u32, 1 to
+ *   1000; absent: 20), the most entries the list may hold.  A prefix
+ *   list named by a rule cannot be deleted.
+ *
+ * SGFW_CMD_PL_SET (do, admin)
+ *   Request: SGFW_A_PL_NAME, SGFW_A_PL_MAX_ENTRIES.  Refused below the
+ *   entries the list holds, and, for a list rules name, past what the
+ *   limits of their groups and devices allow.
  *
  * SGFW_CMD_PL_ENTRY_ADD, SGFW_CMD_PL_ENTRY_DEL (do, admin)
  *   Request: SGFW_A_PL_NAME, one or more SGFW_A_PL_ENTRY (nests of
- *   SGFW_A_CIDR_*).  All or nothing, as for members.  At most 1000
- *   entries per list.
+ *   SGFW_A_CIDR_*).  All or nothing, as for members.  At most the list's
+ *   max-entries.
  *
- * SGFW_CMD_PL_GET (do, dump)
- *   Reply: SGFW_A_PL_NAME, SGFW_A_PL_ENTRY (nests of SGFW_A_CIDR_*).
+ * SGFW_CMD_PL_GET (do, dump, admin)
+ *   Reply: SGFW_A_PL_NAME, SGFW_A_PL_MAX_ENTRIES, SGFW_A_PL_ENTRY (nests
+ *   of SGFW_A_CIDR_*).
  *
  * SGFW_CMD_IFACE_ATTACH (do, admin)
  *   Request: SGFW_A_IFACE_IFINDEX, one or more SGFW_A_IFACE_SG (names, in
@@ -115,14 +143,19 @@
  *   SGFW_A_IFACE_TRACKING (enum sgfw_tracking).  Settings of a device
  *   with no group are kept for when it gets one.
  *
- * SGFW_CMD_IFACE_GET (do, dump)
+ * SGFW_CMD_IFACE_GET (do, dump, admin)
  *   Request (do): SGFW_A_IFACE_IFINDEX.  Reply, one message per device
  *   sgfw knows: SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_IFNAME,
  *   SGFW_A_IFACE_SG (names in order), the three timeouts,
  *   SGFW_A_IFACE_TRACKING, SGFW_A_IFACE_ACCEPTED and
- *   SGFW_A_IFACE_DROPPED (u64 packet counts).
+ *   SGFW_A_IFACE_DROPPED (u64 packet counts), and the drops by reason,
+ *   which add up to SGFW_A_IFACE_DROPPED: SGFW_A_IFACE_DROPPED_NO_RULE
+ *   (no rule allows it), SGFW_A_IFACE_DROPPED_NACL (a network ACL denies
+ *   it), SGFW_A_IFACE_DROPPED_TABLE_FULL (its new flow found no room),
+ *   SGFW_A_IFACE_DROPPED_INVALID (it cannot be parsed, or no state of its
+ *   flow takes it).
  *
- * SGFW_CMD_FLOW_GET (dump)
+ * SGFW_CMD_FLOW_GET (dump, admin)
  *   Reply, one message per tracked flow: SGFW_A_FLOW_FAMILY (u8, AF_INET
  *   or AF_INET6), SGFW_A_FLOW_PROTOCOL, SGFW_A_FLOW_SRC_IPV4/IPV6 and
  *   SGFW_A_FLOW_DST_IPV4/IPV6 (the side that opened the flow is the
@@ -139,7 +172,7 @@
  *   to a device, it drops everything (the implicit final deny).  A NACL
  *   attached to a device cannot be deleted.
  *
- * SGFW_CMD_NACL_GET (do, dump)
+ * SGFW_CMD_NACL_GET (do, dump, admin)
  *   Reply: SGFW_A_NACL_NAME, SGFW_A_NACL_ATTACHED (u32, devices),
  *   SGFW_A_NACL_RULE (nests of SGFW_A_NACL_RULE_*, ingress then egress,
  *   in number order, each with its SGFW_A_NACL_RULE_PACKETS and
@@ -215,6 +248,10 @@ enum sgfw_a_status {
 	SGFW_A_STATUS_FLOW_LIMIT,
 	SGFW_A_STATUS_ALLOWANCE_EXCEEDED,
 	SGFW_A_STATUS_ALLOWANCE_AVAILABLE,
+	SGFW_A_STATUS_BUCKET_FULL,
+	SGFW_A_STATUS_EVICTED,
+	SGFW_A_STATUS_NOMEM,
+	SGFW_A_STATUS_FLOW_LIMIT_CEILING,
 
 	__SGFW_A_STATUS_MAX
 };
@@ -272,6 +309,7 @@ enum sgfw_a_pl {
 	SGFW_A_PL_UNSPEC,
 	SGFW_A_PL_NAME,
 	SGFW_A_PL_ENTRY,
+	SGFW_A_PL_MAX_ENTRIES,
 
 	__SGFW_A_PL_MAX
 };
@@ -291,6 +329,10 @@ enum sgfw_a_iface {
 	SGFW_A_IFACE_ACCEPTED,
 	SGFW_A_IFACE_DROPPED,
 	SGFW_A_IFACE_NACL,
+	SGFW_A_IFACE_DROPPED_NO_RULE,
+	SGFW_A_IFACE_DROPPED_NACL,
+	SGFW_A_IFACE_DROPPED_TABLE_FULL,
+	SGFW_A_IFACE_DROPPED_INVALID,
 
 	__SGFW_A_IFACE_MAX
 };
@@ -384,6 +426,7 @@ enum sgfw_cmd {
 	SGFW_CMD_NACL_RULE_NEW,
 	SGFW_CMD_NACL_RULE_DEL,
 	SGFW_CMD_IFACE_NACL,
+	SGFW_CMD_PL_SET,
 
 	__SGFW_CMD_MAX
 };
