@@ -984,6 +984,74 @@ void sgfw_rule_free(struct sgfw_rule *r)
 	kfree(r);
 }
 
+static struct sgfw_rule *sgfw_rule_alloc_all(struct sgfw_net *sn,
+					     enum sgfw_af af)
+{
+	struct sgfw_rule *r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+
+	if (!r)
+		return NULL;
+	r->id = sn->next_id++;
+	r->dir = SGFW_DIRECTION_EGRESS;
+	r->m.any_proto = true;
+	r->m.any_port = true;
+	r->m.any_type = true;
+	r->m.any_code = true;
+	r->peer_kind = SGFW_PEER_CIDR;
+	r->cidr.af = af;
+	r->cidr.plen = 0;
+	return r;
+}
+
+/**
+ * sgfw_sg_new() - create a security group.
+ * @sn: the namespace.
+ * @name: its name, valid.
+ * @desc: its description, at most 255 bytes.
+ *
+ * A new group has no ingress rules and one egress rule per family that
+ * allows everything (semantics.md).  It is attached nowhere, so no
+ * ruleset changes.
+ * Context: RTNL.
+ * Return: the group, or ERR_PTR(-ENOSPC) (the namespace has the most
+ * groups it may), -EEXIST (the name is taken), -ENOMEM.
+ */
+struct sgfw_sg *sgfw_sg_new(struct sgfw_net *sn, const char *name,
+			    const char *desc)
+{
+	struct sgfw_rule *r4, *r6;
+	struct sgfw_sg *sg;
+
+	ASSERT_RTNL();
+	if (sn->n_sgs >= SGFW_MAX_SGS)
+		return ERR_PTR(-ENOSPC);
+	if (sgfw_sg_find(sn, name))
+		return ERR_PTR(-EEXIST);
+	sg = kzalloc(sizeof(*sg), GFP_KERNEL_ACCOUNT);
+	r4 = sgfw_rule_alloc_all(sn, SGFW_AF_INET);
+	r6 = sgfw_rule_alloc_all(sn, SGFW_AF_INET6);
+	if (!sg || !r4 || !r6)
+		goto err_free;
+	sg->id = sn->next_id;
+	if (xa_insert(&sn->sg_ids, sg->id, sg, GFP_KERNEL_ACCOUNT))
+		goto err_free;
+	sn->next_id++;
+	sn->n_sgs++;
+	strscpy(sg->name, name, sizeof(sg->name));
+	strscpy(sg->desc, desc, sizeof(sg->desc));
+	INIT_LIST_HEAD(&sg->rules);
+	list_add_tail(&r4->list, &sg->rules);
+	list_add_tail(&r6->list, &sg->rules);
+	list_add_tail(&sg->list, &sn->sgs);
+	return sg;
+
+err_free:
+	kfree(r4);
+	kfree(r6);
+	kfree(sg);
+	return ERR_PTR(-ENOMEM);
+}
+
 /*
  * sgfw_sg_free() - delete a group no device has: its rules, and then the
  * group itself after a grace period (the flow dump may be reading its

@@ -9,6 +9,7 @@
 #ifndef _SGFW_CONFIG_H
 #define _SGFW_CONFIG_H
 
+#include <linux/bottom_half.h>
 #include <linux/list.h>
 #include <linux/netlink.h>
 #include <linux/percpu.h>
@@ -172,6 +173,28 @@ struct sgfw_dev {
 	struct rcu_head rcu;
 };
 
+/*
+ * sgfw_dev_count() - count one packet of @sd under @what.
+ *
+ * The hooks may run in process context (LOCAL_OUT), where a preemptible
+ * task could move to another CPU between finding its CPU's counters and
+ * writing them, and two CPUs would then write one CPU's counters at once:
+ * bottom halves off pin the task, and keep the softirq of this CPU from
+ * writing the same counters in the middle (as nft_counter does).
+ * Context: RCU, any context.
+ */
+static inline void sgfw_dev_count(struct sgfw_dev *sd, enum sgfw_dev_count what)
+{
+	struct sgfw_dev_stats *s;
+
+	local_bh_disable();
+	s = this_cpu_ptr(sd->stats);
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->ctr[what]);
+	u64_stats_update_end(&s->syncp);
+	local_bh_enable();
+}
+
 void sgfw_config_init(struct sgfw_net *sn);
 void sgfw_config_free(struct sgfw_net *sn);
 int sgfw_config_commit(struct sgfw_net *sn);
@@ -200,6 +223,8 @@ int sgfw_cidr_set_del(struct sgfw_cidr_set *s, const struct sgfw_cidr *del,
 int sgfw_cidr_set_find(const struct sgfw_cidr_set *s,
 		       const struct sgfw_cidr *c);
 void sgfw_dev_stats_read(const struct sgfw_dev *sd, u64 *ctr);
+struct sgfw_sg *sgfw_sg_new(struct sgfw_net *sn, const char *name,
+			    const char *desc);
 void sgfw_sg_free(struct sgfw_net *sn, struct sgfw_sg *sg);
 u32 sgfw_rule_weight(const struct sgfw_rule *r, enum sgfw_af af);
 int sgfw_sg_rule_limits(struct sgfw_net *sn, const struct sgfw_sg *sg,

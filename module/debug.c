@@ -8,6 +8,7 @@
 
 #include <linux/delay.h>
 #include <linux/moduleparam.h>
+#include <linux/preempt.h>
 
 #include "debug.h"
 
@@ -23,7 +24,14 @@ void sgfw_debug_delay(enum sgfw_debug_point where)
 	while (us) {
 		unsigned int step = min(us, 100U);
 
+		/*
+		 * A point where a preemptible kernel may switch tasks, as
+		 * x86 may at any instruction; UML preempts only at such
+		 * points.  In softirq context it changes nothing.
+		 */
+		preempt_disable();
 		udelay(step);
+		preempt_enable();
 		us -= step;
 	}
 }

@@ -119,9 +119,20 @@ static struct {
 static spinlock_t sgfw_ft_locks[SGFW_FT_LOCKS];
 
 #if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)
-/* A clock the KUnit suites stop and move by hand. */
+/* A clock the KUnit suites stop and move by hand, and reapers they pause. */
 static bool sgfw_clock_frozen;
 static unsigned long sgfw_clock_at;
+static bool sgfw_gc_paused;
+
+static bool sgfw_flow_ns_gc_paused(void)
+{
+	return READ_ONCE(sgfw_gc_paused);
+}
+#else
+static bool sgfw_flow_ns_gc_paused(void)
+{
+	return false;
+}
 #endif
 
 /* The hash input: a tuple with its endpoints in a fixed order. */
@@ -493,7 +504,7 @@ static bool sgfw_flow_ns_make_room(struct sgfw_flow_ns *fns,
 
 static void sgfw_flow_ns_gc_kick(struct sgfw_flow_ns *fns)
 {
-	if (!delayed_work_pending(&fns->gc))
+	if (!delayed_work_pending(&fns->gc) && !sgfw_flow_ns_gc_paused())
 		queue_delayed_work(system_power_efficient_wq, &fns->gc,
 				   SGFW_GC_INTERVAL);
 }
@@ -518,6 +529,8 @@ static void sgfw_flow_ns_gc_worker(struct work_struct *work)
 						struct sgfw_flow_ns, gc);
 	bool busy;
 
+	if (sgfw_flow_ns_gc_paused())
+		return;
 	__sgfw_flow_ns_gc(fns, &busy);
 	/*
 	 * Deferrable: an idle CPU is not woken for it, and expired flows are
@@ -630,6 +643,15 @@ static bool sgfw_flow_ns_full(struct sgfw_flow_ns *fns)
 	return (u32)atomic_read(&fns->count) >= READ_ONCE(fns->limit);
 }
 
+/*
+ * Exactly full: one flow freed makes room.  A namespace whose limit was
+ * lowered below its count waits for its flows to go by themselves.
+ */
+static bool sgfw_flow_ns_at_limit(struct sgfw_flow_ns *fns)
+{
+	return (u32)atomic_read(&fns->count) == READ_ONCE(fns->limit);
+}
+
 /**
  * sgfw_flow_lookup() - the live flow a packet belongs to.
  * @net: the namespace of the packet.
@@ -707,7 +729,8 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 
 	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(net));
 
-	if (sgfw_flow_ns_full(fns) && !sgfw_flow_ns_make_room(fns, now)) {
+	if (sgfw_flow_ns_full(fns) &&
+	    !(sgfw_flow_ns_at_limit(fns) && sgfw_flow_ns_make_room(fns, now))) {
 		/* No room; but another CPU may have made our flow already. */
 		spin_lock_bh(lock);
 		old = sgfw_ft_scan(b, now, net, ifindex, t, &len, &tail);
@@ -1103,16 +1126,14 @@ unsigned int sgfw_flowtable_cache_size(void)
 	return kmem_cache_size(sgfw_ft.cache);
 }
 
-/* Stop a namespace's reaper, so that a test runs it itself. */
-void sgfw_flow_ns_gc_stop(struct sgfw_flow_ns *fns)
+/*
+ * Pause every namespace's reaper (a run in progress ends, none starts), so
+ * that a test runs them itself with sgfw_flow_ns_gc_run(); or let them go
+ * again.
+ */
+void sgfw_flowtable_gc_pause(bool pause)
 {
-	cancel_delayed_work_sync(&fns->gc);
-}
-
-void sgfw_flow_ns_gc_start(struct sgfw_flow_ns *fns)
-{
-	queue_delayed_work(system_power_efficient_wq, &fns->gc,
-			   SGFW_GC_INTERVAL);
+	WRITE_ONCE(sgfw_gc_paused, pause);
 }
 
 /*

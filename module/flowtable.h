@@ -291,8 +291,7 @@ unsigned int sgfw_flowtable_bucket(const struct net *net, int ifindex,
 				   const struct sgfw_tuple *t);
 unsigned int sgfw_flowtable_chain_max(void);
 unsigned int sgfw_flowtable_cache_size(void);
-void sgfw_flow_ns_gc_stop(struct sgfw_flow_ns *fns);
-void sgfw_flow_ns_gc_start(struct sgfw_flow_ns *fns);
+void sgfw_flowtable_gc_pause(bool pause);
 unsigned int sgfw_flow_ns_gc_run(struct sgfw_flow_ns *fns);
 #else
 static inline unsigned long sgfw_flow_now(void)

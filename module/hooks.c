@@ -26,25 +26,6 @@
 #include "ruleset.h"
 #include "track.h"
 
-/*
- * Count one packet of @sd under @what.  The hooks may run in process
- * context (LOCAL_OUT) where a preemptible task could move to another CPU
- * between finding its CPU's counters and writing them: bottom halves off
- * pin it, and keep the softirq on this CPU from writing the same counters
- * in the middle (as nft_counter does).
- */
-static void sgfw_count(struct sgfw_dev *sd, enum sgfw_dev_count what)
-{
-	struct sgfw_dev_stats *s;
-
-	local_bh_disable();
-	s = this_cpu_ptr(sd->stats);
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->ctr[what]);
-	u64_stats_update_end(&s->syncp);
-	local_bh_enable();
-}
-
 /* Tell the table what a packet of @flow changed (track.h). */
 static void sgfw_flow_events(struct sgfw_flow *flow, unsigned int events)
 {
@@ -157,7 +138,7 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 		    !sgfw_ruleset_nacl_allows(nacl, dir, &p))
 			what = SGFW_COUNT_NACL;
 	}
-	sgfw_count(sd, what);
+	sgfw_dev_count(sd, what);
 	return what == SGFW_COUNT_ACCEPTED ? NF_ACCEPT : NF_DROP;
 }
 

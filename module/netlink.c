@@ -675,103 +675,45 @@ static size_t sgfw_sg_size(const struct sgfw_sg *sg)
 	return size + sg->members.n * SGFW_NLA_CIDR_MAX;
 }
 
-static struct sgfw_rule *sgfw_rule_alloc_all(struct sgfw_net *sn,
-					     enum sgfw_af af)
-{
-	struct sgfw_rule *r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
-
-	if (!r)
-		return NULL;
-	r->id = sn->next_id++;
-	r->dir = SGFW_DIRECTION_EGRESS;
-	r->m.any_proto = true;
-	r->m.any_port = true;
-	r->m.any_type = true;
-	r->m.any_code = true;
-	r->peer_kind = SGFW_PEER_CIDR;
-	r->cidr.af = af;
-	r->cidr.plen = 0;
-	return r;
-}
-
 static int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-	struct sgfw_rule *r4 = NULL, *r6 = NULL;
+	char desc[SGFW_DESC_MAX] = "";
 	struct sk_buff *msg;
 	const char *name;
 	struct sgfw_sg *sg;
 	int err;
 
-	err = sgfw_get_name(info, SGFW_A_SG_NAME, &name);
+	err = sgfw_get_name(info, SGFW_A_SG_NAME, &name) ?:
+	      sgfw_get_desc(info->attrs[SGFW_A_SG_DESCRIPTION], desc,
+			    info->extack);
 	if (err)
 		return err;
-	if (info->attrs[SGFW_A_SG_DESCRIPTION] &&
-	    strlen(nla_data(info->attrs[SGFW_A_SG_DESCRIPTION])) >=
-	    SGFW_DESC_MAX) {
-		NL_SET_ERR_MSG_ATTR(info->extack,
-				    info->attrs[SGFW_A_SG_DESCRIPTION],
-				    "descriptions are at most 255 bytes long");
-		return -EINVAL;
-	}
 	/* Allocated first: once the group exists, the reply cannot fail. */
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 
 	rtnl_lock();
-	if (sn->n_sgs >= SGFW_MAX_SGS) {
+	sg = sgfw_sg_new(sn, name, desc);
+	if (IS_ERR(sg)) {
+		err = PTR_ERR(sg);
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a namespace has at most 2500 security groups");
-		err = -ENOSPC;
-		goto out_unlock;
+		if (err == -ENOSPC)
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "a namespace has at most 2500 security groups");
+		else if (err == -EEXIST)
+			sgfw_err_fmt(info->extack,
+				     "security group exists already",
+				     "security group %s exists already", name);
+		rtnl_unlock();
+		nlmsg_free(msg);
+		return err;
 	}
-	if (sgfw_sg_find(sn, name)) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
-		sgfw_err_fmt(info->extack, "security group exists already",
-			     "security group %s exists already", name);
-		err = -EEXIST;
-		goto out_unlock;
-	}
-	err = -ENOMEM;
-	sg = kzalloc(sizeof(*sg), GFP_KERNEL_ACCOUNT);
-	if (!sg)
-		goto out_unlock;
-	/* A new group allows all egress, per family (semantics.md). */
-	r4 = sgfw_rule_alloc_all(sn, SGFW_AF_INET);
-	r6 = sgfw_rule_alloc_all(sn, SGFW_AF_INET6);
-	if (!r4 || !r6) {
-		kfree(r4);
-		kfree(r6);
-		kfree(sg);
-		goto out_unlock;
-	}
-	sg->id = sn->next_id;
-	if (xa_insert(&sn->sg_ids, sg->id, sg, GFP_KERNEL_ACCOUNT)) {
-		kfree(r4);
-		kfree(r6);
-		kfree(sg);
-		goto out_unlock;
-	}
-	sn->next_id++;
-	sn->n_sgs++;
-	strscpy(sg->name, name, sizeof(sg->name));
-	sgfw_get_desc(info->attrs[SGFW_A_SG_DESCRIPTION], sg->desc,
-		      info->extack);
-	INIT_LIST_HEAD(&sg->rules);
-	list_add_tail(&r4->list, &sg->rules);
-	list_add_tail(&r6->list, &sg->rules);
-	list_add_tail(&sg->list, &sn->sgs);
 	/* Not attached anywhere yet: no ruleset changes. */
 	err = sgfw_reply_send(info, msg, SGFW_CMD_SG_NEW, sgfw_sg_fill, sg,
 			      NULL);
 	rtnl_unlock();
-	return err;
-
-out_unlock:
-	rtnl_unlock();
-	nlmsg_free(msg);
 	return err;
 }
 

@@ -444,29 +444,37 @@ bool sgfw_track_new(const struct sgfw_pkt *p, const struct sgfw_timeouts *to,
 	return true;
 }
 
+/* What sgfw_tcp_step() makes of a packet. */
+enum sgfw_tcp_verdict {
+	SGFW_TCP_NOT_OURS,	/* no place in the flow's state */
+	SGFW_TCP_IGNORED,	/* passes, and changes nothing */
+	SGFW_TCP_TAKEN,		/* @new holds the state after it */
+};
+
 /*
  * The TCP state after @p: the table's, unless @p is an RST or a FIN from
- * outside the receiver's window, which changes nothing.  A SYN that
- * reopens the flow starts its sequence space afresh; the SYN/ACK brings
- * the peer's window scale.
+ * outside the receiver's window, or an answer to the SYN that does not
+ * acknowledge it, which change nothing.  A SYN that reopens the flow
+ * starts its sequence space afresh; the SYN/ACK brings the peer's window
+ * scale.
  */
-static bool sgfw_tcp_step(const struct sgfw_flow *flow,
-			  const struct sgfw_pkt *p, bool reply,
-			  union sgfw_flow_sw old, union sgfw_flow_sw *new)
+static enum sgfw_tcp_verdict sgfw_tcp_step(const struct sgfw_flow *flow,
+					   const struct sgfw_pkt *p,
+					   bool reply, union sgfw_flow_sw old,
+					   union sgfw_flow_sw *new)
 {
 	u8 next = sgfw_tcp_next_state(old.state, reply, p->tcp_flags);
 
 	if (next == SGFW_FLOW_STATE_NONE)
-		return false;
+		return SGFW_TCP_NOT_OURS;
 	if ((p->tcp_flags & (TCPHDR_RST | TCPHDR_FIN)) && next != old.state &&
 	    !sgfw_tcp_acceptable(flow, old, p, reply))
-		return true;
-	/* The answer to the SYN must acknowledge it. */
+		return SGFW_TCP_IGNORED;
 	if (reply && old.state == SGFW_FLOW_STATE_SYN_SENT &&
 	    (p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) ==
 	    (TCPHDR_SYN | TCPHDR_ACK) &&
 	    p->tcp_ack != READ_ONCE(flow->seq_end[0]))
-		return true;
+		return SGFW_TCP_IGNORED;
 	new->state = next;
 	if (!reply && (p->tcp_flags & TCPHDR_SYN) &&
 	    next == SGFW_FLOW_STATE_SYN_SENT &&
@@ -477,7 +485,7 @@ static bool sgfw_tcp_step(const struct sgfw_flow *flow,
 		new->pstate = SGFW_WS_PACK(SGFW_WS_OPENER(old.pstate),
 					   p->tcp_wscale);
 	}
-	return true;
+	return SGFW_TCP_TAKEN;
 }
 
 /*
@@ -513,20 +521,30 @@ static void sgfw_tcp_seq_update(struct sgfw_flow *flow,
 
 /*
  * The state word after @p, from @old; false when @p does not belong to the
- * flow in that state.
+ * flow in that state.  A TCP packet that passes but must change nothing
+ * leaves *@new as @old, with *@ignored set.
  */
-static bool sgfw_track_step(const struct sgfw_flow *flow,
-			    const struct sgfw_pkt *p, bool reply,
-			    union sgfw_flow_sw old, union sgfw_flow_sw *new)
+static bool sgfw_track_step(struct sgfw_flow *flow, const struct sgfw_pkt *p,
+			    bool reply, union sgfw_flow_sw old,
+			    union sgfw_flow_sw *new, bool *ignored)
 {
 	u8 turns;
 	int want;
 
 	*new = old;
+	*ignored = false;
 	switch (flow->t.proto) {
 	case IPPROTO_TCP:
-		if (!sgfw_tcp_step(flow, p, reply, old, new))
+		switch (sgfw_tcp_step(flow, p, reply, old, new)) {
+		case SGFW_TCP_NOT_OURS:
 			return false;
+		case SGFW_TCP_IGNORED:
+			*ignored = true;
+			return true;
+		case SGFW_TCP_TAKEN:
+			break;
+		}
+		sgfw_tcp_seq_update(flow, p, reply, old, new);
 		break;
 	case IPPROTO_UDP:
 		if (old.state != SGFW_FLOW_STATE_UDP_SINGLE)
@@ -615,6 +633,7 @@ bool sgfw_track_packet(struct sgfw_flow *flow, const struct sgfw_pkt *p,
 		       unsigned int *events)
 {
 	union sgfw_flow_sw old, new;
+	bool ignored;
 
 	*events = 0;
 	/* An error quoting the flow's packet: it passes, and that is all. */
@@ -623,10 +642,11 @@ bool sgfw_track_packet(struct sgfw_flow *flow, const struct sgfw_pkt *p,
 
 	old.word = atomic_read(&flow->sw);
 	do {
-		if (!sgfw_track_step(flow, p, reply, old, &new))
+		if (!sgfw_track_step(flow, p, reply, old, &new, &ignored))
 			return false;
-		if (flow->t.proto == IPPROTO_TCP)
-			sgfw_tcp_seq_update(flow, p, reply, old, &new);
+		/* Counted, but it neither moves the flow nor keeps it alive. */
+		if (ignored)
+			goto count;
 		if (new.word == old.word)
 			break;
 	} while (!atomic_try_cmpxchg(&flow->sw, &old.word, new.word));
@@ -636,6 +656,7 @@ bool sgfw_track_packet(struct sgfw_flow *flow, const struct sgfw_pkt *p,
 		*events |= SGFW_TRACK_REPLIED;
 	if (sgfw_flow_push(flow, new, to))
 		*events |= SGFW_TRACK_SOONER;
+count:
 	atomic64_inc(&flow->packets);
 	atomic64_add(p->len, &flow->bytes);
 	return true;

@@ -498,6 +498,82 @@ elif cmd == "udp-inject":
         c = 0
     s.sendto(struct.pack("!HHHH", sport, dport, length, c) + data, (dst, 0))
 
+elif cmd in ("tcp-inject", "ack-flood"):
+    # tcp-inject SRC SPORT DST DPORT FLAGS SEQ ACK [LEN]: one TCP segment
+    # built by hand, with a right checksum, whoever owns the ports.
+    # ack-flood SRC DST DPORT FIRST COUNT: COUNT bare ACKs from source
+    # ports FIRST on, as a flood of forged mid-stream packets.
+    if cmd == "tcp-inject":
+        src, dst = args[0], args[2]
+        segs = [(int(args[1]), int(args[3]), int(args[4], 0),
+                 int(args[5], 0), int(args[6], 0),
+                 int(args[7]) if len(args) > 7 else 0)]
+    else:
+        src, dst, dport = args[0], args[1], int(args[2])
+        first, count = int(args[3]), int(args[4])
+        segs = [(1024 + (first + i) % 64000, dport, 0x10,
+                 0x10000 * i + 1, 0x20000 * i + 7, 0) for i in range(count)]
+    fam = family(dst)
+    s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    s.bind((src, 0))
+    if fam == socket.AF_INET6:
+        # The kernel fills the checksum in at offset 16.
+        s.setsockopt(socket.IPPROTO_IPV6,
+                     getattr(socket, "IPV6_CHECKSUM", 7), 16)
+    for sport, dport, flags, seq, ack, n in segs:
+        data = b"x" * n
+        hdr = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xffffffff,
+                          ack & 0xffffffff, 5 << 4, flags, 65535, 0, 0)
+        if fam == socket.AF_INET:
+            pseudo = ip_bytes(src) + ip_bytes(dst) + \
+                struct.pack("!BBH", 0, 6, len(hdr) + n)
+            c = csum(pseudo + hdr + data)
+            hdr = hdr[:16] + struct.pack("!H", c) + hdr[18:]
+        s.sendto(hdr + data, (dst, 0))
+
+elif cmd == "udp-flood":
+    # SRC DST DPORT FIRST COUNT: COUNT datagrams from source ports FIRST
+    # on, each the first of a flow that nobody answers.
+    src, dst, dport = args[0], args[1], int(args[2])
+    first, count = int(args[3]), int(args[4])
+    fam = family(dst)
+    s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_UDP)
+    s.bind((src, 0))
+    if fam == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6,
+                     getattr(socket, "IPV6_CHECKSUM", 7), 6)
+    data = b"sgfw-flood"
+    for i in range(count):
+        sport = 1024 + (first + i) % 64000
+        length = 8 + len(data)
+        c = 0
+        if fam == socket.AF_INET:
+            pseudo = ip_bytes(src) + ip_bytes(dst) + \
+                struct.pack("!BBH", 0, 17, length)
+            c = csum(pseudo + struct.pack("!HHHH", sport, dport, length, 0)
+                     + data) or 0xffff
+        s.sendto(struct.pack("!HHHH", sport, dport, length, c) + data,
+                 (dst, 0))
+
+elif cmd == "udp-burst":
+    # SRC DST DPORT COUNT: COUNT request-reply exchanges, each from a new
+    # source port; prints how many were answered.
+    src, dst, dport, count = args[0], args[1], int(args[2]), int(args[3])
+    answered = 0
+    for i in range(count):
+        s = socket.socket(family(dst), socket.SOCK_DGRAM)
+        s.settimeout(timeout)
+        try:
+            s.bind((src, 0))
+            s.connect((dst, dport))
+            s.send(payload)
+            if s.recv(65536) == payload:
+                answered += 1
+        except OSError:
+            pass
+        s.close()
+    print(answered)
+
 elif cmd == "icmp-unreach":
     # A port unreachable from SRC to DST quoting a UDP datagram
     # QSRC:QSPORT -> QDST:QDPORT, whether or not it was ever sent.
@@ -630,6 +706,18 @@ raw_listen() { _bg "$1" "$2" raw-listen "$3" "$4"; }
 
 # raw_send NS SRC DST PROTO: one packet of IP protocol PROTO.
 raw_send() { _py "$1" raw-send "$2" "$3" "$4"; }
+
+# tcp_inject NS SRC SPORT DST DPORT FLAGS SEQ ACK [LEN]: one TCP segment
+# made by hand (FLAGS a number: 0x04 RST, 0x10 ACK, 0x11 FIN+ACK...).
+tcp_inject() { local ns=$1; shift; _py "$ns" tcp-inject "$@"; }
+
+# ack_flood NS SRC DST DPORT FIRST COUNT: COUNT forged mid-stream ACKs from
+# source ports FIRST on.  udp_flood NS SRC DST DPORT FIRST COUNT: COUNT
+# datagrams that open as many flows.  udp_burst NS SRC DST DPORT COUNT:
+# COUNT exchanges from new ports; prints how many were answered.
+ack_flood() { local ns=$1; shift; _py "$ns" ack-flood "$@"; }
+udp_flood() { local ns=$1; shift; _py "$ns" udp-flood "$@"; }
+udp_burst() { local ns=$1; shift; _py "$ns" udp-burst "$@"; }
 
 # icmp_listen NAME NS ADDR: log every ICMP or ICMPv6 error delivered to ADDR
 # in NS, as "icmp TYPE/CODE quoting SRC port N -> DST port M".

@@ -4,9 +4,9 @@
  *
  * Every case works in namespaces of its own (sgfw_test_net_new()), so the
  * counts it checks are its own, and flushes them when it ends.  The suite
- * stops the table's reaper and its clock: a case moves the clock by hand
- * and runs the reaper's slices itself, so that nothing expires or goes away
- * behind its back.
+ * pauses the namespaces' reapers and stops the table's clock: a case moves
+ * the clock by hand and runs a namespace's reaper itself, so that nothing
+ * expires or goes away behind its back.
  */
 
 #include <kunit/test.h>
@@ -162,18 +162,33 @@ static void ft_clock(unsigned long at)
 }
 
 /*
- * The reaper's slices, as its worker runs them, up to the end of the
- * table: a whole pass when the last one ended there too (as they all do
- * but in ft_reaper_slices(), which takes that into account).
+ * Runs of a namespace's reaper, as its worker makes them, until one frees
+ * nothing more.
  */
-static unsigned int ft_gc_pass(void)
+static unsigned int ft_gc_pass(struct net *net)
 {
-	unsigned int n = 0;
-	bool wrapped = false;
+	unsigned int n = 0, k;
 
-	while (!wrapped)
-		n += sgfw_flowtable_gc_slice(&wrapped);
+	do {
+		k = sgfw_flow_ns_gc_run(ft_fns(net));
+		n += k;
+	} while (k);
 	return n;
+}
+
+/* What the hooks do when a flow sees its first reply. */
+static void ft_reply(struct sgfw_flow *f)
+{
+	union sgfw_flow_sw old, new;
+
+	old.word = atomic_read(&f->sw);
+	do {
+		new = old;
+		new.flags |= SGFW_FLOW_F_REPLIED;
+	} while (!atomic_try_cmpxchg(&f->sw, &old.word, new.word));
+	rcu_read_lock();
+	sgfw_flow_replied(f);
+	rcu_read_unlock();
 }
 
 static int ft_count_fn(const struct sgfw_flow *flow, void *arg)
@@ -185,7 +200,7 @@ static int ft_count_fn(const struct sgfw_flow *flow, void *arg)
 /* The live flows of @net, as a dump sees them. */
 static unsigned int ft_walk_count(struct net *net)
 {
-	unsigned long pos = 0;
+	struct sgfw_flow_pos pos = {};
 	unsigned int n = 0;
 
 	sgfw_flowtable_walk(net, &pos, ft_count_fn, &n);
@@ -371,10 +386,10 @@ static void ft_expiry_invisible_then_reaped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 0);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
 
-	KUNIT_EXPECT_GE(test, ft_gc_pass(), 1);
+	KUNIT_EXPECT_GE(test, ft_gc_pass(net), 1);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 	/* A second pass finds nothing more of it. */
-	ft_gc_pass();
+	ft_gc_pass(net);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 }
 
@@ -390,7 +405,7 @@ static void ft_expiry_deadline_pushed(struct kunit *test)
 	ft_clock(ft_now + FT_TIMEOUT - 1);
 	WRITE_ONCE(f->deadline, ft_now + FT_TIMEOUT);
 	ft_clock(ft_now + FT_TIMEOUT - 1);
-	ft_gc_pass();
+	ft_gc_pass(net);
 	KUNIT_EXPECT_PTR_EQ(test, ft_lookup(net, 1, &t, NULL), f);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
 }
@@ -410,15 +425,14 @@ static void ft_expiry_jiffies_wrap(struct kunit *test)
 }
 
 /*
- * The reaper works in bounded slices: one run frees only the expired
- * flows of its slice, a whole pass frees them all.
+ * The reaper works in bounded runs: one run frees at most its budget of
+ * expired flows, further runs free the rest.
  */
-static void ft_reaper_slices(struct kunit *test)
+static void ft_reaper_budget(struct kunit *test)
 {
 	struct net *net = ft_net(test, 10000);
-	unsigned int i, first, n = 2000;
+	unsigned int i, first, n = 3000;
 
-	KUNIT_ASSERT_GT(test, sgfw_flowtable_size(), 1024);
 	for (i = 0; i < n; i++) {
 		struct sgfw_tuple t = ft_v4(IPPROTO_UDP, 0x0a000001, i,
 					    0x0a000002, 53);
@@ -428,16 +442,17 @@ static void ft_reaper_slices(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ft_count(net), n);
 
 	ft_clock(ft_now + FT_TIMEOUT);
-	first = sgfw_flowtable_gc_slice(NULL);
+	first = sgfw_flow_ns_gc_run(ft_fns(net));
+	KUNIT_EXPECT_GT(test, first, 0);
 	KUNIT_EXPECT_LT(test, first, n);
 	KUNIT_EXPECT_EQ(test, ft_count(net), n - first);
-	KUNIT_EXPECT_EQ(test, first + ft_gc_pass(), n);
+	KUNIT_EXPECT_EQ(test, first + ft_gc_pass(net), n);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 }
 
 /*
- * The reaper's own worker, running as it does outside the suite, frees an
- * expired flow by itself within a pass over the table (8 s by default).
+ * A namespace's reaper, running as it does outside the suite, frees an
+ * expired flow by itself, and stops once the namespace has none.
  */
 static void ft_reaper_worker_runs(struct kunit *test)
 {
@@ -445,14 +460,84 @@ static void ft_reaper_worker_runs(struct kunit *test)
 	struct sgfw_tuple t = ft_v6(IPPROTO_UDP, 1, 1, 2, 2);
 	unsigned int waited;
 
+	sgfw_flowtable_gc_pause(false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t));
 	ft_clock(ft_now + FT_TIMEOUT);
-	sgfw_flowtable_gc_start();
 	for (waited = 0; ft_count(net) && waited < 60000; waited += 100)
 		msleep(100);
-	sgfw_flowtable_gc_stop();
-	ft_gc_pass();
+	sgfw_flowtable_gc_pause(true);
 	kunit_info(test, "reaped after %u ms\n", waited);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+	msleep(500);
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&ft_fns(net)->gc));
+}
+
+/*
+ * A replied flow lives on the wheel: it is reaped once its slot's tick has
+ * passed and it expired; one whose deadline moved on is kept and comes
+ * round again; one whose deadline came nearer (a TCP close) and was placed
+ * again is reaped on time.
+ */
+static void ft_wheel(struct kunit *test)
+{
+	struct net *net = ft_net(test, 100);
+	struct sgfw_tuple a = ft_v4(IPPROTO_TCP, 0x0a000001, 1, 0x0a000002, 2);
+	struct sgfw_tuple b = ft_v4(IPPROTO_TCP, 0x0a000001, 3, 0x0a000002, 4);
+	struct sgfw_tuple c = ft_v4(IPPROTO_TCP, 0x0a000001, 5, 0x0a000002, 6);
+	struct sgfw_flow_init slow = ft_init;
+	struct sgfw_flow *fa, *fb, *fc;
+	unsigned long start = ft_now;
+
+	slow.timeout = 100 * HZ;
+	fa = ft_create(net, 1, &a);
+	fb = ft_create(net, 1, &b);
+	fc = ft_create_init(net, 1, &c, &slow);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fa);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fb);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fc);
+	ft_reply(fa);
+	ft_reply(fb);
+	ft_reply(fc);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(fa->flags) & SGFW_FLOW_F_ON_WHEEL);
+	KUNIT_EXPECT_EQ(test, ft_fns(net)->n_unreplied, 0);
+
+	/* b is pushed far on; c's state shortens its timeout. */
+	WRITE_ONCE(fb->deadline, start + 50 * HZ);
+	WRITE_ONCE(fc->deadline, start + FT_TIMEOUT);
+	rcu_read_lock();
+	sgfw_flow_requeue(fc);
+	rcu_read_unlock();
+
+	ft_clock(start + FT_TIMEOUT + 2 * SGFW_WHEEL_TICK);
+	KUNIT_EXPECT_EQ(test, ft_gc_pass(net), 2);
+	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &a, NULL));
+	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &c, NULL));
+	KUNIT_EXPECT_PTR_EQ(test, ft_lookup(net, 1, &b, NULL), fb);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
+
+	ft_clock(start + 50 * HZ + 2 * SGFW_WHEEL_TICK);
+	KUNIT_EXPECT_EQ(test, ft_gc_pass(net), 1);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+}
+
+/* A reaper that did not run for longer than a turn of the wheel catches up. */
+static void ft_wheel_idle_turns(struct kunit *test)
+{
+	struct net *net = ft_net(test, 100);
+	struct sgfw_tuple a = ft_v4(IPPROTO_UDP, 0x0a000001, 1, 0x0a000002, 2);
+	struct sgfw_flow_init slow = ft_init;
+	struct sgfw_flow *f;
+
+	slow.timeout = 3 * SGFW_WHEEL_SLOTS * SGFW_WHEEL_TICK;
+	f = ft_create_init(net, 1, &a, &slow);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	ft_reply(f);
+	ft_clock(ft_now + 2 * SGFW_WHEEL_SLOTS * SGFW_WHEEL_TICK);
+	KUNIT_EXPECT_EQ(test, ft_gc_pass(net), 0);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
+	ft_clock(ft_now + SGFW_WHEEL_SLOTS * SGFW_WHEEL_TICK +
+		 2 * SGFW_WHEEL_TICK);
+	KUNIT_EXPECT_EQ(test, ft_gc_pass(net), 1);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 }
 
@@ -484,9 +569,9 @@ static void ft_create_replaces_expired(struct kunit *test)
 /* --- the namespace's limit --------------------------------------------------- */
 
 /*
- * A full namespace refuses new flows and counts each refusal; its flows
- * live on; another namespace is not concerned; room comes back with a
- * flow that goes.
+ * A full namespace of replied flows refuses new flows and counts each
+ * refusal; its flows live on; another namespace is not concerned; room
+ * comes back with a flow that goes.
  */
 static void ft_limit(struct kunit *test)
 {
@@ -501,6 +586,8 @@ static void ft_limit(struct kunit *test)
 		t = ft_v4(IPPROTO_UDP, 0x0a000001, 100 + i, 0x0a000002, 53);
 		f[i] = ft_create(net, 1, &t);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
+		/* Flows that have seen a reply are never evicted. */
+		ft_reply(f[i]);
 	}
 	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->exceeded), 0);
 
@@ -514,6 +601,7 @@ static void ft_limit(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &t, NULL));
 
 	/* Nothing was evicted to make room. */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->evicted), 0);
 	for (i = 0; i < 3; i++) {
 		t = ft_v4(IPPROTO_UDP, 0x0a000001, 100 + i, 0x0a000002, 53);
 		KUNIT_EXPECT_PTR_EQ(test, ft_lookup(net, 1, &t, NULL), f[i]);
@@ -553,32 +641,108 @@ static void ft_limit_lowered(struct kunit *test)
 }
 
 /*
- * A full namespace whose flows expired: a flow of the bucket of an expired
- * one gets its room at once; elsewhere, room comes with the reaper.
+ * A full namespace whose flows expired makes room at once for a new flow,
+ * wherever it lands and before its reaper comes: expired flows never keep
+ * it full (neither on the wheel nor among the unreplied).
  */
 static void ft_limit_expired_room(struct kunit *test)
 {
-	struct net *net = ft_net(test, 1);
+	struct net *net = ft_net(test, 40);
 	struct sgfw_flow_ns *fns = ft_fns(net);
-	struct sgfw_tuple a = ft_v4(IPPROTO_UDP, 0x0a000001, 1, 0x0a000002, 2);
-	struct sgfw_tuple b = ft_v4(IPPROTO_UDP, 0x0a000001, 3, 0x0a000002, 4);
+	struct sgfw_flow *f;
+	struct sgfw_tuple t;
+	unsigned int i;
 
-	KUNIT_ASSERT_NE(test, sgfw_flowtable_bucket(net, 1, &a),
-			sgfw_flowtable_bucket(net, 1, &b));
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &a));
+	for (i = 0; i < 40; i++) {
+		t = ft_v4(IPPROTO_UDP, 0x0a000001, i, 0x0a000002, 53);
+		f = ft_create(net, 1, &t);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+		if (i & 1)
+			ft_reply(f);
+	}
 	ft_clock(ft_now + FT_TIMEOUT);
+	for (i = 0; i < 40; i++) {
+		t = ft_v6(IPPROTO_UDP, 1, i, 2, 53);
+		KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t));
+	}
+	KUNIT_EXPECT_EQ(test, ft_count(net), 40);
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 40);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->exceeded), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->evicted), 0);
+}
 
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ft_create(net, 1, &b)), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->exceeded), 1);
-	/* a's bucket: its expired flow makes the room. */
-	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &a));
-	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
+/*
+ * One unanswered opener per place, as a flood of forged ones would make:
+ * a full namespace evicts its oldest unreplied flow for a new one, never a
+ * replied one, and refuses only when no unreplied flow is left.
+ */
+static void ft_evict_unreplied(struct kunit *test)
+{
+	struct net *net = ft_net(test, 4);
+	struct sgfw_flow_ns *fns = ft_fns(net);
+	struct sgfw_flow *f[4], *e;
+	struct sgfw_tuple t;
+	unsigned int i;
 
-	ft_clock(ft_now + FT_TIMEOUT);
-	ft_gc_pass();
-	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
-	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &b));
+	for (i = 0; i < 4; i++) {
+		t = ft_v4(IPPROTO_TCP, 0x0a000001, 100 + i, 0x0a000002, 80);
+		f[i] = ft_create(net, 1, &t);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
+	}
+	ft_reply(f[0]);
+	ft_reply(f[2]);
+
+	/* Two new flows: the unreplied f[1], then f[3], make way. */
+	for (i = 0; i < 2; i++) {
+		t = ft_v4(IPPROTO_TCP, 0x0a000001, 200 + i, 0x0a000002, 80);
+		e = ft_create(net, 1, &t);
+		KUNIT_EXPECT_NOT_ERR_OR_NULL(test, e);
+		if (!IS_ERR(e))
+			ft_reply(e);
+	}
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->evicted), 2);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 4);
+	t = ft_v4(IPPROTO_TCP, 0x0a000001, 101, 0x0a000002, 80);
+	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &t, NULL));
+	t = ft_v4(IPPROTO_TCP, 0x0a000001, 103, 0x0a000002, 80);
+	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &t, NULL));
+	t = ft_v4(IPPROTO_TCP, 0x0a000001, 100, 0x0a000002, 80);
+	KUNIT_EXPECT_PTR_EQ(test, ft_lookup(net, 1, &t, NULL), f[0]);
+	t = ft_v4(IPPROTO_TCP, 0x0a000001, 102, 0x0a000002, 80);
+	KUNIT_EXPECT_PTR_EQ(test, ft_lookup(net, 1, &t, NULL), f[2]);
+
+	/* All replied now: refused, and counted. */
+	t = ft_v4(IPPROTO_TCP, 0x0a000001, 300, 0x0a000002, 80);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ft_create(net, 1, &t)), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->exceeded), 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->evicted), 2);
+}
+
+/*
+ * Eviction works whatever the size of the namespace: with thousands of
+ * replied flows and a single unreplied one, the new flow gets that place.
+ */
+static void ft_evict_among_many(struct kunit *test)
+{
+	struct net *net = ft_net(test, 2000);
+	struct sgfw_flow *f, *lone = NULL;
+	struct sgfw_tuple t;
+	unsigned int i;
+
+	for (i = 0; i < 2000; i++) {
+		t = ft_v4(IPPROTO_UDP, 0x0a000001 + (i >> 10), i & 1023,
+			  0x0a000002, 53);
+		f = ft_create(net, 1, &t);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+		if (i == 1000)
+			lone = f;
+		else
+			ft_reply(f);
+	}
+	t = ft_v6(IPPROTO_UDP, 1, 1, 2, 53);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ft_fns(net)->evicted), 1);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(lone->flags) & SGFW_FLOW_F_DEAD);
 }
 
 /* --- the chain cap ------------------------------------------------------------ */
@@ -630,10 +794,56 @@ static void ft_chain_cap(struct kunit *test)
 	for (i = 0; i < max; i++)
 		KUNIT_EXPECT_NOT_NULL(test, ft_lookup(net, 1, &t[i], NULL));
 
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ft_fns(net)->bucket_full), 1);
+
 	ft_clock(ft_now + FT_TIMEOUT - 1);
 	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t[max]));
 	KUNIT_EXPECT_EQ(test, ft_count(net), max);
 	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &t[0], NULL));
+}
+
+/*
+ * The cap counts the flows of one namespace: a chain that one namespace
+ * filled still takes another namespace's flows, so a flood in one never
+ * refuses the flows of another, even in a small table.
+ */
+static void ft_chain_cap_per_namespace(struct kunit *test)
+{
+	unsigned int max = sgfw_flowtable_chain_max();
+	unsigned int size = sgfw_flowtable_size();
+	struct net *net = ft_net(test, 1000);
+	struct net *other = ft_net(test, 1000);
+	struct sgfw_tuple *t, *u, first;
+	unsigned int b, i, found = 0, others = 0;
+
+	t = kunit_kcalloc(test, max + 1, sizeof(*t), GFP_KERNEL);
+	u = kunit_kcalloc(test, 4, sizeof(*u), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	first = ft_v4(IPPROTO_UDP, 0x0a000000, 0, 0xc0a80001, 53);
+	b = sgfw_flowtable_bucket(net, 1, &first);
+	for (i = 0; (found <= max || others < 4) && i < 256 * size; i++) {
+		struct sgfw_tuple c = ft_v4(IPPROTO_UDP, 0x0a000000 + (i >> 16),
+					    i & 0xffff, 0xc0a80001, 53);
+
+		if (found <= max && sgfw_flowtable_bucket(net, 1, &c) == b)
+			t[found++] = c;
+		if (others < 4 && sgfw_flowtable_bucket(other, 1, &c) == b)
+			u[others++] = c;
+		if (!(i & 0xffff))
+			cond_resched();
+	}
+	KUNIT_ASSERT_EQ(test, found, max + 1);
+	KUNIT_ASSERT_EQ(test, others, 4);
+
+	for (i = 0; i < max; i++)
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t[i]));
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ft_create(net, 1, &t[max])),
+			-EBUSY);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(other, 1, &u[i]));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ft_fns(other)->bucket_full), 0);
+	KUNIT_EXPECT_EQ(test, ft_count(other), 4);
 }
 
 /* --- flush, remove, walk ------------------------------------------------------ */
@@ -719,7 +929,7 @@ static void ft_remove_once(struct kunit *test)
 
 	rcu_read_lock();
 	ft_clock(ft_now + FT_TIMEOUT);
-	ft_gc_pass();
+	ft_gc_pass(net);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 	sgfw_flow_remove(ft_fns(net), fb);
 	rcu_read_unlock();
@@ -773,7 +983,7 @@ static void ft_walk_resume(struct kunit *test)
 	struct sgfw_flow *mine[60];
 	struct ft_walk_ctx w = { .test = test, .max = 200 };
 	struct sgfw_tuple t;
-	unsigned long pos = 0;
+	struct sgfw_flow_pos pos = {};
 	unsigned int i, j, calls = 0, hits;
 	int err;
 
@@ -844,7 +1054,7 @@ static void ft_count_exact(struct kunit *test)
 
 	ft_clock(ft_now + FT_TIMEOUT / 2);
 	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 20);
-	ft_gc_pass();
+	ft_gc_pass(net);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 20);
 
 	sgfw_flowtable_flush(net, ft_fns(net), 2);
@@ -938,7 +1148,7 @@ static void ft_concurrent_toggle(struct kunit *test)
 	}
 	while (!completion_done(&r->done[0]) ||
 	       !completion_done(&r->done[1])) {
-		ft_gc_pass();
+		ft_gc_pass(net);
 		ft_walk_count(net);
 		cond_resched();
 	}
@@ -978,16 +1188,14 @@ static void ft_case_exit(struct kunit *test)
 
 static int ft_suite_init(struct kunit_suite *suite)
 {
-	sgfw_flowtable_gc_stop();
-	/* Bring the reaper's cursor to the start of the table. */
-	ft_gc_pass();
+	sgfw_flowtable_gc_pause(true);
 	return 0;
 }
 
 static void ft_suite_exit(struct kunit_suite *suite)
 {
 	sgfw_flowtable_clock_real();
-	sgfw_flowtable_gc_start();
+	sgfw_flowtable_gc_pause(false);
 }
 
 static struct kunit_case sgfw_flowtable_cases[] = {
@@ -999,13 +1207,18 @@ static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE(ft_expiry_invisible_then_reaped),
 	KUNIT_CASE(ft_expiry_deadline_pushed),
 	KUNIT_CASE(ft_expiry_jiffies_wrap),
-	KUNIT_CASE(ft_reaper_slices),
+	KUNIT_CASE(ft_reaper_budget),
 	KUNIT_CASE(ft_reaper_worker_runs),
+	KUNIT_CASE(ft_wheel),
+	KUNIT_CASE(ft_wheel_idle_turns),
 	KUNIT_CASE(ft_create_replaces_expired),
 	KUNIT_CASE(ft_limit),
 	KUNIT_CASE(ft_limit_lowered),
 	KUNIT_CASE(ft_limit_expired_room),
+	KUNIT_CASE(ft_evict_unreplied),
+	KUNIT_CASE(ft_evict_among_many),
 	KUNIT_CASE(ft_chain_cap),
+	KUNIT_CASE(ft_chain_cap_per_namespace),
 	KUNIT_CASE(ft_flush_net),
 	KUNIT_CASE(ft_flush_device),
 	KUNIT_CASE(ft_remove_once),

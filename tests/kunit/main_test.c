@@ -170,6 +170,10 @@ static const struct nla_policy sgfw_test_status_policy[SGFW_A_STATUS_MAX + 1] = 
 	[SGFW_A_STATUS_FLOW_LIMIT]		= { .type = NLA_U32 },
 	[SGFW_A_STATUS_ALLOWANCE_EXCEEDED]	= { .type = NLA_U64 },
 	[SGFW_A_STATUS_ALLOWANCE_AVAILABLE]	= { .type = NLA_U32 },
+	[SGFW_A_STATUS_BUCKET_FULL]		= { .type = NLA_U64 },
+	[SGFW_A_STATUS_EVICTED]			= { .type = NLA_U64 },
+	[SGFW_A_STATUS_NOMEM]			= { .type = NLA_U64 },
+	[SGFW_A_STATUS_FLOW_LIMIT_CEILING]	= { .type = NLA_U32 },
 };
 
 /*
@@ -296,11 +300,19 @@ static const struct sgfw_test_align sgfw_test_aligns[] = {
 
 KUNIT_ARRAY_PARAM_DESC(sgfw_test_aligns, sgfw_test_aligns, desc);
 
+static bool sgfw_test_status_u64(int type)
+{
+	return type == SGFW_A_STATUS_ALLOWANCE_EXCEEDED ||
+	       type == SGFW_A_STATUS_BUCKET_FULL ||
+	       type == SGFW_A_STATUS_EVICTED ||
+	       type == SGFW_A_STATUS_NOMEM;
+}
+
 /*
- * Every status attribute appears exactly once, with nothing else but at
- * most one empty pad right before the 64-bit figure; the 64-bit figure is
+ * Every status attribute appears exactly once, with nothing else but
+ * empty pads, each right before a 64-bit figure; every 64-bit figure is
  * 8-byte aligned where the architecture needs it (UML does: it lacks
- * HAVE_EFFICIENT_UNALIGNED_ACCESS, so one of the two cases gets a pad).
+ * HAVE_EFFICIENT_UNALIGNED_ACCESS).
  */
 static void sgfw_status_attrs_and_pad(struct kunit *test)
 {
@@ -321,29 +333,27 @@ static void sgfw_status_attrs_and_pad(struct kunit *test)
 		seen[type]++;
 		if (type == SGFW_A_STATUS_PAD)
 			KUNIT_EXPECT_EQ(test, nla_len(a), 0);
-		if (type == SGFW_A_STATUS_ALLOWANCE_EXCEEDED &&
-		    seen[SGFW_A_STATUS_PAD])
-			KUNIT_EXPECT_TRUE_MSG(test, prev &&
-					      nla_type(prev) == SGFW_A_STATUS_PAD,
-					      "pad not right before the u64");
+		if (prev && nla_type(prev) == SGFW_A_STATUS_PAD)
+			KUNIT_EXPECT_TRUE_MSG(test, sgfw_test_status_u64(type),
+					      "a pad before attribute %d", type);
+		if (sgfw_test_status_u64(type) &&
+		    !IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS))
+			KUNIT_EXPECT_TRUE_MSG(test,
+					      IS_ALIGNED((unsigned long)nla_data(a),
+							 8),
+					      "u64 %d payload %lu bytes past alignment",
+					      type, (unsigned long)nla_data(a) & 7);
 		prev = a;
 	}
 	KUNIT_EXPECT_EQ_MSG(test, rem, 0,
 			    "trailing bytes after the last attribute");
+	KUNIT_EXPECT_FALSE(test, prev && nla_type(prev) == SGFW_A_STATUS_PAD);
 
 	for (i = SGFW_A_STATUS_PAD + 1; i <= SGFW_A_STATUS_MAX; i++)
 		KUNIT_EXPECT_EQ_MSG(test, seen[i], 1, "attribute %d", i);
-	KUNIT_EXPECT_LE(test, seen[SGFW_A_STATUS_PAD], 1);
-
-	a = tb[SGFW_A_STATUS_ALLOWANCE_EXCEEDED];
-	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_LE(test, seen[SGFW_A_STATUS_PAD], 4);
 	if (IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS))
 		KUNIT_EXPECT_EQ(test, seen[SGFW_A_STATUS_PAD], 0);
-	else
-		KUNIT_EXPECT_TRUE_MSG(test,
-				      IS_ALIGNED((unsigned long)nla_data(a), 8),
-				      "u64 payload %lu bytes past alignment",
-				      (unsigned long)nla_data(a) & 7);
 }
 
 /*

@@ -9,7 +9,8 @@
  * the data and after a link-layer header.  The parser must give the same
  * answer wherever the bytes live.  Then the packet is cut short at every
  * length: the parser must fail exactly when the packet ends before the
- * last byte it needs, and otherwise give the same answer.
+ * last byte it needs, and otherwise give the same answer; an ICMP error
+ * cut inside its quote is still an error, with no quoted tuple.
  */
 
 #include <kunit/test.h>
@@ -38,10 +39,10 @@
 enum sgfw_test_hdr_kind {
 	HDR_END,
 	HDR_IP4,	/* @proto, @src, @dst, @opts, @frag, @mf, @ihl */
-	HDR_IP6,	/* @proto, @src, @dst */
+	HDR_IP6,	/* @proto, @src, @dst, @hops */
 	HDR_EXT6,	/* hop-by-hop or destination options: @proto next */
 	HDR_FRAG6,	/* @proto next, @frag, @mf */
-	HDR_TCP,	/* @sport, @dport, @flags */
+	HDR_TCP,	/* @sport, @dport, @flags, @ws */
 	HDR_UDP,	/* @sport, @dport */
 	HDR_ICMP,	/* icmp or icmpv6: @type, @code, @id */
 	HDR_RAW,	/* @len bytes of payload */
@@ -60,10 +61,13 @@ struct sgfw_test_hdr {
 	u16 frag;		/* fragment offset, in 8-byte units */
 	bool mf;		/* more fragments */
 	u8 len;
+	u8 hops;		/* IPv6 hop limit, if not 64 */
+	u8 ws;			/* TCP window scale option + 1; 0: none */
 };
 
 #define IP4(pr, s, d)		{ .kind = HDR_IP4, .proto = pr, .src = s, .dst = d }
 #define IP6(pr, s, d)		{ .kind = HDR_IP6, .proto = pr, .src = s, .dst = d }
+#define IP6H(pr, s, d, h)	{ .kind = HDR_IP6, .proto = pr, .src = s, .dst = d, .hops = h }
 #define EXT6(pr)		{ .kind = HDR_EXT6, .proto = pr }
 #define TCP(sp, dp, f)		{ .kind = HDR_TCP, .sport = sp, .dport = dp, .flags = f }
 #define UDP(sp, dp)		{ .kind = HDR_UDP, .sport = sp, .dport = dp }
@@ -83,8 +87,10 @@ struct sgfw_test_pkt_case {
 	struct sgfw_test_hdr hdrs[SGFW_TEST_MAX_HDRS];
 	int err;
 	unsigned int need;	/* the shortest length that parses */
+	unsigned int need_inner; /* an error: the shortest with its quote */
 	struct sgfw_test_tuple t, inner;
 	u8 type, code, tcp_flags, flags;
+	u8 wscale;		/* a SYN's; SGFW_TCP_WSCALE_NONE when 0 */
 };
 
 #define V4	SGFW_AF_INET
@@ -111,7 +117,8 @@ struct sgfw_test_pkt_case {
 #define PR_NONE		NEXTHDR_NONE
 
 #define Q	SGFW_PKT_ICMP_QUERY
-#define E	SGFW_PKT_ICMP_ERROR
+#define E	(SGFW_PKT_ICMP_ERROR | SGFW_PKT_INNER)	/* with its quote */
+#define EN	SGFW_PKT_ICMP_ERROR	/* an error that names no flow */
 #define PASS	SGFW_PKT_ALWAYS_PASS
 
 #define SYN	TCPHDR_SYN
@@ -127,6 +134,18 @@ static const struct sgfw_test_pkt_case sgfw_test_pkt_cases[] = {
 	{ .desc = "v4 tcp syn", .af = V4,
 	  .hdrs = { IP4(PR_TCP, R4, H4), TCP(40000, 22, SYN) },
 	  .need = 40, .t = T(R4, H4, PR_TCP, 40000, 22), .tcp_flags = SYN },
+	{ .desc = "v4 tcp syn with window scale 7", .af = V4,
+	  .hdrs = { IP4(PR_TCP, R4, H4),
+		    { .kind = HDR_TCP, .sport = 40000, .dport = 22,
+		      .flags = SYN, .ws = 8 } },
+	  .need = 44, .t = T(R4, H4, PR_TCP, 40000, 22), .tcp_flags = SYN,
+	  .wscale = 7 },
+	{ .desc = "v4 tcp syn with window scale past 14 takes 14", .af = V4,
+	  .hdrs = { IP4(PR_TCP, R4, H4),
+		    { .kind = HDR_TCP, .sport = 40000, .dport = 22,
+		      .flags = SYN, .ws = 201 } },
+	  .need = 44, .t = T(R4, H4, PR_TCP, 40000, 22), .tcp_flags = SYN,
+	  .wscale = 14 },
 	{ .desc = "v4 tcp fin ack rst", .af = V4,
 	  .hdrs = { IP4(PR_TCP, H4, R4), TCP(22, 40000, FIN | ACK | RST) },
 	  .need = 40, .t = T(H4, R4, PR_TCP, 22, 40000),
@@ -167,13 +186,13 @@ static const struct sgfw_test_pkt_case sgfw_test_pkt_cases[] = {
 	  .hdrs = { IP4(PR_ICMP, GW4, H4),
 		    ICMP(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0),
 		    IP4(PR_UDP, H4, R4), UDP(40000, 53), RAW(4) },
-	  .need = 52, .t = T(GW4, H4, PR_ICMP, 0, 0),
+	  .need = 28, .need_inner = 52, .t = T(GW4, H4, PR_ICMP, 0, 0),
 	  .inner = T(R4, H4, PR_UDP, 53, 40000), .type = ICMP_DEST_UNREACH,
 	  .code = ICMP_PORT_UNREACH, .flags = E },
 	{ .desc = "v4 time exceeded quoting an echo request", .af = V4,
 	  .hdrs = { IP4(PR_ICMP, GW4, H4), ICMP(ICMP_TIME_EXCEEDED, 0, 0),
 		    IP4(PR_ICMP, H4, R4), ICMP(ICMP_ECHO, 0, 0x4242) },
-	  .need = 56, .t = T(GW4, H4, PR_ICMP, 0, 0),
+	  .need = 28, .need_inner = 56, .t = T(GW4, H4, PR_ICMP, 0, 0),
 	  .inner = T(R4, H4, PR_ICMP, 0x4242, 0x4242),
 	  .type = ICMP_TIME_EXCEEDED, .flags = E },
 	{ .desc = "v4 frag needed quoting tcp with ip options", .af = V4,
@@ -181,28 +200,37 @@ static const struct sgfw_test_pkt_case sgfw_test_pkt_cases[] = {
 		    ICMP(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, 0),
 		    { .kind = HDR_IP4, .proto = PR_TCP, .src = H4, .dst = R4,
 		      .opts = 4 }, TCP(40000, 443, ACK) },
-	  .need = 56, .t = T(GW4, H4, PR_ICMP, 0, 0),
+	  .need = 28, .need_inner = 56, .t = T(GW4, H4, PR_ICMP, 0, 0),
 	  .inner = T(R4, H4, PR_TCP, 443, 40000), .type = ICMP_DEST_UNREACH,
 	  .code = ICMP_FRAG_NEEDED, .flags = E },
 	{ .desc = "v4 parameter problem quoting gre", .af = V4,
 	  .hdrs = { IP4(PR_ICMP, R4, H4), ICMP(ICMP_PARAMETERPROB, 0, 0),
 		    IP4(PR_GRE, H4, R4), RAW(8) },
-	  .need = 48, .t = T(R4, H4, PR_ICMP, 0, 0),
+	  .need = 28, .need_inner = 48, .t = T(R4, H4, PR_ICMP, 0, 0),
 	  .inner = T(R4, H4, PR_GRE, 0, 0), .type = ICMP_PARAMETERPROB,
 	  .flags = E },
+	/* Errors whose quote names no flow are errors all the same. */
 	{ .desc = "v4 error quoting an error", .af = V4,
 	  .hdrs = { IP4(PR_ICMP, GW4, H4), ICMP(ICMP_DEST_UNREACH, 1, 0),
 		    IP4(PR_ICMP, H4, R4), ICMP(ICMP_TIME_EXCEEDED, 0, 0) },
-	  .err = -EINVAL },
+	  .need = 28, .t = T(GW4, H4, PR_ICMP, 0, 0),
+	  .type = ICMP_DEST_UNREACH, .code = 1, .flags = EN },
 	{ .desc = "v4 error quoting a later fragment", .af = V4,
 	  .hdrs = { IP4(PR_ICMP, GW4, H4), ICMP(ICMP_TIME_EXCEEDED, 1, 0),
 		    { .kind = HDR_IP4, .proto = PR_UDP, .src = H4, .dst = R4,
 		      .frag = 185 }, RAW(8) },
-	  .err = -EINVAL },
+	  .need = 28, .t = T(GW4, H4, PR_ICMP, 0, 0),
+	  .type = ICMP_TIME_EXCEEDED, .code = 1, .flags = EN },
 	{ .desc = "v4 error quoting IPv6", .af = V4,
 	  .hdrs = { IP4(PR_ICMP, GW4, H4), ICMP(ICMP_DEST_UNREACH, 1, 0),
 		    IP6(PR_UDP, H6, R6), UDP(1, 2) },
-	  .err = -EINVAL },
+	  .need = 28, .t = T(GW4, H4, PR_ICMP, 0, 0),
+	  .type = ICMP_DEST_UNREACH, .code = 1, .flags = EN },
+	{ .desc = "v4 error quoting garbage", .af = V4,
+	  .hdrs = { IP4(PR_ICMP, GW4, H4), ICMP(ICMP_DEST_UNREACH, 3, 0),
+		    RAW(40) },
+	  .need = 28, .t = T(GW4, H4, PR_ICMP, 0, 0),
+	  .type = ICMP_DEST_UNREACH, .code = 3, .flags = EN },
 	{ .desc = "v4 redirect is not an error", .af = V4,
 	  .hdrs = { IP4(PR_ICMP, GW4, H4), ICMP(ICMP_REDIRECT, 1, 0),
 		    IP4(PR_UDP, H4, R4), UDP(40000, 53) },
@@ -251,6 +279,16 @@ static const struct sgfw_test_pkt_case sgfw_test_pkt_cases[] = {
 	  .hdrs = { IP6(PR_TCP, R6, H6), TCP(40000, 443, SYN | ACK) },
 	  .need = 60, .t = T(R6, H6, PR_TCP, 40000, 443),
 	  .tcp_flags = SYN | ACK },
+	{ .desc = "v6 tcp data offset past the packet", .af = V6,
+	  .hdrs = { IP6(PR_TCP, R6, H6),
+		    { .kind = HDR_TCP, .sport = 1, .dport = 2, .flags = ACK,
+		      .ihl = 15 } },
+	  .err = -EINVAL },
+	{ .desc = "v6 tcp data offset inside its header", .af = V6,
+	  .hdrs = { IP6(PR_TCP, R6, H6),
+		    { .kind = HDR_TCP, .sport = 1, .dport = 2, .flags = ACK,
+		      .ihl = 4 }, RAW(8) },
+	  .err = -EINVAL },
 	{ .desc = "v6 udp", .af = V6,
 	  .hdrs = { IP6(PR_UDP, H6, R6), UDP(40000, 53), RAW(20) },
 	  .need = 48, .t = T(H6, R6, PR_UDP, 40000, 53) },
@@ -274,9 +312,16 @@ static const struct sgfw_test_pkt_case sgfw_test_pkt_cases[] = {
 		    { .kind = HDR_FRAG6, .proto = PR_UDP, .frag = 1 },
 		    RAW(16) },
 	  .err = -EINVAL },
-	{ .desc = "v6 no next header", .af = V6,
+	{ .desc = "v6 no next header is protocol 59", .af = V6,
 	  .hdrs = { IP6(PR_NONE, R6, H6) },
-	  .err = -EINVAL },
+	  .need = 40, .t = T(R6, H6, PR_NONE, 0, 0) },
+	{ .desc = "v6 destination options then no next header", .af = V6,
+	  .hdrs = { IP6(PR_DEST, R6, H6), EXT6(PR_NONE), RAW(16) },
+	  .need = 48, .t = T(R6, H6, PR_NONE, 0, 0) },
+	{ .desc = "v6 long chain of extension headers", .af = V6,
+	  .hdrs = { IP6(PR_HOP, R6, H6), EXT6(PR_DEST), EXT6(PR_DEST),
+		    EXT6(PR_DEST), EXT6(PR_UDP), UDP(7, 9) },
+	  .need = 80, .t = T(R6, H6, PR_UDP, 7, 9) },
 	{ .desc = "v6 echo request", .af = V6,
 	  .hdrs = { IP6(PR_ICMP6, H6, R6), ICMP(ICMPV6_ECHO_REQUEST, 0, 0xbeef),
 		    RAW(56) },
@@ -294,7 +339,7 @@ static const struct sgfw_test_pkt_case sgfw_test_pkt_cases[] = {
 	{ .desc = "v6 packet too big quoting tcp", .af = V6,
 	  .hdrs = { IP6(PR_ICMP6, GW6, H6), ICMP(ICMPV6_PKT_TOOBIG, 0, 0),
 		    IP6(PR_TCP, H6, R6), TCP(40000, 443, ACK) },
-	  .need = 92, .t = T(GW6, H6, PR_ICMP6, 0, 0),
+	  .need = 48, .need_inner = 92, .t = T(GW6, H6, PR_ICMP6, 0, 0),
 	  .inner = T(R6, H6, PR_TCP, 443, 40000), .type = ICMPV6_PKT_TOOBIG,
 	  .flags = E },
 	{ .desc = "v6 port unreachable quoting udp after hop-by-hop",
@@ -302,74 +347,101 @@ static const struct sgfw_test_pkt_case sgfw_test_pkt_cases[] = {
 	  .hdrs = { IP6(PR_ICMP6, R6, H6),
 		    ICMP(ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0),
 		    IP6(PR_HOP, H6, R6), EXT6(PR_UDP), UDP(40000, 53) },
-	  .need = 100, .t = T(R6, H6, PR_ICMP6, 0, 0),
+	  .need = 48, .need_inner = 100, .t = T(R6, H6, PR_ICMP6, 0, 0),
 	  .inner = T(R6, H6, PR_UDP, 53, 40000), .type = ICMPV6_DEST_UNREACH,
 	  .code = ICMPV6_PORT_UNREACH, .flags = E },
 	{ .desc = "v6 time exceeded quoting an echo request", .af = V6,
 	  .hdrs = { IP6(PR_ICMP6, GW6, H6), ICMP(ICMPV6_TIME_EXCEED, 0, 0),
 		    IP6(PR_ICMP6, H6, R6), ICMP(ICMPV6_ECHO_REQUEST, 0, 77) },
-	  .need = 96, .t = T(GW6, H6, PR_ICMP6, 0, 0),
+	  .need = 48, .need_inner = 96, .t = T(GW6, H6, PR_ICMP6, 0, 0),
 	  .inner = T(R6, H6, PR_ICMP6, 77, 77), .type = ICMPV6_TIME_EXCEED,
 	  .flags = E },
 	{ .desc = "v6 parameter problem quoting no next header", .af = V6,
 	  .hdrs = { IP6(PR_ICMP6, R6, H6), ICMP(ICMPV6_PARAMPROB, 1, 0),
 		    IP6(PR_NONE, H6, R6) },
-	  .err = -EINVAL },
+	  .need = 48, .need_inner = 88, .t = T(R6, H6, PR_ICMP6, 0, 0),
+	  .inner = T(R6, H6, PR_NONE, 0, 0), .type = ICMPV6_PARAMPROB,
+	  .code = 1, .flags = E },
 	{ .desc = "v6 error quoting an error", .af = V6,
 	  .hdrs = { IP6(PR_ICMP6, GW6, H6), ICMP(ICMPV6_DEST_UNREACH, 0, 0),
 		    IP6(PR_ICMP6, H6, R6), ICMP(ICMPV6_PKT_TOOBIG, 0, 0) },
-	  .err = -EINVAL },
+	  .need = 48, .t = T(GW6, H6, PR_ICMP6, 0, 0),
+	  .type = ICMPV6_DEST_UNREACH, .flags = EN },
 	{ .desc = "v6 error quoting a later fragment", .af = V6,
 	  .hdrs = { IP6(PR_ICMP6, GW6, H6), ICMP(ICMPV6_TIME_EXCEED, 1, 0),
 		    IP6(PR_FRAG, H6, R6),
 		    { .kind = HDR_FRAG6, .proto = PR_UDP, .frag = 100 },
 		    RAW(8) },
-	  .err = -EINVAL },
+	  .need = 48, .t = T(GW6, H6, PR_ICMP6, 0, 0),
+	  .type = ICMPV6_TIME_EXCEED, .code = 1, .flags = EN },
+	{ .desc = "v6 error whose quote ends in its extension headers",
+	  .af = V6,
+	  .hdrs = { IP6(PR_ICMP6, GW6, H6), ICMP(ICMPV6_DEST_UNREACH, 4, 0),
+		    IP6(PR_HOP, H6, R6), RAW(4) },
+	  .need = 48, .t = T(GW6, H6, PR_ICMP6, 0, 0),
+	  .type = ICMPV6_DEST_UNREACH, .code = 4, .flags = EN },
+	/* Neighbour discovery passes with hop limit 255 only, MLD with 1. */
 	{ .desc = "v6 router solicitation", .af = V6,
-	  .hdrs = { IP6(PR_ICMP6, LL6, "ff02::2"),
+	  .hdrs = { IP6H(PR_ICMP6, LL6, "ff02::2", 255),
 		    ICMP(NDISC_ROUTER_SOLICITATION, 0, 0) },
 	  .need = 48, .t = T(LL6, "ff02::2", PR_ICMP6, 0, 0),
 	  .type = NDISC_ROUTER_SOLICITATION, .flags = PASS },
 	{ .desc = "v6 router advertisement", .af = V6,
-	  .hdrs = { IP6(PR_ICMP6, LL6, MC6),
+	  .hdrs = { IP6H(PR_ICMP6, LL6, MC6, 255),
 		    ICMP(NDISC_ROUTER_ADVERTISEMENT, 0, 0), RAW(8) },
 	  .need = 48, .t = T(LL6, MC6, PR_ICMP6, 0, 0),
 	  .type = NDISC_ROUTER_ADVERTISEMENT, .flags = PASS },
 	{ .desc = "v6 neighbour solicitation", .af = V6,
-	  .hdrs = { IP6(PR_ICMP6, H6, "ff02::1:ff00:9"),
+	  .hdrs = { IP6H(PR_ICMP6, H6, "ff02::1:ff00:9", 255),
 		    ICMP(NDISC_NEIGHBOUR_SOLICITATION, 0, 0), RAW(16) },
 	  .need = 48, .t = T(H6, "ff02::1:ff00:9", PR_ICMP6, 0, 0),
 	  .type = NDISC_NEIGHBOUR_SOLICITATION, .flags = PASS },
 	{ .desc = "v6 neighbour advertisement", .af = V6,
-	  .hdrs = { IP6(PR_ICMP6, R6, H6),
+	  .hdrs = { IP6H(PR_ICMP6, R6, H6, 255),
 		    ICMP(NDISC_NEIGHBOUR_ADVERTISEMENT, 0, 0), RAW(16) },
 	  .need = 48, .t = T(R6, H6, PR_ICMP6, 0, 0),
 	  .type = NDISC_NEIGHBOUR_ADVERTISEMENT, .flags = PASS },
-	{ .desc = "v6 redirect", .af = V6,
-	  .hdrs = { IP6(PR_ICMP6, LL6, H6), ICMP(NDISC_REDIRECT, 0, 0),
+	{ .desc = "v6 neighbour solicitation routed from afar needs a rule",
+	  .af = V6,
+	  .hdrs = { IP6H(PR_ICMP6, R6, H6, 254),
+		    ICMP(NDISC_NEIGHBOUR_SOLICITATION, 0, 0), RAW(16) },
+	  .need = 48, .t = T(R6, H6, PR_ICMP6, 0, 0),
+	  .type = NDISC_NEIGHBOUR_SOLICITATION },
+	{ .desc = "v6 neighbour advertisement with hop limit 64 needs a rule",
+	  .af = V6,
+	  .hdrs = { IP6(PR_ICMP6, R6, H6),
+		    ICMP(NDISC_NEIGHBOUR_ADVERTISEMENT, 0, 0), RAW(16) },
+	  .need = 48, .t = T(R6, H6, PR_ICMP6, 0, 0),
+	  .type = NDISC_NEIGHBOUR_ADVERTISEMENT },
+	{ .desc = "v6 redirect needs a rule, even on the link", .af = V6,
+	  .hdrs = { IP6H(PR_ICMP6, LL6, H6, 255), ICMP(NDISC_REDIRECT, 0, 0),
 		    RAW(32) },
-	  .need = 48, .t = T(LL6, H6, PR_ICMP6, 0, 0), .type = NDISC_REDIRECT,
-	  .flags = PASS },
+	  .need = 48, .t = T(LL6, H6, PR_ICMP6, 0, 0), .type = NDISC_REDIRECT },
 	{ .desc = "v6 mld query after hop-by-hop", .af = V6,
-	  .hdrs = { IP6(PR_HOP, LL6, MC6), EXT6(PR_ICMP6),
+	  .hdrs = { IP6H(PR_HOP, LL6, MC6, 1), EXT6(PR_ICMP6),
 		    ICMP(ICMPV6_MGM_QUERY, 0, 0), RAW(16) },
 	  .need = 56, .t = T(LL6, MC6, PR_ICMP6, 0, 0),
 	  .type = ICMPV6_MGM_QUERY, .flags = PASS },
 	{ .desc = "v6 mld report after hop-by-hop", .af = V6,
-	  .hdrs = { IP6(PR_HOP, LL6, "ff02::fb"), EXT6(PR_ICMP6),
+	  .hdrs = { IP6H(PR_HOP, LL6, "ff02::fb", 1), EXT6(PR_ICMP6),
 		    ICMP(ICMPV6_MGM_REPORT, 0, 0), RAW(16) },
 	  .need = 56, .t = T(LL6, "ff02::fb", PR_ICMP6, 0, 0),
 	  .type = ICMPV6_MGM_REPORT, .flags = PASS },
 	{ .desc = "v6 mld done after hop-by-hop", .af = V6,
-	  .hdrs = { IP6(PR_HOP, LL6, "ff02::2"), EXT6(PR_ICMP6),
+	  .hdrs = { IP6H(PR_HOP, LL6, "ff02::2", 1), EXT6(PR_ICMP6),
 		    ICMP(ICMPV6_MGM_REDUCTION, 0, 0), RAW(16) },
 	  .need = 56, .t = T(LL6, "ff02::2", PR_ICMP6, 0, 0),
 	  .type = ICMPV6_MGM_REDUCTION, .flags = PASS },
 	{ .desc = "v6 mldv2 report after hop-by-hop", .af = V6,
-	  .hdrs = { IP6(PR_HOP, LL6, "ff02::16"), EXT6(PR_ICMP6),
+	  .hdrs = { IP6H(PR_HOP, LL6, "ff02::16", 1), EXT6(PR_ICMP6),
 		    ICMP(ICMPV6_MLD2_REPORT, 0, 0), RAW(20) },
 	  .need = 56, .t = T(LL6, "ff02::16", PR_ICMP6, 0, 0),
 	  .type = ICMPV6_MLD2_REPORT, .flags = PASS },
+	{ .desc = "v6 mld report with hop limit 64 needs a rule", .af = V6,
+	  .hdrs = { IP6(PR_HOP, R6, "ff02::fb"), EXT6(PR_ICMP6),
+		    ICMP(ICMPV6_MGM_REPORT, 0, 0), RAW(16) },
+	  .need = 56, .t = T(R6, "ff02::fb", PR_ICMP6, 0, 0),
+	  .type = ICMPV6_MGM_REPORT },
 	{ .desc = "v6 carrying icmp (1) is another protocol", .af = V6,
 	  .hdrs = { IP6(PR_ICMP, R6, H6), ICMP(ICMP_ECHO, 0, 5) },
 	  .need = 40, .t = T(R6, H6, PR_ICMP, 0, 0) },
@@ -435,7 +507,7 @@ static unsigned int sgfw_test_build(struct kunit *test,
 			memset(d, 0, n);
 			ip6h->version = 6;
 			ip6h->nexthdr = x->proto;
-			ip6h->hop_limit = 64;
+			ip6h->hop_limit = x->hops ?: 64;
 			sgfw_test_addr(test, x->src, &a);
 			ip6h->saddr = a.in6;
 			sgfw_test_addr(test, x->dst, &a);
@@ -464,13 +536,20 @@ static unsigned int sgfw_test_build(struct kunit *test,
 		case HDR_TCP: {
 			struct tcphdr *th = (struct tcphdr *)d;
 
-			n = sizeof(*th);
+			n = sizeof(*th) + (x->ws ? 4 : 0);
 			memset(d, 0, n);
 			th->source = htons(x->sport);
 			th->dest = htons(x->dport);
-			th->doff = n / 4;
+			/* @ihl here: a data offset that lies. */
+			th->doff = x->ihl ?: n / 4;
 			tcp_flag_byte(th) = x->flags;
 			th->window = htons(1024);
+			if (x->ws) {
+				d[sizeof(*th)] = TCPOPT_NOP;
+				d[sizeof(*th) + 1] = TCPOPT_WINDOW;
+				d[sizeof(*th) + 2] = TCPOLEN_WINDOW;
+				d[sizeof(*th) + 3] = x->ws - 1;
+			}
 			break;
 		}
 		case HDR_UDP: {
@@ -661,7 +740,9 @@ static bool sgfw_test_parse(struct kunit *test, const struct sk_buff *skb,
 	    sgfw_test_tuple_eq(&p.inner, &want->inner) &&
 	    p.icmp_type == want->icmp_type && p.icmp_code == want->icmp_code &&
 	    p.tcp_flags == want->tcp_flags && p.flags == want->flags &&
-	    p.len == want->len)
+	    p.len == want->len &&
+	    (!(want->tcp_flags & TCPHDR_SYN) ||
+	     p.tcp_wscale == want->tcp_wscale))
 		return true;
 
 	sgfw_test_expect_tuple(test, "tuple", where, &p.t, &want->t);
@@ -671,6 +752,9 @@ static bool sgfw_test_parse(struct kunit *test, const struct sk_buff *skb,
 	KUNIT_EXPECT_EQ_MSG(test, p.tcp_flags, want->tcp_flags, "%s", where);
 	KUNIT_EXPECT_EQ_MSG(test, p.flags, want->flags, "%s", where);
 	KUNIT_EXPECT_EQ_MSG(test, p.len, want->len, "%s", where);
+	if (want->tcp_flags & TCPHDR_SYN)
+		KUNIT_EXPECT_EQ_MSG(test, p.tcp_wscale, want->tcp_wscale, "%s",
+				    where);
 	return false;
 }
 
@@ -698,6 +782,7 @@ static void sgfw_pkt_parse_layouts(struct kunit *test)
 	want.icmp_code = c->code;
 	want.tcp_flags = c->tcp_flags;
 	want.flags = c->flags;
+	want.tcp_wscale = c->wscale ?: SGFW_TCP_WSCALE_NONE;
 
 	for (mac = 0; mac <= ETH_HLEN; mac += ETH_HLEN) {
 		const u8 *start = buf + ETH_HLEN - mac;
@@ -749,13 +834,21 @@ static void sgfw_pkt_parse_truncated(struct kunit *test)
 	want.icmp_type = c->type;
 	want.icmp_code = c->code;
 	want.tcp_flags = c->tcp_flags;
-	want.flags = c->flags;
+	want.tcp_wscale = c->wscale ?: SGFW_TCP_WSCALE_NONE;
 
 	for (cut = 0; cut <= len; cut++) {
 		snprintf(where, sizeof(where), "cut to %u of %u bytes", cut,
 			 len);
 		skb = sgfw_test_skb(test, buf, cut, 0, SGFW_LINEAR, cut);
 		want.len = cut;
+		/* An error cut inside its quote names no flow. */
+		want.flags = c->flags;
+		if (cut < c->need_inner) {
+			want.flags &= ~SGFW_PKT_INNER;
+			memset(&want.inner, 0, sizeof(want.inner));
+		} else {
+			sgfw_test_tuple(test, &c->inner, c->af, &want.inner);
+		}
 		if (c->err || cut < c->need)
 			ok = sgfw_test_parse(test, skb, c->af, -EINVAL, NULL,
 					     where);

@@ -6,7 +6,9 @@
  * The cases drive a flow that is not in the table: sgfw_track_new() opens
  * it, sgfw_track_packet() takes the packets that follow, as the hooks
  * would call them.  The table's clock is stopped and moved one tick per
- * packet, so each deadline shows which packet pushed it.
+ * packet, so each deadline shows which packet pushed it.  TCP packets get
+ * the sequence and acknowledgement numbers two well-behaved stacks would
+ * give them (tr_seq()), unless a case forges its own.
  */
 
 #include <kunit/test.h>
@@ -26,6 +28,11 @@ static const struct sgfw_timeouts tr_to = {
 };
 
 static unsigned long tr_now;
+
+/* The next sequence number of the opener [0] and of its peer [1]. */
+static u32 tr_nxt[2];
+#define TR_ISN_OPENER	1000U
+#define TR_ISN_PEER	500000U
 
 static void tr_tick(void)
 {
@@ -93,7 +100,21 @@ static struct sgfw_flow *tr_flow(struct kunit *test, const struct sgfw_pkt *p,
 	f->deadline = sgfw_flow_now() + init->timeout;
 	atomic64_set(&f->packets, 1);
 	atomic64_set(&f->bytes, init->len);
+	f->seq_end[0] = init->seq_end[0];
+	f->seq_end[1] = init->seq_end[1];
 	return f;
+}
+
+/*
+ * Number a TCP packet from @side as its stack would: its next sequence
+ * number, and an acknowledgement of all the other side sent.
+ */
+static void tr_seq(struct sgfw_pkt *p, int side)
+{
+	p->tcp_seq = tr_nxt[side];
+	p->tcp_ack = tr_nxt[!side];
+	tr_nxt[side] += p->tcp_len + !!(p->tcp_flags & TCPHDR_SYN) +
+			!!(p->tcp_flags & TCPHDR_FIN);
 }
 
 /* Open a flow with @p, which must be able to open one. */
@@ -110,6 +131,17 @@ static unsigned long tr_timeout(u8 state, u8 proto)
 	return (unsigned long)sgfw_state_timeout(state, proto, &tr_to) * HZ;
 }
 
+/* The timeout of @f in @state: a TCP flow with no reply lives 300 s. */
+static unsigned long tr_flow_timeout(const struct sgfw_flow *f, u8 state)
+{
+	unsigned long t = tr_timeout(state, f->t.proto);
+
+	if (f->t.proto == IPPROTO_TCP &&
+	    !(READ_ONCE(f->flags) & SGFW_FLOW_F_REPLIED))
+		t = min(t, (unsigned long)SGFW_UNREPLIED_TIMEOUT * HZ);
+	return t;
+}
+
 /*
  * Feed @p to @f one tick later and check the outcome: accepted or not,
  * the state after it, and the deadline (pushed by an accepted packet for
@@ -122,15 +154,21 @@ static void tr_feed(struct kunit *test, struct sgfw_flow *f,
 	unsigned long deadline = READ_ONCE(f->deadline);
 	s64 packets = atomic64_read(&f->packets);
 	s64 bytes = atomic64_read(&f->bytes);
+	bool replied = READ_ONCE(f->flags) & SGFW_FLOW_F_REPLIED;
+	unsigned int events;
 
 	tr_tick();
-	KUNIT_EXPECT_EQ_MSG(test, sgfw_track_packet(f, p, reply, &tr_to), ok,
+	KUNIT_EXPECT_EQ_MSG(test, sgfw_track_packet(f, p, reply, &tr_to,
+						    &events), ok,
 			    "step %u", step);
 	KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(f->state), state, "step %u",
 			    step);
+	/* The table hears of the first reply, and only of it. */
+	KUNIT_EXPECT_EQ_MSG(test, !!(events & SGFW_TRACK_REPLIED),
+			    ok && reply && !replied, "step %u", step);
 	if (ok) {
 		KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(f->deadline),
-				    tr_now + tr_timeout(state, f->t.proto),
+				    tr_now + tr_flow_timeout(f, state),
 				    "step %u", step);
 		KUNIT_EXPECT_EQ(test, atomic64_read(&f->packets), packets + 1);
 		KUNIT_EXPECT_EQ(test, atomic64_read(&f->bytes),
@@ -142,10 +180,37 @@ static void tr_feed(struct kunit *test, struct sgfw_flow *f,
 	}
 }
 
+/*
+ * Feed @p to @f, which takes it and lets it pass, but changes nothing for
+ * it: neither its state nor its deadline (a blind RST must not keep a
+ * flow alive either); it counts.
+ */
+static void tr_feed_ignored(struct kunit *test, struct sgfw_flow *f,
+			    const struct sgfw_pkt *p, bool reply,
+			    unsigned int step)
+{
+	unsigned long deadline = READ_ONCE(f->deadline);
+	s64 packets = atomic64_read(&f->packets);
+	u8 state = READ_ONCE(f->state);
+	unsigned int events;
+
+	tr_tick();
+	KUNIT_EXPECT_TRUE_MSG(test, sgfw_track_packet(f, p, reply, &tr_to,
+						      &events),
+			      "step %u", step);
+	KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(f->state), state, "step %u", step);
+	KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(f->deadline), deadline,
+			    "step %u", step);
+	KUNIT_EXPECT_EQ_MSG(test, events, 0, "step %u", step);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&f->packets), packets + 1);
+}
+
 static int tr_case_init(struct kunit *test)
 {
 	tr_now = jiffies;
 	sgfw_flowtable_clock_set(tr_now);
+	tr_nxt[0] = TR_ISN_OPENER;
+	tr_nxt[1] = TR_ISN_PEER;
 	return 0;
 }
 
@@ -213,8 +278,17 @@ static void tcp_open(struct kunit *test)
 	if (!opens)
 		return;
 	KUNIT_EXPECT_EQ(test, init.state, c->state);
-	KUNIT_EXPECT_EQ(test, init.timeout, tr_timeout(c->state, IPPROTO_TCP));
-	KUNIT_EXPECT_EQ(test, init.flags, 0);
+	/* No reply yet: 300 s at most, even for a flow picked up. */
+	KUNIT_EXPECT_EQ(test, init.timeout,
+			min(tr_timeout(c->state, IPPROTO_TCP),
+			    (unsigned long)SGFW_UNREPLIED_TIMEOUT * HZ));
+	KUNIT_EXPECT_EQ(test, init.flags & ~(SGFW_FLOW_F_SEQ_OPENER |
+					     SGFW_FLOW_F_SEQ_PEER |
+					     SGFW_FLOW_F_PICKUP), 0);
+	KUNIT_EXPECT_TRUE(test, init.flags & SGFW_FLOW_F_SEQ_OPENER);
+	/* A SYN says where the opener is; an ACK where both are. */
+	KUNIT_EXPECT_EQ(test, !!(init.flags & SGFW_FLOW_F_PICKUP),
+			!(c->flags & TCPHDR_SYN));
 	KUNIT_EXPECT_EQ(test, init.len, p.len);
 }
 
@@ -322,23 +396,31 @@ static void tcp_sequence(struct kunit *test)
 	unsigned int i;
 
 	KUNIT_ASSERT_FALSE(test, s->reply);
+	tr_seq(&p, 0);
 	f = tr_open(test, &p);
 	KUNIT_ASSERT_EQ(test, f->state, s->state);
 	KUNIT_EXPECT_EQ(test, f->deadline,
-			tr_now + tr_timeout(s->state, IPPROTO_TCP));
+			tr_now + tr_flow_timeout(f, s->state));
 
 	if (c->established) {
 		for (i = 1; i < ARRAY_SIZE(tcp_handshake); i++) {
 			s = &tcp_handshake[i];
 			p = tr_tcp(s->flags);
+			tr_seq(&p, s->reply);
 			tr_feed(test, f, &p, s->reply, s->ok, s->state, 0);
 		}
 	}
 	for (i = c->established ? 0 : 1;
 	     i < TCP_MAX_STEPS && c->steps[i].state; i++) {
+		u32 nxt = tr_nxt[c->steps[i].reply];
+
 		s = &c->steps[i];
 		p = tr_tcp(s->flags);
+		tr_seq(&p, s->reply);
 		tr_feed(test, f, &p, s->reply, s->ok, s->state, i + 1);
+		/* A refused packet never reached the other side. */
+		if (!s->ok)
+			tr_nxt[s->reply] = nxt;
 	}
 }
 
@@ -423,26 +505,206 @@ static void tcp_timeout(struct kunit *test)
 						 &tr_to), c->secs);
 }
 
-/* The established timeout follows the device's setting. */
+/*
+ * The established timeout follows the device's setting, once the flow has
+ * seen a reply; before, 300 s at most.
+ */
 static void tcp_established_per_device(struct kunit *test)
 {
 	struct sgfw_timeouts aws = tr_to;
 	struct sgfw_pkt p = tr_tcp(F_ACK);
 	struct sgfw_flow_init init;
 	struct sgfw_flow *f;
+	unsigned int events;
 
 	aws.tcp_established = 350;
+	tr_seq(&p, 0);
 	KUNIT_ASSERT_TRUE(test, sgfw_track_new(&p, &aws, &init));
-	KUNIT_EXPECT_EQ(test, init.timeout, 350UL * HZ);
+	KUNIT_EXPECT_EQ(test, init.timeout,
+			(unsigned long)SGFW_UNREPLIED_TIMEOUT * HZ);
 	f = tr_flow(test, &p, &init);
 	tr_tick();
+	p = tr_tcp(F_ACK);
+	tr_seq(&p, 1);
 	KUNIT_EXPECT_TRUE(test, sgfw_track_packet(f, &p, true,
 						  &(struct sgfw_timeouts){
 							.tcp_established =
 							SGFW_TCP_EST_TIMEOUT_MAX,
-						  }));
+						  }, &events));
 	KUNIT_EXPECT_EQ(test, f->deadline,
 			tr_now + (unsigned long)SGFW_TCP_EST_TIMEOUT_MAX * HZ);
+	KUNIT_EXPECT_EQ(test, events, SGFW_TRACK_REPLIED);
+}
+
+/*
+ * One forged ACK, admitted by a rule and never answered, opens a flow that
+ * lives 300 s idle, not the five days of an established connection.
+ */
+static void tcp_unreplied_capped(struct kunit *test)
+{
+	struct sgfw_timeouts week = tr_to;
+	struct sgfw_pkt p = tr_tcp(F_PA);
+	struct sgfw_flow_init init;
+	struct sgfw_flow *f;
+	unsigned int events;
+
+	week.tcp_established = SGFW_TCP_EST_TIMEOUT_MAX;
+	tr_seq(&p, 0);
+	KUNIT_ASSERT_TRUE(test, sgfw_track_new(&p, &week, &init));
+	KUNIT_EXPECT_EQ(test, init.state, T_ES);
+	KUNIT_EXPECT_EQ(test, init.timeout,
+			(unsigned long)SGFW_UNREPLIED_TIMEOUT * HZ);
+	f = tr_flow(test, &p, &init);
+	/* More from the opener pushes it by 300 s only. */
+	tr_tick();
+	tr_seq(&p, 0);
+	KUNIT_EXPECT_TRUE(test, sgfw_track_packet(f, &p, false, &week,
+						  &events));
+	KUNIT_EXPECT_EQ(test, f->deadline,
+			tr_now + (unsigned long)SGFW_UNREPLIED_TIMEOUT * HZ);
+	KUNIT_EXPECT_EQ(test, events, 0);
+}
+
+/* A forged packet: @flags from @side at sequence number @seq. */
+static struct sgfw_pkt tr_forged(u8 flags, u32 seq, u32 ack)
+{
+	struct sgfw_pkt p = tr_tcp(flags);
+
+	p.tcp_seq = seq;
+	p.tcp_ack = ack;
+	return p;
+}
+
+/* An established flow, after a three-way handshake with window scales. */
+static struct sgfw_flow *tr_established(struct kunit *test, u8 ws_opener,
+					u8 ws_peer)
+{
+	struct sgfw_pkt p = tr_tcp(F_SYN);
+	struct sgfw_flow *f;
+
+	p.tcp_wscale = ws_opener;
+	tr_seq(&p, 0);
+	f = tr_open(test, &p);
+	p = tr_tcp(F_SA);
+	p.tcp_wscale = ws_peer;
+	tr_seq(&p, 1);
+	tr_feed(test, f, &p, true, true, T_SR, 1);
+	p = tr_tcp(F_ACK);
+	tr_seq(&p, 0);
+	tr_feed(test, f, &p, false, true, T_ES, 2);
+	p = tr_tcp(F_PA);
+	p.tcp_len = 1000;
+	tr_seq(&p, 1);
+	tr_feed(test, f, &p, true, true, T_ES, 3);
+	return f;
+}
+
+struct tcp_blind_case {
+	const char *desc;
+	bool reply;		/* from the peer */
+	u8 flags;
+	s32 off;		/* from where that side is */
+	u8 ws;			/* both sides' scale; NONE: no option */
+	u8 state;		/* after it */
+};
+
+#define WS_NO	SGFW_TCP_WSCALE_NONE
+
+static const struct tcp_blind_case tcp_blind_cases[] = {
+	{ "RST where the peer is ends the flow", true, F_RA, 0, WS_NO, T_CL },
+	{ "RST from the opener where it is", false, F_RST, 0, WS_NO, T_CL },
+	{ "RST a window ahead ends it", true, F_RST, 65000, WS_NO, T_CL },
+	{ "RST a window behind ends it", true, F_RST, -65000, WS_NO, T_CL },
+	{ "blind RST beyond the window changes nothing", true, F_RST,
+	  70000, WS_NO, T_ES },
+	{ "blind RST far away changes nothing", true, F_RA, 0x40000000,
+	  WS_NO, T_ES },
+	{ "blind RST behind the window changes nothing", false, F_RST,
+	  -70000, WS_NO, T_ES },
+	{ "RST within a scaled window ends it", true, F_RST, 65535 * 100,
+	  7, T_CL },
+	{ "RST beyond a scaled window changes nothing", true, F_RST,
+	  65535 * 200, 7, T_ES },
+	{ "blind FIN beyond the window changes nothing", true, F_FA, 100000,
+	  WS_NO, T_ES },
+	{ "FIN where the peer is closes", true, F_FA, 0, WS_NO, T_FW },
+};
+
+KUNIT_ARRAY_PARAM_DESC(tcp_blind_cases, tcp_blind_cases, desc);
+
+/*
+ * A blind attacker who guesses a 4-tuple and sends an RST or a FIN with a
+ * sequence number out of the receiver's window: the packet passes (the
+ * endpoint checks it too) but the flow does not move.  In the window, it
+ * ends the flow as before.
+ */
+static void tcp_blind_teardown(struct kunit *test)
+{
+	const struct tcp_blind_case *c = test->param_value;
+	struct sgfw_flow *f = tr_established(test, c->ws, c->ws);
+	int side = c->reply;
+	struct sgfw_pkt p = tr_forged(c->flags, tr_nxt[side] + c->off,
+				      tr_nxt[!side]);
+
+	if (c->state == T_ES)
+		tr_feed_ignored(test, f, &p, c->reply, 10);
+	else
+		tr_feed(test, f, &p, c->reply, true, c->state, 10);
+	if (c->state == T_ES) {
+		/* The connection goes on, and a real RST still ends it. */
+		p = tr_tcp(F_PA);
+		tr_seq(&p, !side);
+		tr_feed(test, f, &p, !c->reply, true, T_ES, 11);
+		p = tr_tcp(F_RA);
+		tr_seq(&p, side);
+		tr_feed(test, f, &p, c->reply, true, T_CL, 12);
+	}
+}
+
+/*
+ * A forged packet far from where its side is moves nothing: it cannot
+ * carry the window to where a forged RST would then fit.
+ */
+static void tcp_window_not_moved(struct kunit *test)
+{
+	struct sgfw_flow *f = tr_established(test, WS_NO, WS_NO);
+	u32 far = tr_nxt[1] + 0x10000000;
+	struct sgfw_pkt p = tr_forged(F_PA, far, tr_nxt[0]);
+
+	p.tcp_len = 1000;
+	tr_feed(test, f, &p, true, true, T_ES, 10);
+	p = tr_forged(F_RST, far + 1000, 0);
+	tr_feed_ignored(test, f, &p, true, 11);
+	/* Data in the window moves it on: an RST at its new end is good. */
+	p = tr_tcp(F_PA);
+	p.tcp_len = 60000;
+	tr_seq(&p, 1);
+	tr_feed(test, f, &p, true, true, T_ES, 12);
+	p = tr_forged(F_RST, tr_nxt[1] + 30000, 0);
+	tr_feed(test, f, &p, true, true, T_CL, 13);
+}
+
+/*
+ * The answer to a SYN must acknowledge it: a forged SYN/ACK or RST with
+ * another acknowledgement changes nothing, the right one does.
+ */
+static void tcp_syn_answer_acks(struct kunit *test)
+{
+	struct sgfw_pkt p = tr_tcp(F_SYN);
+	struct sgfw_flow *f;
+
+	tr_seq(&p, 0);
+	f = tr_open(test, &p);
+	p = tr_forged(F_SA, 777, tr_nxt[0] + 5);
+	tr_feed_ignored(test, f, &p, true, 1);
+	p = tr_forged(F_RA, 0, tr_nxt[0] + 1);
+	tr_feed_ignored(test, f, &p, true, 2);
+	p = tr_forged(F_RST, 0, 0);
+	tr_feed_ignored(test, f, &p, true, 3);
+	KUNIT_EXPECT_FALSE(test, f->flags & SGFW_FLOW_F_REPLIED);
+	/* Connection refused, for real. */
+	p = tr_forged(F_RA, 0, tr_nxt[0]);
+	tr_feed(test, f, &p, true, true, T_CL, 4);
 }
 
 static struct kunit_case sgfw_tcp_cases[] = {
@@ -451,6 +713,10 @@ static struct kunit_case sgfw_tcp_cases[] = {
 	KUNIT_CASE_PARAM(tcp_next_state, tcp_next_cases_gen_params),
 	KUNIT_CASE_PARAM(tcp_timeout, tcp_timeout_cases_gen_params),
 	KUNIT_CASE(tcp_established_per_device),
+	KUNIT_CASE(tcp_unreplied_capped),
+	KUNIT_CASE_PARAM(tcp_blind_teardown, tcp_blind_cases_gen_params),
+	KUNIT_CASE(tcp_window_not_moved),
+	KUNIT_CASE(tcp_syn_answer_acks),
 	{}
 };
 
@@ -566,6 +832,16 @@ static const struct icmp_open_case icmp_open_cases[] = {
 	  SGFW_PKT_ICMP_QUERY, true },
 	{ "icmpv6 node information query opens", SGFW_AF_INET6,
 	  ICMPV6_NI_QUERY, SGFW_PKT_ICMP_QUERY, true },
+	{ "extended echo request (RFC 8335) opens", SGFW_AF_INET,
+	  ICMP_EXT_ECHO, SGFW_PKT_ICMP_QUERY, true },
+	{ "icmpv6 extended echo request opens", SGFW_AF_INET6,
+	  ICMPV6_EXT_ECHO_REQUEST, SGFW_PKT_ICMP_QUERY, true },
+	{ "icmpv6 home agent address discovery request opens", SGFW_AF_INET6,
+	  ICMPV6_DHAAD_REQUEST, SGFW_PKT_ICMP_QUERY, true },
+	{ "icmpv6 mobile prefix solicitation opens", SGFW_AF_INET6,
+	  ICMPV6_MOBILE_PREFIX_SOL, SGFW_PKT_ICMP_QUERY, true },
+	{ "extended echo reply never opens", SGFW_AF_INET, ICMP_EXT_ECHOREPLY,
+	  SGFW_PKT_ICMP_QUERY, false },
 	{ "icmpv6 echo reply never opens", SGFW_AF_INET6, ICMPV6_ECHO_REPLY,
 	  SGFW_PKT_ICMP_QUERY, false },
 	{ "icmpv6 packet too big never opens", SGFW_AF_INET6,
@@ -607,6 +883,16 @@ static const struct icmp_flow_case icmp_flow_cases[] = {
 	  ICMP_ECHOREPLY },
 	{ "icmpv6 echo", SGFW_AF_INET6, ICMPV6_ECHO_REQUEST,
 	  ICMPV6_ECHO_REPLY, ICMPV6_NI_REPLY },
+	{ "icmp extended echo", SGFW_AF_INET, ICMP_EXT_ECHO,
+	  ICMP_EXT_ECHOREPLY, ICMP_ECHOREPLY },
+	{ "icmpv6 extended echo", SGFW_AF_INET6, ICMPV6_EXT_ECHO_REQUEST,
+	  ICMPV6_EXT_ECHO_REPLY, ICMPV6_ECHO_REPLY },
+	{ "icmpv6 node information", SGFW_AF_INET6, ICMPV6_NI_QUERY,
+	  ICMPV6_NI_REPLY, ICMPV6_ECHO_REPLY },
+	{ "icmpv6 home agent address discovery", SGFW_AF_INET6,
+	  ICMPV6_DHAAD_REQUEST, ICMPV6_DHAAD_REPLY, ICMPV6_ECHO_REPLY },
+	{ "icmpv6 mobile prefix", SGFW_AF_INET6, ICMPV6_MOBILE_PREFIX_SOL,
+	  ICMPV6_MOBILE_PREFIX_ADV, ICMPV6_ECHO_REPLY },
 };
 
 KUNIT_ARRAY_PARAM_DESC(icmp_flow_cases, icmp_flow_cases, desc);
@@ -645,11 +931,15 @@ static void icmp_error_changes_nothing(struct kunit *test)
 				      SGFW_PKT_ICMP_ERROR);
 	struct sgfw_flow *f = tr_open(test, &syn);
 	unsigned long deadline = f->deadline;
+	u8 flags = f->flags;
+	unsigned int events;
 
 	tr_tick();
-	KUNIT_EXPECT_TRUE(test, sgfw_track_packet(f, &err, true, &tr_to));
+	KUNIT_EXPECT_TRUE(test, sgfw_track_packet(f, &err, true, &tr_to,
+						  &events));
 	KUNIT_EXPECT_EQ(test, f->state, T_SS);
-	KUNIT_EXPECT_EQ(test, f->flags, 0);
+	KUNIT_EXPECT_EQ(test, f->flags, flags);
+	KUNIT_EXPECT_EQ(test, events, 0);
 	KUNIT_EXPECT_EQ(test, f->deadline, deadline);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&f->packets), 1);
 }

@@ -13,6 +13,8 @@
 #   sgfw_timeout=SECS    per-scenario time limit (default 300)
 #   sgfw_verbose=1       show every scenario's output, not only failures'
 #   sgfw_cache=PATH      $SGFW_CACHE on the host, for the scenarios
+#   sgfw_kmemleak=1      the kernel has kmemleak (the debug kernel): a scan
+#                        after rmmod must find nothing
 #
 # Output: one TAP line per check ("ok N - <release>: <what>"), "# " lines of
 # diagnostics, the whole kernel log between "sgfw-guest: dmesg begin/end"
@@ -64,6 +66,7 @@ hostname sgfw-guest 2>/dev/null
 ip link set lo up 2>/dev/null
 
 repo='' mode=test tests='' script='' timeout=300 verbose=0 cache=/var/cache/sgfw
+kmemleak=0
 read -r -a cmdline </proc/cmdline
 for arg in "${cmdline[@]}"; do
 	case $arg in
@@ -74,6 +77,7 @@ for arg in "${cmdline[@]}"; do
 	sgfw_timeout=*)	timeout=${arg#*=} ;;
 	sgfw_verbose=*)	verbose=${arg#*=} ;;
 	sgfw_cache=*)	cache=${arg#*=} ;;
+	sgfw_kmemleak=*) kmemleak=${arg#*=} ;;
 	esac
 done
 
@@ -115,7 +119,7 @@ tap() { # ok|not-ok description [reason]
 }
 
 # Lines of a kernel log that mean the kernel is in trouble.
-splat_re='WARNING:|BUG:|Oops|RCU stall|rcu_.*detected stall|kmemleak|general protection|refcount_t|INFO: task .* blocked for more than|UBSAN:|KASAN:|Kernel panic'
+splat_re='WARNING:|BUG:|Oops|RCU stall|rcu_.*detected stall|suspected memory leak|general protection|refcount_t|INFO: task .* blocked for more than|UBSAN:|KASAN:|Kernel panic'
 
 # The kernel log since the last "sgfw-test: begin" marker.
 dmesg_since_marker() {
@@ -231,6 +235,30 @@ run_script() {
 	fi
 }
 
+# kmemleak: what the boot itself leaves unreferenced is not sgfw's; scan it
+# now and set it aside, so that a later scan reports only what came after.
+kmemleak_file=/sys/kernel/debug/kmemleak
+kmemleak_start() {
+	[ "$kmemleak" = 1 ] || return 0
+	echo scan >"$kmemleak_file" && echo clear >"$kmemleak_file"
+}
+
+# After rmmod: nothing sgfw allocated may be left unreferenced.  kmemleak
+# reports only objects older than 5 s, and two scans settle what moves.
+kmemleak_check() {
+	local out
+	sleep 6
+	echo scan >"$kmemleak_file" 2>/dev/null
+	echo scan >"$kmemleak_file" 2>/dev/null
+	out=$(cat "$kmemleak_file" 2>&1)
+	if [ -z "$out" ]; then
+		tap ok "kmemleak finds nothing after rmmod"
+	else
+		tap not-ok "kmemleak finds nothing after rmmod"
+		echo "$out" | head -n 60 | sed 's/^/# /'
+	fi
+}
+
 # The module must unload cleanly after all that, and the kernel must not have
 # complained at any point of the boot.
 end_checks() {
@@ -246,6 +274,7 @@ end_checks() {
 			sed 's/^/# /'
 	fi
 
+	[ "$kmemleak" = 1 ] && kmemleak_check
 	# Give deferred work (RCU callbacks, workqueues) a moment to speak.
 	sleep 1
 	splat=$(dmesg | grep -E "$splat_re")
@@ -271,7 +300,8 @@ if [ "$mode" = test ]; then
 else
 	nscen=1
 fi
-echo "1..$((nscen + 3))"
+echo "1..$((nscen + 3 + kmemleak))"
+kmemleak_start
 
 out=$(load_sgfw 2>&1)
 if [ -d /sys/module/sgfw ]; then

@@ -4,6 +4,7 @@
  */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/sgfw.h>
@@ -142,6 +143,72 @@ int msg_opt_str(const struct nlattr *a, const char **s)
 	return *s ? 0 : -EBADMSG;
 }
 
+/* The string attribute @key of @nlh, or NULL. */
+static const char *msg_key(const struct nlmsghdr *nlh, uint16_t key)
+{
+	const struct nlattr *a;
+
+	msg_for_each_attr(a, nlh, key)
+		return nl_attr_str(a);
+	return NULL;
+}
+
+static bool msg_in(uint16_t type, const uint16_t *lists)
+{
+	for (; *lists; lists++)
+		if (type == *lists)
+			return true;
+	return false;
+}
+
+int msg_join(struct nl_msgs *m, uint16_t key, const uint16_t *lists)
+{
+	size_t i = 0, j, k;
+
+	while (i < m->n) {
+		const char *name = msg_key(m->v[i], key);
+
+		for (j = i + 1; name && j < m->n; j++) {
+			const char *next = msg_key(m->v[j], key);
+			const struct nlattr *a;
+			struct nlmsghdr *nlh;
+			size_t add = 0;
+
+			if (!next || strcmp(name, next))
+				break;
+			mnl_attr_for_each(a, m->v[j], GENL_HDRLEN)
+				if (msg_in(mnl_attr_get_type(a), lists))
+					add += MNL_ALIGN(a->nla_len);
+			if (m->v[i]->nlmsg_len + add > UINT32_MAX)
+				return -EBADMSG;
+			nlh = realloc(m->v[i], m->v[i]->nlmsg_len + add);
+			if (!nlh)
+				return -ENOMEM;
+			m->v[i] = nlh;
+			name = msg_key(nlh, key);
+			mnl_attr_for_each(a, m->v[j], GENL_HDRLEN) {
+				if (!msg_in(mnl_attr_get_type(a), lists))
+					continue;
+				memset((char *)nlh + nlh->nlmsg_len, 0,
+				       MNL_ALIGN(a->nla_len));
+				memcpy((char *)nlh + nlh->nlmsg_len, a,
+				       a->nla_len);
+				nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
+			}
+		}
+		/* Messages i+1 .. j-1 are in message i now. */
+		for (k = i + 1; k < j; k++)
+			free(m->v[k]);
+		if (j > i + 1) {
+			memmove(&m->v[i + 1], &m->v[j],
+				(m->n - j) * sizeof(*m->v));
+			m->n -= j - i - 1;
+		}
+		i++;
+	}
+	return 0;
+}
+
 int msg_show(const struct msg_show *sh)
 {
 	struct nl_msgs replies = { 0 };
@@ -162,6 +229,11 @@ int msg_show(const struct msg_show *sh)
 	status = req_talk(&q, nl_collect, &replies);
 	if (status)
 		goto out;
+	if (sh->join_key && msg_join(&replies, sh->join_key, sh->join_lists)) {
+		cli_error("malformed reply from the kernel");
+		status = SGTOOL_EXIT_KERNEL;
+		goto out;
+	}
 
 	/* All or nothing: a malformed reply prints no half of a table. */
 	for (size_t i = 0; i < replies.n; i++) {

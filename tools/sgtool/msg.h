@@ -55,7 +55,10 @@ int msg_opt_str(const struct nlattr *a, const char **s);
 /*
  * A "show" command: one request (a dump, or a "do" when @build is set),
  * every reply checked by @walk(nlh, false, walk_arg) before any is printed
- * by @walk(nlh, true, walk_arg), inside one JSON array.
+ * by @walk(nlh, true, walk_arg), inside one JSON array.  The kernel may
+ * split a large object over several messages of a dump, each with the
+ * object's @join_key attribute (a name): those are joined into one before
+ * they are walked, the attributes of the later ones added to the first.
  */
 struct msg_show {
 	uint8_t cmd;
@@ -64,7 +67,16 @@ struct msg_show {
 	void *build_arg;
 	int (*walk)(const struct nlmsghdr *nlh, bool print, void *arg);
 	void *walk_arg;
+	uint16_t join_key;	/* 0: one message per object */
+	const uint16_t *join_lists;	/* the list attributes, 0-ended */
 };
+
+/*
+ * Join the messages of @m that carry the same string attribute @key one
+ * after the other into the first of them: it gets their attributes of the
+ * types in @lists (0-ended).  Return 0, -ENOMEM or -EBADMSG.
+ */
+int msg_join(struct nl_msgs *m, uint16_t key, const uint16_t *lists);
 
 int msg_show(const struct msg_show *sh);
 

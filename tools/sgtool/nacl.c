@@ -279,9 +279,12 @@ static int build_nacl_name(struct req *q, void *arg)
 
 static int nacl_show(int argc, char **argv)
 {
+	static const uint16_t lists[] = { SGFW_A_NACL_RULE, 0 };
 	struct msg_show sh = {
 		.cmd = SGFW_CMD_NACL_GET,
 		.walk = nacl_walk,
+		.join_key = SGFW_A_NACL_NAME,
+		.join_lists = lists,
 	};
 	int status;
 

@@ -82,7 +82,7 @@ struct nl_sock *nl_open(void)
 	if (!s)
 		return NULL;
 	s->req = malloc(NL_BUF_SIZE);
-	s->rbuf = malloc(NL_BUF_SIZE);
+	s->rbuf = malloc(NL_RBUF_SIZE);
 	if (!s->req || !s->rbuf) {
 		err = -ENOMEM;
 		goto err_free;
@@ -247,7 +247,7 @@ int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, nl_cb_t cb, void *data)
 
 	for (;;) {
 		const struct nlmsghdr *m = (const struct nlmsghdr *)s->rbuf;
-		ssize_t n = s->tr.recv(s->tr.priv, s->rbuf, NL_BUF_SIZE);
+		ssize_t n = s->tr.recv(s->tr.priv, s->rbuf, NL_RBUF_SIZE);
 		int len;
 
 		if (n < 0)

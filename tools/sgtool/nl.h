@@ -17,6 +17,12 @@
 
 /* Both buffers hold the largest message the kernel puts in a dump skb. */
 #define NL_BUF_SIZE		65536
+/*
+ * Replies: the kernel sends one object whole in the reply to a "do", and
+ * a security group at its limits (240 rules with descriptions and 1000
+ * members) takes about 120 KiB.
+ */
+#define NL_RBUF_SIZE		(256 * 1024)
 #define NL_MAX_MCAST_GROUPS	8
 
 /* What the kernel said about the last request. */

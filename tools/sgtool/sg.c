@@ -129,9 +129,14 @@ static int build_sg_name(struct req *q, void *arg)
 
 static int sg_show(int argc, char **argv)
 {
+	static const uint16_t lists[] = {
+		SGFW_A_SG_RULE, SGFW_A_SG_MEMBER, 0
+	};
 	struct msg_show sh = {
 		.cmd = SGFW_CMD_SG_GET,
 		.walk = sg_walk,
+		.join_key = SGFW_A_SG_NAME,
+		.join_lists = lists,
 	};
 	int status;
 

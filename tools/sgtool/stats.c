@@ -20,11 +20,25 @@
 
 #define OBJ "stats"
 
+/* The drops by reason, as the kernel counts them; JSON keys and text. */
+static const struct {
+	uint16_t attr;
+	const char *key;
+	const char *text;
+} drop_reasons[] = {
+	{ SGFW_A_IFACE_DROPPED_NO_RULE, "no_rule", "no-rule" },
+	{ SGFW_A_IFACE_DROPPED_NACL, "nacl", "nacl" },
+	{ SGFW_A_IFACE_DROPPED_TABLE_FULL, "table_full", "table-full" },
+	{ SGFW_A_IFACE_DROPPED_INVALID, "invalid", "invalid" },
+};
+
+#define N_REASONS (sizeof(drop_reasons) / sizeof(drop_reasons[0]))
+
 struct dev_counters {
 	uint32_t ifindex;
 	const char *ifname;
-	bool has_accepted, has_dropped;
-	uint64_t accepted, dropped;
+	bool has_accepted, has_dropped, has_reason[N_REASONS];
+	uint64_t accepted, dropped, reason[N_REASONS];
 };
 
 static int dev_counters_decode(const struct nlmsghdr *nlh,
@@ -49,6 +63,12 @@ static int dev_counters_decode(const struct nlmsghdr *nlh,
 	if (err == -EBADMSG)
 		return err;
 	d->has_dropped = !err;
+	for (size_t i = 0; i < N_REASONS; i++) {
+		err = nl_attr_u64(tb[drop_reasons[i].attr], &d->reason[i]);
+		if (err == -EBADMSG)
+			return err;
+		d->has_reason[i] = !err;
+	}
 	return 0;
 }
 
@@ -84,8 +104,21 @@ static void stats_print(const struct sgfw_status *st,
 		if (d.has_accepted)
 			print_u64("accepted", " accepted %" PRIu64,
 				  d.accepted);
+		/* JSON: "dropped" is an object, the total among the reasons. */
+		print_open_object("dropped");
 		if (d.has_dropped)
-			print_u64("dropped", " dropped %" PRIu64, d.dropped);
+			print_u64("total", " dropped %" PRIu64, d.dropped);
+		for (size_t r = 0; r < N_REASONS; r++) {
+			if (!d.has_reason[r])
+				continue;
+			print_text("%s%s ", r ? ", " : " (",
+				   drop_reasons[r].text);
+			print_u64(drop_reasons[r].key, "%" PRIu64,
+				  d.reason[r]);
+		}
+		if (d.has_reason[0])
+			print_text(")");
+		print_close_object();
 		print_text("\n");
 		print_close_object();
 	}
@@ -142,7 +175,12 @@ static int stats_help(int argc, char **argv)
 	      "because the flow table was full (conntrack_allowance_exceeded)\n"
 	      "and flows that can still be created\n"
 	      "(conntrack_allowance_available); then, for each device sgfw\n"
-	      "knows, the packets it accepted and dropped.\n",
+	      "knows, the packets it accepted and dropped, and why they were\n"
+	      "dropped: no rule allows them (no-rule), a network ACL denies\n"
+	      "them (nacl), their new flow found no room (table-full), or\n"
+	      "they cannot be parsed or no state of their flow takes them\n"
+	      "(invalid).  With -j, \"dropped\" is an object of those counts\n"
+	      "(no_rule, nacl, table_full, invalid) and their total.\n",
 	      sgtool_out);
 	return SGTOOL_EXIT_OK;
 }

@@ -64,7 +64,13 @@ static int status_cb(const struct nlmsghdr *nlh, void *data)
 	       get_u64(tb, SGFW_A_STATUS_ALLOWANCE_EXCEEDED,
 		       &st->allowance_exceeded, &st->have) ?:
 	       get_u32(tb, SGFW_A_STATUS_ALLOWANCE_AVAILABLE,
-		       &st->allowance_available, &st->have);
+		       &st->allowance_available, &st->have) ?:
+	       get_u64(tb, SGFW_A_STATUS_BUCKET_FULL, &st->bucket_full,
+		       &st->have) ?:
+	       get_u64(tb, SGFW_A_STATUS_EVICTED, &st->evicted, &st->have) ?:
+	       get_u64(tb, SGFW_A_STATUS_NOMEM, &st->nomem, &st->have) ?:
+	       get_u32(tb, SGFW_A_STATUS_FLOW_LIMIT_CEILING,
+		       &st->flow_limit_ceiling, &st->have);
 }
 
 int status_query(struct nl_sock *s, struct sgfw_status *st)
@@ -89,6 +95,14 @@ static void status_print(const struct sgfw_status *st)
 	if (st->have & HAVE(SGFW_A_STATUS_ALLOWANCE_AVAILABLE))
 		print_kv_u64("conntrack_allowance_available",
 			     st->allowance_available);
+	if (st->have & HAVE(SGFW_A_STATUS_EVICTED))
+		print_kv_u64("flows_evicted", st->evicted);
+	if (st->have & HAVE(SGFW_A_STATUS_BUCKET_FULL))
+		print_kv_u64("bucket_full", st->bucket_full);
+	if (st->have & HAVE(SGFW_A_STATUS_NOMEM))
+		print_kv_u64("no_memory", st->nomem);
+	if (st->have & HAVE(SGFW_A_STATUS_FLOW_LIMIT_CEILING))
+		print_kv_u64("flow_limit_ceiling", st->flow_limit_ceiling);
 	print_close_object();
 }
 
@@ -122,8 +136,13 @@ static int status_help(int argc, char **argv)
 	      "Show the module's version and the flow table of the network\n"
 	      "namespace: the flows tracked now, the most it may track, the\n"
 	      "packets dropped because the table was full\n"
-	      "(conntrack_allowance_exceeded) and the flows that can still\n"
-	      "be created (conntrack_allowance_available).\n",
+	      "(conntrack_allowance_exceeded), the flows that can still be\n"
+	      "created (conntrack_allowance_available), the flows that had\n"
+	      "seen no reply and were evicted to make room (flows_evicted),\n"
+	      "new flows refused because their hash bucket was full\n"
+	      "(bucket_full) or memory ran out (no_memory), and the highest\n"
+	      "flow limit that needs no CAP_NET_ADMIN in the initial user\n"
+	      "namespace (flow_limit_ceiling).  Anyone may ask for it.\n",
 	      sgtool_out);
 	return SGTOOL_EXIT_OK;
 }

@@ -14,6 +14,10 @@ struct sgfw_status {
 	uint32_t flow_limit;
 	uint64_t allowance_exceeded;
 	uint32_t allowance_available;
+	uint64_t bucket_full;
+	uint64_t evicted;
+	uint64_t nomem;
+	uint32_t flow_limit_ceiling;
 };
 
 /* Return 0 or a -errno to hand to conn_report(). */

@@ -55,8 +55,10 @@
  *   Request: SGFW_A_STATUS_FLOW_LIMIT (u32, 1 to 16777216; above the
  *   ceiling, only with CAP_NET_ADMIN in the initial user namespace).
  *   Lowering the limit below the flows tracked now removes none of them;
- *   new flows make room by evicting flows that have seen no reply, or
- *   wait until the count falls under the limit.
+ *   new flows wait until the count falls under the limit.  A namespace at
+ *   its limit makes room for a new flow by reclaiming its expired flows,
+ *   then by evicting its oldest flow that has seen no reply; a flow that
+ *   has seen a reply is never evicted.
  *
  * SGFW_CMD_SG_NEW (do, admin)
  *   Request: SGFW_A_SG_NAME (required), SGFW_A_SG_DESCRIPTION (optional,

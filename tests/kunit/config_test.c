@@ -1,0 +1,579 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite sgfw_config: the configuration of a namespace and how its
+ * rulesets reach the data path (module/config.c).
+ *
+ * The cases work on a namespace of their own and a device that exists
+ * only for sgfw (an ifindex no net_device has: a group attached to it
+ * still compiles a ruleset, and flows still name it), under the RTNL as
+ * the netlink handlers do.
+ */
+
+#include <kunit/test.h>
+#include <kunit/test-bug.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/in.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+
+#include "../../uapi/linux/sgfw.h"
+#include "../../module/config.h"
+#include "../../module/flowtable.h"
+#include "../../module/netns.h"
+#include "../../module/ruleset.h"
+#include "sgfw_test.h"
+
+#define CFG_IFINDEX	4242
+
+static struct sgfw_net *cfg_sn(struct net *net)
+{
+	return sgfw_pernet(net);
+}
+
+/* A group @name with one ingress rule: all traffic from 0.0.0.0/0. */
+static struct sgfw_sg *cfg_sg(struct kunit *test, struct sgfw_net *sn,
+			      const char *name)
+{
+	struct sgfw_rule *r;
+	struct sgfw_sg *sg;
+
+	rtnl_lock();
+	sg = sgfw_sg_new(sn, name, "");
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sg);
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->id = sn->next_id++;
+	r->dir = SGFW_DIRECTION_INGRESS;
+	r->m = (struct sgfw_match){ .any_proto = true, .any_port = true,
+				    .any_type = true, .any_code = true };
+	r->peer_kind = SGFW_PEER_CIDR;
+	r->cidr.af = SGFW_AF_INET;
+	rtnl_lock();
+	list_add_tail(&r->list, &sg->rules);
+	rtnl_unlock();
+	return sg;
+}
+
+/* Attach @sg to the case's device and publish. */
+static void cfg_attach(struct kunit *test, struct sgfw_net *sn,
+		       struct sgfw_sg *sg)
+{
+	struct sgfw_dev *sd;
+
+	rtnl_lock();
+	sd = sgfw_dev_get_or_create(sn, CFG_IFINDEX);
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	sd->sgs[sd->nsgs++] = sg;
+	sg->attached++;
+	KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
+	rtnl_unlock();
+}
+
+/* Detach every group of the case's device and publish. */
+static void cfg_detach_all(struct kunit *test, struct sgfw_net *sn)
+{
+	struct sgfw_dev *sd;
+	int i;
+
+	rtnl_lock();
+	sd = sgfw_dev_find(sn, CFG_IFINDEX);
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	for (i = 0; i < sd->nsgs; i++)
+		sd->sgs[i]->attached--;
+	sd->nsgs = 0;
+	KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
+	rtnl_unlock();
+}
+
+/* A NACL @name with one rule allowing everything in from 0.0.0.0/0. */
+static struct sgfw_nacl *cfg_nacl(struct kunit *test, struct sgfw_net *sn,
+				  const char *name, u16 number)
+{
+	struct sgfw_nacl_rule *r;
+	struct sgfw_nacl *nacl;
+
+	nacl = kzalloc(sizeof(*nacl), GFP_KERNEL);
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, nacl);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	strscpy(nacl->name, name, sizeof(nacl->name));
+	INIT_LIST_HEAD(&nacl->rules);
+	r->number = number;
+	r->dir = SGFW_DIRECTION_INGRESS;
+	r->m = (struct sgfw_match){ .any_proto = true, .any_port = true,
+				    .any_type = true, .any_code = true };
+	r->cidr.af = SGFW_AF_INET;
+	r->ctr = alloc_percpu(struct sgfw_rule_ctr);
+	KUNIT_ASSERT_NOT_NULL(test, r->ctr);
+	list_add_tail(&r->list, &nacl->rules);
+	rtnl_lock();
+	list_add_tail(&nacl->list, &sn->nacls);
+	sn->n_nacls++;
+	rtnl_unlock();
+	return nacl;
+}
+
+/* Give the case's device @nacl (or none) and publish. */
+static void cfg_set_nacl(struct kunit *test, struct sgfw_net *sn,
+			 struct sgfw_nacl *nacl)
+{
+	struct sgfw_dev *sd;
+
+	rtnl_lock();
+	sd = sgfw_dev_get_or_create(sn, CFG_IFINDEX);
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	sgfw_dev_set_nacl(sd, nacl);
+	KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
+	rtnl_unlock();
+}
+
+/* --- publishing ---------------------------------------------------------- */
+
+static struct sgfw_net *cfg_watched;
+static atomic_t cfg_puts;
+
+/*
+ * Called with every ruleset sgfw_ruleset_put() retires: none may be one a
+ * device of the watched namespace still publishes, or a reader who finds
+ * it after the grace period began would not be covered by it.
+ */
+static void cfg_put_check(const struct sgfw_ruleset *rs)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct sgfw_net *sn = READ_ONCE(cfg_watched);
+	struct sgfw_dev *sd;
+
+	if (!test || !sn)
+		return;
+	atomic_inc(&cfg_puts);
+	list_for_each_entry(sd, &sn->dev_list, list) {
+		if (rcu_access_pointer(sd->rs) == rs)
+			KUNIT_FAIL(test, "group ruleset freed while published");
+		if (rcu_access_pointer(sd->nacl_rs) == rs)
+			KUNIT_FAIL(test, "NACL ruleset freed while published");
+	}
+}
+
+static void cfg_put_unwatch(void *arg)
+{
+	WRITE_ONCE(sgfw_ruleset_put_hook, NULL);
+	WRITE_ONCE(cfg_watched, NULL);
+}
+
+/*
+ * Every change that replaces a device's rulesets (a NACL attached,
+ * changed, detached; groups attached and detached; the device forgotten)
+ * unpublishes the old ruleset before it hands it to the grace period.
+ */
+static void cfg_publish_then_free(struct kunit *test)
+{
+	struct net *net = sgfw_test_net_new(test);
+	struct sgfw_net *sn = cfg_sn(net);
+	struct sgfw_nacl *a, *b;
+	struct sgfw_sg *sg;
+	struct sgfw_dev *sd;
+
+	WRITE_ONCE(cfg_watched, sn);
+	atomic_set(&cfg_puts, 0);
+	WRITE_ONCE(sgfw_ruleset_put_hook, cfg_put_check);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   cfg_put_unwatch,
+							   NULL));
+	a = cfg_nacl(test, sn, "a", 100);
+	b = cfg_nacl(test, sn, "b", 200);
+	sg = cfg_sg(test, sn, "web");
+
+	cfg_set_nacl(test, sn, a);
+	cfg_attach(test, sn, sg);	/* the NACL's ruleset is rebuilt */
+	cfg_set_nacl(test, sn, NULL);
+	cfg_set_nacl(test, sn, b);
+	cfg_detach_all(test, sn);
+	cfg_attach(test, sn, sg);
+	rtnl_lock();
+	sd = sgfw_dev_find(sn, CFG_IFINDEX);
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	sgfw_dev_remove(sn, sd, true);
+	rtnl_unlock();
+	/* Every one of those retired rulesets went through the check. */
+	KUNIT_EXPECT_GE(test, atomic_read(&cfg_puts), 8);
+}
+
+/* --- flows of a device that stops being filtered --------------------------- */
+
+struct cfg_reader {
+	struct net *net;
+	struct completion has_rs;
+	struct completion done;
+	bool committed;		/* the case's commit has returned */
+	bool commit_began;	/* ...has been called */
+	bool saw_commit_begin;	/* the reader saw it while in its section */
+	int err;
+};
+
+/*
+ * A packet in the hook, in a preemptible kernel: it found the device's
+ * ruleset and, a rule having allowed it, is about to record its flow when
+ * it is preempted.  It records the flow when the commit that unfiltered
+ * the device has returned, or after a fifth of a second.
+ */
+static int cfg_reader_fn(void *arg)
+{
+	struct cfg_reader *rd = arg;
+	struct sgfw_net *sn = cfg_sn(rd->net);
+	struct sgfw_tuple t = {
+		.af = SGFW_AF_INET, .proto = IPPROTO_UDP,
+		.src = { .ip = htonl(0x0a000001) }, .sport = htons(1234),
+		.dst = { .ip = htonl(0x0a000002) }, .dport = htons(53),
+	};
+	struct sgfw_flow_init init = {
+		.state = SGFW_FLOW_STATE_UDP_SINGLE,
+		.timeout = 30 * HZ,
+		.len = 60,
+	};
+	unsigned long until = jiffies + HZ / 5;
+	struct sgfw_dev *sd;
+	struct sgfw_flow *f;
+
+	rcu_read_lock();
+	sd = xa_load(&sn->devs, CFG_IFINDEX);
+	if (!sd || !rcu_dereference(sd->rs)) {
+		rd->err = -ENOENT;
+		rcu_read_unlock();
+		complete(&rd->has_rs);
+		complete(&rd->done);
+		return 0;
+	}
+	complete(&rd->has_rs);
+	/*
+	 * Spin, where the kernel may preempt us: UML preempts only at such
+	 * points (preempt_enable()), x86 anywhere.
+	 */
+	while (!READ_ONCE(rd->committed) && time_before(jiffies, until)) {
+		preempt_disable();
+		cpu_relax();
+		preempt_enable();
+	}
+	WRITE_ONCE(rd->saw_commit_begin, READ_ONCE(rd->commit_began));
+	f = sgfw_flow_create(rd->net, &sn->flows, CFG_IFINDEX, &t, &init);
+	rd->err = PTR_ERR_OR_ZERO(f);
+	rcu_read_unlock();
+	complete(&rd->done);
+	return 0;
+}
+
+/*
+ * A device that loses its last group loses its flows, also the one a
+ * packet records after it found the old ruleset: the flush comes after a
+ * grace period, so after that packet.
+ */
+static void cfg_flush_after_readers(struct kunit *test)
+{
+	struct net *net = sgfw_test_net_new(test);
+	struct sgfw_net *sn = cfg_sn(net);
+	struct task_struct *task;
+	struct cfg_reader *rd;
+
+	KUNIT_ASSERT_TRUE_MSG(test, IS_ENABLED(CONFIG_PREEMPT_RCU),
+			      "a reader preempted in its section needs a preemptible kernel");
+	rd = kunit_kzalloc(test, sizeof(*rd), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rd);
+	rd->net = net;
+	init_completion(&rd->has_rs);
+	init_completion(&rd->done);
+	cfg_attach(test, sn, cfg_sg(test, sn, "web"));
+
+	task = kthread_run(cfg_reader_fn, rd, "sgfw-cfg-reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	wait_for_completion(&rd->has_rs);
+	WRITE_ONCE(rd->commit_began, true);
+	cfg_detach_all(test, sn);
+	WRITE_ONCE(rd->committed, true);
+	wait_for_completion(&rd->done);
+
+	KUNIT_ASSERT_EQ(test, rd->err, 0);
+	/* The race was run: the commit began while the packet was inside. */
+	KUNIT_EXPECT_TRUE(test, rd->saw_commit_begin);
+	KUNIT_EXPECT_EQ(test, atomic_read(&sn->flows.count), 0);
+}
+
+/* --- counters --------------------------------------------------------------- */
+
+/*
+ * The per-CPU counters of devices and NACL rules are written from process
+ * context too (LOCAL_OUT), by a task that may be preempted: on an SMP
+ * kernel with DEBUG_PREEMPT, finding this CPU's counters with preemption
+ * on is reported; and no count is lost.
+ */
+static void cfg_counters_from_process_context(struct kunit *test)
+{
+	struct net *net = sgfw_test_net_new(test);
+	struct sgfw_net *sn = cfg_sn(net);
+	struct sgfw_rule_ctr __percpu *ctr;
+	u64 c[SGFW_COUNT_NUM], packets, bytes;
+	struct sgfw_dev *sd;
+	int i;
+
+	rtnl_lock();
+	sd = sgfw_dev_get_or_create(sn, CFG_IFINDEX);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	ctr = alloc_percpu(struct sgfw_rule_ctr);
+	KUNIT_ASSERT_NOT_NULL(test, ctr);
+	KUNIT_ASSERT_TRUE(test, preemptible() || !IS_ENABLED(CONFIG_PREEMPTION));
+
+	for (i = 0; i < 1000; i++) {
+		sgfw_dev_count(sd, i % SGFW_COUNT_NUM);
+		sgfw_rule_ctr_add(ctr, 10);
+		if (!(i % 100))
+			cond_resched();
+	}
+	sgfw_dev_stats_read(sd, c);
+	for (i = 0; i < SGFW_COUNT_NUM; i++)
+		KUNIT_EXPECT_EQ(test, c[i], 1000 / SGFW_COUNT_NUM);
+	sgfw_rule_ctr_read(ctr, &packets, &bytes);
+	KUNIT_EXPECT_EQ(test, packets, 1000);
+	KUNIT_EXPECT_EQ(test, bytes, 10000);
+	free_percpu(ctr);
+}
+
+/* --- limits ------------------------------------------------------------------ */
+
+static struct sgfw_rule *cfg_rule(struct kunit *test, struct sgfw_net *sn,
+				  enum sgfw_direction dir, struct sgfw_pl *pl)
+{
+	struct sgfw_rule *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->id = sn->next_id++;
+	r->dir = dir;
+	r->m = (struct sgfw_match){ .any_proto = true, .any_port = true,
+				    .any_type = true, .any_code = true };
+	if (pl) {
+		r->peer_kind = SGFW_PEER_PL;
+		r->peer_pl = pl;
+	} else {
+		r->peer_kind = SGFW_PEER_CIDR;
+		r->cidr.af = SGFW_AF_INET6;
+	}
+	return r;
+}
+
+/* Take @r into @sg as the rule handler does: limits, then the lists. */
+static int cfg_rule_add(struct sgfw_net *sn, struct sgfw_sg *sg,
+			struct sgfw_rule *r)
+{
+	struct sgfw_rule *copy;
+	int err;
+
+	rtnl_lock();
+	err = sgfw_sg_rule_limits(sn, sg, r, NULL);
+	if (!err) {
+		copy = kmemdup(r, sizeof(*r), GFP_KERNEL);
+		if (copy) {
+			list_add_tail(&copy->list, &sg->rules);
+			sgfw_rule_peer_hold(copy, true);
+		} else {
+			err = -ENOMEM;
+		}
+	}
+	rtnl_unlock();
+	return err;
+}
+
+/*
+ * A rule naming a prefix list counts as its max-entries in each family:
+ * 60 rules per direction and family hold three rules of a 20-entry list,
+ * not four; a list rules name cannot grow past what their groups hold,
+ * nor shrink below its entries.
+ */
+static void cfg_prefix_list_weight(struct kunit *test)
+{
+	struct net *net = sgfw_test_net_new(test);
+	struct sgfw_net *sn = cfg_sn(net);
+	struct sgfw_pl *pl;
+	struct sgfw_sg *sg;
+	int i;
+
+	pl = kunit_kzalloc(test, sizeof(*pl), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pl);
+	strscpy(pl->name, "office", sizeof(pl->name));
+	pl->max_entries = SGFW_PL_ENTRIES_DEF;
+	/* A new group: only its two all-open egress rules. */
+	rtnl_lock();
+	sg = sgfw_sg_new(sn, "web", "");
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sg);
+
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, cfg_rule_add(sn, sg,
+						   cfg_rule(test, sn,
+							    SGFW_DIRECTION_INGRESS,
+							    pl)), 0);
+	KUNIT_EXPECT_EQ(test, cfg_rule_add(sn, sg,
+					   cfg_rule(test, sn,
+						    SGFW_DIRECTION_INGRESS,
+						    pl)), -ENOSPC);
+	/* A plain CIDR rule still fits next to them?  No: 60 are used. */
+	KUNIT_EXPECT_EQ(test, cfg_rule_add(sn, sg,
+					   cfg_rule(test, sn,
+						    SGFW_DIRECTION_INGRESS,
+						    NULL)), -ENOSPC);
+	/* Egress is counted apart: one more list rule goes there. */
+	KUNIT_EXPECT_EQ(test, cfg_rule_add(sn, sg,
+					   cfg_rule(test, sn,
+						    SGFW_DIRECTION_EGRESS,
+						    pl)), 0);
+	KUNIT_EXPECT_EQ(test, pl->refs, 4);
+
+	rtnl_lock();
+	/* Three ingress rules of 21 would be 63: refused; 20 is fine. */
+	KUNIT_EXPECT_EQ(test, sgfw_pl_max_entries_check(sn, pl, 21, NULL),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, sgfw_pl_max_entries_check(sn, pl, 20, NULL), 0);
+	KUNIT_EXPECT_EQ(test, sgfw_pl_max_entries_check(sn, pl, 5, NULL), 0);
+	pl->entries.n = 10;
+	KUNIT_EXPECT_EQ(test, sgfw_pl_max_entries_check(sn, pl, 5, NULL),
+			-EINVAL);
+	pl->entries.n = 0;
+	rtnl_unlock();
+
+	/* The rules go before the list does (the namespace's exit order). */
+	rtnl_lock();
+	sgfw_sg_free(sn, sg);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, pl->refs, 0);
+}
+
+/* A group whose own rules name it can be deleted; another's cannot. */
+static void cfg_sg_self_reference(struct kunit *test)
+{
+	struct net *net = sgfw_test_net_new(test);
+	struct sgfw_net *sn = cfg_sn(net);
+	struct sgfw_sg *a = cfg_sg(test, sn, "a"), *b = cfg_sg(test, sn, "b");
+	struct sgfw_rule *r = cfg_rule(test, sn, SGFW_DIRECTION_INGRESS, NULL);
+
+	r->peer_kind = SGFW_PEER_SG;
+	r->peer_sg = a;
+	KUNIT_ASSERT_EQ(test, cfg_rule_add(sn, a, r), 0);
+	KUNIT_EXPECT_TRUE(test, sgfw_sg_deletable(a));
+	r = cfg_rule(test, sn, SGFW_DIRECTION_INGRESS, NULL);
+	r->peer_kind = SGFW_PEER_SG;
+	r->peer_sg = a;
+	KUNIT_ASSERT_EQ(test, cfg_rule_add(sn, b, r), 0);
+	KUNIT_EXPECT_FALSE(test, sgfw_sg_deletable(a));
+	KUNIT_EXPECT_TRUE(test, sgfw_sg_deletable(b));
+	rtnl_lock();
+	sgfw_sg_free(sn, b);
+	KUNIT_EXPECT_TRUE(test, sgfw_sg_deletable(a));
+	sgfw_sg_free(sn, a);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, sn->n_sgs, 0);
+}
+
+/* A namespace holds at most SGFW_MAX_SGS groups. */
+static void cfg_sg_cap(struct kunit *test)
+{
+	struct net *net = sgfw_test_net_new(test);
+	struct sgfw_net *sn = cfg_sn(net);
+	char name[16];
+	struct sgfw_sg *sg;
+	int i;
+
+	rtnl_lock();
+	for (i = 0; i < SGFW_MAX_SGS; i++) {
+		snprintf(name, sizeof(name), "g%d", i);
+		sg = sgfw_sg_new(sn, name, "");
+		if (IS_ERR(sg))
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, i, SGFW_MAX_SGS);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(sgfw_sg_new(sn, "one-more", "")),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(sgfw_sg_new(sn, "g7", "")), -ENOSPC);
+	rtnl_unlock();
+}
+
+/*
+ * A group peer is a sorted set of host addresses: a packet from any of
+ * them matches, from none of the others; the set is bounded.
+ */
+static void cfg_sg_peer_hosts(struct kunit *test)
+{
+	struct net *net = sgfw_test_net_new(test);
+	struct sgfw_net *sn = cfg_sn(net);
+	struct sgfw_sg *web = cfg_sg(test, sn, "web"), *peers;
+	struct sgfw_rule *r = cfg_rule(test, sn, SGFW_DIRECTION_INGRESS, NULL);
+	const struct sgfw_ruleset *rs;
+	struct sgfw_rule *tmp;
+	struct sgfw_cidr *m;
+	struct sgfw_pkt p = {};
+	struct sgfw_dev *sd;
+	unsigned int i, n = SGFW_MAX_SG_PEER_ADDRS;
+
+	peers = cfg_sg(test, sn, "peers");
+	m = kcalloc(n, sizeof(*m), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	/* Added in a scrambled order: the set is sorted when built. */
+	for (i = 0; i < n; i++) {
+		m[i].af = SGFW_AF_INET;
+		m[i].plen = 32;
+		m[i].addr.ip = htonl(0x0a000000 + ((i * 7919) % n) * 4 + 1);
+	}
+	rtnl_lock();
+	KUNIT_ASSERT_EQ(test, sgfw_cidr_set_add(&peers->members, m, n,
+						SGFW_MAX_MEMBERS), 0);
+	rtnl_unlock();
+	kfree(m);
+	r->peer_kind = SGFW_PEER_SG;
+	r->peer_sg = peers;
+	KUNIT_ASSERT_EQ(test, cfg_rule_add(sn, web, r), 0);
+	/* Only the group peer's rule: drop the all-open one of cfg_sg(). */
+	rtnl_lock();
+	list_for_each_entry_safe(r, tmp, &web->rules, list)
+		if (r->dir == SGFW_DIRECTION_INGRESS &&
+		    r->peer_kind == SGFW_PEER_CIDR)
+			sgfw_rule_free(r);
+	rtnl_unlock();
+	cfg_attach(test, sn, web);
+
+	p.t.af = SGFW_AF_INET;
+	p.t.proto = IPPROTO_UDP;
+	p.t.dst.ip = htonl(0xc0000201);
+	rcu_read_lock();
+	sd = xa_load(&sn->devs, CFG_IFINDEX);
+	rs = rcu_dereference(sd->rs);
+	for (i = 0; i < 4 * n + 8; i++) {
+		p.t.src.ip = htonl(0x0a000000 + i);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    !!sgfw_ruleset_match(rs,
+							 SGFW_DIRECTION_INGRESS,
+							 &p),
+				    i % 4 == 1 && i < 4 * n, "10.0.%u.%u",
+				    i >> 8, i & 255);
+	}
+	rcu_read_unlock();
+}
+
+static struct kunit_case sgfw_config_cases[] = {
+	KUNIT_CASE(cfg_publish_then_free),
+	KUNIT_CASE(cfg_flush_after_readers),
+	KUNIT_CASE(cfg_counters_from_process_context),
+	KUNIT_CASE(cfg_prefix_list_weight),
+	KUNIT_CASE(cfg_sg_self_reference),
+	KUNIT_CASE(cfg_sg_cap),
+	KUNIT_CASE(cfg_sg_peer_hosts),
+	{}
+};
+
+static struct kunit_suite sgfw_config_suite = {
+	.name = "sgfw_config",
+	.test_cases = sgfw_config_cases,
+};
+
+kunit_test_suite(sgfw_config_suite);
