@@ -687,12 +687,18 @@ struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
 	return NULL;
 }
 
+/*
+ * A new flow, charged to its namespace's memory cgroup.  GFP_NOWAIT, not
+ * GFP_ATOMIC: without __GFP_HIGH the charge respects the cgroup's limit
+ * (an atomic one may pass it), and a flood of new flows does not eat into
+ * the reserves the rest of the network stack needs in softirq.
+ */
 static struct sgfw_flow *sgfw_flow_alloc(struct sgfw_flow_ns *fns)
 {
 	struct mem_cgroup *old = set_active_memcg(READ_ONCE(fns->memcg));
 	struct sgfw_flow *f;
 
-	f = kmem_cache_alloc(sgfw_ft.cache, GFP_ATOMIC | __GFP_NOWARN);
+	f = kmem_cache_alloc(sgfw_ft.cache, GFP_NOWAIT | __GFP_NOWARN);
 	set_active_memcg(old);
 	return f;
 }
@@ -711,7 +717,7 @@ static struct sgfw_flow *sgfw_flow_alloc(struct sgfw_flow_ns *fns)
  * first, so that they neither fill the chain nor the namespace; a full
  * namespace reclaims its due flows, then evicts its oldest unreplied one.
  *
- * Context: rcu_read_lock(), any context; allocates GFP_ATOMIC.
+ * Context: rcu_read_lock(), any context; allocates GFP_NOWAIT.
  * Return: the flow, or ERR_PTR(-ENOSPC), -EBUSY or -ENOMEM (flowtable.h).
  */
 struct sgfw_flow *sgfw_flow_create(const struct net *net,

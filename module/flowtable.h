@@ -223,7 +223,7 @@ struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
  * namespace first reclaims its expired flows, then evicts its oldest
  * unreplied flow; a flow that has seen a reply is never evicted.
  *
- * Context: rcu_read_lock(), any context (softirq); allocates GFP_ATOMIC.
+ * Context: rcu_read_lock(), any context (softirq); allocates GFP_NOWAIT.
  * Return: the flow, or ERR_PTR(-ENOSPC) when the namespace is at its limit
  * with nothing to reclaim or evict (@fns->exceeded grows), -EBUSY when
  * the chain holds the most flows of the namespace it may

@@ -569,7 +569,13 @@ static bool sgfw_track_step(struct sgfw_flow *flow, const struct sgfw_pkt *p,
 			return false;
 		break;
 	}
-	if (reply)
+	/*
+	 * A reply makes a flow one that may not be evicted; an RST, which
+	 * ends it, does not (a flood of forged ACKs that the host answers
+	 * with RSTs must not fill the table with flows nobody can evict).
+	 */
+	if (reply && !(flow->t.proto == IPPROTO_TCP &&
+		       (p->tcp_flags & TCPHDR_RST)))
 		new->flags |= SGFW_FLOW_F_REPLIED;
 	return true;
 }

@@ -239,13 +239,17 @@ topo_three() {
 sgfw_loaded() { [ -d /sys/module/sgfw ]; }
 # sgfw.ko needs the defragmentation modules (and whatever else modinfo
 # lists); modprobe finds them in the guest kernel's tree on the host.
+# sgfw_load [PARAM=VALUE...]: with module parameters, if given.
 sgfw_load() {
 	local deps
 	deps=$(modinfo -F depends "$SGFW_KO" | tr ',' ' ')
 	# shellcheck disable=SC2086 # one argument per module
 	[ -z "$deps" ] || modprobe -a $deps
-	insmod "$SGFW_KO"
+	insmod "$SGFW_KO" "$@"
 }
+
+# The debug kernel's sgfw has the race windows of module/debug.h.
+sgfw_debug_build() { [ -e /sys/module/sgfw/parameters/debug_delay_us ]; }
 sgfw_unload() { rmmod sgfw; }
 
 # ---------------------------------------------------------------- traffic
@@ -471,11 +475,15 @@ elif cmd == "raw-listen":
                                       data.decode(errors="replace")))
 
 elif cmd == "raw-send":
-    # One packet of IP protocol PROTO, the payload its only content.
+    # One packet of IP protocol PROTO, the payload its only content, cut
+    # to LEN bytes if given.
     src, dst, proto = args[0], args[1], int(args[2])
+    data = b"sgfw-raw-%d" % proto
+    if len(args) > 3:
+        data = data[:int(args[3])]
     s = socket.socket(family(dst), socket.SOCK_RAW, proto)
     s.bind((src, 0))
-    s.sendto(b"sgfw-raw-%d" % proto, (dst, 0))
+    s.sendto(data, (dst, 0))
 
 elif cmd == "udp-inject":
     # A UDP datagram from any source port, bound or not: built by hand on
@@ -557,22 +565,66 @@ elif cmd == "udp-flood":
 
 elif cmd == "udp-burst":
     # SRC DST DPORT COUNT: COUNT request-reply exchanges, each from a new
-    # source port; prints how many were answered.
+    # source port, 200 at a time; prints how many were answered.
+    import select, time
     src, dst, dport, count = args[0], args[1], int(args[2]), int(args[3])
     answered = 0
-    for i in range(count):
+    while count > 0:
+        socks = []
+        for i in range(min(count, 200)):
+            s = socket.socket(family(dst), socket.SOCK_DGRAM)
+            s.setblocking(False)
+            s.bind((src, 0))
+            s.connect((dst, dport))
+            try:
+                s.send(payload)
+            except OSError:
+                pass
+            socks.append(s)
+        count -= len(socks)
+        waiting, end = set(socks), time.monotonic() + timeout
+        while waiting and time.monotonic() < end:
+            ready, _, _ = select.select(list(waiting), [], [],
+                                        end - time.monotonic())
+            for s in ready:
+                waiting.discard(s)
+                try:
+                    if s.recv(65536) == payload:
+                        answered += 1
+                except OSError:
+                    pass
+        for s in socks:
+            s.close()
+    print(answered)
+
+elif cmd == "load":
+    # DST TCP_PORT UDP_PORT SECONDS: for SECONDS, new TCP connections
+    # (each echoes and closes) and new UDP exchanges, one after the other;
+    # prints "tcp OK FAILED udp OK FAILED".
+    import time
+    dst, tport, uport = args[0], int(args[1]), int(args[2])
+    end = time.monotonic() + float(args[3])
+    n = {"tcp": [0, 0], "udp": [0, 0]}
+    while time.monotonic() < end:
+        try:
+            s = socket.create_connection((dst, tport), timeout=timeout)
+            s.sendall(payload)
+            ok = s.recv(len(payload)) == payload
+            s.close()
+        except OSError:
+            ok = False
+        n["tcp"][0 if ok else 1] += 1
         s = socket.socket(family(dst), socket.SOCK_DGRAM)
         s.settimeout(timeout)
         try:
-            s.bind((src, 0))
-            s.connect((dst, dport))
+            s.connect((dst, uport))
             s.send(payload)
-            if s.recv(65536) == payload:
-                answered += 1
+            ok = s.recv(65536) == payload
         except OSError:
-            pass
+            ok = False
         s.close()
-    print(answered)
+        n["udp"][0 if ok else 1] += 1
+    print("tcp %d %d udp %d %d" % tuple(n["tcp"] + n["udp"]))
 
 elif cmd == "icmp-unreach":
     # A port unreachable from SRC to DST quoting a UDP datagram
@@ -704,8 +756,9 @@ udp_inject() { _py "$1" udp-inject "$2" "$3" "$4" "$5"; }
 # delivered to ADDR in NS, as "proto P from ADDR: DATA".
 raw_listen() { _bg "$1" "$2" raw-listen "$3" "$4"; }
 
-# raw_send NS SRC DST PROTO: one packet of IP protocol PROTO.
-raw_send() { _py "$1" raw-send "$2" "$3" "$4"; }
+# raw_send NS SRC DST PROTO [LEN]: one packet of IP protocol PROTO (of LEN
+# bytes of payload).
+raw_send() { local ns=$1; shift; _py "$ns" raw-send "$@"; }
 
 # tcp_inject NS SRC SPORT DST DPORT FLAGS SEQ ACK [LEN]: one TCP segment
 # made by hand (FLAGS a number: 0x04 RST, 0x10 ACK, 0x11 FIN+ACK...).
@@ -718,6 +771,20 @@ tcp_inject() { local ns=$1; shift; _py "$ns" tcp-inject "$@"; }
 ack_flood() { local ns=$1; shift; _py "$ns" ack-flood "$@"; }
 udp_flood() { local ns=$1; shift; _py "$ns" udp-flood "$@"; }
 udp_burst() { local ns=$1; shift; _py "$ns" udp-burst "$@"; }
+
+# load NAME NS DST TCP_PORT UDP_PORT SECONDS: in the background, new TCP
+# connections and UDP exchanges to echo servers at DST, one after the other
+# for SECONDS; bg_log NAME then holds "tcp OK FAILED udp OK FAILED".
+load() {
+	local name=$1 ns=$2
+	shift 2
+	nsx "$ns" timeout $(($4 + 30)) "$PYTHON" -S -c "$_sgfw_py" load "$@" \
+		>"$SGFW_TMP/$name.log" 2>&1 &
+	_sgfw_pids+=("$!")
+	echo "$!" >"$SGFW_TMP/$name.pid"
+}
+# load_wait NAME: wait for it to end.
+load_wait() { wait "$(cat "$SGFW_TMP/$1.pid")" || true; }
 
 # icmp_listen NAME NS ADDR: log every ICMP or ICMPv6 error delivered to ADDR
 # in NS, as "icmp TYPE/CODE quoting SRC port N -> DST port M".
@@ -808,10 +875,18 @@ sg_egress_clear() {
 }
 
 # stats_get NS EXPR: EXPR over "sgtool stats -j" (j).  dev_counter NS DEV
-# accepted|dropped: a device's packet counter.
+# accepted|dropped|dropped.REASON: a device's packet counter (REASON:
+# no_rule, nacl, table_full, invalid).
 stats_get() { sgj "$1" stats | jpy "$2"; }
 dev_counter() {
-	stats_get "$1" "sum(d[\"$3\"] for d in j[\"devices\"] if d[\"device\"] == \"$2\")"
+	local v
+	case $3 in
+	accepted)	v='d["accepted"]' ;;
+	dropped)	v='d["dropped"]["total"]' ;;
+	dropped.*)	v="d[\"dropped\"][\"${3#dropped.}\"]" ;;
+	*)		fail "dev_counter: no counter $3" ;;
+	esac
+	stats_get "$1" "sum($v for d in j[\"devices\"] if d[\"device\"] == \"$2\")"
 }
 
 # flow_check NS COUNT COND [CHECK...]: exactly COUNT of the flows of NS match

@@ -1,0 +1,250 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Netlink fuzzing of the sgfw family, for tests/scenarios/45-hard-nlfuzz.sh.
+
+    nlfuzz.py fuzz COUNT SEED KEPT   send COUNT random and mutated requests
+                                     of the family; each must get an answer
+                                     (an ack, an error, or the end of a
+                                     dump); those that changed something
+                                     (acked requests of a command that
+                                     writes) are kept in the file KEPT
+    nlfuzz.py replay KEPT            send them again; each must be acked
+
+Requests are built from a grammar of the family (its commands, attribute
+sets, types and nests, with names, numbers and addresses drawn from small
+pools so that they refer to each other) and then, half of the time,
+broken: bytes flipped, cut short, lengths that lie, attributes repeated
+or of unknown types, nests unflagged, header fields (the reserved byte,
+the version, the command) changed.  Only the standard library is used.
+"""
+
+import errno
+import os
+import random
+import socket
+import struct
+import sys
+
+NETLINK_GENERIC = 16
+GENL_ID_CTRL = 0x10
+CTRL_CMD_GETFAMILY = 3
+CTRL_ATTR_FAMILY_ID = 1
+CTRL_ATTR_FAMILY_NAME = 2
+NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_DUMP = 1, 2, 4, 0x300
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLA_F_NESTED = 0x8000
+
+# uapi/linux/sgfw.h, as the grammar needs it.
+U8, U16, U32, U64, STR, BIN4, BIN16, NEST, CIDR = range(9)
+CIDR_ATTRS = {1: BIN4, 2: BIN16, 3: U8}
+SETS = {
+    "status": {4: U32},
+    "sg": {1: STR, 3: STR, 5: CIDR},
+    "rule": {1: U32, 2: STR, 3: U32, 4: U8, 5: U16, 6: U16, 7: U8, 8: U8,
+             9: BIN4, 10: BIN16, 11: U8, 12: STR, 13: STR, 14: STR},
+    "pl": {1: STR, 2: CIDR, 3: U32},
+    "iface": {2: U32, 4: STR, 5: U32, 6: U32, 7: U32, 8: U32, 11: STR},
+    "flow": {},
+    "nacl": {1: STR},
+    "nacl-rule": {2: STR, 3: U32, 4: U32, 5: U32, 6: U8, 7: U16, 8: U16,
+                  9: U8, 10: U8, 11: BIN4, 12: BIN16, 13: U8},
+}
+# Command: (attribute set, writes?)
+CMDS = {
+    1: ("status", False), 2: ("status", True), 3: ("sg", True),
+    4: ("sg", True), 5: ("sg", False), 6: ("rule", True), 7: ("rule", True),
+    8: ("sg", True), 9: ("sg", True), 10: ("pl", True), 11: ("pl", True),
+    12: ("pl", True), 13: ("pl", True), 14: ("pl", False),
+    15: ("iface", True), 16: ("iface", True), 17: ("iface", True),
+    18: ("iface", False), 19: ("flow", False), 20: ("nacl", True),
+    21: ("nacl", True), 22: ("nacl", False), 23: ("nacl-rule", True),
+    24: ("nacl-rule", True), 25: ("iface", True), 26: ("pl", True),
+}
+NAMES = ["a", "b", "web", "ssh", "x" * 63, "", "bad name", "y" * 64, "é"]
+U32S = [0, 1, 2, 3, 4, 5, 6, 17, 30, 60, 100, 180, 1000, 32766, 32767,
+        65536, 432000, 16777216, 16777217, 0x7fffffff, 0xffffffff]
+
+
+def attr(t, payload):
+    n = 4 + len(payload)
+    return struct.pack("=HH", n, t) + payload + b"\0" * (-n % 4)
+
+
+def value(rng, kind):
+    if kind == U8:
+        return struct.pack("=B", rng.choice([0, 1, 6, 17, 58, 255,
+                                             rng.randrange(256)]))
+    if kind == U16:
+        return struct.pack("=H", rng.choice([0, 22, 80, 443, 65535,
+                                             rng.randrange(65536)]))
+    if kind == U32:
+        return struct.pack("=I", rng.choice(U32S + [rng.randrange(1 << 32)]))
+    if kind == U64:
+        return struct.pack("=Q", rng.randrange(1 << 64))
+    if kind == STR:
+        return rng.choice(NAMES).encode() + b"\0"
+    if kind == BIN4:
+        return rng.choice([b"\x0a\x00\x00\x01", b"\xc0\x00\x02\x00",
+                           b"\0\0\0\0", os.urandom(4)])
+    if kind == BIN16:
+        return rng.choice([b"\xfd" + b"\0" * 14 + b"\x01", b"\0" * 16,
+                           os.urandom(16)])
+    if kind == CIDR:
+        inner = b"".join(attr(t, value(rng, k))
+                         for t, k in CIDR_ATTRS.items() if rng.random() < .6)
+        return inner
+    return os.urandom(rng.randrange(12))
+
+
+def build(rng, cmd):
+    aset = SETS.get(CMDS.get(cmd, ("flow", False))[0], {})
+    out = b""
+    for t, kind in aset.items():
+        if rng.random() < 0.55:
+            for _ in range(rng.choice([1, 1, 1, 2, 5])):
+                flag = NLA_F_NESTED if kind == CIDR and rng.random() < .9 \
+                    else 0
+                out += attr(t | flag, value(rng, kind))
+    return out
+
+
+def mutate(rng, attrs):
+    b = bytearray(attrs)
+    for _ in range(rng.randrange(1, 4)):
+        m = rng.randrange(7)
+        if m == 0 and b:
+            i = rng.randrange(len(b))
+            b[i] ^= 1 << rng.randrange(8)
+        elif m == 1 and b:
+            del b[rng.randrange(len(b)):]
+        elif m == 2:
+            b += attr(rng.randrange(1 << 14), os.urandom(rng.randrange(9)))
+        elif m == 3 and len(b) >= 4:
+            # A length that lies.
+            struct.pack_into("=H", b, 0, rng.choice([0, 1, 3, 4, 5, 0xffff]))
+        elif m == 4:
+            b += os.urandom(rng.randrange(1, 7))
+        elif m == 5 and b:
+            b = b + b
+        else:
+            b += attr(rng.randrange(1, 16) | NLA_F_NESTED,
+                      attr(rng.randrange(1, 8), os.urandom(4)))
+    return bytes(b)
+
+
+class Genl:
+    def __init__(self):
+        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
+                               NETLINK_GENERIC)
+        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        self.s.bind((0, 0))
+        self.s.settimeout(10)
+        self.seq = 0
+        self.family = self.resolve("sgfw")
+
+    def send(self, ftype, flags, cmd, version, reserved, attrs):
+        self.seq += 1
+        body = struct.pack("=BBH", cmd, version, reserved) + attrs
+        hdr = struct.pack("=IHHII", 16 + len(body), ftype, flags, self.seq, 0)
+        self.s.send(hdr + body)
+        return self.seq
+
+    def answer(self, seq):
+        """The request's error (0 for an ack or a finished dump)."""
+        while True:
+            data = self.s.recv(1 << 20)
+            off = 0
+            while off + 16 <= len(data):
+                ln, typ, flags, s, _ = struct.unpack_from("=IHHII", data, off)
+                if ln < 16:
+                    raise RuntimeError("a message of length %d" % ln)
+                if s == seq and typ == NLMSG_ERROR:
+                    return -struct.unpack_from("=i", data, off + 16)[0]
+                if s == seq and typ == NLMSG_DONE:
+                    return 0
+                off += (ln + 3) & ~3
+
+    def resolve(self, name):
+        seq = self.send(GENL_ID_CTRL, NLM_F_REQUEST, CTRL_CMD_GETFAMILY, 1,
+                        0, attr(CTRL_ATTR_FAMILY_NAME, name.encode() + b"\0"))
+        data = self.s.recv(1 << 16)
+        ln, typ, _, s, _ = struct.unpack_from("=IHHII", data, 0)
+        off = 20
+        while off + 4 <= ln:
+            alen, atype = struct.unpack_from("=HH", data, off)
+            if atype == CTRL_ATTR_FAMILY_ID:
+                return struct.unpack_from("=H", data, off + 4)[0]
+            off += (alen + 3) & ~3
+        raise RuntimeError("no family %s" % name)
+
+
+def fuzz(count, seed, kept_path):
+    rng = random.Random(seed)
+    g = Genl()
+    kept = open(kept_path, "wb")
+    answered = ok = 0
+    errors = {}
+    for i in range(count):
+        cmd = rng.choice(list(CMDS)) if rng.random() < .95 else \
+            rng.randrange(256)
+        attrs = build(rng, cmd)
+        broken = rng.random() < .5
+        if broken:
+            attrs = mutate(rng, attrs)
+        version, reserved = 1, 0
+        if rng.random() < .03:
+            version = rng.randrange(256)
+        if rng.random() < .03:
+            reserved = rng.randrange(1, 1 << 16)
+        flags = NLM_F_REQUEST | NLM_F_ACK
+        dump = rng.random() < .1
+        if dump:
+            flags |= NLM_F_DUMP
+        seq = g.send(g.family, flags, cmd, version, reserved, attrs)
+        err = g.answer(seq)
+        answered += 1
+        errors[err] = errors.get(err, 0) + 1
+        if err == 0:
+            ok += 1
+            if not dump and CMDS.get(cmd, ("", False))[1]:
+                body = struct.pack("=BBH", cmd, version, reserved) + attrs
+                kept.write(struct.pack("=I", len(body)) + body)
+    kept.close()
+    print("sent %d, answered %d, acked %d" % (count, answered, ok))
+    for err, n in sorted(errors.items()):
+        print("  %-8s %d" % (errno.errorcode.get(err, err) if err else "ok",
+                             n))
+    return answered == count
+
+
+def replay(kept_path):
+    g = Genl()
+    data = open(kept_path, "rb").read()
+    off = n = 0
+    while off < len(data):
+        ln = struct.unpack_from("=I", data, off)[0]
+        body = data[off + 4:off + 4 + ln]
+        off += 4 + ln
+        cmd, version, reserved = struct.unpack_from("=BBH", body, 0)
+        seq = g.send(g.family, NLM_F_REQUEST | NLM_F_ACK, cmd, version,
+                     reserved, body[4:])
+        err = g.answer(seq)
+        if err:
+            print("replayed request %d (command %d) failed: %s" %
+                  (n, cmd, os.strerror(err)))
+            return False
+        n += 1
+    print("replayed %d requests" % n)
+    return True
+
+
+def main():
+    if sys.argv[1] == "fuzz":
+        good = fuzz(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    else:
+        good = replay(sys.argv[2])
+    sys.exit(0 if good else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The table full, under attack, in a small table (sgfw loaded with the
+# smallest hashsize, 256 buckets).
+#
+#  A. One namespace floods its own table far past what the small table's
+#     chains may hold of it: its new flows are refused and counted
+#     (bucket_full), another namespace's new flows are not.
+#  B. A flood of forged mid-stream ACKs fills the server's allowance: each
+#     new one evicts the oldest unanswered one, an established connection
+#     keeps working, and a new legitimate connection gets in.
+#  C. Flows that are answered fill it: they are never evicted, so new
+#     flows are refused and counted by reason, while the established
+#     connection and the other namespace go on.
+#  D. The flood stops: the table drains by itself and new flows get in.
+#
+#   client, attacker             server, group "web"           other host
+#   +------------------+         +-------------------------+   +--------------+
+#   | $ns1             |         | $ns2  in tcp/80, udp/7000 |   | $ns3         |
+#   | veth1 192.0.2.1 ----------- veth2     from anywhere     |   | own group:   |
+#   |                  |         |      veth2c -------------------- veth3 in     |
+#   +------------------+         | flow limit 20000, then    |   | udp/9 from   |
+#                                | 1000                      |   | 198.51.100.2 |
+#                                +-------------------------+   +--------------+
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+require_sgtool
+sgfw_unload
+at_exit 'sgfw_loaded && sgfw_unload; sgfw_load'
+sgfw_load hashsize=256
+topo_three
+cli=$ns1
+srv=$ns2
+oth=$ns3
+
+tcp_server "$srv" 192.0.2.2 80
+udp_server "$srv" 192.0.2.2 7000
+udp_server "$oth" 198.51.100.3 9
+assert sgt "$srv" sg add web
+rule_add "$srv" web ingress tcp port 80 from 0.0.0.0/0 >/dev/null
+rule_add "$srv" web ingress udp port 7000-7001 from 0.0.0.0/0 >/dev/null
+sg_egress_clear "$srv" web
+assert sgt "$srv" iface attach veth2 web
+assert sgt "$oth" sg add svc
+rule_add "$oth" svc ingress udp port 9 from 198.51.100.2 >/dev/null
+assert sgt "$oth" iface attach veth3 svc
+
+# The figures of a namespace: status -j, as a python expression on j.
+st() { sgj "$1" status | jpy "$2"; }
+# Every one of N exchanges with the other host is answered.
+other_ok() {
+	assert_eq "answered by the other namespace" "$1" \
+		"$(udp_burst "$srv" 198.51.100.2 198.51.100.3 9 "$1")"
+}
+
+log "A: the server floods its own table past its chains"
+assert sgt "$srv" flow limit 20000
+assert udp_flood "$cli" 192.0.2.1 192.0.2.2 7001 0 20000
+sgt "$srv" status
+flows=$(st "$srv" 'j["flows"]')
+full=$(st "$srv" 'j["bucket_full"]')
+log "server: $flows flows, $full refused by full buckets"
+[ "$full" -gt 0 ] || fail "no new flow met a full bucket"
+[ "$flows" -le $((256 * 64)) ] || fail "$flows flows in 256 chains of 64"
+other_ok 50
+assert_eq "the other namespace's refusals" 0 "$(st "$oth" 'j["bucket_full"] + j["conntrack_allowance_exceeded"]')"
+# Detaching the group takes the device's flows along.
+assert sgt "$srv" iface detach veth2
+assert_eq "server flows" 0 "$(st "$srv" 'j["flows"]')"
+assert sgt "$srv" iface attach veth2 web
+
+log "B: forged ACKs fill the allowance; each evicts the oldest unanswered"
+assert sgt "$srv" flow limit 1000
+tcp_hold held "$cli" 192.0.2.2 80
+assert tcp_hold_echo held
+assert ack_flood "$cli" 192.0.2.1 192.0.2.2 80 100 3000
+sgt "$srv" status
+assert_eq "server flows" 1000 "$(st "$srv" 'j["flows"]')"
+evicted=$(st "$srv" 'j["flows_evicted"]')
+[ "$evicted" -ge 1900 ] || fail "only $evicted flows evicted"
+assert_eq "refused while unanswered flows could go" 0 \
+	"$(st "$srv" 'j["conntrack_allowance_exceeded"]')"
+assert tcp_hold_echo held
+assert tcp_connect "$cli" 192.0.2.2 80
+other_ok 20
+
+log "C: answered flows fill it: none is evicted, new ones are refused"
+# The first 990 take the places of the unanswered ACKs, oldest first.
+answered=$(udp_burst "$cli" 192.0.2.1 192.0.2.2 7000 990)
+[ "$answered" -ge 980 ] || fail "$answered of 990 exchanges answered"
+answered=$(udp_burst "$cli" 192.0.2.1 192.0.2.2 7000 100)
+[ "$answered" -le 10 ] || fail "$answered of 100 answered in a full table"
+sgt "$srv" stats
+exceeded=$(st "$srv" 'j["conntrack_allowance_exceeded"]')
+[ "$exceeded" -ge 90 ] || fail "$exceeded refusals counted"
+assert_eq "drops for a full table on veth2" "$exceeded" \
+	"$(stats_get "$srv" '[d["dropped"]["table_full"] for d in j["devices"] if d["device"] == "veth2"][0]')"
+assert tcp_hold_echo held
+other_ok 20
+
+log "D: the flood stops; the table drains by itself"
+wait_until 90 test "$(st "$srv" 'j["flows"]')" -lt 50
+assert_eq "answered once drained" 5 \
+	"$(udp_burst "$cli" 192.0.2.1 192.0.2.2 7000 5)"
+assert tcp_hold_echo held
