@@ -20,8 +20,14 @@
 # and the build directory stays in the cache, so a second run only rebuilds
 # what changed.  One run at a time per cache: both are shared.
 #
+# SGFW_KUNIT_ARCH=x86_64 runs the same suites on an x86_64 kernel under
+# QEMU with two CPUs instead (TAP lines "kunit-smp: ..."): User-Mode Linux
+# has one CPU, where DEBUG_PREEMPT cannot tell a per-CPU access with
+# preemption on, and where no two threads of a race case run at once.
+#
 # Environment: SGFW_CACHE (default /var/cache/sgfw), SGFW_KUNIT_JOBS
-# (default 2), SGFW_KUNIT_TIMEOUT (seconds for the boot, default 600).
+# (default 2), SGFW_KUNIT_TIMEOUT (seconds for the boot, default 600),
+# SGFW_KUNIT_ARCH (um or x86_64).
 set -eu
 set -o pipefail
 
@@ -29,13 +35,33 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd -P)
 cache=${SGFW_CACHE:-/var/cache/sgfw}
 src=$cache/linux-source-6.12
-build=$cache/kunit-build
-kunitconfig=$repo/tests/kunit/.kunitconfig
+arch=${SGFW_KUNIT_ARCH:-um}
 py=/usr/bin/python3
+case $arch in
+um)
+	name=kunit
+	build=$cache/kunit-build
+	kunitconfig=$repo/tests/kunit/.kunitconfig
+	arch_args=()
+	;;
+x86_64)
+	name=kunit-smp
+	build=$cache/kunit-build-x86_64
+	# The suites' options, and what an SMP x86_64 kernel adds.
+	kunitconfig=$(mktemp)
+	trap 'rm -f "$kunitconfig"' EXIT
+	grep -v UML_ "$repo/tests/kunit/.kunitconfig" |
+		cat - "$repo/tests/kunit/smp.kunitconfig" >"$kunitconfig"
+	arch_args=(--qemu_args="-smp 2 -m 2048")
+	;;
+*)
+	echo "not ok 1 - kunit: no architecture $arch" && exit 1 ;;
+esac
+export SGFW_KUNIT_NAME=$name
 
 # Print a failing TAP line and stop.
 fail() {
-	echo "not ok 1 - kunit: $1"
+	echo "not ok 1 - $name: $1"
 	echo "kunit.sh: $1" >&2
 	exit 1
 }
@@ -55,7 +81,7 @@ fi
 	fail "no kernel source at $src"
 
 mkdir -p "$cache"
-exec 9>"$cache/kunit.lock"
+exec 9>"$cache/kunit-$arch.lock"
 flock 9
 
 # Join the sgfw sources to the kernel tree.  The Kconfig and Makefile lines
@@ -91,7 +117,7 @@ rc=0
 PYTHONUNBUFFERED=1 "$py" "$src/tools/testing/kunit/kunit.py" run \
 	--kunitconfig="$kunitconfig" \
 	--build_dir="$build" \
-	--arch=um \
+	--arch="$arch" "${arch_args[@]}" \
 	--jobs="${SGFW_KUNIT_JOBS:-2}" \
 	--timeout="${SGFW_KUNIT_TIMEOUT:-600}" \
 	"$@" 2>&1 | sed -u 's/^/kunit.py: /' >&2 || rc=$?
@@ -110,14 +136,14 @@ if [ -f "$build/.config" ]; then
 		if ! grep -qxF "$want" "$build/.config"; then
 			n=$((n + 1))
 			missing=1
-			echo "not ok $n - kunit: config has $want"
+			echo "not ok $n - $name: config has $want"
 		fi
 	done <"$kunitconfig"
 fi
 
 if [ ! -f "$log" ]; then
 	n=$((n + 1))
-	echo "not ok $n - kunit: configure or build failed (kunit.py exit $rc)"
+	echo "not ok $n - $name: configure or build failed (kunit.py exit $rc)"
 	exit 1
 fi
 
@@ -130,7 +156,7 @@ n=$((n + $(grep -cE '^(not )?ok [0-9]+ ' "$build/tap" || true)))
 # kunit.py failing while the log shows nothing wrong means the log is not
 # telling the whole story: never let that pass.
 if [ "$rc" -ne 0 ] && [ "$prc" -eq 0 ]; then
-	echo "not ok $((n + 1)) - kunit: kunit.py exit $rc, log shows no failure"
+	echo "not ok $((n + 1)) - $name: kunit.py exit $rc, log shows no failure"
 	exit 1
 fi
 [ "$prc" -eq 0 ] && [ "$missing" -eq 0 ]

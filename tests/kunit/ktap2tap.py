@@ -21,8 +21,12 @@ since those do not always fail the case that caused them.
 Exit status: 0 when every line printed is `ok`, 1 otherwise.
 """
 
+import os
 import re
 import sys
+
+# The name of the run, for the TAP lines (SGFW_KUNIT_NAME).
+PREFIX = os.environ.get('SGFW_KUNIT_NAME', 'kunit')
 
 TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 VERSION = re.compile(r'^K?TAP version \d+$')
@@ -51,7 +55,8 @@ class Emitter:
         self.n += 1
         if not ok:
             self.failed += 1
-        text = '%s %d - kunit: %s' % ('ok' if ok else 'not ok', self.n, name)
+        text = '%s %d - %s: %s' % ('ok' if ok else 'not ok', self.n, PREFIX,
+                                  name)
         if directive:
             text += ' # ' + directive
         print(text)

@@ -341,6 +341,20 @@ static int test_prefix_lists(void)
 	EXPECT_TYPES(SGFW_A_PL_NAME);
 	EXPECT_ATTR_STR(ATTR(SGFW_A_PL_NAME), "office");
 
+	EXPECT_RUN(run_sgtool("prefix-list", "add", "wide", "max-entries",
+			      "1000", NULL), 0, "", "");
+	EXPECT_DO(SGFW_CMD_PL_NEW);
+	EXPECT_TYPES(SGFW_A_PL_NAME, SGFW_A_PL_MAX_ENTRIES);
+	EXPECT_ATTR_STR(ATTR(SGFW_A_PL_NAME), "wide");
+	EXPECT_U32(ATTR(SGFW_A_PL_MAX_ENTRIES), 1000);
+
+	/* The kernel checks the range: 0 goes to it. */
+	EXPECT_RUN(run_sgtool("prefix-list", "set", "wide", "max-entries",
+			      "0", NULL), 0, "", "");
+	EXPECT_DO(SGFW_CMD_PL_SET);
+	EXPECT_TYPES(SGFW_A_PL_NAME, SGFW_A_PL_MAX_ENTRIES);
+	EXPECT_U32(ATTR(SGFW_A_PL_MAX_ENTRIES), 0);
+
 	EXPECT_RUN(run_sgtool("prefix-list", "del", "office", NULL), 0, "",
 		   "");
 	EXPECT_DO(SGFW_CMD_PL_DEL);
@@ -626,6 +640,15 @@ static const struct {
 	  "invalid rule id \"4294967296\", try \"sgtool rule help\"" },
 	{ { "prefix-list", "add" },
 	  "missing prefix list name, try \"sgtool prefix-list help\"" },
+	{ { "prefix-list", "add", "wide", "max-entries" },
+	  "\"max-entries\" needs a value, try \"sgtool prefix-list help\"" },
+	{ { "prefix-list", "add", "wide", "max-entries", "many" },
+	  "invalid max-entries \"many\", try \"sgtool prefix-list help\"" },
+	{ { "prefix-list", "set", "wide" },
+	  "missing \"max-entries N\", try \"sgtool prefix-list help\"" },
+	{ { "prefix-list", "del", "wide", "max-entries", "5" },
+	  "unexpected argument \"max-entries\", "
+	  "try \"sgtool prefix-list help\"" },
 	{ { "prefix-list", "entry", "add", "office" },
 	  "missing CIDR, try \"sgtool prefix-list entry help\"" },
 	{ { "prefix-list", "entry", "add", "office", "10.0.0.0/8", "x/8" },

@@ -112,6 +112,38 @@ static void put_group(uint16_t flags, uint8_t cmd, bool web)
 	mnl_attr_put_u32(nlh, SGFW_A_SG_ATTACHED, 2);
 }
 
+/*
+ * web as a dump splits a large group: every message names it, and each
+ * carries the next part of its lists.
+ */
+static void put_group_split(uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+	size_t i, part;
+
+	for (part = 0; part < 3; part++) {
+		nlh = fake_put_genl(FAKE_FAMILY_ID, flags, SGFW_CMD_SG_GET);
+		mnl_attr_put_strz(nlh, SGFW_A_SG_NAME, "web");
+		mnl_attr_put_u32(nlh, SGFW_A_SG_ID, 3);
+		mnl_attr_put_strz(nlh, SGFW_A_SG_DESCRIPTION, "web servers");
+		mnl_attr_put_u32(nlh, SGFW_A_SG_ATTACHED, 2);
+		for (i = part * 3; i < ARRAY_SIZE(web_rules) && i < part * 3 + 3;
+		     i++) {
+			struct nlattr *nest = mnl_attr_nest_start(nlh,
+								  SGFW_A_SG_RULE);
+
+			put_rule_attrs(nlh, &web_rules[i]);
+			mnl_attr_nest_end(nlh, nest);
+		}
+		if (part == 2) {
+			put_cidr(nlh, SGFW_A_SG_MEMBER, "10.0.0.5", -1);
+			put_cidr(nlh, SGFW_A_SG_MEMBER, "fd00::5", -1);
+		}
+		/* Split over reads too. */
+		fake_flush();
+	}
+}
+
 static void put_pls(void)
 {
 	struct nlmsghdr *nlh;
@@ -142,6 +174,10 @@ static void put_ifaces(void)
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_ACCEPTED, 100);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED, 3);
 	mnl_attr_put_strz(nlh, SGFW_A_IFACE_NACL, "edge");
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED_NO_RULE, 2);
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED_NACL, 0);
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED_TABLE_FULL, 0);
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED_INVALID, 1);
 
 	/* Split over two reads, as a dump may be. */
 	fake_flush();
@@ -220,6 +256,7 @@ static enum {
 	REPLY_MIXED_FAMILY,	/* a flow from IPv4 to IPv6 */
 	REPLY_BAD_TRACKING,	/* a 3-byte tracking mode */
 	REPLY_DUMP_FAILS,	/* NLMSG_DONE with an error */
+	REPLY_SPLIT,		/* a dump splits web over three messages */
 } reply;
 
 static void respond(const struct nlmsghdr *req)
@@ -239,7 +276,10 @@ static void respond(const struct nlmsghdr *req)
 	switch (genl->cmd) {
 	case SGFW_CMD_SG_NEW:
 	case SGFW_CMD_SG_GET:
-		put_group(flags, genl->cmd, true);
+		if (reply == REPLY_SPLIT && dump)
+			put_group_split(flags);
+		else
+			put_group(flags, genl->cmd, true);
 		if (reply == REPLY_NO_ID) {
 			nlh = fake_put_genl(FAKE_FAMILY_ID, flags, genl->cmd);
 			mnl_attr_put_strz(nlh, SGFW_A_SG_NAME, "noid");
@@ -362,6 +402,18 @@ static int test_sg_show(void)
 	EXPECT_RUN(run_sgtool("sg", "show", "web", NULL), 0, sg_text, "");
 	snprintf(want, sizeof(want), "[%s]\n", sg_json);
 	EXPECT_RUN(run_sgtool("-j", "sg", "show", "web", NULL), 0, want, "");
+	return 0;
+}
+
+/* A group the kernel split over several messages is shown once, whole. */
+static int test_sg_show_split(void)
+{
+	scripted();
+	reply = REPLY_SPLIT;
+	snprintf(want, sizeof(want), "%s%s", sg_text, db_text);
+	EXPECT_RUN(run_sgtool("sg", "show", NULL), 0, want, "");
+	snprintf(want, sizeof(want), "[%s,%s]\n", sg_json, db_json);
+	EXPECT_RUN(run_sgtool("-j", "sg", "show", NULL), 0, want, "");
 	return 0;
 }
 
@@ -558,14 +610,18 @@ static int test_stats(void)
 		   "conntrack_allowance_exceeded:  1099511627777\n"
 		   "conntrack_allowance_available: 995\n"
 		   "devices:\n"
-		   "  lo: accepted 100 dropped 3\n"
+		   "  lo: accepted 100 dropped 3 (no-rule 2, nacl 0, "
+		   "table-full 0, invalid 1)\n"
 		   "  ifindex 2147483632: accepted 0 dropped 0\n", "");
+	/* A kernel that gives no reasons: the total alone. */
 	EXPECT_RUN(run_sgtool("-j", "stats", NULL), 0,
 		   "{\"conntrack_allowance_exceeded\":1099511627777,"
 		   "\"conntrack_allowance_available\":995,"
 		   "\"devices\":[{\"device\":\"lo\",\"accepted\":100,"
-		   "\"dropped\":3},{\"device\":2147483632,\"accepted\":0,"
-		   "\"dropped\":0}]}\n", "");
+		   "\"dropped\":{\"total\":3,\"no_rule\":2,\"nacl\":0,"
+		   "\"table_full\":0,\"invalid\":1}},"
+		   "{\"device\":2147483632,\"accepted\":0,"
+		   "\"dropped\":{\"total\":0}}]}\n", "");
 	return 0;
 }
 
@@ -618,6 +674,8 @@ void suite_show(void)
 		 test_iface_show);
 	tap_test("show: flow show in text and JSON", test_flow_show);
 	tap_test("show: flow limit in text and JSON", test_flow_limit_show);
+	tap_test("show: a group split over messages is shown once, whole",
+		 test_sg_show_split);
 	tap_test("show: stats in text and JSON", test_stats);
 	tap_test("show: a malformed reply prints nothing, exit 2",
 		 test_malformed_replies_print_nothing);
