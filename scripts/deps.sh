@@ -17,7 +17,7 @@ base_pkgs="build-essential bc bison flex libelf-dev libssl-dev pkg-config
 	kmod cpio xz-utils busybox-static qemu-system-x86 iproute2
 	iputils-ping procps python3 python3-scapy python3-yaml
 	python3-jsonschema libmnl-dev sparse dkms nftables iperf3
-	linux-source-6.12 perl"
+	linux-source-6.12 perl clang libclang-rt-dev"
 
 kernel_pkgs() {
 	for k in $("$here/kernels.sh" 2>/dev/null); do

@@ -9,13 +9,16 @@
 # runners and so counts as a failure.
 #
 # Steps: dependencies, builds for both kernels with W=1 and sparse, the
-# UAPI spec check, checkpatch, sgtool's unit tests, KUnit on UML, the
-# integration scenarios in QEMU on both kernels (in parallel, one vCPU
-# each), make install into a scratch root, a DKMS build against both
-# kernels' headers.
+# UAPI spec check, checkpatch, sgtool's unit tests, sgtool's command line
+# under libFuzzer, KUnit on UML and on an SMP x86_64 kernel, the
+# integration scenarios in QEMU on both Debian kernels and on the debug
+# kernel (UML with KASAN, KMEMLEAK, lockdep...), the three side by side,
+# make install into a scratch root, a DKMS build against both kernels'
+# headers.
 #
 # SGFW_CHECK_ONLY="step ..." runs only the named steps (build uapi style
-# sgtool kunit qemu install dkms), for quick iterations.
+# sgtool sgtool-fuzz kunit kunit-smp qemu uml install dkms), for quick
+# iterations.
 set -u
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,29 +70,48 @@ want build && step build tests/build-check.sh
 want uapi && step uapi tests/uapi-check.sh
 want style && step style tests/style.sh
 want sgtool && step sgtool make -s -C tools/sgtool check
+want sgtool-fuzz && step sgtool-fuzz tests/sgtool-fuzz.sh
 want kunit && step kunit scripts/kunit.sh
+want kunit-smp && step kunit-smp env SGFW_KUNIT_ARCH=x86_64 scripts/kunit.sh
 
-if want qemu; then
-	# The guests need the module for their kernel and sgtool.
+if want qemu || want uml; then
+	# The guests need the module for their kernel and sgtool; the debug
+	# kernel is built from source (cached).
 	t0=$(date +%s)
-	echo "# --- qemu-prepare"
+	echo "# --- guests-prepare"
 	ok=1
-	for k in $kernels; do
-		make -s module KERNELRELEASE="$k" >"$logdir/module-$k.log" 2>&1 || ok=0
-	done
+	guests=
+	if want qemu; then
+		for k in $kernels; do
+			make -s module KERNELRELEASE="$k" \
+				>"$logdir/module-$k.log" 2>&1 || ok=0
+			guests="$guests qemu-$k"
+		done
+	fi
+	if want uml; then
+		scripts/uml.sh module >"$logdir/module-uml.log" 2>&1 || ok=0
+		guests="$guests uml-debug"
+	fi
 	make -s sgtool >"$logdir/sgtool-build.log" 2>&1 || ok=0
+	echo "# guests-prepare took $(($(date +%s) - t0)) s"
 	if [ $ok = 0 ]; then
 		cat "$logdir"/module-*.log "$logdir/sgtool-build.log"
-		echo "not ok 1 - qemu: build module and sgtool" | tee -a "$tap"
+		echo "not ok 1 - guests: build modules, debug kernel and sgtool" |
+			tee -a "$tap"
 	else
+		# Side by side: each guest runs on one CPU.
+		t0=$(date +%s)
 		pids=
-		for k in $kernels; do
-			tests/qemu/run.sh "$k" >"$logdir/qemu-$k.log" 2>&1 &
-			pids="$pids $!:$k"
+		for g in $guests; do
+			case $g in
+			qemu-*) tests/qemu/run.sh "${g#qemu-}" ;;
+			uml-debug) tests/uml/run.sh ;;
+			esac >"$logdir/$g.log" 2>&1 &
+			pids="$pids $!:$g"
 		done
 		for p in $pids; do
 			wait "${p%%:*}"
-			report "qemu-${p#*:}" $? "$t0"
+			report "${p#*:}" $? "$t0"
 		done
 	fi
 fi

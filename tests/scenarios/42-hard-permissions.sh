@@ -31,6 +31,7 @@ assert sgt "$srv" prefix-list add office
 assert sgt "$srv" prefix-list entry add office 10.0.0.0/8
 assert sgt "$srv" nacl add edge
 assert sgt "$srv" nacl rule add edge 100 ingress allow all from 0.0.0.0/0
+assert sgt "$srv" nacl rule add edge 100 egress allow all to 0.0.0.0/0
 assert sgt "$srv" iface attach veth2 web
 assert sgt "$srv" iface nacl veth2 edge
 tcp_server "$srv" 192.0.2.2 80
