@@ -276,6 +276,15 @@ static void sgfw_dev_free_rcu(struct rcu_head *head)
 }
 
 /*
+ * Whoever changes the configuration of @sn holds the RTNL, except the
+ * namespace's exit, when nothing else can reach it (its hooks are gone).
+ */
+static bool sgfw_config_owned(struct sgfw_net *sn)
+{
+	return lockdep_rtnl_is_held() || READ_ONCE(sn->dying);
+}
+
+/*
  * sgfw_dev_remove() - forget a device: its groups, settings, rulesets and
  * (@flush) flows.  A packet that found the device's ruleset before it was
  * unpublished may still be on its way to recording a flow: the flush waits
@@ -294,8 +303,8 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
 	sgfw_dev_set_nacl(sd, NULL);
 	xa_erase(&sn->devs, sd->ifindex);
 	list_del(&sd->list);
-	sgfw_ruleset_replace(&sd->rs, NULL);
-	sgfw_ruleset_replace(&sd->nacl_rs, NULL);
+	sgfw_ruleset_replace(&sd->rs, NULL, sgfw_config_owned(sn));
+	sgfw_ruleset_replace(&sd->nacl_rs, NULL, sgfw_config_owned(sn));
 	if (flush) {
 		synchronize_net();
 		sgfw_flowtable_flush(sn->net, &sn->flows, sd->ifindex);
@@ -917,8 +926,8 @@ int sgfw_config_commit(struct sgfw_net *sn)
 	list_for_each_entry(sd, &sn->dev_list, list) {
 		if (rtnl_dereference(sd->rs) && !next[i])
 			unfiltered = true;
-		sgfw_ruleset_replace(&sd->rs, next[i]);
-		sgfw_ruleset_replace(&sd->nacl_rs, next_nacl[i]);
+		sgfw_ruleset_replace(&sd->rs, next[i], true);
+		sgfw_ruleset_replace(&sd->nacl_rs, next_nacl[i], true);
 		i++;
 	}
 	kfree(next);

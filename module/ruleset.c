@@ -37,7 +37,6 @@
 #include <linux/in.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
-#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/ipv6.h>
@@ -452,10 +451,9 @@ void sgfw_ruleset_put(struct sgfw_ruleset *rs)
 }
 
 void sgfw_ruleset_replace(struct sgfw_ruleset __rcu **slot,
-			  struct sgfw_ruleset *rs)
+			  struct sgfw_ruleset *rs, bool owned)
 {
-	sgfw_ruleset_put(rcu_replace_pointer(*slot, rs,
-					     lockdep_rtnl_is_held()));
+	sgfw_ruleset_put(rcu_replace_pointer(*slot, rs, owned));
 }
 
 const struct sgfw_timeouts *sgfw_ruleset_timeouts(const struct sgfw_ruleset *rs)

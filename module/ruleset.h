@@ -154,10 +154,11 @@ void sgfw_ruleset_put(struct sgfw_ruleset *rs);
  * sgfw_ruleset_replace() - publish @rs in *@slot (NULL to unpublish), then
  * retire what was there.  The order matters: a reader that finds the old
  * ruleset after the grace period has begun would not be covered by it.
- * Context: RTNL.
+ * @owned: the caller owns the configuration (the RTNL, or the namespace's
+ * exit), for lockdep.
  */
 void sgfw_ruleset_replace(struct sgfw_ruleset __rcu **slot,
-			  struct sgfw_ruleset *rs);
+			  struct sgfw_ruleset *rs, bool owned);
 
 #if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)
 /* KUnit only: called by sgfw_ruleset_put() with each ruleset it retires. */
