@@ -937,59 +937,83 @@ void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
 	}
 }
 
+/* The ports of a flow, as struct sgfw_flow_pos keeps them. */
+static u32 sgfw_flow_pos_ports(const struct sgfw_flow *f)
+{
+	return (u32)ntohs(f->t.sport) << 16 | ntohs(f->t.dport);
+}
+
 /**
  * sgfw_flowtable_walk() - call @fn for every live flow of a namespace.
  * @net: the namespace.
  * @pos: where to start (zeroed at first), and where the next call starts.
- * @fn: takes one flow; returns non-zero when it cannot (message full).
+ * @fn: takes one flow, told whether it is the first of its bucket in this
+ *	call; returns 0, SGFW_WALK_AGAIN to stop and have the next call walk
+ *	the bucket again from its start (a dump that gives up a bucket's
+ *	first flows so that the bucket goes out whole in the next message),
+ *	or a negative error to stop and have the next call resume at this
+ *	flow.
  * @arg: for @fn.
  *
- * *@pos is a bucket and a position in its chain.  New flows join a chain
- * at its tail, so a resumed walk never returns a flow twice; a flow that
- * leaves a chain ahead of the position makes the walk skip one flow of
- * that chain, as any netlink dump of a changing table may.  The walk may
- * take long on a large table: it never runs under the RTNL, which every
- * other namespace needs.
+ * A resumed walk looks for the flow it stopped at (by address and ports,
+ * which never dereferences a flow that may be gone).  New flows join a
+ * chain at its tail and removals keep the order of the rest, so the walk
+ * then skips nothing and repeats nothing; if that flow has left the
+ * table, the walk takes its bucket again from the start, and may return
+ * some flows of it twice (as ctnetlink does).  It may take long on a large
+ * table: it never runs under the RTNL, which every other namespace needs.
  *
  * Context: process; takes rcu_read_lock() itself and calls @fn under it.
- * Return: 0 when the walk is complete, else what @fn returned, and then
- * *@pos names the flow @fn could not take.
+ * Return: 0 when the walk is complete, else what @fn returned.
  */
 int sgfw_flowtable_walk(const struct net *net, struct sgfw_flow_pos *pos,
-			int (*fn)(const struct sgfw_flow *flow, void *arg),
+			int (*fn)(const struct sgfw_flow *flow, bool first,
+				  void *arg),
 			void *arg)
 {
 	unsigned long size = sgfw_ft.mask + 1;
 	unsigned long now = sgfw_flow_now();
-	unsigned long b = pos->bucket, skip = pos->index, i;
 	const struct sgfw_flow *f;
+	bool first;
 	int err;
 
 	if (IS_ENABLED(CONFIG_PROVE_LOCKING))
 		WARN_ON_ONCE(lockdep_rtnl_is_held());
-	for (; b < size; b++, skip = 0) {
-		i = 0;
+	for (; pos->bucket < size; pos->bucket++) {
+again:
+		first = true;
 		rcu_read_lock();
-		for (f = rcu_dereference(sgfw_ft.buckets[b]); f;
+		for (f = rcu_dereference(sgfw_ft.buckets[pos->bucket]); f;
 		     f = rcu_dereference(f->next)) {
-			if (i++ < skip || f->net != net ||
-			    sgfw_flow_expired(f, now) ||
+			if (f->net != net || sgfw_flow_expired(f, now) ||
 			    (READ_ONCE(f->flags) & SGFW_FLOW_F_DEAD))
 				continue;
-			err = fn(f, arg);
+			if (pos->flow) {
+				if ((unsigned long)f != pos->flow ||
+				    sgfw_flow_pos_ports(f) != pos->ports)
+					continue;
+				pos->flow = 0;
+			}
+			err = fn(f, first, arg);
+			first = false;
 			if (err) {
 				rcu_read_unlock();
-				pos->bucket = b;
-				pos->index = i - 1;
+				if (err != SGFW_WALK_AGAIN) {
+					pos->flow = (unsigned long)f;
+					pos->ports = sgfw_flow_pos_ports(f);
+				}
 				return err;
 			}
 		}
 		rcu_read_unlock();
-		if ((b & 1023) == 1023)
+		if (pos->flow) {
+			/* The flow to resume at has gone. */
+			pos->flow = 0;
+			goto again;
+		}
+		if ((pos->bucket & 1023) == 1023)
 			cond_resched();
 	}
-	pos->bucket = size;
-	pos->index = 0;
 	return 0;
 }
 

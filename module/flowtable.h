@@ -29,6 +29,7 @@
 #define _SGFW_FLOWTABLE_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/log2.h>
@@ -49,7 +50,7 @@ struct mem_cgroup;
  */
 #define SGFW_WHEEL_SLOTS	256
 #define SGFW_WHEEL_SHIFT	ilog2(roundup_pow_of_two(HZ))
-#define SGFW_WHEEL_TICK		(1UL << SGFW_WHEEL_SHIFT)
+#define SGFW_WHEEL_TICK		BIT(SGFW_WHEEL_SHIFT)
 
 /*
  * struct sgfw_flow_ns - one namespace's share of the table, embedded in
@@ -80,7 +81,7 @@ struct sgfw_flow_ns {
 	atomic64_t bucket_full;
 	atomic64_t evicted;
 	atomic64_t nomem;
-	spinlock_t lock;
+	spinlock_t lock;		/* see @lock above */
 	u32 n_unreplied;
 	unsigned long wheel_next;
 	struct list_head unreplied;
@@ -185,11 +186,22 @@ struct sgfw_flow_init {
 	unsigned long timeout;	/* jiffies from now */
 };
 
-/* Where a walk of the table resumes (struct sgfw_flowtable_walk). */
+/*
+ * Where a walk of the table resumes (sgfw_flowtable_walk()): a bucket, and
+ * in it the flow to resume at, or 0 for the start of the bucket.  @flow is
+ * the flow's address, compared and never dereferenced (the flow may be gone
+ * by then); @ports, its ports, guard against the address being reused.
+ */
 struct sgfw_flow_pos {
 	unsigned long bucket;
-	unsigned long index;
+	unsigned long flow;
+	u32 ports;
 };
+
+/* What a walk's callback returns to have the bucket walked again from its
+ * start by the next call (negative errors resume at the flow itself).
+ */
+#define SGFW_WALK_AGAIN		1
 
 int sgfw_flowtable_init(void);
 void sgfw_flowtable_exit(void);
@@ -274,7 +286,8 @@ void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
  * calls @fn under it.
  */
 int sgfw_flowtable_walk(const struct net *net, struct sgfw_flow_pos *pos,
-			int (*fn)(const struct sgfw_flow *flow, void *arg),
+			int (*fn)(const struct sgfw_flow *flow, bool first,
+				  void *arg),
 			void *arg);
 
 #if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)

@@ -525,7 +525,7 @@ static int sgfw_nl_status_set_doit(struct sk_buff *skb, struct genl_info *info)
 				info->attrs[SGFW_A_STATUS_FLOW_LIMIT]);
 		sgfw_err_fmt(info->extack,
 			     "a flow limit above the ceiling needs CAP_NET_ADMIN in the initial user namespace",
-			     "a flow limit above %u needs CAP_NET_ADMIN in the initial user namespace",
+			     "a flow limit above %u needs CAP_NET_ADMIN in init_user_ns",
 			     ceiling);
 		return -EPERM;
 	}
@@ -609,15 +609,16 @@ static int sgfw_rule_fill(struct sk_buff *skb, void *obj, void *arg,
 
 /* One item of a list, in a nest that goes away again when it does not fit. */
 #define sgfw_put_item(skb, type, put) ({				\
-	struct nlattr *__nest = nla_nest_start(skb, type);		\
+	struct sk_buff *__skb = (skb);					\
+	struct nlattr *__nest = nla_nest_start(__skb, type);		\
 	int __err = -EMSGSIZE;						\
 									\
 	if (__nest) {							\
 		__err = (put);						\
 		if (__err)						\
-			nla_nest_cancel(skb, __nest);			\
+			nla_nest_cancel(__skb, __nest);			\
 		else							\
-			nla_nest_end(skb, __nest);			\
+			nla_nest_end(__skb, __nest);			\
 	}								\
 	__err;								\
 })
@@ -1646,16 +1647,21 @@ static int sgfw_nl_iface_get_dumpit(struct sk_buff *skb,
 
 /* ---- flows ---- */
 
+/*
+ * @start: the length of the message when this part of the dump began.
+ * @mark: where the flows of the bucket being walked begin in it.
+ */
 struct sgfw_flow_dump {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
 	struct sgfw_net *sn;
+	unsigned int start;
+	unsigned int mark;
 };
 
 /* Context: RCU (the table walk), not the RTNL: groups are found by id. */
-static int sgfw_flow_fill(const struct sgfw_flow *f, void *arg)
+static int sgfw_flow_fill(struct sgfw_flow_dump *d, const struct sgfw_flow *f)
 {
-	struct sgfw_flow_dump *d = arg;
 	struct sk_buff *skb = d->skb;
 	unsigned long deadline = READ_ONCE(f->deadline);
 	const struct sgfw_sg *sg;
@@ -1710,6 +1716,29 @@ err_cancel:
 }
 
 /*
+ * The flows of one bucket go out in one message whenever they fit in one:
+ * a bucket that does not fit behind what the message holds already is
+ * taken out of it again and starts the next one.  The dump then shows
+ * each bucket as it was at one moment, although the table changes while
+ * the dump goes on.
+ */
+static int sgfw_flow_fill_one(const struct sgfw_flow *f, bool first,
+			      void *arg)
+{
+	struct sgfw_flow_dump *d = arg;
+	int err;
+
+	if (first)
+		d->mark = d->skb->len;
+	err = sgfw_flow_fill(d, f);
+	if (err && d->mark > d->start) {
+		nlmsg_trim(d->skb, d->skb->data + d->mark);
+		return SGFW_WALK_AGAIN;
+	}
+	return err;
+}
+
+/*
  * The walk of the table takes no configuration lock: a large table would
  * hold every namespace's RTNL for as long as it takes.  Flows name their
  * group by id, found in sgfw_net.sg_ids under RCU.
@@ -1722,17 +1751,20 @@ static int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
 		.skb = skb,
 		.cb = cb,
 		.sn = sgfw_pernet(net),
+		.start = skb->len,
 	};
 	struct sgfw_flow_pos pos = {
 		.bucket = cb->args[0],
-		.index = cb->args[1],
+		.flow = cb->args[1],
+		.ports = cb->args[2],
 	};
 	int err;
 
-	err = sgfw_flowtable_walk(net, &pos, sgfw_flow_fill, &d);
+	err = sgfw_flowtable_walk(net, &pos, sgfw_flow_fill_one, &d);
 	cb->args[0] = pos.bucket;
-	cb->args[1] = pos.index;
-	return sgfw_dump_done(skb, err);
+	cb->args[1] = pos.flow;
+	cb->args[2] = pos.ports;
+	return sgfw_dump_done(skb, err == SGFW_WALK_AGAIN ? -EMSGSIZE : err);
 }
 
 /* ---- network ACLs ---- */

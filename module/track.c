@@ -25,7 +25,7 @@
  * connection in sgfw.  A packet out of the window does not move @seq_end
  * either, so a forged packet cannot shift the window towards a forged RST.
  * Nothing else is checked: data and ACKs pass whatever their sequence and
- * acknowledgement numbers (the endpoints check them), and checksums are
+ * acknowledgment numbers (the endpoints check them), and checksums are
  * the stack's.  A connection picked up mid-stream has no handshake to
  * learn its window scales from: it is judged as if both were 7 (windows of
  * up to 8 MiB, Linux's usual).
@@ -356,7 +356,7 @@ static bool sgfw_seq_near(u32 x, u32 ref, u32 win)
 /*
  * Is @p, from side @side, where the receiver would accept it?  By its
  * sequence number when sgfw knows where that side is; else (the peer's
- * answer to a SYN) by its acknowledgement of the other side's last byte.
+ * answer to a SYN) by its acknowledgment of the other side's last byte.
  * With neither, nothing tells: it is not accepted.
  */
 static bool sgfw_tcp_acceptable(const struct sgfw_flow *flow,

@@ -27,8 +27,8 @@ import sys
 from scapy.all import (ICMP, IP, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
                        IPv6ExtHdrHopByHop, ICMPv6EchoRequest,
                        ICMPv6DestUnreach, ICMPv6MLReport, ICMPv6ND_NA,
-                       ICMPv6ND_NS, ICMPv6ND_Redirect, TCP, UDP, Ether, Raw,
-                       conf, fragment, get_if_hwaddr, sendp)
+                       ICMPv6ND_NS, ICMPv6ND_Redirect, RouterAlert, TCP, UDP,
+                       Ether, Raw, conf, fragment, get_if_hwaddr, sendp)
 
 conf.verb = 0
 
@@ -140,7 +140,7 @@ def passing(s4, d4, s6, d6, port):
 
 def link(s4, d4, s6, d6, port):
     tag = Raw(b"sgfw-link")
-    mld = IPv6ExtHdrHopByHop(options=[("RouterAlert", 0)])
+    mld = IPv6ExtHdrHopByHop(options=[RouterAlert(value=0)])
     return [
         (True, v6(d6, s6, hlim=255) / ICMPv6ND_NA(tgt=s6, R=0) / tag),
         (True, v6(d6, s6, hlim=64) / ICMPv6ND_NA(tgt=s6, R=0) / tag),

@@ -564,17 +564,21 @@ elif cmd == "udp-flood":
                  (dst, 0))
 
 elif cmd == "udp-burst":
-    # SRC DST DPORT COUNT: COUNT request-reply exchanges, each from a new
-    # source port, 200 at a time; prints how many were answered.
+    # SRC DST DPORT COUNT [FIRST]: COUNT request-reply exchanges, each from
+    # a new source port (FIRST, FIRST + 1...; or one the kernel picks, which
+    # may be a port an earlier burst used), 200 at a time; prints how many
+    # were answered.
     import select, time
     src, dst, dport, count = args[0], args[1], int(args[2]), int(args[3])
+    port = int(args[4]) if len(args) > 4 else 0
     answered = 0
     while count > 0:
         socks = []
         for i in range(min(count, 200)):
             s = socket.socket(family(dst), socket.SOCK_DGRAM)
             s.setblocking(False)
-            s.bind((src, 0))
+            s.bind((src, port))
+            port += 1 if port else 0
             s.connect((dst, dport))
             try:
                 s.send(payload)
@@ -766,8 +770,9 @@ tcp_inject() { local ns=$1; shift; _py "$ns" tcp-inject "$@"; }
 
 # ack_flood NS SRC DST DPORT FIRST COUNT: COUNT forged mid-stream ACKs from
 # source ports FIRST on.  udp_flood NS SRC DST DPORT FIRST COUNT: COUNT
-# datagrams that open as many flows.  udp_burst NS SRC DST DPORT COUNT:
-# COUNT exchanges from new ports; prints how many were answered.
+# datagrams that open as many flows.  udp_burst NS SRC DST DPORT COUNT
+# [FIRST]: COUNT exchanges from new ports (FIRST on, if given); prints how
+# many were answered.
 ack_flood() { local ns=$1; shift; _py "$ns" ack-flood "$@"; }
 udp_flood() { local ns=$1; shift; _py "$ns" udp-flood "$@"; }
 udp_burst() { local ns=$1; shift; _py "$ns" udp-burst "$@"; }

@@ -9,6 +9,10 @@
                                      (acked requests of a command that
                                      writes) are kept in the file KEPT
     nlfuzz.py replay KEPT            send them again; each must be acked
+    nlfuzz.py header                 every command, with a reserved field
+                                     that is not zero, must be refused
+                                     with EINVAL (the family validates its
+                                     header from its first command on)
 
 Requests are built from a grammar of the family (its commands, attribute
 sets, types and nests, with names, numbers and addresses drawn from small
@@ -238,9 +242,27 @@ def replay(kept_path):
     return True
 
 
+def header():
+    g = Genl()
+    good = True
+    for cmd in sorted(CMDS):
+        for dump in (False, True):
+            flags = NLM_F_REQUEST | NLM_F_ACK | (NLM_F_DUMP if dump else 0)
+            err = g.answer(g.send(g.family, flags, cmd, 1, 1, b""))
+            if err != errno.EINVAL:
+                print("command %d%s with reserved 1: %s" %
+                      (cmd, " (dump)" if dump else "",
+                       os.strerror(err) if err else "accepted"))
+                good = False
+    print("checked %d commands" % len(CMDS))
+    return good
+
+
 def main():
     if sys.argv[1] == "fuzz":
         good = fuzz(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    elif sys.argv[1] == "header":
+        good = header()
     else:
         good = replay(sys.argv[2])
     sys.exit(0 if good else 1)

@@ -191,7 +191,7 @@ static void ft_reply(struct sgfw_flow *f)
 	rcu_read_unlock();
 }
 
-static int ft_count_fn(const struct sgfw_flow *flow, void *arg)
+static int ft_count_fn(const struct sgfw_flow *flow, bool first, void *arg)
 {
 	(*(unsigned int *)arg)++;
 	return 0;
@@ -936,20 +936,37 @@ static void ft_remove_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 }
 
+/*
+ * A dump in miniature: @seen is what went out, @room how many more flows
+ * the current "message" takes.  With @whole, a bucket that does not fit
+ * behind what the message holds is taken out again (as the flow dump of
+ * netlink.c does): @start and @mark are where the message and the bucket
+ * begin in @seen.
+ */
 struct ft_walk_ctx {
 	struct kunit *test;
 	const struct sgfw_flow **seen;
 	unsigned int nseen;
 	unsigned int max;
-	unsigned int room;	/* flows the current "message" still takes */
+	unsigned int room;
+	bool whole;
+	unsigned int start;
+	unsigned int mark;
 };
 
-static int ft_walk_fn(const struct sgfw_flow *flow, void *arg)
+static int ft_walk_fn(const struct sgfw_flow *flow, bool first, void *arg)
 {
 	struct ft_walk_ctx *w = arg;
 
-	if (!w->room)
+	if (first)
+		w->mark = w->nseen;
+	if (!w->room) {
+		if (w->whole && w->mark > w->start) {
+			w->nseen = w->mark;
+			return SGFW_WALK_AGAIN;
+		}
 		return -EMSGSIZE;
+	}
 	w->room--;
 	if (w->nseen < w->max)
 		w->seen[w->nseen] = flow;
@@ -1005,6 +1022,7 @@ static void ft_walk_resume(struct kunit *test)
 
 	do {
 		w.room = c->per_call;
+		w.start = w.nseen;
 		err = sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w);
 		KUNIT_ASSERT_TRUE(test, !err || err == -EMSGSIZE);
 		KUNIT_ASSERT_LT(test, ++calls, 1000);
@@ -1023,6 +1041,149 @@ static void ft_walk_resume(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w),
 			0);
 	KUNIT_EXPECT_EQ(test, w.nseen, ARRAY_SIZE(mine));
+}
+
+/* How often the walk returned @f so far. */
+static unsigned int ft_walk_hits(const struct ft_walk_ctx *w,
+				 const struct sgfw_flow *f)
+{
+	unsigned int j, hits = 0;
+
+	for (j = 0; j < min(w->nseen, w->max); j++)
+		hits += w->seen[j] == f;
+	return hits;
+}
+
+/* @n tuples of one bucket of @net (TCP from port @sport on, to 443). */
+static void ft_same_bucket(struct kunit *test, struct net *net,
+			   struct sgfw_tuple *t, unsigned int n, u16 sport)
+{
+	unsigned int size = sgfw_flowtable_size(), b, i, found = 0;
+
+	t[0] = ft_v4(IPPROTO_TCP, 0x0a000000, sport, 0xc0a80001, 443);
+	b = sgfw_flowtable_bucket(net, 1, &t[0]);
+	for (i = 1, found = 1; found < n && i < 256 * size; i++) {
+		struct sgfw_tuple c = ft_v4(IPPROTO_TCP, 0x0a000000 + i,
+					    sport, 0xc0a80001, 443);
+
+		if (sgfw_flowtable_bucket(net, 1, &c) == b)
+			t[found++] = c;
+		if (!(i & 0xffff))
+			cond_resched();
+	}
+	KUNIT_ASSERT_EQ(test, found, n);
+}
+
+/*
+ * Flows come and go in a bucket between the calls of a walk: one that
+ * stays is never skipped, one that went is never returned, and one that
+ * came is returned once.  Only when the flow the walk stopped at goes is
+ * the bucket walked again from its start.
+ */
+static void ft_walk_changing(struct kunit *test)
+{
+	struct net *net = ft_net(test, 1000);
+	struct ft_walk_ctx w = { .test = test, .max = 100 };
+	struct sgfw_flow_pos pos = {};
+	struct sgfw_flow *f[12];
+	struct sgfw_tuple t[12];
+	unsigned int i;
+
+	w.seen = kunit_kcalloc(test, w.max, sizeof(*w.seen), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w.seen);
+	ft_same_bucket(test, net, t, ARRAY_SIZE(t), 1000);
+	for (i = 0; i < 10; i++) {
+		f[i] = ft_create(net, 1, &t[i]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
+	}
+
+	/* 0 1 2 go out; the walk stops at 3. */
+	w.room = 3;
+	KUNIT_ASSERT_EQ(test, sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w),
+			-EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, w.nseen, 3);
+
+	/*
+	 * One comes; one behind the position and one ahead of it go (in this
+	 * order: a new flow could otherwise take a freed one's address).
+	 */
+	f[10] = ft_create(net, 1, &t[10]);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[10]);
+	rcu_read_lock();
+	sgfw_flow_remove(ft_fns(net), f[1]);
+	sgfw_flow_remove(ft_fns(net), f[4]);
+	rcu_read_unlock();
+
+	/* 3 5 6 go out; the walk stops at 7, which then goes too. */
+	w.room = 3;
+	KUNIT_ASSERT_EQ(test, sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w),
+			-EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, w.nseen, 6);
+	for (i = 0; i < 10; i++)
+		KUNIT_EXPECT_EQ_MSG(test, ft_walk_hits(&w, f[i]),
+				    i < 7 && i != 4 ? 1 : 0, "flow %u", i);
+	rcu_read_lock();
+	sgfw_flow_remove(ft_fns(net), f[7]);
+	rcu_read_unlock();
+
+	/* The bucket again: what is left of it, 10 last. */
+	w.room = 100;
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w),
+			0);
+	for (i = 0; i < 11; i++)
+		KUNIT_EXPECT_EQ_MSG(test, ft_walk_hits(&w, f[i]),
+				    i == 4 || i == 7 ? 0 :
+				    i == 1 || i >= 8 ? 1 : 2, "flow %u", i);
+	KUNIT_EXPECT_PTR_EQ(test, w.seen[w.nseen - 1],
+			    (const struct sgfw_flow *)f[10]);
+}
+
+/*
+ * A dump that takes a bucket out of a full message again (SGFW_WALK_AGAIN)
+ * sends each bucket whole in one message, and every flow exactly once.
+ */
+static void ft_walk_whole_buckets(struct kunit *test)
+{
+	struct net *net = ft_net(test, 1000);
+	struct ft_walk_ctx w = { .test = test, .max = 100, .whole = true };
+	struct sgfw_flow_pos pos = {};
+	struct sgfw_flow *a[5], *b[5];
+	struct sgfw_tuple ta[5], tb[5];
+	unsigned int i, calls = 0, starts[8];
+	u16 sport;
+	int err;
+
+	w.seen = kunit_kcalloc(test, w.max, sizeof(*w.seen), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w.seen);
+	ft_same_bucket(test, net, ta, ARRAY_SIZE(ta), 1000);
+	sport = 2000;
+	do
+		ft_same_bucket(test, net, tb, ARRAY_SIZE(tb), sport++);
+	while (sgfw_flowtable_bucket(net, 1, &ta[0]) ==
+	       sgfw_flowtable_bucket(net, 1, &tb[0]));
+	for (i = 0; i < 5; i++) {
+		a[i] = ft_create(net, 1, &ta[i]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a[i]);
+		b[i] = ft_create(net, 1, &tb[i]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b[i]);
+	}
+
+	/* Messages of 7: the first bucket, then the second, never mixed. */
+	do {
+		starts[calls] = w.nseen;
+		w.room = 7;
+		w.start = w.nseen;
+		err = sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w);
+		KUNIT_ASSERT_TRUE(test, !err || err == SGFW_WALK_AGAIN);
+		KUNIT_ASSERT_LT(test, ++calls, ARRAY_SIZE(starts));
+	} while (err);
+	KUNIT_EXPECT_EQ(test, calls, 2);
+	KUNIT_EXPECT_EQ(test, w.nseen, 10);
+	KUNIT_EXPECT_EQ(test, starts[1], 5);
+	for (i = 0; i < 5; i++) {
+		KUNIT_EXPECT_EQ(test, ft_walk_hits(&w, a[i]), 1);
+		KUNIT_EXPECT_EQ(test, ft_walk_hits(&w, b[i]), 1);
+	}
 }
 
 /*
@@ -1223,6 +1384,8 @@ static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE(ft_flush_device),
 	KUNIT_CASE(ft_remove_once),
 	KUNIT_CASE_PARAM(ft_walk_resume, ft_walk_cases_gen_params),
+	KUNIT_CASE(ft_walk_changing),
+	KUNIT_CASE(ft_walk_whole_buckets),
 	KUNIT_CASE(ft_count_exact),
 	KUNIT_CASE(ft_concurrent_toggle),
 	KUNIT_CASE(ft_flow_size),

@@ -7,7 +7,7 @@
  * it, sgfw_track_packet() takes the packets that follow, as the hooks
  * would call them.  The table's clock is stopped and moved one tick per
  * packet, so each deadline shows which packet pushed it.  TCP packets get
- * the sequence and acknowledgement numbers two well-behaved stacks would
+ * the sequence and acknowledgment numbers two well-behaved stacks would
  * give them (tr_seq()), unless a case forges its own.
  */
 
@@ -107,7 +107,7 @@ static struct sgfw_flow *tr_flow(struct kunit *test, const struct sgfw_pkt *p,
 
 /*
  * Number a TCP packet from @side as its stack would: its next sequence
- * number, and an acknowledgement of all the other side sent.
+ * number, and an acknowledgment of all the other side sent.
  */
 static void tr_seq(struct sgfw_pkt *p, int side)
 {
@@ -691,7 +691,7 @@ static void tcp_window_not_moved(struct kunit *test)
 
 /*
  * The answer to a SYN must acknowledge it: a forged SYN/ACK or RST with
- * another acknowledgement changes nothing, the right one does.
+ * another acknowledgment changes nothing, the right one does.
  */
 static void tcp_syn_answer_acks(struct kunit *test)
 {

@@ -1,6 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
+# Every command refuses a header whose reserved field is not zero (a new
+# family validates it from its first command: resv_start_op 0).
+#
 # Netlink fuzzing (tests/nlfuzz.py): random and mutated requests of the
 # family (bad types, lengths, nests, missing and extra attributes, huge
 # values, bad header fields), 100000 of them on the debug kernel and 20000
@@ -25,6 +28,12 @@ for ns in "$ns1" "$ns2"; do
 done
 assert_eq "the same devices" "$(nsx "$ns1" ip -o link | cut -d' ' -f1,2)" \
 	"$(nsx "$ns2" ip -o link | cut -d' ' -f1,2)"
+
+log "every command checks the reserved field of its header"
+out=$(nsx "$ns1" "$PYTHON" "$SGFW_REPO/tests/nlfuzz.py" header) ||
+	fail "the reserved field: $out"
+echo "$out"
+assert_eq "the configuration after it" '[]' "$(sgj "$ns1" sg show)"
 
 if sgfw_debug_build; then count=100000; else count=20000; fi
 seed=$((RANDOM * 32768 + RANDOM))
