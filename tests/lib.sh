@@ -564,17 +564,18 @@ elif cmd == "udp-flood":
                  (dst, 0))
 
 elif cmd == "udp-burst":
-    # SRC DST DPORT COUNT [FIRST]: COUNT request-reply exchanges, each from
-    # a new source port (FIRST, FIRST + 1...; or one the kernel picks, which
-    # may be a port an earlier burst used), 200 at a time; prints how many
-    # were answered.
+    # SRC DST DPORT COUNT [FIRST [BATCH]]: COUNT request-reply exchanges,
+    # each from a new source port (FIRST, FIRST + 1...; or one the kernel
+    # picks, which may be a port an earlier burst used), BATCH (200) at a
+    # time; prints how many were answered.
     import select, time
     src, dst, dport, count = args[0], args[1], int(args[2]), int(args[3])
     port = int(args[4]) if len(args) > 4 else 0
+    batch = int(args[5]) if len(args) > 5 else 200
     answered = 0
     while count > 0:
         socks = []
-        for i in range(min(count, 200)):
+        for i in range(min(count, batch)):
             s = socket.socket(family(dst), socket.SOCK_DGRAM)
             s.setblocking(False)
             s.bind((src, port))
@@ -771,8 +772,8 @@ tcp_inject() { local ns=$1; shift; _py "$ns" tcp-inject "$@"; }
 # ack_flood NS SRC DST DPORT FIRST COUNT: COUNT forged mid-stream ACKs from
 # source ports FIRST on.  udp_flood NS SRC DST DPORT FIRST COUNT: COUNT
 # datagrams that open as many flows.  udp_burst NS SRC DST DPORT COUNT
-# [FIRST]: COUNT exchanges from new ports (FIRST on, if given); prints how
-# many were answered.
+# [FIRST [BATCH]]: COUNT exchanges from new ports (FIRST on, if given; 0
+# for any), BATCH (200) at a time; prints how many were answered.
 ack_flood() { local ns=$1; shift; _py "$ns" ack-flood "$@"; }
 udp_flood() { local ns=$1; shift; _py "$ns" udp-flood "$@"; }
 udp_burst() { local ns=$1; shift; _py "$ns" udp-burst "$@"; }

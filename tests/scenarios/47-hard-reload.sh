@@ -29,6 +29,8 @@ if sgfw_debug_build; then
 else
 	cycles=20 params=""
 fi
+# The server outlives the cycles, which take minutes on the debug kernel.
+SGFW_SERVER_LIFETIME=900
 udp_server "$srv" 192.0.2.2,fd00::2 7000
 sgfw_unload
 # A new module per cycle: the one the harness loaded comes back at the end.

@@ -74,6 +74,8 @@ log "$flows flows, $nomem refused for want of memory"
 	fail "the cgroup is past its limit"
 
 log "the host's namespace is not concerned"
+# (The flood leaves $srv untracked: its egress would open flows there.)
+assert sgt "$srv" iface detach veth2
 assert sgt "$cli" sg add web
 rule_add "$cli" web ingress udp port 7000 from 0.0.0.0/0 >/dev/null
 assert sgt "$cli" iface set veth1 tracking always
