@@ -924,8 +924,8 @@ int sgfw_config_commit(struct sgfw_net *sn)
 
 	i = 0;
 	list_for_each_entry(sd, &sn->dev_list, list) {
-		if (rtnl_dereference(sd->rs) && !next[i])
-			unfiltered = true;
+		sd->unfiltered = rtnl_dereference(sd->rs) && !next[i];
+		unfiltered |= sd->unfiltered;
 		sgfw_ruleset_replace(&sd->rs, next[i], true);
 		sgfw_ruleset_replace(&sd->nacl_rs, next_nacl[i], true);
 		i++;
@@ -935,10 +935,12 @@ int sgfw_config_commit(struct sgfw_net *sn)
 	if (unfiltered) {
 		/* Every packet that saw an old ruleset is done. */
 		synchronize_net();
-		list_for_each_entry(sd, &sn->dev_list, list)
-			if (!rtnl_dereference(sd->rs))
+		list_for_each_entry(sd, &sn->dev_list, list) {
+			if (sd->unfiltered)
 				sgfw_flowtable_flush(sn->net, &sn->flows,
 						     sd->ifindex);
+			sd->unfiltered = false;
+		}
 	}
 	return 0;
 

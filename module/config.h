@@ -167,6 +167,7 @@ struct sgfw_dev {
 	struct sgfw_timeouts to;
 	enum sgfw_tracking tracking;
 	struct sgfw_ruleset __rcu *rs;
+	bool unfiltered;	/* lost @rs in this commit: flush its flows */
 	struct sgfw_nacl *nacl;
 	struct sgfw_ruleset __rcu *nacl_rs;	/* the NACL, compiled */
 	struct sgfw_dev_stats __percpu *stats;

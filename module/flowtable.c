@@ -36,11 +36,14 @@
  * Expiry and eviction, per namespace (struct sgfw_flow_ns).  Every flow is
  * on one of two lists of its namespace, through @lru (which shares its
  * bytes with @rcu, used only once the flow is off both):
- * - the unreplied list, oldest first: flows that have seen no packet from
- *   their peer.  When the namespace is full, a new flow evicts the oldest
- *   of them (nf_conntrack's early drop, which also spares assured flows),
- *   so that a flood of spoofed openers cannot lock legitimate connections
- *   out while any of its own flows is there to evict.
+ * - the unassured list, oldest first: flows that are not yet assured
+ *   (SGFW_FLOW_F_ASSURED: track.c decides, as nf_conntrack does, when a
+ *   flow has shown that both of its ends exist).  When the namespace is
+ *   full, a new flow evicts the oldest of them (nf_conntrack's early drop,
+ *   which also spares only assured flows), so that a flood of spoofed
+ *   openers, even ones the host answers (a SYN flood), cannot lock
+ *   legitimate connections out while any of its own flows is there to
+ *   evict.
  * - the wheel: SGFW_WHEEL_SLOTS lists, one per tick of about a second; a
  *   flow sits in the slot of its deadline as it was when it was placed.
  *   Packets push deadlines later without moving the flow (no lock in the
@@ -97,7 +100,7 @@
 #define SGFW_GC_BUDGET		1024
 /* Due flows a new flow of a full namespace looks at before it evicts one. */
 #define SGFW_RECLAIM_BUDGET	64
-/* Unreplied flows it looks at before it gives up on evicting one. */
+/* Unassured flows it looks at before it gives up on evicting one. */
 #define SGFW_EVICT_TRIES	8
 
 static unsigned int hashsize = 65536;
@@ -264,7 +267,24 @@ static void sgfw_flow_free_rcu(struct rcu_head *head)
 						    rcu));
 }
 
-/* ---- the wheel and the unreplied list ---------------------------------- */
+/* ---- the wheel and the unassured list --------------------------------- */
+
+/* One turn of the wheel, in jiffies. */
+#define SGFW_WHEEL_TURN		(SGFW_WHEEL_SLOTS * SGFW_WHEEL_TICK)
+
+/* The tick jiffy @j falls in: its first jiffy. */
+static unsigned long sgfw_tick(unsigned long j)
+{
+	return j & ~(SGFW_WHEEL_TICK - 1);
+}
+
+/* The slot of tick @tick. */
+static struct list_head *sgfw_wheel_at(struct sgfw_flow_ns *fns,
+				       unsigned long tick)
+{
+	return &fns->wheel[(tick >> SGFW_WHEEL_SHIFT) &
+			   (SGFW_WHEEL_SLOTS - 1)];
+}
 
 /*
  * The slot for a flow that expires at @deadline: never one the reaper has
@@ -275,23 +295,23 @@ static void sgfw_flow_free_rcu(struct rcu_head *head)
 static struct list_head *sgfw_wheel_slot(struct sgfw_flow_ns *fns,
 					 unsigned long deadline)
 {
-	unsigned long tick = deadline >> SGFW_WHEEL_SHIFT;
+	unsigned long tick = sgfw_tick(deadline);
 
 	lockdep_assert_held(&fns->lock);
-	if ((long)(tick - fns->wheel_next) < 0)
+	if (time_before(tick, fns->wheel_next))
 		tick = fns->wheel_next;
-	else if (tick - fns->wheel_next >= SGFW_WHEEL_SLOTS)
-		tick = fns->wheel_next + SGFW_WHEEL_SLOTS - 1;
-	return &fns->wheel[tick & (SGFW_WHEEL_SLOTS - 1)];
+	else if (tick - fns->wheel_next >= SGFW_WHEEL_TURN)
+		tick = fns->wheel_next + SGFW_WHEEL_TURN - SGFW_WHEEL_TICK;
+	return sgfw_wheel_at(fns, tick);
 }
 
-/* Put @f, which is on the unreplied list, on the wheel. */
+/* Put @f, which is on the unassured list, on the wheel. */
 static void sgfw_flow_to_wheel(struct sgfw_flow_ns *fns, struct sgfw_flow *f)
 {
 	lockdep_assert_held(&fns->lock);
 	sgfw_flow_flags_mod(f, SGFW_FLOW_F_ON_WHEEL, 0);
 	list_move_tail(&f->lru, sgfw_wheel_slot(fns, READ_ONCE(f->deadline)));
-	fns->n_unreplied--;
+	fns->n_unassured--;
 }
 
 /*
@@ -300,7 +320,7 @@ static void sgfw_flow_to_wheel(struct sgfw_flow_ns *fns, struct sgfw_flow *f)
  * that are on it may finish their walk: its own @next is left alone.
  * @evict: only if it has not seen a reply (checked in the same cmpxchg
  * that marks it dead, so a reply that comes at the same moment wins).
- * Return: false when @evict found it replied (then nothing changed).
+ * Return: false when @evict found it assured (then nothing changed).
  */
 static bool __sgfw_flow_unlink(struct sgfw_flow *f, unsigned int b,
 			       struct sgfw_flow __rcu **link,
@@ -312,7 +332,7 @@ static bool __sgfw_flow_unlink(struct sgfw_flow *f, unsigned int b,
 	lockdep_assert_held(&fns->lock);
 	old.word = atomic_read(&f->sw);
 	do {
-		if (evict && (old.flags & SGFW_FLOW_F_REPLIED))
+		if (evict && (old.flags & SGFW_FLOW_F_ASSURED))
 			return false;
 		new = old;
 		new.flags |= SGFW_FLOW_F_DEAD;
@@ -320,7 +340,7 @@ static bool __sgfw_flow_unlink(struct sgfw_flow *f, unsigned int b,
 
 	rcu_assign_pointer(*link, sgfw_chain_deref(f->next, b));
 	if (!(old.flags & SGFW_FLOW_F_ON_WHEEL))
-		fns->n_unreplied--;
+		fns->n_unassured--;
 	list_del(&f->lru);
 	atomic_dec(&fns->count);
 	/* @rcu shares its bytes with @lru, which is off every list now. */
@@ -357,7 +377,7 @@ static struct sgfw_flow __rcu **sgfw_chain_link(unsigned int b,
 /*
  * The namespace's lock is held and @f is on one of its lists: unlink @f if
  * its bucket lock is free right now (the lock order forbids waiting).
- * Return: 1 unlinked, 0 bucket busy, -1 @evict found it replied.
+ * Return: 1 unlinked, 0 bucket busy, -1 @evict found it assured.
  */
 static int sgfw_flow_try_unlink(struct sgfw_flow_ns *fns, struct sgfw_flow *f,
 				bool evict)
@@ -386,18 +406,18 @@ static unsigned int sgfw_wheel_reap(struct sgfw_flow_ns *fns,
 				    unsigned long now, unsigned int *budget,
 				    bool this_tick)
 {
-	unsigned long now_tick = now >> SGFW_WHEEL_SHIFT, tick, t;
+	unsigned long now_tick = sgfw_tick(now), tick, t;
 	struct sgfw_flow *f, *tmp;
 	unsigned int reaped = 0;
 	struct list_head *slot;
 
 	lockdep_assert_held(&fns->lock);
 	/* Far behind (an idle namespace): one turn sees every slot. */
-	if ((long)(now_tick - fns->wheel_next) > SGFW_WHEEL_SLOTS)
-		fns->wheel_next = now_tick - SGFW_WHEEL_SLOTS;
-	while ((long)(now_tick - fns->wheel_next) > 0 && *budget) {
+	if (time_after(now_tick, fns->wheel_next + SGFW_WHEEL_TURN))
+		fns->wheel_next = now_tick - SGFW_WHEEL_TURN;
+	while (time_before(fns->wheel_next, now_tick) && *budget) {
 		t = fns->wheel_next;
-		slot = &fns->wheel[t & (SGFW_WHEEL_SLOTS - 1)];
+		slot = sgfw_wheel_at(fns, t);
 		while (!list_empty(slot) && *budget) {
 			f = list_first_entry(slot, struct sgfw_flow, lru);
 			(*budget)--;
@@ -410,21 +430,20 @@ static unsigned int sgfw_wheel_reap(struct sgfw_flow_ns *fns,
 			 * Alive, or its bucket busy: place it by its deadline,
 			 * in a later slot than this one and within a turn.
 			 */
-			tick = READ_ONCE(f->deadline) >> SGFW_WHEEL_SHIFT;
-			if ((long)(tick - t) <= 0)
-				tick = t + 1;
-			else if (tick - t >= SGFW_WHEEL_SLOTS)
-				tick = t + SGFW_WHEEL_SLOTS - 1;
-			list_move_tail(&f->lru,
-				       &fns->wheel[tick & (SGFW_WHEEL_SLOTS - 1)]);
+			tick = sgfw_tick(READ_ONCE(f->deadline));
+			if (!time_after(tick, t))
+				tick = t + SGFW_WHEEL_TICK;
+			else if (tick - t >= SGFW_WHEEL_TURN)
+				tick = t + SGFW_WHEEL_TURN - SGFW_WHEEL_TICK;
+			list_move_tail(&f->lru, sgfw_wheel_at(fns, tick));
 		}
 		if (!list_empty(slot))
 			break;
-		fns->wheel_next++;
+		fns->wheel_next += SGFW_WHEEL_TICK;
 	}
 	if (!this_tick)
 		return reaped;
-	slot = &fns->wheel[now_tick & (SGFW_WHEEL_SLOTS - 1)];
+	slot = sgfw_wheel_at(fns, now_tick);
 	list_for_each_entry_safe(f, tmp, slot, lru) {
 		if (!*budget)
 			break;
@@ -437,27 +456,27 @@ static unsigned int sgfw_wheel_reap(struct sgfw_flow_ns *fns,
 }
 
 /*
- * Look at up to @n flows at the head of the unreplied list: free the
- * expired, put the replied on the wheel, and move the others to the tail.
+ * Look at up to @n flows at the head of the unassured list: free the
+ * expired, put the assured on the wheel, and move the others to the tail.
  * Return: the flows freed.
  */
-static unsigned int sgfw_unreplied_reap(struct sgfw_flow_ns *fns,
+static unsigned int sgfw_unassured_reap(struct sgfw_flow_ns *fns,
 					unsigned long now, unsigned int n)
 {
 	unsigned int reaped = 0;
 	struct sgfw_flow *f;
 
 	lockdep_assert_held(&fns->lock);
-	n = min(n, fns->n_unreplied);
+	n = min(n, fns->n_unassured);
 	while (n--) {
-		f = list_first_entry(&fns->unreplied, struct sgfw_flow, lru);
-		if (READ_ONCE(f->flags) & SGFW_FLOW_F_REPLIED)
+		f = list_first_entry(&fns->unassured, struct sgfw_flow, lru);
+		if (READ_ONCE(f->flags) & SGFW_FLOW_F_ASSURED)
 			sgfw_flow_to_wheel(fns, f);
 		else if (sgfw_flow_expired(f, now) &&
 			 sgfw_flow_try_unlink(fns, f, false) == 1)
 			reaped++;
 		else
-			list_move_tail(&f->lru, &fns->unreplied);
+			list_move_tail(&f->lru, &fns->unassured);
 	}
 	return reaped;
 }
@@ -465,8 +484,8 @@ static unsigned int sgfw_unreplied_reap(struct sgfw_flow_ns *fns,
 /*
  * sgfw_flow_ns_make_room() - free one place in a full namespace.
  *
- * Flows that have expired go first, then the oldest flow that has seen no
- * reply; a replied flow is never evicted.
+ * Flows that have expired go first, then the oldest flow that is not
+ * assured; an assured flow is never evicted.
  * Context: RCU, any context; no bucket lock held.
  * Return: true when a flow was freed.
  */
@@ -480,9 +499,9 @@ static bool sgfw_flow_ns_make_room(struct sgfw_flow_ns *fns,
 
 	spin_lock_bh(&fns->lock);
 	done = sgfw_wheel_reap(fns, now, &budget, true);
-	while (!done && fns->n_unreplied && tries--) {
-		f = list_first_entry(&fns->unreplied, struct sgfw_flow, lru);
-		if (READ_ONCE(f->flags) & SGFW_FLOW_F_REPLIED) {
+	while (!done && fns->n_unassured && tries--) {
+		f = list_first_entry(&fns->unassured, struct sgfw_flow, lru);
+		if (READ_ONCE(f->flags) & SGFW_FLOW_F_ASSURED) {
 			sgfw_flow_to_wheel(fns, f);
 			continue;
 		}
@@ -495,7 +514,7 @@ static bool sgfw_flow_ns_make_room(struct sgfw_flow_ns *fns,
 		} else if (ret < 0) {
 			sgfw_flow_to_wheel(fns, f);
 		} else {
-			list_move_tail(&f->lru, &fns->unreplied);
+			list_move_tail(&f->lru, &fns->unassured);
 		}
 	}
 	spin_unlock_bh(&fns->lock);
@@ -517,7 +536,7 @@ static unsigned int __sgfw_flow_ns_gc(struct sgfw_flow_ns *fns, bool *busy)
 
 	spin_lock_bh(&fns->lock);
 	reaped = sgfw_wheel_reap(fns, now, &budget, false);
-	reaped += sgfw_unreplied_reap(fns, now, budget);
+	reaped += sgfw_unassured_reap(fns, now, budget);
 	spin_unlock_bh(&fns->lock);
 	*busy = !budget;
 	return reaped;
@@ -562,9 +581,9 @@ void sgfw_flow_ns_init(struct sgfw_flow_ns *fns, u32 limit)
 	atomic64_set(&fns->evicted, 0);
 	atomic64_set(&fns->nomem, 0);
 	spin_lock_init(&fns->lock);
-	fns->n_unreplied = 0;
-	fns->wheel_next = sgfw_flow_now() >> SGFW_WHEEL_SHIFT;
-	INIT_LIST_HEAD(&fns->unreplied);
+	fns->n_unassured = 0;
+	fns->wheel_next = sgfw_tick(sgfw_flow_now());
+	INIT_LIST_HEAD(&fns->unassured);
 	for (i = 0; i < SGFW_WHEEL_SLOTS; i++)
 		INIT_LIST_HEAD(&fns->wheel[i]);
 	INIT_DEFERRABLE_WORK(&fns->gc, sgfw_flow_ns_gc_worker);
@@ -715,7 +734,7 @@ static struct sgfw_flow *sgfw_flow_alloc(struct sgfw_flow_ns *fns)
  * raced us), that one is returned and nothing is inserted.  Either way the
  * flow counts the opening packet.  Expired flows of the bucket are reaped
  * first, so that they neither fill the chain nor the namespace; a full
- * namespace reclaims its due flows, then evicts its oldest unreplied one.
+ * namespace reclaims its due flows, then evicts its oldest unassured one.
  *
  * Context: rcu_read_lock(), any context; allocates GFP_NOWAIT.
  * Return: the flow, or ERR_PTR(-ENOSPC), -EBUSY or -ENOMEM (flowtable.h).
@@ -761,7 +780,7 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 	f->t.dport = t->dport;
 	sw.state = init->state;
 	sw.flags = init->flags & ~(SGFW_FLOW_F_DEAD | SGFW_FLOW_F_ON_WHEEL |
-				   SGFW_FLOW_F_REPLIED);
+				   SGFW_FLOW_F_REPLIED | SGFW_FLOW_F_ASSURED);
 	sw.pstate = init->pstate;
 	atomic_set(&f->sw, sw.word);
 	f->ifindex = ifindex;
@@ -792,8 +811,8 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 		goto err_full;
 	}
 	spin_lock(&fns->lock);
-	list_add_tail(&f->lru, &fns->unreplied);
-	fns->n_unreplied++;
+	list_add_tail(&f->lru, &fns->unassured);
+	fns->n_unassured++;
 	spin_unlock(&fns->lock);
 	/*
 	 * At the tail, so that a dump that resumes at a position in this
@@ -843,12 +862,12 @@ void sgfw_flow_remove(struct sgfw_flow_ns *fns, struct sgfw_flow *flow)
 }
 
 /**
- * sgfw_flow_replied() - a flow saw its first reply.
+ * sgfw_flow_assured() - a flow became assured: it may no longer be evicted.
  * @flow: the flow.
  *
  * Context: rcu_read_lock(), any context.
  */
-void sgfw_flow_replied(struct sgfw_flow *flow)
+void sgfw_flow_assured(struct sgfw_flow *flow)
 {
 	struct sgfw_flow_ns *fns = sgfw_flow_ns_of(flow->net);
 	u8 flags;
@@ -865,7 +884,7 @@ void sgfw_flow_replied(struct sgfw_flow *flow)
  * sgfw_flow_requeue() - place a flow whose deadline came nearer.
  * @flow: the flow.
  *
- * A flow on the unreplied list stays there: the reaper rotates through it.
+ * A flow on the unassured list stays there: the reaper rotates through it.
  * Context: rcu_read_lock(), any context.
  */
 void sgfw_flow_requeue(struct sgfw_flow *flow)

@@ -12,7 +12,7 @@
  * - lookups run under rcu_read_lock() and take no lock;
  * - a chain changes under its bucket lock; a flow is freed through
  *   call_rcu() after it is unlinked;
- * - a namespace's expiry wheel and unreplied list (struct sgfw_flow_ns)
+ * - a namespace's expiry wheel and unassured list (struct sgfw_flow_ns)
  *   change under its @lock, which nests inside a bucket lock; whoever
  *   holds @lock and wants a bucket lock only tries it;
  * - a flow's state word changes with cmpxchg, its deadline, sequence
@@ -45,8 +45,11 @@ struct mem_cgroup;
 
 /*
  * The expiry wheel: slots of SGFW_WHEEL_TICK jiffies (a power of two near
- * one second, so that slot numbers stay in step when jiffies wrap), for
- * SGFW_WHEEL_SLOTS ticks ahead.
+ * one second), for SGFW_WHEEL_SLOTS ticks ahead.  A tick is named by its
+ * first jiffy, so that ticks compare as jiffies do (time_before()) across
+ * the wrap of jiffies, which comes 5 minutes after boot on a 32-bit
+ * kernel; and slot numbers stay in step there, as 2^32 is a whole number
+ * of turns.
  */
 #define SGFW_WHEEL_SLOTS	256
 #define SGFW_WHEEL_SHIFT	ilog2(roundup_pow_of_two(HZ))
@@ -61,16 +64,16 @@ struct mem_cgroup;
  *	nothing to reclaim or evict (conntrack_allowance_exceeded).
  * @bucket_full: new flows refused because their chain held the most
  *	flows of this namespace it may.
- * @evicted: unreplied flows removed to make room for new ones.
+ * @evicted: unassured flows removed to make room for new ones.
  * @nomem: new flows refused because memory ran out.
- * @lock: protects @unreplied, @n_unreplied, @wheel, @wheel_next and the
+ * @lock: protects @unassured, @n_unassured, @wheel, @wheel_next and the
  *	@lru member of every flow of the namespace.  Inside a bucket lock.
- * @unreplied: flows that have seen no packet from their peer, oldest
+ * @unassured: flows that are not assured (SGFW_FLOW_F_ASSURED), oldest
  *	first (the eviction order); the reaper rotates it.
  * @wheel: every other flow, in the slot of its deadline as it was when the
  *	flow was placed (deadlines move later without the flow moving; the
  *	reaper places such a flow again when its slot comes).
- * @wheel_next: the next tick the reaper handles.
+ * @wheel_next: the next tick the reaper handles (its first jiffy).
  * @gc: the reaper of this namespace, while it has flows.
  * @memcg: the memory cgroup flows are charged to (or NULL).
  */
@@ -82,9 +85,9 @@ struct sgfw_flow_ns {
 	atomic64_t evicted;
 	atomic64_t nomem;
 	spinlock_t lock;		/* see @lock above */
-	u32 n_unreplied;
+	u32 n_unassured;
 	unsigned long wheel_next;
-	struct list_head unreplied;
+	struct list_head unassured;
 	struct list_head wheel[SGFW_WHEEL_SLOTS];
 	struct delayed_work gc;
 	struct mem_cgroup *memcg;
@@ -94,10 +97,11 @@ struct sgfw_flow_ns {
 #define SGFW_FLOW_F_OPENER_EGRESS	BIT(0)	/* opened by an egress packet */
 #define SGFW_FLOW_F_REPLIED		BIT(1)	/* seen a packet in reply */
 #define SGFW_FLOW_F_DEAD		BIT(2)	/* unlinked, waiting for RCU */
-#define SGFW_FLOW_F_ON_WHEEL		BIT(3)	/* on the wheel, not unreplied */
+#define SGFW_FLOW_F_ON_WHEEL		BIT(3)	/* on the wheel, not unassured */
 #define SGFW_FLOW_F_SEQ_OPENER		BIT(4)	/* seq_end[0] is known */
 #define SGFW_FLOW_F_SEQ_PEER		BIT(5)	/* seq_end[1] is known */
 #define SGFW_FLOW_F_PICKUP		BIT(6)	/* tcp: no handshake seen */
+#define SGFW_FLOW_F_ASSURED		BIT(7)	/* both ends shown: not evicted */
 
 /*
  * The state word of struct sgfw_flow, unpacked: the same bytes in the same
@@ -119,7 +123,7 @@ union sgfw_flow_sw {
  * struct sgfw_flow - one tracked flow.  120 bytes on 64-bit; the slab
  * object is as large (no cache-line alignment).
  * @next: the next flow of its chain; bucket lock, RCU for readers.
- * @lru: in its namespace's unreplied list or a wheel slot; the
+ * @lru: in its namespace's unassured list or a wheel slot; the
  *	namespace's lock.  Once the flow is unlinked it is off both, and the
  *	same bytes hold @rcu.
  * @rcu: for call_rcu().
@@ -233,7 +237,7 @@ struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
  * raced us), that one is returned and nothing is inserted.  Either way the
  * flow counts the opening packet (one packet, @init->len bytes).  A full
  * namespace first reclaims its expired flows, then evicts its oldest
- * unreplied flow; a flow that has seen a reply is never evicted.
+ * unassured flow; an assured flow is never evicted.
  *
  * Context: rcu_read_lock(), any context (softirq); allocates GFP_NOWAIT.
  * Return: the flow, or ERR_PTR(-ENOSPC) when the namespace is at its limit
@@ -253,11 +257,11 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 void sgfw_flow_remove(struct sgfw_flow_ns *fns, struct sgfw_flow *flow);
 
 /*
- * sgfw_flow_replied() - @flow saw its first reply: it leaves the unreplied
+ * sgfw_flow_assured() - @flow became assured: it leaves the unassured
  * list for the wheel and can no longer be evicted.  Called once, by the
- * packet that set SGFW_FLOW_F_REPLIED.  Context: RCU, any context.
+ * packet that set SGFW_FLOW_F_ASSURED.  Context: RCU, any context.
  */
-void sgfw_flow_replied(struct sgfw_flow *flow);
+void sgfw_flow_assured(struct sgfw_flow *flow);
 
 /*
  * sgfw_flow_requeue() - @flow's deadline moved earlier (a state with a

@@ -29,8 +29,8 @@
 /* Tell the table what a packet of @flow changed (track.h). */
 static void sgfw_flow_events(struct sgfw_flow *flow, unsigned int events)
 {
-	if (events & SGFW_TRACK_REPLIED)
-		sgfw_flow_replied(flow);
+	if (events & SGFW_TRACK_ASSURED)
+		sgfw_flow_assured(flow);
 	else if (events & SGFW_TRACK_SOONER)
 		sgfw_flow_requeue(flow);
 }

@@ -9,9 +9,10 @@
  * nftables and ctnetlink.  Handlers that read or change the configuration
  * take the RTNL (struct sgfw_net says why), except the flow dump, which
  * walks the whole table and must not hold every other namespace's
- * configuration up while it does.  Handlers run under the genl mutex as
- * well (the family is not parallel_ops), which is taken before the RTNL,
- * as in every genl family.
+ * configuration up while it does, and status, which reads atomic figures.
+ * The family is parallel_ops: the genl mutex, which every family without
+ * that flag shares, is never held for sgfw, so that the root of a user
+ * namespace looping over dumps cannot hold other families up either.
  *
  * A configuration handler validates everything first, then changes the
  * objects, then calls sgfw_config_commit(); if that fails it undoes the
@@ -2251,6 +2252,7 @@ static struct genl_family sgfw_genl_family __ro_after_init = {
 	.version	= SGFW_GENL_VERSION,
 	.module		= THIS_MODULE,
 	.netnsok	= true,
+	.parallel_ops	= true,
 	.ops		= sgfw_genl_ops,
 	.n_ops		= ARRAY_SIZE(sgfw_genl_ops),
 };

@@ -16,10 +16,13 @@
  * for each side, the sequence number after the last byte it was seen to
  * send (@seq_end: SYN and FIN count one), and each side's window scale
  * from the handshake.  An RST or a FIN changes a flow's state only when
- * its sequence number lies within the receiver's largest possible window
- * (65535 << its scale) of where the sender is, as a receiver would accept
- * it (RFC 5961 and nf_conntrack's rule for RST); an RST that answers a
- * SYN must acknowledge it exactly.  Such a packet out of the window still
+ * its sequence number lies at most the receiver's largest possible window
+ * (65535 << its scale) behind where the sender is, and at most
+ * SGFW_SEQ_AHEAD ahead, as a receiver would accept it (RFC 5961 and
+ * nf_conntrack's rule for RST).  Until the peer has answered the SYN, a
+ * packet from it counts only if it acknowledges the SYN (and at most the
+ * data the SYN carried: TCP Fast Open); other ones pass and teach sgfw
+ * nothing of where the peer is.  Such a packet out of the window still
  * passes, since the endpoint makes the final check, but it cannot end the
  * flow: a blind attacker who guesses a 4-tuple can no longer cut a
  * connection in sgfw.  A packet out of the window does not move @seq_end
@@ -347,32 +350,56 @@ static u32 sgfw_tcp_max_window(union sgfw_flow_sw sw, int side)
 	return 65535U << scale;
 }
 
-/* Is @x within @win of @ref, either way, in sequence space? */
-static bool sgfw_seq_near(u32 x, u32 ref, u32 win)
+/*
+ * How far ahead of where sgfw saw a side last an RST or a FIN from it may
+ * be: every packet a local endpoint receives or sends passes sgfw's hooks,
+ * so a real one is never ahead; one unscaled window allows for a segment
+ * the hooks saw out of order.
+ */
+#define SGFW_SEQ_AHEAD		65535U
+
+/* Is @x at most @behind before @ref and at most @ahead after it? */
+static bool sgfw_seq_within(u32 x, u32 ref, u32 behind, u32 ahead)
 {
-	return x - (ref - win) <= 2 * win;
+	return x - (ref - behind) <= behind + ahead;
+}
+
+/*
+ * Does @ack acknowledge the opener's SYN: ISN + 1, or up to the end of the
+ * data the SYN carried (TCP Fast Open: the peer may take the SYN and not
+ * its data)?  Until the peer's place is known (SGFW_FLOW_F_SEQ_PEER),
+ * seq_end[1] holds the opener's ISN + 1.
+ */
+static bool sgfw_tcp_acks_syn(const struct sgfw_flow *flow, u32 ack)
+{
+	u32 first = READ_ONCE(flow->seq_end[1]);
+
+	return ack - first <= READ_ONCE(flow->seq_end[0]) - first;
 }
 
 /*
  * Is @p, from side @side, where the receiver would accept it?  By its
- * sequence number when sgfw knows where that side is; else (the peer's
- * answer to a SYN) by its acknowledgment of the other side's last byte.
- * With neither, nothing tells: it is not accepted.
+ * sequence number when sgfw knows where that side is: within the
+ * receiver's largest window behind, and, for an RST or a FIN (@closing),
+ * at most SGFW_SEQ_AHEAD ahead (else a window ahead too, so that sgfw
+ * follows a sender whose segments come out of order).  Else it is the
+ * peer before its place is known, and it must acknowledge the SYN.
  */
 static bool sgfw_tcp_acceptable(const struct sgfw_flow *flow,
 				union sgfw_flow_sw sw,
-				const struct sgfw_pkt *p, int side)
+				const struct sgfw_pkt *p, int side, bool closing)
 {
 	u8 known = side ? SGFW_FLOW_F_SEQ_PEER : SGFW_FLOW_F_SEQ_OPENER;
-	u8 other = side ? SGFW_FLOW_F_SEQ_OPENER : SGFW_FLOW_F_SEQ_PEER;
+	u32 win;
 
-	if (sw.flags & known)
-		return sgfw_seq_near(p->tcp_seq,
-				     READ_ONCE(flow->seq_end[side]),
-				     sgfw_tcp_max_window(sw, !side));
-	if ((sw.flags & other) && (p->tcp_flags & TCPHDR_ACK))
-		return p->tcp_ack == READ_ONCE(flow->seq_end[!side]);
-	return false;
+	if (sw.flags & known) {
+		win = sgfw_tcp_max_window(sw, !side);
+		return sgfw_seq_within(p->tcp_seq,
+				       READ_ONCE(flow->seq_end[side]), win,
+				       closing ? SGFW_SEQ_AHEAD : win);
+	}
+	return side && (p->tcp_flags & TCPHDR_ACK) &&
+	       sgfw_tcp_acks_syn(flow, p->tcp_ack);
 }
 
 /* Move side @side's end forward to @end, never back. */
@@ -410,10 +437,15 @@ bool sgfw_track_new(const struct sgfw_pkt *p, const struct sgfw_timeouts *to,
 					    p->tcp_flags);
 		if (state == SGFW_FLOW_STATE_NONE)
 			return false;
-		/* Where the opener is; an ACK also says where its peer is. */
+		/*
+		 * Where the opener is; an ACK also says where its peer is,
+		 * and until the peer answers a SYN, seq_end[1] holds the ISN
+		 * + 1 that the answer must acknowledge (at the least).
+		 */
 		init->seq_end[0] = p->tcp_seq + sgfw_tcp_seq_len(p);
 		flags = SGFW_FLOW_F_SEQ_OPENER;
 		if (p->tcp_flags & TCPHDR_SYN) {
+			init->seq_end[1] = p->tcp_seq + 1;
 			pstate = SGFW_WS_PACK(p->tcp_wscale,
 					      SGFW_TCP_WSCALE_NONE);
 		} else {
@@ -468,12 +500,21 @@ static enum sgfw_tcp_verdict sgfw_tcp_step(const struct sgfw_flow *flow,
 	if (next == SGFW_FLOW_STATE_NONE)
 		return SGFW_TCP_NOT_OURS;
 	if ((p->tcp_flags & (TCPHDR_RST | TCPHDR_FIN)) && next != old.state &&
-	    !sgfw_tcp_acceptable(flow, old, p, reply))
+	    !sgfw_tcp_acceptable(flow, old, p, reply, true))
 		return SGFW_TCP_IGNORED;
-	if (reply && old.state == SGFW_FLOW_STATE_SYN_SENT &&
-	    (p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) ==
-	    (TCPHDR_SYN | TCPHDR_ACK) &&
-	    p->tcp_ack != READ_ONCE(flow->seq_end[0]))
+	/*
+	 * Until the flow knows where the peer is, a packet from the peer
+	 * counts only if it answers the opener's SYN (acknowledges it), or
+	 * is the peer's own SYN in a simultaneous open, which teaches the
+	 * flow nothing (sgfw_tcp_seq_update()).  Anything else, from a
+	 * blind attacker or an old connection's ACK that the opener must
+	 * see to reset it, passes and changes nothing.
+	 */
+	if (reply && !(old.flags & SGFW_FLOW_F_SEQ_PEER) &&
+	    !(p->tcp_flags & TCPHDR_RST) &&
+	    ((p->tcp_flags & TCPHDR_ACK) ?
+	     !sgfw_tcp_acks_syn(flow, p->tcp_ack) :
+	     !(p->tcp_flags & TCPHDR_SYN)))
 		return SGFW_TCP_IGNORED;
 	new->state = next;
 	if (!reply && (p->tcp_flags & TCPHDR_SYN) &&
@@ -490,7 +531,11 @@ static enum sgfw_tcp_verdict sgfw_tcp_step(const struct sgfw_flow *flow,
 
 /*
  * Where the sender of @p is now, if @p is where it should be; an ACK also
- * tells where the other side is, the first time.
+ * tells where the other side is, the first time.  The peer's place is
+ * learnt only from a packet that acknowledges the SYN (sgfw_tcp_step()
+ * let no other one through), never from its bare SYN: a blind attacker
+ * could send that one.  A SYN that opens the flow again starts afresh,
+ * with seq_end[1] holding its ISN + 1 until the peer answers.
  */
 static void sgfw_tcp_seq_update(struct sgfw_flow *flow,
 				const struct sgfw_pkt *p, bool reply,
@@ -499,23 +544,58 @@ static void sgfw_tcp_seq_update(struct sgfw_flow *flow,
 	u8 known = reply ? SGFW_FLOW_F_SEQ_PEER : SGFW_FLOW_F_SEQ_OPENER;
 	u8 other = reply ? SGFW_FLOW_F_SEQ_OPENER : SGFW_FLOW_F_SEQ_PEER;
 	u32 end = p->tcp_seq + sgfw_tcp_seq_len(p);
-	bool restart = new->state == SGFW_FLOW_STATE_SYN_SENT &&
-		       old.state != SGFW_FLOW_STATE_SYN_SENT;
 
 	/* An RST ends the flow or changes nothing: it moves no window. */
 	if (p->tcp_flags & TCPHDR_RST)
 		return;
-	if (restart || !(old.flags & known) ||
-	    (p->tcp_flags & TCPHDR_SYN && reply &&
-	     old.state == SGFW_FLOW_STATE_SYN_SENT)) {
-		WRITE_ONCE(flow->seq_end[reply], end);
-		new->flags |= known;
-	} else if (sgfw_tcp_acceptable(flow, old, p, reply)) {
+	if (new->state == SGFW_FLOW_STATE_SYN_SENT &&
+	    old.state != SGFW_FLOW_STATE_SYN_SENT) {
+		WRITE_ONCE(flow->seq_end[0], end);
+		WRITE_ONCE(flow->seq_end[1], p->tcp_seq + 1);
+		new->flags |= SGFW_FLOW_F_SEQ_OPENER;
+		return;
+	}
+	if (!(old.flags & known)) {
+		if (!reply || (p->tcp_flags & TCPHDR_ACK)) {
+			WRITE_ONCE(flow->seq_end[reply], end);
+			new->flags |= known;
+		}
+	} else if (sgfw_tcp_acceptable(flow, old, p, reply, false)) {
 		sgfw_tcp_seq_advance(flow, reply, end);
 	}
-	if (!restart && !(old.flags & other) && (p->tcp_flags & TCPHDR_ACK)) {
+	if (!(old.flags & other) && (p->tcp_flags & TCPHDR_ACK)) {
 		WRITE_ONCE(flow->seq_end[!reply], p->tcp_ack);
 		new->flags |= other;
+	}
+}
+
+/*
+ * Is a flow in state @sw, after a packet (from its peer with @reply),
+ * assured: has it shown that both its ends exist?  Only then is it spared
+ * when a full namespace evicts (nf_conntrack's IPS_ASSURED, which its early
+ * drop spares).  A reply alone proves little: a host answers a forged SYN
+ * with a SYN/ACK and a forged query with its answer, so a flood of them
+ * would fill the table with flows that may not be evicted.
+ * - TCP: a packet from the peer once the handshake is over (established
+ *   or closing; the handshake's last ACK comes from the opener, who may be
+ *   forged, so it proves nothing alone).  An RST never assures.
+ * - UDP: a stream (more than one request-reply exchange).
+ * - ICMP queries: never (a request and its answers are all there is).
+ * - Other protocols: a packet from the peer.
+ */
+static bool sgfw_track_assured(const struct sgfw_flow *flow,
+			       union sgfw_flow_sw sw, bool reply)
+{
+	switch (flow->t.proto) {
+	case IPPROTO_TCP:
+		return (sw.flags & SGFW_FLOW_F_REPLIED) && reply &&
+		       sw.state >= SGFW_FLOW_STATE_ESTABLISHED &&
+		       sw.state <= SGFW_FLOW_STATE_TIME_WAIT;
+	case IPPROTO_UDP:
+		return sw.state == SGFW_FLOW_STATE_UDP_STREAM;
+	default:
+		return !sgfw_is_icmp(flow->t.af, flow->t.proto) &&
+		       (sw.flags & SGFW_FLOW_F_REPLIED);
 	}
 }
 
@@ -570,13 +650,15 @@ static bool sgfw_track_step(struct sgfw_flow *flow, const struct sgfw_pkt *p,
 		break;
 	}
 	/*
-	 * A reply makes a flow one that may not be evicted; an RST, which
-	 * ends it, does not (a flood of forged ACKs that the host answers
-	 * with RSTs must not fill the table with flows nobody can evict).
+	 * A reply is a packet from the peer; an RST, which ends the flow,
+	 * does not count (a flood of forged ACKs that the host answers with
+	 * RSTs must not make flows look answered).
 	 */
 	if (reply && !(flow->t.proto == IPPROTO_TCP &&
 		       (p->tcp_flags & TCPHDR_RST)))
 		new->flags |= SGFW_FLOW_F_REPLIED;
+	if (sgfw_track_assured(flow, *new, reply))
+		new->flags |= SGFW_FLOW_F_ASSURED;
 	return true;
 }
 
@@ -657,9 +739,9 @@ bool sgfw_track_packet(struct sgfw_flow *flow, const struct sgfw_pkt *p,
 			break;
 	} while (!atomic_try_cmpxchg(&flow->sw, &old.word, new.word));
 
-	if ((new.flags & SGFW_FLOW_F_REPLIED) &&
-	    !(old.flags & SGFW_FLOW_F_REPLIED))
-		*events |= SGFW_TRACK_REPLIED;
+	if ((new.flags & SGFW_FLOW_F_ASSURED) &&
+	    !(old.flags & SGFW_FLOW_F_ASSURED))
+		*events |= SGFW_TRACK_ASSURED;
 	if (sgfw_flow_push(flow, new, to))
 		*events |= SGFW_TRACK_SOONER;
 count:

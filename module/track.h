@@ -26,8 +26,8 @@ bool sgfw_track_new(const struct sgfw_pkt *p, const struct sgfw_timeouts *to,
 		    struct sgfw_flow_init *init);
 
 /* What sgfw_track_packet() tells the table (flowtable.h). */
-#define SGFW_TRACK_REPLIED	BIT(0)	/* the flow's first reply: */
-					/* sgfw_flow_replied() */
+#define SGFW_TRACK_ASSURED	BIT(0)	/* the flow became assured: */
+					/* sgfw_flow_assured() */
 #define SGFW_TRACK_SOONER	BIT(1)	/* the deadline came nearer: */
 					/* sgfw_flow_requeue() */
 

@@ -564,14 +564,16 @@ elif cmd == "udp-flood":
                  (dst, 0))
 
 elif cmd == "udp-burst":
-    # SRC DST DPORT COUNT [FIRST [BATCH]]: COUNT request-reply exchanges,
-    # each from a new source port (FIRST, FIRST + 1...; or one the kernel
-    # picks, which may be a port an earlier burst used), BATCH (200) at a
-    # time; prints how many were answered.
+    # SRC DST DPORT COUNT [FIRST [BATCH [ROUNDS]]]: COUNT flows, each from
+    # a new source port (FIRST, FIRST + 1...; or one the kernel picks,
+    # which may be a port an earlier burst used), BATCH (200) at a time,
+    # each of ROUNDS (1) request-reply exchanges (2 make a stream); prints
+    # how many flows had every exchange answered.
     import select, time
     src, dst, dport, count = args[0], args[1], int(args[2]), int(args[3])
     port = int(args[4]) if len(args) > 4 else 0
     batch = int(args[5]) if len(args) > 5 else 200
+    rounds = int(args[6]) if len(args) > 6 else 1
     answered = 0
     while count > 0:
         socks = []
@@ -581,23 +583,29 @@ elif cmd == "udp-burst":
             s.bind((src, port))
             port += 1 if port else 0
             s.connect((dst, dport))
-            try:
-                s.send(payload)
-            except OSError:
-                pass
             socks.append(s)
         count -= len(socks)
-        waiting, end = set(socks), time.monotonic() + timeout
-        while waiting and time.monotonic() < end:
-            ready, _, _ = select.select(list(waiting), [], [],
-                                        end - time.monotonic())
-            for s in ready:
-                waiting.discard(s)
+        good = socks
+        for _ in range(rounds):
+            for s in good:
                 try:
-                    if s.recv(65536) == payload:
-                        answered += 1
+                    s.send(payload)
                 except OSError:
                     pass
+            waiting, end = set(good), time.monotonic() + timeout
+            failed = set()
+            while waiting and time.monotonic() < end:
+                ready, _, _ = select.select(list(waiting), [], [],
+                                            end - time.monotonic())
+                for s in ready:
+                    waiting.discard(s)
+                    try:
+                        if s.recv(65536) != payload:
+                            failed.add(s)
+                    except OSError:
+                        failed.add(s)
+            good = [s for s in good if s not in waiting | failed]
+        answered += len(good)
         for s in socks:
             s.close()
     print(answered)
@@ -772,8 +780,9 @@ tcp_inject() { local ns=$1; shift; _py "$ns" tcp-inject "$@"; }
 # ack_flood NS SRC DST DPORT FIRST COUNT: COUNT forged mid-stream ACKs from
 # source ports FIRST on.  udp_flood NS SRC DST DPORT FIRST COUNT: COUNT
 # datagrams that open as many flows.  udp_burst NS SRC DST DPORT COUNT
-# [FIRST [BATCH]]: COUNT exchanges from new ports (FIRST on, if given; 0
-# for any), BATCH (200) at a time; prints how many were answered.
+# [FIRST [BATCH [ROUNDS]]]: COUNT flows from new ports (FIRST on, if given;
+# 0 for any), BATCH (200) at a time, of ROUNDS (1) exchanges each; prints
+# how many had every exchange answered.
 ack_flood() { local ns=$1; shift; _py "$ns" ack-flood "$@"; }
 udp_flood() { local ns=$1; shift; _py "$ns" udp-flood "$@"; }
 udp_burst() { local ns=$1; shift; _py "$ns" udp-burst "$@"; }

@@ -176,7 +176,7 @@ static unsigned int ft_gc_pass(struct net *net)
 	return n;
 }
 
-/* What the hooks do when a flow sees its first reply. */
+/* What the hooks do when a flow becomes assured (track.c says when). */
 static void ft_reply(struct sgfw_flow *f)
 {
 	union sgfw_flow_sw old, new;
@@ -184,10 +184,10 @@ static void ft_reply(struct sgfw_flow *f)
 	old.word = atomic_read(&f->sw);
 	do {
 		new = old;
-		new.flags |= SGFW_FLOW_F_REPLIED;
+		new.flags |= SGFW_FLOW_F_REPLIED | SGFW_FLOW_F_ASSURED;
 	} while (!atomic_try_cmpxchg(&f->sw, &old.word, new.word));
 	rcu_read_lock();
-	sgfw_flow_replied(f);
+	sgfw_flow_assured(f);
 	rcu_read_unlock();
 }
 
@@ -499,7 +499,7 @@ static void ft_wheel(struct kunit *test)
 	ft_reply(fb);
 	ft_reply(fc);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(fa->flags) & SGFW_FLOW_F_ON_WHEEL);
-	KUNIT_EXPECT_EQ(test, ft_fns(net)->n_unreplied, 0);
+	KUNIT_EXPECT_EQ(test, ft_fns(net)->n_unassured, 0);
 
 	/* b is pushed far on; c's state shortens its timeout. */
 	WRITE_ONCE(fb->deadline, start + 50 * HZ);
@@ -516,6 +516,31 @@ static void ft_wheel(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
 
 	ft_clock(start + 50 * HZ + 2 * SGFW_WHEEL_TICK);
+	KUNIT_EXPECT_EQ(test, ft_gc_pass(net), 1);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+}
+
+/*
+ * The wheel turns on across the wrap of jiffies (which comes 5 minutes
+ * after boot on a 32-bit kernel): a flow placed just before it is freed
+ * once it expired just after it.
+ */
+static void ft_wheel_jiffies_wrap(struct kunit *test)
+{
+	struct sgfw_tuple t = ft_v4(IPPROTO_UDP, 0x0a000001, 1, 0x0a000002, 2);
+	struct sgfw_flow *f;
+	struct net *net;
+
+	ft_clock(0UL - 3 * SGFW_WHEEL_TICK);
+	net = ft_net(test, 100);
+	f = ft_create(net, 1, &t);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	ft_reply(f);
+	KUNIT_ASSERT_LT(test, f->deadline, FT_TIMEOUT);
+	ft_clock(ft_now + FT_TIMEOUT - 1);
+	KUNIT_EXPECT_EQ(test, ft_gc_pass(net), 0);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
+	ft_clock(ft_now + 1 + 2 * SGFW_WHEEL_TICK);
 	KUNIT_EXPECT_EQ(test, ft_gc_pass(net), 1);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 }
@@ -1372,6 +1397,7 @@ static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE(ft_reaper_worker_runs),
 	KUNIT_CASE(ft_wheel),
 	KUNIT_CASE(ft_wheel_idle_turns),
+	KUNIT_CASE(ft_wheel_jiffies_wrap),
 	KUNIT_CASE(ft_create_replaces_expired),
 	KUNIT_CASE(ft_limit),
 	KUNIT_CASE(ft_limit_lowered),

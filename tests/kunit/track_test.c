@@ -143,6 +143,30 @@ static unsigned long tr_flow_timeout(const struct sgfw_flow *f, u8 state)
 }
 
 /*
+ * Does a packet that @f takes, with @state after it, make @f assured
+ * (spared by eviction)?  TCP: one from the peer, not an RST, in an
+ * established or closing state; UDP: a stream; ICMP: never; others: a
+ * reply.
+ */
+static bool tr_assures(const struct sgfw_flow *f, const struct sgfw_pkt *p,
+		       bool reply, u8 state)
+{
+	switch (f->t.proto) {
+	case IPPROTO_TCP:
+		return reply && !(p->tcp_flags & TCPHDR_RST) &&
+		       state >= SGFW_FLOW_STATE_ESTABLISHED &&
+		       state <= SGFW_FLOW_STATE_TIME_WAIT;
+	case IPPROTO_UDP:
+		return state == SGFW_FLOW_STATE_UDP_STREAM;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return false;
+	default:
+		return reply;
+	}
+}
+
+/*
  * Feed @p to @f one tick later and check the outcome: accepted or not,
  * the state after it, and the deadline (pushed by an accepted packet for
  * the new state, untouched by a refused one), and the counters.
@@ -154,7 +178,7 @@ static void tr_feed(struct kunit *test, struct sgfw_flow *f,
 	unsigned long deadline = READ_ONCE(f->deadline);
 	s64 packets = atomic64_read(&f->packets);
 	s64 bytes = atomic64_read(&f->bytes);
-	bool replied = READ_ONCE(f->flags) & SGFW_FLOW_F_REPLIED;
+	bool assured = READ_ONCE(f->flags) & SGFW_FLOW_F_ASSURED;
 	unsigned int events;
 
 	tr_tick();
@@ -163,13 +187,12 @@ static void tr_feed(struct kunit *test, struct sgfw_flow *f,
 			    "step %u", step);
 	KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(f->state), state, "step %u",
 			    step);
-	/* The table hears of the first reply, and only of it; an RST that
-	 * ends the flow is no reply that keeps it.
-	 */
-	KUNIT_EXPECT_EQ_MSG(test, !!(events & SGFW_TRACK_REPLIED),
-			    ok && reply && !replied &&
-			    !(f->t.proto == IPPROTO_TCP &&
-			      (p->tcp_flags & TCPHDR_RST)),
+	/* The table hears when the flow becomes assured, and only then. */
+	KUNIT_EXPECT_EQ_MSG(test, !!(events & SGFW_TRACK_ASSURED),
+			    ok && !assured && tr_assures(f, p, reply, state),
+			    "step %u", step);
+	KUNIT_EXPECT_EQ_MSG(test, !!(READ_ONCE(f->flags) & SGFW_FLOW_F_ASSURED),
+			    assured || (ok && tr_assures(f, p, reply, state)),
 			    "step %u", step);
 	if (ok) {
 		KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(f->deadline),
@@ -538,7 +561,7 @@ static void tcp_established_per_device(struct kunit *test)
 						  }, &events));
 	KUNIT_EXPECT_EQ(test, f->deadline,
 			tr_now + (unsigned long)SGFW_TCP_EST_TIMEOUT_MAX * HZ);
-	KUNIT_EXPECT_EQ(test, events, SGFW_TRACK_REPLIED);
+	KUNIT_EXPECT_EQ(test, events, SGFW_TRACK_ASSURED);
 }
 
 /*
@@ -626,10 +649,14 @@ static const struct tcp_blind_case tcp_blind_cases[] = {
 	  WS_NO, T_ES },
 	{ "blind RST behind the window changes nothing", false, F_RST,
 	  -70000, WS_NO, T_ES },
-	{ "RST within a scaled window ends it", true, F_RST, 65535 * 100,
-	  7, T_CL },
-	{ "RST beyond a scaled window changes nothing", true, F_RST,
-	  65535 * 200, 7, T_ES },
+	{ "RST within a scaled window behind ends it", true, F_RST,
+	  -65535 * 100, 7, T_CL },
+	{ "RST beyond a scaled window behind changes nothing", true, F_RST,
+	  -65535 * 200, 7, T_ES },
+	{ "RST ahead by more than a window changes nothing, scaled or not",
+	  true, F_RST, 65535 * 2, 7, T_ES },
+	{ "FIN ahead by more than a window changes nothing", false, F_FA,
+	  65535 * 3, 7, T_ES },
 	{ "blind FIN beyond the window changes nothing", true, F_FA, 100000,
 	  WS_NO, T_ES },
 	{ "FIN where the peer is closes", true, F_FA, 0, WS_NO, T_FW },
@@ -712,6 +739,99 @@ static void tcp_syn_answer_acks(struct kunit *test)
 	tr_feed(test, f, &p, true, true, T_CL, 4);
 }
 
+/*
+ * A blind attacker while the SYN is unanswered: its ACK, whatever it
+ * says, teaches the flow nothing and answers nothing, so its RST with
+ * the sequence number that ACK carried changes nothing either.  A bare
+ * SYN from the peer's side (a simultaneous open) moves the state but
+ * teaches nothing either; the real answer then goes through.
+ */
+static void tcp_syn_sent_blind(struct kunit *test)
+{
+	struct sgfw_pkt p = tr_tcp(F_SYN);
+	struct sgfw_flow *f;
+
+	tr_seq(&p, 0);
+	f = tr_open(test, &p);
+	p = tr_forged(F_ACK, 4242, 777);
+	tr_feed_ignored(test, f, &p, true, 1);
+	KUNIT_EXPECT_FALSE(test, f->flags & (SGFW_FLOW_F_REPLIED |
+					     SGFW_FLOW_F_SEQ_PEER));
+	p = tr_forged(F_RST, 4242, 0);
+	tr_feed_ignored(test, f, &p, true, 2);
+	p = tr_forged(F_SYN, 9000, 0);
+	tr_feed(test, f, &p, true, true, T_SR, 3);
+	KUNIT_EXPECT_FALSE(test, f->flags & SGFW_FLOW_F_SEQ_PEER);
+	p = tr_forged(F_RST, 9001, 0);
+	tr_feed_ignored(test, f, &p, true, 4);
+	p = tr_forged(F_SA, 9000, 123);
+	tr_feed_ignored(test, f, &p, true, 5);
+	p = tr_tcp(F_SA);
+	tr_seq(&p, 1);
+	tr_feed(test, f, &p, true, true, T_SR, 6);
+	KUNIT_EXPECT_TRUE(test, f->flags & SGFW_FLOW_F_SEQ_PEER);
+	KUNIT_EXPECT_EQ(test, f->seq_end[1], tr_nxt[1]);
+}
+
+/*
+ * TCP Fast Open: the SYN carries data, and the peer acknowledges the data
+ * with the SYN or only the SYN (it did not take the data).  Either answer
+ * is good; an acknowledgment past the data is not.
+ */
+static void tcp_fast_open(struct kunit *test)
+{
+	static const u32 acked[] = { 0, 60, 100, 101 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(acked); i++) {
+		struct sgfw_pkt p = tr_tcp(F_SYN);
+		struct sgfw_flow *f;
+		u32 isn;
+
+		p.tcp_len = 100;
+		tr_seq(&p, 0);
+		isn = p.tcp_seq;
+		f = tr_open(test, &p);
+		KUNIT_EXPECT_EQ(test, f->seq_end[0], isn + 101);
+		p = tr_tcp(F_SA);
+		tr_seq(&p, 1);
+		p.tcp_ack = isn + 1 + acked[i];
+		if (acked[i] <= 100)
+			tr_feed(test, f, &p, true, true, T_SR, i);
+		else
+			tr_feed_ignored(test, f, &p, true, i);
+	}
+}
+
+/*
+ * A SYN that the host answers makes a flow answered but not assured: a
+ * flood of forged SYNs to a listening port must not fill the table with
+ * flows that cannot be evicted.  The handshake's last ACK, which comes
+ * from the opener (who may be forged), does not assure it either; the
+ * peer's first packet after it does.
+ */
+static void tcp_assured_after_handshake(struct kunit *test)
+{
+	struct sgfw_pkt p = tr_tcp(F_SYN);
+	struct sgfw_flow *f;
+
+	tr_seq(&p, 0);
+	f = tr_open(test, &p);
+	p = tr_tcp(F_SA);
+	tr_seq(&p, 1);
+	tr_feed(test, f, &p, true, true, T_SR, 1);
+	KUNIT_EXPECT_TRUE(test, f->flags & SGFW_FLOW_F_REPLIED);
+	KUNIT_EXPECT_FALSE(test, f->flags & SGFW_FLOW_F_ASSURED);
+	p = tr_tcp(F_ACK);
+	tr_seq(&p, 0);
+	tr_feed(test, f, &p, false, true, T_ES, 2);
+	KUNIT_EXPECT_FALSE(test, f->flags & SGFW_FLOW_F_ASSURED);
+	p = tr_tcp(F_ACK);
+	tr_seq(&p, 1);
+	tr_feed(test, f, &p, true, true, T_ES, 3);
+	KUNIT_EXPECT_TRUE(test, f->flags & SGFW_FLOW_F_ASSURED);
+}
+
 static struct kunit_case sgfw_tcp_cases[] = {
 	KUNIT_CASE_PARAM(tcp_open, tcp_open_cases_gen_params),
 	KUNIT_CASE_PARAM(tcp_sequence, tcp_seq_cases_gen_params),
@@ -722,6 +842,9 @@ static struct kunit_case sgfw_tcp_cases[] = {
 	KUNIT_CASE_PARAM(tcp_blind_teardown, tcp_blind_cases_gen_params),
 	KUNIT_CASE(tcp_window_not_moved),
 	KUNIT_CASE(tcp_syn_answer_acks),
+	KUNIT_CASE(tcp_syn_sent_blind),
+	KUNIT_CASE(tcp_fast_open),
+	KUNIT_CASE(tcp_assured_after_handshake),
 	{}
 };
 
@@ -779,6 +902,9 @@ static void udp_single_to_stream(struct kunit *test)
 			c->states[i] == 'S' ? U_ST : U_SI, i + 1);
 	KUNIT_EXPECT_EQ(test, !!(f->flags & SGFW_FLOW_F_REPLIED),
 			!!strchr(c->packets, 'p'));
+	/* Only a stream is spared by eviction: one exchange proves little. */
+	KUNIT_EXPECT_EQ(test, !!(f->flags & SGFW_FLOW_F_ASSURED),
+			!!strchr(c->states, 'S'));
 }
 
 struct other_timeout_case {
