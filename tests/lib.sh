@@ -412,7 +412,12 @@ elif cmd in ("tcp-server", "udp-server"):
         while True:
             data, peer = s.recvfrom(65536)
             log("udp from %s port %d to port %d" % (peer[0], peer[1], port))
-            s.sendto(data, peer)
+            try:
+                s.sendto(data, peer)
+            except OSError as e:
+                # A firewall that drops the reply (EPERM) ends one
+                # exchange, not the server.
+                log("udp reply to %s port %d: %s" % (peer[0], peer[1], e))
     threads = []
     for addr in addrs:
         for port in map(int, ports):

@@ -39,6 +39,10 @@ rule_add "$srv" web ingress icmp from 0.0.0.0/0 >/dev/null
 rule_add "$srv" web ingress icmpv6 from ::/0 >/dev/null
 sg_egress_clear "$srv" web
 assert sgt "$srv" sg add churn
+# Without its default all-open egress rules: with them, the traffic of web
+# would not be tracked (semantics.md), and a reply sent just after churn is
+# detached would find no rule.
+sg_egress_clear "$srv" churn
 assert sgt "$srv" nacl add edge
 assert sgt "$srv" nacl rule add edge 100 ingress allow all from 0.0.0.0/0
 assert sgt "$srv" nacl rule add edge 101 ingress allow all from ::/0
