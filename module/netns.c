@@ -53,7 +53,7 @@ static int __net_init sgfw_net_init(struct net *net)
  * that by exit no packet is in sgfw_hook() for this namespace any more,
  * and none can record a flow after exit has flushed them.
  */
-static void __net_exit sgfw_net_pre_exit(struct net *net)
+void __net_exit sgfw_net_pre_exit(struct net *net)
 {
 	struct sgfw_net *sn = sgfw_pernet(net);
 

@@ -72,6 +72,9 @@ static inline struct sgfw_net *sgfw_pernet(const struct net *net)
 	return net_generic(net, sgfw_net_id);
 }
 
+/* The first half of a namespace's teardown (netns.c says why it is one). */
+void sgfw_net_pre_exit(struct net *net);
+
 int sgfw_netns_init(void);
 void sgfw_netns_exit(void);
 

@@ -514,8 +514,9 @@ elif cmd == "udp-inject":
 elif cmd in ("tcp-inject", "ack-flood"):
     # tcp-inject SRC SPORT DST DPORT FLAGS SEQ ACK [LEN]: one TCP segment
     # built by hand, with a right checksum, whoever owns the ports.
-    # ack-flood SRC DST DPORT FIRST COUNT: COUNT bare ACKs from source
-    # ports FIRST on, as a flood of forged mid-stream packets.
+    # ack-flood SRC DST DPORT FIRST COUNT [FLAGS]: COUNT bare ACKs (or
+    # segments with FLAGS, 0x02 for SYNs) from source ports FIRST on, as a
+    # flood of forged mid-stream packets (or of forged openers).
     if cmd == "tcp-inject":
         src, dst = args[0], args[2]
         segs = [(int(args[1]), int(args[3]), int(args[4], 0),
@@ -524,7 +525,8 @@ elif cmd in ("tcp-inject", "ack-flood"):
     else:
         src, dst, dport = args[0], args[1], int(args[2])
         first, count = int(args[3]), int(args[4])
-        segs = [(1024 + (first + i) % 64000, dport, 0x10,
+        flags = int(args[5], 0) if len(args) > 5 else 0x10
+        segs = [(1024 + (first + i) % 64000, dport, flags,
                  0x10000 * i + 1, 0x20000 * i + 7, 0) for i in range(count)]
     fam = family(dst)
     s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_TCP)
@@ -782,8 +784,8 @@ raw_send() { local ns=$1; shift; _py "$ns" raw-send "$@"; }
 # made by hand (FLAGS a number: 0x04 RST, 0x10 ACK, 0x11 FIN+ACK...).
 tcp_inject() { local ns=$1; shift; _py "$ns" tcp-inject "$@"; }
 
-# ack_flood NS SRC DST DPORT FIRST COUNT: COUNT forged mid-stream ACKs from
-# source ports FIRST on.  udp_flood NS SRC DST DPORT FIRST COUNT: COUNT
+# ack_flood NS SRC DST DPORT FIRST COUNT [FLAGS]: COUNT forged mid-stream
+# ACKs (or segments with FLAGS: 0x02 for SYNs) from source ports FIRST on.  udp_flood NS SRC DST DPORT FIRST COUNT: COUNT
 # datagrams that open as many flows.  udp_burst NS SRC DST DPORT COUNT
 # [FIRST [BATCH [ROUNDS]]]: COUNT flows from new ports (FIRST on, if given;
 # 0 for any), BATCH (200) at a time, of ROUNDS (1) exchanges each; prints

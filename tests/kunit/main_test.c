@@ -147,10 +147,35 @@ static void sgfw_netns_new_net_hooks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sgfw_test_hooks_at(net, hp), 1);
 }
 
+/*
+ * A namespace that goes away loses its hooks in pre_exit, which the
+ * namespace core follows with a grace period before exit frees sgfw's
+ * state: no packet can be in sgfw's hook by then.  (In exit, the hooks
+ * would go with no wait: nf_unregister_net_hooks() waits for no packet.)
+ */
+static void sgfw_netns_pre_exit_unhooks(struct kunit *test)
+{
+	const struct sgfw_test_hook_point *hp = test->param_value;
+	struct net *net = sgfw_test_net_new(test);
+	struct sgfw_net *sn = sgfw_pernet(net);
+
+	KUNIT_ASSERT_EQ(test, sgfw_test_hooks_at(net, hp), 1);
+	sgfw_net_pre_exit(net);
+	KUNIT_EXPECT_EQ(test, sgfw_test_hooks_at(net, hp), 0);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(sn->dying));
+
+	/* As it was, for the real teardown. */
+	if (!sgfw_test_hooks_at(net, hp))
+		KUNIT_ASSERT_EQ(test, sgfw_hooks_register(net), 0);
+	WRITE_ONCE(sn->dying, false);
+}
+
 static struct kunit_case sgfw_netns_cases[] = {
 	KUNIT_CASE(sgfw_netns_init_net_default),
 	KUNIT_CASE(sgfw_netns_new_net_own_state),
 	KUNIT_CASE_PARAM(sgfw_netns_new_net_hooks,
+			 sgfw_test_hook_points_gen_params),
+	KUNIT_CASE_PARAM(sgfw_netns_pre_exit_unhooks,
 			 sgfw_test_hook_points_gen_params),
 	{}
 };

@@ -10,6 +10,9 @@
 #  B. A flood of forged mid-stream ACKs fills the server's allowance: each
 #     new one evicts the oldest unanswered one, an established connection
 #     keeps working, and a new legitimate connection gets in.
+#  B2. A flood of forged SYNs that the host answers (the forged source
+#     drops the SYN/ACKs, so nobody resets them): answered flows, but not
+#     assured ones, so new flows still evict them and get in.
 #  C. Assured flows (UDP streams: two exchanges each) fill it: they are
 #     never evicted, so new flows are refused and counted by reason, while
 #     the established connection and the other namespace go on.  (A single
@@ -89,6 +92,23 @@ assert_eq "refused while unanswered flows could go" 0 \
 assert tcp_hold_echo held
 assert tcp_connect "$cli" 192.0.2.2 80
 other_ok 20
+
+log "B2: forged SYNs, answered by the host: evicted all the same"
+nsx "$cli" ip addr add 192.0.2.9/32 dev veth1
+nsx "$cli" nft add table inet syn ||
+	fail "nft in $cli"
+nsx "$cli" nft add chain inet syn in '{ type filter hook input priority 0; }'
+nsx "$cli" nft add rule inet syn in ip daddr 192.0.2.9 drop
+before=$(st "$srv" 'j["flows_evicted"]')
+assert ack_flood "$cli" 192.0.2.9 192.0.2.2 80 20000 2000 0x02
+sleep 1
+sgt "$srv" status
+answered=$(sgj "$srv" flow show | jpy 'sum(f["state"] == "syn-recv" for f in j)')
+log "$answered flows answered by a SYN/ACK, $(( $(st "$srv" 'j["flows_evicted"]') - before )) evicted"
+[ "$answered" -ge 100 ] || fail "only $answered SYNs were answered"
+assert_eq "server flows" 1000 "$(st "$srv" 'j["flows"]')"
+assert tcp_connect "$cli" 192.0.2.2 80
+assert tcp_hold_echo held
 
 log "C: assured flows fill it: none is evicted, new ones are refused"
 # Streams live 60 s, longer than this phase takes (and D waits for).
