@@ -74,6 +74,23 @@ want sgtool-fuzz && step sgtool-fuzz tests/sgtool-fuzz.sh
 want kunit && step kunit scripts/kunit.sh
 want kunit-smp && step kunit-smp env SGFW_KUNIT_ARCH=x86_64 scripts/kunit.sh
 
+# uml_half N: the scenarios of the debug kernel's guest N of two, which run
+# side by side (User-Mode Linux has one CPU): the longest (netlink fuzzing,
+# the reloads, the full table) apart, and the others alternately.
+uml_half() {
+	local n=0 s
+	for s in tests/scenarios/*.sh; do
+		s=$(basename "$s" .sh)
+		case $s in
+		41-hard-table-full | 45-hard-nlfuzz) [ "$1" = 1 ] && echo "$s" ;;
+		47-hard-reload) [ "$1" = 2 ] && echo "$s" ;;
+		*)
+			n=$((n + 1))
+			[ $((n % 2 + 1)) = "$1" ] && echo "$s" ;;
+		esac
+	done
+}
+
 if want qemu || want uml; then
 	# The guests need the module for their kernel and sgtool; the debug
 	# kernel is built from source (cached).
@@ -90,7 +107,7 @@ if want qemu || want uml; then
 	fi
 	if want uml; then
 		scripts/uml.sh module >"$logdir/module-uml.log" 2>&1 || ok=0
-		guests="$guests uml-debug"
+		guests="$guests uml-debug-1 uml-debug-2"
 	fi
 	make -s sgtool >"$logdir/sgtool-build.log" 2>&1 || ok=0
 	echo "# guests-prepare took $(($(date +%s) - t0)) s"
@@ -99,13 +116,16 @@ if want qemu || want uml; then
 		echo "not ok 1 - guests: build modules, debug kernel and sgtool" |
 			tee -a "$tap"
 	else
-		# Side by side: each guest runs on one CPU.
+		# Side by side: each guest runs on one CPU; the debug kernel's
+		# scenarios are split between two of them, so that both CPUs
+		# stay busy after the Debian kernels' guests are done.
 		t0=$(date +%s)
 		pids=
 		for g in $guests; do
 			case $g in
 			qemu-*) tests/qemu/run.sh "${g#qemu-}" ;;
-			uml-debug) tests/uml/run.sh ;;
+			# shellcheck disable=SC2046 # one scenario per word
+			uml-debug-*) tests/uml/run.sh $(uml_half "${g#uml-debug-}") ;;
 			esac >"$logdir/$g.log" 2>&1 &
 			pids="$pids $!:$g"
 		done
