@@ -318,8 +318,8 @@ static void sgfw_flow_to_wheel(struct sgfw_flow_ns *fns, struct sgfw_flow *f)
  * Take @f off the chain of bucket @b, where *@link points at it, and off
  * its namespace's lists, and give it back after a grace period.  Readers
  * that are on it may finish their walk: its own @next is left alone.
- * @evict: only if it has not seen a reply (checked in the same cmpxchg
- * that marks it dead, so a reply that comes at the same moment wins).
+ * @evict: only if it is not assured (checked in the same cmpxchg that
+ * marks it dead, so a packet that assures it at the same moment wins).
  * Return: false when @evict found it assured (then nothing changed).
  */
 static bool __sgfw_flow_unlink(struct sgfw_flow *f, unsigned int b,

@@ -473,7 +473,7 @@ static void ft_reaper_worker_runs(struct kunit *test)
 }
 
 /*
- * A replied flow lives on the wheel: it is reaped once its slot's tick has
+ * An assured flow lives on the wheel: it is reaped once its slot's tick has
  * passed and it expired; one whose deadline moved on is kept and comes
  * round again; one whose deadline came nearer (a TCP close) and was placed
  * again is reaped on time.
@@ -594,7 +594,7 @@ static void ft_create_replaces_expired(struct kunit *test)
 /* --- the namespace's limit --------------------------------------------------- */
 
 /*
- * A full namespace of replied flows refuses new flows and counts each
+ * A full namespace of assured flows refuses new flows and counts each
  * refusal; its flows live on; another namespace is not concerned; room
  * comes back with a flow that goes.
  */
@@ -611,7 +611,7 @@ static void ft_limit(struct kunit *test)
 		t = ft_v4(IPPROTO_UDP, 0x0a000001, 100 + i, 0x0a000002, 53);
 		f[i] = ft_create(net, 1, &t);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
-		/* Flows that have seen a reply are never evicted. */
+		/* Assured flows are never evicted. */
 		ft_reply(f[i]);
 	}
 	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->exceeded), 0);
@@ -668,7 +668,7 @@ static void ft_limit_lowered(struct kunit *test)
 /*
  * A full namespace whose flows expired makes room at once for a new flow,
  * wherever it lands and before its reaper comes: expired flows never keep
- * it full (neither on the wheel nor among the unreplied).
+ * it full (neither on the wheel nor among the unassured).
  */
 static void ft_limit_expired_room(struct kunit *test)
 {
@@ -698,10 +698,10 @@ static void ft_limit_expired_room(struct kunit *test)
 
 /*
  * One unanswered opener per place, as a flood of forged ones would make:
- * a full namespace evicts its oldest unreplied flow for a new one, never a
- * replied one, and refuses only when no unreplied flow is left.
+ * a full namespace evicts its oldest unassured flow for a new one, never an
+ * assured one, and refuses only when no unassured flow is left.
  */
-static void ft_evict_unreplied(struct kunit *test)
+static void ft_evict_unassured(struct kunit *test)
 {
 	struct net *net = ft_net(test, 4);
 	struct sgfw_flow_ns *fns = ft_fns(net);
@@ -717,7 +717,7 @@ static void ft_evict_unreplied(struct kunit *test)
 	ft_reply(f[0]);
 	ft_reply(f[2]);
 
-	/* Two new flows: the unreplied f[1], then f[3], make way. */
+	/* Two new flows: the unassured f[1], then f[3], make way. */
 	for (i = 0; i < 2; i++) {
 		t = ft_v4(IPPROTO_TCP, 0x0a000001, 200 + i, 0x0a000002, 80);
 		e = ft_create(net, 1, &t);
@@ -736,7 +736,7 @@ static void ft_evict_unreplied(struct kunit *test)
 	t = ft_v4(IPPROTO_TCP, 0x0a000001, 102, 0x0a000002, 80);
 	KUNIT_EXPECT_PTR_EQ(test, ft_lookup(net, 1, &t, NULL), f[2]);
 
-	/* All replied now: refused, and counted. */
+	/* All assured now: refused, and counted. */
 	t = ft_v4(IPPROTO_TCP, 0x0a000001, 300, 0x0a000002, 80);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ft_create(net, 1, &t)), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&fns->exceeded), 1);
@@ -745,7 +745,7 @@ static void ft_evict_unreplied(struct kunit *test)
 
 /*
  * Eviction works whatever the size of the namespace: with thousands of
- * replied flows and a single unreplied one, the new flow gets that place.
+ * assured flows and a single unassured one, the new flow gets that place.
  */
 static void ft_evict_among_many(struct kunit *test)
 {
@@ -1402,7 +1402,7 @@ static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE(ft_limit),
 	KUNIT_CASE(ft_limit_lowered),
 	KUNIT_CASE(ft_limit_expired_room),
-	KUNIT_CASE(ft_evict_unreplied),
+	KUNIT_CASE(ft_evict_unassured),
 	KUNIT_CASE(ft_evict_among_many),
 	KUNIT_CASE(ft_chain_cap),
 	KUNIT_CASE(ft_chain_cap_per_namespace),
