@@ -570,27 +570,51 @@ static void sgfw_tcp_seq_update(struct sgfw_flow *flow,
 }
 
 /*
- * Is a flow in state @sw, after a packet (from its peer with @reply),
- * assured: has it shown that both its ends exist?  Only then is it spared
- * when a full namespace evicts (nf_conntrack's IPS_ASSURED, which its early
- * drop spares).  A reply alone proves little: a host answers a forged SYN
- * with a SYN/ACK and a forged query with its answer, so a flood of them
- * would fill the table with flows that may not be evicted.
- * - TCP: a packet from the peer once the handshake is over (established
- *   or closing; the handshake's last ACK comes from the opener, who may be
- *   forged, so it proves nothing alone).  An RST never assures.
+ * Does the opener's ACK that ends the handshake (@old in syn-recv)
+ * acknowledge the peer's SYN/ACK?  Only who saw the SYN/ACK knows where
+ * to: the ACK must be at most one unscaled window (nf_conntrack's
+ * MAXACKWINDOW) behind the peer's end, which a blind sender hits once in
+ * 65536 guesses.
+ */
+static bool sgfw_tcp_acks_synack(const struct sgfw_flow *flow,
+				 union sgfw_flow_sw old,
+				 const struct sgfw_pkt *p)
+{
+	return old.state == SGFW_FLOW_STATE_SYN_RECV &&
+	       (old.flags & SGFW_FLOW_F_SEQ_PEER) &&
+	       (p->tcp_flags & TCPHDR_ACK) &&
+	       sgfw_seq_within(p->tcp_ack, READ_ONCE(flow->seq_end[1]),
+			       SGFW_SEQ_AHEAD, 0);
+}
+
+/*
+ * Is a flow, in state @sw after packet @p (from its peer with @reply) took
+ * it from @old, assured: has it shown that both its ends exist?  Only then
+ * is it spared when a full namespace evicts (nf_conntrack's IPS_ASSURED,
+ * which its early drop spares).  A reply alone proves little: a host
+ * answers a forged SYN with a SYN/ACK and a forged query with its answer,
+ * so a flood of them would fill the table with flows that may not be
+ * evicted.
+ * - TCP: the handshake's last ACK, when it acknowledges the SYN/ACK (as
+ *   nf_conntrack assures at that ACK; a forged opener did not see the
+ *   SYN/ACK), or any packet from the peer once the connection is
+ *   established (or closing), which covers one picked up mid-stream.  An
+ *   RST never assures (it leads to close).
  * - UDP: a stream (more than one request-reply exchange).
  * - ICMP queries: never (a request and its answers are all there is).
  * - Other protocols: a packet from the peer.
  */
 static bool sgfw_track_assured(const struct sgfw_flow *flow,
-			       union sgfw_flow_sw sw, bool reply)
+			       union sgfw_flow_sw old, union sgfw_flow_sw sw,
+			       const struct sgfw_pkt *p, bool reply)
 {
 	switch (flow->t.proto) {
 	case IPPROTO_TCP:
-		return (sw.flags & SGFW_FLOW_F_REPLIED) && reply &&
-		       sw.state >= SGFW_FLOW_STATE_ESTABLISHED &&
-		       sw.state <= SGFW_FLOW_STATE_TIME_WAIT;
+		if (!(sw.flags & SGFW_FLOW_F_REPLIED) ||
+		    sw.state < SGFW_FLOW_STATE_ESTABLISHED ||
+		    sw.state > SGFW_FLOW_STATE_TIME_WAIT)
+			return false;
+		return reply || sgfw_tcp_acks_synack(flow, old, p);
 	case IPPROTO_UDP:
 		return sw.state == SGFW_FLOW_STATE_UDP_STREAM;
 	default:
@@ -657,7 +681,7 @@ static bool sgfw_track_step(struct sgfw_flow *flow, const struct sgfw_pkt *p,
 	if (reply && !(flow->t.proto == IPPROTO_TCP &&
 		       (p->tcp_flags & TCPHDR_RST)))
 		new->flags |= SGFW_FLOW_F_REPLIED;
-	if (sgfw_track_assured(flow, *new, reply))
+	if (sgfw_track_assured(flow, old, *new, p, reply))
 		new->flags |= SGFW_FLOW_F_ASSURED;
 	return true;
 }

@@ -143,19 +143,27 @@ static unsigned long tr_flow_timeout(const struct sgfw_flow *f, u8 state)
 }
 
 /*
- * Does a packet that @f takes, with @state after it, make @f assured
- * (spared by eviction)?  TCP: one from the peer, not an RST, in an
- * established or closing state; UDP: a stream; ICMP: never; others: a
- * reply.
+ * Does a packet that @f takes from @old to @state make @f assured
+ * (spared by eviction)?  TCP: in an established or closing state after
+ * it, one from the peer, or the opener's ACK that ends the handshake and
+ * acknowledges at most 65535 behind the peer's end; UDP: a stream; ICMP:
+ * never; others: a reply.
  */
 static bool tr_assures(const struct sgfw_flow *f, const struct sgfw_pkt *p,
-		       bool reply, u8 state)
+		       bool reply, union sgfw_flow_sw old, u8 state)
 {
 	switch (f->t.proto) {
 	case IPPROTO_TCP:
-		return reply && !(p->tcp_flags & TCPHDR_RST) &&
-		       state >= SGFW_FLOW_STATE_ESTABLISHED &&
-		       state <= SGFW_FLOW_STATE_TIME_WAIT;
+		if (state < SGFW_FLOW_STATE_ESTABLISHED ||
+		    state > SGFW_FLOW_STATE_TIME_WAIT ||
+		    !(READ_ONCE(f->flags) & SGFW_FLOW_F_REPLIED))
+			return false;
+		if (reply)
+			return true;
+		return old.state == SGFW_FLOW_STATE_SYN_RECV &&
+		       (old.flags & SGFW_FLOW_F_SEQ_PEER) &&
+		       (s32)(READ_ONCE(f->seq_end[1]) - p->tcp_ack) >= 0 &&
+		       (s32)(READ_ONCE(f->seq_end[1]) - p->tcp_ack) <= 65535;
 	case IPPROTO_UDP:
 		return state == SGFW_FLOW_STATE_UDP_STREAM;
 	case IPPROTO_ICMP:
@@ -179,20 +187,23 @@ static void tr_feed(struct kunit *test, struct sgfw_flow *f,
 	s64 packets = atomic64_read(&f->packets);
 	s64 bytes = atomic64_read(&f->bytes);
 	bool assured = READ_ONCE(f->flags) & SGFW_FLOW_F_ASSURED;
+	union sgfw_flow_sw old = { .word = atomic_read(&f->sw) };
+	bool assures;
 	unsigned int events;
 
 	tr_tick();
 	KUNIT_EXPECT_EQ_MSG(test, sgfw_track_packet(f, p, reply, &tr_to,
 						    &events), ok,
 			    "step %u", step);
+	assures = ok && tr_assures(f, p, reply, old, state);
 	KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(f->state), state, "step %u",
 			    step);
 	/* The table hears when the flow becomes assured, and only then. */
 	KUNIT_EXPECT_EQ_MSG(test, !!(events & SGFW_TRACK_ASSURED),
-			    ok && !assured && tr_assures(f, p, reply, state),
+			    !assured && assures,
 			    "step %u", step);
 	KUNIT_EXPECT_EQ_MSG(test, !!(READ_ONCE(f->flags) & SGFW_FLOW_F_ASSURED),
-			    assured || (ok && tr_assures(f, p, reply, state)),
+			    assured || assures,
 			    "step %u", step);
 	if (ok) {
 		KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(f->deadline),
@@ -806,12 +817,30 @@ static void tcp_fast_open(struct kunit *test)
 /*
  * A SYN that the host answers makes a flow answered but not assured: a
  * flood of forged SYNs to a listening port must not fill the table with
- * flows that cannot be evicted.  The handshake's last ACK, which comes
- * from the opener (who may be forged), does not assure it either; the
- * peer's first packet after it does.
+ * flows that cannot be evicted.  The handshake's last ACK assures it when
+ * it acknowledges the SYN/ACK, which a forged opener never saw: at most
+ * 65535 behind the peer's end, never ahead.  Else the flow is established
+ * all the same, and the peer's first packet after it assures it.
  */
+struct assured_case {
+	const char *desc;
+	s32 ack_off;	/* the last ACK's, from the peer's end */
+	bool assured;
+};
+
+static const struct assured_case assured_cases[] = {
+	{ "acknowledges the SYN/ACK", 0, true },
+	{ "a window behind", -65535, true },
+	{ "further behind", -65536, false },
+	{ "ahead", 1, false },
+	{ "a blind guess", 0x40000000, false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(assured_cases, assured_cases, desc);
+
 static void tcp_assured_after_handshake(struct kunit *test)
 {
+	const struct assured_case *c = test->param_value;
 	struct sgfw_pkt p = tr_tcp(F_SYN);
 	struct sgfw_flow *f;
 
@@ -824,8 +853,9 @@ static void tcp_assured_after_handshake(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, f->flags & SGFW_FLOW_F_ASSURED);
 	p = tr_tcp(F_ACK);
 	tr_seq(&p, 0);
+	p.tcp_ack += c->ack_off;
 	tr_feed(test, f, &p, false, true, T_ES, 2);
-	KUNIT_EXPECT_FALSE(test, f->flags & SGFW_FLOW_F_ASSURED);
+	KUNIT_EXPECT_EQ(test, !!(f->flags & SGFW_FLOW_F_ASSURED), c->assured);
 	p = tr_tcp(F_ACK);
 	tr_seq(&p, 1);
 	tr_feed(test, f, &p, true, true, T_ES, 3);
@@ -844,7 +874,8 @@ static struct kunit_case sgfw_tcp_cases[] = {
 	KUNIT_CASE(tcp_syn_answer_acks),
 	KUNIT_CASE(tcp_syn_sent_blind),
 	KUNIT_CASE(tcp_fast_open),
-	KUNIT_CASE(tcp_assured_after_handshake),
+	KUNIT_CASE_PARAM(tcp_assured_after_handshake,
+			 assured_cases_gen_params),
 	{}
 };
 
