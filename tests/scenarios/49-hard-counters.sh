@@ -5,7 +5,7 @@
 # counted once, as accepted or as dropped for one reason, and each reason
 # counts exactly the packets sent to meet it: no rule (a port no rule
 # allows), nacl (a port the NACL denies), table-full (new flows of a full
-# table whose flows have all been answered), invalid (a UDP header cut
+# table whose flows are all assured: UDP streams), invalid (a UDP header cut
 # short).  IPv4 only, on a link with IPv6 off, so that nothing but the
 # test's packets crosses it.
 #
@@ -49,9 +49,9 @@ counts() {
 }
 read -r acc0 norule0 nacl0 full0 inval0 total0 <<<"$(counts)"
 
-log "2 exchanges fill the table with answered flows: 4 packets accepted"
-assert udp_exchange "$cli" 192.0.2.1 5001 192.0.2.2 7000 1
-assert udp_exchange "$cli" 192.0.2.1 5002 192.0.2.2 7000 1
+log "2 streams of 2 exchanges fill the table with assured flows: 8 packets"
+assert udp_exchange "$cli" 192.0.2.1 5001 192.0.2.2 7000 2
+assert udp_exchange "$cli" 192.0.2.1 5002 192.0.2.2 7000 2
 log "8 new flows into the full table, 5 to a port no rule allows, 4 to"
 log "a port the NACL denies, 3 with a UDP header cut short"
 for p in $(seq 6001 6008); do
@@ -69,13 +69,13 @@ done
 sleep 0.5
 read -r acc norule nacl full inval total <<<"$(counts)"
 sgt "$srv" stats
-assert_eq "accepted" 4 $((acc - acc0))
+assert_eq "accepted" 8 $((acc - acc0))
 assert_eq "dropped: no rule" 5 $((norule - norule0))
 assert_eq "dropped: nacl" 4 $((nacl - nacl0))
 assert_eq "dropped: table full" 8 $((full - full0))
 assert_eq "dropped: invalid" 3 $((inval - inval0))
 assert_eq "dropped in all" 20 $((total - total0))
-assert_eq "sent both ways = accepted + dropped" 24 \
+assert_eq "sent both ways = accepted + dropped" 28 \
 	$((acc - acc0 + total - total0))
 assert_eq "allowance exceeded" 8 \
 	"$(sgj "$srv" status | jpy 'j["conntrack_allowance_exceeded"]')"
