@@ -8,6 +8,8 @@
 #                       sparse, sgtool's unit tests, KUnit on UML, the
 #                       integration scenarios in QEMU on both kernels, DKMS
 # make demo             load sgfw in a guest kernel and show it at work
+# make bench            sgfw against nftables + conntrack in one boot of
+#                       the benchmark's kernel (tests/bench/run.sh)
 # make style            checkpatch.pl --strict over the module and tests
 #
 # The module is built in build/$(KERNELRELEASE)/, a copy of the sources, so
@@ -74,6 +76,11 @@ check:
 demo:
 	@tests/demo.sh
 
+BENCH_JSON ?= bench.json
+
+bench:
+	@tests/bench/run.sh --json $(BENCH_JSON)
+
 STYLE_FILES := $(wildcard module/*.c module/*.h uapi/linux/*.h tests/kunit/*.c)
 CHECKPATCH ?= $(SGFW_CACHE)/linux-source-6.12/scripts/checkpatch.pl
 
@@ -85,4 +92,4 @@ clean:
 	rm -rf build
 	$(MAKE) -C tools/sgtool clean
 
-.PHONY: all module sgtool module-install install dkms-source dkms-install check demo style clean
+.PHONY: all module sgtool module-install install dkms-source dkms-install check demo bench style clean

@@ -8,6 +8,10 @@
 # DEBUG_PREEMPT, UBSAN, debug objects...), in $SGFW_CACHE/uml-debug, outside
 # the repository, so that a second run only rebuilds what changed.
 #
+# SGFW_UML_FLAVOUR=bench builds the benchmark's kernel instead: no checker,
+# nf_tables, conntrack and pktgen (tests/bench/config), in
+# $SGFW_CACHE/uml-bench, and sgfw.ko without the race windows.
+#
 #   build     build the kernel if needed, print its release on stdout
 #   module    build, then sgfw.ko for it into build/RELEASE/ (with the
 #             race windows of module/debug.h compiled in), print the release
@@ -22,8 +26,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd -P)
 cache=${SGFW_CACHE:-/var/cache/sgfw}
 src=$cache/linux-source-6.12
-build=$cache/uml-debug
-fragment=$repo/tests/uml/config
+flavour=${SGFW_UML_FLAVOUR:-debug}
+case $flavour in
+debug)	fragment=$repo/tests/uml/config hooks=1 ;;
+bench)	fragment=$repo/tests/bench/config hooks=0 ;;
+*)	echo "uml.sh: unknown SGFW_UML_FLAVOUR=$flavour" >&2; exit 1 ;;
+esac
+build=$cache/uml-$flavour
 jobs=${SGFW_UML_JOBS:-$(nproc)}
 what=${1:-build}
 
@@ -42,7 +51,7 @@ if [ "$what" = release ]; then
 fi
 
 mkdir -p "$cache" "$build"
-exec 9>"$cache/uml-debug.lock"
+exec 9>"$cache/uml-$flavour.lock"
 flock 9
 
 # Configure again when the fragment or the source changed.
@@ -75,6 +84,6 @@ rel=$(kmake kernelrelease)
 if [ "$what" = module ]; then
 	echo "uml.sh: building sgfw.ko for $rel" >&2
 	make -s -C "$repo" module KERNELRELEASE="$rel" KERNELDIR="$build" \
-		KBUILD_OPTS="ARCH=um SGFW_DEBUG_HOOKS=1" >&2
+		KBUILD_OPTS="ARCH=um SGFW_DEBUG_HOOKS=$hooks" >&2
 fi
 echo "$rel"

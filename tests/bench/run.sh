@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh [--smoke] [--json FILE]
+#
+# `make bench`: boot the benchmark's kernel (User-Mode Linux built by
+# scripts/uml.sh with SGFW_UML_FLAVOUR=bench: nf_tables, conntrack and
+# pktgen, no checker; it runs kernel code natively) and run
+# tests/bench/bench.py in it: baseline, nftables + conntrack and sgfw, side
+# by side in that one boot.  Prints the table; --json FILE also writes the
+# figures.  --smoke: one short round (make check runs it so that the bench
+# cannot rot; its figures mean nothing), as a TAP line.
+#
+# Environment: SGFW_CACHE, SGFW_UML_MEM (MiB, 3072).
+set -eu
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cache=${SGFW_CACHE:-/var/cache/sgfw}
+mem=${SGFW_UML_MEM:-3072}
+smoke=0 json=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--smoke) smoke=1; shift ;;
+	--json) json=$2; shift 2 ;;
+	*) echo "usage: $0 [--smoke] [--json FILE]" >&2; exit 2 ;;
+	esac
+done
+
+die() { echo "bench/run.sh: $*" >&2; exit 1; }
+
+rel=$(SGFW_UML_FLAVOUR=bench "$repo/scripts/uml.sh" module) ||
+	die "building the benchmark's kernel failed"
+make -s -C "$repo" sgtool >&2 || die "building sgtool failed"
+linux=$cache/uml-bench/linux
+case $repo$cache in
+*[!A-Za-z0-9_./+-]*) die "unsupported characters in $repo or $cache" ;;
+esac
+
+logdir=$cache/uml-bench/log
+mkdir -p "$logdir"
+log=$logdir/$(date +%Y%m%d-%H%M%S)-$$.log
+ls -t "$logdir"/*.log 2>/dev/null | tail -n +20 | xargs -r rm -f
+
+# slab_nomerge: sgfw's and conntrack's flow caches keep their own names in
+# /proc/slabinfo.
+args="mem=${mem}M rootfstype=hostfs rootflags=/ ro loglevel=3 slab_nomerge"
+args="$args con0=null,fd:1 con=null"
+args="$args init=$repo/tests/qemu/guest-init.sh"
+args="$args sgfw_repo=$repo sgfw_cache=$cache sgfw_mode=script"
+args="$args sgfw_script=$here/guest.sh sgfw_timeout=1500"
+[ $smoke = 1 ] && args="$args sgfw_bench=smoke"
+
+start=$(date +%s)
+# shellcheck disable=SC2086 # one argument per word
+timeout -k 10 1800 "$linux" $args </dev/null 2>&1 | tr -d '\r' >"$log" || true
+elapsed=$(($(date +%s) - start))
+
+# The table (the script's output but the JSON), then the JSON.
+sed -n '/^sgfw-guest: script begin/,/^sgfw-guest: script end/p' "$log" |
+	sed '1d;$d' | sed '/^bench-json begin/,/^bench-json end/d'
+if [ -n "$json" ]; then
+	sed -n '/^bench-json begin/,/^bench-json end/p' "$log" | sed '1d;$d' \
+		>"$json"
+fi
+ok=1
+grep -q '^ok [0-9]* - .*: script guest.sh' "$log" || ok=0
+grep -q '^not ok' "$log" && ok=0
+grep -q '^sgfw-guest: done' "$log" || ok=0
+grep -q '^bench-json end' "$log" || ok=0
+if [ $smoke = 1 ]; then
+	if [ $ok = 1 ]; then
+		echo "ok 1 - bench: smoke run of every figure in $rel"
+	else
+		echo "not ok 1 - bench: smoke run of every figure in $rel"
+		grep -v '^sgfw-guest: dmesg' "$log" | grep '^not ok\|Error\|Traceback\|rror:' |
+			head -n 20 | sed 's/^/#   /'
+	fi
+fi
+echo "bench/run.sh: $rel: ${elapsed}s; log: $log" >&2
+[ $ok = 1 ]
