@@ -14,11 +14,12 @@
 # integration scenarios in QEMU on both Debian kernels and on the debug
 # kernel (UML with KASAN, KMEMLEAK, lockdep...), the three side by side,
 # make install into a scratch root, a DKMS build against both kernels'
-# headers.
+# headers, and a smoke run of the benchmark (make bench) on its own kernel,
+# so that it cannot rot.
 #
 # SGFW_CHECK_ONLY="step ..." runs only the named steps (build uapi style
-# sgtool sgtool-fuzz kunit kunit-smp qemu uml install dkms), for quick
-# iterations.
+# sgtool sgtool-fuzz kunit kunit-smp qemu uml bench install dkms), for
+# quick iterations.
 set -u
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -91,9 +92,9 @@ uml_half() {
 	done
 }
 
-if want qemu || want uml; then
+if want qemu || want uml || want bench; then
 	# The guests need the module for their kernel and sgtool; the debug
-	# kernel is built from source (cached).
+	# kernel and the benchmark's are built from source (cached).
 	t0=$(date +%s)
 	echo "# --- guests-prepare"
 	ok=1
@@ -109,11 +110,16 @@ if want qemu || want uml; then
 		scripts/uml.sh module >"$logdir/module-uml.log" 2>&1 || ok=0
 		guests="$guests uml-debug-1 uml-debug-2"
 	fi
+	if want bench; then
+		SGFW_UML_FLAVOUR=bench scripts/uml.sh module \
+			>"$logdir/module-bench.log" 2>&1 || ok=0
+		guests="$guests bench"
+	fi
 	make -s sgtool >"$logdir/sgtool-build.log" 2>&1 || ok=0
 	echo "# guests-prepare took $(($(date +%s) - t0)) s"
 	if [ $ok = 0 ]; then
 		cat "$logdir"/module-*.log "$logdir/sgtool-build.log"
-		echo "not ok 1 - guests: build modules, debug kernel and sgtool" |
+		echo "not ok 1 - guests: build modules, UML kernels and sgtool" |
 			tee -a "$tap"
 	else
 		# Side by side: each guest runs on one CPU; the debug kernel's
@@ -126,6 +132,7 @@ if want qemu || want uml; then
 			qemu-*) tests/qemu/run.sh "${g#qemu-}" ;;
 			# shellcheck disable=SC2046 # one scenario per word
 			uml-debug-*) tests/uml/run.sh $(uml_half "${g#uml-debug-}") ;;
+			bench) tests/bench/run.sh --smoke ;;
 			esac >"$logdir/$g.log" 2>&1 &
 			pids="$pids $!:$g"
 		done
