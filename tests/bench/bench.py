@@ -16,7 +16,8 @@ measurement starts when their memory is back).  Packets come from pktgen in
 netif_receive mode on a dummy device: 60-byte UDP datagrams from 198.19.x.x
 to a local socket on 198.18.0.1 port 9, straight into the receive path, so
 that the sender costs nothing.  A datagram's cost is 1e9 / pps ns; the
-cost a variant adds is its cost minus the baseline's of the same round.
+cost a variant adds is its median minus the baseline's median.  Each
+round lets another variant go first.
 
 Prints a table, and the figures as JSON between "bench-json begin" and
 "bench-json end" lines.  --smoke: one round, few packets, small tables (the
@@ -355,6 +356,13 @@ def flows_of(variant):
 results = {}
 
 
+def order(rnd):
+    """The variants of round @rnd: each goes first in turn, so that no
+    variant always pays for the one before it."""
+    i = rnd % len(VARIANTS)
+    return VARIANTS[i:] + VARIANTS[:i]
+
+
 def record(name, variant, value):
     results.setdefault(name, {}).setdefault(variant, []).append(value)
 
@@ -369,7 +377,7 @@ def flows_shape(n):
 def fig_established(rnd, nflows, pkts):
     """Cost of a packet of a tracked flow, with @nflows flows live."""
     srcs, ports = flows_shape(nflows)
-    for v in VARIANTS:
+    for v in order(rnd):
         with Netns(v) as ns:
             setup(v)
             ns.pktgen(srcs * ports, srcs, ports)   # every flow opened
@@ -381,13 +389,13 @@ def fig_established(rnd, nflows, pkts):
             pps = ns.pktgen(pkts, srcs, ports)
             record("established_%d" % nflows, v, 1e9 / pps)
             if nflows > 1000 and v != "baseline":
-                memory(v, ns, srcs * ports)
+                memory(v, srcs * ports)
 
 
 MEM0 = {}
 
 
-def memory(v, ns, n):
+def memory(v, n):
     """Bytes per flow: the slab objects and what else the kernel holds for
     them, measured as the change in slab + vmalloc memory since the
     namespace had no flow, plus the flows' share of the hash buckets."""
@@ -405,7 +413,7 @@ def memory(v, ns, n):
 def fig_new_flows(rnd, pkts):
     """Every packet a new flow: the rate of new flows."""
     srcs, ports = flows_shape(pkts)
-    for v in VARIANTS:
+    for v in order(rnd):
         with Netns(v) as ns:
             setup(v)
             pps = ns.pktgen(pkts, srcs, ports)
@@ -420,7 +428,7 @@ def fig_rules(rnd, sizes, pkts):
     cases.append(("prefix_list_%d" % len(plist), {"plist": plist}))
     srcs, ports = flows_shape(pkts)
     for name, kw in cases:
-        for v in VARIANTS:
+        for v in order(rnd):
             with Netns(v) as ns:
                 setup(v, **kw)
                 pps = ns.pktgen(pkts, srcs, ports)
@@ -465,7 +473,7 @@ def rule_change(v):
 def fig_tcp(rnd, conns):
     """TCP connect, one request and its answer, close, between two
     namespaces over a veth pair: connections per second."""
-    for v in VARIANTS:
+    for v in order(rnd):
         with Netns(v) as ns:
             sh("ip netns add %s-c && ip link add veth0 type veth peer "
                "name veth1 netns %s-c && ip addr add 192.0.2.2/24 dev veth0 "
