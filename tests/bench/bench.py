@@ -191,13 +191,13 @@ class Netns:
         return the packets per second."""
         pg = "/proc/net/pktgen/"
 
-        def write(path, cmd):
+        def pg_write(path, cmd):
             # One command per write, its last character dropped.
             with open(path, "w") as f:
                 f.write(cmd + "\n")
-        write(pg + "pgctrl", "reset")
-        write(pg + "kpktgend_0", "rem_device_all")
-        write(pg + "kpktgend_0", "add_device %s" % DEV)
+        pg_write(pg + "pgctrl", "reset")
+        pg_write(pg + "kpktgend_0", "rem_device_all")
+        pg_write(pg + "kpktgend_0", "add_device %s" % DEV)
         first = 0xc6130000  # 198.19.0.0
         for c in ("count %d" % count, "pkt_size 60", "delay 0",
                   "flag NO_TIMESTAMP", "dst_mac %s" % self.mac,
@@ -208,8 +208,8 @@ class Netns:
                       (first + srcs - 1).to_bytes(4, "big")),
                   "udp_src_min 1024", "udp_src_max %d" % (1024 + ports),
                   "xmit_mode netif_receive", "burst 1"):
-            write(pg + DEV, c)
-        write(pg + "pgctrl", "start")
+            pg_write(pg + DEV, c)
+        pg_write(pg + "pgctrl", "start")
         res = read(pg + DEV)
         tail = res.split("Result: OK:", 1)
         if len(tail) == 2 and "pps" in tail[1]:
