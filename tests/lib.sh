@@ -831,7 +831,7 @@ tcp_hold() {
 	pid=$!
 	_sgfw_pids+=("$pid")
 	echo "$pid" >"$d/pid"
-	wait_until $((SGFW_NET_TIMEOUT + 5)) test -s "$d/status"
+	wait_until $((SGFW_NET_TIMEOUT + 25)) test -s "$d/status"
 	head -n1 "$d/status" | grep -q '^connected ' ||
 		fail "tcp_hold $name [$3]:$4 from $ns: $(cat "$d/status" "$d/log")"
 }

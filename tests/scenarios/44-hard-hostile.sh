@@ -69,7 +69,7 @@ flow_check "$vic" 2 "f['dport'] == 22 and f['state'] == 'established' and f['spo
 log "what an all-traffic rule lets through gets through"
 raw_listen icmp6 "$vic" fd00::2 58
 hostile pass >/dev/null || fail "hostile.py pass"
-wait_until 5 grep -q sgfw-pass-59 "$SGFW_TMP/none.log"
+wait_until 20 grep -q sgfw-pass-59 "$SGFW_TMP/none.log"
 wait_until 5 grep -q '^icmp 3/1' "$SGFW_TMP/err4.log"
 wait_until 5 grep -q sgfw-pass-v6e "$SGFW_TMP/icmp6.log"
 
