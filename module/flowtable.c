@@ -2,8 +2,11 @@
 /*
  * The connection table.
  *
- * One hash table of singly linked chains for every namespace, sized by the
- * hashsize parameter.  A flow is keyed by its namespace, device, family,
+ * One hash table of singly linked chains for every namespace.  It starts
+ * with hashsize buckets, doubles while it holds more than two flows per
+ * bucket and halves (never below hashsize) when it holds less than one
+ * per eight, moving its flows in the background without stopping readers
+ * or writers (sgfw_ft_rehash(), as rhashtable does).  A flow is keyed by its namespace, device, family,
  * protocol and its two (address, port) endpoints in a fixed order, hashed
  * with siphash under a key drawn at boot, so a remote sender cannot aim at
  * one bucket.  Lookups walk a chain under RCU with no lock; inserts and
@@ -22,10 +25,10 @@
  * Why no timer per flow.  The goal is at most 128 bytes per flow, its share
  * of the bucket array included.  A struct sgfw_flow is 120 bytes on x86_64,
  * and the cache is created without SLAB_HWCACHE_ALIGN, so its slab object is
- * 120 bytes too (34 to a 4 KiB page); a bucket is 8 bytes, and with the
- * default 65536 buckets and the default limit of 65536 flows in a namespace
- * that is one bucket per flow: 128 bytes (the KUnit case ft_flow_size prints
- * the sizes of the build it runs in).  A struct timer_list is 40 bytes on
+ * 120 bytes too (34 to a 4 KiB page); a bucket is 8 bytes, and the table
+ * grows only past two flows per bucket, so a large table costs at most 4
+ * to 8 bytes per flow: 124 to 128 in all (the KUnit case ft_flow_size
+ * prints the sizes of the build it runs in).  A struct timer_list is 40 bytes on
  * x86_64: with one, a flow would take 160.  A timer would also have to be
  * re-armed by every packet that pushes the deadline, taking a timer base
  * lock in the packet path.  nf_conntrack made the same trade in 2016
@@ -70,6 +73,8 @@
 #include <linux/log2.h>
 #include <linux/memcontrol.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/percpu_counter.h>
 #include <linux/netdevice.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
@@ -88,12 +93,22 @@
 #include "flowtable.h"
 #include "netns.h"
 
-/* Bucket locks, a power of two; bucket b takes lock b & (SGFW_FT_LOCKS - 1). */
+/*
+ * Bucket locks, a power of two: bucket b takes lock b & lock_mask, where
+ * lock_mask + 1 is SGFW_FT_LOCKS or the smallest size of the table if that
+ * is less.  As every size of the table is a multiple of it, a flow takes
+ * the same lock (its hash & lock_mask) whatever the size; a resize moves a
+ * flow from one bucket to another under that one lock.
+ */
 #define SGFW_FT_LOCKS		1024
 /* Live flows of one namespace in one chain past which an insert is refused. */
 #define SGFW_FT_CHAIN_MAX	64
 #define SGFW_FT_MIN_SIZE	256U
 #define SGFW_FT_MAX_SIZE	16777216U	/* 2^24 */
+/* The table doubles past this many flows per bucket... */
+#define SGFW_FT_GROW_LOAD	2
+/* ...and halves, down to hashsize, below one flow in this many buckets. */
+#define SGFW_FT_SHRINK_LOAD	8
 /* The reaper of a namespace runs this often while it has flows. */
 #define SGFW_GC_INTERVAL	(HZ / 8)
 /* Flows the reaper handles in one run (and at once after a run that hit it). */
@@ -104,35 +119,99 @@
 #define SGFW_EVICT_TRIES	8
 
 static unsigned int hashsize = 65536;
-module_param(hashsize, uint, 0444);
-MODULE_PARM_DESC(hashsize,
-		 "buckets of the flow table, a power of two (default 65536)");
+static unsigned int hashsize_max = SGFW_FT_MAX_SIZE;
 
 /*
- * The table.  Everything but the chains is set by sgfw_flowtable_init()
- * and read-only until sgfw_flowtable_exit().
+ * struct sgfw_ftab - a bucket array.  A chain ends in a "nulls" marker
+ * (as in rhashtable and nf_conntrack's hlist_nulls): the address of its
+ * own bucket with bit 0 set, so that a reader whom a resize carried into
+ * another chain knows it, and walks its own again.
+ * @mask: buckets - 1.
+ * @future: while a resize moves the flows, the table they move to;
+ *	readers that miss in this table look there too.
+ * @buckets: the chains; a chain changes under its bucket lock.
+ */
+struct sgfw_ftab {
+	unsigned int mask;
+	struct sgfw_ftab __rcu *future;
+	struct sgfw_flow __rcu *buckets[];
+};
+
+/*
+ * The table.  @tab changes only by a resize (sgfw_ft_rehash()); the rest is
+ * set by sgfw_flowtable_init() and read-only until sgfw_flowtable_exit().
  */
 static struct {
-	struct sgfw_flow __rcu **buckets;
-	unsigned int mask;		/* buckets - 1 */
+	struct sgfw_ftab __rcu *tab;
+	unsigned int lock_mask;
 	siphash_key_t key;
 	struct kmem_cache *cache;
 } sgfw_ft __read_mostly;
 
+/*
+ * @count: flows in the table, for the resize: per CPU, summed only by the
+ *	resize.
+ * @resize: the work that resizes the table.
+ * @mutex: held by a resize from start to end, and by a flush or a walk,
+ *	which so never see a table half moved.
+ */
+static struct {
+	struct percpu_counter count;
+	struct work_struct resize;
+	struct mutex mutex;		/* see @mutex above */
+} sgfw_ft_ctl;
+
 static spinlock_t sgfw_ft_locks[SGFW_FT_LOCKS];
+
+/* The present size of the table, for the parameter's readers. */
+static int sgfw_hashsize_get(char *buf, const struct kernel_param *kp)
+{
+	const struct sgfw_ftab *tab;
+	unsigned int size = hashsize;
+
+	rcu_read_lock();
+	tab = rcu_dereference(sgfw_ft.tab);
+	if (tab)
+		size = tab->mask + 1;
+	rcu_read_unlock();
+	return sysfs_emit(buf, "%u\n", size);
+}
+
+static const struct kernel_param_ops sgfw_hashsize_ops = {
+	.set = param_set_uint,
+	.get = sgfw_hashsize_get,
+};
+
+module_param_cb(hashsize, &sgfw_hashsize_ops, &hashsize, 0444);
+MODULE_PARM_DESC(hashsize,
+		 "buckets of the flow table at first and at least, a power of two (default 65536); reads give the present size");
+module_param(hashsize_max, uint, 0444);
+MODULE_PARM_DESC(hashsize_max,
+		 "the most buckets the table grows to, a power of two (default 16777216)");
 
 #if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)
 /* A clock the KUnit suites stop and move by hand, and reapers they pause. */
 static bool sgfw_clock_frozen;
 static unsigned long sgfw_clock_at;
 static bool sgfw_gc_paused;
+static bool sgfw_resize_paused;
 
 static bool sgfw_flow_ns_gc_paused(void)
 {
 	return READ_ONCE(sgfw_gc_paused);
 }
+
+static bool sgfw_ft_resize_paused(void)
+{
+	return READ_ONCE(sgfw_resize_paused);
+}
 #else
 static bool sgfw_flow_ns_gc_paused(void)
+{
+	return false;
+}
+
+static bool sgfw_ft_resize_paused(void)
 {
 	return false;
 }
@@ -171,8 +250,16 @@ static void sgfw_addr_copy(u8 af, union sgfw_addr *to,
 	}
 }
 
-static unsigned int sgfw_ft_hash(const struct net *net, int ifindex,
-				 const struct sgfw_tuple *t)
+/**
+ * sgfw_flow_hash() - the hash of a packet's flow, for lookup and insert.
+ * @net: the namespace of the packet.
+ * @ifindex: the device it is seen on.
+ * @t: its tuple; the same for either direction of the flow.
+ *
+ * Return: the hash; the table's size picks its bucket.
+ */
+u32 sgfw_flow_hash(const struct net *net, int ifindex,
+		   const struct sgfw_tuple *t)
 {
 	struct sgfw_ft_hkey k;
 	bool flip;
@@ -195,22 +282,53 @@ static unsigned int sgfw_ft_hash(const struct net *net, int ifindex,
 	k.ifindex = ifindex;
 	k.af = t->af;
 	k.proto = t->proto;
-	return (u32)siphash(&k, sizeof(k), &sgfw_ft.key) & sgfw_ft.mask;
+	return (u32)siphash(&k, sizeof(k), &sgfw_ft.key);
 }
 
-static unsigned int sgfw_flow_bucket(const struct sgfw_flow *f)
+static u32 sgfw_flow_hash_of(const struct sgfw_flow *f)
 {
-	return sgfw_ft_hash(f->net, f->ifindex, &f->t);
+	return sgfw_flow_hash(f->net, f->ifindex, &f->t);
 }
 
-static spinlock_t *sgfw_ft_lock(unsigned int bucket)
+/* The lock of every bucket a flow of hash @h may be in. */
+static spinlock_t *sgfw_ft_lock(u32 h)
 {
-	return &sgfw_ft_locks[bucket & (SGFW_FT_LOCKS - 1)];
+	return &sgfw_ft_locks[h & sgfw_ft.lock_mask];
 }
 
-/* The first flow of bucket @b, for a writer holding its lock. */
-#define sgfw_chain_deref(p, b)	\
-	rcu_dereference_protected(p, lockdep_is_held(sgfw_ft_lock(b)))
+/* A link of a chain of hash @h, for a writer holding its lock. */
+#define sgfw_chain_deref(p, h)	\
+	rcu_dereference_protected(p, lockdep_is_held(sgfw_ft_lock(h)))
+
+/* The end of chain @b of @tab. */
+static struct sgfw_flow *sgfw_nulls(const struct sgfw_ftab *tab,
+				    unsigned int b)
+{
+	return (struct sgfw_flow *)((unsigned long)&tab->buckets[b] | 1UL);
+}
+
+static bool sgfw_is_nulls(const struct sgfw_flow *f)
+{
+	return (unsigned long)f & 1UL;
+}
+
+/*
+ * The table, and the one a resize moves its flows to.  Context: RCU (a
+ * bucket lock taken with bottom halves off is one), or the resize mutex.
+ */
+static struct sgfw_ftab *sgfw_ft_tab(void)
+{
+	return rcu_dereference_check(sgfw_ft.tab,
+				     rcu_read_lock_any_held() ||
+				     lockdep_is_held(&sgfw_ft_ctl.mutex));
+}
+
+static struct sgfw_ftab *sgfw_ft_future(const struct sgfw_ftab *tab)
+{
+	return rcu_dereference_check(tab->future,
+				     rcu_read_lock_any_held() ||
+				     lockdep_is_held(&sgfw_ft_ctl.mutex));
+}
 
 /* Does @f carry @t, in its own direction or (*@reply) the other one? */
 static bool sgfw_flow_match(const struct sgfw_flow *f, const struct net *net,
@@ -267,6 +385,146 @@ static void sgfw_flow_free_rcu(struct rcu_head *head)
 						    rcu));
 }
 
+/* ---- resizing ---------------------------------------------------------- */
+
+/*
+ * The size the table should have for its flows: doubled while there are
+ * more than SGFW_FT_GROW_LOAD flows per bucket, halved while there is
+ * less than one in SGFW_FT_SHRINK_LOAD buckets (so a table just halved is
+ * not doubled at once), within hashsize and hashsize_max.
+ */
+static unsigned int sgfw_ft_target(unsigned int size, s64 count)
+{
+	while (count > (s64)size * SGFW_FT_GROW_LOAD && size < hashsize_max)
+		size *= 2;
+	while (size > hashsize && count < size / SGFW_FT_SHRINK_LOAD)
+		size /= 2;
+	return size;
+}
+
+/* Start a resize if the table's size is far from its flows'.  Context: any. */
+static void sgfw_ft_resize_check(void)
+{
+	const struct sgfw_ftab *tab;
+	unsigned int size;
+
+	rcu_read_lock();
+	tab = rcu_dereference(sgfw_ft.tab);
+	size = tab->mask + 1;
+	rcu_read_unlock();
+	if (sgfw_ft_target(size, percpu_counter_read_positive(
+				       &sgfw_ft_ctl.count)) != size &&
+	    !work_pending(&sgfw_ft_ctl.resize) && !sgfw_ft_resize_paused())
+		queue_work(system_unbound_wq, &sgfw_ft_ctl.resize);
+}
+
+static struct sgfw_ftab *sgfw_ftab_alloc(unsigned int size, gfp_t gfp)
+{
+	struct sgfw_ftab *tab;
+	unsigned int b;
+
+	tab = kvmalloc(struct_size(tab, buckets, size), gfp | __GFP_NOWARN);
+	if (!tab)
+		return NULL;
+	tab->mask = size - 1;
+	RCU_INIT_POINTER(tab->future, NULL);
+	for (b = 0; b < size; b++)
+		RCU_INIT_POINTER(tab->buckets[b], sgfw_nulls(tab, b));
+	return tab;
+}
+
+/*
+ * sgfw_ft_rehash() - move every flow of the table to @new, and make @new
+ * the table, without stopping anyone.
+ *
+ * As rhashtable does: @new is published as the old table's future first,
+ * so that lookups that miss in the old table look in @new, and inserts go
+ * to @new.  Then each old chain, under its bucket lock (the lock of the
+ * new buckets its flows go to as well), gives up its last flow to the
+ * head of its new chain, then unlinks it, until it is empty.  A reader on
+ * the flow follows it into the new chain, ends at a nulls marker not its
+ * own and walks its chain again; a reader behind it finds it in @new.
+ * No flow is ever in neither table.
+ *
+ * Context: process, the resize mutex.  The caller frees the old table
+ * after a grace period.
+ */
+static void sgfw_ft_rehash(struct sgfw_ftab *old, struct sgfw_ftab *new)
+{
+	unsigned int b, size = old->mask + 1;
+
+	lockdep_assert_held(&sgfw_ft_ctl.mutex);
+	rcu_assign_pointer(old->future, new);
+	for (b = 0; b < size; b++) {
+		spin_lock_bh(sgfw_ft_lock(b));
+		for (;;) {
+			struct sgfw_flow __rcu **link = &old->buckets[b];
+			struct sgfw_flow *f, *next;
+			unsigned int nb;
+
+			f = sgfw_chain_deref(*link, b);
+			if (sgfw_is_nulls(f))
+				break;
+			while (!sgfw_is_nulls(next = sgfw_chain_deref(f->next,
+								       b))) {
+				link = &f->next;
+				f = next;
+			}
+			nb = sgfw_flow_hash_of(f) & new->mask;
+			rcu_assign_pointer(f->next,
+					   sgfw_chain_deref(new->buckets[nb], b));
+			rcu_assign_pointer(new->buckets[nb], f);
+			rcu_assign_pointer(*link, sgfw_nulls(old, b));
+		}
+		spin_unlock_bh(sgfw_ft_lock(b));
+		if ((b & 1023) == 1023)
+			cond_resched();
+	}
+	rcu_assign_pointer(sgfw_ft.tab, new);
+}
+
+/*
+ * Resize the table to @size buckets (0: to the size its flows call for): a
+ * power of two, from a lock's share of buckets (lock_mask + 1) to
+ * SGFW_FT_MAX_SIZE.  Context: process; sleeps.
+ * Return: 0, -EINVAL for a bad @size, or -ENOMEM (the table stays).
+ */
+static int sgfw_ft_resize(unsigned int size)
+{
+	struct sgfw_ftab *old, *new = NULL;
+	int err = 0;
+
+	if (size && (!is_power_of_2(size) || size <= sgfw_ft.lock_mask ||
+		     size > SGFW_FT_MAX_SIZE))
+		return -EINVAL;
+	mutex_lock(&sgfw_ft_ctl.mutex);
+	old = rcu_dereference_protected(sgfw_ft.tab,
+					lockdep_is_held(&sgfw_ft_ctl.mutex));
+	if (!size)
+		size = sgfw_ft_target(old->mask + 1, percpu_counter_sum_positive(
+					      &sgfw_ft_ctl.count));
+	if (size != old->mask + 1) {
+		new = sgfw_ftab_alloc(size, GFP_KERNEL);
+		if (new)
+			sgfw_ft_rehash(old, new);
+		else
+			err = -ENOMEM;
+	}
+	mutex_unlock(&sgfw_ft_ctl.mutex);
+	if (new) {
+		/* Readers and writers that found the old table are done. */
+		synchronize_rcu();
+		kvfree(old);
+	}
+	return err;
+}
+
+static void sgfw_ft_resize_worker(struct work_struct *work)
+{
+	if (!sgfw_ft_resize_paused() && sgfw_ft_resize(0))
+		net_warn_ratelimited("no memory to resize the flow table\n");
+}
+
 /* ---- the wheel and the unassured list --------------------------------- */
 
 /* One turn of the wheel, in jiffies. */
@@ -315,14 +573,14 @@ static void sgfw_flow_to_wheel(struct sgfw_flow_ns *fns, struct sgfw_flow *f)
 }
 
 /*
- * Take @f off the chain of bucket @b, where *@link points at it, and off
+ * Take @f off its chain (of hash @b), where *@link points at it, and off
  * its namespace's lists, and give it back after a grace period.  Readers
  * that are on it may finish their walk: its own @next is left alone.
  * @evict: only if it is not assured (checked in the same cmpxchg that
  * marks it dead, so a packet that assures it at the same moment wins).
  * Return: false when @evict found it assured (then nothing changed).
  */
-static bool __sgfw_flow_unlink(struct sgfw_flow *f, unsigned int b,
+static bool __sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
 			       struct sgfw_flow __rcu **link,
 			       struct sgfw_flow_ns *fns, bool evict)
 {
@@ -343,13 +601,14 @@ static bool __sgfw_flow_unlink(struct sgfw_flow *f, unsigned int b,
 		fns->n_unassured--;
 	list_del(&f->lru);
 	atomic_dec(&fns->count);
+	percpu_counter_dec(&sgfw_ft_ctl.count);
 	/* @rcu shares its bytes with @lru, which is off every list now. */
 	call_rcu(&f->rcu, sgfw_flow_free_rcu);
 	return true;
 }
 
 /* As above, taking the namespace's lock. */
-static void sgfw_flow_unlink(struct sgfw_flow *f, unsigned int b,
+static void sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
 			     struct sgfw_flow __rcu **link)
 {
 	struct sgfw_flow_ns *fns = sgfw_flow_ns_of(f->net);
@@ -359,17 +618,24 @@ static void sgfw_flow_unlink(struct sgfw_flow *f, unsigned int b,
 	spin_unlock(&fns->lock);
 }
 
-/* The link that points at @f in bucket @b, or NULL when it is not there. */
-static struct sgfw_flow __rcu **sgfw_chain_link(unsigned int b,
+/*
+ * The link that points at @f, whose hash is @h, in the table or the one a
+ * resize moves it to; NULL when it is in neither.  The bucket lock of @h.
+ */
+static struct sgfw_flow __rcu **sgfw_chain_link(u32 h,
 						const struct sgfw_flow *f)
 {
-	struct sgfw_flow __rcu **link = &sgfw_ft.buckets[b];
+	struct sgfw_flow __rcu **link;
+	struct sgfw_ftab *tab;
 	struct sgfw_flow *cur;
 
-	while ((cur = sgfw_chain_deref(*link, b))) {
-		if (cur == f)
-			return link;
-		link = &cur->next;
+	for (tab = sgfw_ft_tab(); tab; tab = sgfw_ft_future(tab)) {
+		link = &tab->buckets[h & tab->mask];
+		while (!sgfw_is_nulls(cur = sgfw_chain_deref(*link, h))) {
+			if (cur == f)
+				return link;
+			link = &cur->next;
+		}
 	}
 	return NULL;
 }
@@ -382,7 +648,7 @@ static struct sgfw_flow __rcu **sgfw_chain_link(unsigned int b,
 static int sgfw_flow_try_unlink(struct sgfw_flow_ns *fns, struct sgfw_flow *f,
 				bool evict)
 {
-	unsigned int b = sgfw_flow_bucket(f);
+	u32 b = sgfw_flow_hash_of(f);
 	struct sgfw_flow __rcu **link;
 	int ret = 0;
 
@@ -539,6 +805,8 @@ static unsigned int __sgfw_flow_ns_gc(struct sgfw_flow_ns *fns, bool *busy)
 	reaped += sgfw_unassured_reap(fns, now, budget);
 	spin_unlock_bh(&fns->lock);
 	*busy = !budget;
+	if (reaped)
+		sgfw_ft_resize_check();
 	return reaped;
 }
 
@@ -553,11 +821,13 @@ static void sgfw_flow_ns_gc_worker(struct work_struct *work)
 	__sgfw_flow_ns_gc(fns, &busy);
 	/*
 	 * Deferrable: an idle CPU is not woken for it, and expired flows are
-	 * invisible anyway.  Go on at once while there is much to do; stop
-	 * when the namespace has no flow (the next new flow starts it).
+	 * invisible anyway.  Go on at once while there is much to do (with
+	 * no timer, which an idle CPU would defer: a million flows that
+	 * expire together are gone in seconds); stop when the namespace has
+	 * no flow (the next new flow starts it).
 	 */
 	if (busy)
-		queue_delayed_work(system_power_efficient_wq, &fns->gc, 1);
+		queue_delayed_work(system_power_efficient_wq, &fns->gc, 0);
 	else if (atomic_read(&fns->count))
 		queue_delayed_work(system_power_efficient_wq, &fns->gc,
 				   SGFW_GC_INTERVAL);
@@ -626,34 +896,40 @@ void sgfw_flow_ns_set_memcg(struct sgfw_flow_ns *fns)
 /* ---- the chains ------------------------------------------------------- */
 
 /*
- * Walk bucket @b before an insert: unlink its expired flows, and find the
- * live flow of @t if there is one; else *@len is the number of flows of
- * @net in the chain and *@tail the link a new flow goes to.
+ * Walk the chains of hash @h before an insert (in the table, and in the
+ * one a resize moves it to): unlink their expired flows, and find the live
+ * flow of @t if there is one; else *@len is the number of flows of @net in
+ * them and *@tail the link a new flow goes to, at the end of the newest
+ * table's chain.
  */
-static struct sgfw_flow *sgfw_ft_scan(unsigned int b, unsigned long now,
+static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now,
 				      const struct net *net, int ifindex,
 				      const struct sgfw_tuple *t,
 				      unsigned int *len,
 				      struct sgfw_flow __rcu ***tail)
 {
-	struct sgfw_flow __rcu **link = &sgfw_ft.buckets[b];
+	struct sgfw_flow __rcu **link;
+	struct sgfw_ftab *tab;
 	struct sgfw_flow *f;
 	bool rev;
 
-	lockdep_assert_held(sgfw_ft_lock(b));
+	lockdep_assert_held(sgfw_ft_lock(h));
 	*len = 0;
-	while ((f = sgfw_chain_deref(*link, b))) {
-		if (sgfw_flow_expired(f, now)) {
-			sgfw_flow_unlink(f, b, link);
-			continue;
+	for (tab = sgfw_ft_tab(); tab; tab = sgfw_ft_future(tab)) {
+		link = &tab->buckets[h & tab->mask];
+		while (!sgfw_is_nulls(f = sgfw_chain_deref(*link, h))) {
+			if (sgfw_flow_expired(f, now)) {
+				sgfw_flow_unlink(f, h, link);
+				continue;
+			}
+			if (sgfw_flow_match(f, net, ifindex, t, &rev))
+				return f;
+			if (f->net == net)
+				(*len)++;
+			link = &f->next;
 		}
-		if (sgfw_flow_match(f, net, ifindex, t, &rev))
-			return f;
-		if (f->net == net)
-			(*len)++;
-		link = &f->next;
+		*tail = link;
 	}
-	*tail = link;
 	return NULL;
 }
 
@@ -676,20 +952,26 @@ static bool sgfw_flow_ns_at_limit(struct sgfw_flow_ns *fns)
  * @net: the namespace of the packet.
  * @ifindex: the device it is seen on.
  * @t: its tuple.
+ * @hash: sgfw_flow_hash() of the three.
  * @reply: set to true when @t runs opposite to the flow's opener.
  *
  * Context: rcu_read_lock().  The flow stays valid until rcu_read_unlock().
  * Return: the flow, or NULL (also for an expired one).
  */
 struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
-				   const struct sgfw_tuple *t, bool *reply)
+				   const struct sgfw_tuple *t, u32 hash,
+				   bool *reply)
 {
-	unsigned int b = sgfw_ft_hash(net, ifindex, t);
+	struct sgfw_ftab *tab = rcu_dereference(sgfw_ft.tab);
 	unsigned long now = sgfw_flow_now();
 	struct sgfw_flow *f;
+	unsigned int b;
 	bool rev;
 
-	for (f = rcu_dereference(sgfw_ft.buckets[b]); f;
+next_table:
+	b = hash & tab->mask;
+again:
+	for (f = rcu_dereference(tab->buckets[b]); !sgfw_is_nulls(f);
 	     f = rcu_dereference(f->next)) {
 		if (!sgfw_flow_match(f, net, ifindex, t, &rev))
 			continue;
@@ -703,6 +985,14 @@ struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
 		*reply = rev;
 		return f;
 	}
+	/* A resize took us into another chain: walk ours again. */
+	if (f != sgfw_nulls(tab, b))
+		goto again;
+	/* Pairs with the order of sgfw_ft_rehash(): future, then moves. */
+	smp_rmb();
+	tab = rcu_dereference(tab->future);
+	if (tab)
+		goto next_table;
 	return NULL;
 }
 
@@ -728,6 +1018,7 @@ static struct sgfw_flow *sgfw_flow_alloc(struct sgfw_flow_ns *fns)
  * @fns: the accounting of @net.
  * @ifindex: the device it is seen on.
  * @t: its tuple.
+ * @hash: sgfw_flow_hash() of @net, @ifindex and @t.
  * @init: what the flow starts with.
  *
  * Counts against @fns.  If a live flow for @t exists already (another CPU
@@ -741,10 +1032,10 @@ static struct sgfw_flow *sgfw_flow_alloc(struct sgfw_flow_ns *fns)
  */
 struct sgfw_flow *sgfw_flow_create(const struct net *net,
 				   struct sgfw_flow_ns *fns, int ifindex,
-				   const struct sgfw_tuple *t,
+				   const struct sgfw_tuple *t, u32 hash,
 				   const struct sgfw_flow_init *init)
 {
-	unsigned int b = sgfw_ft_hash(net, ifindex, t);
+	u32 b = hash;
 	spinlock_t *lock = sgfw_ft_lock(b);
 	unsigned long now = sgfw_flow_now();
 	struct sgfw_flow *f = NULL, *old;
@@ -770,7 +1061,6 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 		atomic64_inc(&fns->nomem);
 		return ERR_PTR(-ENOMEM);
 	}
-	RCU_INIT_POINTER(f->next, NULL);
 	f->net = net;
 	f->t.af = t->af;
 	f->t.proto = t->proto;
@@ -800,8 +1090,8 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 		spin_unlock_bh(lock);
 		kmem_cache_free(sgfw_ft.cache, f);
 		atomic64_inc(&fns->bucket_full);
-		net_warn_ratelimited("flow table bucket %u holds %u flows of a namespace, new flow refused\n",
-				     b, len);
+		net_warn_ratelimited("a flow table chain holds %u flows of a namespace, new flow refused\n",
+				     len);
 		return ERR_PTR(-EBUSY);
 	}
 	if ((u32)atomic_inc_return(&fns->count) > READ_ONCE(fns->limit)) {
@@ -819,9 +1109,14 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 	 * chain never sees a flow twice.  Orders the stores above before the
 	 * flow is seen.
 	 */
+	RCU_INIT_POINTER(f->next, sgfw_chain_deref(*tail, b));
 	rcu_assign_pointer(*tail, f);
 	spin_unlock_bh(lock);
+	percpu_counter_inc(&sgfw_ft_ctl.count);
 	sgfw_flow_ns_gc_kick(fns);
+	if (unlikely(percpu_counter_read(&sgfw_ft_ctl.count) >
+		     (s64)(sgfw_ft_tab()->mask + 1) * SGFW_FT_GROW_LOAD))
+		sgfw_ft_resize_check();
 	return f;
 
 exists:
@@ -848,7 +1143,7 @@ err_full:
  */
 void sgfw_flow_remove(struct sgfw_flow_ns *fns, struct sgfw_flow *flow)
 {
-	unsigned int b = sgfw_flow_bucket(flow);
+	u32 b = sgfw_flow_hash_of(flow);
 	spinlock_t *lock = sgfw_ft_lock(b);
 	struct sgfw_flow __rcu **link;
 
@@ -920,18 +1215,22 @@ static bool sgfw_flow_flushed(const struct sgfw_flow *f, const struct net *net,
 void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
 			  int ifindex)
 {
-	unsigned int b, size = sgfw_ft.mask + 1;
 	struct sgfw_flow __rcu **link;
+	struct sgfw_ftab *tab;
 	struct sgfw_flow *f;
+	unsigned int b;
 	bool found;
 
 	might_sleep();
 	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(net));
-	for (b = 0; b < size; b++) {
+	/* No resize meanwhile: every flow is in @tab. */
+	mutex_lock(&sgfw_ft_ctl.mutex);
+	tab = sgfw_ft_tab();
+	for (b = 0; b <= tab->mask; b++) {
 		/* Most chains hold nothing of @net: look before locking. */
 		found = false;
 		rcu_read_lock();
-		for (f = rcu_dereference(sgfw_ft.buckets[b]); f;
+		for (f = rcu_dereference(tab->buckets[b]); !sgfw_is_nulls(f);
 		     f = rcu_dereference(f->next)) {
 			if (sgfw_flow_flushed(f, net, ifindex)) {
 				found = true;
@@ -942,8 +1241,8 @@ void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
 
 		if (found) {
 			spin_lock_bh(sgfw_ft_lock(b));
-			link = &sgfw_ft.buckets[b];
-			while ((f = sgfw_chain_deref(*link, b))) {
+			link = &tab->buckets[b];
+			while (!sgfw_is_nulls(f = sgfw_chain_deref(*link, b))) {
 				if (sgfw_flow_flushed(f, net, ifindex))
 					sgfw_flow_unlink(f, b, link);
 				else
@@ -954,6 +1253,7 @@ void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
 		if ((b & 1023) == 1023)
 			cond_resched();
 	}
+	mutex_unlock(&sgfw_ft_ctl.mutex);
 }
 
 /* The ports of a flow, as struct sgfw_flow_pos keeps them. */
@@ -979,8 +1279,13 @@ static u32 sgfw_flow_pos_ports(const struct sgfw_flow *f)
  * chain at its tail and removals keep the order of the rest, so the walk
  * then skips nothing and repeats nothing; if that flow has left the
  * table, the walk takes its bucket again from the start, and may return
- * some flows of it twice (as ctnetlink does).  It may take long on a large
- * table: it never runs under the RTNL, which every other namespace needs.
+ * some flows of it twice (as ctnetlink does).  A resize between two calls
+ * (@pos remembers the size) makes the walk go on from the same bucket
+ * number in a larger table, where the flows of the buckets it has done
+ * are in that bucket, earlier ones or later ones (seen twice, never
+ * missed), or start again in a smaller one.  It may take long on a large
+ * table: it never runs under the RTNL, which every other namespace needs,
+ * and it holds off a resize while it runs.
  *
  * Context: process; takes rcu_read_lock() itself and calls @fn under it.
  * Return: 0 when the walk is complete, else what @fn returned.
@@ -990,20 +1295,30 @@ int sgfw_flowtable_walk(const struct net *net, struct sgfw_flow_pos *pos,
 				  void *arg),
 			void *arg)
 {
-	unsigned long size = sgfw_ft.mask + 1;
 	unsigned long now = sgfw_flow_now();
 	const struct sgfw_flow *f;
+	struct sgfw_ftab *tab;
+	unsigned long size;
+	int err = 0;
 	bool first;
-	int err;
 
 	if (IS_ENABLED(CONFIG_PROVE_LOCKING))
 		WARN_ON_ONCE(lockdep_rtnl_is_held());
+	mutex_lock(&sgfw_ft_ctl.mutex);
+	tab = sgfw_ft_tab();
+	size = tab->mask + 1;
+	if (pos->size != size) {
+		if (pos->size > size)
+			pos->bucket = 0;
+		pos->flow = 0;
+		pos->size = size;
+	}
 	for (; pos->bucket < size; pos->bucket++) {
 again:
 		first = true;
 		rcu_read_lock();
-		for (f = rcu_dereference(sgfw_ft.buckets[pos->bucket]); f;
-		     f = rcu_dereference(f->next)) {
+		for (f = rcu_dereference(tab->buckets[pos->bucket]);
+		     !sgfw_is_nulls(f); f = rcu_dereference(f->next)) {
 			if (f->net != net || sgfw_flow_expired(f, now) ||
 			    (READ_ONCE(f->flags) & SGFW_FLOW_F_DEAD))
 				continue;
@@ -1021,7 +1336,7 @@ again:
 					pos->flow = (unsigned long)f;
 					pos->ports = sgfw_flow_pos_ports(f);
 				}
-				return err;
+				goto out;
 			}
 		}
 		rcu_read_unlock();
@@ -1033,7 +1348,9 @@ again:
 		if ((pos->bucket & 1023) == 1023)
 			cond_resched();
 	}
-	return 0;
+out:
+	mutex_unlock(&sgfw_ft_ctl.mutex);
+	return err;
 }
 
 /**
@@ -1045,6 +1362,7 @@ again:
 int sgfw_flowtable_init(void)
 {
 	unsigned int size = hashsize, i;
+	struct sgfw_ftab *tab;
 
 	/* The memory goal per flow; see the top of this file. */
 	BUILD_BUG_ON(sizeof(struct sgfw_flow) > 120);
@@ -1061,18 +1379,32 @@ int sgfw_flowtable_init(void)
 	BUILD_BUG_ON(!is_power_of_2(SGFW_FT_LOCKS));
 	BUILD_BUG_ON(!is_power_of_2(SGFW_WHEEL_SLOTS));
 
-	size = clamp(size, SGFW_FT_MIN_SIZE, SGFW_FT_MAX_SIZE);
-	size = roundup_pow_of_two(size);
+	BUILD_BUG_ON(SGFW_FT_MIN_SIZE > SGFW_FT_LOCKS);
+
+	size = roundup_pow_of_two(clamp(size, SGFW_FT_MIN_SIZE,
+					SGFW_FT_MAX_SIZE));
 	if (size != hashsize) {
 		pr_warn("hashsize %u is not a power of two from %u to %u: using %u\n",
 			hashsize, SGFW_FT_MIN_SIZE, SGFW_FT_MAX_SIZE, size);
 		hashsize = size;
 	}
+	size = roundup_pow_of_two(clamp(hashsize_max, hashsize,
+					SGFW_FT_MAX_SIZE));
+	if (size != hashsize_max) {
+		pr_warn("hashsize_max %u is not a power of two from hashsize to %u: using %u\n",
+			hashsize_max, SGFW_FT_MAX_SIZE, size);
+		hashsize_max = size;
+	}
 
-	sgfw_ft.buckets = kvcalloc(size, sizeof(*sgfw_ft.buckets), GFP_KERNEL);
-	if (!sgfw_ft.buckets)
+	mutex_init(&sgfw_ft_ctl.mutex);
+	INIT_WORK(&sgfw_ft_ctl.resize, sgfw_ft_resize_worker);
+	if (percpu_counter_init(&sgfw_ft_ctl.count, 0, GFP_KERNEL))
 		return -ENOMEM;
-	sgfw_ft.mask = size - 1;
+	tab = sgfw_ftab_alloc(hashsize, GFP_KERNEL);
+	if (!tab)
+		goto err_count;
+	RCU_INIT_POINTER(sgfw_ft.tab, tab);
+	sgfw_ft.lock_mask = min(hashsize, SGFW_FT_LOCKS) - 1;
 
 	/*
 	 * No SLAB_HWCACHE_ALIGN: it would round 120 bytes up to 128.
@@ -1081,15 +1413,19 @@ int sgfw_flowtable_init(void)
 	 */
 	sgfw_ft.cache = kmem_cache_create("sgfw_flow", sizeof(struct sgfw_flow),
 					  0, SLAB_ACCOUNT, NULL);
-	if (!sgfw_ft.cache) {
-		kvfree(sgfw_ft.buckets);
-		return -ENOMEM;
-	}
+	if (!sgfw_ft.cache)
+		goto err_tab;
 
 	get_random_bytes(&sgfw_ft.key, sizeof(sgfw_ft.key));
 	for (i = 0; i < SGFW_FT_LOCKS; i++)
 		spin_lock_init(&sgfw_ft_locks[i]);
 	return 0;
+
+err_tab:
+	kvfree(tab);
+err_count:
+	percpu_counter_destroy(&sgfw_ft_ctl.count);
+	return -ENOMEM;
 }
 
 /**
@@ -1109,14 +1445,19 @@ int sgfw_flowtable_init(void)
  */
 void sgfw_flowtable_exit(void)
 {
-	unsigned int b, size = sgfw_ft.mask + 1, left = 0;
+	unsigned int b, left = 0;
+	struct sgfw_ftab *tab;
 	struct sgfw_flow *f;
 
-	for (b = 0; b < size; b++) {
+	/* No flow left to call for one, but one may be queued. */
+	cancel_work_sync(&sgfw_ft_ctl.resize);
+	tab = rcu_dereference_protected(sgfw_ft.tab, true);
+	for (b = 0; b <= tab->mask; b++) {
 		spin_lock_bh(sgfw_ft_lock(b));
-		while ((f = sgfw_chain_deref(sgfw_ft.buckets[b], b))) {
+		while (!sgfw_is_nulls(f = sgfw_chain_deref(tab->buckets[b],
+							   b))) {
 			/* Its namespace and lists are gone: no list_del. */
-			RCU_INIT_POINTER(sgfw_ft.buckets[b],
+			RCU_INIT_POINTER(tab->buckets[b],
 					 sgfw_chain_deref(f->next, b));
 			call_rcu(&f->rcu, sgfw_flow_free_rcu);
 			left++;
@@ -1128,7 +1469,8 @@ void sgfw_flowtable_exit(void)
 
 	rcu_barrier();
 	kmem_cache_destroy(sgfw_ft.cache);
-	kvfree(sgfw_ft.buckets);
+	kvfree(tab);
+	percpu_counter_destroy(&sgfw_ft_ctl.count);
 }
 
 #if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)
@@ -1156,13 +1498,34 @@ void sgfw_flowtable_clock_real(void)
 
 unsigned int sgfw_flowtable_size(void)
 {
-	return sgfw_ft.mask + 1;
+	unsigned int size;
+
+	rcu_read_lock();
+	size = rcu_dereference(sgfw_ft.tab)->mask + 1;
+	rcu_read_unlock();
+	return size;
 }
 
 unsigned int sgfw_flowtable_bucket(const struct net *net, int ifindex,
 				   const struct sgfw_tuple *t)
 {
-	return sgfw_ft_hash(net, ifindex, t);
+	return sgfw_flow_hash(net, ifindex, t) & (sgfw_flowtable_size() - 1);
+}
+
+/*
+ * Resize the table to @size buckets now, as the resize work does; or let
+ * (@pause false) or stop (true) the work resizing it by itself.
+ */
+int sgfw_flowtable_resize(unsigned int size)
+{
+	return sgfw_ft_resize(size);
+}
+
+void sgfw_flowtable_resize_pause(bool pause)
+{
+	WRITE_ONCE(sgfw_resize_paused, pause);
+	if (pause)
+		cancel_work_sync(&sgfw_ft_ctl.resize);
 }
 
 unsigned int sgfw_flowtable_chain_max(void)

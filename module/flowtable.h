@@ -191,7 +191,8 @@ struct sgfw_flow_init {
 };
 
 /*
- * Where a walk of the table resumes (sgfw_flowtable_walk()): a bucket, and
+ * Where a walk of the table resumes (sgfw_flowtable_walk()): a bucket of a
+ * table of @size buckets, and
  * in it the flow to resume at, or 0 for the start of the bucket.  @flow is
  * the flow's address, compared and never dereferenced (the flow may be gone
  * by then); @ports, its ports, guard against the address being reused.
@@ -200,6 +201,7 @@ struct sgfw_flow_pos {
 	unsigned long bucket;
 	unsigned long flow;
 	u32 ports;
+	u32 size;	/* of the table then */
 };
 
 /* What a walk's callback returns to have the bucket walked again from its
@@ -221,14 +223,23 @@ void sgfw_flow_ns_exit(struct sgfw_flow_ns *fns);
 void sgfw_flow_ns_set_memcg(struct sgfw_flow_ns *fns);
 
 /*
+ * The hash of the flow of @t seen on device @ifindex of @net, computed once
+ * for the lookup and the insert of a packet.  Context: any.
+ */
+u32 sgfw_flow_hash(const struct net *net, int ifindex,
+		   const struct sgfw_tuple *t);
+
+/*
  * sgfw_flow_lookup() - the live flow a packet belongs to.
+ * @hash: sgfw_flow_hash() of @net, @ifindex and @t.
  * @reply: set to true when @t runs opposite to the flow's opener.
  *
  * Context: rcu_read_lock().  The flow stays valid until rcu_read_unlock().
  * Return: the flow, or NULL (also for an expired one).
  */
 struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
-				   const struct sgfw_tuple *t, bool *reply);
+				   const struct sgfw_tuple *t, u32 hash,
+				   bool *reply);
 
 /*
  * sgfw_flow_create() - insert a new flow for @t, opened by @t's source.
@@ -247,7 +258,7 @@ struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
  */
 struct sgfw_flow *sgfw_flow_create(const struct net *net,
 				   struct sgfw_flow_ns *fns, int ifindex,
-				   const struct sgfw_tuple *t,
+				   const struct sgfw_tuple *t, u32 hash,
 				   const struct sgfw_flow_init *init);
 
 /*
@@ -309,6 +320,8 @@ unsigned int sgfw_flowtable_bucket(const struct net *net, int ifindex,
 unsigned int sgfw_flowtable_chain_max(void);
 unsigned int sgfw_flowtable_cache_size(void);
 void sgfw_flowtable_gc_pause(bool pause);
+int sgfw_flowtable_resize(unsigned int size);
+void sgfw_flowtable_resize_pause(bool pause);
 unsigned int sgfw_flow_ns_gc_run(struct sgfw_flow_ns *fns);
 #else
 static inline unsigned long sgfw_flow_now(void)

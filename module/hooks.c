@@ -55,17 +55,22 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	struct sgfw_flow *flow;
 	unsigned int events;
 	bool reply;
+	u32 hash;
 
 	if (p->flags & SGFW_PKT_ICMP_ERROR) {
 		if ((p->flags & SGFW_PKT_INNER) &&
-		    sgfw_flow_lookup(sn->net, ifindex, &p->inner, &reply))
+		    sgfw_flow_lookup(sn->net, ifindex, &p->inner,
+				     sgfw_flow_hash(sn->net, ifindex, &p->inner),
+				     &reply))
 			return SGFW_COUNT_ACCEPTED;
 		/* A stray error passes only where a rule allows it. */
 		return sgfw_ruleset_match(rs, dir, p) ? SGFW_COUNT_ACCEPTED :
 							SGFW_COUNT_NO_RULE;
 	}
 
-	flow = sgfw_flow_lookup(sn->net, ifindex, &p->t, &reply);
+	/* One hash for the lookup and, if it comes to that, the insert. */
+	hash = sgfw_flow_hash(sn->net, ifindex, &p->t);
+	flow = sgfw_flow_lookup(sn->net, ifindex, &p->t, hash, &reply);
 	if (flow) {
 		if (sgfw_track_packet(flow, p, reply, to, &events)) {
 			sgfw_flow_events(flow, events);
@@ -87,7 +92,8 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	if (dir == SGFW_DIRECTION_EGRESS)
 		init.flags |= SGFW_FLOW_F_OPENER_EGRESS;
 	sgfw_debug_delay(SGFW_DEBUG_BEFORE_CREATE);
-	flow = sgfw_flow_create(sn->net, &sn->flows, ifindex, &p->t, &init);
+	flow = sgfw_flow_create(sn->net, &sn->flows, ifindex, &p->t, hash,
+				&init);
 	/* Full table or chain: the new flow is dropped, the old ones live. */
 	return IS_ERR(flow) ? SGFW_COUNT_TABLE_FULL : SGFW_COUNT_ACCEPTED;
 }

@@ -1758,6 +1758,7 @@ static int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
 		.bucket = cb->args[0],
 		.flow = cb->args[1],
 		.ports = cb->args[2],
+		.size = cb->args[3],
 	};
 	int err;
 
@@ -1765,6 +1766,7 @@ static int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
 	cb->args[0] = pos.bucket;
 	cb->args[1] = pos.flow;
 	cb->args[2] = pos.ports;
+	cb->args[3] = pos.size;
 	return sgfw_dump_done(skb, err == SGFW_WALK_AGAIN ? -EMSGSIZE : err);
 }
 

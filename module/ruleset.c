@@ -7,8 +7,9 @@
  * - A builder belongs to the one caller that made it (the configuration
  *   code, under its own lock).  It has no lock of its own and may sleep:
  *   every allocation is GFP_KERNEL.
- * - sgfw_ruleset_finish() packs the builder into one allocation that is
- *   never written again.  The owner publishes it with rcu_assign_pointer()
+ * - sgfw_ruleset_finish() packs the builder into one allocation, and
+ *   builds the classifier of each long list (below); none is ever written
+ *   again.  The owner publishes it with rcu_assign_pointer()
  *   and readers find it with rcu_dereference() inside an RCU read-side
  *   section; nothing in a ruleset needs a lock to read.
  * - The owner retires a ruleset with sgfw_ruleset_put() after it has
@@ -17,27 +18,50 @@
  *   returned by sgfw_ruleset_match() lives in the ruleset: it is valid in
  *   the same RCU section only; a flow copies what it keeps (the ids).
  *
- * Matching is a linear walk of one array per family and direction (at
- * most 1000 rules on a device), in build order.  The rule flags are made
- * complete when the rule is added, so that the walk tests fields without
- * asking which protocol it is looking at.
+ * Matching.  A list of rules (one family and direction, at most 1000 on a
+ * device) is searched for its first rule that allows the packet, in build
+ * order.  A short list is walked.  A longer one has a classifier (struct
+ * sgfw_rs_index), in the manner of the bit-vector schemes of packet
+ * classification (Lakshman and Stiliadis, SIGCOMM 1998): each of two
+ * dimensions cuts its key space into intervals, and an interval names the
+ * set of rules (a bitmap of their places in the list) that a key in it may
+ * match:
+ * - the protocol and service port: per class of protocol (tcp, udp, the
+ *   family's icmp, any other), the port ranges of the rules;
+ * - the peer address: the CIDRs of the rules and prefix lists, as address
+ *   ranges.  A rule whose peer is a group (sorted host addresses, searched
+ *   by halves) is in every interval, and so is one open to every address.
+ * A packet costs a binary search in each dimension (at most 12 steps for
+ * 2001 intervals), an AND of two bitmaps of 16 words for 1000 rules, and
+ * the exact test of the rules left, in order, until one matches: the sets
+ * are supersets (a group's members, an icmp code with any type, a protocol
+ * of the "other" class are only told by the exact test), so the classifier
+ * can never change the answer, only how soon it comes.  Neighbouring
+ * intervals with the same set are merged.
  *
- * The worst case of one packet, bounded by the limits (config.h): a walk
- * of at most 1000 rules of its family and direction; a rule with a CIDR
+ * The worst case of one packet, bounded by the limits (config.h): the two
+ * searches, then the exact test of at most every rule of its family and
+ * direction (1000) when all of them are candidates: a rule with a CIDR
  * peer compares one prefix; a prefix list counts as its max-entries rules
  * against the same 1000, so all of a device's prefix-list entries together
  * are at most 1000 prefix comparisons; a group peer is a sorted set of at
- * most 1000 host addresses, searched in at most 10 comparisons.  So at
- * most 1000 rule checks and 10000 address comparisons; the untracked-flow
- * test of a packet that opens a flow walks the rules twice more without
- * peers (ruleset.h), and a network ACL adds at most 40 rules.
+ * most 1000 host addresses, searched in at most 10 comparisons.  So at most
+ * 1000 rule checks and 10000 address comparisons; the untracked-flow test
+ * of a packet that opens a flow asks the port dimension twice more (a walk
+ * of the rules in a short list), and a network ACL adds at most 40 rules.
+ * The classifier of a list of n rules with p CIDRs takes at most about
+ * (2n + 1) * 4 + (2p + n + 1) intervals of 20 bytes and a bitmap of n bits
+ * each; it is built with the ruleset, in process context.
  */
 
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
 #include <linux/err.h>
 #include <linux/in.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <net/ipv6.h>
 
@@ -53,12 +77,64 @@
 
 #define SGFW_NUM_DIRS		2
 
+/* Lists of at most this many rules are walked; longer ones classified. */
+#define SGFW_RS_LINEAR_MAX	8
+
+/* The classes of protocol of the port dimension. */
+enum {
+	SGFW_RS_TCP,
+	SGFW_RS_UDP,
+	SGFW_RS_ICMP,		/* icmp in inet, icmpv6 in inet6 */
+	SGFW_RS_OTHER,
+	SGFW_RS_CLASSES,
+};
+
+/*
+ * A key of a dimension, as a 128-bit number: a port in @lo, or an address
+ * in host order (an IPv4 address in the top 32 bits of @hi), so that a
+ * prefix is the range of keys that share its top bits in either family.
+ */
+struct sgfw_rs_key {
+	u64 hi;
+	u64 lo;
+};
+
+/*
+ * One dimension: @n intervals, the i-th from @start[i] (@start[0] is 0,
+ * ascending) to the next one's start; the rules a key of interval i may
+ * match are the bitmap at @map[i] in the index's @maps (an offset, in
+ * longs).
+ */
+struct sgfw_rs_dim {
+	u32 n;
+	struct sgfw_rs_key *start;
+	u32 *map;
+};
+
+/*
+ * struct sgfw_rs_index - the classifier of one list (the top of this file).
+ * @words: longs in a bitmap of the list's rules (bit i: rules[i]).
+ * @peer: the peer address dimension.
+ * @l4: the port dimension of each class (one interval but for tcp, udp).
+ * @peer_any: offset in @maps of the rules open to every address.
+ * @maps: the bitmaps.
+ */
+struct sgfw_rs_index {
+	u32 words;
+	struct sgfw_rs_dim peer;
+	struct sgfw_rs_dim l4[SGFW_RS_CLASSES];
+	u32 peer_any;
+	unsigned long *maps;
+};
+
 /* The rules of one family and direction, inside a struct sgfw_ruleset. */
 struct sgfw_rs_list {
 	const struct sgfw_crule *rules;
 	u32 count;
 	/* One of the rules allows every protocol from/to 0.0.0.0/0 or ::/0. */
 	bool all_open;
+	/* Its classifier, when it has more than SGFW_RS_LINEAR_MAX rules. */
+	struct sgfw_rs_index *idx;
 };
 
 /*
@@ -351,6 +427,316 @@ int sgfw_ruleset_add(struct sgfw_ruleset_builder *b, enum sgfw_af af,
 	return 0;
 }
 
+/* ---- the classifier ---------------------------------------------------- */
+
+static int sgfw_rs_key_cmp(const struct sgfw_rs_key *a,
+			   const struct sgfw_rs_key *b)
+{
+	if (a->hi != b->hi)
+		return a->hi < b->hi ? -1 : 1;
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return 0;
+}
+
+static int sgfw_rs_key_sort_cmp(const void *a, const void *b)
+{
+	return sgfw_rs_key_cmp(a, b);
+}
+
+static bool sgfw_rs_key_is_max(const struct sgfw_rs_key *k)
+{
+	return k->hi == U64_MAX && k->lo == U64_MAX;
+}
+
+/* @k + 1; never called for the largest key. */
+static struct sgfw_rs_key sgfw_rs_key_next(struct sgfw_rs_key k)
+{
+	if (!++k.lo)
+		k.hi++;
+	return k;
+}
+
+static void sgfw_rs_addr_key(enum sgfw_af af, const union sgfw_addr *a,
+			     struct sgfw_rs_key *k)
+{
+	if (af == SGFW_AF_INET) {
+		k->hi = (u64)ntohl(a->ip) << 32;
+		k->lo = 0;
+		return;
+	}
+	k->hi = (u64)ntohl(a->all[0]) << 32 | ntohl(a->all[1]);
+	k->lo = (u64)ntohl(a->all[2]) << 32 | ntohl(a->all[3]);
+}
+
+/* The class of protocol @proto in family @af. */
+static unsigned int sgfw_rs_class(enum sgfw_af af, u8 proto)
+{
+	if (proto == IPPROTO_TCP)
+		return SGFW_RS_TCP;
+	if (proto == IPPROTO_UDP)
+		return SGFW_RS_UDP;
+	if (proto == sgfw_af_icmp(af))
+		return SGFW_RS_ICMP;
+	return SGFW_RS_OTHER;
+}
+
+/*
+ * The interval of @start (@n of them, @start[0] the smallest key) that @k
+ * falls in: the last one that starts at or before it.
+ */
+static u32 sgfw_rs_bsearch(const struct sgfw_rs_key *start, u32 n,
+			   const struct sgfw_rs_key *k)
+{
+	u32 lo = 0, hi = n;
+
+	while (hi - lo > 1) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (sgfw_rs_key_cmp(&start[mid], k) <= 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The rules a key @k of dimension @d may match. */
+static const unsigned long *sgfw_rs_dim_set(const struct sgfw_rs_index *idx,
+					    const struct sgfw_rs_dim *d,
+					    const struct sgfw_rs_key *k)
+{
+	return idx->maps + d->map[sgfw_rs_bsearch(d->start, d->n, k)];
+}
+
+/* A range of keys of rule @rule, to build a dimension from. */
+struct sgfw_rs_range {
+	struct sgfw_rs_key lo;
+	struct sgfw_rs_key hi;
+	u32 rule;
+};
+
+static void sgfw_rs_range_all(struct sgfw_rs_range *rg, u32 rule)
+{
+	rg->lo = (struct sgfw_rs_key){ 0, 0 };
+	rg->hi = (struct sgfw_rs_key){ U64_MAX, U64_MAX };
+	rg->rule = rule;
+}
+
+/* The keys of canonical prefix @c (an IPv4 one in the top bits). */
+static void sgfw_rs_range_prefix(struct sgfw_rs_range *rg,
+				 const struct sgfw_cidr *c, u32 rule)
+{
+	sgfw_rs_addr_key(c->af, &c->addr, &rg->lo);
+	rg->hi = rg->lo;
+	if (c->plen < 64) {
+		rg->hi.hi |= U64_MAX >> c->plen;
+		rg->hi.lo = U64_MAX;
+	} else if (c->plen < 128) {
+		rg->hi.lo |= U64_MAX >> (c->plen - 64);
+	}
+	rg->rule = rule;
+}
+
+/* The bitmaps of an index being built. */
+struct sgfw_rs_maps {
+	unsigned long *v;
+	u32 n;
+	u32 cap;
+};
+
+/* Append bitmap @row of @words longs; *@off: where it went. */
+static int sgfw_rs_maps_add(struct sgfw_rs_maps *m, const unsigned long *row,
+			    u32 words, u32 *off)
+{
+	int err;
+
+	err = sgfw_rs_grow((void **)&m->v, &m->cap, m->n, m->n + words,
+			   sizeof(*m->v));
+	if (err)
+		return err;
+	memcpy(m->v + m->n, row, words * sizeof(*row));
+	*off = m->n;
+	m->n += words;
+	return 0;
+}
+
+/*
+ * Build dimension @d from @n ranges: cut the keys at every range's start
+ * and after every range's end, give each piece the set of the rules whose
+ * ranges cover it, and merge neighbours with the same set.
+ */
+static int sgfw_rs_dim_build(struct sgfw_rs_dim *d, struct sgfw_rs_maps *m,
+			     u32 words, const struct sgfw_rs_range *rg, u32 n)
+{
+	const unsigned long *prev = NULL;
+	unsigned long *rows = NULL;
+	struct sgfw_rs_key *pts;
+	u32 np = 0, i, k, to;
+	int err = -ENOMEM;
+
+	pts = kvmalloc_array(2 * (size_t)n + 1, sizeof(*pts),
+			     GFP_KERNEL_ACCOUNT);
+	if (!pts)
+		return -ENOMEM;
+	pts[np++] = (struct sgfw_rs_key){ 0, 0 };
+	for (i = 0; i < n; i++) {
+		pts[np++] = rg[i].lo;
+		if (!sgfw_rs_key_is_max(&rg[i].hi))
+			pts[np++] = sgfw_rs_key_next(rg[i].hi);
+	}
+	sort(pts, np, sizeof(*pts), sgfw_rs_key_sort_cmp, NULL);
+	for (i = 1, k = 1; i < np; i++)
+		if (sgfw_rs_key_cmp(&pts[i], &pts[k - 1]))
+			pts[k++] = pts[i];
+	np = k;
+
+	rows = kvcalloc(array_size(np, words), sizeof(*rows),
+			GFP_KERNEL_ACCOUNT);
+	d->start = kvmalloc_array(np, sizeof(*d->start), GFP_KERNEL_ACCOUNT);
+	d->map = kvmalloc_array(np, sizeof(*d->map), GFP_KERNEL_ACCOUNT);
+	if (!rows || !d->start || !d->map)
+		goto out;
+	for (i = 0; i < n; i++) {
+		struct sgfw_rs_key next;
+
+		if (sgfw_rs_key_is_max(&rg[i].hi)) {
+			to = np;
+		} else {
+			next = sgfw_rs_key_next(rg[i].hi);
+			to = sgfw_rs_bsearch(pts, np, &next);
+		}
+		for (k = sgfw_rs_bsearch(pts, np, &rg[i].lo); k < to; k++)
+			__set_bit(rg[i].rule, rows + (size_t)k * words);
+	}
+	d->n = 0;
+	for (k = 0; k < np; k++) {
+		const unsigned long *row = rows + (size_t)k * words;
+
+		if (prev && bitmap_equal(row, prev, words * BITS_PER_LONG))
+			continue;
+		err = sgfw_rs_maps_add(m, row, words, &d->map[d->n]);
+		if (err)
+			goto out;
+		d->start[d->n++] = pts[k];
+		prev = row;
+	}
+	err = 0;
+out:
+	kvfree(rows);
+	kvfree(pts);
+	return err;
+}
+
+static void sgfw_rs_index_free(struct sgfw_rs_index *idx)
+{
+	int c;
+
+	if (!idx)
+		return;
+	kvfree(idx->peer.start);
+	kvfree(idx->peer.map);
+	for (c = 0; c < SGFW_RS_CLASSES; c++) {
+		kvfree(idx->l4[c].start);
+		kvfree(idx->l4[c].map);
+	}
+	kvfree(idx->maps);
+	kfree(idx);
+}
+
+/*
+ * The classifier of the @count rules at @rules of family @af, whose peers
+ * are in @peers.  Return: it, or NULL when out of memory.
+ */
+static struct sgfw_rs_index *sgfw_rs_index_build(const struct sgfw_cidr *peers,
+						 const struct sgfw_crule *rules,
+						 u32 count, enum sgfw_af af)
+{
+	struct sgfw_rs_maps m = {};
+	struct sgfw_rs_index *idx;
+	struct sgfw_rs_range *rg;
+	unsigned long *any;
+	u32 i, j, n, nrg = count;
+	unsigned int c;
+	int err = -ENOMEM;
+
+	idx = kzalloc(sizeof(*idx), GFP_KERNEL_ACCOUNT);
+	if (!idx)
+		return NULL;
+	idx->words = BITS_TO_LONGS(count);
+	for (i = 0; i < count; i++)
+		if (!(rules[i].flags & (SGFW_CRULE_PEER_ANY |
+					SGFW_CRULE_PEER_HOSTS)))
+			nrg += rules[i].peer_count;
+	rg = kvmalloc_array(nrg, sizeof(*rg), GFP_KERNEL_ACCOUNT);
+	any = bitmap_zalloc(count, GFP_KERNEL_ACCOUNT);
+	if (!rg || !any)
+		goto out;
+
+	/* The peer: a group's hosts are told apart by the exact test. */
+	for (i = 0, n = 0; i < count; i++) {
+		const struct sgfw_crule *r = &rules[i];
+
+		if (r->flags & (SGFW_CRULE_PEER_ANY | SGFW_CRULE_PEER_HOSTS)) {
+			sgfw_rs_range_all(&rg[n++], i);
+			if (r->flags & SGFW_CRULE_PEER_ANY)
+				__set_bit(i, any);
+			continue;
+		}
+		for (j = 0; j < r->peer_count; j++)
+			sgfw_rs_range_prefix(&rg[n++], &peers[r->peer_first + j],
+					     i);
+	}
+	err = sgfw_rs_dim_build(&idx->peer, &m, idx->words, rg, n);
+	if (err)
+		goto out;
+
+	/* The protocol class, and the service port of tcp and udp. */
+	for (c = 0; c < SGFW_RS_CLASSES; c++) {
+		for (i = 0, n = 0; i < count; i++) {
+			const struct sgfw_crule *r = &rules[i];
+
+			if (!(r->flags & SGFW_CRULE_ANY_PROTO) &&
+			    sgfw_rs_class(af, r->proto) != c)
+				continue;
+			sgfw_rs_range_all(&rg[n], i);
+			if (!(r->flags & SGFW_CRULE_ANY_PORT)) {
+				rg[n].lo = (struct sgfw_rs_key){ 0, r->port_from };
+				rg[n].hi = (struct sgfw_rs_key){ 0, r->port_to };
+			}
+			n++;
+		}
+		err = sgfw_rs_dim_build(&idx->l4[c], &m, idx->words, rg, n);
+		if (err)
+			goto out;
+	}
+	err = sgfw_rs_maps_add(&m, any, idx->words, &idx->peer_any);
+out:
+	idx->maps = m.v;
+	bitmap_free(any);
+	kvfree(rg);
+	if (err) {
+		sgfw_rs_index_free(idx);
+		return NULL;
+	}
+	return idx;
+}
+
+static void sgfw_ruleset_free(struct sgfw_ruleset *rs)
+{
+	int af, dir;
+
+	for (af = 0; af < SGFW_AF_NUM; af++)
+		for (dir = 0; dir < SGFW_NUM_DIRS; dir++)
+			sgfw_rs_index_free(rs->list[af][dir].idx);
+	kvfree(rs);
+}
+
+static void sgfw_ruleset_free_rcu(struct rcu_head *head)
+{
+	sgfw_ruleset_free(container_of(head, struct sgfw_ruleset, rcu));
+}
+
 struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
 					 const struct sgfw_timeouts *to,
 					 enum sgfw_tracking tracking)
@@ -398,8 +784,22 @@ struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
 	if (b->npeers)
 		memcpy(peers, b->peers, b->npeers * sizeof(*peers));
 	rs->peers = peers;
-
 	sgfw_ruleset_builder_destroy(b);
+
+	for (af = 0; af < SGFW_AF_NUM; af++) {
+		for (dir = 0; dir < SGFW_NUM_DIRS; dir++) {
+			struct sgfw_rs_list *l = &rs->list[af][dir];
+
+			if (l->count <= SGFW_RS_LINEAR_MAX)
+				continue;
+			l->idx = sgfw_rs_index_build(peers, l->rules, l->count,
+						     af);
+			if (!l->idx) {
+				sgfw_ruleset_free(rs);
+				return ERR_PTR(-ENOMEM);
+			}
+		}
+	}
 	return rs;
 }
 
@@ -447,7 +847,8 @@ void sgfw_ruleset_put(struct sgfw_ruleset *rs)
 	if (!rs)
 		return;
 	sgfw_ruleset_put_check(rs);
-	kvfree_rcu(rs, rcu);
+	/* A callback of this module: sgfw_flowtable_exit()'s rcu_barrier(). */
+	call_rcu(&rs->rcu, sgfw_ruleset_free_rcu);
 }
 
 void sgfw_ruleset_replace(struct sgfw_ruleset __rcu **slot,
@@ -543,35 +944,107 @@ sgfw_rs_list(const struct sgfw_ruleset *rs, unsigned int af, unsigned int dir)
 	return &rs->list[af][dir];
 }
 
+/* The rules left after the classifier of @l, for the exact test. */
+static const struct sgfw_crule *
+sgfw_rs_index_match(const struct sgfw_ruleset *rs, const struct sgfw_rs_list *l,
+		    const struct sgfw_pkt *p, const union sgfw_addr *peer,
+		    u16 port)
+{
+	const struct sgfw_rs_index *idx = l->idx;
+	unsigned int c = sgfw_rs_class(p->t.af, p->t.proto);
+	struct sgfw_rs_key k = { 0, c <= SGFW_RS_UDP ? port : 0 };
+	const unsigned long *a, *b;
+	u32 w;
+
+	a = sgfw_rs_dim_set(idx, &idx->l4[c], &k);
+	sgfw_rs_addr_key(p->t.af, peer, &k);
+	b = sgfw_rs_dim_set(idx, &idx->peer, &k);
+	for (w = 0; w < idx->words; w++) {
+		unsigned long m = a[w] & b[w];
+
+		while (m) {
+			const struct sgfw_crule *r;
+
+			r = &l->rules[w * BITS_PER_LONG + __ffs(m)];
+			if (sgfw_crule_match_l4(r, p->t.proto, port,
+						p->icmp_type, p->icmp_code) &&
+			    sgfw_crule_match_peer(rs, r, p->t.af, peer))
+				return r;
+			m &= m - 1;
+		}
+	}
+	return NULL;
+}
+
 const struct sgfw_crule *sgfw_ruleset_match(const struct sgfw_ruleset *rs,
 					    enum sgfw_direction dir,
 					    const struct sgfw_pkt *p)
 {
 	const struct sgfw_rs_list *l = sgfw_rs_list(rs, p->t.af, dir);
 	const union sgfw_addr *peer;
+	/* The rule's port is the service port: the destination. */
+	u16 port = ntohs(p->t.dport);
 	u32 i;
 
 	if (!l)
 		return NULL;
 	peer = dir == SGFW_DIRECTION_INGRESS ? &p->t.src : &p->t.dst;
+	if (l->idx)
+		return sgfw_rs_index_match(rs, l, p, peer, port);
 	for (i = 0; i < l->count; i++) {
 		const struct sgfw_crule *r = &l->rules[i];
 
-		/* The rule's port is the service port: the destination. */
-		if (sgfw_crule_match_l4(r, p->t.proto, ntohs(p->t.dport),
-					p->icmp_type, p->icmp_code) &&
+		if (sgfw_crule_match_l4(r, p->t.proto, port, p->icmp_type,
+					p->icmp_code) &&
 		    sgfw_crule_match_peer(rs, r, p->t.af, peer))
 			return r;
 	}
 	return NULL;
 }
 
+/*
+ * Does a rule of @l open to every address allow @proto (tcp or udp) to
+ * service port @port?
+ */
+static bool sgfw_rs_open_to_all(const struct sgfw_rs_list *l, enum sgfw_af af,
+				u8 proto, u16 port)
+{
+	const struct sgfw_rs_index *idx = l->idx;
+	struct sgfw_rs_key k = { 0, port };
+	const unsigned long *a, *b;
+	u32 i, w;
+
+	if (!idx) {
+		for (i = 0; i < l->count; i++) {
+			const struct sgfw_crule *r = &l->rules[i];
+
+			if ((r->flags & SGFW_CRULE_PEER_ANY) &&
+			    sgfw_crule_match_l4(r, proto, port, 0, 0))
+				return true;
+		}
+		return false;
+	}
+	a = sgfw_rs_dim_set(idx, &idx->l4[sgfw_rs_class(af, proto)], &k);
+	b = idx->maps + idx->peer_any;
+	for (w = 0; w < idx->words; w++) {
+		unsigned long m = a[w] & b[w];
+
+		while (m) {
+			const struct sgfw_crule *r;
+
+			r = &l->rules[w * BITS_PER_LONG + __ffs(m)];
+			if (sgfw_crule_match_l4(r, proto, port, 0, 0))
+				return true;
+			m &= m - 1;
+		}
+	}
+	return false;
+}
+
 bool sgfw_ruleset_untracked(const struct sgfw_ruleset *rs,
 			    enum sgfw_direction dir, const struct sgfw_pkt *p)
 {
 	const struct sgfw_rs_list *here, *opp;
-	u16 rport;
-	u32 i;
 
 	if (rs->tracking == SGFW_TRACKING_ALWAYS)
 		return false;
@@ -585,37 +1058,20 @@ bool sgfw_ruleset_untracked(const struct sgfw_ruleset *rs,
 	/*
 	 * (a) Allowed from/to anywhere, and the way back is all open.  Any
 	 * rule open to every address that allows the packet will do, not
-	 * only @rule, the first match: the groups of a device are a union,
-	 * and their order must not decide whether a flow is tracked.
+	 * only the first match: the groups of a device are a union, and
+	 * their order must not decide whether a flow is tracked.
 	 */
-	if (opp->all_open) {
-		u16 dport = ntohs(p->t.dport);
-
-		for (i = 0; i < here->count; i++) {
-			const struct sgfw_crule *r = &here->rules[i];
-
-			if ((r->flags & SGFW_CRULE_PEER_ANY) &&
-			    sgfw_crule_match_l4(r, p->t.proto, dport, 0, 0))
-				return true;
-		}
-	}
+	if (opp->all_open &&
+	    sgfw_rs_open_to_all(here, p->t.af, p->t.proto, ntohs(p->t.dport)))
+		return true;
 
 	/*
 	 * (b) The reply of such a flow: this way is all open, and the packet
 	 * reversed, whose service port is this packet's source port, would be
 	 * allowed the other way by a rule open to every address.
 	 */
-	if (!here->all_open)
-		return false;
-	rport = ntohs(p->t.sport);
-	for (i = 0; i < opp->count; i++) {
-		const struct sgfw_crule *r = &opp->rules[i];
-
-		if ((r->flags & SGFW_CRULE_PEER_ANY) &&
-		    sgfw_crule_match_l4(r, p->t.proto, rport, 0, 0))
-			return true;
-	}
-	return false;
+	return here->all_open &&
+	       sgfw_rs_open_to_all(opp, p->t.af, p->t.proto, ntohs(p->t.sport));
 }
 
 /*

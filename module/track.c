@@ -729,6 +729,26 @@ static bool sgfw_flow_push(struct sgfw_flow *flow, union sgfw_flow_sw sw,
 	}
 }
 
+/*
+ * Is the deadline of @flow, in state @sw, fresh enough that a packet that
+ * changes nothing need not push it?  It is when pushing would move it
+ * later by less than a 64th of the timeout, and less than a second: so a
+ * busy flow's deadline is written about once a second rather than by
+ * every packet (the line stays shared among the CPUs that read it), and
+ * an idle flow expires at most that much early.  A deadline that would
+ * move earlier (lower timeouts) is never fresh.
+ */
+static bool sgfw_flow_fresh(const struct sgfw_flow *flow,
+			    union sgfw_flow_sw sw,
+			    const struct sgfw_timeouts *to)
+{
+	unsigned long timeout = sgfw_flow_timeout(sw, flow->t.proto, to);
+	long moved = (long)(sgfw_flow_now() + timeout -
+			    READ_ONCE(flow->deadline));
+
+	return moved >= 0 && moved < (long)min(timeout / 64, (unsigned long)HZ);
+}
+
 /**
  * sgfw_track_packet() - account a packet of a known flow.
  * @flow: the flow, from sgfw_flow_lookup().
@@ -766,6 +786,8 @@ bool sgfw_track_packet(struct sgfw_flow *flow, const struct sgfw_pkt *p,
 	if ((new.flags & SGFW_FLOW_F_ASSURED) &&
 	    !(old.flags & SGFW_FLOW_F_ASSURED))
 		*events |= SGFW_TRACK_ASSURED;
+	if (new.word == old.word && sgfw_flow_fresh(flow, new, to))
+		goto count;
 	if (sgfw_flow_push(flow, new, to))
 		*events |= SGFW_TRACK_SOONER;
 count:

@@ -260,7 +260,8 @@ static int cfg_reader_fn(void *arg)
 		preempt_enable();
 	}
 	WRITE_ONCE(rd->saw_commit_begin, READ_ONCE(rd->commit_began));
-	f = sgfw_flow_create(rd->net, &sn->flows, CFG_IFINDEX, &t, &init);
+	f = sgfw_flow_create(rd->net, &sn->flows, CFG_IFINDEX, &t,
+			     sgfw_flow_hash(rd->net, CFG_IFINDEX, &t), &init);
 	rd->err = PTR_ERR_OR_ZERO(f);
 	rcu_read_unlock();
 	complete(&rd->done);

@@ -117,7 +117,8 @@ static struct sgfw_flow *ft_create_init(struct net *net, int ifindex,
 	struct sgfw_flow *f;
 
 	rcu_read_lock();
-	f = sgfw_flow_create(net, ft_fns(net), ifindex, t, init);
+	f = sgfw_flow_create(net, ft_fns(net), ifindex, t,
+			     sgfw_flow_hash(net, ifindex, t), init);
 	rcu_read_unlock();
 	return f;
 }
@@ -139,7 +140,8 @@ static struct sgfw_flow *ft_lookup(struct net *net, int ifindex,
 	bool r = false;
 
 	rcu_read_lock();
-	f = sgfw_flow_lookup(net, ifindex, t, &r);
+	f = sgfw_flow_lookup(net, ifindex, t, sgfw_flow_hash(net, ifindex, t),
+			     &r);
 	rcu_read_unlock();
 	if (reply)
 		*reply = r;
@@ -1279,6 +1281,7 @@ static int ft_race_thread(void *arg)
 	struct ft_race *r = a->r;
 	struct sgfw_flow *f;
 	unsigned int i, k;
+	u32 h;
 	bool reply;
 	int ifindex;
 
@@ -1286,11 +1289,12 @@ static int ft_race_thread(void *arg)
 		k = (i * 5 + a->me) % FT_RACE_TUPLES;
 		ifindex = 1 + (k & 1);
 		rcu_read_lock();
-		f = sgfw_flow_lookup(r->net, ifindex, &r->t[k], &reply);
+		h = sgfw_flow_hash(r->net, ifindex, &r->t[k]);
+		f = sgfw_flow_lookup(r->net, ifindex, &r->t[k], h, &reply);
 		if (f)
 			sgfw_flow_remove(ft_fns(r->net), f);
 		else if (IS_ERR(sgfw_flow_create(r->net, ft_fns(r->net),
-						 ifindex, &r->t[k],
+						 ifindex, &r->t[k], h,
 						 &ft_init)))
 			atomic_inc(&r->errors);
 		rcu_read_unlock();
@@ -1348,6 +1352,279 @@ static void ft_concurrent_toggle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 }
 
+/* --- resizing --------------------------------------------------------------------- */
+
+#define FT_RZ_FLOWS	3000
+
+/* Flow @i of the resize cases: IPv4 and IPv6, on devices 1 to 3. */
+static struct sgfw_tuple ft_rz_tuple(unsigned int i)
+{
+	if (i % 3 == 2)
+		return ft_v6(IPPROTO_TCP, 0x10000 + i, 1000 + i % 7, 2, 443);
+	return ft_v4(IPPROTO_UDP, 0x0a000000 + i, 1000 + i % 7, 0x0a010001,
+		     53);
+}
+
+static int ft_rz_dev(unsigned int i)
+{
+	return 1 + i % 3;
+}
+
+static void ft_rz_create(struct kunit *test, struct net *net,
+			 unsigned int from, unsigned int to)
+{
+	struct sgfw_tuple t;
+	unsigned int i;
+
+	for (i = from; i < to; i++) {
+		t = ft_rz_tuple(i);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, ft_rz_dev(i),
+							     &t));
+	}
+}
+
+/* How many of flows @from to @to a lookup misses, either way. */
+static unsigned int ft_rz_missing(struct net *net, unsigned int from,
+				  unsigned int to)
+{
+	unsigned int i, missing = 0;
+	struct sgfw_tuple t, r;
+	bool rev;
+
+	for (i = from; i < to; i++) {
+		t = ft_rz_tuple(i);
+		r = ft_reverse(&t);
+		if (!ft_lookup(net, ft_rz_dev(i), &t, &rev) || rev)
+			missing++;
+		else if (!ft_lookup(net, ft_rz_dev(i), &r, &rev) || !rev)
+			missing++;
+	}
+	return missing;
+}
+
+/* The table back at the size it had when the case began. */
+static void ft_rz_restore(void *arg)
+{
+	sgfw_flowtable_resize((unsigned long)arg);
+}
+
+static unsigned int ft_rz_start(struct kunit *test)
+{
+	unsigned int size = sgfw_flowtable_size();
+
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ft_rz_restore,
+				(void *)(unsigned long)size));
+	return size;
+}
+
+/*
+ * Grown and shrunk, the table keeps every flow where lookups, the walk,
+ * removals and the count find it.
+ */
+static void ft_resize_keeps_flows(struct kunit *test)
+{
+	static const unsigned int sizes[] = { 1024, 4096, 131072, 2048 };
+	struct net *net = ft_net(test, 10000);
+	unsigned int start = ft_rz_start(test), i, k;
+	struct sgfw_flow *f;
+	struct sgfw_tuple t;
+
+	ft_rz_create(test, net, 0, FT_RZ_FLOWS);
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		KUNIT_ASSERT_EQ(test, sgfw_flowtable_resize(sizes[k]), 0);
+		KUNIT_EXPECT_EQ(test, sgfw_flowtable_size(), sizes[k]);
+		KUNIT_EXPECT_EQ(test, ft_rz_missing(net, 0, FT_RZ_FLOWS), 0);
+		KUNIT_EXPECT_EQ(test, ft_walk_count(net), FT_RZ_FLOWS);
+		KUNIT_EXPECT_EQ(test, ft_count(net), FT_RZ_FLOWS);
+	}
+	for (i = 0; i < FT_RZ_FLOWS; i += 2) {
+		t = ft_rz_tuple(i);
+		f = ft_lookup(net, ft_rz_dev(i), &t, NULL);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		ft_remove(net, f);
+	}
+	KUNIT_ASSERT_EQ(test, sgfw_flowtable_resize(start), 0);
+	KUNIT_EXPECT_EQ(test, ft_count(net), FT_RZ_FLOWS / 2);
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), FT_RZ_FLOWS / 2);
+	for (i = 0; i < FT_RZ_FLOWS; i++) {
+		t = ft_rz_tuple(i);
+		KUNIT_EXPECT_EQ_MSG(test, !!ft_lookup(net, ft_rz_dev(i), &t,
+						     NULL), i % 2, "flow %u", i);
+	}
+	sgfw_flowtable_flush(net, ft_fns(net), 0);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 0);
+	/* Not a power of two, or smaller than a bucket lock's share. */
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_resize(3000), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_resize(64), -EINVAL);
+}
+
+struct ft_rz_walk {
+	unsigned long *seen;
+	unsigned int in_call;
+};
+
+/* Note flow i (its source tells), and stop every 50 flows. */
+static int ft_rz_walk_fn(const struct sgfw_flow *flow, bool first, void *arg)
+{
+	struct ft_rz_walk *w = arg;
+	u32 i;
+
+	if (w->in_call == 50)
+		return -EMSGSIZE;
+	w->in_call++;
+	if (flow->t.af == SGFW_AF_INET)
+		i = ntohl(flow->t.src.ip) - 0x0a000000;
+	else
+		i = ntohl(flow->t.src.all[3]) - 0x10000;
+	if (i < FT_RZ_FLOWS)
+		__set_bit(i, w->seen);
+	return 0;
+}
+
+/*
+ * A dump resized between its messages: grown, then shrunk.  It may see a
+ * flow twice, never miss one.
+ */
+static void ft_resize_walk_resumes(struct kunit *test)
+{
+	static const unsigned int sizes[] = { 131072, 262144, 2048, 1024 };
+	struct net *net = ft_net(test, 10000);
+	struct sgfw_flow_pos pos = {};
+	struct ft_rz_walk w = {};
+	unsigned int calls = 0;
+	int err;
+
+	ft_rz_start(test);
+	w.seen = kunit_kcalloc(test, BITS_TO_LONGS(FT_RZ_FLOWS),
+			       sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w.seen);
+	ft_rz_create(test, net, 0, FT_RZ_FLOWS);
+	do {
+		w.in_call = 0;
+		err = sgfw_flowtable_walk(net, &pos, ft_rz_walk_fn, &w);
+		KUNIT_ASSERT_TRUE(test, !err || err == -EMSGSIZE);
+		if (calls % 10 == 5)
+			KUNIT_ASSERT_EQ(test, sgfw_flowtable_resize(
+					sizes[(calls / 10) % ARRAY_SIZE(sizes)]),
+					0);
+		KUNIT_ASSERT_LT(test, ++calls, 10000);
+	} while (err);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(w.seen, FT_RZ_FLOWS),
+			FT_RZ_FLOWS);
+}
+
+struct ft_rz_race {
+	struct net *net;
+	struct kunit *test;
+	atomic_t missing;
+	atomic_t errors;
+	bool stop;
+	unsigned int rounds;
+	struct completion done[2];
+};
+
+/* Look the first FT_RZ_FLOWS flows up, over and over, until told to stop. */
+static int ft_rz_lookup_thread(void *arg)
+{
+	struct ft_rz_race *r = arg;
+
+	while (!READ_ONCE(r->stop)) {
+		atomic_add(ft_rz_missing(r->net, 0, FT_RZ_FLOWS), &r->missing);
+		r->rounds++;
+		cond_resched();
+	}
+	complete(&r->done[0]);
+	return 0;
+}
+
+/* Create FT_RZ_FLOWS more flows, one at a time. */
+static int ft_rz_create_thread(void *arg)
+{
+	struct ft_rz_race *r = arg;
+	struct sgfw_tuple t;
+	unsigned int i;
+
+	for (i = FT_RZ_FLOWS; i < 2 * FT_RZ_FLOWS; i++) {
+		t = ft_rz_tuple(i);
+		if (IS_ERR_OR_NULL(ft_create(r->net, ft_rz_dev(i), &t)))
+			atomic_inc(&r->errors);
+		if (!(i & 63))
+			cond_resched();
+	}
+	complete(&r->done[1]);
+	return 0;
+}
+
+/*
+ * Resizes under lookups and inserts: no lookup misses a flow that is in
+ * the table, no insert is lost (kunit-smp runs this on two CPUs).
+ */
+static void ft_resize_under_traffic(struct kunit *test)
+{
+	static const unsigned int sizes[] = { 1024, 262144, 2048, 131072 };
+	int (*fn[2])(void *) = { ft_rz_lookup_thread, ft_rz_create_thread };
+	struct net *net = ft_net(test, 10000);
+	struct task_struct *task;
+	struct ft_rz_race *r;
+	unsigned int i, k = 0;
+
+	ft_rz_start(test);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->net = net;
+	ft_rz_create(test, net, 0, FT_RZ_FLOWS);
+	for (i = 0; i < 2; i++) {
+		init_completion(&r->done[i]);
+		task = kthread_run(fn[i], r, "sgfw-ft-rz/%u", i);
+		if (IS_ERR(task)) {
+			KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(task));
+			complete(&r->done[i]);
+		}
+	}
+	while (k < 8 || !completion_done(&r->done[1])) {
+		KUNIT_EXPECT_EQ(test, sgfw_flowtable_resize(
+				sizes[k++ % ARRAY_SIZE(sizes)]), 0);
+		if (k > 1000)
+			break;
+	}
+	WRITE_ONCE(r->stop, true);
+	wait_for_completion(&r->done[0]);
+	wait_for_completion(&r->done[1]);
+	kunit_info(test, "%u resizes, %u rounds of lookups\n", k, r->rounds);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->missing), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->errors), 0);
+	KUNIT_EXPECT_GT(test, r->rounds, 0);
+	KUNIT_EXPECT_EQ(test, ft_rz_missing(net, 0, 2 * FT_RZ_FLOWS), 0);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 2 * FT_RZ_FLOWS);
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 2 * FT_RZ_FLOWS);
+}
+
+/*
+ * The table grows by itself when it holds more than two flows a bucket,
+ * and a resize of its own choosing shrinks it back towards hashsize.
+ */
+static void ft_resize_by_itself(struct kunit *test)
+{
+	struct net *net = ft_net(test, 10000);
+	unsigned int start = ft_rz_start(test), i;
+
+	KUNIT_ASSERT_EQ(test, sgfw_flowtable_resize(1024), 0);
+	sgfw_flowtable_resize_pause(false);
+	ft_rz_create(test, net, 0, FT_RZ_FLOWS);
+	for (i = 0; i < 500 && sgfw_flowtable_size() == 1024; i++)
+		msleep(20);
+	sgfw_flowtable_resize_pause(true);
+	KUNIT_EXPECT_GE(test, sgfw_flowtable_size(), 2048);
+	KUNIT_EXPECT_EQ(test, ft_rz_missing(net, 0, FT_RZ_FLOWS), 0);
+
+	/* Far more buckets than flows: back to hashsize, and no further. */
+	KUNIT_ASSERT_EQ(test, sgfw_flowtable_resize(start * 4), 0);
+	KUNIT_ASSERT_EQ(test, sgfw_flowtable_resize(0), 0);
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_size(), start);
+	KUNIT_EXPECT_EQ(test, ft_rz_missing(net, 0, FT_RZ_FLOWS), 0);
+}
+
 /* --- memory ----------------------------------------------------------------------- */
 
 /* The figures of the memory goal (see the top of module/flowtable.c). */
@@ -1364,6 +1641,8 @@ static void ft_flow_size(struct kunit *test)
 static int ft_case_init(struct kunit *test)
 {
 	ft_clock(jiffies);
+	/* A case resizes the table itself, if at all. */
+	sgfw_flowtable_resize_pause(true);
 	return 0;
 }
 
@@ -1382,6 +1661,7 @@ static void ft_suite_exit(struct kunit_suite *suite)
 {
 	sgfw_flowtable_clock_real();
 	sgfw_flowtable_gc_pause(false);
+	sgfw_flowtable_resize_pause(false);
 }
 
 static struct kunit_case sgfw_flowtable_cases[] = {
@@ -1414,6 +1694,10 @@ static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE(ft_walk_whole_buckets),
 	KUNIT_CASE(ft_count_exact),
 	KUNIT_CASE(ft_concurrent_toggle),
+	KUNIT_CASE(ft_resize_keeps_flows),
+	KUNIT_CASE(ft_resize_walk_resumes),
+	KUNIT_CASE(ft_resize_under_traffic),
+	KUNIT_CASE(ft_resize_by_itself),
 	KUNIT_CASE(ft_flow_size),
 	{}
 };

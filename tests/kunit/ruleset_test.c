@@ -14,6 +14,7 @@
 #include <linux/inet.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <net/ipv6.h>
 
 #include "../../module/ruleset.h"
 
@@ -1054,6 +1055,324 @@ static void sgfw_ruleset_untracked_flows(struct kunit *test)
 	rcu_read_unlock();
 }
 
+/* --- the classifier against a plain walk --------------------------------- */
+
+/*
+ * Random rules and packets drawn from small pools of ports and addresses,
+ * so that ranges and prefixes overlap and nest, packets hit and miss; the
+ * answer of the ruleset (the first rule that allows, and whether the flow
+ * is untracked) must be that of a plain walk of the rules written here.
+ * Long lists go through the classifier, short ones are walked: both.
+ */
+#define SGFW_TEST_RND_PEERS	3
+#define SGFW_TEST_RND_PKTS	3000
+
+struct sgfw_test_rrule {
+	struct sgfw_rule_spec spec;
+	struct sgfw_cidr peers[SGFW_TEST_RND_PEERS];
+	u32 n;
+};
+
+struct sgfw_test_rnd_case {
+	enum sgfw_af af;
+	u32 rules;
+};
+
+static const struct sgfw_test_rnd_case sgfw_test_rnd_cases[] = {
+	{ SGFW_AF_INET, 6 },
+	{ SGFW_AF_INET, 40 },
+	{ SGFW_AF_INET, 1000 },
+	{ SGFW_AF_INET6, 6 },
+	{ SGFW_AF_INET6, 40 },
+	{ SGFW_AF_INET6, 1000 },
+};
+
+static void sgfw_test_rnd_desc(const struct sgfw_test_rnd_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, %u rules",
+		 c->af == SGFW_AF_INET ? "inet" : "inet6", c->rules);
+}
+
+KUNIT_ARRAY_PARAM(sgfw_test_rnd, sgfw_test_rnd_cases, sgfw_test_rnd_desc);
+
+/* xorshift32: the same draws on every run. */
+static u32 sgfw_test_rnd_next(u32 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* An address of the pool: few networks, few hosts in each. */
+static void sgfw_test_rnd_addr(u32 *s, enum sgfw_af af, union sgfw_addr *a)
+{
+	u32 net = sgfw_test_rnd_next(s) % 4, host = sgfw_test_rnd_next(s) % 64;
+
+	memset(a, 0, sizeof(*a));
+	if (!(sgfw_test_rnd_next(s) % 16))
+		host = sgfw_test_rnd_next(s);	/* now and then, anywhere */
+	if (af == SGFW_AF_INET) {
+		a->ip = htonl(0x0a000000 | net << 8 | (host & 0xff) |
+			      (host & 0xffff0000));
+		return;
+	}
+	a->all[0] = htonl(0x20010db8);
+	a->all[1] = htonl(net);
+	a->all[2] = htonl(host >> 16);
+	a->all[3] = htonl(host & 0xff);
+}
+
+static u8 sgfw_test_rnd_proto(u32 *s, enum sgfw_af af)
+{
+	static const u8 v4[] = { TCP, TCP, TCP, UDP, UDP, UDP, IPPROTO_ICMP,
+				 IPPROTO_GRE, IPPROTO_ICMPV6 };
+	static const u8 v6[] = { TCP, TCP, TCP, UDP, UDP, UDP, IPPROTO_ICMPV6,
+				 IPPROTO_GRE, IPPROTO_ICMP };
+
+	return (af == SGFW_AF_INET ? v4 : v6)[sgfw_test_rnd_next(s) %
+					      ARRAY_SIZE(v4)];
+}
+
+static u16 sgfw_test_rnd_port(u32 *s)
+{
+	switch (sgfw_test_rnd_next(s) % 16) {
+	case 0:
+		return 0;
+	case 1:
+		return 65535;
+	default:
+		return 1000 + sgfw_test_rnd_next(s) % 48;
+	}
+}
+
+static u8 sgfw_test_icmp_of(enum sgfw_af af)
+{
+	return af == SGFW_AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+}
+
+static void sgfw_test_rnd_rule(u32 *s, enum sgfw_af af, u32 id,
+			       struct sgfw_test_rrule *r)
+{
+	static const u8 v4len[] = { 0, 8, 16, 22, 24, 24, 28, 32, 32 };
+	static const u8 v6len[] = { 0, 32, 48, 60, 64, 64, 96, 120, 128 };
+	struct sgfw_rule_spec *sp = &r->spec;
+	u8 max = af == SGFW_AF_INET ? 32 : 128;
+	u32 i, k, x;
+
+	memset(r, 0, sizeof(*r));
+	sp->rule_id = id;
+	sp->sg_id = 1 + id % 7;
+	sp->dir = sgfw_test_rnd_next(s) % 2 ? SGFW_IN : SGFW_EG;
+	sp->any_proto = !(sgfw_test_rnd_next(s) % 10);
+	sp->proto = sp->any_proto ? 0 : sgfw_test_rnd_proto(s, af);
+	x = sgfw_test_rnd_next(s) % 8;
+	sp->any_port = !x;
+	if (x == 1) {
+		sp->port_from = 0;
+		sp->port_to = 65535;
+	} else if (x) {
+		sp->port_from = sgfw_test_rnd_port(s);
+		sp->port_to = sp->port_from;
+		if (sp->port_from < 65500)
+			sp->port_to += sgfw_test_rnd_next(s) % 6;
+	}
+	sp->any_type = !(sgfw_test_rnd_next(s) % 3);
+	sp->icmp_type = sgfw_test_rnd_next(s) % 4;
+	sp->any_code = !(sgfw_test_rnd_next(s) % 2);
+	sp->icmp_code = sgfw_test_rnd_next(s) % 3;
+
+	r->n = 1 + sgfw_test_rnd_next(s) % SGFW_TEST_RND_PEERS;
+	/* One rule in five has a group's sorted hosts for its peer. */
+	sp->peer_hosts = !(sgfw_test_rnd_next(s) % 5);
+	for (i = 0; i < r->n; i++) {
+		r->peers[i].af = af;
+		sgfw_test_rnd_addr(s, af, &r->peers[i].addr);
+		x = sgfw_test_rnd_next(s) % ARRAY_SIZE(v4len);
+		r->peers[i].plen = sp->peer_hosts ? max :
+				   af == SGFW_AF_INET ? v4len[x] : v6len[x];
+		/* /0 only now and then: it opens the rule to everything. */
+		if (!r->peers[i].plen && sgfw_test_rnd_next(s) % 4)
+			r->peers[i].plen = max;
+	}
+	if (!sp->peer_hosts)
+		return;
+	/* Sorted as sgfw_cidr_cmp() does (address bytes), no duplicate. */
+	for (i = 1; i < r->n; i++)
+		for (k = i; k && memcmp(&r->peers[k - 1].addr,
+					&r->peers[k].addr,
+					sizeof(r->peers[k].addr)) > 0; k--)
+			swap(r->peers[k - 1], r->peers[k]);
+	for (i = 1, k = 1; i < r->n; i++)
+		if (memcmp(&r->peers[i].addr, &r->peers[k - 1].addr,
+			   sizeof(r->peers[i].addr)))
+			r->peers[k++] = r->peers[i];
+	r->n = k;
+}
+
+static bool sgfw_test_ref_l4(const struct sgfw_rule_spec *sp, enum sgfw_af af,
+			     u8 proto, u16 port, u8 type, u8 code)
+{
+	if (sp->any_proto)
+		return true;
+	if (sp->proto != proto)
+		return false;
+	if ((proto == TCP || proto == UDP) && !sp->any_port &&
+	    (port < sp->port_from || port > sp->port_to))
+		return false;
+	if (proto == sgfw_test_icmp_of(af) &&
+	    ((!sp->any_type && sp->icmp_type != type) ||
+	     (!sp->any_code && sp->icmp_code != code)))
+		return false;
+	return true;
+}
+
+static bool sgfw_test_ref_peer(const struct sgfw_test_rrule *r,
+			       enum sgfw_af af, const union sgfw_addr *a)
+{
+	u32 i;
+
+	for (i = 0; i < r->n; i++) {
+		const struct sgfw_cidr *c = &r->peers[i];
+
+		if (af == SGFW_AF_INET) {
+			u32 m = c->plen ? ~0U << (32 - c->plen) : 0;
+
+			if (!((ntohl(a->ip) ^ ntohl(c->addr.ip)) & m))
+				return true;
+		} else if (ipv6_prefix_equal(&a->in6, &c->addr.in6, c->plen)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool sgfw_test_ref_peer_any(const struct sgfw_test_rrule *r)
+{
+	u32 i;
+
+	for (i = 0; i < r->n; i++)
+		if (!r->peers[i].plen)
+			return true;
+	return false;
+}
+
+/* The id of the first rule of @dir that allows @p, or 0. */
+static u32 sgfw_test_ref_match(const struct sgfw_test_rrule *rr, u32 n,
+			       enum sgfw_direction dir,
+			       const struct sgfw_pkt *p)
+{
+	const union sgfw_addr *peer = dir == SGFW_IN ? &p->t.src : &p->t.dst;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (rr[i].spec.dir == dir &&
+		    sgfw_test_ref_l4(&rr[i].spec, p->t.af, p->t.proto,
+				     ntohs(p->t.dport), p->icmp_type,
+				     p->icmp_code) &&
+		    sgfw_test_ref_peer(&rr[i], p->t.af, peer))
+			return rr[i].spec.rule_id;
+	return 0;
+}
+
+/* A rule of @dir open to every address that allows @proto to @port. */
+static bool sgfw_test_ref_open(const struct sgfw_test_rrule *rr, u32 n,
+			       enum sgfw_direction dir, enum sgfw_af af,
+			       u8 proto, u16 port)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (rr[i].spec.dir == dir && sgfw_test_ref_peer_any(&rr[i]) &&
+		    sgfw_test_ref_l4(&rr[i].spec, af, proto, port, 0, 0))
+			return true;
+	return false;
+}
+
+/* A rule of @dir that allows everything from/to everywhere. */
+static bool sgfw_test_ref_all_open(const struct sgfw_test_rrule *rr, u32 n,
+				   enum sgfw_direction dir)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (rr[i].spec.dir == dir && rr[i].spec.any_proto &&
+		    sgfw_test_ref_peer_any(&rr[i]))
+			return true;
+	return false;
+}
+
+static bool sgfw_test_ref_untracked(const struct sgfw_test_rrule *rr, u32 n,
+				    enum sgfw_direction dir,
+				    const struct sgfw_pkt *p)
+{
+	enum sgfw_direction opp = dir == SGFW_IN ? SGFW_EG : SGFW_IN;
+
+	if (p->t.proto != TCP && p->t.proto != UDP)
+		return false;
+	if (sgfw_test_ref_all_open(rr, n, opp) &&
+	    sgfw_test_ref_open(rr, n, dir, p->t.af, p->t.proto,
+			       ntohs(p->t.dport)))
+		return true;
+	return sgfw_test_ref_all_open(rr, n, dir) &&
+	       sgfw_test_ref_open(rr, n, opp, p->t.af, p->t.proto,
+				  ntohs(p->t.sport));
+}
+
+static void sgfw_ruleset_classifier_as_walk(struct kunit *test)
+{
+	const struct sgfw_test_rnd_case *c = test->param_value;
+	struct sgfw_ruleset_builder *b = sgfw_test_builder(test);
+	u32 seed = 0x5eed0000 + c->rules + c->af, i, hits = 0, n = c->rules;
+	struct sgfw_test_rrule *rr;
+	struct sgfw_ruleset *rs;
+	struct sgfw_pkt p;
+
+	rr = kunit_kcalloc(test, n, sizeof(*rr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rr);
+	for (i = 0; i < n; i++) {
+		sgfw_test_rnd_rule(&seed, c->af, i + 1, &rr[i]);
+		KUNIT_ASSERT_EQ(test, sgfw_ruleset_add(b, c->af, &rr[i].spec,
+						       rr[i].peers, rr[i].n),
+				0);
+	}
+	rs = sgfw_test_finish(test, b, NULL, SGFW_TRACKING_AUTO);
+
+	for (i = 0; i < SGFW_TEST_RND_PKTS; i++) {
+		enum sgfw_direction dir = i % 2 ? SGFW_IN : SGFW_EG;
+		const struct sgfw_crule *r;
+		u32 want, got;
+		bool unt;
+
+		memset(&p, 0, sizeof(p));
+		p.t.af = c->af;
+		sgfw_test_rnd_addr(&seed, c->af, &p.t.src);
+		sgfw_test_rnd_addr(&seed, c->af, &p.t.dst);
+		p.t.proto = sgfw_test_rnd_proto(&seed, c->af);
+		if (p.t.proto == TCP || p.t.proto == UDP) {
+			p.t.sport = htons(sgfw_test_rnd_port(&seed));
+			p.t.dport = htons(sgfw_test_rnd_port(&seed));
+		}
+		p.icmp_type = sgfw_test_rnd_next(&seed) % 4;
+		p.icmp_code = sgfw_test_rnd_next(&seed) % 3;
+
+		want = sgfw_test_ref_match(rr, n, dir, &p);
+		rcu_read_lock();
+		r = sgfw_ruleset_match(rs, dir, &p);
+		got = r ? r->rule_id : 0;
+		unt = sgfw_ruleset_untracked(rs, dir, &p);
+		rcu_read_unlock();
+		KUNIT_EXPECT_EQ_MSG(test, got, want, "packet %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, unt,
+				    sgfw_test_ref_untracked(rr, n, dir, &p),
+				    "packet %u", i);
+		hits += !!want;
+	}
+	/* The pools are small enough that both answers are common. */
+	KUNIT_EXPECT_GT(test, hits, SGFW_TEST_RND_PKTS / 10);
+	KUNIT_EXPECT_LT(test, hits, SGFW_TEST_RND_PKTS * 9 / 10);
+}
+
 static struct kunit_case sgfw_ruleset_cases[] = {
 	KUNIT_CASE_PARAM(sgfw_ruleset_match_one_rule,
 			 sgfw_test_match_cases_gen_params),
@@ -1069,6 +1388,8 @@ static struct kunit_case sgfw_ruleset_cases[] = {
 	KUNIT_CASE(sgfw_ruleset_builder_destroy_frees),
 	KUNIT_CASE_PARAM(sgfw_ruleset_untracked_flows,
 			 sgfw_test_untracked_cases_gen_params),
+	KUNIT_CASE_PARAM(sgfw_ruleset_classifier_as_walk,
+			 sgfw_test_rnd_gen_params),
 	{}
 };
 

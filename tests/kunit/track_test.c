@@ -175,6 +175,25 @@ static bool tr_assures(const struct sgfw_flow *f, const struct sgfw_pkt *p,
 }
 
 /*
+ * The deadline of @f after an accepted packet took it from @old (with
+ * deadline @was) to @state: pushed to a full timeout from now, unless the
+ * packet changed nothing and that would move it later by less than a 64th
+ * of the timeout and a second (the rule of track.c).
+ */
+static unsigned long tr_pushed(const struct sgfw_flow *f,
+			       union sgfw_flow_sw old, unsigned long was,
+			       u8 state)
+{
+	unsigned long timeout = tr_flow_timeout(f, state);
+	long moved = (long)(tr_now + timeout - was);
+
+	if (atomic_read(&f->sw) == old.word && moved >= 0 &&
+	    moved < (long)min(timeout / 64, (unsigned long)HZ))
+		return was;
+	return tr_now + timeout;
+}
+
+/*
  * Feed @p to @f one tick later and check the outcome: accepted or not,
  * the state after it, and the deadline (pushed by an accepted packet for
  * the new state, untouched by a refused one), and the counters.
@@ -207,7 +226,7 @@ static void tr_feed(struct kunit *test, struct sgfw_flow *f,
 			    "step %u", step);
 	if (ok) {
 		KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(f->deadline),
-				    tr_now + tr_flow_timeout(f, state),
+				    tr_pushed(f, old, deadline, state),
 				    "step %u", step);
 		KUNIT_EXPECT_EQ(test, atomic64_read(&f->packets), packets + 1);
 		KUNIT_EXPECT_EQ(test, atomic64_read(&f->bytes),
@@ -1106,6 +1125,46 @@ static void icmp_error_changes_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&f->packets), 1);
 }
 
+/*
+ * The deadline of a busy flow is written about once a second, not by
+ * every packet: a packet that changes nothing leaves it while it would
+ * move less than a second (a 64th of the timeout if that is less); the
+ * first packet past that pushes it; a change of state always does.
+ */
+static void track_deadline_amortised(struct kunit *test)
+{
+	struct sgfw_pkt p = tr_pkt(SGFW_AF_INET, IPPROTO_UDP);
+	struct sgfw_flow *f = tr_open(test, &p);
+	unsigned long first, slack;
+	unsigned int events, i;
+	s64 packets;
+
+	/* A reply, then the opener again: changes, so the deadline moves. */
+	tr_tick();
+	KUNIT_ASSERT_TRUE(test, sgfw_track_packet(f, &p, true, &tr_to,
+						  &events));
+	tr_tick();
+	KUNIT_ASSERT_TRUE(test, sgfw_track_packet(f, &p, false, &tr_to,
+						  &events));
+	first = f->deadline;
+	KUNIT_EXPECT_EQ(test, first, tr_now + tr_flow_timeout(f, f->state));
+	slack = min(tr_flow_timeout(f, f->state) / 64, (unsigned long)HZ);
+	packets = atomic64_read(&f->packets);
+	for (i = 1; i < slack; i++) {
+		tr_tick();
+		KUNIT_ASSERT_TRUE(test, sgfw_track_packet(f, &p, false, &tr_to,
+							  &events));
+		KUNIT_EXPECT_EQ_MSG(test, f->deadline, first, "tick %u", i);
+	}
+	tr_tick();
+	KUNIT_ASSERT_TRUE(test, sgfw_track_packet(f, &p, false, &tr_to,
+						  &events));
+	KUNIT_EXPECT_EQ(test, f->deadline,
+			tr_now + tr_flow_timeout(f, f->state));
+	/* Every packet counted all the same. */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&f->packets), packets + slack);
+}
+
 /* Any other protocol: active, 600 s, both ways. */
 static void other_protocol(struct kunit *test)
 {
@@ -1172,6 +1231,7 @@ static struct kunit_case sgfw_track_cases[] = {
 	KUNIT_CASE(other_protocol),
 	KUNIT_CASE(track_new_fills_init),
 	KUNIT_CASE(track_keeps_flags),
+	KUNIT_CASE(track_deadline_amortised),
 	{}
 };
 

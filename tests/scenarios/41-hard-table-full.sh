@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The table full, under attack, in a small table (sgfw loaded with the
-# smallest hashsize, 256 buckets).
+# smallest hashsize, 256 buckets, that does not grow).
 #
 #  A. One namespace floods its own table far past what the small table's
 #     chains may hold of it: its new flows are refused and counted
@@ -34,7 +34,7 @@
 require_sgtool
 sgfw_unload
 at_exit 'sgfw_loaded && sgfw_unload; sgfw_load'
-sgfw_load hashsize=256
+sgfw_load hashsize=256 hashsize_max=256
 topo_three
 cli=$ns1
 srv=$ns2
