@@ -6,8 +6,9 @@
  * with hashsize buckets, doubles while it holds more than two flows per
  * bucket and halves (never below hashsize) when it holds less than one
  * per eight, moving its flows in the background without stopping readers
- * or writers (sgfw_ft_rehash(), as rhashtable does).  A flow is keyed by its namespace, device, family,
- * protocol and its two (address, port) endpoints in a fixed order, hashed
+ * or writers (sgfw_ft_rehash(), as rhashtable does).  A flow is keyed
+ * by its namespace, device, family, protocol and its two (address, port)
+ * endpoints in a fixed order, hashed
  * with siphash under a key drawn at boot, so a remote sender cannot aim at
  * one bucket.  Lookups walk a chain under RCU with no lock; inserts and
  * removals take one of SGFW_FT_LOCKS spinlocks, chosen by the bucket.  A
@@ -405,6 +406,7 @@ static unsigned int sgfw_ft_target(unsigned int size, s64 count)
 /* Start a resize if the table's size is far from its flows'.  Context: any. */
 static void sgfw_ft_resize_check(void)
 {
+	s64 count = percpu_counter_read_positive(&sgfw_ft_ctl.count);
 	const struct sgfw_ftab *tab;
 	unsigned int size;
 
@@ -412,8 +414,7 @@ static void sgfw_ft_resize_check(void)
 	tab = rcu_dereference(sgfw_ft.tab);
 	size = tab->mask + 1;
 	rcu_read_unlock();
-	if (sgfw_ft_target(size, percpu_counter_read_positive(
-				       &sgfw_ft_ctl.count)) != size &&
+	if (sgfw_ft_target(size, count) != size &&
 	    !work_pending(&sgfw_ft_ctl.resize) && !sgfw_ft_resize_paused())
 		queue_work(system_unbound_wq, &sgfw_ft_ctl.resize);
 }
@@ -465,8 +466,10 @@ static void sgfw_ft_rehash(struct sgfw_ftab *old, struct sgfw_ftab *new)
 			f = sgfw_chain_deref(*link, b);
 			if (sgfw_is_nulls(f))
 				break;
-			while (!sgfw_is_nulls(next = sgfw_chain_deref(f->next,
-								       b))) {
+			for (;;) {
+				next = sgfw_chain_deref(f->next, b);
+				if (sgfw_is_nulls(next))
+					break;
 				link = &f->next;
 				f = next;
 			}
@@ -501,8 +504,8 @@ static int sgfw_ft_resize(unsigned int size)
 	old = rcu_dereference_protected(sgfw_ft.tab,
 					lockdep_is_held(&sgfw_ft_ctl.mutex));
 	if (!size)
-		size = sgfw_ft_target(old->mask + 1, percpu_counter_sum_positive(
-					      &sgfw_ft_ctl.count));
+		size = sgfw_ft_target(old->mask + 1,
+				      percpu_counter_sum_positive(&sgfw_ft_ctl.count));
 	if (size != old->mask + 1) {
 		new = sgfw_ftab_alloc(size, GFP_KERNEL);
 		if (new)
@@ -1254,6 +1257,8 @@ void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
 			cond_resched();
 	}
 	mutex_unlock(&sgfw_ft_ctl.mutex);
+	/* Many flows may have gone: perhaps the table is too large now. */
+	sgfw_ft_resize_check();
 }
 
 /* The ports of a flow, as struct sgfw_flow_pos keeps them. */

@@ -1411,9 +1411,10 @@ static void ft_rz_restore(void *arg)
 static unsigned int ft_rz_start(struct kunit *test)
 {
 	unsigned int size = sgfw_flowtable_size();
+	void *arg = (void *)(unsigned long)size;
 
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ft_rz_restore,
-				(void *)(unsigned long)size));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, ft_rz_restore, arg));
 	return size;
 }
 
@@ -1448,8 +1449,8 @@ static void ft_resize_keeps_flows(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ft_walk_count(net), FT_RZ_FLOWS / 2);
 	for (i = 0; i < FT_RZ_FLOWS; i++) {
 		t = ft_rz_tuple(i);
-		KUNIT_EXPECT_EQ_MSG(test, !!ft_lookup(net, ft_rz_dev(i), &t,
-						     NULL), i % 2, "flow %u", i);
+		f = ft_lookup(net, ft_rz_dev(i), &t, NULL);
+		KUNIT_EXPECT_EQ_MSG(test, !!f, i % 2, "flow %u", i);
 	}
 	sgfw_flowtable_flush(net, ft_fns(net), 0);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
@@ -1492,7 +1493,7 @@ static void ft_resize_walk_resumes(struct kunit *test)
 	struct net *net = ft_net(test, 10000);
 	struct sgfw_flow_pos pos = {};
 	struct ft_rz_walk w = {};
-	unsigned int calls = 0;
+	unsigned int calls = 0, size;
 	int err;
 
 	ft_rz_start(test);
@@ -1504,10 +1505,9 @@ static void ft_resize_walk_resumes(struct kunit *test)
 		w.in_call = 0;
 		err = sgfw_flowtable_walk(net, &pos, ft_rz_walk_fn, &w);
 		KUNIT_ASSERT_TRUE(test, !err || err == -EMSGSIZE);
+		size = sizes[(calls / 10) % ARRAY_SIZE(sizes)];
 		if (calls % 10 == 5)
-			KUNIT_ASSERT_EQ(test, sgfw_flowtable_resize(
-					sizes[(calls / 10) % ARRAY_SIZE(sizes)]),
-					0);
+			KUNIT_ASSERT_EQ(test, sgfw_flowtable_resize(size), 0);
 		KUNIT_ASSERT_LT(test, ++calls, 10000);
 	} while (err);
 	KUNIT_EXPECT_EQ(test, bitmap_weight(w.seen, FT_RZ_FLOWS),
@@ -1556,6 +1556,19 @@ static int ft_rz_create_thread(void *arg)
 	return 0;
 }
 
+static void ft_rz_thread(struct kunit *test, struct ft_rz_race *r,
+			 int (*fn)(void *arg), unsigned int i)
+{
+	struct task_struct *task;
+
+	init_completion(&r->done[i]);
+	task = kthread_run(fn, r, "sgfw-ft-rz/%u", i);
+	if (IS_ERR(task)) {
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(task));
+		complete(&r->done[i]);
+	}
+}
+
 /*
  * Resizes under lookups and inserts: no lookup misses a flow that is in
  * the table, no insert is lost (kunit-smp runs this on two CPUs).
@@ -1563,9 +1576,7 @@ static int ft_rz_create_thread(void *arg)
 static void ft_resize_under_traffic(struct kunit *test)
 {
 	static const unsigned int sizes[] = { 1024, 262144, 2048, 131072 };
-	int (*fn[2])(void *) = { ft_rz_lookup_thread, ft_rz_create_thread };
 	struct net *net = ft_net(test, 10000);
-	struct task_struct *task;
 	struct ft_rz_race *r;
 	unsigned int i, k = 0;
 
@@ -1574,17 +1585,11 @@ static void ft_resize_under_traffic(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	r->net = net;
 	ft_rz_create(test, net, 0, FT_RZ_FLOWS);
-	for (i = 0; i < 2; i++) {
-		init_completion(&r->done[i]);
-		task = kthread_run(fn[i], r, "sgfw-ft-rz/%u", i);
-		if (IS_ERR(task)) {
-			KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(task));
-			complete(&r->done[i]);
-		}
-	}
+	ft_rz_thread(test, r, ft_rz_lookup_thread, 0);
+	ft_rz_thread(test, r, ft_rz_create_thread, 1);
 	while (k < 8 || !completion_done(&r->done[1])) {
-		KUNIT_EXPECT_EQ(test, sgfw_flowtable_resize(
-				sizes[k++ % ARRAY_SIZE(sizes)]), 0);
+		i = sizes[k++ % ARRAY_SIZE(sizes)];
+		KUNIT_EXPECT_EQ(test, sgfw_flowtable_resize(i), 0);
 		if (k > 1000)
 			break;
 	}
