@@ -114,6 +114,8 @@
 #define SGFW_GC_INTERVAL	(HZ / 8)
 /* Flows the reaper handles in one run (and at once after a run that hit it). */
 #define SGFW_GC_BUDGET		1024
+/* Live unassured flows it moves to the tail of their list in one run. */
+#define SGFW_GC_SKIP		64
 /* Due flows a new flow of a full namespace looks at before it evicts one. */
 #define SGFW_RECLAIM_BUDGET	64
 /* Unassured flows it looks at before it gives up on evicting one. */
@@ -725,27 +727,35 @@ static unsigned int sgfw_wheel_reap(struct sgfw_flow_ns *fns,
 }
 
 /*
- * Look at up to @n flows at the head of the unassured list: free the
- * expired, put the assured on the wheel, and move the others to the tail.
+ * Work through the head of the unassured list, which is in the order the
+ * flows came, so mostly in the order they expire: free the expired and
+ * put the assured on the wheel, each out of *@budget; move a live flow to
+ * the tail (one with a longer timeout, or pushed by its packets), but at
+ * most SGFW_GC_SKIP of them in a run, which then ends: a large table of
+ * live flows costs a run a few dozen looks, not its whole budget.
  * Return: the flows freed.
  */
 static unsigned int sgfw_unassured_reap(struct sgfw_flow_ns *fns,
-					unsigned long now, unsigned int n)
+					unsigned long now,
+					unsigned int *budget)
 {
-	unsigned int reaped = 0;
+	unsigned int reaped = 0, skip = SGFW_GC_SKIP, n = fns->n_unassured;
 	struct sgfw_flow *f;
 
 	lockdep_assert_held(&fns->lock);
-	n = min(n, fns->n_unassured);
-	while (n--) {
+	while (n-- && *budget && skip) {
 		f = list_first_entry(&fns->unassured, struct sgfw_flow, lru);
-		if (READ_ONCE(f->flags) & SGFW_FLOW_F_ASSURED)
+		if (READ_ONCE(f->flags) & SGFW_FLOW_F_ASSURED) {
 			sgfw_flow_to_wheel(fns, f);
-		else if (sgfw_flow_expired(f, now) &&
-			 sgfw_flow_try_unlink(fns, f, false) == 1)
+			(*budget)--;
+		} else if (sgfw_flow_expired(f, now) &&
+			   sgfw_flow_try_unlink(fns, f, false) == 1) {
 			reaped++;
-		else
+			(*budget)--;
+		} else {
 			list_move_tail(&f->lru, &fns->unassured);
+			skip--;
+		}
 	}
 	return reaped;
 }
@@ -797,17 +807,22 @@ static void sgfw_flow_ns_gc_kick(struct sgfw_flow_ns *fns)
 				   SGFW_GC_INTERVAL);
 }
 
-/* One run of a namespace's reaper.  Return: the flows it freed. */
+/*
+ * One run of a namespace's reaper.  *@busy: it did all it could in one
+ * run, or freed unassured flows (more may follow them): run again at once.
+ * Return: the flows it freed.
+ */
 static unsigned int __sgfw_flow_ns_gc(struct sgfw_flow_ns *fns, bool *busy)
 {
 	unsigned long now = sgfw_flow_now();
-	unsigned int budget = SGFW_GC_BUDGET, reaped;
+	unsigned int budget = SGFW_GC_BUDGET, reaped, unassured;
 
 	spin_lock_bh(&fns->lock);
 	reaped = sgfw_wheel_reap(fns, now, &budget, false);
-	reaped += sgfw_unassured_reap(fns, now, budget);
+	unassured = sgfw_unassured_reap(fns, now, &budget);
+	reaped += unassured;
 	spin_unlock_bh(&fns->lock);
-	*busy = !budget;
+	*busy = !budget || unassured;
 	if (reaped)
 		sgfw_ft_resize_check();
 	return reaped;

@@ -453,6 +453,39 @@ static void ft_reaper_budget(struct kunit *test)
 }
 
 /*
+ * A large table of live unassured flows costs a run of the reaper a few
+ * dozen looks (it moves SGFW_GC_SKIP of them to the tail), not its whole
+ * budget; expired ones at the head are freed, up to the budget.
+ */
+static void ft_reaper_live_unassured(struct kunit *test)
+{
+	struct net *net = ft_net(test, 10000);
+	struct sgfw_flow_init brief = ft_init;
+	unsigned int i, n = 3000, expired = 100;
+	struct sgfw_flow *head;
+	struct sgfw_tuple t;
+
+	brief.timeout = FT_TIMEOUT / 2;
+	for (i = 0; i < n; i++) {
+		t = ft_v4(IPPROTO_UDP, 0x0a000001, i, 0x0a000002, 53);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test,
+					     ft_create_init(net, 1, &t,
+							    i < expired ?
+							    &brief : &ft_init));
+	}
+	ft_clock(ft_now + FT_TIMEOUT / 2);
+	/* The expired head goes, then 64 live flows move to the tail. */
+	KUNIT_EXPECT_EQ(test, sgfw_flow_ns_gc_run(ft_fns(net)), expired);
+	KUNIT_EXPECT_EQ(test, ft_count(net), n - expired);
+	head = list_first_entry(&ft_fns(net)->unassured, struct sgfw_flow, lru);
+	KUNIT_EXPECT_EQ(test, ntohs(head->t.sport), expired + 64);
+	/* Only live flows: 64 looks, nothing freed. */
+	KUNIT_EXPECT_EQ(test, sgfw_flow_ns_gc_run(ft_fns(net)), 0);
+	head = list_first_entry(&ft_fns(net)->unassured, struct sgfw_flow, lru);
+	KUNIT_EXPECT_EQ(test, ntohs(head->t.sport), expired + 2 * 64);
+}
+
+/*
  * A namespace's reaper, running as it does outside the suite, frees an
  * expired flow by itself, and stops once the namespace has none.
  */
@@ -1683,6 +1716,7 @@ static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE(ft_expiry_deadline_pushed),
 	KUNIT_CASE(ft_expiry_jiffies_wrap),
 	KUNIT_CASE(ft_reaper_budget),
+	KUNIT_CASE(ft_reaper_live_unassured),
 	KUNIT_CASE(ft_reaper_worker_runs),
 	KUNIT_CASE(ft_wheel),
 	KUNIT_CASE(ft_wheel_idle_turns),
