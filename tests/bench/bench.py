@@ -456,12 +456,14 @@ def ynl():
     the project's spec: one request timed on its own, without a program's
     start-up."""
     src = os.path.join(os.environ["SGFW_CACHE"], "linux-source-6.12")
+    spec = os.path.join(os.environ["SGFW_REPO"], "uapi", "sgfw.yaml")
+    proto = [line.split(":", 1)[1].strip() for line in
+             read(spec).splitlines() if line.startswith("protocol:")][0]
     sys.path.append(os.path.join(src, "tools", "net", "ynl"))
     from lib import YnlFamily
-    return YnlFamily(os.path.join(os.environ["SGFW_REPO"], "uapi",
-                                  "sgfw.yaml"),
-                     os.path.join(src, "Documentation", "netlink",
-                                  "genetlink.yaml"), process_unknown=True)
+    return YnlFamily(spec, os.path.join(src, "Documentation", "netlink",
+                                        proto + ".yaml"),
+                     process_unknown=True)
 
 
 def rule_change(v):
