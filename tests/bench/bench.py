@@ -460,7 +460,10 @@ def ynl():
     proto = [line.split(":", 1)[1].strip() for line in
              read(spec).splitlines() if line.startswith("protocol:")][0]
     sys.path.append(os.path.join(src, "tools", "net", "ynl"))
-    from lib import YnlFamily
+    from lib import YnlFamily, ynl as ynl_lib
+    # The library keeps family ids from its first look; sgfw has been
+    # loaded again since (a new id).
+    ynl_lib.genl_family_name_to_id = None
     return YnlFamily(spec, os.path.join(src, "Documentation", "netlink",
                                         proto + ".yaml"),
                      process_unknown=True)
