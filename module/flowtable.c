@@ -114,8 +114,6 @@
 #define SGFW_GC_INTERVAL	(HZ / 8)
 /* Flows the reaper handles in one run (and at once after a run that hit it). */
 #define SGFW_GC_BUDGET		1024
-/* Live unassured flows it moves to the tail of their list in one run. */
-#define SGFW_GC_SKIP		64
 /* Due flows a new flow of a full namespace looks at before it evicts one. */
 #define SGFW_RECLAIM_BUDGET	64
 /* Unassured flows it looks at before it gives up on evicting one. */
@@ -727,35 +725,29 @@ static unsigned int sgfw_wheel_reap(struct sgfw_flow_ns *fns,
 }
 
 /*
- * Work through the head of the unassured list, which is in the order the
- * flows came, so mostly in the order they expire: free the expired and
- * put the assured on the wheel, each out of *@budget; move a live flow to
- * the tail (one with a longer timeout, or pushed by its packets), but at
- * most SGFW_GC_SKIP of them in a run, which then ends: a large table of
- * live flows costs a run a few dozen looks, not its whole budget.
- * Return: the flows freed.
+ * Look at up to *@budget flows at the head of the unassured list, which is
+ * in the order the flows came (so mostly the order they expire): free the
+ * expired, put the assured on the wheel, and move a live one to the tail
+ * (a longer timeout, or pushed by its packets).  Return: the flows freed.
  */
 static unsigned int sgfw_unassured_reap(struct sgfw_flow_ns *fns,
 					unsigned long now,
 					unsigned int *budget)
 {
-	unsigned int reaped = 0, skip = SGFW_GC_SKIP, n = fns->n_unassured;
+	unsigned int reaped = 0, n = min(*budget, fns->n_unassured);
 	struct sgfw_flow *f;
 
 	lockdep_assert_held(&fns->lock);
-	while (n-- && *budget && skip) {
+	*budget -= n;
+	while (n--) {
 		f = list_first_entry(&fns->unassured, struct sgfw_flow, lru);
-		if (READ_ONCE(f->flags) & SGFW_FLOW_F_ASSURED) {
+		if (READ_ONCE(f->flags) & SGFW_FLOW_F_ASSURED)
 			sgfw_flow_to_wheel(fns, f);
-			(*budget)--;
-		} else if (sgfw_flow_expired(f, now) &&
-			   sgfw_flow_try_unlink(fns, f, false) == 1) {
+		else if (sgfw_flow_expired(f, now) &&
+			 sgfw_flow_try_unlink(fns, f, false) == 1)
 			reaped++;
-			(*budget)--;
-		} else {
+		else
 			list_move_tail(&f->lru, &fns->unassured);
-			skip--;
-		}
 	}
 	return reaped;
 }
@@ -808,8 +800,10 @@ static void sgfw_flow_ns_gc_kick(struct sgfw_flow_ns *fns)
 }
 
 /*
- * One run of a namespace's reaper.  *@busy: it did all it could in one
- * run, or freed unassured flows (more may follow them): run again at once.
+ * One run of a namespace's reaper.  *@busy: due slots of the wheel took
+ * the whole budget, or unassured flows were freed (more may follow them):
+ * run again at once.  Looking at live unassured flows never makes a run
+ * busy: a large table of them would keep the reaper going for nothing.
  * Return: the flows it freed.
  */
 static unsigned int __sgfw_flow_ns_gc(struct sgfw_flow_ns *fns, bool *busy)
@@ -819,10 +813,11 @@ static unsigned int __sgfw_flow_ns_gc(struct sgfw_flow_ns *fns, bool *busy)
 
 	spin_lock_bh(&fns->lock);
 	reaped = sgfw_wheel_reap(fns, now, &budget, false);
+	*busy = !budget;
 	unassured = sgfw_unassured_reap(fns, now, &budget);
 	reaped += unassured;
 	spin_unlock_bh(&fns->lock);
-	*busy = !budget || unassured;
+	*busy |= !!unassured;
 	if (reaped)
 		sgfw_ft_resize_check();
 	return reaped;

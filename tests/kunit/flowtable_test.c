@@ -453,9 +453,9 @@ static void ft_reaper_budget(struct kunit *test)
 }
 
 /*
- * A large table of live unassured flows costs a run of the reaper a few
- * dozen looks (it moves SGFW_GC_SKIP of them to the tail), not its whole
- * budget; expired ones at the head are freed, up to the budget.
+ * Live unassured flows: a run of the reaper frees the expired ones at the
+ * head of the list and moves live ones to its tail, in all as many as its
+ * budget (1024), and no more.
  */
 static void ft_reaper_live_unassured(struct kunit *test)
 {
@@ -474,15 +474,15 @@ static void ft_reaper_live_unassured(struct kunit *test)
 							    &brief : &ft_init));
 	}
 	ft_clock(ft_now + FT_TIMEOUT / 2);
-	/* The expired head goes, then 64 live flows move to the tail. */
+	/* The expired head goes, then live flows move to the tail. */
 	KUNIT_EXPECT_EQ(test, sgfw_flow_ns_gc_run(ft_fns(net)), expired);
 	KUNIT_EXPECT_EQ(test, ft_count(net), n - expired);
 	head = list_first_entry(&ft_fns(net)->unassured, struct sgfw_flow, lru);
-	KUNIT_EXPECT_EQ(test, ntohs(head->t.sport), expired + 64);
-	/* Only live flows: 64 looks, nothing freed. */
+	KUNIT_EXPECT_EQ(test, ntohs(head->t.sport), 1024);
+	/* Only live flows: 1024 looks, nothing freed. */
 	KUNIT_EXPECT_EQ(test, sgfw_flow_ns_gc_run(ft_fns(net)), 0);
 	head = list_first_entry(&ft_fns(net)->unassured, struct sgfw_flow, lru);
-	KUNIT_EXPECT_EQ(test, ntohs(head->t.sport), expired + 2 * 64);
+	KUNIT_EXPECT_EQ(test, ntohs(head->t.sport), 2048);
 }
 
 /*
