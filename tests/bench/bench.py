@@ -459,7 +459,9 @@ def ynl():
     spec = os.path.join(os.environ["SGFW_REPO"], "uapi", "sgfw.yaml")
     proto = [line.split(":", 1)[1].strip() for line in
              read(spec).splitlines() if line.startswith("protocol:")][0]
-    sys.path.append(os.path.join(src, "tools", "net", "ynl"))
+    lib = os.path.join(src, "tools", "net", "ynl")
+    if lib not in sys.path:
+        sys.path.append(lib)
     from lib import YnlFamily, ynl as ynl_lib
     # The library keeps family ids from its first look; sgfw has been
     # loaded again since (a new id).
@@ -478,19 +480,21 @@ def rule_change(v):
     three; sgtool adds it back)."""
     spawn = min(timed(SGTOOL if v == "sgfw" else "nft",
                       "version" if v == "sgfw" else "-v") for _ in range(3))
+    def first_rule():
+        grp = json.loads(sgt("-j", "sg", "show", "g1"))[0]
+        return [x for x in grp["rules"] if x["direction"] == "ingress"][0]
+
     times, req = [], []
+    fam = ynl() if v == "sgfw" else None
     for _ in range(3):
         if v == "sgfw":
-            grp = json.loads(sgt("-j", "sg", "show", "g1"))[0]
-            r = [x for x in grp["rules"] if x["direction"] == "ingress"][0]
-            fam = ynl()
+            r = first_rule()
             t = time.perf_counter()
             fam.do("rule-del", {"sg": "g1", "id": r["id"]})
             req.append(time.perf_counter() - t)
             sgt("rule", "add", "g1", "ingress", "udp", "port",
                 str(r["port_from"]), "from", r["peer"])
-            grp = json.loads(sgt("-j", "sg", "show", "g1"))[0]
-            r = [x for x in grp["rules"] if x["direction"] == "ingress"][0]
+            r = first_rule()
             times.append(timed(SGTOOL, "rule", "del", "g1", str(r["id"])))
             times.append(timed(SGTOOL, "rule", "add", "g1", "ingress", "udp",
                                "port", str(r["port_from"]), "from",
