@@ -166,6 +166,7 @@ ns_add() {
 	for ns; do
 		ip netns add "$ns"
 		_sgfw_netns+=("$ns")
+		_agent_start
 		nsx "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
 			net.ipv6.conf.default.accept_dad=0
 		nsx "$ns" ip link set lo up
@@ -701,24 +702,256 @@ elif cmd == "icmp-listen":
             continue
         log("icmp %d/%d quoting %s port %d -> %s port %d" %
             (data[0], data[1], qs, sp, qd, dp))
+elif cmd == "jpy":
+    # EXPR JSON: EXPR evaluated with j the document JSON; a string printed
+    # as is, anything else as JSON.
+    import json
+    j = json.loads(args[1])
+    r = eval(args[0])
+    print(r if isinstance(r, str) else json.dumps(r, sort_keys=True))
+
+elif cmd == "flow-check":
+    # JSON COUNT COND CHECK...: see flow_check.
+    import json
+    flows = json.loads(args[0])
+    count, cond, checks = int(args[1]), args[2], args[3:]
+    match = [f for f in flows if eval(cond, {"f": f})]
+    if len(match) != count:
+        die("%d flows match %s, expected %d" % (len(match), cond, count))
+    for f in match:
+        for c in checks:
+            if not eval(c, {"f": f}):
+                die("flow %s fails %s" % (json.dumps(f), c))
+
+elif cmd == "nacl-rule-check":
+    # JSON DIRECTION NUMBER CHECK...: see nacl_rule_check.
+    import json
+    nacls = json.loads(args[0])
+    d, n, checks = args[1], int(args[2]), args[3:]
+    rules = [r for r in nacls[0]["rules"]
+             if r["direction"] == d and r["number"] == n]
+    if len(rules) != 1:
+        die("%d rules numbered %d in %s" % (len(rules), n, d))
+    for c in checks:
+        if not eval(c, {"r": rules[0]}):
+            die("rule %d %s fails %s: %s" % (n, d, c, json.dumps(rules[0])))
+
+elif cmd == "agent":
+    # SOURCE PORTFILE: run the commands above for the scenario from one
+    # resident process, each in a child forked for it: under emulation an
+    # interpreter start costs most of a second, a fork a few hundredths.
+    # A request, on a TCP connection to 127.0.0.1:PORT (written to
+    # PORTFILE once listening), is NUL-terminated fields: their number,
+    # then MODE NETNS OUT ERR LIFETIME CMD ARGS...  The child enters
+    # NETNS (if not empty), writes to the files OUT and ERR, reads
+    # /dev/null, ends after LIFETIME seconds (if not empty) and runs CMD as
+    # a process of its own would.  MODE "run" answers its exit status when
+    # it ends, "bg" its pid at once.  The child is a fresh process in all
+    # that the probes look at: its own pid, sockets and payload.
+    import ctypes, io, json, select, signal, socketserver, threading, time
+    import traceback
+    code = compile(open(args[0]).read(), "sgfw-probe", "exec")
+    libc = ctypes.CDLL(None, use_errno=True)
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(64)
+    with open(args[1] + ".tmp", "w") as f:
+        f.write("%d\n" % lsock.getsockname()[1])
+    os.rename(args[1] + ".tmp", args[1])
+    conns, kids = {}, {}
+
+    def child(conn, ns, out, err, life, argv):
+        rc = 1
+        try:
+            for c in [lsock] + [c for c, _ in conns.values()]:
+                c.close()
+            for fd in kids:
+                os.close(fd)
+            for _, k in kids.values():
+                if k:
+                    k.close()
+            conn.close()
+            if ns:
+                fd = os.open("/run/netns/" + ns, os.O_RDONLY)
+                if libc.setns(fd, 0x40000000) != 0:   # CLONE_NEWNET
+                    raise OSError(ctypes.get_errno(), "setns " + ns)
+                os.close(fd)
+            fd = os.open("/dev/null", os.O_RDONLY)
+            os.dup2(fd, 0)
+            os.close(fd)
+            for n, path in ((1, out), (2, err)):
+                if n == 2 and err == out:
+                    os.dup2(1, 2)
+                    continue
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                             0o644)
+                os.dup2(fd, n)
+                os.close(fd)
+            sys.stdin = open(0, "r", closefd=False)
+            sys.stdout = open(1, "w", closefd=False)
+            sys.stderr = open(2, "w", buffering=1, closefd=False)
+            if life:
+                signal.alarm(int(life))
+            sys.argv = ["sgfw-probe"] + argv
+            try:
+                exec(code, {"__name__": "__main__"})
+                rc = 0
+            except SystemExit as e:
+                if e.code is None:
+                    rc = 0
+                elif isinstance(e.code, int):
+                    rc = e.code
+                else:
+                    print(e.code, file=sys.stderr)
+                    rc = 1
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(rc & 0xff)
+
+    def start(c, fields):
+        mode, ns, out, err, life = fields[:5]
+        pid = os.fork()
+        if pid == 0:
+            child(c, ns, out, err, life, fields[5:])
+        kids[os.pidfd_open(pid)] = (pid, c if mode == "run" else None)
+        if mode != "run":
+            c.sendall(b"%d\0" % pid)
+            c.close()
+
+    while True:
+        r, _, _ = select.select([lsock] + list(conns) + list(kids), [], [])
+        for fd in r:
+            if fd == lsock.fileno() or fd is lsock:
+                c, _ = lsock.accept()
+                conns[c.fileno()] = (c, bytearray())
+            elif fd in conns:
+                c, buf = conns[fd]
+                data = c.recv(65536)
+                buf += data
+                fields = bytes(buf).split(b"\0")
+                if data and (len(fields) < 2 or
+                             len(fields) - 2 < int(fields[0])):
+                    continue
+                del conns[fd]
+                if not data:
+                    c.close()
+                    continue
+                start(c, [f.decode() for f in fields[1:-1]])
+            else:
+                pid, c = kids.pop(fd)
+                os.close(fd)
+                status = os.waitpid(pid, 0)[1]
+                if c:
+                    rc = os.waitstatus_to_exitcode(status)
+                    try:
+                        c.sendall(b"%d\0" % (rc if rc >= 0 else 128 - rc))
+                    except OSError:
+                        pass
+                    c.close()
 else:
     sys.exit("unknown command " + cmd)
 '
 
+# The probe agent (the "agent" command above), started by ns_add in the
+# scenario's own shell: _py and _bg hand their commands to it when it runs,
+# and start an interpreter of their own otherwise (SGFW_PROBE_AGENT=0 turns
+# it off).  Its requests and answers are NUL-terminated fields on a TCP
+# connection that bash opens itself (/dev/tcp), and the child's output
+# comes back in files: a probe costs no process of bash's.
+_agent_port=
+_agent_start() {
+	local i
+	[ -z "$_agent_port" ] && [ "$BASHPID" = "$$" ] &&
+		[ "${SGFW_PROBE_AGENT:-1}" = 1 ] || return 0
+	printf '%s' "$_sgfw_py" >"$SGFW_TMP/probe.py"
+	"$PYTHON" -S "$SGFW_TMP/probe.py" agent "$SGFW_TMP/probe.py" \
+		"$SGFW_TMP/agent.port" >"$SGFW_TMP/agent.log" 2>&1 &
+	_sgfw_pids+=("$!")
+	for i in $(seq 100); do
+		if [ -s "$SGFW_TMP/agent.port" ]; then
+			read -r _agent_port <"$SGFW_TMP/agent.port"
+			return 0
+		fi
+		kill -0 "$!" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "the probe agent did not start: $(cat "$SGFW_TMP/agent.log")"
+}
+
+# _agent MODE NS OUT ERR LIFETIME CMD ARGS...: one request; sets
+# _agent_reply to the answer (an exit status, or a pid).
+_agent() {
+	local fd
+	exec {fd}<>"/dev/tcp/127.0.0.1/$_agent_port" ||
+		fail "the probe agent does not answer"
+	printf '%s\0' "$#" "$@" >&"$fd"
+	IFS= read -r -d '' _agent_reply <&"$fd" || _agent_reply=
+	exec {fd}>&-
+	[ -n "$_agent_reply" ] ||
+		fail "the probe agent failed $6: $(cat "$SGFW_TMP/agent.log")"
+}
+
+# _cat FILE [FD]: FILE's text on stdout (or FD), without a process.
+_cat() {
+	local text
+	[ -s "$1" ] || return 0
+	IFS= read -r -d '' text <"$1" || true
+	printf '%s' "$text" >&"${2:-1}"
+}
+
+# _py NS CMD ARGS...: a command of the program above in NS (none if
+# empty), in the foreground; its exit status is _py's.
+_py() {
+	local ns=$1 out
+	shift
+	if [ -z "$_agent_port" ]; then
+		if [ -n "$ns" ]; then
+			nsx "$ns" "$PYTHON" -S -c "$_sgfw_py" "$@"
+		else
+			"$PYTHON" -S -c "$_sgfw_py" "$@"
+		fi
+		return
+	fi
+	# One request at a time per shell: its files can be reused.
+	out=$SGFW_TMP/out.$BASHPID
+	_agent run "$ns" "$out" "$out.err" "" "$@"
+	_cat "$out"
+	_cat "$out.err" 2
+	return "$_agent_reply"
+}
+
+# _py_bg LOG LIFETIME NS CMD ARGS...: the same in the background, its
+# output in LOG, ended after LIFETIME seconds; sets _py_pid.
+_py_bg() {
+	local log=$1 life=$2 ns=$3
+	shift 3
+	if [ -n "$_agent_port" ]; then
+		_agent bg "$ns" "$log" "$log" "$life" "$@"
+		_py_pid=$_agent_reply
+	else
+		nsx "$ns" timeout "$life" "$PYTHON" -S -c "$_sgfw_py" "$@" \
+			>"$log" 2>&1 &
+		_py_pid=$!
+	fi
+	_sgfw_pids+=("$_py_pid")
+}
+
 # _bg NAME NS CMD ARGS...: run a background command of the program above in
 # NS, its output in $SGFW_TMP/NAME.log, and wait until it is ready.
 _bg() {
-	local name=$1 ns=$2 ready i pid
+	local name=$1 ns=$2 ready i
 	shift 2
 	ready=$SGFW_TMP/$name.ready
 	rm -f "$ready"
-	nsx "$ns" timeout "$SGFW_SERVER_LIFETIME" "$PYTHON" -S -c "$_sgfw_py" \
-		"$@" "$ready" >"$SGFW_TMP/$name.log" 2>&1 &
-	pid=$!
-	_sgfw_pids+=("$pid")
+	_py_bg "$SGFW_TMP/$name.log" "$SGFW_SERVER_LIFETIME" "$ns" "$@" "$ready"
 	for i in $(seq 100); do
 		[ -s "$ready" ] && return 0
-		kill -0 "$pid" 2>/dev/null || break
+		kill -0 "$_py_pid" 2>/dev/null || break
 		sleep 0.1
 	done
 	cat "$SGFW_TMP/$name.log" >&2
@@ -744,8 +977,6 @@ udp_server() { _server udp "$@"; }
 server_log() {
 	cat "$SGFW_TMP/$1-$2-server"*.log 2>/dev/null | grep " to port $3\$" || true
 }
-
-_py() { local ns=$1; shift; nsx "$ns" "$PYTHON" -S -c "$_sgfw_py" "$@"; }
 
 # tcp_connect NS ADDR PORT: succeeds if a TCP connection from NS to ADDR:PORT
 # opens and echoes within the probe timeout.
@@ -800,13 +1031,18 @@ udp_burst() { local ns=$1; shift; _py "$ns" udp-burst "$@"; }
 load() {
 	local name=$1 ns=$2
 	shift 2
-	nsx "$ns" timeout $(($4 + 30)) "$PYTHON" -S -c "$_sgfw_py" load "$@" \
-		>"$SGFW_TMP/$name.log" 2>&1 &
-	_sgfw_pids+=("$!")
-	echo "$!" >"$SGFW_TMP/$name.pid"
+	_py_bg "$SGFW_TMP/$name.log" $(($4 + 30)) "$ns" load "$@"
+	echo "$_py_pid" >"$SGFW_TMP/$name.pid"
 }
 # load_wait NAME: wait for it to end.
-load_wait() { wait "$(cat "$SGFW_TMP/$1.pid")" || true; }
+load_wait() {
+	local pid
+	pid=$(cat "$SGFW_TMP/$1.pid")
+	wait "$pid" 2>/dev/null || true
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 0.1
+	done
+}
 
 # icmp_listen NAME NS ADDR: log every ICMP or ICMPv6 error delivered to ADDR
 # in NS, as "icmp TYPE/CODE quoting SRC port N -> DST port M".
@@ -822,15 +1058,12 @@ icmp_unreach() { _py "$1" icmp-unreach "$2" "$3" "$4" "$5" "$6" "$7"; }
 # not open.  tcp_hold_echo NAME succeeds if a line sent over it now comes
 # back within the probe timeout; tcp_hold_sport NAME prints its source port.
 tcp_hold() {
-	local name=$1 ns=$2 d=$SGFW_TMP/hold-$1 pid
+	local name=$1 ns=$2 d=$SGFW_TMP/hold-$1
 	mkdir "$d"
 	mkfifo "$d/fifo"
 	: >"$d/status"
-	nsx "$ns" timeout "$SGFW_SERVER_LIFETIME" "$PYTHON" -S -c "$_sgfw_py" \
-		tcp-hold "$3" "$4" "$d" >"$d/log" 2>&1 &
-	pid=$!
-	_sgfw_pids+=("$pid")
-	echo "$pid" >"$d/pid"
+	_py_bg "$d/log" "$SGFW_SERVER_LIFETIME" "$ns" tcp-hold "$3" "$4" "$d"
+	echo "$_py_pid" >"$d/pid"
 	wait_until $((SGFW_NET_TIMEOUT + 25)) test -s "$d/status"
 	head -n1 "$d/status" | grep -q '^connected ' ||
 		fail "tcp_hold $name [$3]:$4 from $ns: $(cat "$d/status" "$d/log")"
@@ -864,12 +1097,9 @@ sgj() { local ns=$1; shift; "$SGTOOL" -n "$ns" -j "$@"; }
 # jpy EXPR: evaluate the python expression EXPR with j the JSON document read
 # from stdin; print a string as is, anything else as JSON.
 jpy() {
-	"$PYTHON" -S -c '
-import json, sys
-j = json.load(sys.stdin)
-r = eval(sys.argv[1])
-print(r if isinstance(r, str) else json.dumps(r, sort_keys=True))
-' "$1"
+	local in
+	IFS= read -r -d '' in || true
+	_py "" jpy "$1" "$in"
 }
 
 # rule_add NS SG ARGS...: add a rule (sgtool rule add SG ARGS...) and print
@@ -919,19 +1149,7 @@ flow_check() {
 	local ns=$1 out
 	shift
 	out=$(sgj "$ns" flow show) || fail "flow show in $ns: $out"
-	"$PYTHON" -S - "$out" "$@" <<'PY' || fail "flows of $ns: $out"
-import json, sys
-
-flows = json.loads(sys.argv[1])
-count, cond, checks = int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-match = [f for f in flows if eval(cond, {"f": f})]
-if len(match) != count:
-    sys.exit("%d flows match %s, expected %d" % (len(match), cond, count))
-for f in match:
-    for c in checks:
-        if not eval(c, {"f": f}):
-            sys.exit("flow %s fails %s" % (json.dumps(f), c))
-PY
+	_py "" flow-check "$out" "$@" || fail "flows of $ns: $out"
 }
 
 # neigh_flush NS DEV: forget every neighbour of DEV, so that the next packet
@@ -957,19 +1175,7 @@ nacl_rule_check() {
 	local ns=$1 nacl=$2 out
 	shift 2
 	out=$(sgj "$ns" nacl show "$nacl") || fail "nacl show $nacl in $ns: $out"
-	"$PYTHON" -S - "$out" "$@" <<'PY' || fail "NACL $nacl of $ns: $out"
-import json, sys
-
-nacls = json.loads(sys.argv[1])
-d, n, checks = sys.argv[2], int(sys.argv[3]), sys.argv[4:]
-rules = [r for r in nacls[0]["rules"]
-         if r["direction"] == d and r["number"] == n]
-if len(rules) != 1:
-    sys.exit("%d rules numbered %d in %s" % (len(rules), n, d))
-for c in checks:
-    if not eval(c, {"r": rules[0]}):
-        sys.exit("rule %d %s fails %s: %s" % (n, d, c, json.dumps(rules[0])))
-PY
+	_py "" nacl-rule-check "$out" "$@" || fail "NACL $nacl of $ns: $out"
 }
 
 # nacl_counter NS NACL DIRECTION NUMBER packets|bytes: what that rule has
