@@ -944,6 +944,31 @@ sgfw_rs_list(const struct sgfw_ruleset *rs, unsigned int af, unsigned int dir)
 	return &rs->list[af][dir];
 }
 
+/*
+ * The first rule from number @i on whose bit is set in both bitmaps @a and
+ * @b of @idx, or U32_MAX: the candidates of the classifier, in build order.
+ */
+static u32 sgfw_rs_next(const struct sgfw_rs_index *idx, const unsigned long *a,
+			const unsigned long *b, u32 i)
+{
+	u32 w = i / BITS_PER_LONG;
+	unsigned long m;
+
+	if (w >= idx->words)
+		return U32_MAX;
+	m = a[w] & b[w] & (~0UL << (i % BITS_PER_LONG));
+	while (!m) {
+		if (++w >= idx->words)
+			return U32_MAX;
+		m = a[w] & b[w];
+	}
+	return w * BITS_PER_LONG + __ffs(m);
+}
+
+#define sgfw_rs_for_each(i, idx, a, b)				\
+	for ((i) = sgfw_rs_next(idx, a, b, 0); (i) != U32_MAX;	\
+	     (i) = sgfw_rs_next(idx, a, b, (i) + 1))
+
 /* The rules left after the classifier of @l, for the exact test. */
 static const struct sgfw_crule *
 sgfw_rs_index_match(const struct sgfw_ruleset *rs, const struct sgfw_rs_list *l,
@@ -954,24 +979,18 @@ sgfw_rs_index_match(const struct sgfw_ruleset *rs, const struct sgfw_rs_list *l,
 	unsigned int c = sgfw_rs_class(p->t.af, p->t.proto);
 	struct sgfw_rs_key k = { 0, c <= SGFW_RS_UDP ? port : 0 };
 	const unsigned long *a, *b;
-	u32 w;
+	u32 i;
 
 	a = sgfw_rs_dim_set(idx, &idx->l4[c], &k);
 	sgfw_rs_addr_key(p->t.af, peer, &k);
 	b = sgfw_rs_dim_set(idx, &idx->peer, &k);
-	for (w = 0; w < idx->words; w++) {
-		unsigned long m = a[w] & b[w];
+	sgfw_rs_for_each(i, idx, a, b) {
+		const struct sgfw_crule *r = &l->rules[i];
 
-		while (m) {
-			const struct sgfw_crule *r;
-
-			r = &l->rules[w * BITS_PER_LONG + __ffs(m)];
-			if (sgfw_crule_match_l4(r, p->t.proto, port,
-						p->icmp_type, p->icmp_code) &&
-			    sgfw_crule_match_peer(rs, r, p->t.af, peer))
-				return r;
-			m &= m - 1;
-		}
+		if (sgfw_crule_match_l4(r, p->t.proto, port, p->icmp_type,
+					p->icmp_code) &&
+		    sgfw_crule_match_peer(rs, r, p->t.af, peer))
+			return r;
 	}
 	return NULL;
 }
@@ -1012,7 +1031,7 @@ static bool sgfw_rs_open_to_all(const struct sgfw_rs_list *l, enum sgfw_af af,
 	const struct sgfw_rs_index *idx = l->idx;
 	struct sgfw_rs_key k = { 0, port };
 	const unsigned long *a, *b;
-	u32 i, w;
+	u32 i;
 
 	if (!idx) {
 		for (i = 0; i < l->count; i++) {
@@ -1026,18 +1045,9 @@ static bool sgfw_rs_open_to_all(const struct sgfw_rs_list *l, enum sgfw_af af,
 	}
 	a = sgfw_rs_dim_set(idx, &idx->l4[sgfw_rs_class(af, proto)], &k);
 	b = idx->maps + idx->peer_any;
-	for (w = 0; w < idx->words; w++) {
-		unsigned long m = a[w] & b[w];
-
-		while (m) {
-			const struct sgfw_crule *r;
-
-			r = &l->rules[w * BITS_PER_LONG + __ffs(m)];
-			if (sgfw_crule_match_l4(r, proto, port, 0, 0))
-				return true;
-			m &= m - 1;
-		}
-	}
+	sgfw_rs_for_each(i, idx, a, b)
+		if (sgfw_crule_match_l4(&l->rules[i], proto, port, 0, 0))
+			return true;
 	return false;
 }
 

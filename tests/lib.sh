@@ -94,6 +94,16 @@ assert_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
 }
 
+# imatch TEXT REGEX: TEXT matches the extended regular expression REGEX,
+# case aside (no process: bash's own regex matching).
+imatch() {
+	local rc=0
+	shopt -s nocasematch
+	[[ $1 =~ $2 ]] || rc=1
+	shopt -u nocasematch
+	return $rc
+}
+
 # assert_match WHAT REGEX ACTUAL (extended regular expression)
 assert_match() {
 	echo "$3" | grep -Eq -- "$2" || fail "$1: '$3' does not match /$2/"

@@ -54,7 +54,7 @@ refused() {
 	now=$(snapshot)
 	if [ "$rc" -eq 0 ]; then
 		bad+=("accepted: $what")
-	elif ! echo "$err" | grep -Eiq -- "$re"; then
+	elif ! imatch "$err" "$re"; then
 		bad+=("$what: message '$err' does not match /$re/")
 	elif [ "$now" != "$snap" ]; then
 		bad+=("$what: changed the configuration: $(diff <(echo "$snap") <(echo "$now") | tr '\n' ' ')")
