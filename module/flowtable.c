@@ -8,9 +8,10 @@
  * per eight, moving its flows in the background without stopping readers
  * or writers (sgfw_ft_rehash(), as rhashtable does).  A flow is keyed
  * by its namespace, device, family, protocol and its two (address, port)
- * endpoints in a fixed order, hashed
- * with siphash under a key drawn at boot, so a remote sender cannot aim at
- * one bucket.  Lookups walk a chain under RCU with no lock; inserts and
+ * endpoints in a fixed order, hashed with hsiphash (SipHash-1-3 on 64-bit
+ * machines: the kernel's keyed hash for hashtables; IPv4 hashes half the
+ * bytes of IPv6) under a key drawn at boot, so a remote sender cannot aim
+ * at one bucket.  Lookups walk a chain under RCU with no lock; inserts and
  * removals take one of SGFW_FT_LOCKS spinlocks, chosen by the bucket.  A
  * chain never holds more than SGFW_FT_CHAIN_MAX flows of one namespace: an
  * insert past that is refused and counted, so that even a flood aimed at
@@ -145,7 +146,7 @@ struct sgfw_ftab {
 static struct {
 	struct sgfw_ftab __rcu *tab;
 	unsigned int lock_mask;
-	siphash_key_t key;
+	hsiphash_key_t key;
 	struct kmem_cache *cache;
 } sgfw_ft __read_mostly;
 
@@ -229,7 +230,19 @@ struct sgfw_ft_hkey {
 	u8 af;
 	u8 proto;
 	u16 zero;
-} __aligned(SIPHASH_ALIGNMENT);
+} __aligned(HSIPHASH_ALIGNMENT);
+
+/* The same for IPv4: half as many bytes to hash. */
+struct sgfw_ft_hkey4 {
+	__be32 lo;
+	__be32 hi;
+	__be16 lo_port;
+	__be16 hi_port;
+	u32 net_mix;
+	s32 ifindex;
+	u8 proto;
+	u8 zero[3];
+} __aligned(HSIPHASH_ALIGNMENT);
 
 static bool sgfw_addr_eq(u8 af, const union sgfw_addr *a,
 			 const union sgfw_addr *b)
@@ -262,28 +275,40 @@ static void sgfw_addr_copy(u8 af, union sgfw_addr *to,
 u32 sgfw_flow_hash(const struct net *net, int ifindex,
 		   const struct sgfw_tuple *t)
 {
-	struct sgfw_ft_hkey k;
 	bool flip;
-	int c;
 
-	memset(&k, 0, sizeof(k));
-	sgfw_addr_copy(t->af, &k.lo, &t->src);
-	sgfw_addr_copy(t->af, &k.hi, &t->dst);
-	c = memcmp(&k.lo, &k.hi, sizeof(k.lo));
-	flip = c > 0 || (!c && ntohs(t->sport) > ntohs(t->dport));
-	if (flip) {
-		swap(k.lo, k.hi);
-		k.lo_port = t->dport;
-		k.hi_port = t->sport;
+	if (t->af == SGFW_AF_INET) {
+		struct sgfw_ft_hkey4 k = {
+			.net_mix = net_hash_mix(net),
+			.ifindex = ifindex,
+			.proto = t->proto,
+		};
+
+		flip = ntohl(t->src.ip) > ntohl(t->dst.ip) ||
+		       (t->src.ip == t->dst.ip &&
+			ntohs(t->sport) > ntohs(t->dport));
+		k.lo = flip ? t->dst.ip : t->src.ip;
+		k.hi = flip ? t->src.ip : t->dst.ip;
+		k.lo_port = flip ? t->dport : t->sport;
+		k.hi_port = flip ? t->sport : t->dport;
+		return hsiphash(&k, sizeof(k), &sgfw_ft.key);
 	} else {
-		k.lo_port = t->sport;
-		k.hi_port = t->dport;
+		struct sgfw_ft_hkey k;
+		int c;
+
+		memset(&k, 0, sizeof(k));
+		c = memcmp(&t->src, &t->dst, sizeof(t->src.in6));
+		flip = c > 0 || (!c && ntohs(t->sport) > ntohs(t->dport));
+		k.lo = flip ? t->dst : t->src;
+		k.hi = flip ? t->src : t->dst;
+		k.lo_port = flip ? t->dport : t->sport;
+		k.hi_port = flip ? t->sport : t->dport;
+		k.net_mix = net_hash_mix(net);
+		k.ifindex = ifindex;
+		k.af = t->af;
+		k.proto = t->proto;
+		return hsiphash(&k, sizeof(k), &sgfw_ft.key);
 	}
-	k.net_mix = net_hash_mix(net);
-	k.ifindex = ifindex;
-	k.af = t->af;
-	k.proto = t->proto;
-	return (u32)siphash(&k, sizeof(k), &sgfw_ft.key);
 }
 
 static u32 sgfw_flow_hash_of(const struct sgfw_flow *f)

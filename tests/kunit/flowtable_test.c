@@ -286,6 +286,54 @@ static void ft_ipv4_unused_words_ignored(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->t.src.all[2], 0);
 }
 
+/*
+ * The hash is the same both ways of a flow (the endpoints are put in order:
+ * by address, then by port when the addresses are equal), ignores the
+ * unused words of IPv4 addresses, and takes in the device, the namespace
+ * and the protocol (each of which, changed, gives another hash but for a
+ * chance of 2^-32 per check).
+ */
+static void ft_hash_both_ways(struct kunit *test)
+{
+	struct net *net = ft_net(test, 100), *other = ft_net(test, 101);
+	const struct sgfw_tuple ts[] = {
+		FT_V4(IPPROTO_TCP, 0x0a000001, 40000, 0x0a000002, 80),
+		FT_V4(IPPROTO_TCP, 0x0a000002, 40000, 0x0a000001, 80),
+		FT_V4(IPPROTO_UDP, 0x0a000001, 5353, 0x0a000001, 53),
+		FT_V4(IPPROTO_UDP, 0x0a000001, 53, 0x0a000001, 5353),
+		FT_V6(IPPROTO_TCP, 1, 40000, 2, 80),
+		FT_V6(IPPROTO_TCP, 2, 40000, 1, 80),
+		FT_V6(IPPROTO_UDP, 1, 5353, 1, 53),
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ts); i++) {
+		struct sgfw_tuple r = ft_reverse(&ts[i]), o = ts[i];
+		u32 h = sgfw_flow_hash(net, 3, &ts[i]);
+
+		KUNIT_EXPECT_EQ_MSG(test, sgfw_flow_hash(net, 3, &r), h,
+				    "tuple %u reversed", i);
+		KUNIT_EXPECT_NE_MSG(test, sgfw_flow_hash(net, 4, &ts[i]), h,
+				    "tuple %u on another device", i);
+		KUNIT_EXPECT_NE_MSG(test, sgfw_flow_hash(other, 3, &ts[i]), h,
+				    "tuple %u in another namespace", i);
+		o.proto = ts[i].proto == IPPROTO_TCP ? IPPROTO_UDP :
+						       IPPROTO_TCP;
+		KUNIT_EXPECT_NE_MSG(test, sgfw_flow_hash(net, 3, &o), h,
+				    "tuple %u of another protocol", i);
+		if (ts[i].af != SGFW_AF_INET)
+			continue;
+		o = ts[i];
+		o.src.all[1] = htonl(0xdead);
+		o.dst.all[3] = htonl(0xbeef);
+		KUNIT_EXPECT_EQ_MSG(test, sgfw_flow_hash(net, 3, &o), h,
+				    "tuple %u with unused words set", i);
+	}
+	/* The ports decide between equal addresses, either way. */
+	KUNIT_EXPECT_NE(test, sgfw_flow_hash(net, 3, &ts[2]),
+			sgfw_flow_hash(net, 3, &ts[0]));
+}
+
 struct ft_miss_case {
 	const char *desc;
 	int ifindex;
@@ -1710,6 +1758,7 @@ static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE_PARAM(ft_insert_lookup_both_ways,
 			 ft_tuple_cases_gen_params),
 	KUNIT_CASE(ft_ipv4_unused_words_ignored),
+	KUNIT_CASE(ft_hash_both_ways),
 	KUNIT_CASE_PARAM(ft_lookup_miss, ft_miss_cases_gen_params),
 	KUNIT_CASE(ft_create_existing),
 	KUNIT_CASE(ft_expiry_invisible_then_reaped),
