@@ -275,7 +275,9 @@ static void sgfw_addr_copy(u8 af, union sgfw_addr *to,
 u32 sgfw_flow_hash(const struct net *net, int ifindex,
 		   const struct sgfw_tuple *t)
 {
+	struct sgfw_ft_hkey k6;
 	bool flip;
+	int c;
 
 	if (t->af == SGFW_AF_INET) {
 		struct sgfw_ft_hkey4 k = {
@@ -292,23 +294,19 @@ u32 sgfw_flow_hash(const struct net *net, int ifindex,
 		k.lo_port = flip ? t->dport : t->sport;
 		k.hi_port = flip ? t->sport : t->dport;
 		return hsiphash(&k, sizeof(k), &sgfw_ft.key);
-	} else {
-		struct sgfw_ft_hkey k;
-		int c;
-
-		memset(&k, 0, sizeof(k));
-		c = memcmp(&t->src, &t->dst, sizeof(t->src.in6));
-		flip = c > 0 || (!c && ntohs(t->sport) > ntohs(t->dport));
-		k.lo = flip ? t->dst : t->src;
-		k.hi = flip ? t->src : t->dst;
-		k.lo_port = flip ? t->dport : t->sport;
-		k.hi_port = flip ? t->sport : t->dport;
-		k.net_mix = net_hash_mix(net);
-		k.ifindex = ifindex;
-		k.af = t->af;
-		k.proto = t->proto;
-		return hsiphash(&k, sizeof(k), &sgfw_ft.key);
 	}
+	memset(&k6, 0, sizeof(k6));
+	c = memcmp(&t->src, &t->dst, sizeof(t->src.in6));
+	flip = c > 0 || (!c && ntohs(t->sport) > ntohs(t->dport));
+	k6.lo = flip ? t->dst : t->src;
+	k6.hi = flip ? t->src : t->dst;
+	k6.lo_port = flip ? t->dport : t->sport;
+	k6.hi_port = flip ? t->sport : t->dport;
+	k6.net_mix = net_hash_mix(net);
+	k6.ifindex = ifindex;
+	k6.af = t->af;
+	k6.proto = t->proto;
+	return hsiphash(&k6, sizeof(k6), &sgfw_ft.key);
 }
 
 static u32 sgfw_flow_hash_of(const struct sgfw_flow *f)

@@ -965,10 +965,6 @@ static u32 sgfw_rs_next(const struct sgfw_rs_index *idx, const unsigned long *a,
 	return w * BITS_PER_LONG + __ffs(m);
 }
 
-#define sgfw_rs_for_each(i, idx, a, b)				\
-	for ((i) = sgfw_rs_next(idx, a, b, 0); (i) != U32_MAX;	\
-	     (i) = sgfw_rs_next(idx, a, b, (i) + 1))
-
 /* The rules left after the classifier of @l, for the exact test. */
 static const struct sgfw_crule *
 sgfw_rs_index_match(const struct sgfw_ruleset *rs, const struct sgfw_rs_list *l,
@@ -984,7 +980,8 @@ sgfw_rs_index_match(const struct sgfw_ruleset *rs, const struct sgfw_rs_list *l,
 	a = sgfw_rs_dim_set(idx, &idx->l4[c], &k);
 	sgfw_rs_addr_key(p->t.af, peer, &k);
 	b = sgfw_rs_dim_set(idx, &idx->peer, &k);
-	sgfw_rs_for_each(i, idx, a, b) {
+	for (i = sgfw_rs_next(idx, a, b, 0); i != U32_MAX;
+	     i = sgfw_rs_next(idx, a, b, i + 1)) {
 		const struct sgfw_crule *r = &l->rules[i];
 
 		if (sgfw_crule_match_l4(r, p->t.proto, port, p->icmp_type,
@@ -1045,7 +1042,8 @@ static bool sgfw_rs_open_to_all(const struct sgfw_rs_list *l, enum sgfw_af af,
 	}
 	a = sgfw_rs_dim_set(idx, &idx->l4[sgfw_rs_class(af, proto)], &k);
 	b = idx->maps + idx->peer_any;
-	sgfw_rs_for_each(i, idx, a, b)
+	for (i = sgfw_rs_next(idx, a, b, 0); i != U32_MAX;
+	     i = sgfw_rs_next(idx, a, b, i + 1))
 		if (sgfw_crule_match_l4(&l->rules[i], proto, port, 0, 0))
 			return true;
 	return false;
