@@ -751,8 +751,9 @@ elif cmd == "agent":
     # resident process, each in a child forked for it: under emulation an
     # interpreter start costs most of a second, a fork a few hundredths.
     # A request, on a TCP connection to 127.0.0.1:PORT (written to
-    # PORTFILE once listening), is NUL-terminated fields: their number,
-    # then MODE NETNS OUT ERR LIFETIME CMD ARGS...  The child enters
+    # PORTFILE once listening, with the pid of the agent), is
+    # NUL-terminated fields: their number, then MODE NETNS OUT ERR
+    # LIFETIME CMD ARGS...  The child enters
     # NETNS (if not empty), writes to the files OUT and ERR, reads
     # /dev/null, ends after LIFETIME seconds (if not empty) and runs CMD as
     # a process of its own would.  MODE "run" answers its exit status when
@@ -766,7 +767,7 @@ elif cmd == "agent":
     lsock.bind(("127.0.0.1", 0))
     lsock.listen(64)
     with open(args[1] + ".tmp", "w") as f:
-        f.write("%d\n" % lsock.getsockname()[1])
+        f.write("%d %d\n" % (lsock.getsockname()[1], os.getpid()))
     os.rename(args[1] + ".tmp", args[1])
     conns, kids = {}, {}
 
@@ -875,19 +876,19 @@ else:
 # comes back in files: a probe costs no process of bash's.
 _agent_port=
 _agent_start() {
-	local i
+	local i pid
 	[ -z "$_agent_port" ] && [ "$BASHPID" = "$$" ] &&
 		[ "${SGFW_PROBE_AGENT:-1}" = 1 ] || return 0
 	printf '%s' "$_sgfw_py" >"$SGFW_TMP/probe.py"
-	"$PYTHON" -S "$SGFW_TMP/probe.py" agent "$SGFW_TMP/probe.py" \
-		"$SGFW_TMP/agent.port" >"$SGFW_TMP/agent.log" 2>&1 &
-	_sgfw_pids+=("$!")
+	# Not a child of this shell, whose scenarios "wait" for their own.
+	("$PYTHON" -S "$SGFW_TMP/probe.py" agent "$SGFW_TMP/probe.py" \
+		"$SGFW_TMP/agent.port" >"$SGFW_TMP/agent.log" 2>&1 &)
 	for i in $(seq 100); do
 		if [ -s "$SGFW_TMP/agent.port" ]; then
-			read -r _agent_port <"$SGFW_TMP/agent.port"
+			read -r _agent_port pid <"$SGFW_TMP/agent.port"
+			_sgfw_pids+=("$pid")
 			return 0
 		fi
-		kill -0 "$!" 2>/dev/null || break
 		sleep 0.1
 	done
 	fail "the probe agent did not start: $(cat "$SGFW_TMP/agent.log")"
