@@ -179,21 +179,24 @@ struct sgfw_dev {
  *
  * The hooks may run in process context (LOCAL_OUT), where a preemptible
  * task could move to another CPU between finding its CPU's counters and
- * writing them, and two CPUs would then write one CPU's counters at once:
- * bottom halves off pin the task, and keep the softirq of this CPU from
- * writing the same counters in the middle (as nft_counter does).
+ * writing them: preemption goes off for the update.  The softirq of this
+ * CPU may still come in the middle.  On 64-bit machines that is harmless
+ * (the increment is one local64_t operation, which an interrupt cannot
+ * split, and the update_begin/end pair is empty); on 32-bit ones the
+ * _irqsave pair turns interrupts off around the seqcount write.  Cheaper
+ * than bottom halves off, whose re-enabling looks for pending softirqs on
+ * every packet.
  * Context: RCU, any context.
  */
 static inline void sgfw_dev_count(struct sgfw_dev *sd, enum sgfw_dev_count what)
 {
-	struct sgfw_dev_stats *s;
+	struct sgfw_dev_stats *s = get_cpu_ptr(sd->stats);
+	unsigned long flags;
 
-	local_bh_disable();
-	s = this_cpu_ptr(sd->stats);
-	u64_stats_update_begin(&s->syncp);
+	flags = u64_stats_update_begin_irqsave(&s->syncp);
 	u64_stats_inc(&s->ctr[what]);
-	u64_stats_update_end(&s->syncp);
-	local_bh_enable();
+	u64_stats_update_end_irqrestore(&s->syncp, flags);
+	put_cpu_ptr(sd->stats);
 }
 
 void sgfw_config_init(struct sgfw_net *sn);

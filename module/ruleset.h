@@ -40,24 +40,23 @@ struct sgfw_rule_ctr {
 
 /*
  * Count a packet of @len bytes; @ctr may be NULL.  Context: RCU, any
- * context: bottom halves go off so that a preemptible task (LOCAL_OUT)
- * stays on the CPU whose counters it writes, and the softirq of that CPU
- * does not write them in the middle.
+ * context: as sgfw_dev_count() (config.h), with preemption off so that a
+ * task (LOCAL_OUT) stays on the CPU whose counters it writes.
  */
 static inline void sgfw_rule_ctr_add(struct sgfw_rule_ctr __percpu *ctr,
 				     u32 len)
 {
 	struct sgfw_rule_ctr *c;
+	unsigned long flags;
 
 	if (!ctr)
 		return;
-	local_bh_disable();
-	c = this_cpu_ptr(ctr);
-	u64_stats_update_begin(&c->syncp);
+	c = get_cpu_ptr(ctr);
+	flags = u64_stats_update_begin_irqsave(&c->syncp);
 	u64_stats_inc(&c->packets);
 	u64_stats_add(&c->bytes, len);
-	u64_stats_update_end(&c->syncp);
-	local_bh_enable();
+	u64_stats_update_end_irqrestore(&c->syncp, flags);
+	put_cpu_ptr(ctr);
 }
 
 void sgfw_rule_ctr_read(struct sgfw_rule_ctr __percpu *ctr, u64 *packets,

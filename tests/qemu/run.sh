@@ -20,7 +20,7 @@
 # Environment:
 #   SGFW_CACHE              cache directory (default /var/cache/sgfw); the
 #                           initramfs and the console logs go to its qemu/
-#   SGFW_QEMU_TIMEOUT       seconds before the whole guest is killed (1800)
+#   SGFW_QEMU_TIMEOUT       seconds before the whole guest is killed (2400)
 #   SGFW_SCENARIO_TIMEOUT   seconds each scenario may take (300)
 #   SGFW_QEMU_MEM           guest memory in MiB (1024)
 #   SGFW_QEMU_SMP           guest CPUs (1)
@@ -36,7 +36,7 @@ set -eu
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${SGFW_CACHE:-/var/cache/sgfw}
-tmo=${SGFW_QEMU_TIMEOUT:-1800}
+tmo=${SGFW_QEMU_TIMEOUT:-2400}
 scen_tmo=${SGFW_SCENARIO_TIMEOUT:-300}
 mem=${SGFW_QEMU_MEM:-1024}
 smp=${SGFW_QEMU_SMP:-1}
