@@ -753,14 +753,14 @@ elif cmd == "agent":
     # A request, on a TCP connection to 127.0.0.1:PORT (written to
     # PORTFILE once listening, with the pid of the agent), is
     # NUL-terminated fields: their number, then MODE NETNS OUT ERR
-    # LIFETIME CMD ARGS...  The child enters
-    # NETNS (if not empty), writes to the files OUT and ERR, reads
-    # /dev/null, ends after LIFETIME seconds (if not empty) and runs CMD as
-    # a process of its own would.  MODE "run" answers its exit status when
-    # it ends, "bg" its pid at once.  The child is a fresh process in all
-    # that the probes look at: its own pid, sockets and payload.
-    import ctypes, io, json, select, signal, socketserver, threading, time
-    import traceback
+    # LIFETIME CMD ARGS...  The child enters NETNS (if not empty), writes
+    # to the files OUT and ERR, reads /dev/null, ends after LIFETIME
+    # seconds (if not empty) and runs CMD as a process of its own would.
+    # MODE "run" answers its exit status when it ends, "bg" its pid at
+    # once.  The child is a fresh process in all that the probes look at:
+    # its own pid, sockets and payload.  What the commands import is
+    # imported here, once for all children.
+    import ctypes, json, select, signal, threading, time, traceback
     code = compile(open(args[0]).read(), "sgfw-probe", "exec")
     libc = ctypes.CDLL(None, use_errno=True)
     lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
