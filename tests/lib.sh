@@ -372,17 +372,29 @@ elif cmd in ("udp-exchange", "udp-refused"):
 
 elif cmd == "tcp-hold":
     # A connection kept open: every line written to DIR/fifo is sent and
-    # must come back; DIR/status gets "connected SPORT", then "ok" or
+    # must come back; DIR/status gets "connected SPORT CISN SISN" (the
+    # initial sequence numbers of client and server, from a copy of the
+    # SYN-ACK that a raw socket takes; "- -" if it saw none), then "ok" or
     # "fail: why" per line.  Once a line is lost the connection counts as
     # broken for good (its unanswered bytes would confuse later lines).
+    import select
     addr, port, d = args[0], int(args[1]), args[2]
     st = open(os.path.join(d, "status"), "a", buffering=1)
+    raw = socket.socket(family(addr), socket.SOCK_RAW, socket.IPPROTO_TCP)
     try:
         s = socket.create_connection((addr, port), timeout=timeout)
     except OSError as e:
         st.write("fail: connect: %s\n" % e)
         sys.exit(1)
-    st.write("connected %d\n" % s.getsockname()[1])
+    sport, isn = s.getsockname()[1], "- -"
+    while select.select([raw], [], [], 0.5)[0]:
+        seg = strip_ipv4(raw.recv(65536), family(addr))
+        sp, dp, seq, ack, _, flags = struct.unpack("!HHIIBB", seg[:14])
+        if sp == port and dp == sport and flags & 0x12 == 0x12:
+            isn = "%d %d" % ((ack - 1) & 0xffffffff, seq)
+            break
+    raw.close()
+    st.write("connected %d %s\n" % (sport, isn))
     # Read and write end at once: never an end of file, never a blocked
     # writer.
     fifo = os.fdopen(os.open(os.path.join(d, "fifo"), os.O_RDWR), "r")
@@ -1067,7 +1079,8 @@ icmp_unreach() { _py "$1" icmp-unreach "$2" "$3" "$4" "$5" "$6" "$7"; }
 # tcp_hold NAME NS ADDR PORT: open a TCP connection from NS to the echo
 # server at ADDR:PORT and keep it open in the background; fails if it does
 # not open.  tcp_hold_echo NAME succeeds if a line sent over it now comes
-# back within the probe timeout; tcp_hold_sport NAME prints its source port.
+# back within the probe timeout; tcp_hold_sport NAME prints its source
+# port, tcp_hold_isn NAME the initial sequence numbers.
 tcp_hold() {
 	local name=$1 ns=$2 d=$SGFW_TMP/hold-$1
 	mkdir "$d"
@@ -1082,7 +1095,14 @@ tcp_hold() {
 
 _more_lines() { [ "$(wc -l <"$1")" -gt "$2" ]; }
 
-tcp_hold_sport() { sed -n '1s/^connected //p' "$SGFW_TMP/hold-$1/status"; }
+tcp_hold_sport() {
+	sed -n '1s/^connected \([0-9]*\).*/\1/p' "$SGFW_TMP/hold-$1/status"
+}
+# tcp_hold_isn NAME: the initial sequence numbers of client and server,
+# "CISN SISN" (decimal), or "- -" if the client saw no SYN-ACK.
+tcp_hold_isn() {
+	sed -n '1s/^connected [0-9]* //p' "$SGFW_TMP/hold-$1/status"
+}
 
 tcp_hold_echo() {
 	local d=$SGFW_TMP/hold-$1 n

@@ -35,16 +35,23 @@ for fam in 4 6; do
 	log "IPv$fam: a connection, then forged RSTs and FINs from both ends"
 	tcp_hold h$fam "$cli" "$s" 22
 	sport=$(tcp_hold_sport h$fam)
+	read -r cisn sisn <<<"$(tcp_hold_isn h$fam)"
+	[[ $cisn$sisn =~ ^[0-9]+$ ]] ||
+		fail "no initial sequence numbers of h$fam: $cisn $sisn"
 	assert tcp_hold_echo h$fam
 	flow_check "$srv" 1 "f['sport'] == $sport" "f['state'] == 'established'"
-	# Sequence numbers spread over the space: all but by chance far from
-	# the connection's own.
-	for seq in 1 0x40000000 0x80000000 0xc0000000 0xfffffff0; do
-		assert tcp_inject "$cli" "$c" "$sport" "$s" 22 0x04 "$seq" 0
-		assert tcp_inject "$cli" "$c" "$sport" "$s" 22 0x14 "$seq" 0
-		assert tcp_inject "$cli" "$c" "$sport" "$s" 22 0x11 "$seq" 0
+	# Sequence numbers spread over the half of the space opposite each
+	# side's own: 1.25 to 2 GiB from where it is, beyond the largest
+	# window (1 GiB) a receiver may have.  A fixed number would sit in a
+	# connection's window by chance (one in a few hundred runs).
+	for off in 0x80000000 0x90000000 0xa0000000 0xb0000000; do
+		cseq=$(((cisn + off) & 0xffffffff))
+		sseq=$(((sisn + off) & 0xffffffff))
+		assert tcp_inject "$cli" "$c" "$sport" "$s" 22 0x04 "$cseq" 0
+		assert tcp_inject "$cli" "$c" "$sport" "$s" 22 0x14 "$cseq" 0
+		assert tcp_inject "$cli" "$c" "$sport" "$s" 22 0x11 "$cseq" 0
 		# From the server's side, as an attacker on its path would.
-		assert tcp_inject "$srv" "$s" 22 "$c" "$sport" 0x04 "$seq" 0
+		assert tcp_inject "$srv" "$s" 22 "$c" "$sport" 0x04 "$sseq" 0
 	done
 	flow_check "$srv" 1 "f['sport'] == $sport" "f['state'] == 'established'"
 	assert tcp_hold_echo h$fam
