@@ -77,14 +77,15 @@ want kunit-smp && step kunit-smp env SGFW_KUNIT_ARCH=x86_64 scripts/kunit.sh
 
 # uml_half N: the scenarios of the debug kernel's guest N of two, which run
 # side by side (User-Mode Linux has one CPU): the longest (netlink fuzzing,
-# the reloads, the full table) apart, and the others alternately.
+# the reloads, the full table, the growing table) apart, and the others
+# alternately.
 uml_half() {
 	local n=0 s
 	for s in tests/scenarios/*.sh; do
 		s=$(basename "$s" .sh)
 		case $s in
 		41-hard-table-full | 45-hard-nlfuzz) [ "$1" = 1 ] && echo "$s" ;;
-		47-hard-reload) [ "$1" = 2 ] && echo "$s" ;;
+		47-hard-reload | 51-table-grows) [ "$1" = 2 ] && echo "$s" ;;
 		*)
 			n=$((n + 1))
 			[ $((n % 2 + 1)) = "$1" ] && echo "$s" ;;

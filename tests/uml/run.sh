@@ -16,14 +16,14 @@
 # if any failed or the kernel did not reach its end marker.
 #
 # Environment: SGFW_CACHE, SGFW_UML_TIMEOUT (seconds for the whole run,
-# default 1800), SGFW_SCENARIO_TIMEOUT (300), SGFW_UML_MEM (MiB, 2048),
+# default 2400), SGFW_SCENARIO_TIMEOUT (300), SGFW_UML_MEM (MiB, 2048),
 # V=1 (every scenario's output).
 set -eu
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${SGFW_CACHE:-/var/cache/sgfw}
-tmo=${SGFW_UML_TIMEOUT:-1800}
+tmo=${SGFW_UML_TIMEOUT:-2400}
 scen_tmo=${SGFW_SCENARIO_TIMEOUT:-300}
 mem=${SGFW_UML_MEM:-2048}
 verbose=${V:-0}
