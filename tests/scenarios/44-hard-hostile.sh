@@ -57,10 +57,17 @@ sgt "$vic" stats
 assert tcp_connect "$atk" 192.0.2.2 22
 assert tcp_connect "$atk" fd00::2 22
 
+# Half the sequence space away from each client's own (see 40): a fixed
+# number would lie in a connection's window now and then.
 log "out-of-window RSTs and FINs against the held connections"
-for seq in 7 0x12345678 0x87654321; do
-	assert tcp_inject "$atk" 192.0.2.1 "$(tcp_hold_sport h4)" 192.0.2.2 22 0x04 "$seq" 0
-	assert tcp_inject "$atk" fd00::1 "$(tcp_hold_sport h6)" fd00::2 22 0x11 "$seq" 0
+read -r isn4 _ <<<"$(tcp_hold_isn h4)"
+read -r isn6 _ <<<"$(tcp_hold_isn h6)"
+[[ $isn4$isn6 =~ ^[0-9]+$ ]] || fail "no initial sequence numbers: $isn4 $isn6"
+for off in 0x80000000 0x98765432 0xb0000000; do
+	assert tcp_inject "$atk" 192.0.2.1 "$(tcp_hold_sport h4)" 192.0.2.2 22 0x04 \
+		$(((isn4 + off) & 0xffffffff)) 0
+	assert tcp_inject "$atk" fd00::1 "$(tcp_hold_sport h6)" fd00::2 22 0x11 \
+		$(((isn6 + off) & 0xffffffff)) 0
 done
 assert tcp_hold_echo h4
 assert tcp_hold_echo h6
