@@ -28,6 +28,7 @@ import random
 import socket
 import struct
 import sys
+import time
 
 NETLINK_GENERIC = 16
 GENL_ID_CTRL = 0x10
@@ -188,7 +189,12 @@ def fuzz(count, seed, kept_path):
     kept = open(kept_path, "wb")
     answered = ok = 0
     errors = {}
+    t0 = time.monotonic()
     for i in range(count):
+        if i and i % 10000 == 0:
+            # On stderr, which the scenario shows if it fails or times out.
+            print("nlfuzz: %d requests, %.0f s" % (i, time.monotonic() - t0),
+                  file=sys.stderr, flush=True)
         cmd = rng.choice(list(CMDS)) if rng.random() < .95 else \
             rng.randrange(256)
         attrs = build(rng, cmd)

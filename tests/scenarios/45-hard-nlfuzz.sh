@@ -35,7 +35,9 @@ out=$(nsx "$ns1" "$PYTHON" "$SGFW_REPO/tests/nlfuzz.py" header) ||
 echo "$out"
 assert_eq "the configuration after it" '[]' "$(sgj "$ns1" sg show)"
 
-if sgfw_debug_build; then count=100000; else count=20000; fi
+# The debug kernel answers about 550 requests a second (its checkers and
+# ptrace-stopped system calls): 50000 take about 90 s of the scenario's 300.
+if sgfw_debug_build; then count=50000; else count=20000; fi
 seed=$((RANDOM * 32768 + RANDOM))
 log "fuzzing with $count requests, seed $seed"
 out=$(nsx "$ns1" "$PYTHON" "$SGFW_REPO/tests/nlfuzz.py" fuzz "$count" \
