@@ -303,6 +303,7 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
 	sgfw_dev_set_nacl(sd, NULL);
 	xa_erase(&sn->devs, sd->ifindex);
 	list_del(&sd->list);
+	sgfw_config_changed(sn);
 	sgfw_ruleset_replace(&sd->rs, NULL, sgfw_config_owned(sn));
 	sgfw_ruleset_replace(&sd->nacl_rs, NULL, sgfw_config_owned(sn));
 	if (flush) {
@@ -974,6 +975,17 @@ void sgfw_config_init(struct sgfw_net *sn)
 	INIT_LIST_HEAD(&sn->nacls);
 	INIT_WORK(&sn->rebuild_work, sgfw_config_rebuild_work);
 	sn->next_id = 1;
+	sn->next_key = 1;
+	sn->gen = 1;
+}
+
+/*
+ * sgfw_config_changed() - a new generation of @sn's configuration (struct
+ * sgfw_net, @gen).  Context: the RTNL that covers the change.
+ */
+void sgfw_config_changed(struct sgfw_net *sn)
+{
+	sn->gen = sn->gen + 1 ?: 1;
 }
 
 /* Take (@hold) or drop the count a rule keeps on its group or list peer. */

@@ -109,6 +109,7 @@ struct sgfw_sg {
  */
 struct sgfw_pl {
 	struct list_head list;		/* in sgfw_net.pls */
+	u32 key;			/* from sgfw_net.next_key */
 	char name[SGFW_NAME_MAX];
 	struct sgfw_cidr_set entries;
 	u32 max_entries;
@@ -129,6 +130,7 @@ struct sgfw_nacl_rule {
 
 struct sgfw_nacl {
 	struct list_head list;		/* in sgfw_net.nacls */
+	u32 key;			/* from sgfw_net.next_key */
 	char name[SGFW_NAME_MAX];
 	struct list_head rules;
 	u32 attached;			/* devices */
@@ -200,6 +202,7 @@ static inline void sgfw_dev_count(struct sgfw_dev *sd, enum sgfw_dev_count what)
 }
 
 void sgfw_config_init(struct sgfw_net *sn);
+void sgfw_config_changed(struct sgfw_net *sn);
 void sgfw_config_free(struct sgfw_net *sn);
 int sgfw_config_commit(struct sgfw_net *sn);
 void sgfw_config_rebuild_work(struct work_struct *work);

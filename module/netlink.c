@@ -413,9 +413,53 @@ static int sgfw_reply(struct genl_info *info, u8 cmd, sgfw_fill_t fill,
 }
 
 /*
- * Dumps of configuration objects walk a list under the RTNL, one message
- * per object or part of one, and resume at the object named by cb->args[0]
- * (an id or a position) and the item cb->args[1] of its lists.
+ * The end of a request that may have changed the configuration: its
+ * generation moves on under the RTNL that covered the change.
+ */
+static void sgfw_config_unlock(struct sgfw_net *sn)
+{
+	sgfw_config_changed(sn);
+	rtnl_unlock();
+}
+
+/*
+ * Dumps of configuration objects walk them in the order of their ids (or
+ * keys, or ifindexes) under the RTNL, one message per object or part of
+ * one, and each round resumes at the object whose id is cb->args[0], or
+ * the next one if it is gone, and the item cb->args[1] of its lists.  Each
+ * round begins with sgfw_dump_begin(): a dump that a change came in the
+ * middle of is flagged NLM_F_DUMP_INTR in its next message, and its reader
+ * asks again.
+ */
+static void sgfw_dump_begin(struct netlink_callback *cb,
+			    const struct sgfw_net *sn)
+{
+	ASSERT_RTNL();
+	cb->seq = sn->gen;
+}
+
+/* Is the object of id @id sent by this round (not by an earlier one)? */
+static bool sgfw_dump_at(struct netlink_callback *cb, unsigned long id)
+{
+	if (id < cb->args[0])
+		return false;
+	if (id > cb->args[0]) {
+		cb->args[0] = id;
+		cb->args[1] = 0;
+	}
+	return true;
+}
+
+/* The object of id @id is all sent. */
+static void sgfw_dump_next(struct netlink_callback *cb, unsigned long id)
+{
+	cb->args[0] = id + 1;
+	cb->args[1] = 0;
+}
+
+/*
+ * Put the object @obj, or what of it the last round left, in a message of
+ * its own.
  * Return: 0 when the object is all sent, -EMSGSIZE when the message is
  * full (what was put in it stays: the next round goes on from there).
  */
@@ -430,6 +474,7 @@ static int sgfw_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 			  &sgfw_genl_family, NLM_F_MULTI, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
 	err = fill(skb, obj, arg, &cb->args[1]);
 	if (err && cb->args[1] == before) {
 		/* Not one item fit: the object goes in the next message. */
@@ -708,14 +753,14 @@ static int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 			sgfw_err_fmt(info->extack,
 				     "security group exists already",
 				     "security group %s exists already", name);
-		rtnl_unlock();
+		sgfw_config_unlock(sn);
 		nlmsg_free(msg);
 		return err;
 	}
 	/* Not attached anywhere yet: no ruleset changes. */
 	err = sgfw_reply_send(info, msg, SGFW_CMD_SG_NEW, sgfw_sg_fill, sg,
 			      NULL);
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -751,7 +796,7 @@ static int sgfw_nl_sg_del_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	sgfw_sg_free(sn, sg);
 out_unlock:
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -777,21 +822,16 @@ static int sgfw_nl_sg_get_dumpit(struct sk_buff *skb,
 	struct sgfw_sg *sg;
 	int err = 0;
 
-	/* Groups are in id order: resume at the id of the last one sent. */
 	rtnl_lock();
+	sgfw_dump_begin(cb, sn);
 	list_for_each_entry(sg, &sn->sgs, list) {
-		if (sg->id < cb->args[0])
+		if (!sgfw_dump_at(cb, sg->id))
 			continue;
-		if (sg->id > cb->args[0]) {
-			cb->args[0] = sg->id;
-			cb->args[1] = 0;
-		}
 		err = sgfw_dump_one(skb, cb, SGFW_CMD_SG_GET, sgfw_sg_fill, sg,
 				    NULL);
 		if (err)
 			break;
-		cb->args[0] = sg->id + 1;
-		cb->args[1] = 0;
+		sgfw_dump_next(cb, sg->id);
 	}
 	rtnl_unlock();
 	return sgfw_dump_done(skb, err);
@@ -981,11 +1021,11 @@ static int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = sgfw_reply_send(info, msg, SGFW_CMD_RULE_NEW, sgfw_rule_fill, r,
 			      sg);
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 
 err_unlock:
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	nlmsg_free(msg);
 	kfree(r);
 	return err;
@@ -1034,7 +1074,7 @@ static int sgfw_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 	sgfw_rule_peer_hold(r, false);
 	kfree(r);
 out_unlock:
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1106,7 +1146,7 @@ static int sgfw_nl_member_doit(struct sk_buff *skb, struct genl_info *info)
 	      sgfw_cidr_set_change(info, &sg->members, SGFW_A_SG_MEMBER, true,
 				   add, sg->peer_refs, "security group",
 				   sg->name, SGFW_MAX_MEMBERS);
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1178,10 +1218,11 @@ static int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	strscpy(pl->name, name, sizeof(pl->name));
 	pl->max_entries = max;
+	pl->key = sn->next_key++;
 	list_add_tail(&pl->list, &sn->pls);
 	sn->n_pls++;
 out_unlock:
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1212,7 +1253,7 @@ static int sgfw_nl_pl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	/* Only the limits change: the rulesets stay as they are. */
 	pl->max_entries = max;
 out_unlock:
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1238,7 +1279,7 @@ static int sgfw_nl_pl_del_doit(struct sk_buff *skb, struct genl_info *info)
 		kfree(pl->entries.v);
 		kfree(pl);
 	}
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1255,7 +1296,7 @@ static int sgfw_nl_pl_entry_doit(struct sk_buff *skb, struct genl_info *info)
 	      sgfw_cidr_set_change(info, &pl->entries, SGFW_A_PL_ENTRY, false,
 				   add, pl->refs, "prefix list", pl->name,
 				   pl->max_entries);
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1279,19 +1320,18 @@ static int sgfw_nl_pl_get_dumpit(struct sk_buff *skb,
 {
 	struct sgfw_net *sn = sgfw_pernet(sock_net(skb->sk));
 	struct sgfw_pl *pl;
-	long idx = 0;
 	int err = 0;
 
 	rtnl_lock();
+	sgfw_dump_begin(cb, sn);
 	list_for_each_entry(pl, &sn->pls, list) {
-		if (idx++ < cb->args[0])
+		if (!sgfw_dump_at(cb, pl->key))
 			continue;
 		err = sgfw_dump_one(skb, cb, SGFW_CMD_PL_GET, sgfw_pl_fill, pl,
 				    NULL);
 		if (err)
 			break;
-		cb->args[0] = idx;
-		cb->args[1] = 0;
+		sgfw_dump_next(cb, pl->key);
 	}
 	rtnl_unlock();
 	return sgfw_dump_done(skb, err);
@@ -1462,7 +1502,7 @@ static int sgfw_nl_iface_attach_doit(struct sk_buff *skb,
 		sgfw_dev_put_if_unused(sn, sd);
 	}
 out_unlock:
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1535,7 +1575,7 @@ static int sgfw_nl_iface_detach_doit(struct sk_buff *skb,
 	}
 	sgfw_dev_put_if_unused(sn, sd);
 out_unlock:
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1590,7 +1630,7 @@ static int sgfw_nl_iface_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	sgfw_dev_put_if_unused(sn, sd);
 out_unlock:
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1627,20 +1667,20 @@ static int sgfw_nl_iface_get_dumpit(struct sk_buff *skb,
 {
 	struct net *net = sock_net(skb->sk);
 	struct sgfw_net *sn = sgfw_pernet(net);
+	unsigned long ifindex;
 	struct sgfw_dev *sd;
-	long idx = 0;
 	int err = 0;
 
 	rtnl_lock();
-	list_for_each_entry(sd, &sn->dev_list, list) {
-		if (idx++ < cb->args[0])
+	sgfw_dump_begin(cb, sn);
+	xa_for_each_start(&sn->devs, ifindex, sd, cb->args[0]) {
+		if (!sgfw_dump_at(cb, ifindex))
 			continue;
 		err = sgfw_dump_one(skb, cb, SGFW_CMD_IFACE_GET,
 				    sgfw_iface_fill, sd, net);
 		if (err)
 			break;
-		cb->args[0] = idx;
-		cb->args[1] = 0;
+		sgfw_dump_next(cb, ifindex);
 	}
 	rtnl_unlock();
 	return sgfw_dump_done(skb, err);
@@ -1883,10 +1923,11 @@ static int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	strscpy(nacl->name, name, sizeof(nacl->name));
 	INIT_LIST_HEAD(&nacl->rules);
+	nacl->key = sn->next_key++;
 	list_add_tail(&nacl->list, &sn->nacls);
 	sn->n_nacls++;
 out_unlock:
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1911,7 +1952,7 @@ static int sgfw_nl_nacl_del_doit(struct sk_buff *skb, struct genl_info *info)
 		sgfw_nacl_free(nacl);
 		sn->n_nacls--;
 	}
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1935,19 +1976,18 @@ static int sgfw_nl_nacl_get_dumpit(struct sk_buff *skb,
 {
 	struct sgfw_net *sn = sgfw_pernet(sock_net(skb->sk));
 	struct sgfw_nacl *nacl;
-	long idx = 0;
 	int err = 0;
 
 	rtnl_lock();
+	sgfw_dump_begin(cb, sn);
 	list_for_each_entry(nacl, &sn->nacls, list) {
-		if (idx++ < cb->args[0])
+		if (!sgfw_dump_at(cb, nacl->key))
 			continue;
 		err = sgfw_dump_one(skb, cb, SGFW_CMD_NACL_GET, sgfw_nacl_fill,
 				    nacl, NULL);
 		if (err)
 			break;
-		cb->args[0] = idx;
-		cb->args[1] = 0;
+		sgfw_dump_next(cb, nacl->key);
 	}
 	rtnl_unlock();
 	return sgfw_dump_done(skb, err);
@@ -2062,11 +2102,11 @@ static int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb,
 		list_del(&r->list);
 		goto err_unlock;
 	}
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return 0;
 
 err_unlock:
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	free_percpu(r->ctr);
 	kfree(r);
 	return err;
@@ -2117,7 +2157,7 @@ static int sgfw_nl_nacl_rule_del_doit(struct sk_buff *skb,
 	else
 		sgfw_nacl_rule_free(r);
 out_unlock:
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -2165,7 +2205,7 @@ static int sgfw_nl_iface_nacl_doit(struct sk_buff *skb,
 		sgfw_dev_set_nacl(sd, old);
 	sgfw_dev_put_if_unused(sn, sd);
 out_unlock:
-	rtnl_unlock();
+	sgfw_config_unlock(sn);
 	return err;
 }
 

@@ -15,7 +15,7 @@
  * struct sgfw_net - sgfw's state in one network namespace.
  *
  * Locking: the configuration (@sgs, @pls, @dev_list, the objects on those
- * lists, @next_id, @defrag) changes only under the RTNL, which every
+ * lists, @next_id, @next_key, @gen, @defrag) changes only under the RTNL, which every
  * configuration command takes and under which the netdevice notifier runs;
  * the RTNL also keeps the namespace's devices and their addresses still
  * while a ruleset is built from them.  The data path never takes it: it
@@ -27,10 +27,17 @@
  * @sgs: security groups, in creation order (which is id order).
  * @sg_ids: id -> struct sgfw_sg, for the flow dump (RCU readers: it runs
  *	without the RTNL).
- * @pls: prefix lists, in creation order.
- * @nacls: network ACLs, in creation order.
+ * @pls: prefix lists, in creation order (which is @key order).
+ * @nacls: network ACLs, in creation order (which is @key order).
  * @n_sgs, @n_pls, @n_nacls: how many (config.h has the limits).
  * @next_id: the next security-group or rule id; ids are never reused.
+ * @next_key: the next key of a prefix list or network ACL, which dumps
+ *	resume at; never shown, never reused.
+ * @gen: the configuration's generation, never 0: every request that may
+ *	change it moves it on before it lets the RTNL go
+ *	(sgfw_config_changed()), and every round of a configuration dump
+ *	puts it in cb->seq, so that a dump a change came in the middle of
+ *	is flagged NLM_F_DUMP_INTR (genl_dump_check_consistent()).
  * @flows: this namespace's share of the flow table (flowtable.h).
  * @rebuild_work: rebuilds the rulesets when device addresses change
  *	(address notifiers may not sleep, and run outside the RTNL for IPv6).
@@ -50,6 +57,8 @@ struct sgfw_net {
 	u32 n_pls;
 	u32 n_nacls;
 	u32 next_id;
+	u32 next_key;
+	u32 gen;
 	struct sgfw_flow_ns flows;
 	struct work_struct rebuild_work;
 	bool defrag;

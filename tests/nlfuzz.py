@@ -13,6 +13,17 @@
                                      that is not zero, must be refused
                                      with EINVAL (the family validates its
                                      header from its first command on)
+    nlfuzz.py dump-intr CMD KEY ITEM PROG [ARG...]
+                                     dump command CMD, and run PROG once
+                                     the first part of the answer is read;
+                                     print each object as KEY:N, the
+                                     string attribute KEY that names it
+                                     and the number N of its attributes
+                                     of type ITEM (an object split over
+                                     several messages once), in the order
+                                     they came; then the number of parts,
+                                     and "intr" if a message was flagged
+                                     NLM_F_DUMP_INTR, else "clean"
 
 Requests are built from a grammar of the family (its commands, attribute
 sets, types and nests, with names, numbers and addresses drawn from small
@@ -27,6 +38,7 @@ import os
 import random
 import socket
 import struct
+import subprocess
 import sys
 import time
 
@@ -37,6 +49,7 @@ CTRL_ATTR_FAMILY_ID = 1
 CTRL_ATTR_FAMILY_NAME = 2
 NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_DUMP = 1, 2, 4, 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLM_F_DUMP_INTR = 0x10
 NLA_F_NESTED = 0x8000
 
 # uapi/linux/sgfw.h, as the grammar needs it.
@@ -264,8 +277,50 @@ def header():
     return good
 
 
+def dump_intr(cmd, key, item, prog):
+    g = Genl()
+    seq = g.send(g.family, NLM_F_REQUEST | NLM_F_DUMP, cmd, 1, 0, b"")
+    names, items, intr, parts = [], [], False, 0
+    while True:
+        # The kernel made the next part when the last one was read: the
+        # change lands between the second part and the third.
+        data = g.s.recv(1 << 16)
+        parts += 1
+        if parts == 1:
+            subprocess.run(prog, check=True)
+        off = 0
+        while off + 16 <= len(data):
+            ln, typ, flags, s, _ = struct.unpack_from("=IHHII", data, off)
+            if ln < 16 or s != seq:
+                raise RuntimeError("a stray message")
+            if typ == NLMSG_ERROR:
+                raise RuntimeError("the dump failed")
+            if typ == NLMSG_DONE:
+                print(" ".join("%s:%d" % o for o in zip(names, items)))
+                print("%d parts, %s" % (parts, "intr" if intr else "clean"))
+                return parts > 2
+            intr = intr or bool(flags & NLM_F_DUMP_INTR)
+            a = off + 20
+            while a + 4 <= off + ln:
+                alen, atype = struct.unpack_from("=HH", data, a)
+                if alen < 4:
+                    raise RuntimeError("an attribute of length %d" % alen)
+                if atype == key:
+                    name = data[a + 4:a + alen].rstrip(b"\0").decode()
+                    if not names or names[-1] != name:
+                        names.append(name)
+                        items.append(0)
+                elif atype & 0x3fff == item and items:
+                    items[-1] += 1
+                a += (alen + 3) & ~3
+            off += (ln + 3) & ~3
+
+
 def main():
-    if sys.argv[1] == "fuzz":
+    if sys.argv[1] == "dump-intr":
+        good = dump_intr(int(sys.argv[2]), int(sys.argv[3]),
+                         int(sys.argv[4]), sys.argv[5:])
+    elif sys.argv[1] == "fuzz":
         good = fuzz(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     elif sys.argv[1] == "header":
         good = header()

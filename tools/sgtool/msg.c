@@ -87,6 +87,23 @@ int req_talk(struct req *r, nl_cb_t cb, void *data)
 	return conn_report(r->s, nl_talk(r->s, r->nlh, cb, data));
 }
 
+/* Changes a dump may run into before sgtool gives up. */
+#define DUMP_TRIES	20
+
+int req_collect(struct req *r, struct nl_msgs *m)
+{
+	for (int i = 0; i < DUMP_TRIES; i++) {
+		int status = req_talk(r, nl_collect, m);
+
+		if (status || !r->s->dump_intr)
+			return status;
+		nl_msgs_free(m);
+	}
+	cli_error("the configuration changed while it was read, %d times; try again",
+		  DUMP_TRIES);
+	return SGTOOL_EXIT_KERNEL;
+}
+
 int msg_addr(const struct nlattr *v4, const struct nlattr *v6,
 	     struct addr *a)
 {
@@ -226,7 +243,7 @@ int msg_show(const struct msg_show *sh)
 		if (status)
 			goto out;
 	}
-	status = req_talk(&q, nl_collect, &replies);
+	status = req_collect(&q, &replies);
 	if (status)
 		goto out;
 	if (sh->join_key && msg_join(&replies, sh->join_key, sh->join_lists)) {

@@ -41,6 +41,13 @@ void req_cidr(struct req *r, uint16_t type, const struct cidr *c, bool plen);
 int req_talk(struct req *r, nl_cb_t cb, void *data);
 
 /*
+ * req_talk() with nl_collect() into @m, asked again (with @m emptied)
+ * while the kernel flags the dump as one the configuration changed in the
+ * middle of (NLM_F_DUMP_INTR).  Return an exit status, as req_talk().
+ */
+int req_collect(struct req *r, struct nl_msgs *m);
+
+/*
  * Exactly one of @v4 (u32, network order) and @v6 (16 bytes) into @a.
  * Return 0, -ENOENT when neither is there, or -EBADMSG.
  */

@@ -234,6 +234,7 @@ int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, nl_cb_t cb, void *data)
 	int ret;
 
 	nl_err_reset(&s->err);
+	s->dump_intr = false;
 	nlh->nlmsg_flags |= NLM_F_REQUEST;
 	/* A dump ends with NLMSG_DONE; the kernel acks no dump. */
 	if (!dump)
@@ -261,6 +262,8 @@ int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, nl_cb_t cb, void *data)
 			if (m->nlmsg_seq != s->seq ||
 			    !mnl_nlmsg_portid_ok(m, s->tr.portid))
 				continue;
+			if (m->nlmsg_flags & NLM_F_DUMP_INTR)
+				s->dump_intr = true;
 
 			switch (m->nlmsg_type) {
 			case NLMSG_NOOP:

@@ -66,6 +66,8 @@ struct nl_sock {
 	size_t req_len;		/* length of the last request sent */
 	char *rbuf;
 	struct nl_err err;
+	/* A message of the last dump said the dump saw a change mid-way. */
+	bool dump_intr;
 };
 
 /*

@@ -145,7 +145,7 @@ static int stats_show(int argc, char **argv)
 	if (status)
 		goto out;
 	req_init(&q, s, SGFW_CMD_IFACE_GET, NLM_F_DUMP);
-	status = req_talk(&q, nl_collect, &devs);
+	status = req_collect(&q, &devs);
 	if (status)
 		goto out;
 	for (size_t i = 0; i < devs.n; i++) {

@@ -27,7 +27,13 @@
  *
  * A dump may split one large object over several messages: each carries
  * the object's name (and id) and the next part of its lists; a reader
- * joins the messages of one object.
+ * joins the messages of one object.  The dumps of the configuration
+ * (SG_GET, PL_GET, IFACE_GET, NACL_GET) list objects in a fixed order
+ * (groups by id, prefix lists and network ACLs by creation, devices by
+ * ifindex) and go on where they stopped even when objects come and go
+ * between two parts; a dump that a change came in the middle of flags
+ * NLM_F_DUMP_INTR on the first message made after it, and its reader
+ * should ask again.
  *
  * Names (security groups, prefix lists) are 1 to 63 bytes of letters,
  * digits, '.', '_' and '-'.
