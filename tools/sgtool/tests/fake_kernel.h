@@ -20,7 +20,7 @@
 #define FAKE_EVENTS_GROUP	7
 #define FAKE_MAX_BUFS		8
 #define FAKE_BUF_SIZE		8192
-#define FAKE_MAX_CMDS		16
+#define FAKE_MAX_CMDS		32
 
 struct fake_kernel {
 	/* Behaviour, set by the test. */

@@ -571,6 +571,8 @@ static enum {
 	REPLY_NO_NAME,		/* a NACL without its name */
 	REPLY_IFACE_BAD_NACL,	/* a device's NACL name not a string */
 	REPLY_DUMP_FAILS,	/* NLMSG_DONE with an error */
+	REPLY_INTR_ONCE,	/* a first dump that a change came into */
+	REPLY_INTR_ALWAYS,	/* every dump */
 } reply;
 
 static void put_nacl(uint16_t flags, const char *name, uint32_t attached,
@@ -646,6 +648,15 @@ static void respond(const struct nlmsghdr *req)
 	if (reply == REPLY_DUMP_FAILS) {
 		fake_put_genl(FAKE_FAMILY_ID, NLM_F_MULTI, genl->cmd);
 		fake_put_done(-EINTR, "the dump was interrupted, try again");
+		return;
+	}
+	if (dump && (reply == REPLY_INTR_ALWAYS ||
+		     (reply == REPLY_INTR_ONCE && fake.n_cmds == 1))) {
+		/* Half a configuration, its second part flagged. */
+		put_nacl(flags, "edge", 2, edge_rules, 1);
+		fake_flush();
+		put_nacl(flags | NLM_F_DUMP_INTR, "stale", 0, NULL, 0);
+		fake_put_done(0, NULL);
 		return;
 	}
 	switch (genl->cmd) {
@@ -780,6 +791,24 @@ static int test_malformed_replies_print_nothing(void)
 	return 0;
 }
 
+/* A dump flagged NLM_F_DUMP_INTR is asked for again; 20 are too many. */
+static int test_interrupted_dump_is_read_again(void)
+{
+	scripted();
+	reply = REPLY_INTR_ONCE;
+	fake.n_cmds = 0;
+	snprintf(want, sizeof(want), "[%s,%s]\n", edge_json, empty_json);
+	EXPECT_RUN(run_sgtool("-j", "nacl", "show", NULL), 0, want, "");
+	EXPECT_INT(fake.n_cmds, 2);
+	reply = REPLY_INTR_ALWAYS;
+	fake.n_cmds = 0;
+	EXPECT_RUN(run_sgtool("-j", "nacl", "show", NULL), 2, "",
+		   "sgtool: the configuration changed while it was read, 20 times; try again\n");
+	EXPECT_INT(fake.n_cmds, 20);
+	EXPECT_INT(fake.closes, fake.opens);
+	return 0;
+}
+
 void suite_nacl(void)
 {
 	tap_test("nacl: add, del and show NAME send the name; show dumps",
@@ -796,6 +825,8 @@ void suite_nacl(void)
 		 "the kernel's to refuse", test_kernel_judges_nacl_rules);
 	tap_test("nacl: rule del sends the name, number and direction",
 		 test_rule_del);
+	tap_test("nacl: an interrupted dump is read again, up to 20 times",
+		 test_interrupted_dump_is_read_again);
 	tap_test("nacl: iface nacl sends the name, none sends no name",
 		 test_iface_nacl);
 	tap_test("nacl: bad command lines are one line, exit 1, nothing sent",
