@@ -17,11 +17,12 @@ require_sgtool
 ns_add "$ns1"
 
 PL_GET=14 PL_NAME=1 PL_ENTRY=2
-all= listed=
+all='' listed=''
 for i in $(seq -w 0 29); do
 	assert sgt "$ns1" prefix-list add "p$i" max-entries 200
-	assert sgt "$ns1" prefix-list entry add "p$i" \
-		$(for j in $(seq 0 199); do echo "10.$((10#$i)).$j.0/24"; done)
+	cidrs=()
+	for j in $(seq 0 199); do cidrs+=("10.$((10#$i)).$j.0/24"); done
+	assert sgt "$ns1" prefix-list entry add "p$i" "${cidrs[@]}"
 	all="$all p$i"
 	listed="$listed p$i:200"
 done
