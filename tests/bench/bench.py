@@ -107,8 +107,10 @@ def sgfw_load(hashsize=None):
 
 
 def sgfw_unload():
+    global loaded_hashsize
     if sgfw_loaded():
         run("rmmod", "sgfw")
+    loaded_hashsize = None
 
 
 def sgt(*args):
