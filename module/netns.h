@@ -15,12 +15,12 @@
  * struct sgfw_net - sgfw's state in one network namespace.
  *
  * Locking: the configuration (@sgs, @pls, @dev_list, the objects on those
- * lists, @next_id, @next_key, @gen, @defrag) changes only under the RTNL, which every
- * configuration command takes and under which the netdevice notifier runs;
- * the RTNL also keeps the namespace's devices and their addresses still
- * while a ruleset is built from them.  The data path never takes it: it
- * reads @devs (an xarray, RCU-safe) and the RCU-published ruleset of each
- * device.
+ * lists, @next_id, @next_key, @gen, @defrag) changes only under the RTNL,
+ * which every configuration command takes and under which the netdevice
+ * notifier runs; the RTNL also keeps the namespace's devices and their
+ * addresses still while a ruleset is built from them.  The data path never
+ * takes it: it reads @devs (an xarray, RCU-safe) and the RCU-published
+ * ruleset of each device.
  *
  * @devs: ifindex -> struct sgfw_dev, for the data path (RCU readers).
  * @dev_list: the same devices, for the configuration.

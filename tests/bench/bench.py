@@ -76,6 +76,15 @@ def setns(fd):
         raise OSError(ctypes.get_errno(), "setns")
 
 
+def enter(name):
+    """Enter the named network namespace (ip netns add NAME)."""
+    fd = os.open("/run/netns/" + name, os.O_RDONLY)
+    try:
+        setns(fd)
+    finally:
+        os.close(fd)
+
+
 def write(path, text):
     with open(path, "w") as f:
         f.write(text)
@@ -182,9 +191,7 @@ class Netns:
         else:
             sgfw_unload()
         run("ip", "netns", "add", self.name)
-        fd = os.open("/run/netns/" + self.name, os.O_RDONLY)
-        setns(fd)
-        os.close(fd)
+        enter(self.name)
         sh("ip link set lo up && ip link add %s type dummy && "
            "ip addr add %s/16 dev %s && ip link set %s up" %
            (DEV, LOCAL, DEV, DEV))
@@ -564,15 +571,11 @@ def fig_tcp(rnd, conns):
                 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 srv.bind(("192.0.2.2", 80))
                 srv.listen(512)
-                fd = os.open("/run/netns/%s-c" % ns.name, os.O_RDONLY)
-                setns(fd)
-                os.close(fd)
+                enter(ns.name + "-c")
                 try:
                     record("tcp_conn_per_s", v, tcp_conns(srv, conns))
                 finally:
-                    fd = os.open("/run/netns/" + ns.name, os.O_RDONLY)
-                    setns(fd)
-                    os.close(fd)
+                    enter(ns.name)
                     srv.close()
             finally:
                 run("ip", "netns", "del", ns.name + "-c", check=False)
@@ -585,7 +588,7 @@ def tcp_conns(srv, n):
     for _ in range(n):
         # Blocking sockets: a timeout would add a poll() to every call.
         c = socket.socket()
-        c.connect(("192.0.2.2", 80))
+        c.connect(srv.getsockname())
         s, _ = srv.accept()
         c.sendall(b"hello")
         if s.recv(16) != b"hello":
