@@ -25,6 +25,7 @@
 #include "compat.h"
 #include "config.h"
 #include "flowtable.h"
+#include "txn.h"
 
 void sgfw_cidr_canonicalize(struct sgfw_cidr *c)
 {
@@ -140,41 +141,31 @@ int sgfw_cidr_set_del(struct sgfw_cidr_set *s, const struct sgfw_cidr *del,
 	return 0;
 }
 
-struct sgfw_sg *sgfw_sg_find(struct sgfw_net *sn, const char *name)
+struct sgfw_sg *sgfw_sg_find(const struct sgfw_cfg *cfg, const char *name)
 {
 	struct sgfw_sg *sg;
 
-	list_for_each_entry(sg, &sn->sgs, list)
+	list_for_each_entry(sg, &cfg->sgs, list)
 		if (!strcmp(sg->name, name))
 			return sg;
 	return NULL;
 }
 
-struct sgfw_sg *sgfw_sg_find_id(struct sgfw_net *sn, u32 id)
-{
-	struct sgfw_sg *sg;
-
-	list_for_each_entry(sg, &sn->sgs, list)
-		if (sg->id == id)
-			return sg;
-	return NULL;
-}
-
-struct sgfw_pl *sgfw_pl_find(struct sgfw_net *sn, const char *name)
+struct sgfw_pl *sgfw_pl_find(const struct sgfw_cfg *cfg, const char *name)
 {
 	struct sgfw_pl *pl;
 
-	list_for_each_entry(pl, &sn->pls, list)
+	list_for_each_entry(pl, &cfg->pls, list)
 		if (!strcmp(pl->name, name))
 			return pl;
 	return NULL;
 }
 
-struct sgfw_nacl *sgfw_nacl_find(struct sgfw_net *sn, const char *name)
+struct sgfw_nacl *sgfw_nacl_find(const struct sgfw_cfg *cfg, const char *name)
 {
 	struct sgfw_nacl *nacl;
 
-	list_for_each_entry(nacl, &sn->nacls, list)
+	list_for_each_entry(nacl, &cfg->nacls, list)
 		if (!strcmp(nacl->name, name))
 			return nacl;
 	return NULL;
@@ -438,27 +429,20 @@ static u32 sgfw_sg_dir_count(const struct sgfw_sg *sg, enum sgfw_direction dir,
 }
 
 /**
- * sgfw_sg_rule_limits() - may @r join @sg?
- * @sn: the namespace.
+ * sgfw_sg_group_limits() - may @r join @sg, by the group's own limit?
  * @sg: the group.
  * @r: the new rule, not in @sg yet.
  * @extack: for the message.
  *
- * The limits of semantics.md: 60 rules per direction and family in a
- * group, 1000 on a device (all its groups), each rule counted with its
- * weight (sgfw_rule_weight()).
- * Context: RTNL.
+ * 60 rules per direction and family in a group (semantics.md), each rule
+ * counted with its weight (sgfw_rule_weight()).
  * Return: 0 or -ENOSPC.
  */
-int sgfw_sg_rule_limits(struct sgfw_net *sn, const struct sgfw_sg *sg,
-			const struct sgfw_rule *r,
-			struct netlink_ext_ack *extack)
+int sgfw_sg_group_limits(const struct sgfw_sg *sg, const struct sgfw_rule *r,
+			 struct netlink_ext_ack *extack)
 {
-	struct sgfw_dev *sd;
 	enum sgfw_af af;
-	u32 add;
 
-	ASSERT_RTNL();
 	for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++) {
 		if (!sgfw_rule_weight(r, af) ||
 		    sgfw_sg_dir_count(sg, r->dir, af, NULL, 0, r) <=
@@ -475,6 +459,58 @@ int sgfw_sg_rule_limits(struct sgfw_net *sn, const struct sgfw_sg *sg,
 				     sgfw_dir_name(r->dir), sgfw_af_name(af));
 		return -ENOSPC;
 	}
+	return 0;
+}
+
+/**
+ * sgfw_sgs_limits() - may a device have the groups @sgs?
+ * @sgs: the groups.
+ * @n: how many.
+ * @dev: the device's name, for the message.
+ * @extack: for the message.
+ *
+ * At most 1000 rules on a device, all its groups counted.
+ * Return: 0 or -ENOSPC.
+ */
+int sgfw_sgs_limits(struct sgfw_sg *const *sgs, u32 n, const char *dev,
+		    struct netlink_ext_ack *extack)
+{
+	u32 i, rules = 0;
+
+	for (i = 0; i < n; i++)
+		rules += sgfw_sg_rule_count(sgs[i]);
+	if (rules <= SGFW_MAX_DEV_RULES)
+		return 0;
+	sgfw_err_fmt(extack, "the device would have more than 1000 rules",
+		     "%s would have %u rules, more than %u", dev, rules,
+		     SGFW_MAX_DEV_RULES);
+	return -ENOSPC;
+}
+
+/**
+ * sgfw_sg_rule_limits() - may @r join @sg?
+ * @sn: the namespace.
+ * @sg: the group.
+ * @r: the new rule, not in @sg yet.
+ * @extack: for the message.
+ *
+ * The limits of semantics.md: those of the group (sgfw_sg_group_limits()),
+ * and 1000 rules on a device (all its groups).
+ * Context: RTNL.
+ * Return: 0 or -ENOSPC.
+ */
+int sgfw_sg_rule_limits(struct sgfw_net *sn, const struct sgfw_sg *sg,
+			const struct sgfw_rule *r,
+			struct netlink_ext_ack *extack)
+{
+	struct sgfw_dev *sd;
+	u32 add;
+	int err;
+
+	ASSERT_RTNL();
+	err = sgfw_sg_group_limits(sg, r, extack);
+	if (err)
+		return err;
 	add = sgfw_rule_weight(r, SGFW_AF_INET) +
 	      sgfw_rule_weight(r, SGFW_AF_INET6);
 	list_for_each_entry(sd, &sn->dev_list, list) {
@@ -487,6 +523,120 @@ int sgfw_sg_rule_limits(struct sgfw_net *sn, const struct sgfw_sg *sg,
 				     sd->ifindex, SGFW_MAX_DEV_RULES);
 			return -ENOSPC;
 		}
+	}
+	return 0;
+}
+
+bool sgfw_match_equal(const struct sgfw_match *a, const struct sgfw_match *b)
+{
+	return a->any_proto == b->any_proto &&
+	       (a->any_proto || a->proto == b->proto) &&
+	       a->any_port == b->any_port &&
+	       (a->any_port || (a->port_from == b->port_from &&
+				a->port_to == b->port_to)) &&
+	       a->any_type == b->any_type &&
+	       (a->any_type || a->icmp_type == b->icmp_type) &&
+	       a->any_code == b->any_code &&
+	       (a->any_code || a->icmp_code == b->icmp_code);
+}
+
+static bool sgfw_cidr_equal(const struct sgfw_cidr *a,
+			    const struct sgfw_cidr *b)
+{
+	return a->af == b->af && a->plen == b->plen &&
+	       !memcmp(&a->addr, &b->addr, sizeof(a->addr));
+}
+
+/*
+ * Do two rules allow the same?  Their peers are compared by name, so that
+ * a rule of a transaction's candidate (txn.h) and one of the running
+ * configuration compare as they would in one configuration.
+ */
+static bool sgfw_rule_same(const struct sgfw_rule *a, const struct sgfw_rule *b)
+{
+	if (a->dir != b->dir || !sgfw_match_equal(&a->m, &b->m) ||
+	    a->peer_kind != b->peer_kind)
+		return false;
+	switch (a->peer_kind) {
+	case SGFW_PEER_CIDR:
+		return sgfw_cidr_equal(&a->cidr, &b->cidr);
+	case SGFW_PEER_SG:
+		return !strcmp(a->peer_sg->name, b->peer_sg->name);
+	case SGFW_PEER_PL:
+		return !strcmp(a->peer_pl->name, b->peer_pl->name);
+	}
+	return false;
+}
+
+/* The rule of @sg that allows what @r does, or NULL. */
+struct sgfw_rule *sgfw_sg_rule_find(const struct sgfw_sg *sg,
+				    const struct sgfw_rule *r)
+{
+	struct sgfw_rule *o;
+
+	list_for_each_entry(o, &sg->rules, list)
+		if (sgfw_rule_same(o, r))
+			return o;
+	return NULL;
+}
+
+/* A NACL rule with its counters, or NULL. */
+struct sgfw_nacl_rule *sgfw_nacl_rule_new(void)
+{
+	struct sgfw_nacl_rule *r;
+	int cpu;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return NULL;
+	r->ctr = alloc_percpu_gfp(struct sgfw_rule_ctr, GFP_KERNEL_ACCOUNT);
+	if (!r->ctr) {
+		kfree(r);
+		return NULL;
+	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(r->ctr, cpu)->syncp);
+	return r;
+}
+
+/**
+ * sgfw_nacl_rule_place() - where @r goes in @nacl, if it may.
+ * @nacl: the NACL.
+ * @r: the new rule, not in @nacl yet.
+ * @pos: set to the entry @r goes before (list_add_tail()).
+ * @extack: for the message.
+ *
+ * Rules are kept in direction and number order; a number is used once per
+ * direction; at most 40 rules per direction and family.
+ * Return: 0, -EEXIST or -ENOSPC.
+ */
+int sgfw_nacl_rule_place(struct sgfw_nacl *nacl,
+			 const struct sgfw_nacl_rule *r, struct list_head **pos,
+			 struct netlink_ext_ack *extack)
+{
+	struct sgfw_nacl_rule *o;
+	u32 count = 0;
+
+	*pos = &nacl->rules;
+	list_for_each_entry(o, &nacl->rules, list) {
+		if (o->dir == r->dir && o->number == r->number) {
+			sgfw_err_fmt(extack,
+				     "the network ACL has a rule with this number already",
+				     "network ACL %s has rule %u in this direction already",
+				     nacl->name, r->number);
+			return -EEXIST;
+		}
+		if (o->dir == r->dir && o->cidr.af == r->cidr.af)
+			count++;
+		if (*pos == &nacl->rules &&
+		    (o->dir > r->dir ||
+		     (o->dir == r->dir && o->number > r->number)))
+			*pos = &o->list;
+	}
+	if (count >= SGFW_NACL_MAX_RULES) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a network ACL has at most 40 rules per direction and family");
+		return -ENOSPC;
 	}
 	return 0;
 }
@@ -523,7 +673,7 @@ int sgfw_pl_max_entries_check(struct sgfw_net *sn, const struct sgfw_pl *pl,
 	}
 	if (max_entries <= pl->max_entries || !pl->refs)
 		return 0;
-	list_for_each_entry(sg, &sn->sgs, list) {
+	list_for_each_entry(sg, &sn->cfg.sgs, list) {
 		for (dir = SGFW_DIRECTION_INGRESS;
 		     dir <= SGFW_DIRECTION_EGRESS; dir++) {
 			for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++) {
@@ -854,6 +1004,22 @@ static struct sgfw_ruleset *sgfw_build_nacl(const struct sgfw_nacl *nacl)
 	return sgfw_ruleset_finish(b, NULL, SGFW_TRACKING_AUTO);
 }
 
+#if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)
+int (*sgfw_config_commit_hook)(struct sgfw_net *sn);
+#endif
+
+/* KUnit only: a commit that fails once its rulesets are built. */
+static int sgfw_config_commit_injected(struct sgfw_net *sn)
+{
+#if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)
+	int (*hook)(struct sgfw_net *sn) = READ_ONCE(sgfw_config_commit_hook);
+
+	if (hook)
+		return hook(sn);
+#endif
+	return 0;
+}
+
 /**
  * sgfw_config_commit() - rebuild and publish every device's ruleset
  * @sn: the namespace
@@ -905,6 +1071,8 @@ int sgfw_config_commit(struct sgfw_net *sn)
 		i++;
 	}
 	kfree(p.v);
+	if (!err)
+		err = sgfw_config_commit_injected(sn);
 	if (err)
 		goto err_put;
 
@@ -969,11 +1137,11 @@ void sgfw_config_init(struct sgfw_net *sn)
 {
 	xa_init(&sn->devs);
 	INIT_LIST_HEAD(&sn->dev_list);
-	INIT_LIST_HEAD(&sn->sgs);
+	sgfw_cfg_init(&sn->cfg);
 	xa_init(&sn->sg_ids);
-	INIT_LIST_HEAD(&sn->pls);
-	INIT_LIST_HEAD(&sn->nacls);
 	INIT_WORK(&sn->rebuild_work, sgfw_config_rebuild_work);
+	mutex_init(&sn->txn_lock);
+	INIT_DELAYED_WORK(&sn->rollback_work, sgfw_txn_rollback_work);
 	sn->next_id = 1;
 	sn->next_key = 1;
 	sn->gen = 1;
@@ -1046,9 +1214,9 @@ struct sgfw_sg *sgfw_sg_new(struct sgfw_net *sn, const char *name,
 	struct sgfw_sg *sg;
 
 	ASSERT_RTNL();
-	if (sn->n_sgs >= SGFW_MAX_SGS)
+	if (sn->cfg.n_sgs >= SGFW_MAX_SGS)
 		return ERR_PTR(-ENOSPC);
-	if (sgfw_sg_find(sn, name))
+	if (sgfw_sg_find(&sn->cfg, name))
 		return ERR_PTR(-EEXIST);
 	sg = kzalloc(sizeof(*sg), GFP_KERNEL_ACCOUNT);
 	r4 = sgfw_rule_alloc_all(sn, SGFW_AF_INET);
@@ -1059,13 +1227,13 @@ struct sgfw_sg *sgfw_sg_new(struct sgfw_net *sn, const char *name,
 	if (xa_insert(&sn->sg_ids, sg->id, sg, GFP_KERNEL_ACCOUNT))
 		goto err_free;
 	sn->next_id++;
-	sn->n_sgs++;
+	sn->cfg.n_sgs++;
 	strscpy(sg->name, name, sizeof(sg->name));
 	strscpy(sg->desc, desc, sizeof(sg->desc));
 	INIT_LIST_HEAD(&sg->rules);
 	list_add_tail(&r4->list, &sg->rules);
 	list_add_tail(&r6->list, &sg->rules);
-	list_add_tail(&sg->list, &sn->sgs);
+	list_add_tail(&sg->list, &sn->cfg.sgs);
 	return sg;
 
 err_free:
@@ -1088,9 +1256,51 @@ void sgfw_sg_free(struct sgfw_net *sn, struct sgfw_sg *sg)
 		sgfw_rule_free(r);
 	list_del(&sg->list);
 	xa_erase(&sn->sg_ids, sg->id);
-	sn->n_sgs--;
+	sn->cfg.n_sgs--;
 	kfree(sg->members.v);
 	kfree_rcu(sg, rcu);
+}
+
+void sgfw_cfg_init(struct sgfw_cfg *cfg)
+{
+	INIT_LIST_HEAD(&cfg->sgs);
+	INIT_LIST_HEAD(&cfg->pls);
+	INIT_LIST_HEAD(&cfg->nacls);
+	cfg->n_sgs = 0;
+	cfg->n_pls = 0;
+	cfg->n_nacls = 0;
+}
+
+/*
+ * sgfw_cfg_destroy() - free every object of @cfg, which no device has any
+ * more and no published ruleset names (the counters of its NACL rules and
+ * its groups' names go after a grace period).  The caller has taken its
+ * groups out of sgfw_net.sg_ids, or never put them there.
+ */
+void sgfw_cfg_destroy(struct sgfw_cfg *cfg)
+{
+	struct sgfw_nacl *nacl, *naclt;
+	struct sgfw_rule *r, *rt;
+	struct sgfw_sg *sg, *sgt;
+	struct sgfw_pl *pl, *plt;
+
+	list_for_each_entry_safe(nacl, naclt, &cfg->nacls, list)
+		sgfw_nacl_free(nacl);
+	/* Rules first: a rule may name a group freed before its own. */
+	list_for_each_entry(sg, &cfg->sgs, list)
+		list_for_each_entry_safe(r, rt, &sg->rules, list)
+			sgfw_rule_free(r);
+	list_for_each_entry_safe(sg, sgt, &cfg->sgs, list) {
+		list_del(&sg->list);
+		kfree(sg->members.v);
+		kfree_rcu(sg, rcu);
+	}
+	list_for_each_entry_safe(pl, plt, &cfg->pls, list) {
+		list_del(&pl->list);
+		kfree(pl->entries.v);
+		kfree(pl);
+	}
+	sgfw_cfg_init(cfg);
 }
 
 /*
@@ -1101,26 +1311,10 @@ void sgfw_sg_free(struct sgfw_net *sn, struct sgfw_sg *sg)
 void sgfw_config_free(struct sgfw_net *sn)
 {
 	struct sgfw_dev *sd, *sdt;
-	struct sgfw_rule *r, *rt;
-	struct sgfw_sg *sg, *sgt;
-	struct sgfw_nacl *nacl, *naclt;
-	struct sgfw_pl *pl, *plt;
 
 	list_for_each_entry_safe(sd, sdt, &sn->dev_list, list)
 		sgfw_dev_remove(sn, sd, false);
-	list_for_each_entry_safe(nacl, naclt, &sn->nacls, list)
-		sgfw_nacl_free(nacl);
-	/* Rules first: a rule may name a group freed before its own. */
-	list_for_each_entry(sg, &sn->sgs, list)
-		list_for_each_entry_safe(r, rt, &sg->rules, list)
-			sgfw_rule_free(r);
-	list_for_each_entry_safe(sg, sgt, &sn->sgs, list)
-		sgfw_sg_free(sn, sg);
-	list_for_each_entry_safe(pl, plt, &sn->pls, list) {
-		list_del(&pl->list);
-		kfree(pl->entries.v);
-		kfree(pl);
-	}
+	sgfw_cfg_destroy(&sn->cfg);
 	xa_destroy(&sn->sg_ids);
 	xa_destroy(&sn->devs);
 }

@@ -100,6 +100,7 @@ struct sgfw_sg {
 	struct sgfw_cidr_set members;
 	u32 attached;			/* devices it is attached to */
 	u32 peer_refs;			/* rules naming it as their peer */
+	bool new_id;			/* a commit (txn.c) put @id in sg_ids */
 };
 
 /*
@@ -201,16 +202,22 @@ static inline void sgfw_dev_count(struct sgfw_dev *sd, enum sgfw_dev_count what)
 	put_cpu_ptr(sd->stats);
 }
 
+void sgfw_cfg_init(struct sgfw_cfg *cfg);
+void sgfw_cfg_destroy(struct sgfw_cfg *cfg);
 void sgfw_config_init(struct sgfw_net *sn);
 void sgfw_config_changed(struct sgfw_net *sn);
 void sgfw_config_free(struct sgfw_net *sn);
 int sgfw_config_commit(struct sgfw_net *sn);
+#if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)
+/* KUnit only: when set, its error fails every commit after the build. */
+extern int (*sgfw_config_commit_hook)(struct sgfw_net *sn);
+#endif
 void sgfw_config_rebuild_work(struct work_struct *work);
 
-struct sgfw_sg *sgfw_sg_find(struct sgfw_net *sn, const char *name);
-struct sgfw_sg *sgfw_sg_find_id(struct sgfw_net *sn, u32 id);
-struct sgfw_pl *sgfw_pl_find(struct sgfw_net *sn, const char *name);
-struct sgfw_nacl *sgfw_nacl_find(struct sgfw_net *sn, const char *name);
+struct sgfw_sg *sgfw_sg_find(const struct sgfw_cfg *cfg, const char *name);
+struct sgfw_pl *sgfw_pl_find(const struct sgfw_cfg *cfg, const char *name);
+struct sgfw_nacl *sgfw_nacl_find(const struct sgfw_cfg *cfg,
+				 const char *name);
 void sgfw_nacl_rule_free(struct sgfw_nacl_rule *r);
 void sgfw_rule_peer_hold(struct sgfw_rule *r, bool hold);
 void sgfw_rule_free(struct sgfw_rule *r);
@@ -241,5 +248,16 @@ int sgfw_pl_max_entries_check(struct sgfw_net *sn, const struct sgfw_pl *pl,
 			      u32 max_entries,
 			      struct netlink_ext_ack *extack);
 bool sgfw_sg_deletable(const struct sgfw_sg *sg);
+bool sgfw_match_equal(const struct sgfw_match *a, const struct sgfw_match *b);
+struct sgfw_rule *sgfw_sg_rule_find(const struct sgfw_sg *sg,
+				    const struct sgfw_rule *r);
+int sgfw_sg_group_limits(const struct sgfw_sg *sg, const struct sgfw_rule *r,
+			 struct netlink_ext_ack *extack);
+int sgfw_sgs_limits(struct sgfw_sg *const *sgs, u32 n, const char *dev,
+		    struct netlink_ext_ack *extack);
+int sgfw_nacl_rule_place(struct sgfw_nacl *nacl,
+			 const struct sgfw_nacl_rule *r, struct list_head **pos,
+			 struct netlink_ext_ack *extack);
+struct sgfw_nacl_rule *sgfw_nacl_rule_new(void);
 
 #endif /* _SGFW_CONFIG_H */

@@ -31,6 +31,7 @@
 #include "flowtable.h"
 #include "netlink.h"
 #include "netns.h"
+#include "txn.h"
 #include "version.h"
 
 static struct genl_family sgfw_genl_family;
@@ -113,6 +114,72 @@ static const struct nla_policy sgfw_nacl_policy[SGFW_A_NACL_MAX + 1] = {
 	[SGFW_A_NACL_NAME]	= { .type = NLA_NUL_STRING },
 };
 
+/* The parts of a transaction: only what each takes. */
+static const struct nla_policy sgfw_txn_rule_policy[SGFW_A_RULE_MAX + 1] = {
+	[SGFW_A_RULE_DIRECTION]	  = NLA_POLICY_MAX(NLA_U32,
+						   SGFW_DIRECTION_EGRESS),
+	[SGFW_A_RULE_PROTOCOL]	  = { .type = NLA_U8 },
+	[SGFW_A_RULE_PORT_FROM]	  = { .type = NLA_U16 },
+	[SGFW_A_RULE_PORT_TO]	  = { .type = NLA_U16 },
+	[SGFW_A_RULE_ICMP_TYPE]	  = { .type = NLA_U8 },
+	[SGFW_A_RULE_ICMP_CODE]	  = { .type = NLA_U8 },
+	[SGFW_A_RULE_PEER_IPV4]	  = { .type = NLA_BE32 },
+	[SGFW_A_RULE_PEER_IPV6]	  = NLA_POLICY_EXACT_LEN(16),
+	[SGFW_A_RULE_PEER_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[SGFW_A_RULE_PEER_SG]	  = { .type = NLA_NUL_STRING },
+	[SGFW_A_RULE_PEER_PREFIX_LIST] = { .type = NLA_NUL_STRING },
+	[SGFW_A_RULE_DESCRIPTION] = { .type = NLA_NUL_STRING },
+};
+
+static const struct nla_policy sgfw_txn_sg_policy[SGFW_A_SG_MAX + 1] = {
+	[SGFW_A_SG_NAME]	= { .type = NLA_NUL_STRING },
+	[SGFW_A_SG_DESCRIPTION]	= { .type = NLA_NUL_STRING },
+	[SGFW_A_SG_MEMBER]	= NLA_POLICY_NESTED(sgfw_cidr_policy),
+};
+
+static const struct nla_policy sgfw_txn_sg_rule_policy[SGFW_A_SG_MAX + 1] = {
+	[SGFW_A_SG_NAME]	= { .type = NLA_NUL_STRING },
+	[SGFW_A_SG_RULE]	= NLA_POLICY_NESTED(sgfw_txn_rule_policy),
+};
+
+static const struct nla_policy
+sgfw_txn_nacl_rule_policy[SGFW_A_NACL_RULE_MAX + 1] = {
+	[SGFW_A_NACL_RULE_NUMBER]    = { .type = NLA_U32 },
+	[SGFW_A_NACL_RULE_DIRECTION] = NLA_POLICY_MAX(NLA_U32,
+						      SGFW_DIRECTION_EGRESS),
+	[SGFW_A_NACL_RULE_ACTION]    = NLA_POLICY_MAX(NLA_U32,
+						      SGFW_NACL_ACTION_DENY),
+	[SGFW_A_NACL_RULE_PROTOCOL]  = { .type = NLA_U8 },
+	[SGFW_A_NACL_RULE_PORT_FROM] = { .type = NLA_U16 },
+	[SGFW_A_NACL_RULE_PORT_TO]   = { .type = NLA_U16 },
+	[SGFW_A_NACL_RULE_ICMP_TYPE] = { .type = NLA_U8 },
+	[SGFW_A_NACL_RULE_ICMP_CODE] = { .type = NLA_U8 },
+	[SGFW_A_NACL_RULE_IPV4]	     = { .type = NLA_BE32 },
+	[SGFW_A_NACL_RULE_IPV6]	     = NLA_POLICY_EXACT_LEN(16),
+	[SGFW_A_NACL_RULE_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy sgfw_txn_nacl_policy[SGFW_A_NACL_MAX + 1] = {
+	[SGFW_A_NACL_NAME]	= { .type = NLA_NUL_STRING },
+	[SGFW_A_NACL_RULE]	= NLA_POLICY_NESTED(sgfw_txn_nacl_rule_policy),
+};
+
+static const struct nla_policy sgfw_txn_iface_policy[SGFW_A_IFACE_MAX + 1] = {
+	[SGFW_A_IFACE_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[SGFW_A_IFACE_SG]	= { .type = NLA_NUL_STRING },
+	[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT] = { .type = NLA_U32 },
+	[SGFW_A_IFACE_UDP_TIMEOUT] = { .type = NLA_U32 },
+	[SGFW_A_IFACE_UDP_STREAM_TIMEOUT] = { .type = NLA_U32 },
+	[SGFW_A_IFACE_TRACKING]	= NLA_POLICY_MAX(NLA_U32, SGFW_TRACKING_ALWAYS),
+	[SGFW_A_IFACE_NACL]	= { .type = NLA_NUL_STRING },
+};
+
+static const struct nla_policy sgfw_txn_policy[SGFW_A_TXN_MAX + 1] = {
+	[SGFW_A_TXN_CHECK]	= { .type = NLA_FLAG },
+	[SGFW_A_TXN_CONFIRM]	= { .type = NLA_U32 },
+	[SGFW_A_TXN_FLOW_LIMIT]	= { .type = NLA_U32 },
+};
+
 /* Requests that take no attribute: the policy refuses every one. */
 static const struct nla_policy sgfw_none_policy[1 + 1] = {
 };
@@ -152,23 +219,28 @@ static bool sgfw_name_valid(const char *name)
 	return true;
 }
 
-/* Check that @attr names a valid object name; the policy bounds its size. */
-static int sgfw_get_name(struct genl_info *info, int attr, const char **name)
+/* Check that @a holds a valid object name; the policy bounds its size. */
+static int sgfw_attr_name(const struct nlattr *a, const char **name,
+			  struct netlink_ext_ack *extack)
 {
-	if (GENL_REQ_ATTR_CHECK(info, attr))
-		return -EINVAL;
-	*name = nla_data(info->attrs[attr]);
+	*name = nla_data(a);
 	if (strlen(*name) >= SGFW_NAME_MAX) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
-				    "names are at most 63 bytes long");
+		NL_SET_ERR_MSG_ATTR(extack, a, "names are at most 63 bytes long");
 		return -EINVAL;
 	}
 	if (!sgfw_name_valid(*name)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
+		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "names are letters, digits, '.', '_' and '-'");
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int sgfw_get_name(struct genl_info *info, int attr, const char **name)
+{
+	if (GENL_REQ_ATTR_CHECK(info, attr))
+		return -EINVAL;
+	return sgfw_attr_name(info->attrs[attr], name, info->extack);
 }
 
 /* Copy an optional description (at most 255 bytes) into @desc. */
@@ -205,40 +277,78 @@ static int sgfw_get_desc(const struct nlattr *a, char *desc,
 	__err;								\
 })
 
-static struct sgfw_sg *sgfw_get_sg(struct sgfw_net *sn, struct genl_info *info,
-				   int attr)
+/* The group of @cfg that @a names. */
+static struct sgfw_sg *sgfw_attr_sg(const struct sgfw_cfg *cfg,
+				    const struct nlattr *a,
+				    struct netlink_ext_ack *extack)
 {
 	const char *name;
 	struct sgfw_sg *sg;
 
-	if (sgfw_get_name(info, attr, &name))
+	if (sgfw_attr_name(a, &name, extack))
 		return ERR_PTR(-EINVAL);
-	sg = sgfw_sg_find(sn, name);
+	sg = sgfw_sg_find(cfg, name);
 	if (!sg) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[attr]);
-		sgfw_err_fmt(info->extack, "no such security group",
+		NL_SET_BAD_ATTR(extack, a);
+		sgfw_err_fmt(extack, "no such security group",
 			     "no security group named %s", name);
 		return ERR_PTR(-ENOENT);
 	}
 	return sg;
 }
 
-static struct sgfw_pl *sgfw_get_pl(struct sgfw_net *sn, struct genl_info *info,
-				   int attr)
+static struct sgfw_pl *sgfw_attr_pl(const struct sgfw_cfg *cfg,
+				    const struct nlattr *a,
+				    struct netlink_ext_ack *extack)
 {
 	const char *name;
 	struct sgfw_pl *pl;
 
-	if (sgfw_get_name(info, attr, &name))
+	if (sgfw_attr_name(a, &name, extack))
 		return ERR_PTR(-EINVAL);
-	pl = sgfw_pl_find(sn, name);
+	pl = sgfw_pl_find(cfg, name);
 	if (!pl) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[attr]);
-		sgfw_err_fmt(info->extack, "no such prefix list",
+		NL_SET_BAD_ATTR(extack, a);
+		sgfw_err_fmt(extack, "no such prefix list",
 			     "no prefix list named %s", name);
 		return ERR_PTR(-ENOENT);
 	}
 	return pl;
+}
+
+static struct sgfw_nacl *sgfw_attr_nacl(const struct sgfw_cfg *cfg,
+					const struct nlattr *a,
+					struct netlink_ext_ack *extack)
+{
+	struct sgfw_nacl *nacl;
+	const char *name;
+
+	if (sgfw_attr_name(a, &name, extack))
+		return ERR_PTR(-EINVAL);
+	nacl = sgfw_nacl_find(cfg, name);
+	if (!nacl) {
+		NL_SET_BAD_ATTR(extack, a);
+		sgfw_err_fmt(extack, "no such network ACL",
+			     "no network ACL named %s", name);
+		return ERR_PTR(-ENOENT);
+	}
+	return nacl;
+}
+
+static struct sgfw_sg *sgfw_get_sg(struct sgfw_net *sn, struct genl_info *info,
+				   int attr)
+{
+	if (GENL_REQ_ATTR_CHECK(info, attr))
+		return ERR_PTR(-EINVAL);
+	return sgfw_attr_sg(&sn->cfg, info->attrs[attr], info->extack);
+}
+
+static struct sgfw_pl *sgfw_get_pl(struct sgfw_net *sn, struct genl_info *info,
+				   int attr)
+{
+	if (GENL_REQ_ATTR_CHECK(info, attr))
+		return ERR_PTR(-EINVAL);
+	return sgfw_attr_pl(&sn->cfg, info->attrs[attr], info->extack);
 }
 
 /*
@@ -507,6 +617,7 @@ int sgfw_status_fill(struct sk_buff *skb, struct net *net)
 	struct sgfw_net *sn = sgfw_pernet(net);
 	u32 limit = READ_ONCE(sn->flows.limit);
 	u32 flows = atomic_read(&sn->flows.count);
+	u32 pending;
 
 	if (nla_put_string(skb, SGFW_A_STATUS_VERSION, SGFW_VERSION) ||
 	    nla_put_u32(skb, SGFW_A_STATUS_FLOWS, flows) ||
@@ -527,6 +638,10 @@ int sgfw_status_fill(struct sk_buff *skb, struct net *net)
 			      SGFW_A_STATUS_PAD) ||
 	    nla_put_u32(skb, SGFW_A_STATUS_FLOW_LIMIT_CEILING,
 			sgfw_flow_limit_ceiling()))
+		return -EMSGSIZE;
+	pending = sgfw_txn_pending(sn);
+	if (pending &&
+	    nla_put_u32(skb, SGFW_A_STATUS_CONFIRM_PENDING, pending))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -550,31 +665,42 @@ static int sgfw_nl_status_doit(struct sk_buff *skb, struct genl_info *info)
  * for it (nf_conntrack_max is read-only outside init_net for the same
  * reason).
  */
-static int sgfw_nl_status_set_doit(struct sk_buff *skb, struct genl_info *info)
+/* The flow limit in @a, if the requester may set it. */
+static int sgfw_flow_limit_attr(struct sk_buff *skb, const struct nlattr *a,
+				u32 *limit, struct netlink_ext_ack *extack)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	u32 ceiling = sgfw_flow_limit_ceiling();
-	u32 limit;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_STATUS_FLOW_LIMIT))
-		return -EINVAL;
-	err = sgfw_get_u32_range(info->attrs[SGFW_A_STATUS_FLOW_LIMIT], 1,
-				 SGFW_MAX_FLOW_LIMIT,
-				 "the flow limit is 1 to 16777216", &limit,
-				 info->extack);
+	err = sgfw_get_u32_range(a, 1, SGFW_MAX_FLOW_LIMIT,
+				 "the flow limit is 1 to 16777216", limit,
+				 extack);
 	if (err)
 		return err;
-	if (limit > ceiling &&
+	if (*limit > ceiling &&
 	    !netlink_ns_capable(skb, &init_user_ns, CAP_NET_ADMIN)) {
-		NL_SET_BAD_ATTR(info->extack,
-				info->attrs[SGFW_A_STATUS_FLOW_LIMIT]);
-		sgfw_err_fmt(info->extack,
+		NL_SET_BAD_ATTR(extack, a);
+		sgfw_err_fmt(extack,
 			     "a flow limit above the ceiling needs CAP_NET_ADMIN in the initial user namespace",
 			     "a flow limit above %u needs CAP_NET_ADMIN in init_user_ns",
 			     ceiling);
 		return -EPERM;
 	}
+	return 0;
+}
+
+static int sgfw_nl_status_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	u32 limit;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_STATUS_FLOW_LIMIT))
+		return -EINVAL;
+	err = sgfw_flow_limit_attr(skb, info->attrs[SGFW_A_STATUS_FLOW_LIMIT],
+				   &limit, info->extack);
+	if (err)
+		return err;
 	WRITE_ONCE(sn->flows.limit, limit);
 	return 0;
 }
@@ -598,20 +724,6 @@ static int sgfw_put_match(struct sk_buff *skb,
 	    (!m->any_code && nla_put_u8(skb, ma->icmp_code, m->icmp_code)))
 		return -EMSGSIZE;
 	return 0;
-}
-
-static bool sgfw_match_equal(const struct sgfw_match *a,
-			     const struct sgfw_match *b)
-{
-	return a->any_proto == b->any_proto &&
-	       (a->any_proto || a->proto == b->proto) &&
-	       a->any_port == b->any_port &&
-	       (a->any_port || (a->port_from == b->port_from &&
-				a->port_to == b->port_to)) &&
-	       a->any_type == b->any_type &&
-	       (a->any_type || a->icmp_type == b->icmp_type) &&
-	       a->any_code == b->any_code &&
-	       (a->any_code || a->icmp_code == b->icmp_code);
 }
 
 static int sgfw_rule_fill(struct sk_buff *skb, void *obj, void *arg,
@@ -824,7 +936,7 @@ static int sgfw_nl_sg_get_dumpit(struct sk_buff *skb,
 
 	rtnl_lock();
 	sgfw_dump_begin(cb, sn);
-	list_for_each_entry(sg, &sn->sgs, list) {
+	list_for_each_entry(sg, &sn->cfg.sgs, list) {
 		if (!sgfw_dump_at(cb, sg->id))
 			continue;
 		err = sgfw_dump_one(skb, cb, SGFW_CMD_SG_GET, sgfw_sg_fill, sg,
@@ -838,23 +950,6 @@ static int sgfw_nl_sg_get_dumpit(struct sk_buff *skb,
 }
 
 /* ---- rules ---- */
-
-static bool sgfw_rule_equal(const struct sgfw_rule *a, const struct sgfw_rule *b)
-{
-	if (a->dir != b->dir || !sgfw_match_equal(&a->m, &b->m) ||
-	    a->peer_kind != b->peer_kind)
-		return false;
-	switch (a->peer_kind) {
-	case SGFW_PEER_CIDR:
-		return a->cidr.af == b->cidr.af && a->cidr.plen == b->cidr.plen &&
-		       !memcmp(&a->cidr.addr, &b->cidr.addr, sizeof(a->cidr.addr));
-	case SGFW_PEER_SG:
-		return a->peer_sg == b->peer_sg;
-	case SGFW_PEER_PL:
-		return a->peer_pl == b->peer_pl;
-	}
-	return false;
-}
 
 /* The protocol, ports and icmp type and code of a rule. */
 static int sgfw_parse_match(struct nlattr **tb,
@@ -917,16 +1012,18 @@ static int sgfw_parse_match(struct nlattr **tb,
 	return 0;
 }
 
-/* Fill @r from a RULE_NEW request; everything but the limits is checked. */
-static int sgfw_rule_parse(struct sgfw_net *sn, struct genl_info *info,
-			   struct sgfw_rule *r)
+/*
+ * Fill @r from the attributes @tb (of a RULE_NEW request, or of the nest
+ * @nest), its peer found in @cfg; everything but the limits is checked.
+ */
+static int sgfw_rule_parse(const struct sgfw_cfg *cfg, struct nlattr **tb,
+			   const struct nlattr *nest, struct sgfw_rule *r,
+			   struct netlink_ext_ack *extack)
 {
-	struct nlattr **tb = info->attrs;
-	struct netlink_ext_ack *extack = info->extack;
 	int peers = 0;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_RULE_DIRECTION))
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SGFW_A_RULE_DIRECTION))
 		return -EINVAL;
 	r->dir = nla_get_u32(tb[SGFW_A_RULE_DIRECTION]);
 	err = sgfw_parse_match(tb, &sgfw_rule_match_attrs, &r->m, extack);
@@ -942,13 +1039,13 @@ static int sgfw_rule_parse(struct sgfw_net *sn, struct genl_info *info,
 	}
 	if (tb[SGFW_A_RULE_PEER_SG]) {
 		r->peer_kind = SGFW_PEER_SG;
-		r->peer_sg = sgfw_get_sg(sn, info, SGFW_A_RULE_PEER_SG);
+		r->peer_sg = sgfw_attr_sg(cfg, tb[SGFW_A_RULE_PEER_SG], extack);
 		if (IS_ERR(r->peer_sg))
 			return PTR_ERR(r->peer_sg);
 	} else if (tb[SGFW_A_RULE_PEER_PREFIX_LIST]) {
 		r->peer_kind = SGFW_PEER_PL;
-		r->peer_pl = sgfw_get_pl(sn, info,
-					 SGFW_A_RULE_PEER_PREFIX_LIST);
+		r->peer_pl = sgfw_attr_pl(cfg, tb[SGFW_A_RULE_PEER_PREFIX_LIST],
+					  extack);
 		if (IS_ERR(r->peer_pl))
 			return PTR_ERR(r->peer_pl);
 	} else {
@@ -993,18 +1090,17 @@ static int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(sg);
 		goto err_unlock;
 	}
-	err = sgfw_rule_parse(sn, info, r);
+	err = sgfw_rule_parse(&sn->cfg, info->attrs, NULL, r, info->extack);
 	if (err)
 		goto err_unlock;
-	list_for_each_entry(o, &sg->rules, list) {
-		if (sgfw_rule_equal(o, r)) {
-			sgfw_err_fmt(info->extack,
-				     "the security group has this rule already",
-				     "security group %s has this rule already (id %u)",
-				     sg->name, o->id);
-			err = -EEXIST;
-			goto err_unlock;
-		}
+	o = sgfw_sg_rule_find(sg, r);
+	if (o) {
+		sgfw_err_fmt(info->extack,
+			     "the security group has this rule already",
+			     "security group %s has this rule already (id %u)",
+			     sg->name, o->id);
+		err = -EEXIST;
+		goto err_unlock;
 	}
 	err = sgfw_sg_rule_limits(sn, sg, r, info->extack);
 	if (err)
@@ -1197,14 +1293,14 @@ static int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	rtnl_lock();
-	if (sn->n_pls >= SGFW_MAX_PLS) {
+	if (sn->cfg.n_pls >= SGFW_MAX_PLS) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "a namespace has at most 100 prefix lists");
 		err = -ENOSPC;
 		goto out_unlock;
 	}
-	if (sgfw_pl_find(sn, name)) {
+	if (sgfw_pl_find(&sn->cfg, name)) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
 		sgfw_err_fmt(info->extack, "prefix list exists already",
 			     "prefix list %s exists already", name);
@@ -1219,8 +1315,8 @@ static int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	strscpy(pl->name, name, sizeof(pl->name));
 	pl->max_entries = max;
 	pl->key = sn->next_key++;
-	list_add_tail(&pl->list, &sn->pls);
-	sn->n_pls++;
+	list_add_tail(&pl->list, &sn->cfg.pls);
+	sn->cfg.n_pls++;
 out_unlock:
 	sgfw_config_unlock(sn);
 	return err;
@@ -1275,7 +1371,7 @@ static int sgfw_nl_pl_del_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EBUSY;
 	} else {
 		list_del(&pl->list);
-		sn->n_pls--;
+		sn->cfg.n_pls--;
 		kfree(pl->entries.v);
 		kfree(pl);
 	}
@@ -1324,7 +1420,7 @@ static int sgfw_nl_pl_get_dumpit(struct sk_buff *skb,
 
 	rtnl_lock();
 	sgfw_dump_begin(cb, sn);
-	list_for_each_entry(pl, &sn->pls, list) {
+	list_for_each_entry(pl, &sn->cfg.pls, list) {
 		if (!sgfw_dump_at(cb, pl->key))
 			continue;
 		err = sgfw_dump_one(skb, cb, SGFW_CMD_PL_GET, sgfw_pl_fill, pl,
@@ -1436,7 +1532,7 @@ static int sgfw_nl_iface_attach_doit(struct sk_buff *skb,
 		if (nla_type(a) != SGFW_A_IFACE_SG)
 			continue;
 		name = nla_data(a);
-		sg = sgfw_sg_find(sn, name);
+		sg = sgfw_sg_find(&sn->cfg, name);
 		if (!sg) {
 			NL_SET_BAD_ATTR(info->extack, a);
 			sgfw_err_fmt(info->extack, "no such security group",
@@ -1579,6 +1675,32 @@ out_unlock:
 	return err;
 }
 
+/* The timeouts and tracking of an IFACE_SET or TXN_IFACE request. */
+static int sgfw_iface_settings(struct nlattr **tb, struct sgfw_timeouts *to,
+			       enum sgfw_tracking *tracking,
+			       struct netlink_ext_ack *extack)
+{
+	int err;
+
+	err = sgfw_get_u32_range(tb[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT],
+				 SGFW_TCP_EST_TIMEOUT_MIN,
+				 SGFW_TCP_EST_TIMEOUT_MAX,
+				 "the tcp established timeout is 60 to 432000 seconds",
+				 &to->tcp_established, extack) ?:
+	      sgfw_get_u32_range(tb[SGFW_A_IFACE_UDP_TIMEOUT],
+				 SGFW_UDP_TIMEOUT_MIN, SGFW_UDP_TIMEOUT_MAX,
+				 "the udp timeout is 30 to 60 seconds",
+				 &to->udp, extack) ?:
+	      sgfw_get_u32_range(tb[SGFW_A_IFACE_UDP_STREAM_TIMEOUT],
+				 SGFW_UDP_STREAM_TIMEOUT_MIN,
+				 SGFW_UDP_STREAM_TIMEOUT_MAX,
+				 "the udp stream timeout is 60 to 180 seconds",
+				 &to->udp_stream, extack);
+	if (!err && tb[SGFW_A_IFACE_TRACKING])
+		*tracking = nla_get_u32(tb[SGFW_A_IFACE_TRACKING]);
+	return err;
+}
+
 static int sgfw_nl_iface_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
@@ -1602,27 +1724,13 @@ static int sgfw_nl_iface_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	old_to = sd->to;
 	old_tr = sd->tracking;
-	err = sgfw_get_u32_range(tb[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT],
-				 SGFW_TCP_EST_TIMEOUT_MIN,
-				 SGFW_TCP_EST_TIMEOUT_MAX,
-				 "the tcp established timeout is 60 to 432000 seconds",
-				 &sd->to.tcp_established, info->extack) ?:
-	      sgfw_get_u32_range(tb[SGFW_A_IFACE_UDP_TIMEOUT],
-				 SGFW_UDP_TIMEOUT_MIN, SGFW_UDP_TIMEOUT_MAX,
-				 "the udp timeout is 30 to 60 seconds",
-				 &sd->to.udp, info->extack) ?:
-	      sgfw_get_u32_range(tb[SGFW_A_IFACE_UDP_STREAM_TIMEOUT],
-				 SGFW_UDP_STREAM_TIMEOUT_MIN,
-				 SGFW_UDP_STREAM_TIMEOUT_MAX,
-				 "the udp stream timeout is 60 to 180 seconds",
-				 &sd->to.udp_stream, info->extack);
+	err = sgfw_iface_settings(tb, &sd->to, &sd->tracking, info->extack);
 	if (err) {
 		sd->to = old_to;
+		sd->tracking = old_tr;
 		sgfw_dev_put_if_unused(sn, sd);
 		goto out_unlock;
 	}
-	if (tb[SGFW_A_IFACE_TRACKING])
-		sd->tracking = nla_get_u32(tb[SGFW_A_IFACE_TRACKING]);
 	err = sgfw_config_commit(sn);
 	if (err) {
 		sd->to = old_to;
@@ -1876,19 +1984,9 @@ static size_t sgfw_nacl_size(const struct sgfw_nacl *nacl)
 static struct sgfw_nacl *sgfw_get_nacl(struct sgfw_net *sn,
 				       struct genl_info *info, int attr)
 {
-	struct sgfw_nacl *nacl;
-	const char *name;
-
-	if (sgfw_get_name(info, attr, &name))
+	if (GENL_REQ_ATTR_CHECK(info, attr))
 		return ERR_PTR(-EINVAL);
-	nacl = sgfw_nacl_find(sn, name);
-	if (!nacl) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[attr]);
-		sgfw_err_fmt(info->extack, "no such network ACL",
-			     "no network ACL named %s", name);
-		return ERR_PTR(-ENOENT);
-	}
-	return nacl;
+	return sgfw_attr_nacl(&sn->cfg, info->attrs[attr], info->extack);
 }
 
 static int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
@@ -1902,14 +2000,14 @@ static int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	rtnl_lock();
-	if (sn->n_nacls >= SGFW_MAX_NACLS) {
+	if (sn->cfg.n_nacls >= SGFW_MAX_NACLS) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "a namespace has at most 200 network ACLs");
 		err = -ENOSPC;
 		goto out_unlock;
 	}
-	if (sgfw_nacl_find(sn, name)) {
+	if (sgfw_nacl_find(&sn->cfg, name)) {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
 		sgfw_err_fmt(info->extack, "network ACL exists already",
 			     "network ACL %s exists already", name);
@@ -1924,8 +2022,8 @@ static int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	strscpy(nacl->name, name, sizeof(nacl->name));
 	INIT_LIST_HEAD(&nacl->rules);
 	nacl->key = sn->next_key++;
-	list_add_tail(&nacl->list, &sn->nacls);
-	sn->n_nacls++;
+	list_add_tail(&nacl->list, &sn->cfg.nacls);
+	sn->cfg.n_nacls++;
 out_unlock:
 	sgfw_config_unlock(sn);
 	return err;
@@ -1950,7 +2048,7 @@ static int sgfw_nl_nacl_del_doit(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		/* Not attached: no published ruleset names its rules. */
 		sgfw_nacl_free(nacl);
-		sn->n_nacls--;
+		sn->cfg.n_nacls--;
 	}
 	sgfw_config_unlock(sn);
 	return err;
@@ -1980,7 +2078,7 @@ static int sgfw_nl_nacl_get_dumpit(struct sk_buff *skb,
 
 	rtnl_lock();
 	sgfw_dump_begin(cb, sn);
-	list_for_each_entry(nacl, &sn->nacls, list) {
+	list_for_each_entry(nacl, &sn->cfg.nacls, list) {
 		if (!sgfw_dump_at(cb, nacl->key))
 			continue;
 		err = sgfw_dump_one(skb, cb, SGFW_CMD_NACL_GET, sgfw_nacl_fill,
@@ -1993,17 +2091,17 @@ static int sgfw_nl_nacl_get_dumpit(struct sk_buff *skb,
 	return sgfw_dump_done(skb, err);
 }
 
-static int sgfw_nacl_rule_parse(struct genl_info *info,
-				struct sgfw_nacl_rule *r)
+/* Fill @r from the attributes @tb (of the request, or of the nest @nest). */
+static int sgfw_nacl_rule_parse(struct nlattr **tb, const struct nlattr *nest,
+				struct sgfw_nacl_rule *r,
+				struct netlink_ext_ack *extack)
 {
-	struct nlattr **tb = info->attrs;
-	struct netlink_ext_ack *extack = info->extack;
 	u32 number = 0;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_NACL_RULE_NUMBER) ||
-	    GENL_REQ_ATTR_CHECK(info, SGFW_A_NACL_RULE_DIRECTION) ||
-	    GENL_REQ_ATTR_CHECK(info, SGFW_A_NACL_RULE_ACTION))
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SGFW_A_NACL_RULE_NUMBER) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, SGFW_A_NACL_RULE_DIRECTION) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, SGFW_A_NACL_RULE_ACTION))
 		return -EINVAL;
 	err = sgfw_get_u32_range(tb[SGFW_A_NACL_RULE_NUMBER], SGFW_NACL_NUM_MIN,
 				 SGFW_NACL_NUM_MAX,
@@ -2043,22 +2141,14 @@ static int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb,
 				      struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-	struct sgfw_nacl_rule *r, *o;
+	struct sgfw_nacl_rule *r;
 	struct list_head *pos;
 	struct sgfw_nacl *nacl;
-	u32 count = 0;
-	int cpu, err;
+	int err;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	r = sgfw_nacl_rule_new();
 	if (!r)
 		return -ENOMEM;
-	r->ctr = alloc_percpu_gfp(struct sgfw_rule_ctr, GFP_KERNEL_ACCOUNT);
-	if (!r->ctr) {
-		kfree(r);
-		return -ENOMEM;
-	}
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(r->ctr, cpu)->syncp);
 
 	rtnl_lock();
 	nacl = sgfw_get_nacl(sn, info, SGFW_A_NACL_RULE_NACL);
@@ -2066,34 +2156,12 @@ static int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb,
 		err = PTR_ERR(nacl);
 		goto err_unlock;
 	}
-	err = sgfw_nacl_rule_parse(info, r);
-	if (err)
-		goto err_unlock;
-
-	/* Sorted by direction, then number: find the place, and check. */
-	pos = &nacl->rules;
-	list_for_each_entry(o, &nacl->rules, list) {
-		if (o->dir == r->dir && o->number == r->number) {
+	err = sgfw_nacl_rule_parse(info->attrs, NULL, r, info->extack) ?:
+	      sgfw_nacl_rule_place(nacl, r, &pos, info->extack);
+	if (err) {
+		if (err == -EEXIST)
 			NL_SET_BAD_ATTR(info->extack,
 					info->attrs[SGFW_A_NACL_RULE_NUMBER]);
-			sgfw_err_fmt(info->extack,
-				     "the network ACL has a rule with this number already",
-				     "network ACL %s has rule %u in this direction already",
-				     nacl->name, r->number);
-			err = -EEXIST;
-			goto err_unlock;
-		}
-		if (o->dir == r->dir && o->cidr.af == r->cidr.af)
-			count++;
-		if (pos == &nacl->rules &&
-		    (o->dir > r->dir ||
-		     (o->dir == r->dir && o->number > r->number)))
-			pos = &o->list;
-	}
-	if (count >= SGFW_NACL_MAX_RULES) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a network ACL has at most 40 rules per direction and family");
-		err = -ENOSPC;
 		goto err_unlock;
 	}
 	list_add_tail(&r->list, pos);
@@ -2209,6 +2277,400 @@ out_unlock:
 	return err;
 }
 
+/* ---- transactions ---- */
+
+/*
+ * The transaction of the requesting socket, with sgfw_net.txn_lock held
+ * (released by sgfw_txn_unlock()), or an ERR_PTR.
+ */
+static struct sgfw_txn *sgfw_txn_lock(struct sgfw_net *sn,
+				      struct genl_info *info)
+{
+	mutex_lock(&sn->txn_lock);
+	if (sn->txn && sn->txn->portid == info->snd_portid)
+		return sn->txn;
+	mutex_unlock(&sn->txn_lock);
+	GENL_SET_ERR_MSG(info, "this socket has no transaction open");
+	return ERR_PTR(-ENOENT);
+}
+
+/* A refused part of a transaction ends it: nothing of it is committed. */
+static int sgfw_txn_unlock(struct sgfw_net *sn, int err)
+{
+	if (err) {
+		sgfw_txn_destroy(sn->txn);
+		sn->txn = NULL;
+	}
+	mutex_unlock(&sn->txn_lock);
+	return err;
+}
+
+static int sgfw_nl_txn_begin_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	int err = 0;
+
+	mutex_lock(&sn->txn_lock);
+	if (sn->txn) {
+		GENL_SET_ERR_MSG(info,
+				 "a transaction is being built in this namespace already");
+		err = -EBUSY;
+	} else {
+		sn->txn = sgfw_txn_new(info->snd_portid);
+		if (!sn->txn)
+			err = -ENOMEM;
+	}
+	mutex_unlock(&sn->txn_lock);
+	return err;
+}
+
+/*
+ * The CIDRs of the nests of type @type of the request, none or more:
+ * the count, or a negative error; *@out is kfree()d by the caller.
+ */
+static int sgfw_parse_cidrs_opt(struct genl_info *info, int type, bool host,
+				struct sgfw_cidr **out)
+{
+	*out = NULL;
+	if (!info->attrs[type])
+		return 0;
+	return sgfw_parse_cidr_list(info, type, host, out);
+}
+
+static int sgfw_nl_txn_pl_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	u32 max = SGFW_PL_ENTRIES_DEF;
+	struct sgfw_cidr *v = NULL;
+	struct sgfw_txn *txn;
+	struct sgfw_pl *pl;
+	const char *name;
+	int n, err;
+
+	txn = sgfw_txn_lock(sn, info);
+	if (IS_ERR(txn))
+		return PTR_ERR(txn);
+	err = sgfw_get_name(info, SGFW_A_PL_NAME, &name) ?:
+	      sgfw_pl_get_max(info, &max);
+	if (err)
+		goto out;
+	n = sgfw_parse_cidrs_opt(info, SGFW_A_PL_ENTRY, false, &v);
+	if (n < 0) {
+		err = n;
+		goto out;
+	}
+	pl = sgfw_txn_add_pl(txn, name, max, v, n, info->extack);
+	if (IS_ERR(pl)) {
+		err = PTR_ERR(pl);
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
+	}
+out:
+	kfree(v);
+	return sgfw_txn_unlock(sn, err);
+}
+
+static int sgfw_nl_txn_sg_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	char desc[SGFW_DESC_MAX] = "";
+	struct sgfw_cidr *v = NULL;
+	struct sgfw_txn *txn;
+	struct sgfw_sg *sg;
+	const char *name;
+	int n, err;
+
+	txn = sgfw_txn_lock(sn, info);
+	if (IS_ERR(txn))
+		return PTR_ERR(txn);
+	err = sgfw_get_name(info, SGFW_A_SG_NAME, &name) ?:
+	      sgfw_get_desc(info->attrs[SGFW_A_SG_DESCRIPTION], desc,
+			    info->extack);
+	if (err)
+		goto out;
+	n = sgfw_parse_cidrs_opt(info, SGFW_A_SG_MEMBER, true, &v);
+	if (n < 0) {
+		err = n;
+		goto out;
+	}
+	sg = sgfw_txn_add_sg(txn, name, desc, v, n, info->extack);
+	if (IS_ERR(sg)) {
+		err = PTR_ERR(sg);
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
+	}
+out:
+	kfree(v);
+	return sgfw_txn_unlock(sn, err);
+}
+
+/* Point the error at @a unless it points inside it already. */
+static void sgfw_bad_item(struct netlink_ext_ack *extack,
+			  const struct nlattr *a)
+{
+	if (!extack->bad_attr)
+		NL_SET_BAD_ATTR(extack, a);
+}
+
+static int sgfw_nl_txn_sg_rule_doit(struct sk_buff *skb,
+				    struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct nlattr *tb[SGFW_A_RULE_MAX + 1];
+	const struct nlattr *a;
+	struct sgfw_txn *txn;
+	struct sgfw_rule *r;
+	struct sgfw_sg *sg;
+	int rem, err = 0;
+
+	txn = sgfw_txn_lock(sn, info);
+	if (IS_ERR(txn))
+		return PTR_ERR(txn);
+	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_SG_NAME)) {
+		err = -EINVAL;
+		goto out;
+	}
+	sg = sgfw_attr_sg(&txn->cfg, info->attrs[SGFW_A_SG_NAME],
+			  info->extack);
+	if (IS_ERR(sg)) {
+		err = PTR_ERR(sg);
+		goto out;
+	}
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != SGFW_A_SG_RULE)
+			continue;
+		err = nla_parse_nested(tb, SGFW_A_RULE_MAX, a,
+				       sgfw_txn_rule_policy, info->extack);
+		if (err)
+			break;
+		r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+		if (!r) {
+			err = -ENOMEM;
+			break;
+		}
+		err = sgfw_rule_parse(&txn->cfg, tb, a, r, info->extack) ?:
+		      sgfw_txn_add_sg_rule(txn, sg, r, info->extack);
+		if (err) {
+			kfree(r);
+			sgfw_bad_item(info->extack, a);
+			break;
+		}
+	}
+out:
+	return sgfw_txn_unlock(sn, err);
+}
+
+static int sgfw_nl_txn_nacl_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct nlattr *tb[SGFW_A_NACL_RULE_MAX + 1];
+	struct sgfw_nacl_rule *r;
+	const struct nlattr *a;
+	struct sgfw_nacl *nacl;
+	struct sgfw_txn *txn;
+	const char *name;
+	int rem, err;
+
+	txn = sgfw_txn_lock(sn, info);
+	if (IS_ERR(txn))
+		return PTR_ERR(txn);
+	err = sgfw_get_name(info, SGFW_A_NACL_NAME, &name);
+	if (err)
+		goto out;
+	nacl = sgfw_txn_add_nacl(txn, name, info->extack);
+	if (IS_ERR(nacl)) {
+		err = PTR_ERR(nacl);
+		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
+		goto out;
+	}
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != SGFW_A_NACL_RULE)
+			continue;
+		err = nla_parse_nested(tb, SGFW_A_NACL_RULE_MAX, a,
+				       sgfw_txn_nacl_rule_policy,
+				       info->extack);
+		if (err)
+			break;
+		r = sgfw_nacl_rule_new();
+		if (!r) {
+			err = -ENOMEM;
+			break;
+		}
+		err = sgfw_nacl_rule_parse(tb, a, r, info->extack) ?:
+		      sgfw_txn_add_nacl_rule(txn, nacl, r, info->extack);
+		if (err) {
+			free_percpu(r->ctr);
+			kfree(r);
+			sgfw_bad_item(info->extack, a);
+			break;
+		}
+	}
+out:
+	return sgfw_txn_unlock(sn, err);
+}
+
+static int sgfw_nl_txn_iface_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_txn_dev td = {
+		.to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF,
+		.to.udp = SGFW_UDP_TIMEOUT_DEF,
+		.to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF,
+		.tracking = SGFW_TRACKING_AUTO,
+	};
+	char name[IFNAMSIZ];
+	struct net_device *dev;
+	const struct nlattr *a;
+	struct sgfw_txn *txn;
+	int rem, err;
+
+	txn = sgfw_txn_lock(sn, info);
+	if (IS_ERR(txn))
+		return PTR_ERR(txn);
+	rtnl_lock();
+	dev = sgfw_get_netdev(info);
+	if (!IS_ERR(dev)) {
+		td.ifindex = dev->ifindex;
+		strscpy(name, dev->name, sizeof(name));
+	}
+	rtnl_unlock();
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out;
+	}
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		struct sgfw_sg *sg;
+
+		if (nla_type(a) != SGFW_A_IFACE_SG)
+			continue;
+		sg = sgfw_attr_sg(&txn->cfg, a, info->extack);
+		if (IS_ERR(sg)) {
+			err = PTR_ERR(sg);
+			goto out;
+		}
+		if (td.nsgs == SGFW_MAX_SGS_PER_DEV) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "a device has at most 16 security groups");
+			err = -ENOSPC;
+			goto out;
+		}
+		td.sgs[td.nsgs++] = sg;
+	}
+	if (info->attrs[SGFW_A_IFACE_NACL]) {
+		td.nacl = sgfw_attr_nacl(&txn->cfg,
+					 info->attrs[SGFW_A_IFACE_NACL],
+					 info->extack);
+		if (IS_ERR(td.nacl)) {
+			err = PTR_ERR(td.nacl);
+			goto out;
+		}
+	}
+	err = sgfw_iface_settings(info->attrs, &td.to, &td.tracking,
+				  info->extack) ?:
+	      sgfw_txn_add_dev(txn, &td, name, info->extack);
+out:
+	return sgfw_txn_unlock(sn, err);
+}
+
+static int sgfw_nl_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct nlattr **tb = info->attrs;
+	struct sgfw_txn *txn;
+	u32 confirm = 0;
+	int err;
+
+	txn = sgfw_txn_lock(sn, info);
+	if (IS_ERR(txn))
+		return PTR_ERR(txn);
+	err = sgfw_get_u32_range(tb[SGFW_A_TXN_CONFIRM], 1, SGFW_CONFIRM_MAX,
+				 "a confirmation may be awaited 1 to 86400 seconds",
+				 &confirm, info->extack);
+	if (!err && tb[SGFW_A_TXN_FLOW_LIMIT])
+		err = sgfw_flow_limit_attr(skb, tb[SGFW_A_TXN_FLOW_LIMIT],
+					   &txn->flow_limit, info->extack);
+	if (err)
+		goto out;
+
+	rtnl_lock();
+	err = sgfw_txn_devs_check(sn, txn, false, info->extack);
+	if (err || tb[SGFW_A_TXN_CHECK])
+		goto out_unlock;
+	if (sn->rollback) {
+		GENL_SET_ERR_MSG(info,
+				 "an earlier commit awaits its confirmation: confirm it, or let it go back, first");
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	err = sgfw_txn_commit(sn, txn);
+	if (err)
+		goto out_unlock;
+	/* The transaction holds the configuration that was running. */
+	if (confirm)
+		sgfw_txn_arm(sn, txn, confirm);
+	else
+		sgfw_txn_destroy(txn);
+	sn->txn = NULL;
+out_unlock:
+	sgfw_config_unlock(sn);
+out:
+	/* Committed or not, the transaction is over. */
+	if (sn->txn) {
+		sgfw_txn_destroy(sn->txn);
+		sn->txn = NULL;
+	}
+	mutex_unlock(&sn->txn_lock);
+	return err;
+}
+
+static int sgfw_nl_txn_abort_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_txn *txn;
+
+	txn = sgfw_txn_lock(sn, info);
+	if (IS_ERR(txn))
+		return PTR_ERR(txn);
+	sgfw_txn_destroy(txn);
+	sn->txn = NULL;
+	mutex_unlock(&sn->txn_lock);
+	return 0;
+}
+
+static int sgfw_nl_confirm_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	int err;
+
+	rtnl_lock();
+	err = sgfw_txn_confirm(sn);
+	if (err)
+		GENL_SET_ERR_MSG(info, "no commit awaits its confirmation");
+	rtnl_unlock();
+	return err;
+}
+
+/* A socket that goes away takes its transaction along. */
+static int sgfw_netlink_event(struct notifier_block *nb, unsigned long event,
+			      void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct sgfw_net *sn;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+		return NOTIFY_DONE;
+	sn = sgfw_pernet(n->net);
+	mutex_lock(&sn->txn_lock);
+	if (sn->txn && sn->txn->portid == n->portid) {
+		sgfw_txn_destroy(sn->txn);
+		sn->txn = NULL;
+	}
+	mutex_unlock(&sn->txn_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block sgfw_netlink_nb = {
+	.notifier_call = sgfw_netlink_event,
+};
+
 /* ---- the family ---- */
 
 #define SGFW_OP(_cmd, _doit, _dumpit, _policy, _max, _flags)	\
@@ -2282,6 +2744,24 @@ static const struct genl_ops sgfw_genl_ops[] = {
 		sgfw_iface_policy, SGFW_A_IFACE_MAX, SGFW_ADMIN),
 	SGFW_OP(SGFW_CMD_PL_SET, sgfw_nl_pl_set_doit, NULL,
 		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
+	SGFW_OP(SGFW_CMD_TXN_BEGIN, sgfw_nl_txn_begin_doit, NULL,
+		sgfw_none_policy, 1, SGFW_ADMIN),
+	SGFW_OP(SGFW_CMD_TXN_PL, sgfw_nl_txn_pl_doit, NULL,
+		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
+	SGFW_OP(SGFW_CMD_TXN_SG, sgfw_nl_txn_sg_doit, NULL,
+		sgfw_txn_sg_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
+	SGFW_OP(SGFW_CMD_TXN_SG_RULE, sgfw_nl_txn_sg_rule_doit, NULL,
+		sgfw_txn_sg_rule_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
+	SGFW_OP(SGFW_CMD_TXN_NACL, sgfw_nl_txn_nacl_doit, NULL,
+		sgfw_txn_nacl_policy, SGFW_A_NACL_MAX, SGFW_ADMIN),
+	SGFW_OP(SGFW_CMD_TXN_IFACE, sgfw_nl_txn_iface_doit, NULL,
+		sgfw_txn_iface_policy, SGFW_A_IFACE_MAX, SGFW_ADMIN),
+	SGFW_OP(SGFW_CMD_TXN_COMMIT, sgfw_nl_txn_commit_doit, NULL,
+		sgfw_txn_policy, SGFW_A_TXN_MAX, SGFW_ADMIN),
+	SGFW_OP(SGFW_CMD_TXN_ABORT, sgfw_nl_txn_abort_doit, NULL,
+		sgfw_none_policy, 1, SGFW_ADMIN),
+	SGFW_OP(SGFW_CMD_CONFIRM, sgfw_nl_confirm_doit, NULL,
+		sgfw_none_policy, 1, SGFW_ADMIN),
 };
 
 /*
@@ -2301,10 +2781,19 @@ static struct genl_family sgfw_genl_family __ro_after_init = {
 
 int __init sgfw_genl_init(void)
 {
-	return genl_register_family(&sgfw_genl_family);
+	int err;
+
+	err = netlink_register_notifier(&sgfw_netlink_nb);
+	if (err)
+		return err;
+	err = genl_register_family(&sgfw_genl_family);
+	if (err)
+		netlink_unregister_notifier(&sgfw_netlink_nb);
+	return err;
 }
 
 void sgfw_genl_exit(void)
 {
 	genl_unregister_family(&sgfw_genl_family);
+	netlink_unregister_notifier(&sgfw_netlink_nb);
 }

@@ -17,6 +17,7 @@
 #include "flowtable.h"
 #include "hooks.h"
 #include "netns.h"
+#include "txn.h"
 
 unsigned int sgfw_net_id __read_mostly;
 
@@ -71,6 +72,9 @@ static void __net_exit sgfw_net_exit(struct net *net)
 	struct sgfw_net *sn = sgfw_pernet(net);
 
 	cancel_work_sync(&sn->rebuild_work);
+	cancel_delayed_work_sync(&sn->rollback_work);
+	sgfw_txn_destroy(sn->rollback);
+	sgfw_txn_destroy(sn->txn);
 	sgfw_config_free(sn);
 	sgfw_flowtable_flush(net, &sn->flows, 0);
 	sgfw_flow_ns_exit(&sn->flows);

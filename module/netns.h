@@ -3,6 +3,7 @@
 #define _SGFW_NETNS_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -11,10 +12,26 @@
 
 #include "flowtable.h"
 
+struct sgfw_txn;
+
+/*
+ * struct sgfw_cfg - the objects of a configuration: the running one of a
+ * namespace (sgfw_net.cfg), or the candidate of a transaction (txn.h).
+ * @sgs: security groups, in creation order (which is id order).
+ */
+struct sgfw_cfg {
+	struct list_head sgs;
+	struct list_head pls;
+	struct list_head nacls;
+	u32 n_sgs;
+	u32 n_pls;
+	u32 n_nacls;
+};
+
 /*
  * struct sgfw_net - sgfw's state in one network namespace.
  *
- * Locking: the configuration (@sgs, @pls, @dev_list, the objects on those
+ * Locking: the configuration (@cfg, @dev_list, the objects on those
  * lists, @next_id, @next_key, @gen, @defrag) changes only under the RTNL,
  * which every configuration command takes and under which the netdevice
  * notifier runs; the RTNL also keeps the namespace's devices and their
@@ -24,12 +41,9 @@
  *
  * @devs: ifindex -> struct sgfw_dev, for the data path (RCU readers).
  * @dev_list: the same devices, for the configuration.
- * @sgs: security groups, in creation order (which is id order).
+ * @cfg: the running configuration's objects.
  * @sg_ids: id -> struct sgfw_sg, for the flow dump (RCU readers: it runs
  *	without the RTNL).
- * @pls: prefix lists, in creation order (which is @key order).
- * @nacls: network ACLs, in creation order (which is @key order).
- * @n_sgs, @n_pls, @n_nacls: how many (config.h has the limits).
  * @next_id: the next security-group or rule id; ids are never reused.
  * @next_key: the next key of a prefix list or network ACL, which dumps
  *	resume at; never shown, never reused.
@@ -41,6 +55,12 @@
  * @flows: this namespace's share of the flow table (flowtable.h).
  * @rebuild_work: rebuilds the rulesets when device addresses change
  *	(address notifiers may not sleep, and run outside the RTNL for IPv6).
+ * @txn_lock: serialises the requests of the transaction being built.
+ * @txn: the transaction being built (txn.h), under @txn_lock; one at a
+ *	time per namespace.
+ * @rollback: under the RTNL: the configuration a commit that awaits its
+ *	confirmation goes back to, which @rollback_work does at
+ *	@rollback_at (jiffies) unless sgfw_txn_confirm() comes first.
  * @defrag: netfilter's defragmentation is on for this namespace.
  * @dying: the namespace is going away: its hooks are gone, and
  *	@rebuild_work must not run again.
@@ -49,18 +69,18 @@ struct sgfw_net {
 	struct net *net;
 	struct xarray devs;
 	struct list_head dev_list;
-	struct list_head sgs;
+	struct sgfw_cfg cfg;
 	struct xarray sg_ids;
-	struct list_head pls;
-	struct list_head nacls;
-	u32 n_sgs;
-	u32 n_pls;
-	u32 n_nacls;
 	u32 next_id;
 	u32 next_key;
 	u32 gen;
 	struct sgfw_flow_ns flows;
 	struct work_struct rebuild_work;
+	struct mutex txn_lock;
+	struct sgfw_txn *txn;
+	struct sgfw_txn *rollback;
+	struct delayed_work rollback_work;
+	unsigned long rollback_at;
 	bool defrag;
 	bool dying;
 };

@@ -113,8 +113,8 @@ static struct sgfw_nacl *cfg_nacl(struct kunit *test, struct sgfw_net *sn,
 	KUNIT_ASSERT_NOT_NULL(test, r->ctr);
 	list_add_tail(&r->list, &nacl->rules);
 	rtnl_lock();
-	list_add_tail(&nacl->list, &sn->nacls);
-	sn->n_nacls++;
+	list_add_tail(&nacl->list, &sn->cfg.nacls);
+	sn->cfg.n_nacls++;
 	rtnl_unlock();
 	return nacl;
 }
@@ -474,7 +474,7 @@ static void cfg_sg_self_reference(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, sgfw_sg_deletable(a));
 	sgfw_sg_free(sn, a);
 	rtnl_unlock();
-	KUNIT_EXPECT_EQ(test, sn->n_sgs, 0);
+	KUNIT_EXPECT_EQ(test, sn->cfg.n_sgs, 0);
 }
 
 /* A namespace holds at most SGFW_MAX_SGS groups. */

@@ -299,8 +299,10 @@ static void sgfw_status_figures(struct kunit *test)
 	atomic64_set(&sn->flows.exceeded, p->exceeded);
 
 	sgfw_test_status(test, net, 0, tb, &len);
-	for (i = SGFW_A_STATUS_FLOWS; i <= SGFW_A_STATUS_MAX; i++)
+	for (i = SGFW_A_STATUS_FLOWS; i <= SGFW_A_STATUS_FLOW_LIMIT_CEILING; i++)
 		KUNIT_ASSERT_NOT_NULL_MSG(test, tb[i], "attribute %d", i);
+	/* Only while an apply awaits its confirmation. */
+	KUNIT_EXPECT_NULL(test, tb[SGFW_A_STATUS_CONFIRM_PENDING]);
 
 	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[SGFW_A_STATUS_FLOWS]), p->count);
 	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[SGFW_A_STATUS_FLOW_LIMIT]),
@@ -374,8 +376,10 @@ static void sgfw_status_attrs_and_pad(struct kunit *test)
 			    "trailing bytes after the last attribute");
 	KUNIT_EXPECT_FALSE(test, prev && nla_type(prev) == SGFW_A_STATUS_PAD);
 
-	for (i = SGFW_A_STATUS_PAD + 1; i <= SGFW_A_STATUS_MAX; i++)
+	for (i = SGFW_A_STATUS_PAD + 1; i <= SGFW_A_STATUS_FLOW_LIMIT_CEILING;
+	     i++)
 		KUNIT_EXPECT_EQ_MSG(test, seen[i], 1, "attribute %d", i);
+	KUNIT_EXPECT_EQ(test, seen[SGFW_A_STATUS_CONFIRM_PENDING], 0);
 	KUNIT_EXPECT_LE(test, seen[SGFW_A_STATUS_PAD], 4);
 	if (IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS))
 		KUNIT_EXPECT_EQ(test, seen[SGFW_A_STATUS_PAD], 0);

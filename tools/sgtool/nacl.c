@@ -34,24 +34,12 @@
 
 #define OBJ "nacl"
 
-static const struct rule_match_attrs nacl_rule_attrs = {
+const struct rule_match_attrs nacl_rule_attrs = {
 	.proto = SGFW_A_NACL_RULE_PROTOCOL,
 	.port_from = SGFW_A_NACL_RULE_PORT_FROM,
 	.port_to = SGFW_A_NACL_RULE_PORT_TO,
 	.icmp_type = SGFW_A_NACL_RULE_ICMP_TYPE,
 	.icmp_code = SGFW_A_NACL_RULE_ICMP_CODE,
-};
-
-/* A rule as SGFW_CMD_NACL_GET lists it. */
-struct nacl_rule {
-	uint32_t number;
-	uint32_t direction;
-	uint32_t action;
-	struct rule_match match;
-	bool has_cidr;
-	struct cidr cidr;
-	bool has_packets, has_bytes;
-	uint64_t packets, bytes;
 };
 
 /* An enum the kernel sends as u32; a newer one may send it wider. */
@@ -76,7 +64,7 @@ static int decode_counter(const struct nlattr *a, uint64_t *v, bool *has)
 	return 0;
 }
 
-static int nacl_rule_decode(const struct nlattr *nest, struct nacl_rule *r)
+int nacl_rule_decode(const struct nlattr *nest, struct nacl_rule *r)
 {
 	const struct nlattr *tb[SGFW_A_NACL_RULE_MAX + 1];
 	int err;

@@ -29,7 +29,7 @@
 
 #define OBJ "rule"
 
-static const struct rule_match_attrs sg_rule_attrs = {
+const struct rule_match_attrs sg_rule_attrs = {
 	.proto = SGFW_A_RULE_PROTOCOL,
 	.port_from = SGFW_A_RULE_PORT_FROM,
 	.port_to = SGFW_A_RULE_PORT_TO,

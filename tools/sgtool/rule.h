@@ -85,6 +85,25 @@ struct rule {
 /* From attributes indexed by type; 0 or -EBADMSG. */
 int rule_decode(const struct nlattr *tb[SGFW_A_RULE_MAX + 1], struct rule *r);
 
+/* Where the match fields are in a group's rule and in a NACL's. */
+extern const struct rule_match_attrs sg_rule_attrs;
+extern const struct rule_match_attrs nacl_rule_attrs;
+
+/* A rule as SGFW_CMD_NACL_GET lists it. */
+struct nacl_rule {
+	uint32_t number;
+	uint32_t direction;
+	uint32_t action;
+	struct rule_match match;
+	bool has_cidr;
+	struct cidr cidr;
+	bool has_packets, has_bytes;
+	uint64_t packets, bytes;
+};
+
+/* Decode an SGFW_A_NACL_RULE nest: 0, -EBADMSG. */
+int nacl_rule_decode(const struct nlattr *nest, struct nacl_rule *r);
+
 /*
  * Print @r as one object: in text one line, "rule ID DIRECTION PROTO ...",
  * which reads as the `rule add` that makes it; with @with_sg the JSON has

@@ -50,5 +50,9 @@ int nacl_main(int argc, char **argv);
 int iface_main(int argc, char **argv);
 int flow_main(int argc, char **argv);
 int stats_main(int argc, char **argv);
+int save_main(int argc, char **argv);
+int apply_main(int argc, char **argv);
+int diff_main(int argc, char **argv);
+int confirm_main(int argc, char **argv);
 
 #endif /* SGTOOL_H */

@@ -70,7 +70,9 @@ static int status_cb(const struct nlmsghdr *nlh, void *data)
 	       get_u64(tb, SGFW_A_STATUS_EVICTED, &st->evicted, &st->have) ?:
 	       get_u64(tb, SGFW_A_STATUS_NOMEM, &st->nomem, &st->have) ?:
 	       get_u32(tb, SGFW_A_STATUS_FLOW_LIMIT_CEILING,
-		       &st->flow_limit_ceiling, &st->have);
+		       &st->flow_limit_ceiling, &st->have) ?:
+	       get_u32(tb, SGFW_A_STATUS_CONFIRM_PENDING,
+		       &st->confirm_pending, &st->have);
 }
 
 int status_query(struct nl_sock *s, struct sgfw_status *st)
@@ -103,6 +105,9 @@ static void status_print(const struct sgfw_status *st)
 		print_kv_u64("no_memory", st->nomem);
 	if (st->have & HAVE(SGFW_A_STATUS_FLOW_LIMIT_CEILING))
 		print_kv_u64("flow_limit_ceiling", st->flow_limit_ceiling);
+	/* An apply ... confirm that goes back in that many seconds. */
+	if (st->have & HAVE(SGFW_A_STATUS_CONFIRM_PENDING))
+		print_kv_u64("confirm_pending", st->confirm_pending);
 	print_close_object();
 }
 

@@ -18,6 +18,7 @@ struct sgfw_status {
 	uint64_t evicted;
 	uint64_t nomem;
 	uint32_t flow_limit_ceiling;
+	uint32_t confirm_pending;	/* seconds; absent when none */
 };
 
 /* Return 0 or a -errno to hand to conn_report(). */

@@ -55,7 +55,9 @@
  *   make room for new ones in a full namespace),
  *   SGFW_A_STATUS_NOMEM (u64, new flows refused for want of memory),
  *   SGFW_A_STATUS_FLOW_LIMIT_CEILING (u32, the highest limit that needs no
- *   CAP_NET_ADMIN in the initial user namespace).
+ *   CAP_NET_ADMIN in the initial user namespace),
+ *   SGFW_A_STATUS_CONFIRM_PENDING (u32, only while a commit awaits its
+ *   confirmation: seconds until it goes back).
  *
  * SGFW_CMD_STATUS_SET (do, admin)
  *   Request: SGFW_A_STATUS_FLOW_LIMIT (u32, 1 to 16777216; above the
@@ -211,6 +213,68 @@
  *   the NACL is evaluated before the security groups, on egress after
  *   them.  Replies of SGFW_CMD_IFACE_GET carry SGFW_A_IFACE_NACL when a
  *   device has one.
+ *
+ * Transactions
+ * ------------
+ *
+ * A whole configuration, built in the kernel beside the running one and
+ * made the running one in one step (every packet sees the old
+ * configuration or the new one), or dropped whole.  One transaction at a
+ * time per namespace; it belongs to the socket that began it (another
+ * socket's requests are refused with EBUSY), and goes when that socket is
+ * closed.  A request of a transaction that is refused ends it: nothing of
+ * it is committed.  Names in a transaction refer to the transaction's own
+ * objects, so objects come before what names them: prefix lists, then
+ * groups, then their rules, then network ACLs, then devices.  Each part is
+ * checked as it comes, with the limits of the single commands.
+ *
+ * SGFW_CMD_TXN_BEGIN (do, admin)
+ *   Begins a transaction whose candidate is empty.
+ *
+ * SGFW_CMD_TXN_PL (do, admin)
+ *   A prefix list: SGFW_A_PL_NAME, SGFW_A_PL_MAX_ENTRIES (as PL_NEW),
+ *   SGFW_A_PL_ENTRY (nests, any number up to max-entries).
+ *
+ * SGFW_CMD_TXN_SG (do, admin)
+ *   A security group with no rule: SGFW_A_SG_NAME,
+ *   SGFW_A_SG_DESCRIPTION (optional), SGFW_A_SG_MEMBER (nests, any number).
+ *   Unlike SG_NEW, no default rule is added.
+ *
+ * SGFW_CMD_TXN_SG_RULE (do, admin)
+ *   Rules of a group of the transaction: SGFW_A_SG_NAME and SGFW_A_SG_RULE
+ *   nests, one per rule, of the SGFW_A_RULE_* attributes of RULE_NEW but
+ *   SGFW_A_RULE_SG.  A refused rule is named by the error's offset.
+ *
+ * SGFW_CMD_TXN_NACL (do, admin)
+ *   A network ACL: SGFW_A_NACL_NAME and SGFW_A_NACL_RULE nests of the
+ *   SGFW_A_NACL_RULE_* attributes of NACL_RULE_NEW but
+ *   SGFW_A_NACL_RULE_NACL.
+ *
+ * SGFW_CMD_TXN_IFACE (do, admin)
+ *   A device's settings: SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_SG (names, up
+ *   to 16), SGFW_A_IFACE_NACL, the timeouts and SGFW_A_IFACE_TRACKING (as
+ *   IFACE_SET; absent ones are the defaults).  A device that the
+ *   transaction does not name has no group, no NACL and the defaults
+ *   once it is committed.
+ *
+ * SGFW_CMD_TXN_COMMIT (do, admin)
+ *   Request: SGFW_A_TXN_CHECK (flag: check that the transaction can be
+ *   committed, then drop it), SGFW_A_TXN_CONFIRM (u32, 1 to 86400: go
+ *   back to the configuration before this commit after that many seconds
+ *   unless SGFW_CMD_CONFIRM comes first), SGFW_A_TXN_FLOW_LIMIT (u32, as
+ *   STATUS_SET; absent: the limit stays).  Ends the transaction.  What
+ *   stays the same keeps its id and counters: a group of the same name,
+ *   a rule of that group that allows the same, a network ACL rule of the
+ *   same number and content.  Flows are kept as single changes keep them.
+ *   While a commit awaits its confirmation, another commit is refused
+ *   (EBUSY).
+ *
+ * SGFW_CMD_TXN_ABORT (do, admin)
+ *   Drops the socket's transaction.
+ *
+ * SGFW_CMD_CONFIRM (do, admin)
+ *   Keeps the configuration of a commit that awaits its confirmation;
+ *   ENOENT when none does.
  */
 #ifndef _UAPI_LINUX_SGFW_H
 #define _UAPI_LINUX_SGFW_H
@@ -260,6 +324,7 @@ enum sgfw_a_status {
 	SGFW_A_STATUS_EVICTED,
 	SGFW_A_STATUS_NOMEM,
 	SGFW_A_STATUS_FLOW_LIMIT_CEILING,
+	SGFW_A_STATUS_CONFIRM_PENDING,
 
 	__SGFW_A_STATUS_MAX
 };
@@ -407,6 +472,17 @@ enum sgfw_a_nacl {
 
 #define SGFW_A_NACL_MAX (__SGFW_A_NACL_MAX - 1)
 
+enum sgfw_a_txn {
+	SGFW_A_TXN_UNSPEC,
+	SGFW_A_TXN_CHECK,
+	SGFW_A_TXN_CONFIRM,
+	SGFW_A_TXN_FLOW_LIMIT,
+
+	__SGFW_A_TXN_MAX
+};
+
+#define SGFW_A_TXN_MAX (__SGFW_A_TXN_MAX - 1)
+
 enum sgfw_cmd {
 	SGFW_CMD_UNSPEC,
 	SGFW_CMD_STATUS,
@@ -435,6 +511,15 @@ enum sgfw_cmd {
 	SGFW_CMD_NACL_RULE_DEL,
 	SGFW_CMD_IFACE_NACL,
 	SGFW_CMD_PL_SET,
+	SGFW_CMD_TXN_BEGIN,
+	SGFW_CMD_TXN_PL,
+	SGFW_CMD_TXN_SG,
+	SGFW_CMD_TXN_SG_RULE,
+	SGFW_CMD_TXN_NACL,
+	SGFW_CMD_TXN_IFACE,
+	SGFW_CMD_TXN_COMMIT,
+	SGFW_CMD_TXN_ABORT,
+	SGFW_CMD_CONFIRM,
 
 	__SGFW_CMD_MAX
 };

@@ -1,0 +1,668 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transactions (txn.h): building a candidate configuration, committing it,
+ * and the commit that goes back by itself unless confirmed.
+ *
+ * Building needs no lock but the one that keeps the transaction to one
+ * request at a time (sgfw_net.txn_lock): a candidate is private.  A commit
+ * runs under the RTNL, as every change of the running configuration.
+ */
+
+#include <linux/list_sort.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "compat.h"
+#include "config.h"
+#include "txn.h"
+
+struct sgfw_txn *sgfw_txn_new(u32 portid)
+{
+	struct sgfw_txn *txn = kzalloc(sizeof(*txn), GFP_KERNEL_ACCOUNT);
+
+	if (!txn)
+		return NULL;
+	txn->portid = portid;
+	sgfw_cfg_init(&txn->cfg);
+	INIT_LIST_HEAD(&txn->devs);
+	return txn;
+}
+
+static void sgfw_txn_devs_free(struct list_head *devs)
+{
+	struct sgfw_txn_dev *td, *tmp;
+
+	list_for_each_entry_safe(td, tmp, devs, list) {
+		list_del(&td->list);
+		kfree(td);
+	}
+}
+
+/* Free a transaction that is not being committed; NULL is fine. */
+void sgfw_txn_destroy(struct sgfw_txn *txn)
+{
+	if (!txn)
+		return;
+	sgfw_txn_devs_free(&txn->devs);
+	sgfw_cfg_destroy(&txn->cfg);
+	kfree(txn);
+}
+
+/* ---- building ---- */
+
+/* Copy @n canonical CIDRs into @s, refusing a repeated one. */
+static int sgfw_txn_cidr_set(struct sgfw_cidr_set *s, const struct sgfw_cidr *v,
+			     u32 n, u32 max, const char *what,
+			     struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (!n)
+		return 0;
+	err = sgfw_cidr_set_add(s, v, n, max);
+	if (err == -EEXIST)
+		sgfw_err_fmt(extack, "an address is named twice",
+			     "an address is named twice in the %s", what);
+	else if (err == -E2BIG)
+		sgfw_err_fmt(extack, "too many entries",
+			     "the %s would hold more than %u entries", what,
+			     max);
+	return err;
+}
+
+/**
+ * sgfw_txn_add_pl() - add a prefix list to the candidate.
+ * @txn: the transaction.
+ * @name: its name, valid.
+ * @max_entries: 1 to SGFW_MAX_PL_ENTRIES.
+ * @v: its entries, canonical.
+ * @n: how many.
+ * @extack: for the message.
+ *
+ * Return: the list, or ERR_PTR(-EEXIST, -ENOSPC, -E2BIG, -ENOMEM).
+ */
+struct sgfw_pl *sgfw_txn_add_pl(struct sgfw_txn *txn, const char *name,
+				u32 max_entries, const struct sgfw_cidr *v,
+				u32 n, struct netlink_ext_ack *extack)
+{
+	struct sgfw_pl *pl;
+	int err;
+
+	if (sgfw_pl_find(&txn->cfg, name)) {
+		sgfw_err_fmt(extack, "a prefix list is named twice",
+			     "prefix list %s is named twice", name);
+		return ERR_PTR(-EEXIST);
+	}
+	if (txn->cfg.n_pls >= SGFW_MAX_PLS) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a namespace has at most 100 prefix lists");
+		return ERR_PTR(-ENOSPC);
+	}
+	pl = kzalloc(sizeof(*pl), GFP_KERNEL_ACCOUNT);
+	if (!pl)
+		return ERR_PTR(-ENOMEM);
+	strscpy(pl->name, name, sizeof(pl->name));
+	pl->max_entries = max_entries;
+	err = sgfw_txn_cidr_set(&pl->entries, v, n, max_entries,
+				"prefix list (its max-entries)", extack);
+	if (err) {
+		kfree(pl);
+		return ERR_PTR(err);
+	}
+	pl->key = txn->cfg.n_pls + 1;	/* its place; a commit renumbers */
+	list_add_tail(&pl->list, &txn->cfg.pls);
+	txn->cfg.n_pls++;
+	return pl;
+}
+
+/**
+ * sgfw_txn_add_sg() - add a security group, with no rule, to the candidate.
+ * @txn: the transaction.
+ * @name: its name, valid.
+ * @desc: its description, at most 255 bytes.
+ * @v: its members (host addresses), canonical.
+ * @n: how many.
+ * @extack: for the message.
+ *
+ * Unlike sgfw_sg_new(), the group gets no default rule: the candidate
+ * holds exactly the rules it is given (sgfw_txn_add_sg_rule()).
+ * Return: the group, or ERR_PTR(-EEXIST, -ENOSPC, -E2BIG, -ENOMEM).
+ */
+struct sgfw_sg *sgfw_txn_add_sg(struct sgfw_txn *txn, const char *name,
+				const char *desc, const struct sgfw_cidr *v,
+				u32 n, struct netlink_ext_ack *extack)
+{
+	struct sgfw_sg *sg;
+	int err;
+
+	if (sgfw_sg_find(&txn->cfg, name)) {
+		sgfw_err_fmt(extack, "a security group is named twice",
+			     "security group %s is named twice", name);
+		return ERR_PTR(-EEXIST);
+	}
+	if (txn->cfg.n_sgs >= SGFW_MAX_SGS) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a namespace has at most 2500 security groups");
+		return ERR_PTR(-ENOSPC);
+	}
+	sg = kzalloc(sizeof(*sg), GFP_KERNEL_ACCOUNT);
+	if (!sg)
+		return ERR_PTR(-ENOMEM);
+	strscpy(sg->name, name, sizeof(sg->name));
+	strscpy(sg->desc, desc, sizeof(sg->desc));
+	INIT_LIST_HEAD(&sg->rules);
+	err = sgfw_txn_cidr_set(&sg->members, v, n, SGFW_MAX_MEMBERS,
+				"security group", extack);
+	if (err) {
+		kfree(sg);
+		return ERR_PTR(err);
+	}
+	list_add_tail(&sg->list, &txn->cfg.sgs);
+	txn->cfg.n_sgs++;
+	return sg;
+}
+
+/**
+ * sgfw_txn_add_sg_rule() - add a rule to a group of the candidate.
+ * @txn: the transaction.
+ * @sg: a group of @txn.
+ * @r: the rule, its peer (if a group or a list) one of @txn; its id 0.
+ * @extack: for the message.
+ *
+ * The group's own limits apply here; a device's limit when a device is
+ * given the group (sgfw_txn_add_dev()).
+ * Return: 0 (@r is the candidate's), -EEXIST or -ENOSPC (@r is not).
+ */
+int sgfw_txn_add_sg_rule(struct sgfw_txn *txn, struct sgfw_sg *sg,
+			 struct sgfw_rule *r, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (sgfw_sg_rule_find(sg, r)) {
+		sgfw_err_fmt(extack, "the security group has this rule twice",
+			     "security group %s has this rule twice", sg->name);
+		return -EEXIST;
+	}
+	err = sgfw_sg_group_limits(sg, r, extack);
+	if (err)
+		return err;
+	list_add_tail(&r->list, &sg->rules);
+	sgfw_rule_peer_hold(r, true);
+	return 0;
+}
+
+/* Add an empty NACL to the candidate: ERR_PTR(-EEXIST, -ENOSPC, -ENOMEM). */
+struct sgfw_nacl *sgfw_txn_add_nacl(struct sgfw_txn *txn, const char *name,
+				    struct netlink_ext_ack *extack)
+{
+	struct sgfw_nacl *nacl;
+
+	if (sgfw_nacl_find(&txn->cfg, name)) {
+		sgfw_err_fmt(extack, "a network ACL is named twice",
+			     "network ACL %s is named twice", name);
+		return ERR_PTR(-EEXIST);
+	}
+	if (txn->cfg.n_nacls >= SGFW_MAX_NACLS) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a namespace has at most 200 network ACLs");
+		return ERR_PTR(-ENOSPC);
+	}
+	nacl = kzalloc(sizeof(*nacl), GFP_KERNEL_ACCOUNT);
+	if (!nacl)
+		return ERR_PTR(-ENOMEM);
+	strscpy(nacl->name, name, sizeof(nacl->name));
+	INIT_LIST_HEAD(&nacl->rules);
+	nacl->key = txn->cfg.n_nacls + 1;
+	list_add_tail(&nacl->list, &txn->cfg.nacls);
+	txn->cfg.n_nacls++;
+	return nacl;
+}
+
+/* Add @r to @nacl of the candidate: 0, or -EEXIST/-ENOSPC (not added). */
+int sgfw_txn_add_nacl_rule(struct sgfw_txn *txn, struct sgfw_nacl *nacl,
+			   struct sgfw_nacl_rule *r,
+			   struct netlink_ext_ack *extack)
+{
+	struct list_head *pos;
+	int err;
+
+	err = sgfw_nacl_rule_place(nacl, r, &pos, extack);
+	if (!err)
+		list_add_tail(&r->list, pos);
+	return err;
+}
+
+static struct sgfw_txn_dev *sgfw_txn_dev_find(const struct sgfw_txn *txn,
+					      int ifindex)
+{
+	struct sgfw_txn_dev *td;
+
+	list_for_each_entry(td, &txn->devs, list)
+		if (td->ifindex == ifindex)
+			return td;
+	return NULL;
+}
+
+/**
+ * sgfw_txn_add_dev() - give a device settings in the candidate.
+ * @txn: the transaction.
+ * @td: the settings: groups and NACL of @txn, valid timeouts.
+ * @name: the device's name, for messages.
+ * @extack: for the message.
+ *
+ * Return: 0, -EEXIST (the device is named twice or a group twice),
+ * -ENOSPC (more than 1000 rules) or -ENOMEM.
+ */
+int sgfw_txn_add_dev(struct sgfw_txn *txn, const struct sgfw_txn_dev *td,
+		     const char *name, struct netlink_ext_ack *extack)
+{
+	struct sgfw_txn_dev *n;
+	int i, j, err;
+
+	if (sgfw_txn_dev_find(txn, td->ifindex)) {
+		sgfw_err_fmt(extack, "a device is named twice",
+			     "device %s is named twice", name);
+		return -EEXIST;
+	}
+	for (i = 0; i < td->nsgs; i++) {
+		for (j = 0; j < i; j++) {
+			if (td->sgs[i] != td->sgs[j])
+				continue;
+			sgfw_err_fmt(extack,
+				     "a device names a security group twice",
+				     "%s names security group %s twice", name,
+				     td->sgs[i]->name);
+			return -EEXIST;
+		}
+	}
+	err = sgfw_sgs_limits(td->sgs, td->nsgs, name, extack);
+	if (err)
+		return err;
+	n = kmemdup(td, sizeof(*td), GFP_KERNEL_ACCOUNT);
+	if (!n)
+		return -ENOMEM;
+	n->sd = NULL;
+	list_add_tail(&n->list, &txn->devs);
+	return 0;
+}
+
+/* ---- committing ---- */
+
+static void sgfw_txn_dev_save(struct sgfw_txn_dev *td, struct sgfw_dev *sd)
+{
+	td->ifindex = sd->ifindex;
+	td->sd = sd;
+	td->nsgs = sd->nsgs;
+	memcpy(td->sgs, sd->sgs, sizeof(td->sgs));
+	td->nacl = sd->nacl;
+	td->to = sd->to;
+	td->tracking = sd->tracking;
+}
+
+/* Give @sd the settings @td, or (NULL) none. */
+static void sgfw_txn_dev_load(struct sgfw_dev *sd,
+			      const struct sgfw_txn_dev *td)
+{
+	if (td) {
+		sd->nsgs = td->nsgs;
+		memcpy(sd->sgs, td->sgs, sizeof(sd->sgs));
+		sd->nacl = td->nacl;
+		sd->to = td->to;
+		sd->tracking = td->tracking;
+		return;
+	}
+	sd->nsgs = 0;
+	sd->nacl = NULL;
+	sd->to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF;
+	sd->to.udp = SGFW_UDP_TIMEOUT_DEF;
+	sd->to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF;
+	sd->tracking = SGFW_TRACKING_AUTO;
+}
+
+/* The attached counts of @cfg's objects, from the devices of @sn. */
+static void sgfw_cfg_count_attached(struct sgfw_cfg *cfg, struct sgfw_net *sn)
+{
+	struct sgfw_nacl *nacl;
+	struct sgfw_dev *sd;
+	struct sgfw_sg *sg;
+	int i;
+
+	list_for_each_entry(sg, &cfg->sgs, list)
+		sg->attached = 0;
+	list_for_each_entry(nacl, &cfg->nacls, list)
+		nacl->attached = 0;
+	list_for_each_entry(sd, &sn->dev_list, list) {
+		for (i = 0; i < sd->nsgs; i++)
+			sd->sgs[i]->attached++;
+		if (sd->nacl)
+			sd->nacl->attached++;
+	}
+}
+
+static bool sgfw_nacl_rule_same(const struct sgfw_nacl_rule *a,
+				const struct sgfw_nacl_rule *b)
+{
+	return a->number == b->number && a->dir == b->dir &&
+	       a->deny == b->deny && sgfw_match_equal(&a->m, &b->m) &&
+	       a->cidr.af == b->cidr.af && a->cidr.plen == b->cidr.plen &&
+	       !memcmp(&a->cidr.addr, &b->cidr.addr, sizeof(a->cidr.addr));
+}
+
+/*
+ * A NACL rule of @b that is the same as one of the NACL of the same name
+ * in @a trades counters with it.  Its own inverse: called again with the
+ * same configurations, it trades them back.
+ */
+static void sgfw_cfg_trade_counters(struct sgfw_cfg *a, struct sgfw_cfg *b)
+{
+	struct sgfw_nacl_rule *r, *o;
+	struct sgfw_nacl *nacl, *old;
+
+	list_for_each_entry(nacl, &b->nacls, list) {
+		old = sgfw_nacl_find(a, nacl->name);
+		if (!old)
+			continue;
+		list_for_each_entry(r, &nacl->rules, list) {
+			list_for_each_entry(o, &old->rules, list) {
+				if (sgfw_nacl_rule_same(r, o)) {
+					swap(r->ctr, o->ctr);
+					break;
+				}
+			}
+		}
+	}
+}
+
+static void sgfw_cfg_swap(struct sgfw_cfg *a, struct sgfw_cfg *b)
+{
+	struct sgfw_cfg t;
+
+	sgfw_cfg_init(&t);
+	list_splice_init(&a->sgs, &t.sgs);
+	list_splice_init(&a->pls, &t.pls);
+	list_splice_init(&a->nacls, &t.nacls);
+	list_splice_init(&b->sgs, &a->sgs);
+	list_splice_init(&b->pls, &a->pls);
+	list_splice_init(&b->nacls, &a->nacls);
+	list_splice_init(&t.sgs, &b->sgs);
+	list_splice_init(&t.pls, &b->pls);
+	list_splice_init(&t.nacls, &b->nacls);
+	swap(a->n_sgs, b->n_sgs);
+	swap(a->n_pls, b->n_pls);
+	swap(a->n_nacls, b->n_nacls);
+}
+
+static int sgfw_sg_id_cmp(void *priv, const struct list_head *a,
+			  const struct list_head *b)
+{
+	const struct sgfw_sg *x = list_entry(a, struct sgfw_sg, list);
+	const struct sgfw_sg *y = list_entry(b, struct sgfw_sg, list);
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int sgfw_rule_id_cmp(void *priv, const struct list_head *a,
+			    const struct list_head *b)
+{
+	const struct sgfw_rule *x = list_entry(a, struct sgfw_rule, list);
+	const struct sgfw_rule *y = list_entry(b, struct sgfw_rule, list);
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * Ids for the candidate's groups and rules: those of the running group of
+ * the same name and of its rule that allows the same; what a candidate
+ * brings (one that was running before, being committed back) when no
+ * running object has it; new ones otherwise.  Ids are never reused, so an
+ * id a candidate brings is not another object's.
+ */
+static int sgfw_txn_ids(struct sgfw_net *sn, struct sgfw_cfg *cfg)
+{
+	struct sgfw_rule *r, *o;
+	struct sgfw_sg *sg, *old;
+	int err;
+
+	list_for_each_entry(sg, &cfg->sgs, list) {
+		sg->new_id = false;
+		old = sgfw_sg_find(&sn->cfg, sg->name);
+		if (old)
+			sg->id = old->id;
+		else if (!sg->id || xa_load(&sn->sg_ids, sg->id))
+			sg->id = sn->next_id++;
+		list_for_each_entry(r, &sg->rules, list) {
+			o = old ? sgfw_sg_rule_find(old, r) : NULL;
+			if (o)
+				r->id = o->id;
+			else if (!r->id)
+				r->id = sn->next_id++;
+		}
+		/* Lists in id order, as single commands keep them. */
+		list_sort(NULL, &sg->rules, sgfw_rule_id_cmp);
+		if (old)
+			continue;
+		err = xa_insert(&sn->sg_ids, sg->id, sg, GFP_KERNEL_ACCOUNT);
+		if (err)
+			return err;
+		sg->new_id = true;
+	}
+	list_sort(NULL, &cfg->sgs, sgfw_sg_id_cmp);
+	return 0;
+}
+
+static void sgfw_txn_ids_undo(struct sgfw_net *sn, struct sgfw_cfg *cfg)
+{
+	struct sgfw_sg *sg;
+
+	list_for_each_entry(sg, &cfg->sgs, list) {
+		if (sg->new_id)
+			xa_erase(&sn->sg_ids, sg->id);
+		sg->new_id = false;
+	}
+}
+
+/* The keys that dumps resume at, for the new lists and NACLs. */
+static void sgfw_txn_keys(struct sgfw_net *sn, struct sgfw_cfg *cfg)
+{
+	struct sgfw_nacl *nacl;
+	struct sgfw_pl *pl;
+
+	list_for_each_entry(pl, &cfg->pls, list)
+		pl->key = sn->next_key++;
+	list_for_each_entry(nacl, &cfg->nacls, list)
+		nacl->key = sn->next_key++;
+}
+
+/**
+ * sgfw_txn_commit() - make @txn's candidate the running configuration.
+ * @sn: the namespace.
+ * @txn: the transaction; every device it names has an sgfw_dev or may
+ *	get one (the caller checked that the devices exist).
+ *
+ * On success @txn holds the configuration that was running (its objects
+ * and the settings every device had), and the flow limit it had.  On
+ * failure nothing has changed, @txn included.
+ * Context: RTNL; may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
+{
+	struct sgfw_txn_dev *td;
+	struct sgfw_dev *sd, *sdt;
+	struct sgfw_sg *sg;
+	LIST_HEAD(saved);
+	u32 limit;
+	int err;
+
+	ASSERT_RTNL();
+	err = sgfw_txn_ids(sn, &txn->cfg);
+	if (err)
+		goto err_ids;
+	list_for_each_entry(td, &txn->devs, list) {
+		if (!sgfw_dev_get_or_create(sn, td->ifindex)) {
+			err = -ENOMEM;
+			goto err_devs;
+		}
+	}
+	list_for_each_entry(sd, &sn->dev_list, list) {
+		td = kzalloc(sizeof(*td), GFP_KERNEL_ACCOUNT);
+		if (!td) {
+			err = -ENOMEM;
+			goto err_devs;
+		}
+		sgfw_txn_dev_save(td, sd);
+		list_add_tail(&td->list, &saved);
+	}
+
+	/* From here on, only the rulesets' build may fail. */
+	list_for_each_entry(sd, &sn->dev_list, list)
+		sgfw_txn_dev_load(sd, sgfw_txn_dev_find(txn, sd->ifindex));
+	sgfw_cfg_trade_counters(&sn->cfg, &txn->cfg);
+	sgfw_cfg_swap(&sn->cfg, &txn->cfg);
+	err = sgfw_config_commit(sn);
+	if (err) {
+		sgfw_cfg_swap(&sn->cfg, &txn->cfg);
+		sgfw_cfg_trade_counters(&sn->cfg, &txn->cfg);
+		list_for_each_entry(td, &saved, list)
+			sgfw_txn_dev_load(td->sd, td);
+		goto err_devs;
+	}
+
+	/* Published: the running objects are the candidate's now. */
+	sgfw_cfg_count_attached(&sn->cfg, sn);
+	sgfw_txn_keys(sn, &sn->cfg);
+	list_for_each_entry(sg, &sn->cfg.sgs, list)
+		if (!sg->new_id)
+			xa_store(&sn->sg_ids, sg->id, sg, GFP_KERNEL_ACCOUNT);
+	list_for_each_entry(sg, &txn->cfg.sgs, list)
+		if (xa_load(&sn->sg_ids, sg->id) == sg)
+			xa_erase(&sn->sg_ids, sg->id);
+	limit = READ_ONCE(sn->flows.limit);
+	if (txn->flow_limit)
+		WRITE_ONCE(sn->flows.limit, txn->flow_limit);
+	txn->flow_limit = limit;
+	list_for_each_entry_safe(sd, sdt, &sn->dev_list, list)
+		sgfw_dev_put_if_unused(sn, sd);
+	sgfw_txn_devs_free(&txn->devs);
+	list_splice(&saved, &txn->devs);
+	list_for_each_entry(td, &txn->devs, list)
+		td->sd = NULL;
+	sgfw_config_changed(sn);
+	return 0;
+
+err_devs:
+	sgfw_txn_devs_free(&saved);
+	list_for_each_entry_safe(sd, sdt, &sn->dev_list, list)
+		sgfw_dev_put_if_unused(sn, sd);
+err_ids:
+	sgfw_txn_ids_undo(sn, &txn->cfg);
+	return err;
+}
+
+/**
+ * sgfw_txn_devs_check() - are the devices @txn names still there?
+ * @sn: the namespace.
+ * @txn: the transaction.
+ * @drop: forget those that are gone instead of refusing.
+ * @extack: for the message.
+ *
+ * Context: RTNL.
+ * Return: 0 or -ENODEV.
+ */
+int sgfw_txn_devs_check(struct sgfw_net *sn, struct sgfw_txn *txn, bool drop,
+			struct netlink_ext_ack *extack)
+{
+	struct sgfw_txn_dev *td, *tmp;
+
+	ASSERT_RTNL();
+	list_for_each_entry_safe(td, tmp, &txn->devs, list) {
+		if (__dev_get_by_index(sn->net, td->ifindex))
+			continue;
+		if (!drop) {
+			sgfw_err_fmt(extack,
+				     "a device of the configuration is gone",
+				     "device %d of the configuration is gone",
+				     td->ifindex);
+			return -ENODEV;
+		}
+		list_del(&td->list);
+		kfree(td);
+	}
+	return 0;
+}
+
+/* ---- commits that go back unless confirmed ---- */
+
+/**
+ * sgfw_txn_arm() - go back to @old in @secs seconds unless confirmed.
+ * @sn: the namespace.
+ * @old: what sgfw_txn_commit() left in its transaction: the configuration
+ *	that was running before.
+ * @secs: 1 to SGFW_CONFIRM_MAX.
+ *
+ * Context: RTNL, with no rollback pending.
+ */
+void sgfw_txn_arm(struct sgfw_net *sn, struct sgfw_txn *old, u32 secs)
+{
+	ASSERT_RTNL();
+	WARN_ON_ONCE(sn->rollback);
+	WRITE_ONCE(sn->rollback_at, jiffies + secs * HZ);
+	WRITE_ONCE(sn->rollback, old);
+	mod_delayed_work(system_wq, &sn->rollback_work, secs * HZ);
+}
+
+/*
+ * sgfw_txn_confirm() - keep the configuration, forget the pending
+ * rollback.  Context: RTNL.  Return: 0, or -ENOENT when none is pending.
+ */
+int sgfw_txn_confirm(struct sgfw_net *sn)
+{
+	ASSERT_RTNL();
+	if (!sn->rollback)
+		return -ENOENT;
+	/* The work finds no rollback if it runs before it is cancelled. */
+	cancel_delayed_work(&sn->rollback_work);
+	sgfw_txn_destroy(sn->rollback);
+	WRITE_ONCE(sn->rollback, NULL);
+	return 0;
+}
+
+/*
+ * Seconds until a pending rollback, or 0 when none is pending.  Without
+ * the RTNL (status): a figure for people, read as it is.
+ */
+u32 sgfw_txn_pending(struct sgfw_net *sn)
+{
+	long left;
+
+	if (!READ_ONCE(sn->rollback))
+		return 0;
+	left = (long)(READ_ONCE(sn->rollback_at) - jiffies);
+	return left > 0 ? DIV_ROUND_UP(left, HZ) : 1;
+}
+
+void sgfw_txn_rollback_work(struct work_struct *work)
+{
+	struct sgfw_net *sn = container_of(to_delayed_work(work),
+					   struct sgfw_net, rollback_work);
+	struct sgfw_txn *txn;
+
+	rtnl_lock();
+	txn = sn->rollback;
+	if (!txn || READ_ONCE(sn->dying))
+		goto out_unlock;
+	/* A device that went away meanwhile has nothing to go back to. */
+	sgfw_txn_devs_check(sn, txn, true, NULL);
+	if (sgfw_txn_commit(sn, txn)) {
+		pr_warn_ratelimited("cannot go back to the unconfirmed configuration's predecessor yet; trying again\n");
+		mod_delayed_work(system_wq, &sn->rollback_work, HZ);
+		goto out_unlock;
+	}
+	WRITE_ONCE(sn->rollback, NULL);
+	sgfw_txn_destroy(txn);
+	pr_info("configuration not confirmed in time: the previous one is back\n");
+out_unlock:
+	rtnl_unlock();
+}

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite sgfw_txn: transactions (module/txn.c).  A candidate is built
+ * with the calls netlink.c makes, committed under the RTNL, and the
+ * running configuration checked: what it holds, the ids it keeps, the
+ * ruleset the data path sees, and that a refused or failed transaction
+ * changes nothing.  As sgfw_config, on a namespace of its own and a device
+ * that exists only for sgfw (an ifindex no net_device has).
+ */
+
+#include <kunit/test.h>
+#include <linux/err.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+
+#include "../../uapi/linux/sgfw.h"
+#include "../../module/config.h"
+#include "../../module/netns.h"
+#include "../../module/ruleset.h"
+#include "../../module/txn.h"
+#include "sgfw_test.h"
+
+#define TXN_IFINDEX	4343
+
+static void txn_destroy_action(void *arg)
+{
+	sgfw_txn_destroy(arg);
+}
+
+/* A new, empty transaction, freed with the case unless committed away. */
+static struct sgfw_txn *txn_new(struct kunit *test)
+{
+	struct sgfw_txn *txn = sgfw_txn_new(1);
+
+	KUNIT_ASSERT_NOT_NULL(test, txn);
+	return txn;
+}
+
+/* An ingress tcp rule for @port from 10.0.0.0/8. */
+static struct sgfw_rule *txn_rule(struct kunit *test, u16 port)
+{
+	struct sgfw_rule *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->dir = SGFW_DIRECTION_INGRESS;
+	r->m = (struct sgfw_match){ .proto = IPPROTO_TCP, .port_from = port,
+				    .port_to = port, .any_type = true,
+				    .any_code = true };
+	r->peer_kind = SGFW_PEER_CIDR;
+	r->cidr.af = SGFW_AF_INET;
+	r->cidr.addr.ip = htonl(0x0a000000);
+	r->cidr.plen = 8;
+	return r;
+}
+
+/* Group @name with a rule for each port of @ports (0-ended). */
+static struct sgfw_sg *txn_sg(struct kunit *test, struct sgfw_txn *txn,
+			      const char *name, const u16 *ports)
+{
+	struct sgfw_sg *sg = sgfw_txn_add_sg(txn, name, "", NULL, 0, NULL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sg);
+	for (; *ports; ports++)
+		KUNIT_ASSERT_EQ(test, sgfw_txn_add_sg_rule(txn, sg,
+							   txn_rule(test, *ports),
+							   NULL), 0);
+	return sg;
+}
+
+/* The device gets @sgs (@n of them) and @nacl. */
+static void txn_dev(struct kunit *test, struct sgfw_txn *txn,
+		    struct sgfw_sg **sgs, int n, struct sgfw_nacl *nacl)
+{
+	struct sgfw_txn_dev td = {
+		.ifindex = TXN_IFINDEX,
+		.to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF,
+		.to.udp = SGFW_UDP_TIMEOUT_DEF,
+		.to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF,
+		.nacl = nacl,
+	};
+	int i;
+
+	for (i = 0; i < n; i++)
+		td.sgs[td.nsgs++] = sgs[i];
+	KUNIT_ASSERT_EQ(test, sgfw_txn_add_dev(txn, &td, "dev", NULL), 0);
+}
+
+static int txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
+{
+	int err;
+
+	rtnl_lock();
+	err = sgfw_txn_commit(sn, txn);
+	rtnl_unlock();
+	return err;
+}
+
+/* Does the device's ruleset let tcp from 10.1.2.3 to @port in? */
+static bool txn_allows(struct sgfw_net *sn, u16 port)
+{
+	const struct sgfw_ruleset *rs;
+	struct sgfw_pkt p = {};
+	struct sgfw_dev *sd;
+	bool ok = false;
+
+	p.t.af = SGFW_AF_INET;
+	p.t.proto = IPPROTO_TCP;
+	p.t.src.ip = htonl(0x0a010203);
+	p.t.dst.ip = htonl(0xc0000201);
+	p.t.sport = htons(40000);
+	p.t.dport = htons(port);
+	rcu_read_lock();
+	sd = xa_load(&sn->devs, TXN_IFINDEX);
+	rs = sd ? rcu_dereference(sd->rs) : NULL;
+	if (rs)
+		ok = sgfw_ruleset_match(rs, SGFW_DIRECTION_INGRESS, &p);
+	rcu_read_unlock();
+	return ok;
+}
+
+static u32 txn_rule_id(struct sgfw_net *sn, const char *sg_name, u16 port)
+{
+	struct sgfw_sg *sg = sgfw_sg_find(&sn->cfg, sg_name);
+	struct sgfw_rule *r;
+
+	if (!sg)
+		return 0;
+	list_for_each_entry(r, &sg->rules, list)
+		if (r->m.port_from == port)
+			return r->id;
+	return 0;
+}
+
+/* A committed candidate is what runs; the transaction holds what ran. */
+static void txn_commit_publishes(struct kunit *test)
+{
+	struct sgfw_net *sn = sgfw_pernet(sgfw_test_net_new(test));
+	struct sgfw_txn *txn = txn_new(test);
+	static const u16 ports[] = { 80, 443, 0 };
+	struct sgfw_sg *web;
+	struct sgfw_dev *sd;
+
+	web = txn_sg(test, txn, "web", ports);
+	txn_dev(test, txn, &web, 1, NULL);
+	txn->flow_limit = 1234;
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+
+	KUNIT_EXPECT_EQ(test, sn->cfg.n_sgs, 1);
+	KUNIT_EXPECT_PTR_EQ(test, sgfw_sg_find(&sn->cfg, "web"), web);
+	KUNIT_EXPECT_EQ(test, web->attached, 1);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&sn->sg_ids, web->id), (void *)web);
+	rtnl_lock();
+	sd = sgfw_dev_find(sn, TXN_IFINDEX);
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	KUNIT_EXPECT_EQ(test, sd->nsgs, 1);
+	rtnl_unlock();
+	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 80));
+	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 443));
+	KUNIT_EXPECT_FALSE(test, txn_allows(sn, 22));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sn->flows.limit), 1234);
+
+	/* What ran: nothing, and the old flow limit. */
+	KUNIT_EXPECT_EQ(test, txn->cfg.n_sgs, 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&txn->cfg.sgs));
+	KUNIT_EXPECT_EQ(test, txn->flow_limit, SGFW_DEFAULT_FLOW_LIMIT);
+	sgfw_txn_destroy(txn);
+}
+
+/*
+ * What stays the same keeps its id: the group of the same name, the rule
+ * that allows the same; a changed rule gets a new one.
+ */
+static void txn_same_keeps_ids(struct kunit *test)
+{
+	struct sgfw_net *sn = sgfw_pernet(sgfw_test_net_new(test));
+	static const u16 a[] = { 80, 443, 0 }, b[] = { 443, 8080, 0 };
+	struct sgfw_txn *txn = txn_new(test);
+	struct sgfw_sg *web;
+	u32 id, id443, id80;
+
+	web = txn_sg(test, txn, "web", a);
+	txn_dev(test, txn, &web, 1, NULL);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	id = web->id;
+	id80 = txn_rule_id(sn, "web", 80);
+	id443 = txn_rule_id(sn, "web", 443);
+	KUNIT_EXPECT_NE(test, id80, id443);
+
+	txn = txn_new(test);
+	web = txn_sg(test, txn, "web", b);
+	txn_dev(test, txn, &web, 1, NULL);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	KUNIT_EXPECT_EQ(test, web->id, id);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&sn->sg_ids, id), (void *)web);
+	KUNIT_EXPECT_EQ(test, txn_rule_id(sn, "web", 443), id443);
+	KUNIT_EXPECT_EQ(test, txn_rule_id(sn, "web", 80), 0);
+	KUNIT_EXPECT_GT(test, txn_rule_id(sn, "web", 8080), id443);
+	KUNIT_EXPECT_NE(test, txn_rule_id(sn, "web", 8080), id80);
+	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 8080));
+	KUNIT_EXPECT_FALSE(test, txn_allows(sn, 80));
+}
+
+/* Committing what a commit left goes back, ids included. */
+static void txn_commit_back(struct kunit *test)
+{
+	struct sgfw_net *sn = sgfw_pernet(sgfw_test_net_new(test));
+	static const u16 a[] = { 22, 0 }, b[] = { 5432, 0 };
+	struct sgfw_txn *txn = txn_new(test);
+	struct sgfw_sg *sg;
+	u32 id, rid, db_id;
+
+	sg = txn_sg(test, txn, "ssh", a);
+	txn_dev(test, txn, &sg, 1, NULL);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	id = sg->id;
+	rid = txn_rule_id(sn, "ssh", 22);
+
+	txn = txn_new(test);
+	sg = txn_sg(test, txn, "db", b);
+	txn_dev(test, txn, &sg, 1, NULL);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	db_id = sg->id;
+	KUNIT_EXPECT_FALSE(test, txn_allows(sn, 22));
+	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 5432));
+	KUNIT_EXPECT_NULL(test, xa_load(&sn->sg_ids, id));
+
+	/* @txn holds "ssh" now: commit it back. */
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	sg = sgfw_sg_find(&sn->cfg, "ssh");
+	KUNIT_ASSERT_NOT_NULL(test, sg);
+	KUNIT_EXPECT_EQ(test, sg->id, id);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&sn->sg_ids, id), (void *)sg);
+	KUNIT_EXPECT_EQ(test, txn_rule_id(sn, "ssh", 22), rid);
+	KUNIT_EXPECT_NULL(test, sgfw_sg_find(&sn->cfg, "db"));
+	KUNIT_EXPECT_NULL(test, xa_load(&sn->sg_ids, db_id));
+	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 22));
+	KUNIT_EXPECT_FALSE(test, txn_allows(sn, 5432));
+}
+
+static struct sgfw_nacl *txn_nacl(struct kunit *test, struct sgfw_txn *txn,
+				  bool deny)
+{
+	struct sgfw_nacl *nacl = sgfw_txn_add_nacl(txn, "edge", NULL);
+	struct sgfw_nacl_rule *r = sgfw_nacl_rule_new();
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, nacl);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->number = 100;
+	r->dir = SGFW_DIRECTION_INGRESS;
+	r->deny = deny;
+	r->m = (struct sgfw_match){ .any_proto = true, .any_port = true,
+				    .any_type = true, .any_code = true };
+	r->cidr.af = SGFW_AF_INET;
+	KUNIT_ASSERT_EQ(test, sgfw_txn_add_nacl_rule(txn, nacl, r, NULL), 0);
+	return nacl;
+}
+
+static struct sgfw_nacl_rule *txn_nacl_rule(struct sgfw_net *sn)
+{
+	struct sgfw_nacl *nacl = sgfw_nacl_find(&sn->cfg, "edge");
+
+	return nacl ? list_first_entry_or_null(&nacl->rules,
+					       struct sgfw_nacl_rule, list) :
+		      NULL;
+}
+
+/* A NACL rule of the same number and content keeps its counters. */
+static void txn_nacl_counters(struct kunit *test)
+{
+	struct sgfw_net *sn = sgfw_pernet(sgfw_test_net_new(test));
+	struct sgfw_txn *txn = txn_new(test);
+	struct sgfw_nacl_rule *r;
+	struct sgfw_rule_ctr __percpu *ctr;
+	u64 packets, bytes;
+
+	txn_dev(test, txn, NULL, 0, txn_nacl(test, txn, false));
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	r = txn_nacl_rule(sn);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	ctr = r->ctr;
+	sgfw_rule_ctr_add(ctr, 100);
+
+	txn = txn_new(test);
+	txn_dev(test, txn, NULL, 0, txn_nacl(test, txn, false));
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	r = txn_nacl_rule(sn);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_PTR_EQ(test, r->ctr, ctr);
+	sgfw_rule_ctr_read(r->ctr, &packets, &bytes);
+	KUNIT_EXPECT_EQ(test, packets, 1);
+	KUNIT_EXPECT_EQ(test, bytes, 100);
+
+	/* Another action: another rule, counting from nothing. */
+	txn = txn_new(test);
+	txn_dev(test, txn, NULL, 0, txn_nacl(test, txn, true));
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	r = txn_nacl_rule(sn);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_PTR_NE(test, r->ctr, ctr);
+	sgfw_rule_ctr_read(r->ctr, &packets, &bytes);
+	KUNIT_EXPECT_EQ(test, packets, 0);
+}
+
+static int txn_fail_commit(struct sgfw_net *sn)
+{
+	return -ENOMEM;
+}
+
+static void txn_unhook(void *arg)
+{
+	WRITE_ONCE(sgfw_config_commit_hook, NULL);
+}
+
+/* A commit that fails (its rulesets could not be published) changes nothing. */
+static void txn_failed_commit(struct kunit *test)
+{
+	struct sgfw_net *sn = sgfw_pernet(sgfw_test_net_new(test));
+	static const u16 a[] = { 22, 0 }, b[] = { 80, 0 };
+	struct sgfw_txn *txn = txn_new(test);
+	struct sgfw_sg *ssh, *web;
+	u32 id, next_gen;
+
+	ssh = txn_sg(test, txn, "ssh", a);
+	txn_dev(test, txn, &ssh, 1, txn_nacl(test, txn, false));
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	id = ssh->id;
+
+	txn = txn_new(test);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							txn_destroy_action,
+							txn), 0);
+	web = txn_sg(test, txn, "web", b);
+	txn_sg(test, txn, "ssh", a);
+	txn_dev(test, txn, &web, 1, NULL);
+	txn->flow_limit = 77;
+	WRITE_ONCE(sgfw_config_commit_hook, txn_fail_commit);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, txn_unhook,
+							NULL), 0);
+	next_gen = sn->gen;
+	KUNIT_EXPECT_EQ(test, txn_commit(sn, txn), -ENOMEM);
+	WRITE_ONCE(sgfw_config_commit_hook, NULL);
+
+	/* The running configuration: as it was. */
+	KUNIT_EXPECT_EQ(test, sn->gen, next_gen);
+	KUNIT_EXPECT_EQ(test, sn->cfg.n_sgs, 1);
+	KUNIT_EXPECT_PTR_EQ(test, sgfw_sg_find(&sn->cfg, "ssh"), ssh);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&sn->sg_ids, id), (void *)ssh);
+	KUNIT_EXPECT_NULL(test, xa_load(&sn->sg_ids, web->id));
+	KUNIT_EXPECT_EQ(test, ssh->attached, 1);
+	KUNIT_EXPECT_NOT_NULL(test, sgfw_nacl_find(&sn->cfg, "edge"));
+	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 22));
+	KUNIT_EXPECT_FALSE(test, txn_allows(sn, 80));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sn->flows.limit),
+			SGFW_DEFAULT_FLOW_LIMIT);
+	/* The candidate: as it was too, and still committable. */
+	KUNIT_EXPECT_EQ(test, txn->cfg.n_sgs, 2);
+	KUNIT_EXPECT_PTR_EQ(test, sgfw_sg_find(&txn->cfg, "web"), web);
+	KUNIT_EXPECT_EQ(test, txn_commit(sn, txn), 0);
+	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 80));
+	KUNIT_EXPECT_NULL(test, sgfw_nacl_find(&sn->cfg, "edge"));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(sn->flows.limit), 77);
+}
+
+/* Building refuses what single commands refuse, and adds nothing then. */
+static void txn_limits(struct kunit *test)
+{
+	struct sgfw_txn *txn = txn_new(test);
+	static const u16 one[] = { 1, 0 };
+	struct sgfw_sg *sg, *many[SGFW_MAX_SGS_PER_DEV] = {};
+	struct sgfw_cidr c[2] = {};
+	struct sgfw_txn_dev td = {};
+	struct sgfw_rule *r;
+	struct sgfw_pl *pl;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							txn_destroy_action,
+							txn), 0);
+	sg = txn_sg(test, txn, "web", one);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(sgfw_txn_add_sg(txn, "web", "", NULL, 0,
+						      NULL)), -EEXIST);
+	r = txn_rule(test, 1);
+	KUNIT_EXPECT_EQ(test, sgfw_txn_add_sg_rule(txn, sg, r, NULL), -EEXIST);
+	kfree(r);
+	for (i = 2; i <= SGFW_MAX_RULES; i++)
+		KUNIT_ASSERT_EQ(test, sgfw_txn_add_sg_rule(txn, sg,
+							   txn_rule(test, i),
+							   NULL), 0);
+	r = txn_rule(test, 1000);
+	KUNIT_EXPECT_EQ(test, sgfw_txn_add_sg_rule(txn, sg, r, NULL), -ENOSPC);
+	kfree(r);
+	KUNIT_EXPECT_EQ(test, sgfw_sg_rule_count(sg), SGFW_MAX_RULES);
+
+	/* A prefix list holds at most its max-entries, each once. */
+	c[0].af = c[1].af = SGFW_AF_INET;
+	c[0].plen = c[1].plen = 32;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(sgfw_txn_add_pl(txn, "p", 1, c, 2, NULL)),
+			-EEXIST);
+	c[1].addr.ip = htonl(1);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(sgfw_txn_add_pl(txn, "p", 1, c, 2, NULL)),
+			-E2BIG);
+	pl = sgfw_txn_add_pl(txn, "p", 60, c, 2, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pl);
+	KUNIT_EXPECT_EQ(test, txn->cfg.n_pls, 1);
+
+	/*
+	 * A device: each group once, at most 1000 rules (a rule naming a
+	 * list of max-entries 60 counts 60 per family).
+	 */
+	for (i = 0; i < 9; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "g%d", i);
+		many[i] = sgfw_txn_add_sg(txn, name, "", NULL, 0, NULL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, many[i]);
+		r = txn_rule(test, 1);
+		r->peer_kind = SGFW_PEER_PL;
+		r->peer_pl = pl;
+		KUNIT_ASSERT_EQ(test, sgfw_txn_add_sg_rule(txn, many[i], r,
+							   NULL), 0);
+	}
+	td.ifindex = TXN_IFINDEX;
+	td.nsgs = 9;
+	memcpy(td.sgs, many, sizeof(many));
+	KUNIT_EXPECT_EQ(test, sgfw_txn_add_dev(txn, &td, "dev", NULL),
+			-ENOSPC);
+	td.nsgs = 8;
+	td.sgs[7] = td.sgs[0];
+	KUNIT_EXPECT_EQ(test, sgfw_txn_add_dev(txn, &td, "dev", NULL),
+			-EEXIST);
+	td.sgs[7] = many[7];
+	KUNIT_EXPECT_EQ(test, sgfw_txn_add_dev(txn, &td, "dev", NULL), 0);
+	KUNIT_EXPECT_EQ(test, sgfw_txn_add_dev(txn, &td, "dev", NULL),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&txn->devs), 1);
+}
+
+static struct kunit_case sgfw_txn_cases[] = {
+	KUNIT_CASE(txn_commit_publishes),
+	KUNIT_CASE(txn_same_keeps_ids),
+	KUNIT_CASE(txn_commit_back),
+	KUNIT_CASE(txn_nacl_counters),
+	KUNIT_CASE(txn_failed_commit),
+	KUNIT_CASE(txn_limits),
+	{}
+};
+
+static struct kunit_suite sgfw_txn_suite = {
+	.name = "sgfw_txn",
+	.test_cases = sgfw_txn_cases,
+};
+
+kunit_test_suite(sgfw_txn_suite);
