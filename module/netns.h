@@ -76,7 +76,7 @@ struct sgfw_net {
 	u32 gen;
 	struct sgfw_flow_ns flows;
 	struct work_struct rebuild_work;
-	struct mutex txn_lock;
+	struct mutex txn_lock;		/* see above: @txn */
 	struct sgfw_txn *txn;
 	struct sgfw_txn *rollback;
 	struct delayed_work rollback_work;

@@ -376,7 +376,10 @@ static void txn_limits(struct kunit *test)
 	struct sgfw_txn *txn = txn_new(test);
 	static const u16 one[] = { 1, 0 };
 	struct sgfw_sg *sg, *many[SGFW_MAX_SGS_PER_DEV] = {};
-	struct sgfw_cidr c[2] = {};
+	struct sgfw_cidr c[2] = {
+		{ .af = SGFW_AF_INET, .plen = 32 },
+		{ .af = SGFW_AF_INET, .plen = 32 },
+	};
 	struct sgfw_txn_dev td = {};
 	struct sgfw_rule *r;
 	struct sgfw_pl *pl;
@@ -401,8 +404,6 @@ static void txn_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sgfw_sg_rule_count(sg), SGFW_MAX_RULES);
 
 	/* A prefix list holds at most its max-entries, each once. */
-	c[0].af = c[1].af = SGFW_AF_INET;
-	c[0].plen = c[1].plen = 32;
 	KUNIT_EXPECT_EQ(test, PTR_ERR(sgfw_txn_add_pl(txn, "p", 1, c, 2, NULL)),
 			-EEXIST);
 	c[1].addr.ip = htonl(1);

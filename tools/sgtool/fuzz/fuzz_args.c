@@ -211,6 +211,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		sink_err = sink_out;
 	}
 
+	/* "sgtool apply -" reads stdin: never the terminal's. */
+	if (!freopen("/dev/null", "r", stdin)) {
+		perror("fuzz_args: /dev/null");
+		abort();
+	}
+
 	/* The stub above, not the C library's setns(), must be linked. */
 	setns(-1, CLONE_NEWNET);
 	if (setns_calls != 1) {
