@@ -1402,6 +1402,8 @@ static int diff_list(json_t *cur, json_t *want, const char *key,
 			n++;
 			continue;
 		}
+		if (json_equal(p, o))
+			continue;
 		snprintf(prefix, sizeof(prefix), "%s %s", what,
 			 jstr(o, "name"));
 		n += diff_fields(p, o, prefix, lists);
