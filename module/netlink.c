@@ -30,159 +30,20 @@
 #include "config.h"
 #include "flowtable.h"
 #include "netlink.h"
+#include "netlink-gen.h"
 #include "netns.h"
 #include "txn.h"
 #include "version.h"
 
 static struct genl_family sgfw_genl_family;
 
-/* ---- policies ----
- *
- * Lengths of strings and ranges of numbers are checked by the handlers,
- * not by the policies, so that a refusal says what the limit is (a
- * policy's own message is "integer out of range").
+/*
+ * The policies and the table of operations are generated from the spec
+ * (netlink-gen.c, by the kernel's ynl-gen-c.py: tests/uapi-check.sh
+ * checks that they are what the spec gives).  They bound lengths and
+ * ranges; the handlers check what a policy cannot say, with a message
+ * that names the limit.
  */
-
-static const struct nla_policy sgfw_status_policy[SGFW_A_STATUS_MAX + 1] = {
-	[SGFW_A_STATUS_FLOW_LIMIT] = { .type = NLA_U32 },
-};
-
-static const struct nla_policy sgfw_cidr_policy[SGFW_A_CIDR_MAX + 1] = {
-	[SGFW_A_CIDR_IPV4]	 = { .type = NLA_BE32 },
-	[SGFW_A_CIDR_IPV6]	 = NLA_POLICY_EXACT_LEN(16),
-	[SGFW_A_CIDR_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
-};
-
-static const struct nla_policy sgfw_rule_policy[SGFW_A_RULE_MAX + 1] = {
-	[SGFW_A_RULE_ID]	  = { .type = NLA_U32 },
-	[SGFW_A_RULE_SG]	  = { .type = NLA_NUL_STRING },
-	[SGFW_A_RULE_DIRECTION]	  = NLA_POLICY_MAX(NLA_U32,
-						   SGFW_DIRECTION_EGRESS),
-	[SGFW_A_RULE_PROTOCOL]	  = { .type = NLA_U8 },
-	[SGFW_A_RULE_PORT_FROM]	  = { .type = NLA_U16 },
-	[SGFW_A_RULE_PORT_TO]	  = { .type = NLA_U16 },
-	[SGFW_A_RULE_ICMP_TYPE]	  = { .type = NLA_U8 },
-	[SGFW_A_RULE_ICMP_CODE]	  = { .type = NLA_U8 },
-	[SGFW_A_RULE_PEER_IPV4]	  = { .type = NLA_BE32 },
-	[SGFW_A_RULE_PEER_IPV6]	  = NLA_POLICY_EXACT_LEN(16),
-	[SGFW_A_RULE_PEER_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
-	[SGFW_A_RULE_PEER_SG]	  = { .type = NLA_NUL_STRING },
-	[SGFW_A_RULE_PEER_PREFIX_LIST] = { .type = NLA_NUL_STRING },
-	[SGFW_A_RULE_DESCRIPTION] = { .type = NLA_NUL_STRING },
-};
-
-static const struct nla_policy sgfw_sg_policy[SGFW_A_SG_MAX + 1] = {
-	[SGFW_A_SG_NAME]	= { .type = NLA_NUL_STRING },
-	[SGFW_A_SG_DESCRIPTION]	= { .type = NLA_NUL_STRING },
-	[SGFW_A_SG_MEMBER]	= NLA_POLICY_NESTED(sgfw_cidr_policy),
-};
-
-static const struct nla_policy sgfw_pl_policy[SGFW_A_PL_MAX + 1] = {
-	[SGFW_A_PL_NAME]	= { .type = NLA_NUL_STRING },
-	[SGFW_A_PL_ENTRY]	= NLA_POLICY_NESTED(sgfw_cidr_policy),
-	[SGFW_A_PL_MAX_ENTRIES]	= { .type = NLA_U32 },
-};
-
-static const struct nla_policy sgfw_iface_policy[SGFW_A_IFACE_MAX + 1] = {
-	[SGFW_A_IFACE_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[SGFW_A_IFACE_SG]	= { .type = NLA_NUL_STRING },
-	[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT] = { .type = NLA_U32 },
-	[SGFW_A_IFACE_UDP_TIMEOUT] = { .type = NLA_U32 },
-	[SGFW_A_IFACE_UDP_STREAM_TIMEOUT] = { .type = NLA_U32 },
-	[SGFW_A_IFACE_TRACKING]	= NLA_POLICY_MAX(NLA_U32, SGFW_TRACKING_ALWAYS),
-	[SGFW_A_IFACE_NACL]	= { .type = NLA_NUL_STRING },
-};
-
-static const struct nla_policy sgfw_nacl_rule_policy[SGFW_A_NACL_RULE_MAX + 1] = {
-	[SGFW_A_NACL_RULE_NACL]	     = { .type = NLA_NUL_STRING },
-	[SGFW_A_NACL_RULE_NUMBER]    = { .type = NLA_U32 },
-	[SGFW_A_NACL_RULE_DIRECTION] = NLA_POLICY_MAX(NLA_U32,
-						      SGFW_DIRECTION_EGRESS),
-	[SGFW_A_NACL_RULE_ACTION]    = NLA_POLICY_MAX(NLA_U32,
-						      SGFW_NACL_ACTION_DENY),
-	[SGFW_A_NACL_RULE_PROTOCOL]  = { .type = NLA_U8 },
-	[SGFW_A_NACL_RULE_PORT_FROM] = { .type = NLA_U16 },
-	[SGFW_A_NACL_RULE_PORT_TO]   = { .type = NLA_U16 },
-	[SGFW_A_NACL_RULE_ICMP_TYPE] = { .type = NLA_U8 },
-	[SGFW_A_NACL_RULE_ICMP_CODE] = { .type = NLA_U8 },
-	[SGFW_A_NACL_RULE_IPV4]	     = { .type = NLA_BE32 },
-	[SGFW_A_NACL_RULE_IPV6]	     = NLA_POLICY_EXACT_LEN(16),
-	[SGFW_A_NACL_RULE_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
-};
-
-static const struct nla_policy sgfw_nacl_policy[SGFW_A_NACL_MAX + 1] = {
-	[SGFW_A_NACL_NAME]	= { .type = NLA_NUL_STRING },
-};
-
-/* The parts of a transaction: only what each takes. */
-static const struct nla_policy sgfw_txn_rule_policy[SGFW_A_RULE_MAX + 1] = {
-	[SGFW_A_RULE_DIRECTION]	  = NLA_POLICY_MAX(NLA_U32,
-						   SGFW_DIRECTION_EGRESS),
-	[SGFW_A_RULE_PROTOCOL]	  = { .type = NLA_U8 },
-	[SGFW_A_RULE_PORT_FROM]	  = { .type = NLA_U16 },
-	[SGFW_A_RULE_PORT_TO]	  = { .type = NLA_U16 },
-	[SGFW_A_RULE_ICMP_TYPE]	  = { .type = NLA_U8 },
-	[SGFW_A_RULE_ICMP_CODE]	  = { .type = NLA_U8 },
-	[SGFW_A_RULE_PEER_IPV4]	  = { .type = NLA_BE32 },
-	[SGFW_A_RULE_PEER_IPV6]	  = NLA_POLICY_EXACT_LEN(16),
-	[SGFW_A_RULE_PEER_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
-	[SGFW_A_RULE_PEER_SG]	  = { .type = NLA_NUL_STRING },
-	[SGFW_A_RULE_PEER_PREFIX_LIST] = { .type = NLA_NUL_STRING },
-	[SGFW_A_RULE_DESCRIPTION] = { .type = NLA_NUL_STRING },
-};
-
-static const struct nla_policy sgfw_txn_sg_policy[SGFW_A_SG_MAX + 1] = {
-	[SGFW_A_SG_NAME]	= { .type = NLA_NUL_STRING },
-	[SGFW_A_SG_DESCRIPTION]	= { .type = NLA_NUL_STRING },
-	[SGFW_A_SG_MEMBER]	= NLA_POLICY_NESTED(sgfw_cidr_policy),
-};
-
-static const struct nla_policy sgfw_txn_sg_rule_policy[SGFW_A_SG_MAX + 1] = {
-	[SGFW_A_SG_NAME]	= { .type = NLA_NUL_STRING },
-	[SGFW_A_SG_RULE]	= NLA_POLICY_NESTED(sgfw_txn_rule_policy),
-};
-
-static const struct nla_policy
-sgfw_txn_nacl_rule_policy[SGFW_A_NACL_RULE_MAX + 1] = {
-	[SGFW_A_NACL_RULE_NUMBER]    = { .type = NLA_U32 },
-	[SGFW_A_NACL_RULE_DIRECTION] = NLA_POLICY_MAX(NLA_U32,
-						      SGFW_DIRECTION_EGRESS),
-	[SGFW_A_NACL_RULE_ACTION]    = NLA_POLICY_MAX(NLA_U32,
-						      SGFW_NACL_ACTION_DENY),
-	[SGFW_A_NACL_RULE_PROTOCOL]  = { .type = NLA_U8 },
-	[SGFW_A_NACL_RULE_PORT_FROM] = { .type = NLA_U16 },
-	[SGFW_A_NACL_RULE_PORT_TO]   = { .type = NLA_U16 },
-	[SGFW_A_NACL_RULE_ICMP_TYPE] = { .type = NLA_U8 },
-	[SGFW_A_NACL_RULE_ICMP_CODE] = { .type = NLA_U8 },
-	[SGFW_A_NACL_RULE_IPV4]	     = { .type = NLA_BE32 },
-	[SGFW_A_NACL_RULE_IPV6]	     = NLA_POLICY_EXACT_LEN(16),
-	[SGFW_A_NACL_RULE_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
-};
-
-static const struct nla_policy sgfw_txn_nacl_policy[SGFW_A_NACL_MAX + 1] = {
-	[SGFW_A_NACL_NAME]	= { .type = NLA_NUL_STRING },
-	[SGFW_A_NACL_RULE]	= NLA_POLICY_NESTED(sgfw_txn_nacl_rule_policy),
-};
-
-static const struct nla_policy sgfw_txn_iface_policy[SGFW_A_IFACE_MAX + 1] = {
-	[SGFW_A_IFACE_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[SGFW_A_IFACE_SG]	= { .type = NLA_NUL_STRING },
-	[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT] = { .type = NLA_U32 },
-	[SGFW_A_IFACE_UDP_TIMEOUT] = { .type = NLA_U32 },
-	[SGFW_A_IFACE_UDP_STREAM_TIMEOUT] = { .type = NLA_U32 },
-	[SGFW_A_IFACE_TRACKING]	= NLA_POLICY_MAX(NLA_U32, SGFW_TRACKING_ALWAYS),
-	[SGFW_A_IFACE_NACL]	= { .type = NLA_NUL_STRING },
-};
-
-static const struct nla_policy sgfw_txn_policy[SGFW_A_TXN_MAX + 1] = {
-	[SGFW_A_TXN_CHECK]	= { .type = NLA_FLAG },
-	[SGFW_A_TXN_CONFIRM]	= { .type = NLA_U32 },
-	[SGFW_A_TXN_FLOW_LIMIT]	= { .type = NLA_U32 },
-};
-
-/* Requests that take no attribute: the policy refuses every one. */
-static const struct nla_policy sgfw_none_policy[1 + 1] = {
-};
 
 /* ---- helpers ---- */
 
@@ -223,6 +84,11 @@ static bool sgfw_name_valid(const char *name)
 static int sgfw_attr_name(const struct nlattr *a, const char **name,
 			  struct netlink_ext_ack *extack)
 {
+	/* A list of names is NLA_STRING (the generator's): may lack the NUL. */
+	if (!nla_len(a) || !memchr(nla_data(a), '\0', nla_len(a))) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "a name ends with a NUL byte");
+		return -EINVAL;
+	}
 	*name = nla_data(a);
 	if (strlen(*name) >= SGFW_NAME_MAX) {
 		NL_SET_ERR_MSG_ATTR(extack, a, "names are at most 63 bytes long");
@@ -422,7 +288,7 @@ static int sgfw_parse_cidr_list(struct genl_info *info, int type, bool host,
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(a) != type)
 			continue;
-		err = nla_parse_nested(tb, SGFW_A_CIDR_MAX, a, sgfw_cidr_policy,
+		err = nla_parse_nested(tb, SGFW_A_CIDR_MAX, a, sgfw_cidr_nl_policy,
 				       info->extack);
 		if (!err)
 			err = sgfw_parse_cidr(tb[SGFW_A_CIDR_IPV4],
@@ -652,7 +518,7 @@ static int sgfw_status_fill_cb(struct sk_buff *skb, void *net, void *arg,
 	return sgfw_status_fill(skb, net);
 }
 
-static int sgfw_nl_status_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return sgfw_reply(info, SGFW_CMD_STATUS, sgfw_status_fill_cb,
 			  genl_info_net(info), NULL, NLMSG_GOODSIZE);
@@ -689,7 +555,7 @@ static int sgfw_flow_limit_attr(struct sk_buff *skb, const struct nlattr *a,
 	return 0;
 }
 
-static int sgfw_nl_status_set_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_status_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	u32 limit;
@@ -834,7 +700,7 @@ static size_t sgfw_sg_size(const struct sgfw_sg *sg)
 	return size + sg->members.n * SGFW_NLA_CIDR_MAX;
 }
 
-static int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	char desc[SGFW_DESC_MAX] = "";
@@ -876,7 +742,7 @@ static int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int sgfw_nl_sg_del_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_sg_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_sg *sg;
@@ -912,7 +778,7 @@ out_unlock:
 	return err;
 }
 
-static int sgfw_nl_sg_get_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_sg_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_sg *sg;
@@ -927,8 +793,8 @@ static int sgfw_nl_sg_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int sgfw_nl_sg_get_dumpit(struct sk_buff *skb,
-				 struct netlink_callback *cb)
+int sgfw_nl_sg_get_dumpit(struct sk_buff *skb,
+			  struct netlink_callback *cb)
 {
 	struct sgfw_net *sn = sgfw_pernet(sock_net(skb->sk));
 	struct sgfw_sg *sg;
@@ -1068,7 +934,7 @@ static int sgfw_rule_parse(const struct sgfw_cfg *cfg, struct nlattr **tb,
 	return sgfw_get_desc(tb[SGFW_A_RULE_DESCRIPTION], r->desc, extack);
 }
 
-static int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_rule *r, *o;
@@ -1127,7 +993,7 @@ err_unlock:
 	return err;
 }
 
-static int sgfw_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct list_head *pos;
@@ -1229,10 +1095,9 @@ static int sgfw_cidr_set_change(struct genl_info *info,
 	return err;
 }
 
-static int sgfw_nl_member_doit(struct sk_buff *skb, struct genl_info *info)
+static int sgfw_member_change(struct genl_info *info, bool add)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-	bool add = info->genlhdr->cmd == SGFW_CMD_MEMBER_ADD;
 	struct sgfw_sg *sg;
 	int err;
 
@@ -1244,6 +1109,16 @@ static int sgfw_nl_member_doit(struct sk_buff *skb, struct genl_info *info)
 				   sg->name, SGFW_MAX_MEMBERS);
 	sgfw_config_unlock(sn);
 	return err;
+}
+
+int sgfw_nl_member_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return sgfw_member_change(info, true);
+}
+
+int sgfw_nl_member_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return sgfw_member_change(info, false);
 }
 
 /* A prefix list, its entries from item *@pos on (struct sgfw_fill_t). */
@@ -1280,7 +1155,7 @@ static int sgfw_pl_get_max(struct genl_info *info, u32 *max)
 				  info->extack);
 }
 
-static int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	u32 max = SGFW_PL_ENTRIES_DEF;
@@ -1322,7 +1197,7 @@ out_unlock:
 	return err;
 }
 
-static int sgfw_nl_pl_set_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_pl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_pl *pl;
@@ -1353,7 +1228,7 @@ out_unlock:
 	return err;
 }
 
-static int sgfw_nl_pl_del_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_pl_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_pl *pl;
@@ -1379,10 +1254,9 @@ static int sgfw_nl_pl_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int sgfw_nl_pl_entry_doit(struct sk_buff *skb, struct genl_info *info)
+static int sgfw_pl_entry_change(struct genl_info *info, bool add)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-	bool add = info->genlhdr->cmd == SGFW_CMD_PL_ENTRY_ADD;
 	struct sgfw_pl *pl;
 	int err;
 
@@ -1396,7 +1270,17 @@ static int sgfw_nl_pl_entry_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int sgfw_nl_pl_get_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_pl_entry_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return sgfw_pl_entry_change(info, true);
+}
+
+int sgfw_nl_pl_entry_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return sgfw_pl_entry_change(info, false);
+}
+
+int sgfw_nl_pl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_pl *pl;
@@ -1411,8 +1295,8 @@ static int sgfw_nl_pl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int sgfw_nl_pl_get_dumpit(struct sk_buff *skb,
-				 struct netlink_callback *cb)
+int sgfw_nl_pl_get_dumpit(struct sk_buff *skb,
+			  struct netlink_callback *cb)
 {
 	struct sgfw_net *sn = sgfw_pernet(sock_net(skb->sk));
 	struct sgfw_pl *pl;
@@ -1503,8 +1387,8 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 	return 0;
 }
 
-static int sgfw_nl_iface_attach_doit(struct sk_buff *skb,
-				     struct genl_info *info)
+int sgfw_nl_iface_attach_doit(struct sk_buff *skb,
+			      struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_sg *add[SGFW_MAX_SGS_PER_DEV];
@@ -1531,15 +1415,12 @@ static int sgfw_nl_iface_attach_doit(struct sk_buff *skb,
 
 		if (nla_type(a) != SGFW_A_IFACE_SG)
 			continue;
-		name = nla_data(a);
-		sg = sgfw_sg_find(&sn->cfg, name);
-		if (!sg) {
-			NL_SET_BAD_ATTR(info->extack, a);
-			sgfw_err_fmt(info->extack, "no such security group",
-				     "no security group named %s", name);
-			err = -ENOENT;
+		sg = sgfw_attr_sg(&sn->cfg, a, info->extack);
+		if (IS_ERR(sg)) {
+			err = PTR_ERR(sg);
 			goto out_unlock;
 		}
+		name = sg->name;
 		for (i = 0; i < old_n; i++)
 			if (sd->sgs[i] == sg)
 				break;
@@ -1602,8 +1483,8 @@ out_unlock:
 	return err;
 }
 
-static int sgfw_nl_iface_detach_doit(struct sk_buff *skb,
-				     struct genl_info *info)
+int sgfw_nl_iface_detach_doit(struct sk_buff *skb,
+			      struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_sg *saved[SGFW_MAX_SGS_PER_DEV];
@@ -1627,7 +1508,9 @@ static int sgfw_nl_iface_detach_doit(struct sk_buff *skb,
 
 		if (nla_type(a) != SGFW_A_IFACE_SG)
 			continue;
-		name = nla_data(a);
+		err = sgfw_attr_name(a, &name, info->extack);
+		if (err)
+			goto out_unlock;
 		for (i = 0; i < old_n; i++)
 			if (!strcmp(sd->sgs[i]->name, name))
 				break;
@@ -1701,7 +1584,7 @@ static int sgfw_iface_settings(struct nlattr **tb, struct sgfw_timeouts *to,
 	return err;
 }
 
-static int sgfw_nl_iface_set_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_iface_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct nlattr **tb = info->attrs;
@@ -1742,7 +1625,7 @@ out_unlock:
 	return err;
 }
 
-static int sgfw_nl_iface_get_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_iface_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct net_device *dev;
@@ -1770,8 +1653,8 @@ out_unlock:
 	return err;
 }
 
-static int sgfw_nl_iface_get_dumpit(struct sk_buff *skb,
-				    struct netlink_callback *cb)
+int sgfw_nl_iface_get_dumpit(struct sk_buff *skb,
+			     struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
 	struct sgfw_net *sn = sgfw_pernet(net);
@@ -1892,8 +1775,8 @@ static int sgfw_flow_fill_one(const struct sgfw_flow *f, bool first,
  * hold every namespace's RTNL for as long as it takes.  Flows name their
  * group by id, found in sgfw_net.sg_ids under RCU.
  */
-static int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
-				   struct netlink_callback *cb)
+int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
+			    struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
 	struct sgfw_flow_dump d = {
@@ -1989,7 +1872,7 @@ static struct sgfw_nacl *sgfw_get_nacl(struct sgfw_net *sn,
 	return sgfw_attr_nacl(&sn->cfg, info->attrs[attr], info->extack);
 }
 
-static int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_nacl *nacl;
@@ -2029,7 +1912,7 @@ out_unlock:
 	return err;
 }
 
-static int sgfw_nl_nacl_del_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_nacl_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_nacl *nacl;
@@ -2054,7 +1937,7 @@ static int sgfw_nl_nacl_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int sgfw_nl_nacl_get_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_nacl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_nacl *nacl;
@@ -2069,8 +1952,8 @@ static int sgfw_nl_nacl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int sgfw_nl_nacl_get_dumpit(struct sk_buff *skb,
-				   struct netlink_callback *cb)
+int sgfw_nl_nacl_get_dumpit(struct sk_buff *skb,
+			    struct netlink_callback *cb)
 {
 	struct sgfw_net *sn = sgfw_pernet(sock_net(skb->sk));
 	struct sgfw_nacl *nacl;
@@ -2137,8 +2020,8 @@ static int sgfw_nacl_rule_parse(struct nlattr **tb, const struct nlattr *nest,
 	return 0;
 }
 
-static int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb,
-				      struct genl_info *info)
+int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb,
+			       struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_nacl_rule *r;
@@ -2180,8 +2063,8 @@ err_unlock:
 	return err;
 }
 
-static int sgfw_nl_nacl_rule_del_doit(struct sk_buff *skb,
-				      struct genl_info *info)
+int sgfw_nl_nacl_rule_del_doit(struct sk_buff *skb,
+			       struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_nacl_rule *r;
@@ -2229,8 +2112,8 @@ out_unlock:
 	return err;
 }
 
-static int sgfw_nl_iface_nacl_doit(struct sk_buff *skb,
-				   struct genl_info *info)
+int sgfw_nl_iface_nacl_doit(struct sk_buff *skb,
+			    struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_nacl *nacl = NULL, *old;
@@ -2305,7 +2188,7 @@ static int sgfw_txn_unlock(struct sgfw_net *sn, int err)
 	return err;
 }
 
-static int sgfw_nl_txn_begin_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_txn_begin_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	int err = 0;
@@ -2337,7 +2220,7 @@ static int sgfw_parse_cidrs_opt(struct genl_info *info, int type, bool host,
 	return sgfw_parse_cidr_list(info, type, host, out);
 }
 
-static int sgfw_nl_txn_pl_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_txn_pl_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	u32 max = SGFW_PL_ENTRIES_DEF;
@@ -2369,7 +2252,7 @@ out:
 	return sgfw_txn_unlock(sn, err);
 }
 
-static int sgfw_nl_txn_sg_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_txn_sg_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	char desc[SGFW_DESC_MAX] = "";
@@ -2410,8 +2293,8 @@ static void sgfw_bad_item(struct netlink_ext_ack *extack,
 		NL_SET_BAD_ATTR(extack, a);
 }
 
-static int sgfw_nl_txn_sg_rule_doit(struct sk_buff *skb,
-				    struct genl_info *info)
+int sgfw_nl_txn_sg_rule_doit(struct sk_buff *skb,
+			     struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct nlattr *tb[SGFW_A_RULE_MAX + 1];
@@ -2438,9 +2321,15 @@ static int sgfw_nl_txn_sg_rule_doit(struct sk_buff *skb,
 		if (nla_type(a) != SGFW_A_SG_RULE)
 			continue;
 		err = nla_parse_nested(tb, SGFW_A_RULE_MAX, a,
-				       sgfw_txn_rule_policy, info->extack);
+				       sgfw_sg_rule_nl_policy, info->extack);
 		if (err)
 			break;
+		if (tb[SGFW_A_RULE_ID]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[SGFW_A_RULE_ID],
+					    "the kernel gives rules their ids");
+			err = -EINVAL;
+			break;
+		}
 		r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 		if (!r) {
 			err = -ENOMEM;
@@ -2458,7 +2347,7 @@ out:
 	return sgfw_txn_unlock(sn, err);
 }
 
-static int sgfw_nl_txn_nacl_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_txn_nacl_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct nlattr *tb[SGFW_A_NACL_RULE_MAX + 1];
@@ -2485,10 +2374,18 @@ static int sgfw_nl_txn_nacl_doit(struct sk_buff *skb, struct genl_info *info)
 		if (nla_type(a) != SGFW_A_NACL_RULE)
 			continue;
 		err = nla_parse_nested(tb, SGFW_A_NACL_RULE_MAX, a,
-				       sgfw_txn_nacl_rule_policy,
+				       sgfw_nacl_entry_nl_policy,
 				       info->extack);
 		if (err)
 			break;
+		if (tb[SGFW_A_NACL_RULE_PACKETS] || tb[SGFW_A_NACL_RULE_BYTES]) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[SGFW_A_NACL_RULE_PACKETS] ?:
+					    tb[SGFW_A_NACL_RULE_BYTES],
+					    "counters are the kernel's to give");
+			err = -EINVAL;
+			break;
+		}
 		r = sgfw_nacl_rule_new();
 		if (!r) {
 			err = -ENOMEM;
@@ -2507,7 +2404,7 @@ out:
 	return sgfw_txn_unlock(sn, err);
 }
 
-static int sgfw_nl_txn_iface_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_txn_iface_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_txn_dev td = {
@@ -2570,7 +2467,7 @@ out:
 	return sgfw_txn_unlock(sn, err);
 }
 
-static int sgfw_nl_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct nlattr **tb = info->attrs;
@@ -2621,7 +2518,7 @@ out:
 	return err;
 }
 
-static int sgfw_nl_txn_abort_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_txn_abort_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_txn *txn;
@@ -2635,7 +2532,7 @@ static int sgfw_nl_txn_abort_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int sgfw_nl_confirm_doit(struct sk_buff *skb, struct genl_info *info)
+int sgfw_nl_confirm_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	int err;
@@ -2673,101 +2570,38 @@ static struct notifier_block sgfw_netlink_nb = {
 
 /* ---- the family ---- */
 
-#define SGFW_OP(_cmd, _doit, _dumpit, _policy, _max, _flags)	\
-	{							\
-		.cmd		= _cmd,				\
-		.doit		= _doit,			\
-		.dumpit		= _dumpit,			\
-		.policy		= _policy,			\
-		.maxattr	= _max,				\
-		.flags		= _flags,			\
-	}
+/* A request whose command takes no attribute may carry none. */
+static int sgfw_no_attrs(unsigned int maxattr, const struct nlmsghdr *nlh,
+			 struct netlink_ext_ack *extack)
+{
+	if (maxattr || !nlmsg_attrlen(nlh, GENL_HDRLEN))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, nlmsg_attrdata(nlh, GENL_HDRLEN),
+			    "this request takes no attribute");
+	return -EINVAL;
+}
 
 /*
- * Every command but status needs CAP_NET_ADMIN over the namespace's user
- * namespace, reads included (uapi/linux/sgfw.h).
+ * Before every "do": a command without a policy (status, txn-begin, ...)
+ * refuses attributes, which genetlink would ignore.
  */
-#define SGFW_ADMIN	GENL_UNS_ADMIN_PERM
+int sgfw_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+		     struct genl_info *info)
+{
+	return sgfw_no_attrs(ops->maxattr, info->nlhdr, info->extack);
+}
 
-static const struct genl_ops sgfw_genl_ops[] = {
-	SGFW_OP(SGFW_CMD_STATUS, sgfw_nl_status_doit, NULL,
-		sgfw_none_policy, 1, 0),
-	SGFW_OP(SGFW_CMD_STATUS_SET, sgfw_nl_status_set_doit, NULL,
-		sgfw_status_policy, SGFW_A_STATUS_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_SG_NEW, sgfw_nl_sg_new_doit, NULL,
-		sgfw_sg_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_SG_DEL, sgfw_nl_sg_del_doit, NULL,
-		sgfw_sg_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_SG_GET, sgfw_nl_sg_get_doit, sgfw_nl_sg_get_dumpit,
-		sgfw_sg_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_RULE_NEW, sgfw_nl_rule_new_doit, NULL,
-		sgfw_rule_policy, SGFW_A_RULE_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_RULE_DEL, sgfw_nl_rule_del_doit, NULL,
-		sgfw_rule_policy, SGFW_A_RULE_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_MEMBER_ADD, sgfw_nl_member_doit, NULL,
-		sgfw_sg_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_MEMBER_DEL, sgfw_nl_member_doit, NULL,
-		sgfw_sg_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_PL_NEW, sgfw_nl_pl_new_doit, NULL,
-		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_PL_DEL, sgfw_nl_pl_del_doit, NULL,
-		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_PL_ENTRY_ADD, sgfw_nl_pl_entry_doit, NULL,
-		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_PL_ENTRY_DEL, sgfw_nl_pl_entry_doit, NULL,
-		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_PL_GET, sgfw_nl_pl_get_doit, sgfw_nl_pl_get_dumpit,
-		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_IFACE_ATTACH, sgfw_nl_iface_attach_doit, NULL,
-		sgfw_iface_policy, SGFW_A_IFACE_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_IFACE_DETACH, sgfw_nl_iface_detach_doit, NULL,
-		sgfw_iface_policy, SGFW_A_IFACE_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_IFACE_SET, sgfw_nl_iface_set_doit, NULL,
-		sgfw_iface_policy, SGFW_A_IFACE_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_IFACE_GET, sgfw_nl_iface_get_doit,
-		sgfw_nl_iface_get_dumpit, sgfw_iface_policy, SGFW_A_IFACE_MAX,
-		SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_FLOW_GET, NULL, sgfw_nl_flow_get_dumpit,
-		sgfw_none_policy, 1, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_NACL_NEW, sgfw_nl_nacl_new_doit, NULL,
-		sgfw_nacl_policy, SGFW_A_NACL_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_NACL_DEL, sgfw_nl_nacl_del_doit, NULL,
-		sgfw_nacl_policy, SGFW_A_NACL_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_NACL_GET, sgfw_nl_nacl_get_doit,
-		sgfw_nl_nacl_get_dumpit, sgfw_nacl_policy, SGFW_A_NACL_MAX,
-		SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_NACL_RULE_NEW, sgfw_nl_nacl_rule_new_doit, NULL,
-		sgfw_nacl_rule_policy, SGFW_A_NACL_RULE_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_NACL_RULE_DEL, sgfw_nl_nacl_rule_del_doit, NULL,
-		sgfw_nacl_rule_policy, SGFW_A_NACL_RULE_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_IFACE_NACL, sgfw_nl_iface_nacl_doit, NULL,
-		sgfw_iface_policy, SGFW_A_IFACE_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_PL_SET, sgfw_nl_pl_set_doit, NULL,
-		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_TXN_BEGIN, sgfw_nl_txn_begin_doit, NULL,
-		sgfw_none_policy, 1, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_TXN_PL, sgfw_nl_txn_pl_doit, NULL,
-		sgfw_pl_policy, SGFW_A_PL_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_TXN_SG, sgfw_nl_txn_sg_doit, NULL,
-		sgfw_txn_sg_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_TXN_SG_RULE, sgfw_nl_txn_sg_rule_doit, NULL,
-		sgfw_txn_sg_rule_policy, SGFW_A_SG_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_TXN_NACL, sgfw_nl_txn_nacl_doit, NULL,
-		sgfw_txn_nacl_policy, SGFW_A_NACL_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_TXN_IFACE, sgfw_nl_txn_iface_doit, NULL,
-		sgfw_txn_iface_policy, SGFW_A_IFACE_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_TXN_COMMIT, sgfw_nl_txn_commit_doit, NULL,
-		sgfw_txn_policy, SGFW_A_TXN_MAX, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_TXN_ABORT, sgfw_nl_txn_abort_doit, NULL,
-		sgfw_none_policy, 1, SGFW_ADMIN),
-	SGFW_OP(SGFW_CMD_CONFIRM, sgfw_nl_confirm_doit, NULL,
-		sgfw_none_policy, 1, SGFW_ADMIN),
-};
+/* Before every dump: no dump takes an attribute. */
+int sgfw_nl_dump_start(struct netlink_callback *cb)
+{
+	return sgfw_no_attrs(0, cb->nlh, cb->extack);
+}
 
 /*
  * resv_start_op stays 0, as genetlink.h asks of a new family: every
  * command then has its reserved header byte checked and its policy
- * enforced.
+ * enforced.  The operations come from the generated table
+ * (sgfw_genl_ops_set()).
  */
 static struct genl_family sgfw_genl_family __ro_after_init = {
 	.name		= SGFW_GENL_NAME,
@@ -2775,14 +2609,62 @@ static struct genl_family sgfw_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.netnsok	= true,
 	.parallel_ops	= true,
-	.ops		= sgfw_genl_ops,
-	.n_ops		= ARRAY_SIZE(sgfw_genl_ops),
 };
+
+#ifdef SGFW_GENL_NO_SPLIT_OPS
+/* 6.1 (netlink-compat.h): one genl_ops per command, do and dump merged. */
+static struct genl_ops sgfw_genl_ops[ARRAY_SIZE(sgfw_nl_ops)] __ro_after_init;
+
+static int sgfw_genl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			      struct genl_info *info)
+{
+	return sgfw_no_attrs(ops->maxattr, info->nlhdr, info->extack);
+}
+
+static void sgfw_genl_ops_set(struct genl_family *family)
+{
+	const u8 caps = GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP |
+			GENL_CMD_CAP_HASPOL;
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(sgfw_nl_ops); i++) {
+		const struct genl_split_ops *s = &sgfw_nl_ops[i];
+		struct genl_ops *o;
+
+		for (j = 0; j < n && sgfw_genl_ops[j].cmd != s->cmd; j++)
+			;
+		o = &sgfw_genl_ops[j];
+		n = max(n, j + 1);
+		o->cmd = s->cmd;
+		o->flags |= s->flags & ~caps;
+		o->validate |= s->validate;
+		if (s->flags & GENL_CMD_CAP_DO) {
+			o->doit = s->doit;
+			o->policy = s->policy;
+			o->maxattr = s->maxattr;
+		} else {
+			o->start = s->start;
+			o->dumpit = s->dumpit;
+			o->done = s->done;
+		}
+	}
+	family->ops = sgfw_genl_ops;
+	family->n_ops = n;
+	family->pre_doit = sgfw_genl_pre_doit;
+}
+#else
+static void sgfw_genl_ops_set(struct genl_family *family)
+{
+	family->split_ops = sgfw_nl_ops;
+	family->n_split_ops = ARRAY_SIZE(sgfw_nl_ops);
+}
+#endif
 
 int __init sgfw_genl_init(void)
 {
 	int err;
 
+	sgfw_genl_ops_set(&sgfw_genl_family);
 	err = netlink_register_notifier(&sgfw_netlink_nb);
 	if (err)
 		return err;

@@ -4,7 +4,10 @@
 # uapi/sgfw.yaml and uapi/linux/sgfw.h must describe the same family:
 #  1. the spec validates against the kernel's genetlink-c schema;
 #  2. every constant the kernel's YNL generator derives from the spec has
-#     the same value in our hand-written header.
+#     the same value in our hand-written header;
+#  3. the module's policies and table of operations, module/netlink-gen.c
+#     and .h, are what the generator makes of the spec now.  To make them
+#     again after a change of the spec: tests/uapi-check.sh --regenerate.
 set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,7 +20,7 @@ trap 'rm -rf "$work"' EXIT
 # for the schema beside the specs directory: give it a tiny tree of its own.
 mkdir -p "$work/Documentation/netlink/specs"
 touch "$work/MAINTAINERS"
-cp "$src/Documentation/netlink/genetlink-c.yaml" "$work/Documentation/netlink/"
+cp "$src/Documentation/netlink/genetlink-legacy.yaml" "$work/Documentation/netlink/"
 cp "$repo/uapi/sgfw.yaml" "$work/Documentation/netlink/specs/"
 
 if (cd "$src/tools/net/ynl" && timeout 60 "$py" ynl-gen-c.py --mode uapi \
@@ -66,5 +69,35 @@ if [ $ok = 1 ] && diff -u "$work/gen.h.txt" "$work/sgfw.h.txt" >"$work/diff" 2>&
 else
 	sed 's/^/# /' "$work/diff" 2>/dev/null || true
 	echo "not ok 2 - uapi: header agrees with spec"
+	exit 1
+fi
+
+# 3: the generated kernel code, made again (the kernel tree's name for the
+# spec is in its comment, so the copy lives where the kernel's would).
+gen_ok=1
+for kind in source header; do
+	ext=c
+	[ $kind = header ] && ext=h
+	if ! (cd "$src/tools/net/ynl" && timeout 60 "$py" ynl-gen-c.py \
+		--mode kernel --$kind \
+		--spec "$work/Documentation/netlink/specs/sgfw.yaml" \
+		-o "$work/netlink-gen.$ext") >"$work/gen-$ext.log" 2>&1; then
+		sed 's/^/# /' "$work/gen-$ext.log" | tail -10
+		gen_ok=0
+		continue
+	fi
+	if [ "${1:-}" = --regenerate ]; then
+		cp "$work/netlink-gen.$ext" "$repo/module/netlink-gen.$ext"
+	elif ! diff -u "$repo/module/netlink-gen.$ext" "$work/netlink-gen.$ext" \
+		>"$work/gen-$ext.diff"; then
+		sed 's/^/# /' "$work/gen-$ext.diff" | head -40
+		gen_ok=0
+	fi
+done
+if [ $gen_ok = 1 ]; then
+	echo "ok 3 - uapi: module/netlink-gen.[ch] are what the spec generates"
+else
+	echo "# run tests/uapi-check.sh --regenerate after changing the spec"
+	echo "not ok 3 - uapi: module/netlink-gen.[ch] are what the spec generates"
 	exit 1
 fi

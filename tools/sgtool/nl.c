@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,10 +146,55 @@ static void nl_err_reset(struct nl_err *e)
 	e->miss_type = -1;
 }
 
+/*
+ * The bounds of NLMSGERR_ATTR_POLICY (the policy an attribute broke: the
+ * kernel's message is then a generic "integer out of range"), as text
+ * for the message, e.g. "1 to 32766" or "at most 63 bytes".
+ */
+static void parse_policy(const struct nlattr *nest, char *buf, size_t len)
+{
+	bool has_min = false, has_max = false, has_len = false;
+	int64_t smin = 0, smax = 0;
+	uint64_t min = 0, max = 0;
+	bool sign = false;
+	uint32_t maxlen = 0;
+	const struct nlattr *a;
+
+	buf[0] = '\0';
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case NL_POLICY_TYPE_ATTR_MIN_VALUE_U:
+			has_min = !nl_attr_u64(a, &min);
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_VALUE_U:
+			has_max = !nl_attr_u64(a, &max);
+			break;
+		case NL_POLICY_TYPE_ATTR_MIN_VALUE_S:
+			has_min = !nl_attr_u64(a, (uint64_t *)&smin);
+			sign = true;
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_VALUE_S:
+			has_max = !nl_attr_u64(a, (uint64_t *)&smax);
+			sign = true;
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_LENGTH:
+			has_len = !nl_attr_u32(a, &maxlen);
+			break;
+		}
+	}
+	if (has_min && has_max && sign)
+		snprintf(buf, len, "%" PRId64 " to %" PRId64, smin, smax);
+	else if (has_min && has_max)
+		snprintf(buf, len, "%" PRIu64 " to %" PRIu64, min, max);
+	else if (has_len)
+		snprintf(buf, len, "at most %" PRIu32 " bytes", maxlen);
+}
+
 /* The extended-ack attributes start @off bytes into @nlh's payload. */
 static void parse_ext_ack(const struct nlmsghdr *nlh, size_t off,
 			  const void *req, size_t req_len, struct nl_err *e)
 {
+	char bounds[64] = "";
 	const struct nlattr *a;
 	uint32_t v;
 
@@ -183,7 +229,16 @@ static void parse_ext_ack(const struct nlmsghdr *nlh, size_t off,
 				e->miss_type = (int)v;
 			break;
 #endif
+		case NLMSGERR_ATTR_POLICY:
+			parse_policy(a, bounds, sizeof(bounds));
+			break;
 		}
+	}
+	/* "integer out of range (1 to 32766)" */
+	if (bounds[0] && e->msg[0]) {
+		size_t n = strlen(e->msg);
+
+		snprintf(e->msg + n, sizeof(e->msg) - n, " (%s)", bounds);
 	}
 }
 
