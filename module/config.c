@@ -141,6 +141,43 @@ int sgfw_cidr_set_del(struct sgfw_cidr_set *s, const struct sgfw_cidr *del,
 	return 0;
 }
 
+/**
+ * sgfw_cidr_set_change() - add CIDRs to a set, or remove them, all or none,
+ * as MEMBER_ADD/DEL and PL_ENTRY_ADD/DEL do.
+ * @s: the set (a group's members, a prefix list's entries).
+ * @v: the CIDRs, canonical.
+ * @n: how many.
+ * @add: add them (or remove them).
+ * @max: the most the set may hold.
+ * @pl: @s is a prefix list's (for the messages).
+ * @extack: for the message.
+ *
+ * Return: 0, -EEXIST, -ENOENT, -E2BIG or -ENOMEM; on error @s is unchanged.
+ */
+int sgfw_cidr_set_change(struct sgfw_cidr_set *s, const struct sgfw_cidr *v,
+			 u32 n, bool add, u32 max, bool pl,
+			 struct netlink_ext_ack *extack)
+{
+	const char *what = pl ? "prefix list" : "security group";
+	int err;
+
+	err = add ? sgfw_cidr_set_add(s, v, n, max) : sgfw_cidr_set_del(s, v, n);
+	if (err == -EEXIST)
+		sgfw_err_fmt(extack, "an address is present already",
+			     "an address is in the %s already (or named twice)",
+			     what);
+	else if (err == -ENOENT)
+		sgfw_err_fmt(extack, "an address is not present",
+			     "an address is not in the %s", what);
+	else if (err == -E2BIG && pl)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the prefix list would hold more entries than its max-entries: raise it with prefix-list set NAME max-entries N");
+	else if (err == -E2BIG)
+		sgfw_err_fmt(extack, "too many entries",
+			     "a %s holds at most %u entries", what, max);
+	return err;
+}
+
 struct sgfw_sg *sgfw_sg_find(const struct sgfw_cfg *cfg, const char *name)
 {
 	struct sgfw_sg *sg;
@@ -552,7 +589,7 @@ static bool sgfw_cidr_equal(const struct sgfw_cidr *a,
  * a rule of a transaction's candidate (txn.h) and one of the running
  * configuration compare as they would in one configuration.
  */
-static bool sgfw_rule_same(const struct sgfw_rule *a, const struct sgfw_rule *b)
+bool sgfw_rule_same(const struct sgfw_rule *a, const struct sgfw_rule *b)
 {
 	if (a->dir != b->dir || !sgfw_match_equal(&a->m, &b->m) ||
 	    a->peer_kind != b->peer_kind)
@@ -1175,14 +1212,16 @@ void sgfw_rule_free(struct sgfw_rule *r)
 	kfree(r);
 }
 
-static struct sgfw_rule *sgfw_rule_alloc_all(struct sgfw_net *sn,
-					     enum sgfw_af af)
+/*
+ * A rule that allows everything out to family @af, what a new group has;
+ * its id is 0 until it is given one.
+ */
+struct sgfw_rule *sgfw_rule_new_all(enum sgfw_af af)
 {
 	struct sgfw_rule *r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 
 	if (!r)
 		return NULL;
-	r->id = sn->next_id++;
 	r->dir = SGFW_DIRECTION_EGRESS;
 	r->m.any_proto = true;
 	r->m.any_port = true;
@@ -1219,10 +1258,12 @@ struct sgfw_sg *sgfw_sg_new(struct sgfw_net *sn, const char *name,
 	if (sgfw_sg_find(&sn->cfg, name))
 		return ERR_PTR(-EEXIST);
 	sg = kzalloc(sizeof(*sg), GFP_KERNEL_ACCOUNT);
-	r4 = sgfw_rule_alloc_all(sn, SGFW_AF_INET);
-	r6 = sgfw_rule_alloc_all(sn, SGFW_AF_INET6);
+	r4 = sgfw_rule_new_all(SGFW_AF_INET);
+	r6 = sgfw_rule_new_all(SGFW_AF_INET6);
 	if (!sg || !r4 || !r6)
 		goto err_free;
+	r4->id = sn->next_id++;
+	r6->id = sn->next_id++;
 	sg->id = sn->next_id;
 	if (xa_insert(&sn->sg_ids, sg->id, sg, GFP_KERNEL_ACCOUNT))
 		goto err_free;

@@ -234,6 +234,9 @@ int sgfw_cidr_set_add(struct sgfw_cidr_set *s, const struct sgfw_cidr *add,
 		      u32 n, u32 max);
 int sgfw_cidr_set_del(struct sgfw_cidr_set *s, const struct sgfw_cidr *del,
 		      u32 n);
+int sgfw_cidr_set_change(struct sgfw_cidr_set *s, const struct sgfw_cidr *v,
+			 u32 n, bool add, u32 max, bool pl,
+			 struct netlink_ext_ack *extack);
 int sgfw_cidr_set_find(const struct sgfw_cidr_set *s,
 		       const struct sgfw_cidr *c);
 void sgfw_dev_stats_read(const struct sgfw_dev *sd, u64 *ctr);
@@ -249,6 +252,7 @@ int sgfw_pl_max_entries_check(struct sgfw_net *sn, const struct sgfw_pl *pl,
 			      struct netlink_ext_ack *extack);
 bool sgfw_sg_deletable(const struct sgfw_sg *sg);
 bool sgfw_match_equal(const struct sgfw_match *a, const struct sgfw_match *b);
+bool sgfw_rule_same(const struct sgfw_rule *a, const struct sgfw_rule *b);
 struct sgfw_rule *sgfw_sg_rule_find(const struct sgfw_sg *sg,
 				    const struct sgfw_rule *r);
 int sgfw_sg_group_limits(const struct sgfw_sg *sg, const struct sgfw_rule *r,
@@ -259,5 +263,6 @@ int sgfw_nacl_rule_place(struct sgfw_nacl *nacl,
 			 const struct sgfw_nacl_rule *r, struct list_head **pos,
 			 struct netlink_ext_ack *extack);
 struct sgfw_nacl_rule *sgfw_nacl_rule_new(void);
+struct sgfw_rule *sgfw_rule_new_all(enum sgfw_af af);
 
 #endif /* _SGFW_CONFIG_H */

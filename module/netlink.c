@@ -201,20 +201,41 @@ static struct sgfw_nacl *sgfw_attr_nacl(const struct sgfw_cfg *cfg,
 	return nacl;
 }
 
-static struct sgfw_sg *sgfw_get_sg(struct sgfw_net *sn, struct genl_info *info,
-				   int attr)
+static struct sgfw_sg *sgfw_get_sg(const struct sgfw_cfg *cfg,
+				   struct genl_info *info, int attr)
 {
 	if (GENL_REQ_ATTR_CHECK(info, attr))
 		return ERR_PTR(-EINVAL);
-	return sgfw_attr_sg(&sn->cfg, info->attrs[attr], info->extack);
+	return sgfw_attr_sg(cfg, info->attrs[attr], info->extack);
 }
 
-static struct sgfw_pl *sgfw_get_pl(struct sgfw_net *sn, struct genl_info *info,
-				   int attr)
+static struct sgfw_pl *sgfw_get_pl(const struct sgfw_cfg *cfg,
+				   struct genl_info *info, int attr)
 {
 	if (GENL_REQ_ATTR_CHECK(info, attr))
 		return ERR_PTR(-EINVAL);
-	return sgfw_attr_pl(&sn->cfg, info->attrs[attr], info->extack);
+	return sgfw_attr_pl(cfg, info->attrs[attr], info->extack);
+}
+
+/*
+ * A single command (txn.h): its change is made to a copy of the running
+ * configuration, @txn, which sgfw_single_end() commits, or drops if @err.
+ * Context: RTNL.
+ */
+static struct sgfw_txn *sgfw_single(struct sgfw_net *sn)
+{
+	return sgfw_txn_clone(sn) ?: ERR_PTR(-ENOMEM);
+}
+
+static int sgfw_single_end(struct sgfw_net *sn, struct sgfw_txn *txn, int err)
+{
+	if (IS_ERR(txn))
+		return err;
+	if (!err)
+		err = sgfw_txn_commit(sn, txn);
+	/* Committed, it holds what ran before; refused, the candidate. */
+	sgfw_txn_destroy(txn);
+	return err;
 }
 
 /*
@@ -704,6 +725,7 @@ int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	char desc[SGFW_DESC_MAX] = "";
+	struct sgfw_txn *txn;
 	struct sk_buff *msg;
 	const char *name;
 	struct sgfw_sg *sg;
@@ -720,24 +742,18 @@ int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 
 	rtnl_lock();
-	sg = sgfw_sg_new(sn, name, desc);
-	if (IS_ERR(sg)) {
-		err = PTR_ERR(sg);
+	txn = sgfw_single(sn);
+	sg = IS_ERR(txn) ? ERR_CAST(txn) :
+	     sgfw_txn_sg_new(txn, name, desc, info->extack);
+	if (IS_ERR(sg))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
-		if (err == -ENOSPC)
-			NL_SET_ERR_MSG_MOD(info->extack,
-					   "a namespace has at most 2500 security groups");
-		else if (err == -EEXIST)
-			sgfw_err_fmt(info->extack,
-				     "security group exists already",
-				     "security group %s exists already", name);
-		sgfw_config_unlock(sn);
+	err = sgfw_single_end(sn, txn, PTR_ERR_OR_ZERO(sg));
+	/* Committed: @sg is the running group. */
+	if (!err)
+		err = sgfw_reply_send(info, msg, SGFW_CMD_SG_NEW, sgfw_sg_fill,
+				      sg, NULL);
+	else
 		nlmsg_free(msg);
-		return err;
-	}
-	/* Not attached anywhere yet: no ruleset changes. */
-	err = sgfw_reply_send(info, msg, SGFW_CMD_SG_NEW, sgfw_sg_fill, sg,
-			      NULL);
 	sgfw_config_unlock(sn);
 	return err;
 }
@@ -745,35 +761,18 @@ int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 int sgfw_nl_sg_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_txn *txn;
 	struct sgfw_sg *sg;
-	int err = 0;
+	int err;
 
 	rtnl_lock();
-	sg = sgfw_get_sg(sn, info, SGFW_A_SG_NAME);
-	if (IS_ERR(sg)) {
-		err = PTR_ERR(sg);
-		goto out_unlock;
-	}
-	if (sg->attached) {
+	txn = sgfw_single(sn);
+	sg = IS_ERR(txn) ? ERR_CAST(txn) :
+	     sgfw_get_sg(&txn->cfg, info, SGFW_A_SG_NAME);
+	err = IS_ERR(sg) ? PTR_ERR(sg) : sgfw_txn_sg_del(txn, sg, info->extack);
+	if (err && !IS_ERR(sg))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
-		sgfw_err_fmt(info->extack,
-			     "security group is attached to a device",
-			     "security group %s is attached to %u device(s)",
-			     sg->name, sg->attached);
-		err = -EBUSY;
-		goto out_unlock;
-	}
-	if (!sgfw_sg_deletable(sg)) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
-		sgfw_err_fmt(info->extack,
-			     "security group is the peer of another group's rule",
-			     "security group %s is the peer of a rule of another group",
-			     sg->name);
-		err = -EBUSY;
-		goto out_unlock;
-	}
-	sgfw_sg_free(sn, sg);
-out_unlock:
+	err = sgfw_single_end(sn, txn, err);
 	sgfw_config_unlock(sn);
 	return err;
 }
@@ -785,7 +784,7 @@ int sgfw_nl_sg_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	rtnl_lock();
-	sg = sgfw_get_sg(sn, info, SGFW_A_SG_NAME);
+	sg = sgfw_get_sg(&sn->cfg, info, SGFW_A_SG_NAME);
 	err = IS_ERR(sg) ? PTR_ERR(sg) :
 	      sgfw_reply(info, SGFW_CMD_SG_GET, sgfw_sg_fill, sg, NULL,
 			 sgfw_sg_size(sg));
@@ -937,7 +936,8 @@ static int sgfw_rule_parse(const struct sgfw_cfg *cfg, struct nlattr **tb,
 int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-	struct sgfw_rule *r, *o;
+	struct sgfw_txn *txn;
+	struct sgfw_rule *r;
 	struct sk_buff *msg;
 	struct sgfw_sg *sg;
 	int err;
@@ -951,146 +951,63 @@ int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	rtnl_lock();
-	sg = sgfw_get_sg(sn, info, SGFW_A_RULE_SG);
-	if (IS_ERR(sg)) {
-		err = PTR_ERR(sg);
-		goto err_unlock;
-	}
-	err = sgfw_rule_parse(&sn->cfg, info->attrs, NULL, r, info->extack);
+	txn = sgfw_single(sn);
+	sg = IS_ERR(txn) ? ERR_CAST(txn) :
+	     sgfw_get_sg(&txn->cfg, info, SGFW_A_RULE_SG);
+	err = IS_ERR(sg) ? PTR_ERR(sg) :
+	      sgfw_rule_parse(&txn->cfg, info->attrs, NULL, r, info->extack) ?:
+	      sgfw_txn_rule_new(txn, sg, r, info->extack);
+	/* Refused, @r is still ours; taken, the candidate's. */
 	if (err)
-		goto err_unlock;
-	o = sgfw_sg_rule_find(sg, r);
-	if (o) {
-		sgfw_err_fmt(info->extack,
-			     "the security group has this rule already",
-			     "security group %s has this rule already (id %u)",
-			     sg->name, o->id);
-		err = -EEXIST;
-		goto err_unlock;
-	}
-	err = sgfw_sg_rule_limits(sn, sg, r, info->extack);
-	if (err)
-		goto err_unlock;
-
-	r->id = sn->next_id++;
-	list_add_tail(&r->list, &sg->rules);
-	sgfw_rule_peer_hold(r, true);
-	err = sg->attached ? sgfw_config_commit(sn) : 0;
-	if (err) {
-		sgfw_rule_peer_hold(r, false);
-		list_del(&r->list);
-		goto err_unlock;
-	}
-	err = sgfw_reply_send(info, msg, SGFW_CMD_RULE_NEW, sgfw_rule_fill, r,
-			      sg);
+		kfree(r);
+	err = sgfw_single_end(sn, txn, err);
+	if (!err)
+		err = sgfw_reply_send(info, msg, SGFW_CMD_RULE_NEW,
+				      sgfw_rule_fill, r, sg);
+	else
+		nlmsg_free(msg);
 	sgfw_config_unlock(sn);
-	return err;
-
-err_unlock:
-	sgfw_config_unlock(sn);
-	nlmsg_free(msg);
-	kfree(r);
 	return err;
 }
 
 int sgfw_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-	struct list_head *pos;
-	struct sgfw_rule *r;
+	struct sgfw_txn *txn;
 	struct sgfw_sg *sg;
-	bool found = false;
-	u32 id;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_RULE_ID))
 		return -EINVAL;
-	id = nla_get_u32(info->attrs[SGFW_A_RULE_ID]);
-
 	rtnl_lock();
-	sg = sgfw_get_sg(sn, info, SGFW_A_RULE_SG);
-	if (IS_ERR(sg)) {
-		err = PTR_ERR(sg);
-		goto out_unlock;
-	}
-	list_for_each_entry(r, &sg->rules, list) {
-		if (r->id == id) {
-			found = true;
-			break;
-		}
-	}
-	if (!found) {
+	txn = sgfw_single(sn);
+	sg = IS_ERR(txn) ? ERR_CAST(txn) :
+	     sgfw_get_sg(&txn->cfg, info, SGFW_A_RULE_SG);
+	err = IS_ERR(sg) ? PTR_ERR(sg) :
+	      sgfw_txn_rule_del(txn, sg,
+				nla_get_u32(info->attrs[SGFW_A_RULE_ID]),
+				info->extack);
+	if (err == -ENOENT && !IS_ERR(sg))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_RULE_ID]);
-		sgfw_err_fmt(info->extack, "the security group has no such rule",
-			     "security group %s has no rule %u", sg->name, id);
-		err = -ENOENT;
-		goto out_unlock;
-	}
-	pos = r->list.prev;
-	list_del(&r->list);
-	err = sg->attached ? sgfw_config_commit(sn) : 0;
-	if (err) {
-		list_add(&r->list, pos);
-		goto out_unlock;
-	}
-	sgfw_rule_peer_hold(r, false);
-	kfree(r);
-out_unlock:
+	err = sgfw_single_end(sn, txn, err);
 	sgfw_config_unlock(sn);
 	return err;
 }
 
 /* ---- members and prefix lists: CIDR sets ---- */
 
-static int sgfw_cidr_set_change(struct genl_info *info,
-				struct sgfw_cidr_set *set, int type, bool host,
-				bool add, bool used, const char *what,
-				const char *name, u32 max)
+/* Add or remove the CIDRs of the request's @type nests to a set of @txn. */
+static int sgfw_cidrs_change(struct genl_info *info, struct sgfw_cidr_set *set,
+			     int type, bool add, u32 max)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-	struct sgfw_cidr_set saved;
+	bool pl = type == SGFW_A_PL_ENTRY;
 	struct sgfw_cidr *v;
 	int n, err;
 
-	n = sgfw_parse_cidr_list(info, type, host, &v);
+	n = sgfw_parse_cidr_list(info, type, !pl, &v);
 	if (n < 0)
 		return n;
-
-	/* Keep the old set until the new rulesets are published. */
-	saved.n = set->n;
-	saved.v = NULL;
-	if (set->n) {
-		saved.v = kmemdup(set->v, set->n * sizeof(*set->v),
-				  GFP_KERNEL_ACCOUNT);
-		if (!saved.v) {
-			kfree(v);
-			return -ENOMEM;
-		}
-	}
-	err = add ? sgfw_cidr_set_add(set, v, n, max) :
-		    sgfw_cidr_set_del(set, v, n);
-	if (err == -EEXIST)
-		sgfw_err_fmt(info->extack, "an address is present already",
-			     "an address is in the %s already (or named twice)",
-			     what);
-	else if (err == -ENOENT)
-		sgfw_err_fmt(info->extack, "an address is not present",
-			     "an address is not in the %s", what);
-	else if (err == -E2BIG && type == SGFW_A_PL_ENTRY)
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "the prefix list would hold more entries than its max-entries: raise it with prefix-list set NAME max-entries N");
-	else if (err == -E2BIG)
-		sgfw_err_fmt(info->extack, "too many entries",
-			     "a %s holds at most %u entries", what, max);
-	if (!err && used) {
-		err = sgfw_config_commit(sn);
-		if (err) {
-			kfree(set->v);
-			*set = saved;
-			saved.v = NULL;
-		}
-	}
-	kfree(saved.v);
+	err = sgfw_cidr_set_change(set, v, n, add, max, pl, info->extack);
 	kfree(v);
 	return err;
 }
@@ -1098,15 +1015,18 @@ static int sgfw_cidr_set_change(struct genl_info *info,
 static int sgfw_member_change(struct genl_info *info, bool add)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_txn *txn;
 	struct sgfw_sg *sg;
 	int err;
 
 	rtnl_lock();
-	sg = sgfw_get_sg(sn, info, SGFW_A_SG_NAME);
+	txn = sgfw_single(sn);
+	sg = IS_ERR(txn) ? ERR_CAST(txn) :
+	     sgfw_get_sg(&txn->cfg, info, SGFW_A_SG_NAME);
 	err = IS_ERR(sg) ? PTR_ERR(sg) :
-	      sgfw_cidr_set_change(info, &sg->members, SGFW_A_SG_MEMBER, true,
-				   add, sg->peer_refs, "security group",
-				   sg->name, SGFW_MAX_MEMBERS);
+	      sgfw_cidrs_change(info, &sg->members, SGFW_A_SG_MEMBER, add,
+				SGFW_MAX_MEMBERS);
+	err = sgfw_single_end(sn, txn, err);
 	sgfw_config_unlock(sn);
 	return err;
 }
@@ -1210,7 +1130,7 @@ int sgfw_nl_pl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	rtnl_lock();
-	pl = sgfw_get_pl(sn, info, SGFW_A_PL_NAME);
+	pl = sgfw_get_pl(&sn->cfg, info, SGFW_A_PL_NAME);
 	if (IS_ERR(pl)) {
 		err = PTR_ERR(pl);
 		goto out_unlock;
@@ -1235,7 +1155,7 @@ int sgfw_nl_pl_del_doit(struct sk_buff *skb, struct genl_info *info)
 	int err = 0;
 
 	rtnl_lock();
-	pl = sgfw_get_pl(sn, info, SGFW_A_PL_NAME);
+	pl = sgfw_get_pl(&sn->cfg, info, SGFW_A_PL_NAME);
 	if (IS_ERR(pl)) {
 		err = PTR_ERR(pl);
 	} else if (pl->refs) {
@@ -1257,15 +1177,18 @@ int sgfw_nl_pl_del_doit(struct sk_buff *skb, struct genl_info *info)
 static int sgfw_pl_entry_change(struct genl_info *info, bool add)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_txn *txn;
 	struct sgfw_pl *pl;
 	int err;
 
 	rtnl_lock();
-	pl = sgfw_get_pl(sn, info, SGFW_A_PL_NAME);
+	txn = sgfw_single(sn);
+	pl = IS_ERR(txn) ? ERR_CAST(txn) :
+	     sgfw_get_pl(&txn->cfg, info, SGFW_A_PL_NAME);
 	err = IS_ERR(pl) ? PTR_ERR(pl) :
-	      sgfw_cidr_set_change(info, &pl->entries, SGFW_A_PL_ENTRY, false,
-				   add, pl->refs, "prefix list", pl->name,
-				   pl->max_entries);
+	      sgfw_cidrs_change(info, &pl->entries, SGFW_A_PL_ENTRY, add,
+				pl->max_entries);
+	err = sgfw_single_end(sn, txn, err);
 	sgfw_config_unlock(sn);
 	return err;
 }
@@ -1287,7 +1210,7 @@ int sgfw_nl_pl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	rtnl_lock();
-	pl = sgfw_get_pl(sn, info, SGFW_A_PL_NAME);
+	pl = sgfw_get_pl(&sn->cfg, info, SGFW_A_PL_NAME);
 	err = IS_ERR(pl) ? PTR_ERR(pl) :
 	      sgfw_reply(info, SGFW_CMD_PL_GET, sgfw_pl_fill, pl, NULL,
 			 sgfw_pl_size(pl));

@@ -375,6 +375,28 @@ static void sgfw_cfg_trade_counters(struct sgfw_cfg *a, struct sgfw_cfg *b)
 	}
 }
 
+/* Counters for the NACL rules of @cfg that have none (clones, new ones). */
+static int sgfw_cfg_new_counters(struct sgfw_cfg *cfg)
+{
+	struct sgfw_nacl_rule *r;
+	struct sgfw_nacl *nacl;
+	int cpu;
+
+	list_for_each_entry(nacl, &cfg->nacls, list) {
+		list_for_each_entry(r, &nacl->rules, list) {
+			if (r->ctr)
+				continue;
+			r->ctr = alloc_percpu_gfp(struct sgfw_rule_ctr,
+						  GFP_KERNEL_ACCOUNT);
+			if (!r->ctr)
+				return -ENOMEM;
+			for_each_possible_cpu(cpu)
+				u64_stats_init(&per_cpu_ptr(r->ctr, cpu)->syncp);
+		}
+	}
+	return 0;
+}
+
 static void sgfw_cfg_swap(struct sgfw_cfg *a, struct sgfw_cfg *b)
 {
 	struct sgfw_cfg t;
@@ -421,19 +443,33 @@ static int sgfw_rule_id_cmp(void *priv, const struct list_head *a,
  */
 static int sgfw_txn_ids(struct sgfw_net *sn, struct sgfw_cfg *cfg)
 {
-	struct sgfw_rule *r, *o;
+	struct sgfw_rule *r, *o, *w;
 	struct sgfw_sg *sg, *old;
 	int err;
 
 	list_for_each_entry(sg, &cfg->sgs, list) {
 		sg->new_id = false;
-		old = sgfw_sg_find(&sn->cfg, sg->name);
+		/* A copy (sgfw_txn_clone()) finds its group by id. */
+		old = sg->id ? xa_load(&sn->sg_ids, sg->id) : NULL;
+		if (!old || strcmp(old->name, sg->name))
+			old = sgfw_sg_find(&sn->cfg, sg->name);
 		if (old)
 			sg->id = old->id;
 		else if (!sg->id || xa_load(&sn->sg_ids, sg->id))
 			sg->id = sn->next_id++;
+		w = old ? list_first_entry_or_null(&old->rules, struct sgfw_rule,
+						   list) : NULL;
 		list_for_each_entry(r, &sg->rules, list) {
-			o = old ? sgfw_sg_rule_find(old, r) : NULL;
+			/*
+			 * Both lists are in id order where they are copies:
+			 * walk them side by side, and search where not.
+			 */
+			while (w && r->id && w->id < r->id)
+				w = list_is_last(&w->list, &old->rules) ? NULL :
+				    list_next_entry(w, list);
+			o = w;
+			if (!(o && o->id == r->id && sgfw_rule_same(o, r)))
+				o = old ? sgfw_sg_rule_find(old, r) : NULL;
 			if (o)
 				r->id = o->id;
 			else if (!r->id)
@@ -516,10 +552,16 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 		list_add_tail(&td->list, &saved);
 	}
 
+	sgfw_cfg_trade_counters(&sn->cfg, &txn->cfg);
+	err = sgfw_cfg_new_counters(&txn->cfg);
+	if (err) {
+		sgfw_cfg_trade_counters(&sn->cfg, &txn->cfg);
+		goto err_devs;
+	}
+
 	/* From here on, only the rulesets' build may fail. */
 	list_for_each_entry(sd, &sn->dev_list, list)
 		sgfw_txn_dev_load(sd, sgfw_txn_dev_find(txn, sd->ifindex));
-	sgfw_cfg_trade_counters(&sn->cfg, &txn->cfg);
 	sgfw_cfg_swap(&sn->cfg, &txn->cfg);
 	err = sgfw_config_commit(sn);
 	if (err) {
@@ -665,4 +707,356 @@ void sgfw_txn_rollback_work(struct work_struct *work)
 	pr_info("configuration not confirmed in time: the previous one is back\n");
 out_unlock:
 	rtnl_unlock();
+}
+
+/* ---- single commands: one-step transactions ---- */
+
+/* The attached counts of the candidate's objects, from its devices. */
+static void sgfw_txn_count_attached(struct sgfw_txn *txn)
+{
+	struct sgfw_txn_dev *td;
+	struct sgfw_nacl *nacl;
+	struct sgfw_sg *sg;
+	int i;
+
+	list_for_each_entry(sg, &txn->cfg.sgs, list)
+		sg->attached = 0;
+	list_for_each_entry(nacl, &txn->cfg.nacls, list)
+		nacl->attached = 0;
+	list_for_each_entry(td, &txn->devs, list) {
+		for (i = 0; i < td->nsgs; i++)
+			td->sgs[i]->attached++;
+		if (td->nacl)
+			td->nacl->attached++;
+	}
+}
+
+static void sgfw_txn_map_free(struct xarray *sgs, struct xarray *keys)
+{
+	xa_destroy(sgs);
+	xa_destroy(keys);
+}
+
+static int sgfw_txn_clone_pls(struct sgfw_txn *txn, struct sgfw_net *sn,
+			      struct xarray *keys)
+{
+	struct sgfw_pl *pl, *c;
+
+	list_for_each_entry(pl, &sn->cfg.pls, list) {
+		c = kmemdup(pl, sizeof(*pl), GFP_KERNEL_ACCOUNT);
+		if (!c)
+			return -ENOMEM;
+		c->entries.v = NULL;
+		c->refs = 0;
+		list_add_tail(&c->list, &txn->cfg.pls);
+		txn->cfg.n_pls++;
+		if (pl->entries.n) {
+			c->entries.v = kmemdup(pl->entries.v,
+					       pl->entries.n * sizeof(*c->entries.v),
+					       GFP_KERNEL_ACCOUNT);
+			if (!c->entries.v) {
+				c->entries.n = 0;
+				return -ENOMEM;
+			}
+		}
+		if (xa_err(xa_store(keys, pl->key, c, GFP_KERNEL)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int sgfw_txn_clone_sgs(struct sgfw_txn *txn, struct sgfw_net *sn,
+			      struct xarray *sgs, struct xarray *keys)
+{
+	struct sgfw_rule *r, *cr;
+	struct sgfw_sg *sg, *c;
+
+	list_for_each_entry(sg, &sn->cfg.sgs, list) {
+		c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+		if (!c)
+			return -ENOMEM;
+		c->id = sg->id;
+		strscpy(c->name, sg->name, sizeof(c->name));
+		strscpy(c->desc, sg->desc, sizeof(c->desc));
+		INIT_LIST_HEAD(&c->rules);
+		list_add_tail(&c->list, &txn->cfg.sgs);
+		txn->cfg.n_sgs++;
+		if (sg->members.n) {
+			c->members.v = kmemdup(sg->members.v,
+					       sg->members.n * sizeof(*c->members.v),
+					       GFP_KERNEL_ACCOUNT);
+			if (!c->members.v)
+				return -ENOMEM;
+			c->members.n = sg->members.n;
+		}
+		if (xa_err(xa_store(sgs, sg->id, c, GFP_KERNEL)))
+			return -ENOMEM;
+	}
+	/* Then the rules, whose peers may be any group. */
+	list_for_each_entry(sg, &sn->cfg.sgs, list) {
+		c = xa_load(sgs, sg->id);
+		list_for_each_entry(r, &sg->rules, list) {
+			cr = kmemdup(r, sizeof(*r), GFP_KERNEL_ACCOUNT);
+			if (!cr)
+				return -ENOMEM;
+			if (r->peer_kind == SGFW_PEER_SG)
+				cr->peer_sg = xa_load(sgs, r->peer_sg->id);
+			else if (r->peer_kind == SGFW_PEER_PL)
+				cr->peer_pl = xa_load(keys, r->peer_pl->key);
+			list_add_tail(&cr->list, &c->rules);
+			sgfw_rule_peer_hold(cr, true);
+		}
+	}
+	return 0;
+}
+
+/*
+ * NACL rules are cloned without counters: a commit gives each the
+ * counters of the running rule it is the same as (or new ones).
+ */
+static int sgfw_txn_clone_nacls(struct sgfw_txn *txn, struct sgfw_net *sn,
+				struct xarray *keys)
+{
+	struct sgfw_nacl_rule *r, *cr;
+	struct sgfw_nacl *nacl, *c;
+
+	list_for_each_entry(nacl, &sn->cfg.nacls, list) {
+		c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+		if (!c)
+			return -ENOMEM;
+		c->key = nacl->key;
+		strscpy(c->name, nacl->name, sizeof(c->name));
+		INIT_LIST_HEAD(&c->rules);
+		list_add_tail(&c->list, &txn->cfg.nacls);
+		txn->cfg.n_nacls++;
+		if (xa_err(xa_store(keys, nacl->key, c, GFP_KERNEL)))
+			return -ENOMEM;
+		list_for_each_entry(r, &nacl->rules, list) {
+			cr = kmemdup(r, sizeof(*r), GFP_KERNEL_ACCOUNT);
+			if (!cr)
+				return -ENOMEM;
+			cr->ctr = NULL;
+			list_add_tail(&cr->list, &c->rules);
+		}
+	}
+	return 0;
+}
+
+static int sgfw_txn_clone_devs(struct sgfw_txn *txn, struct sgfw_net *sn,
+			       struct xarray *sgs, struct xarray *keys)
+{
+	struct sgfw_txn_dev *td;
+	struct sgfw_dev *sd;
+	int i;
+
+	list_for_each_entry(sd, &sn->dev_list, list) {
+		td = kzalloc(sizeof(*td), GFP_KERNEL_ACCOUNT);
+		if (!td)
+			return -ENOMEM;
+		td->ifindex = sd->ifindex;
+		td->nsgs = sd->nsgs;
+		for (i = 0; i < sd->nsgs; i++)
+			td->sgs[i] = xa_load(sgs, sd->sgs[i]->id);
+		td->nacl = sd->nacl ? xa_load(keys, sd->nacl->key) : NULL;
+		td->to = sd->to;
+		td->tracking = sd->tracking;
+		list_add_tail(&td->list, &txn->devs);
+	}
+	return 0;
+}
+
+/**
+ * sgfw_txn_clone() - a transaction whose candidate is the running
+ * configuration: the same objects, ids and settings, copied.
+ * @sn: the namespace.
+ *
+ * A single command changes the copy and commits it (sgfw_txn_commit()):
+ * the path of every change, with the checks, references and rollback of
+ * the transaction.  Context: RTNL.
+ * Return: the transaction (portid 0), or NULL when out of memory.
+ */
+struct sgfw_txn *sgfw_txn_clone(struct sgfw_net *sn)
+{
+	struct sgfw_txn *txn = sgfw_txn_new(0);
+	struct xarray sgs, keys;
+	int err;
+
+	ASSERT_RTNL();
+	if (!txn)
+		return NULL;
+	/* Running object -> its copy, by group id and by list/NACL key. */
+	xa_init(&sgs);
+	xa_init(&keys);
+	err = sgfw_txn_clone_pls(txn, sn, &keys) ?:
+	      sgfw_txn_clone_sgs(txn, sn, &sgs, &keys) ?:
+	      sgfw_txn_clone_nacls(txn, sn, &keys) ?:
+	      sgfw_txn_clone_devs(txn, sn, &sgs, &keys);
+	sgfw_txn_map_free(&sgs, &keys);
+	if (err) {
+		sgfw_txn_destroy(txn);
+		return NULL;
+	}
+	sgfw_txn_count_attached(txn);
+	return txn;
+}
+
+/* The weight of the rules of the groups of @td (sgfw_rule_weight()). */
+static u32 sgfw_txn_dev_rules(const struct sgfw_txn_dev *td)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < td->nsgs; i++)
+		n += sgfw_sg_rule_count(td->sgs[i]);
+	return n;
+}
+
+static bool sgfw_txn_dev_has(const struct sgfw_txn_dev *td,
+			     const struct sgfw_sg *sg)
+{
+	int i;
+
+	for (i = 0; i < td->nsgs; i++)
+		if (td->sgs[i] == sg)
+			return true;
+	return false;
+}
+
+/**
+ * sgfw_txn_sg_new() - create a group in the candidate, as SG_NEW does.
+ * @txn: the transaction.
+ * @name: its name, valid.
+ * @desc: its description, at most 255 bytes.
+ * @extack: for the message.
+ *
+ * A new group has no ingress rule and one egress rule per family that
+ * allows everything (semantics.md).
+ * Return: the group, or ERR_PTR(-ENOSPC, -EEXIST, -ENOMEM).
+ */
+struct sgfw_sg *sgfw_txn_sg_new(struct sgfw_txn *txn, const char *name,
+				const char *desc,
+				struct netlink_ext_ack *extack)
+{
+	struct sgfw_rule *r4, *r6;
+	struct sgfw_sg *sg;
+
+	if (txn->cfg.n_sgs >= SGFW_MAX_SGS) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a namespace has at most 2500 security groups");
+		return ERR_PTR(-ENOSPC);
+	}
+	if (sgfw_sg_find(&txn->cfg, name)) {
+		sgfw_err_fmt(extack, "security group exists already",
+			     "security group %s exists already", name);
+		return ERR_PTR(-EEXIST);
+	}
+	r4 = sgfw_rule_new_all(SGFW_AF_INET);
+	r6 = sgfw_rule_new_all(SGFW_AF_INET6);
+	sg = r4 && r6 ? sgfw_txn_add_sg(txn, name, desc, NULL, 0, extack) :
+			ERR_PTR(-ENOMEM);
+	if (IS_ERR(sg)) {
+		kfree(r4);
+		kfree(r6);
+		return sg;
+	}
+	list_add_tail(&r4->list, &sg->rules);
+	list_add_tail(&r6->list, &sg->rules);
+	return sg;
+}
+
+/**
+ * sgfw_txn_sg_del() - delete a group of the candidate, as SG_DEL does.
+ * @txn: the transaction.
+ * @sg: a group of @txn.
+ * @extack: for the message.
+ *
+ * Refused while a device has it or another group's rule names it.
+ * Return: 0 or -EBUSY.
+ */
+int sgfw_txn_sg_del(struct sgfw_txn *txn, struct sgfw_sg *sg,
+		    struct netlink_ext_ack *extack)
+{
+	struct sgfw_rule *r, *tmp;
+
+	if (sg->attached) {
+		sgfw_err_fmt(extack, "security group is attached to a device",
+			     "security group %s is attached to %u device(s)",
+			     sg->name, sg->attached);
+		return -EBUSY;
+	}
+	if (!sgfw_sg_deletable(sg)) {
+		sgfw_err_fmt(extack,
+			     "security group is the peer of another group's rule",
+			     "security group %s is the peer of a rule of another group",
+			     sg->name);
+		return -EBUSY;
+	}
+	list_for_each_entry_safe(r, tmp, &sg->rules, list)
+		sgfw_rule_free(r);
+	list_del(&sg->list);
+	txn->cfg.n_sgs--;
+	kfree(sg->members.v);
+	kfree(sg);
+	return 0;
+}
+
+/**
+ * sgfw_txn_rule_new() - add a rule to a group of the candidate, as
+ * RULE_NEW does.
+ * @txn: the transaction.
+ * @sg: a group of @txn.
+ * @r: the rule, its peer one of @txn's; its id 0.
+ * @extack: for the message.
+ *
+ * Not twice; within the limits of the group and of every device that has
+ * it.  Return: 0 (@r is the candidate's), -EEXIST or -ENOSPC.
+ */
+int sgfw_txn_rule_new(struct sgfw_txn *txn, struct sgfw_sg *sg,
+		      struct sgfw_rule *r, struct netlink_ext_ack *extack)
+{
+	const struct sgfw_txn_dev *td;
+	struct sgfw_rule *o;
+	u32 add;
+	int err;
+
+	o = sgfw_sg_rule_find(sg, r);
+	if (o) {
+		sgfw_err_fmt(extack, "the security group has this rule already",
+			     "security group %s has this rule already (id %u)",
+			     sg->name, o->id);
+		return -EEXIST;
+	}
+	err = sgfw_sg_group_limits(sg, r, extack);
+	if (err)
+		return err;
+	add = sgfw_rule_weight(r, SGFW_AF_INET) +
+	      sgfw_rule_weight(r, SGFW_AF_INET6);
+	list_for_each_entry(td, &txn->devs, list) {
+		if (!sgfw_txn_dev_has(td, sg) ||
+		    sgfw_txn_dev_rules(td) + add <= SGFW_MAX_DEV_RULES)
+			continue;
+		sgfw_err_fmt(extack, "a device would have more than 1000 rules",
+			     "device %d would have more than %u rules",
+			     td->ifindex, SGFW_MAX_DEV_RULES);
+		return -ENOSPC;
+	}
+	list_add_tail(&r->list, &sg->rules);
+	sgfw_rule_peer_hold(r, true);
+	return 0;
+}
+
+/* Delete rule @id of a group of the candidate: 0 or -ENOENT. */
+int sgfw_txn_rule_del(struct sgfw_txn *txn, struct sgfw_sg *sg, u32 id,
+		      struct netlink_ext_ack *extack)
+{
+	struct sgfw_rule *r;
+
+	list_for_each_entry(r, &sg->rules, list) {
+		if (r->id == id) {
+			sgfw_rule_free(r);
+			return 0;
+		}
+	}
+	sgfw_err_fmt(extack, "the security group has no such rule",
+		     "security group %s has no rule %u", sg->name, id);
+	return -ENOENT;
 }

@@ -79,6 +79,18 @@ int sgfw_txn_add_dev(struct sgfw_txn *txn, const struct sgfw_txn_dev *td,
 int sgfw_txn_devs_check(struct sgfw_net *sn, struct sgfw_txn *txn, bool drop,
 			struct netlink_ext_ack *extack);
 int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn);
+struct sgfw_txn *sgfw_txn_clone(struct sgfw_net *sn);
+
+/* Single commands, on a copy of the running configuration. */
+struct sgfw_sg *sgfw_txn_sg_new(struct sgfw_txn *txn, const char *name,
+				const char *desc,
+				struct netlink_ext_ack *extack);
+int sgfw_txn_sg_del(struct sgfw_txn *txn, struct sgfw_sg *sg,
+		    struct netlink_ext_ack *extack);
+int sgfw_txn_rule_new(struct sgfw_txn *txn, struct sgfw_sg *sg,
+		      struct sgfw_rule *r, struct netlink_ext_ack *extack);
+int sgfw_txn_rule_del(struct sgfw_txn *txn, struct sgfw_sg *sg, u32 id,
+		      struct netlink_ext_ack *extack);
 
 /* The longest "apply ... confirm" may wait, in seconds: one day. */
 #define SGFW_CONFIRM_MAX	86400
