@@ -14,9 +14,12 @@
  * that flag shares, is never held for sgfw, so that the root of a user
  * namespace looping over dumps cannot hold other families up either.
  *
- * A configuration handler validates everything first, then changes the
- * objects, then calls sgfw_config_commit(); if that fails it undoes the
- * change, so a refused request changes nothing.
+ * A configuration handler parses its request, calls the model, and fills
+ * the reply: every change is a transaction (txn.h).  A single command
+ * changes a copy of the running configuration (sgfw_single()) with the
+ * model's operations, which own the limits and references, and commits
+ * it (sgfw_single_end()); a refused or failed one leaves the copy to be
+ * dropped, and nothing to undo.
  */
 
 #include <linux/ctype.h>
@@ -1079,6 +1082,7 @@ int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	u32 max = SGFW_PL_ENTRIES_DEF;
+	struct sgfw_txn *txn;
 	struct sgfw_pl *pl;
 	const char *name;
 	int err;
@@ -1088,31 +1092,12 @@ int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	rtnl_lock();
-	if (sn->cfg.n_pls >= SGFW_MAX_PLS) {
+	txn = sgfw_single(sn);
+	pl = IS_ERR(txn) ? ERR_CAST(txn) :
+	     sgfw_txn_pl_new(txn, name, max, info->extack);
+	if (IS_ERR(pl))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a namespace has at most 100 prefix lists");
-		err = -ENOSPC;
-		goto out_unlock;
-	}
-	if (sgfw_pl_find(&sn->cfg, name)) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
-		sgfw_err_fmt(info->extack, "prefix list exists already",
-			     "prefix list %s exists already", name);
-		err = -EEXIST;
-		goto out_unlock;
-	}
-	pl = kzalloc(sizeof(*pl), GFP_KERNEL_ACCOUNT);
-	if (!pl) {
-		err = -ENOMEM;
-		goto out_unlock;
-	}
-	strscpy(pl->name, name, sizeof(pl->name));
-	pl->max_entries = max;
-	pl->key = sn->next_key++;
-	list_add_tail(&pl->list, &sn->cfg.pls);
-	sn->cfg.n_pls++;
-out_unlock:
+	err = sgfw_single_end(sn, txn, PTR_ERR_OR_ZERO(pl));
 	sgfw_config_unlock(sn);
 	return err;
 }
@@ -1120,6 +1105,7 @@ out_unlock:
 int sgfw_nl_pl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_txn *txn;
 	struct sgfw_pl *pl;
 	u32 max;
 	int err;
@@ -1130,20 +1116,15 @@ int sgfw_nl_pl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	rtnl_lock();
-	pl = sgfw_get_pl(&sn->cfg, info, SGFW_A_PL_NAME);
-	if (IS_ERR(pl)) {
-		err = PTR_ERR(pl);
-		goto out_unlock;
-	}
-	err = sgfw_pl_max_entries_check(sn, pl, max, info->extack);
-	if (err) {
+	txn = sgfw_single(sn);
+	pl = IS_ERR(txn) ? ERR_CAST(txn) :
+	     sgfw_get_pl(&txn->cfg, info, SGFW_A_PL_NAME);
+	err = IS_ERR(pl) ? PTR_ERR(pl) :
+	      sgfw_txn_pl_set(txn, pl, max, info->extack);
+	if (err && !IS_ERR(pl))
 		NL_SET_BAD_ATTR(info->extack,
 				info->attrs[SGFW_A_PL_MAX_ENTRIES]);
-		goto out_unlock;
-	}
-	/* Only the limits change: the rulesets stay as they are. */
-	pl->max_entries = max;
-out_unlock:
+	err = sgfw_single_end(sn, txn, err);
 	sgfw_config_unlock(sn);
 	return err;
 }
@@ -1151,25 +1132,18 @@ out_unlock:
 int sgfw_nl_pl_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_txn *txn;
 	struct sgfw_pl *pl;
-	int err = 0;
+	int err;
 
 	rtnl_lock();
-	pl = sgfw_get_pl(&sn->cfg, info, SGFW_A_PL_NAME);
-	if (IS_ERR(pl)) {
-		err = PTR_ERR(pl);
-	} else if (pl->refs) {
+	txn = sgfw_single(sn);
+	pl = IS_ERR(txn) ? ERR_CAST(txn) :
+	     sgfw_get_pl(&txn->cfg, info, SGFW_A_PL_NAME);
+	err = IS_ERR(pl) ? PTR_ERR(pl) : sgfw_txn_pl_del(txn, pl, info->extack);
+	if (err && !IS_ERR(pl))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
-		sgfw_err_fmt(info->extack, "prefix list is the peer of a rule",
-			     "prefix list %s is the peer of %u rule(s)",
-			     pl->name, pl->refs);
-		err = -EBUSY;
-	} else {
-		list_del(&pl->list);
-		sn->cfg.n_pls--;
-		kfree(pl->entries.v);
-		kfree(pl);
-	}
+	err = sgfw_single_end(sn, txn, err);
 	sgfw_config_unlock(sn);
 	return err;
 }
@@ -1310,177 +1284,6 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 	return 0;
 }
 
-int sgfw_nl_iface_attach_doit(struct sk_buff *skb,
-			      struct genl_info *info)
-{
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-	struct sgfw_sg *add[SGFW_MAX_SGS_PER_DEV];
-	struct net_device *dev;
-	const struct nlattr *a;
-	struct sgfw_dev *sd;
-	int n = 0, rem, i, j, err;
-	u32 rules;
-	u8 old_n;
-
-	rtnl_lock();
-	dev = sgfw_get_netdev(info);
-	if (IS_ERR(dev)) {
-		err = PTR_ERR(dev);
-		goto out_unlock;
-	}
-	sd = sgfw_dev_find(sn, dev->ifindex);
-	old_n = sd ? sd->nsgs : 0;
-	rules = sd ? sgfw_dev_rule_count(sd) : 0;
-
-	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
-		struct sgfw_sg *sg;
-		const char *name;
-
-		if (nla_type(a) != SGFW_A_IFACE_SG)
-			continue;
-		sg = sgfw_attr_sg(&sn->cfg, a, info->extack);
-		if (IS_ERR(sg)) {
-			err = PTR_ERR(sg);
-			goto out_unlock;
-		}
-		name = sg->name;
-		for (i = 0; i < old_n; i++)
-			if (sd->sgs[i] == sg)
-				break;
-		for (j = 0; j < n; j++)
-			if (add[j] == sg)
-				break;
-		if (i < old_n || j < n) {
-			NL_SET_BAD_ATTR(info->extack, a);
-			sgfw_err_fmt(info->extack,
-				     "security group is attached already",
-				     "security group %s is attached to %s already",
-				     name, dev->name);
-			err = -EEXIST;
-			goto out_unlock;
-		}
-		if (old_n + n >= SGFW_MAX_SGS_PER_DEV) {
-			NL_SET_BAD_ATTR(info->extack, a);
-			sgfw_err_fmt(info->extack,
-				     "a device has at most 16 security groups",
-				     "a device has at most %u security groups",
-				     SGFW_MAX_SGS_PER_DEV);
-			err = -ENOSPC;
-			goto out_unlock;
-		}
-		rules += sgfw_sg_rule_count(sg);
-		add[n++] = sg;
-	}
-	if (!n) {
-		GENL_SET_ERR_MSG(info, "name at least one security group");
-		err = -EINVAL;
-		goto out_unlock;
-	}
-	if (rules > SGFW_MAX_DEV_RULES) {
-		sgfw_err_fmt(info->extack,
-			     "the device would have more than 1000 rules",
-			     "%s would have %u rules, more than %u", dev->name,
-			     rules, SGFW_MAX_DEV_RULES);
-		err = -ENOSPC;
-		goto out_unlock;
-	}
-
-	sd = sgfw_dev_get_or_create(sn, dev->ifindex);
-	if (!sd) {
-		err = -ENOMEM;
-		goto out_unlock;
-	}
-	for (i = 0; i < n; i++) {
-		sd->sgs[sd->nsgs++] = add[i];
-		add[i]->attached++;
-	}
-	err = sgfw_config_commit(sn);
-	if (err) {
-		for (i = 0; i < n; i++)
-			add[i]->attached--;
-		sd->nsgs = old_n;
-		sgfw_dev_put_if_unused(sn, sd);
-	}
-out_unlock:
-	sgfw_config_unlock(sn);
-	return err;
-}
-
-int sgfw_nl_iface_detach_doit(struct sk_buff *skb,
-			      struct genl_info *info)
-{
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-	struct sgfw_sg *saved[SGFW_MAX_SGS_PER_DEV];
-	bool drop[SGFW_MAX_SGS_PER_DEV] = {};
-	struct net_device *dev;
-	const struct nlattr *a;
-	struct sgfw_dev *sd;
-	int rem, i, k, named = 0, err;
-	u8 old_n;
-
-	rtnl_lock();
-	dev = sgfw_get_netdev(info);
-	if (IS_ERR(dev)) {
-		err = PTR_ERR(dev);
-		goto out_unlock;
-	}
-	sd = sgfw_dev_find(sn, dev->ifindex);
-	old_n = sd ? sd->nsgs : 0;
-	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
-		const char *name;
-
-		if (nla_type(a) != SGFW_A_IFACE_SG)
-			continue;
-		err = sgfw_attr_name(a, &name, info->extack);
-		if (err)
-			goto out_unlock;
-		for (i = 0; i < old_n; i++)
-			if (!strcmp(sd->sgs[i]->name, name))
-				break;
-		if (i == old_n || drop[i]) {
-			NL_SET_BAD_ATTR(info->extack, a);
-			sgfw_err_fmt(info->extack,
-				     "security group is not attached to the device",
-				     "security group %s is not attached to %s",
-				     name, dev->name);
-			err = -ENOENT;
-			goto out_unlock;
-		}
-		drop[i] = true;
-		named++;
-	}
-	/* Without names, every group goes; with none attached, that is all. */
-	if (!named)
-		for (i = 0; i < old_n; i++)
-			drop[i] = true;
-	if (!old_n) {
-		err = 0;
-		goto out_unlock;
-	}
-
-	memcpy(saved, sd->sgs, sizeof(saved));
-	for (i = 0, k = 0; i < old_n; i++) {
-		if (drop[i])
-			sd->sgs[i]->attached--;
-		else
-			sd->sgs[k++] = sd->sgs[i];
-	}
-	sd->nsgs = k;
-	err = sgfw_config_commit(sn);
-	if (err) {
-		memcpy(sd->sgs, saved, sizeof(saved));
-		sd->nsgs = old_n;
-		for (i = 0; i < old_n; i++)
-			if (drop[i])
-				sd->sgs[i]->attached++;
-		goto out_unlock;
-	}
-	sgfw_dev_put_if_unused(sn, sd);
-out_unlock:
-	sgfw_config_unlock(sn);
-	return err;
-}
-
 /* The timeouts and tracking of an IFACE_SET or TXN_IFACE request. */
 static int sgfw_iface_settings(struct nlattr **tb, struct sgfw_timeouts *to,
 			       enum sgfw_tracking *tracking,
@@ -1507,43 +1310,134 @@ static int sgfw_iface_settings(struct nlattr **tb, struct sgfw_timeouts *to,
 	return err;
 }
 
+/* The nth (from 0) attribute of type @type of the request, for blame. */
+static const struct nlattr *sgfw_nth_attr(struct genl_info *info, int type,
+					  int nth)
+{
+	const struct nlattr *a;
+	int rem;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
+		if (nla_type(a) == type && !nth--)
+			return a;
+	return NULL;
+}
+
+/*
+ * The device of an IFACE_* request and its settings in @txn (new ones if
+ * it has none), or an ERR_PTR; its name in @name.
+ */
+static struct sgfw_txn_dev *sgfw_get_txn_dev(struct sgfw_txn *txn,
+					     struct genl_info *info,
+					     char *name)
+{
+	struct net_device *dev = sgfw_get_netdev(info);
+	struct sgfw_txn_dev *td;
+
+	if (IS_ERR(dev))
+		return ERR_CAST(dev);
+	strscpy(name, dev->name, IFNAMSIZ);
+	td = sgfw_txn_dev_get(txn, dev->ifindex);
+	return td ?: ERR_PTR(-ENOMEM);
+}
+
+int sgfw_nl_iface_attach_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_sg *add[SGFW_MAX_SGS_PER_DEV + 1];
+	struct sgfw_txn_dev *td;
+	const struct nlattr *a;
+	char name[IFNAMSIZ];
+	struct sgfw_txn *txn;
+	int n = 0, rem, bad, err = 0;
+
+	rtnl_lock();
+	txn = sgfw_single(sn);
+	td = IS_ERR(txn) ? ERR_CAST(txn) : sgfw_get_txn_dev(txn, info, name);
+	if (IS_ERR(td)) {
+		err = PTR_ERR(td);
+		goto out;
+	}
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != SGFW_A_IFACE_SG)
+			continue;
+		/* One past the most, for the model to refuse. */
+		if (n > SGFW_MAX_SGS_PER_DEV)
+			break;
+		add[n] = sgfw_attr_sg(&txn->cfg, a, info->extack);
+		if (IS_ERR(add[n])) {
+			err = PTR_ERR(add[n]);
+			goto out;
+		}
+		n++;
+	}
+	if (!n) {
+		GENL_SET_ERR_MSG(info, "name at least one security group");
+		err = -EINVAL;
+		goto out;
+	}
+	err = sgfw_txn_attach(txn, td, name, add, n, &bad, info->extack);
+	if (err && bad >= 0)
+		NL_SET_BAD_ATTR(info->extack,
+				sgfw_nth_attr(info, SGFW_A_IFACE_SG, bad));
+out:
+	err = sgfw_single_end(sn, txn, err);
+	sgfw_config_unlock(sn);
+	return err;
+}
+
+int sgfw_nl_iface_detach_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	const char *names[SGFW_MAX_SGS_PER_DEV + 1];
+	struct sgfw_txn_dev *td;
+	const struct nlattr *a;
+	char name[IFNAMSIZ];
+	struct sgfw_txn *txn;
+	int n = 0, rem, bad, err = 0;
+
+	rtnl_lock();
+	txn = sgfw_single(sn);
+	td = IS_ERR(txn) ? ERR_CAST(txn) : sgfw_get_txn_dev(txn, info, name);
+	if (IS_ERR(td)) {
+		err = PTR_ERR(td);
+		goto out;
+	}
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != SGFW_A_IFACE_SG)
+			continue;
+		err = sgfw_attr_name(a, &names[n], info->extack);
+		if (err)
+			goto out;
+		/* More than are attached: the model refuses the last. */
+		if (n++ == SGFW_MAX_SGS_PER_DEV)
+			break;
+	}
+	err = sgfw_txn_detach(td, name, names, n, &bad, info->extack);
+	if (err)
+		NL_SET_BAD_ATTR(info->extack,
+				sgfw_nth_attr(info, SGFW_A_IFACE_SG, bad));
+out:
+	err = sgfw_single_end(sn, txn, err);
+	sgfw_config_unlock(sn);
+	return err;
+}
+
 int sgfw_nl_iface_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-	struct nlattr **tb = info->attrs;
-	struct sgfw_timeouts old_to;
-	enum sgfw_tracking old_tr;
-	struct net_device *dev;
-	struct sgfw_dev *sd;
+	struct sgfw_txn_dev *td;
+	char name[IFNAMSIZ];
+	struct sgfw_txn *txn;
 	int err;
 
 	rtnl_lock();
-	dev = sgfw_get_netdev(info);
-	if (IS_ERR(dev)) {
-		err = PTR_ERR(dev);
-		goto out_unlock;
-	}
-	sd = sgfw_dev_get_or_create(sn, dev->ifindex);
-	if (!sd) {
-		err = -ENOMEM;
-		goto out_unlock;
-	}
-	old_to = sd->to;
-	old_tr = sd->tracking;
-	err = sgfw_iface_settings(tb, &sd->to, &sd->tracking, info->extack);
-	if (err) {
-		sd->to = old_to;
-		sd->tracking = old_tr;
-		sgfw_dev_put_if_unused(sn, sd);
-		goto out_unlock;
-	}
-	err = sgfw_config_commit(sn);
-	if (err) {
-		sd->to = old_to;
-		sd->tracking = old_tr;
-	}
-	sgfw_dev_put_if_unused(sn, sd);
-out_unlock:
+	txn = sgfw_single(sn);
+	td = IS_ERR(txn) ? ERR_CAST(txn) : sgfw_get_txn_dev(txn, info, name);
+	err = IS_ERR(td) ? PTR_ERR(td) :
+	      sgfw_iface_settings(info->attrs, &td->to, &td->tracking,
+				  info->extack);
+	err = sgfw_single_end(sn, txn, err);
 	sgfw_config_unlock(sn);
 	return err;
 }
@@ -1787,18 +1681,19 @@ static size_t sgfw_nacl_size(const struct sgfw_nacl *nacl)
 	return size;
 }
 
-static struct sgfw_nacl *sgfw_get_nacl(struct sgfw_net *sn,
+static struct sgfw_nacl *sgfw_get_nacl(const struct sgfw_cfg *cfg,
 				       struct genl_info *info, int attr)
 {
 	if (GENL_REQ_ATTR_CHECK(info, attr))
 		return ERR_PTR(-EINVAL);
-	return sgfw_attr_nacl(&sn->cfg, info->attrs[attr], info->extack);
+	return sgfw_attr_nacl(cfg, info->attrs[attr], info->extack);
 }
 
 int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_nacl *nacl;
+	struct sgfw_txn *txn;
 	const char *name;
 	int err;
 
@@ -1806,31 +1701,12 @@ int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	rtnl_lock();
-	if (sn->cfg.n_nacls >= SGFW_MAX_NACLS) {
+	txn = sgfw_single(sn);
+	nacl = IS_ERR(txn) ? ERR_CAST(txn) :
+	       sgfw_txn_nacl_new(txn, name, info->extack);
+	if (IS_ERR(nacl))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a namespace has at most 200 network ACLs");
-		err = -ENOSPC;
-		goto out_unlock;
-	}
-	if (sgfw_nacl_find(&sn->cfg, name)) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
-		sgfw_err_fmt(info->extack, "network ACL exists already",
-			     "network ACL %s exists already", name);
-		err = -EEXIST;
-		goto out_unlock;
-	}
-	nacl = kzalloc(sizeof(*nacl), GFP_KERNEL_ACCOUNT);
-	if (!nacl) {
-		err = -ENOMEM;
-		goto out_unlock;
-	}
-	strscpy(nacl->name, name, sizeof(nacl->name));
-	INIT_LIST_HEAD(&nacl->rules);
-	nacl->key = sn->next_key++;
-	list_add_tail(&nacl->list, &sn->cfg.nacls);
-	sn->cfg.n_nacls++;
-out_unlock:
+	err = sgfw_single_end(sn, txn, PTR_ERR_OR_ZERO(nacl));
 	sgfw_config_unlock(sn);
 	return err;
 }
@@ -1839,23 +1715,18 @@ int sgfw_nl_nacl_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_nacl *nacl;
-	int err = 0;
+	struct sgfw_txn *txn;
+	int err;
 
 	rtnl_lock();
-	nacl = sgfw_get_nacl(sn, info, SGFW_A_NACL_NAME);
-	if (IS_ERR(nacl)) {
-		err = PTR_ERR(nacl);
-	} else if (nacl->attached) {
+	txn = sgfw_single(sn);
+	nacl = IS_ERR(txn) ? ERR_CAST(txn) :
+	       sgfw_get_nacl(&txn->cfg, info, SGFW_A_NACL_NAME);
+	err = IS_ERR(nacl) ? PTR_ERR(nacl) :
+	      sgfw_txn_nacl_del(txn, nacl, info->extack);
+	if (err && !IS_ERR(nacl))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
-		sgfw_err_fmt(info->extack, "network ACL is attached to a device",
-			     "network ACL %s is attached to %u device(s)",
-			     nacl->name, nacl->attached);
-		err = -EBUSY;
-	} else {
-		/* Not attached: no published ruleset names its rules. */
-		sgfw_nacl_free(nacl);
-		sn->cfg.n_nacls--;
-	}
+	err = sgfw_single_end(sn, txn, err);
 	sgfw_config_unlock(sn);
 	return err;
 }
@@ -1867,7 +1738,7 @@ int sgfw_nl_nacl_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	rtnl_lock();
-	nacl = sgfw_get_nacl(sn, info, SGFW_A_NACL_NAME);
+	nacl = sgfw_get_nacl(&sn->cfg, info, SGFW_A_NACL_NAME);
 	err = IS_ERR(nacl) ? PTR_ERR(nacl) :
 	      sgfw_reply(info, SGFW_CMD_NACL_GET, sgfw_nacl_fill, nacl, NULL,
 			 sgfw_nacl_size(nacl));
@@ -1943,142 +1814,83 @@ static int sgfw_nacl_rule_parse(struct nlattr **tb, const struct nlattr *nest,
 	return 0;
 }
 
-int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb,
-			       struct genl_info *info)
+int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
 	struct sgfw_nacl_rule *r;
-	struct list_head *pos;
 	struct sgfw_nacl *nacl;
+	struct sgfw_txn *txn;
 	int err;
 
 	r = sgfw_nacl_rule_new();
 	if (!r)
 		return -ENOMEM;
-
 	rtnl_lock();
-	nacl = sgfw_get_nacl(sn, info, SGFW_A_NACL_RULE_NACL);
-	if (IS_ERR(nacl)) {
-		err = PTR_ERR(nacl);
-		goto err_unlock;
-	}
-	err = sgfw_nacl_rule_parse(info->attrs, NULL, r, info->extack) ?:
-	      sgfw_nacl_rule_place(nacl, r, &pos, info->extack);
+	txn = sgfw_single(sn);
+	nacl = IS_ERR(txn) ? ERR_CAST(txn) :
+	       sgfw_get_nacl(&txn->cfg, info, SGFW_A_NACL_RULE_NACL);
+	err = IS_ERR(nacl) ? PTR_ERR(nacl) :
+	      sgfw_nacl_rule_parse(info->attrs, NULL, r, info->extack) ?:
+	      sgfw_txn_add_nacl_rule(txn, nacl, r, info->extack);
 	if (err) {
 		if (err == -EEXIST)
 			NL_SET_BAD_ATTR(info->extack,
 					info->attrs[SGFW_A_NACL_RULE_NUMBER]);
-		goto err_unlock;
+		free_percpu(r->ctr);
+		kfree(r);
 	}
-	list_add_tail(&r->list, pos);
-	err = nacl->attached ? sgfw_config_commit(sn) : 0;
-	if (err) {
-		list_del(&r->list);
-		goto err_unlock;
-	}
+	err = sgfw_single_end(sn, txn, err);
 	sgfw_config_unlock(sn);
-	return 0;
-
-err_unlock:
-	sgfw_config_unlock(sn);
-	free_percpu(r->ctr);
-	kfree(r);
 	return err;
 }
 
-int sgfw_nl_nacl_rule_del_doit(struct sk_buff *skb,
-			       struct genl_info *info)
+int sgfw_nl_nacl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-	struct sgfw_nacl_rule *r;
 	struct sgfw_nacl *nacl;
-	struct list_head *pos;
-	u32 number, dir;
+	struct sgfw_txn *txn;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_NACL_RULE_NUMBER) ||
 	    GENL_REQ_ATTR_CHECK(info, SGFW_A_NACL_RULE_DIRECTION))
 		return -EINVAL;
-	number = nla_get_u32(info->attrs[SGFW_A_NACL_RULE_NUMBER]);
-	dir = nla_get_u32(info->attrs[SGFW_A_NACL_RULE_DIRECTION]);
-
 	rtnl_lock();
-	nacl = sgfw_get_nacl(sn, info, SGFW_A_NACL_RULE_NACL);
-	if (IS_ERR(nacl)) {
-		err = PTR_ERR(nacl);
-		goto out_unlock;
-	}
-	err = -ENOENT;
-	list_for_each_entry(r, &nacl->rules, list) {
-		if (r->dir == dir && r->number == number) {
-			err = 0;
-			break;
-		}
-	}
-	if (err) {
+	txn = sgfw_single(sn);
+	nacl = IS_ERR(txn) ? ERR_CAST(txn) :
+	       sgfw_get_nacl(&txn->cfg, info, SGFW_A_NACL_RULE_NACL);
+	err = IS_ERR(nacl) ? PTR_ERR(nacl) :
+	      sgfw_txn_nacl_rule_del(nacl,
+				     nla_get_u32(info->attrs[SGFW_A_NACL_RULE_NUMBER]),
+				     nla_get_u32(info->attrs[SGFW_A_NACL_RULE_DIRECTION]),
+				     info->extack);
+	if (err == -ENOENT && !IS_ERR(nacl))
 		NL_SET_BAD_ATTR(info->extack,
 				info->attrs[SGFW_A_NACL_RULE_NUMBER]);
-		sgfw_err_fmt(info->extack, "the network ACL has no such rule",
-			     "network ACL %s has no rule %u in this direction",
-			     nacl->name, number);
-		goto out_unlock;
-	}
-	pos = r->list.prev;
-	list_del(&r->list);
-	err = nacl->attached ? sgfw_config_commit(sn) : 0;
-	if (err)
-		list_add(&r->list, pos);
-	else
-		sgfw_nacl_rule_free(r);
-out_unlock:
+	err = sgfw_single_end(sn, txn, err);
 	sgfw_config_unlock(sn);
 	return err;
 }
 
-int sgfw_nl_iface_nacl_doit(struct sk_buff *skb,
-			    struct genl_info *info)
+int sgfw_nl_iface_nacl_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
-	struct sgfw_nacl *nacl = NULL, *old;
-	struct net_device *dev;
-	struct sgfw_dev *sd;
+	struct sgfw_nacl *nacl = NULL;
+	struct sgfw_txn_dev *td;
+	char name[IFNAMSIZ];
+	struct sgfw_txn *txn;
 	int err;
 
 	rtnl_lock();
-	dev = sgfw_get_netdev(info);
-	if (IS_ERR(dev)) {
-		err = PTR_ERR(dev);
-		goto out_unlock;
-	}
-	if (info->attrs[SGFW_A_IFACE_NACL]) {
-		nacl = sgfw_get_nacl(sn, info, SGFW_A_IFACE_NACL);
-		if (IS_ERR(nacl)) {
-			err = PTR_ERR(nacl);
-			goto out_unlock;
-		}
-	}
-	sd = nacl ? sgfw_dev_get_or_create(sn, dev->ifindex) :
-		    sgfw_dev_find(sn, dev->ifindex);
-	if (!sd) {
-		err = nacl ? -ENOMEM : 0;
-		goto out_unlock;
-	}
-	old = sd->nacl;
-	if (old && nacl) {
+	txn = sgfw_single(sn);
+	td = IS_ERR(txn) ? ERR_CAST(txn) : sgfw_get_txn_dev(txn, info, name);
+	if (!IS_ERR(td) && info->attrs[SGFW_A_IFACE_NACL])
+		nacl = sgfw_attr_nacl(&txn->cfg, info->attrs[SGFW_A_IFACE_NACL],
+				      info->extack);
+	err = IS_ERR(td) ? PTR_ERR(td) : IS_ERR(nacl) ? PTR_ERR(nacl) :
+	      sgfw_txn_dev_nacl(td, name, nacl, info->extack);
+	if (err == -EBUSY)
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_IFACE_NACL]);
-		sgfw_err_fmt(info->extack,
-			     "the device has a network ACL already",
-			     "%s has network ACL %s already (remove it first)",
-			     dev->name, old->name);
-		err = -EBUSY;
-		goto out_unlock;
-	}
-	sgfw_dev_set_nacl(sd, nacl);
-	err = sgfw_config_commit(sn);
-	if (err)
-		sgfw_dev_set_nacl(sd, old);
-	sgfw_dev_put_if_unused(sn, sd);
-out_unlock:
+	err = sgfw_single_end(sn, txn, err);
 	sgfw_config_unlock(sn);
 	return err;
 }

@@ -499,16 +499,44 @@ static void sgfw_txn_ids_undo(struct sgfw_net *sn, struct sgfw_cfg *cfg)
 	}
 }
 
-/* The keys that dumps resume at, for the new lists and NACLs. */
+static int sgfw_pl_key_cmp(void *priv, const struct list_head *a,
+			   const struct list_head *b)
+{
+	const struct sgfw_pl *x = list_entry(a, struct sgfw_pl, list);
+	const struct sgfw_pl *y = list_entry(b, struct sgfw_pl, list);
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static int sgfw_nacl_key_cmp(void *priv, const struct list_head *a,
+			     const struct list_head *b)
+{
+	const struct sgfw_nacl *x = list_entry(a, struct sgfw_nacl, list);
+	const struct sgfw_nacl *y = list_entry(b, struct sgfw_nacl, list);
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/*
+ * The keys that dumps resume at (struct sgfw_pl): a list or NACL keeps
+ * the key of the running one of its name, a new one gets a new key, and
+ * the lists are kept in key order.
+ */
 static void sgfw_txn_keys(struct sgfw_net *sn, struct sgfw_cfg *cfg)
 {
-	struct sgfw_nacl *nacl;
-	struct sgfw_pl *pl;
+	struct sgfw_nacl *nacl, *on;
+	struct sgfw_pl *pl, *op;
 
-	list_for_each_entry(pl, &cfg->pls, list)
-		pl->key = sn->next_key++;
-	list_for_each_entry(nacl, &cfg->nacls, list)
-		nacl->key = sn->next_key++;
+	list_for_each_entry(pl, &cfg->pls, list) {
+		op = sgfw_pl_find(&sn->cfg, pl->name);
+		pl->key = op ? op->key : sn->next_key++;
+	}
+	list_for_each_entry(nacl, &cfg->nacls, list) {
+		on = sgfw_nacl_find(&sn->cfg, nacl->name);
+		nacl->key = on ? on->key : sn->next_key++;
+	}
+	list_sort(NULL, &cfg->pls, sgfw_pl_key_cmp);
+	list_sort(NULL, &cfg->nacls, sgfw_nacl_key_cmp);
 }
 
 /**
@@ -536,6 +564,7 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 	err = sgfw_txn_ids(sn, &txn->cfg);
 	if (err)
 		goto err_ids;
+	sgfw_txn_keys(sn, &txn->cfg);
 	list_for_each_entry(td, &txn->devs, list) {
 		if (!sgfw_dev_get_or_create(sn, td->ifindex)) {
 			err = -ENOMEM;
@@ -574,7 +603,6 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 
 	/* Published: the running objects are the candidate's now. */
 	sgfw_cfg_count_attached(&sn->cfg, sn);
-	sgfw_txn_keys(sn, &sn->cfg);
 	list_for_each_entry(sg, &sn->cfg.sgs, list)
 		if (!sg->new_id)
 			xa_store(&sn->sg_ids, sg->id, sg, GFP_KERNEL_ACCOUNT);
@@ -1058,5 +1086,297 @@ int sgfw_txn_rule_del(struct sgfw_txn *txn, struct sgfw_sg *sg, u32 id,
 	}
 	sgfw_err_fmt(extack, "the security group has no such rule",
 		     "security group %s has no rule %u", sg->name, id);
+	return -ENOENT;
+}
+
+/* Create a prefix list in the candidate, as PL_NEW does. */
+struct sgfw_pl *sgfw_txn_pl_new(struct sgfw_txn *txn, const char *name,
+				u32 max_entries, struct netlink_ext_ack *extack)
+{
+	if (txn->cfg.n_pls >= SGFW_MAX_PLS) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a namespace has at most 100 prefix lists");
+		return ERR_PTR(-ENOSPC);
+	}
+	if (sgfw_pl_find(&txn->cfg, name)) {
+		sgfw_err_fmt(extack, "prefix list exists already",
+			     "prefix list %s exists already", name);
+		return ERR_PTR(-EEXIST);
+	}
+	return sgfw_txn_add_pl(txn, name, max_entries, NULL, 0, extack);
+}
+
+/* Delete a prefix list of the candidate that no rule names: 0 or -EBUSY. */
+int sgfw_txn_pl_del(struct sgfw_txn *txn, struct sgfw_pl *pl,
+		    struct netlink_ext_ack *extack)
+{
+	if (pl->refs) {
+		sgfw_err_fmt(extack, "prefix list is the peer of a rule",
+			     "prefix list %s is the peer of %u rule(s)",
+			     pl->name, pl->refs);
+		return -EBUSY;
+	}
+	list_del(&pl->list);
+	txn->cfg.n_pls--;
+	kfree(pl->entries.v);
+	kfree(pl);
+	return 0;
+}
+
+/*
+ * The weight of @sg's rules in @dir and @af with the rules that name @pl
+ * counted as @max each.
+ */
+static u32 sgfw_txn_pl_weight(const struct sgfw_sg *sg,
+			      enum sgfw_direction dir, enum sgfw_af af,
+			      const struct sgfw_pl *pl, u32 max)
+{
+	const struct sgfw_rule *r;
+	u32 n = 0;
+
+	list_for_each_entry(r, &sg->rules, list) {
+		if (r->dir != dir || !sgfw_rule_weight(r, af))
+			continue;
+		n += r->peer_kind == SGFW_PEER_PL && r->peer_pl == pl ? max :
+		     sgfw_rule_weight(r, af);
+	}
+	return n;
+}
+
+/**
+ * sgfw_txn_pl_set() - change the max-entries of a prefix list of the
+ * candidate, as PL_SET does.
+ * @txn: the transaction.
+ * @pl: a list of @txn.
+ * @max: 1 to SGFW_MAX_PL_ENTRIES.
+ * @extack: for the message.
+ *
+ * Not below the entries it holds; and every rule that names it counts as
+ * the new value, so not past the limits of its groups and of the devices
+ * that have them.  Return: 0, -EINVAL or -ENOSPC.
+ */
+int sgfw_txn_pl_set(struct sgfw_txn *txn, struct sgfw_pl *pl, u32 max,
+		    struct netlink_ext_ack *extack)
+{
+	const struct sgfw_txn_dev *td;
+	enum sgfw_direction dir;
+	const struct sgfw_sg *sg;
+	enum sgfw_af af;
+	u32 i, n;
+
+	if (max < pl->entries.n) {
+		sgfw_err_fmt(extack,
+			     "the prefix list holds more entries than that",
+			     "prefix list %s holds %u entries, more than %u",
+			     pl->name, pl->entries.n, max);
+		return -EINVAL;
+	}
+	list_for_each_entry(sg, &txn->cfg.sgs, list) {
+		for (dir = SGFW_DIRECTION_INGRESS;
+		     dir <= SGFW_DIRECTION_EGRESS; dir++) {
+			for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++) {
+				if (sgfw_txn_pl_weight(sg, dir, af, pl, max) <=
+				    SGFW_MAX_RULES)
+					continue;
+				sgfw_err_fmt(extack,
+					     "a security group that names the prefix list would count more than 60 rules in a direction",
+					     "security group %s would count more than %u rules in a direction",
+					     sg->name, SGFW_MAX_RULES);
+				return -ENOSPC;
+			}
+		}
+	}
+	list_for_each_entry(td, &txn->devs, list) {
+		n = 0;
+		for (i = 0; i < td->nsgs; i++)
+			for (dir = SGFW_DIRECTION_INGRESS;
+			     dir <= SGFW_DIRECTION_EGRESS; dir++)
+				for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++)
+					n += sgfw_txn_pl_weight(td->sgs[i], dir,
+								af, pl, max);
+		if (n > SGFW_MAX_DEV_RULES) {
+			sgfw_err_fmt(extack,
+				     "a device would count more than 1000 rules",
+				     "device %d would count %u rules, more than %u",
+				     td->ifindex, n, SGFW_MAX_DEV_RULES);
+			return -ENOSPC;
+		}
+	}
+	pl->max_entries = max;
+	return 0;
+}
+
+/* The candidate's settings of device @ifindex, new (the defaults) if need be. */
+struct sgfw_txn_dev *sgfw_txn_dev_get(struct sgfw_txn *txn, int ifindex)
+{
+	struct sgfw_txn_dev *td = sgfw_txn_dev_find(txn, ifindex);
+
+	if (td)
+		return td;
+	td = kzalloc(sizeof(*td), GFP_KERNEL_ACCOUNT);
+	if (!td)
+		return NULL;
+	td->ifindex = ifindex;
+	td->to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF;
+	td->to.udp = SGFW_UDP_TIMEOUT_DEF;
+	td->to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF;
+	td->tracking = SGFW_TRACKING_AUTO;
+	list_add_tail(&td->list, &txn->devs);
+	return td;
+}
+
+/**
+ * sgfw_txn_attach() - attach groups to a device of the candidate, as
+ * IFACE_ATTACH does.
+ * @txn: the transaction.
+ * @td: the device's settings (sgfw_txn_dev_get()).
+ * @dev: its name, for messages.
+ * @add: groups of @txn.
+ * @n: how many, at least one.
+ * @bad: set to the index in @add of a group refused.
+ * @extack: for the message.
+ *
+ * Each group once, at most 16 per device and 1000 rules.
+ * Return: 0, -EEXIST or -ENOSPC (then nothing is attached).
+ */
+int sgfw_txn_attach(struct sgfw_txn *txn, struct sgfw_txn_dev *td,
+		    const char *dev, struct sgfw_sg *const *add, int n,
+		    int *bad, struct netlink_ext_ack *extack)
+{
+	u32 rules = sgfw_txn_dev_rules(td);
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		*bad = i;
+		for (j = 0; j < i && add[j] != add[i]; j++)
+			;
+		if (j < i || sgfw_txn_dev_has(td, add[i])) {
+			sgfw_err_fmt(extack,
+				     "security group is attached already",
+				     "security group %s is attached to %s already",
+				     add[i]->name, dev);
+			return -EEXIST;
+		}
+		if (td->nsgs + i >= SGFW_MAX_SGS_PER_DEV) {
+			sgfw_err_fmt(extack,
+				     "a device has at most 16 security groups",
+				     "a device has at most %u security groups",
+				     SGFW_MAX_SGS_PER_DEV);
+			return -ENOSPC;
+		}
+		rules += sgfw_sg_rule_count(add[i]);
+	}
+	*bad = -1;
+	if (rules > SGFW_MAX_DEV_RULES) {
+		sgfw_err_fmt(extack, "the device would have more than 1000 rules",
+			     "%s would have %u rules, more than %u", dev, rules,
+			     SGFW_MAX_DEV_RULES);
+		return -ENOSPC;
+	}
+	for (i = 0; i < n; i++) {
+		td->sgs[td->nsgs++] = add[i];
+		add[i]->attached++;
+	}
+	return 0;
+}
+
+/* Detach the groups named @names (@n of them; none: all) from @td. */
+int sgfw_txn_detach(struct sgfw_txn_dev *td, const char *dev,
+		    const char *const *names, int n, int *bad,
+		    struct netlink_ext_ack *extack)
+{
+	bool drop[SGFW_MAX_SGS_PER_DEV] = {};
+	int i, k;
+
+	for (k = 0; k < n; k++) {
+		*bad = k;
+		for (i = 0; i < td->nsgs; i++)
+			if (!strcmp(td->sgs[i]->name, names[k]))
+				break;
+		if (i == td->nsgs || drop[i]) {
+			sgfw_err_fmt(extack,
+				     "security group is not attached to the device",
+				     "security group %s is not attached to %s",
+				     names[k], dev);
+			return -ENOENT;
+		}
+		drop[i] = true;
+	}
+	for (i = 0, k = 0; i < td->nsgs; i++) {
+		if (!n || drop[i])
+			td->sgs[i]->attached--;
+		else
+			td->sgs[k++] = td->sgs[i];
+	}
+	td->nsgs = k;
+	return 0;
+}
+
+/* Give @td the NACL @nacl of the candidate, or (NULL) none. */
+int sgfw_txn_dev_nacl(struct sgfw_txn_dev *td, const char *dev,
+		      struct sgfw_nacl *nacl, struct netlink_ext_ack *extack)
+{
+	if (td->nacl && nacl) {
+		sgfw_err_fmt(extack, "the device has a network ACL already",
+			     "%s has network ACL %s already (remove it first)",
+			     dev, td->nacl->name);
+		return -EBUSY;
+	}
+	if (td->nacl)
+		td->nacl->attached--;
+	td->nacl = nacl;
+	if (nacl)
+		nacl->attached++;
+	return 0;
+}
+
+/* Create a network ACL in the candidate, as NACL_NEW does. */
+struct sgfw_nacl *sgfw_txn_nacl_new(struct sgfw_txn *txn, const char *name,
+				    struct netlink_ext_ack *extack)
+{
+	if (txn->cfg.n_nacls >= SGFW_MAX_NACLS) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a namespace has at most 200 network ACLs");
+		return ERR_PTR(-ENOSPC);
+	}
+	if (sgfw_nacl_find(&txn->cfg, name)) {
+		sgfw_err_fmt(extack, "network ACL exists already",
+			     "network ACL %s exists already", name);
+		return ERR_PTR(-EEXIST);
+	}
+	return sgfw_txn_add_nacl(txn, name, extack);
+}
+
+/* Delete a network ACL of the candidate no device has: 0 or -EBUSY. */
+int sgfw_txn_nacl_del(struct sgfw_txn *txn, struct sgfw_nacl *nacl,
+		      struct netlink_ext_ack *extack)
+{
+	if (nacl->attached) {
+		sgfw_err_fmt(extack, "network ACL is attached to a device",
+			     "network ACL %s is attached to %u device(s)",
+			     nacl->name, nacl->attached);
+		return -EBUSY;
+	}
+	sgfw_nacl_free(nacl);
+	txn->cfg.n_nacls--;
+	return 0;
+}
+
+/* Delete the rule @number of direction @dir of a NACL of the candidate. */
+int sgfw_txn_nacl_rule_del(struct sgfw_nacl *nacl, u32 number, u32 dir,
+			   struct netlink_ext_ack *extack)
+{
+	struct sgfw_nacl_rule *r;
+
+	list_for_each_entry(r, &nacl->rules, list) {
+		if (r->dir == dir && r->number == number) {
+			list_del(&r->list);
+			sgfw_nacl_rule_free(r);
+			return 0;
+		}
+	}
+	sgfw_err_fmt(extack, "the network ACL has no such rule",
+		     "network ACL %s has no rule %u in this direction",
+		     nacl->name, number);
 	return -ENOENT;
 }

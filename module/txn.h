@@ -91,6 +91,27 @@ int sgfw_txn_rule_new(struct sgfw_txn *txn, struct sgfw_sg *sg,
 		      struct sgfw_rule *r, struct netlink_ext_ack *extack);
 int sgfw_txn_rule_del(struct sgfw_txn *txn, struct sgfw_sg *sg, u32 id,
 		      struct netlink_ext_ack *extack);
+struct sgfw_pl *sgfw_txn_pl_new(struct sgfw_txn *txn, const char *name,
+				u32 max_entries, struct netlink_ext_ack *extack);
+int sgfw_txn_pl_del(struct sgfw_txn *txn, struct sgfw_pl *pl,
+		    struct netlink_ext_ack *extack);
+int sgfw_txn_pl_set(struct sgfw_txn *txn, struct sgfw_pl *pl, u32 max,
+		    struct netlink_ext_ack *extack);
+struct sgfw_txn_dev *sgfw_txn_dev_get(struct sgfw_txn *txn, int ifindex);
+int sgfw_txn_attach(struct sgfw_txn *txn, struct sgfw_txn_dev *td,
+		    const char *dev, struct sgfw_sg *const *add, int n,
+		    int *bad, struct netlink_ext_ack *extack);
+int sgfw_txn_detach(struct sgfw_txn_dev *td, const char *dev,
+		    const char *const *names, int n, int *bad,
+		    struct netlink_ext_ack *extack);
+int sgfw_txn_dev_nacl(struct sgfw_txn_dev *td, const char *dev,
+		      struct sgfw_nacl *nacl, struct netlink_ext_ack *extack);
+struct sgfw_nacl *sgfw_txn_nacl_new(struct sgfw_txn *txn, const char *name,
+				    struct netlink_ext_ack *extack);
+int sgfw_txn_nacl_del(struct sgfw_txn *txn, struct sgfw_nacl *nacl,
+		      struct netlink_ext_ack *extack);
+int sgfw_txn_nacl_rule_del(struct sgfw_nacl *nacl, u32 number, u32 dir,
+			   struct netlink_ext_ack *extack);
 
 /* The longest "apply ... confirm" may wait, in seconds: one day. */
 #define SGFW_CONFIRM_MAX	86400
