@@ -7,8 +7,12 @@
                                      (an ack, an error, or the end of a
                                      dump); those that changed something
                                      (acked requests of a command that
-                                     writes) are kept in the file KEPT
-    nlfuzz.py replay KEPT            send them again; each must be acked
+                                     writes, and every request of a
+                                     transaction, whose refusal ends it)
+                                     are kept in the file KEPT with their
+                                     answer
+    nlfuzz.py replay KEPT            send them again; each must get the
+                                     same answer
     nlfuzz.py header                 every command, with a reserved field
                                      that is not zero, must be refused
                                      with EINVAL (the family validates its
@@ -53,7 +57,8 @@ NLM_F_DUMP_INTR = 0x10
 NLA_F_NESTED = 0x8000
 
 # uapi/linux/sgfw.h, as the grammar needs it.
-U8, U16, U32, U64, STR, BIN4, BIN16, NEST, CIDR = range(9)
+U8, U16, U32, U64, STR, BIN4, BIN16, NEST, CIDR, FLAG, RNEST, NNEST = \
+    range(12)
 CIDR_ATTRS = {1: BIN4, 2: BIN16, 3: U8}
 SETS = {
     "status": {4: U32},
@@ -66,7 +71,16 @@ SETS = {
     "nacl": {1: STR},
     "nacl-rule": {2: STR, 3: U32, 4: U32, 5: U32, 6: U8, 7: U16, 8: U16,
                   9: U8, 10: U8, 11: BIN4, 12: BIN16, 13: U8},
+    # Transactions.  Never a commit that awaits its confirmation (2): its
+    # rollback would come at a time of its own in each namespace.
+    "none": {},
+    "txn-sg-rule": {1: STR, 4: RNEST},
+    "txn-nacl": {1: STR, 3: NNEST},
+    "txn": {1: FLAG, 3: U32},
 }
+# The attributes of the nests of a transaction's rules.
+RULE_NEST = {t: k for t, k in SETS["rule"].items() if t not in (1, 2)}
+NACL_NEST = {t: k for t, k in SETS["nacl-rule"].items() if t != 2}
 # Command: (attribute set, writes?)
 CMDS = {
     1: ("status", False), 2: ("status", True), 3: ("sg", True),
@@ -77,7 +91,14 @@ CMDS = {
     18: ("iface", False), 19: ("flow", False), 20: ("nacl", True),
     21: ("nacl", True), 22: ("nacl", False), 23: ("nacl-rule", True),
     24: ("nacl-rule", True), 25: ("iface", True), 26: ("pl", True),
+    27: ("none", True), 28: ("pl", True), 29: ("sg", True),
+    30: ("txn-sg-rule", True), 31: ("txn-nacl", True), 32: ("iface", True),
+    33: ("txn", True), 34: ("none", True),
 }
+# A refused part ends a transaction: these change something even refused,
+# so they are replayed whatever their answer, which must be the same.
+TXN_CMDS = range(27, 35)
+TXN_COMMIT, CONFIRM = 33, 35
 NAMES = ["a", "b", "web", "ssh", "x" * 63, "", "bad name", "y" * 64, "é"]
 U32S = [0, 1, 2, 3, 4, 5, 6, 17, 30, 60, 100, 180, 1000, 32766, 32767,
         65536, 432000, 16777216, 16777217, 0x7fffffff, 0xffffffff]
@@ -111,6 +132,12 @@ def value(rng, kind):
         inner = b"".join(attr(t, value(rng, k))
                          for t, k in CIDR_ATTRS.items() if rng.random() < .6)
         return inner
+    if kind == FLAG:
+        return b""
+    if kind in (RNEST, NNEST):
+        nest = RULE_NEST if kind == RNEST else NACL_NEST
+        return b"".join(attr(t, value(rng, k))
+                        for t, k in nest.items() if rng.random() < .5)
     return os.urandom(rng.randrange(12))
 
 
@@ -120,8 +147,8 @@ def build(rng, cmd):
     for t, kind in aset.items():
         if rng.random() < 0.55:
             for _ in range(rng.choice([1, 1, 1, 2, 5])):
-                flag = NLA_F_NESTED if kind == CIDR and rng.random() < .9 \
-                    else 0
+                flag = NLA_F_NESTED if kind in (CIDR, RNEST, NNEST) and \
+                    rng.random() < .9 else 0
                 out += attr(t | flag, value(rng, kind))
     return out
 
@@ -210,8 +237,11 @@ def fuzz(count, seed, kept_path):
                   file=sys.stderr, flush=True)
         cmd = rng.choice(list(CMDS)) if rng.random() < .95 else \
             rng.randrange(256)
+        if cmd in (TXN_COMMIT, CONFIRM) and cmd not in CMDS:
+            cmd = 1
         attrs = build(rng, cmd)
-        broken = rng.random() < .5
+        # A mutated commit might ask for a confirmation: not that one.
+        broken = rng.random() < .5 and cmd != TXN_COMMIT
         if broken:
             attrs = mutate(rng, attrs)
         version, reserved = 1, 0
@@ -229,9 +259,10 @@ def fuzz(count, seed, kept_path):
         errors[err] = errors.get(err, 0) + 1
         if err == 0:
             ok += 1
-            if not dump and CMDS.get(cmd, ("", False))[1]:
-                body = struct.pack("=BBH", cmd, version, reserved) + attrs
-                kept.write(struct.pack("=I", len(body)) + body)
+        if not dump and CMDS.get(cmd, ("", False))[1] and \
+                (err == 0 or cmd in TXN_CMDS):
+            body = struct.pack("=BBH", cmd, version, reserved) + attrs
+            kept.write(struct.pack("=Ii", len(body), err) + body)
     kept.close()
     print("sent %d, answered %d, acked %d" % (count, answered, ok))
     for err, n in sorted(errors.items()):
@@ -245,16 +276,17 @@ def replay(kept_path):
     data = open(kept_path, "rb").read()
     off = n = 0
     while off < len(data):
-        ln = struct.unpack_from("=I", data, off)[0]
-        body = data[off + 4:off + 4 + ln]
-        off += 4 + ln
+        ln, want = struct.unpack_from("=Ii", data, off)
+        body = data[off + 8:off + 8 + ln]
+        off += 8 + ln
         cmd, version, reserved = struct.unpack_from("=BBH", body, 0)
         seq = g.send(g.family, NLM_F_REQUEST | NLM_F_ACK, cmd, version,
                      reserved, body[4:])
         err = g.answer(seq)
-        if err:
-            print("replayed request %d (command %d) failed: %s" %
-                  (n, cmd, os.strerror(err)))
+        if err != want:
+            print("replayed request %d (command %d): %s, not %s" %
+                  (n, cmd, os.strerror(err) if err else "acked",
+                   os.strerror(want) if want else "acked"))
             return False
         n += 1
     print("replayed %d requests" % n)
