@@ -411,15 +411,6 @@ u32 sgfw_sg_rule_count(const struct sgfw_sg *sg)
 	return n;
 }
 
-u32 sgfw_dev_rule_count(const struct sgfw_dev *sd)
-{
-	u32 i, n = 0;
-
-	for (i = 0; i < sd->nsgs; i++)
-		n += sgfw_sg_rule_count(sd->sgs[i]);
-	return n;
-}
-
 static bool sgfw_dev_has_sg(const struct sgfw_dev *sd,
 			    const struct sgfw_sg *sg)
 {
@@ -522,46 +513,6 @@ int sgfw_sgs_limits(struct sgfw_sg *const *sgs, u32 n, const char *dev,
 		     "%s would have %u rules, more than %u", dev, rules,
 		     SGFW_MAX_DEV_RULES);
 	return -ENOSPC;
-}
-
-/**
- * sgfw_sg_rule_limits() - may @r join @sg?
- * @sn: the namespace.
- * @sg: the group.
- * @r: the new rule, not in @sg yet.
- * @extack: for the message.
- *
- * The limits of semantics.md: those of the group (sgfw_sg_group_limits()),
- * and 1000 rules on a device (all its groups).
- * Context: RTNL.
- * Return: 0 or -ENOSPC.
- */
-int sgfw_sg_rule_limits(struct sgfw_net *sn, const struct sgfw_sg *sg,
-			const struct sgfw_rule *r,
-			struct netlink_ext_ack *extack)
-{
-	struct sgfw_dev *sd;
-	u32 add;
-	int err;
-
-	ASSERT_RTNL();
-	err = sgfw_sg_group_limits(sg, r, extack);
-	if (err)
-		return err;
-	add = sgfw_rule_weight(r, SGFW_AF_INET) +
-	      sgfw_rule_weight(r, SGFW_AF_INET6);
-	list_for_each_entry(sd, &sn->dev_list, list) {
-		if (!sgfw_dev_has_sg(sd, sg))
-			continue;
-		if (sgfw_dev_rule_count(sd) + add > SGFW_MAX_DEV_RULES) {
-			sgfw_err_fmt(extack,
-				     "a device would have more than 1000 rules",
-				     "device %d would have more than %u rules",
-				     sd->ifindex, SGFW_MAX_DEV_RULES);
-			return -ENOSPC;
-		}
-	}
-	return 0;
 }
 
 bool sgfw_match_equal(const struct sgfw_match *a, const struct sgfw_match *b)
@@ -674,76 +625,6 @@ int sgfw_nacl_rule_place(struct sgfw_nacl *nacl,
 		NL_SET_ERR_MSG_MOD(extack,
 				   "a network ACL has at most 40 rules per direction and family");
 		return -ENOSPC;
-	}
-	return 0;
-}
-
-/**
- * sgfw_pl_max_entries_check() - may @pl's max-entries become @max_entries?
- * @sn: the namespace.
- * @pl: the prefix list.
- * @max_entries: the new value, 1 to SGFW_MAX_PL_ENTRIES.
- * @extack: for the message.
- *
- * Not below the entries it holds; and every rule that names it counts as
- * the new value, so not past what the limits of its groups and of the
- * devices they are attached to allow.
- * Context: RTNL.
- * Return: 0, -EINVAL or -ENOSPC.
- */
-int sgfw_pl_max_entries_check(struct sgfw_net *sn, const struct sgfw_pl *pl,
-			      u32 max_entries,
-			      struct netlink_ext_ack *extack)
-{
-	enum sgfw_direction dir;
-	struct sgfw_dev *sd;
-	struct sgfw_sg *sg;
-	enum sgfw_af af;
-
-	ASSERT_RTNL();
-	if (max_entries < pl->entries.n) {
-		sgfw_err_fmt(extack,
-			     "the prefix list holds more entries than that",
-			     "prefix list %s holds %u entries, more than %u",
-			     pl->name, pl->entries.n, max_entries);
-		return -EINVAL;
-	}
-	if (max_entries <= pl->max_entries || !pl->refs)
-		return 0;
-	list_for_each_entry(sg, &sn->cfg.sgs, list) {
-		for (dir = SGFW_DIRECTION_INGRESS;
-		     dir <= SGFW_DIRECTION_EGRESS; dir++) {
-			for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++) {
-				if (sgfw_sg_dir_count(sg, dir, af, pl,
-						      max_entries, NULL) <=
-				    SGFW_MAX_RULES)
-					continue;
-				sgfw_err_fmt(extack,
-					     "a security group that names the prefix list would count more than 60 rules in a direction",
-					     "security group %s would count more than %u rules in a direction",
-					     sg->name, SGFW_MAX_RULES);
-				return -ENOSPC;
-			}
-		}
-	}
-	list_for_each_entry(sd, &sn->dev_list, list) {
-		u32 i, n = 0;
-
-		for (i = 0; i < sd->nsgs; i++)
-			for (dir = SGFW_DIRECTION_INGRESS;
-			     dir <= SGFW_DIRECTION_EGRESS; dir++)
-				for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++)
-					n += sgfw_sg_dir_count(sd->sgs[i], dir,
-							       af, pl,
-							       max_entries,
-							       NULL);
-		if (n > SGFW_MAX_DEV_RULES) {
-			sgfw_err_fmt(extack,
-				     "a device would count more than 1000 rules",
-				     "device %d would count %u rules, more than %u",
-				     sd->ifindex, n, SGFW_MAX_DEV_RULES);
-			return -ENOSPC;
-		}
 	}
 	return 0;
 }

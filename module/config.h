@@ -227,7 +227,6 @@ struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, int ifindex);
 void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush);
 void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd);
 void sgfw_dev_set_nacl(struct sgfw_dev *sd, struct sgfw_nacl *nacl);
-u32 sgfw_dev_rule_count(const struct sgfw_dev *sd);
 u32 sgfw_sg_rule_count(const struct sgfw_sg *sg);
 void sgfw_cidr_canonicalize(struct sgfw_cidr *c);
 int sgfw_cidr_set_add(struct sgfw_cidr_set *s, const struct sgfw_cidr *add,
@@ -244,12 +243,6 @@ struct sgfw_sg *sgfw_sg_new(struct sgfw_net *sn, const char *name,
 			    const char *desc);
 void sgfw_sg_free(struct sgfw_net *sn, struct sgfw_sg *sg);
 u32 sgfw_rule_weight(const struct sgfw_rule *r, enum sgfw_af af);
-int sgfw_sg_rule_limits(struct sgfw_net *sn, const struct sgfw_sg *sg,
-			const struct sgfw_rule *r,
-			struct netlink_ext_ack *extack);
-int sgfw_pl_max_entries_check(struct sgfw_net *sn, const struct sgfw_pl *pl,
-			      u32 max_entries,
-			      struct netlink_ext_ack *extack);
 bool sgfw_sg_deletable(const struct sgfw_sg *sg);
 bool sgfw_match_equal(const struct sgfw_match *a, const struct sgfw_match *b);
 bool sgfw_rule_same(const struct sgfw_rule *a, const struct sgfw_rule *b);

@@ -373,7 +373,7 @@ static int cfg_rule_add(struct sgfw_net *sn, struct sgfw_sg *sg,
 	int err;
 
 	rtnl_lock();
-	err = sgfw_sg_rule_limits(sn, sg, r, NULL);
+	err = sgfw_sg_group_limits(sg, r, NULL);
 	if (!err) {
 		copy = kmemdup(r, sizeof(*r), GFP_KERNEL);
 		if (copy) {
@@ -385,70 +385,6 @@ static int cfg_rule_add(struct sgfw_net *sn, struct sgfw_sg *sg,
 	}
 	rtnl_unlock();
 	return err;
-}
-
-/*
- * A rule naming a prefix list counts as its max-entries in each family:
- * 60 rules per direction and family hold three rules of a 20-entry list,
- * not four; a list rules name cannot grow past what their groups hold,
- * nor shrink below its entries.
- */
-static void cfg_prefix_list_weight(struct kunit *test)
-{
-	struct net *net = sgfw_test_net_new(test);
-	struct sgfw_net *sn = cfg_sn(net);
-	struct sgfw_pl *pl;
-	struct sgfw_sg *sg;
-	int i;
-
-	pl = kunit_kzalloc(test, sizeof(*pl), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pl);
-	strscpy(pl->name, "office", sizeof(pl->name));
-	pl->max_entries = SGFW_PL_ENTRIES_DEF;
-	/* A new group: only its two all-open egress rules. */
-	rtnl_lock();
-	sg = sgfw_sg_new(sn, "web", "");
-	rtnl_unlock();
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sg);
-
-	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_EQ(test, cfg_rule_add(sn, sg,
-						   cfg_rule(test, sn,
-							    SGFW_DIRECTION_INGRESS,
-							    pl)), 0);
-	KUNIT_EXPECT_EQ(test, cfg_rule_add(sn, sg,
-					   cfg_rule(test, sn,
-						    SGFW_DIRECTION_INGRESS,
-						    pl)), -ENOSPC);
-	/* A plain CIDR rule still fits next to them?  No: 60 are used. */
-	KUNIT_EXPECT_EQ(test, cfg_rule_add(sn, sg,
-					   cfg_rule(test, sn,
-						    SGFW_DIRECTION_INGRESS,
-						    NULL)), -ENOSPC);
-	/* Egress is counted apart: one more list rule goes there. */
-	KUNIT_EXPECT_EQ(test, cfg_rule_add(sn, sg,
-					   cfg_rule(test, sn,
-						    SGFW_DIRECTION_EGRESS,
-						    pl)), 0);
-	KUNIT_EXPECT_EQ(test, pl->refs, 4);
-
-	rtnl_lock();
-	/* Three ingress rules of 21 would be 63: refused; 20 is fine. */
-	KUNIT_EXPECT_EQ(test, sgfw_pl_max_entries_check(sn, pl, 21, NULL),
-			-ENOSPC);
-	KUNIT_EXPECT_EQ(test, sgfw_pl_max_entries_check(sn, pl, 20, NULL), 0);
-	KUNIT_EXPECT_EQ(test, sgfw_pl_max_entries_check(sn, pl, 5, NULL), 0);
-	pl->entries.n = 10;
-	KUNIT_EXPECT_EQ(test, sgfw_pl_max_entries_check(sn, pl, 5, NULL),
-			-EINVAL);
-	pl->entries.n = 0;
-	rtnl_unlock();
-
-	/* The rules go before the list does (the namespace's exit order). */
-	rtnl_lock();
-	sgfw_sg_free(sn, sg);
-	rtnl_unlock();
-	KUNIT_EXPECT_EQ(test, pl->refs, 0);
 }
 
 /* A group whose own rules name it can be deleted; another's cannot. */
@@ -565,7 +501,6 @@ static struct kunit_case sgfw_config_cases[] = {
 	KUNIT_CASE(cfg_publish_then_free),
 	KUNIT_CASE(cfg_flush_after_readers),
 	KUNIT_CASE(cfg_counters_from_process_context),
-	KUNIT_CASE(cfg_prefix_list_weight),
 	KUNIT_CASE(cfg_sg_self_reference),
 	KUNIT_CASE(cfg_sg_cap),
 	KUNIT_CASE(cfg_sg_peer_hosts),

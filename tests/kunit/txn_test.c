@@ -445,7 +445,121 @@ static void txn_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, list_count_nodes(&txn->devs), 1);
 }
 
+/*
+ * A rule naming a prefix list counts as its max-entries against the limits
+ * (60 per group, direction and family), and max-entries may not grow past
+ * them nor fall below the entries.  The operations of single commands.
+ */
+static void txn_prefix_list_weight(struct kunit *test)
+{
+	struct sgfw_txn *txn = txn_new(test);
+	struct sgfw_rule *r;
+	struct sgfw_pl *pl;
+	struct sgfw_sg *sg;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							txn_destroy_action,
+							txn), 0);
+	pl = sgfw_txn_pl_new(txn, "office", SGFW_PL_ENTRIES_DEF, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pl);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(sgfw_txn_pl_new(txn, "office", 1, NULL)),
+			-EEXIST);
+	/* A new group: only its two all-open egress rules. */
+	sg = sgfw_txn_sg_new(txn, "web", "", NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sg);
+	KUNIT_EXPECT_EQ(test, sgfw_sg_rule_count(sg), 2);
+
+	for (i = 0; i < 4; i++) {
+		r = txn_rule(test, 10 + i);
+		r->peer_kind = SGFW_PEER_PL;
+		r->peer_pl = pl;
+		/* Three of 20 fit in 60; the fourth does not. */
+		KUNIT_EXPECT_EQ(test, sgfw_txn_rule_new(txn, sg, r, NULL),
+				i < 3 ? 0 : -ENOSPC);
+		if (i == 3)
+			kfree(r);
+	}
+	/* A plain CIDR rule does not fit next to them either. */
+	r = txn_rule(test, 100);
+	KUNIT_EXPECT_EQ(test, sgfw_txn_rule_new(txn, sg, r, NULL), -ENOSPC);
+	kfree(r);
+	/* Egress is counted apart. */
+	r = txn_rule(test, 10);
+	r->dir = SGFW_DIRECTION_EGRESS;
+	r->peer_kind = SGFW_PEER_PL;
+	r->peer_pl = pl;
+	KUNIT_EXPECT_EQ(test, sgfw_txn_rule_new(txn, sg, r, NULL), 0);
+	KUNIT_EXPECT_EQ(test, pl->refs, 4);
+	KUNIT_EXPECT_EQ(test, sgfw_txn_pl_del(txn, pl, NULL), -EBUSY);
+
+	/* Three ingress rules of 21 would be 63: refused; 20 is fine. */
+	KUNIT_EXPECT_EQ(test, sgfw_txn_pl_set(txn, pl, 21, NULL), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, pl->max_entries, SGFW_PL_ENTRIES_DEF);
+	KUNIT_EXPECT_EQ(test, sgfw_txn_pl_set(txn, pl, 5, NULL), 0);
+	KUNIT_EXPECT_EQ(test, sgfw_txn_pl_set(txn, pl, 20, NULL), 0);
+	pl->entries.n = 10;
+	KUNIT_EXPECT_EQ(test, sgfw_txn_pl_set(txn, pl, 5, NULL), -EINVAL);
+	pl->entries.n = 0;
+
+	/* The group goes with its rules; then the list may go. */
+	KUNIT_EXPECT_EQ(test, sgfw_txn_sg_del(txn, sg, NULL), 0);
+	KUNIT_EXPECT_EQ(test, pl->refs, 0);
+	KUNIT_EXPECT_EQ(test, sgfw_txn_pl_del(txn, pl, NULL), 0);
+	KUNIT_EXPECT_EQ(test, txn->cfg.n_pls, 0);
+	KUNIT_EXPECT_EQ(test, txn->cfg.n_sgs, 0);
+}
+
+/*
+ * A single command: a copy of the running configuration, changed and
+ * committed, keeps every id and counter but what it changes.
+ */
+static void txn_clone_single_command(struct kunit *test)
+{
+	struct sgfw_net *sn = sgfw_pernet(sgfw_test_net_new(test));
+	static const u16 a[] = { 22, 80, 0 };
+	struct sgfw_txn *txn = txn_new(test);
+	struct sgfw_rule_ctr __percpu *ctr;
+	struct sgfw_sg *sg, *copy;
+	u32 id, id22, id80;
+
+	sg = txn_sg(test, txn, "web", a);
+	txn_dev(test, txn, &sg, 1, txn_nacl(test, txn, false));
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	id = sg->id;
+	id22 = txn_rule_id(sn, "web", 22);
+	id80 = txn_rule_id(sn, "web", 80);
+	ctr = txn_nacl_rule(sn)->ctr;
+
+	/* "rule del web <id of 22>" */
+	rtnl_lock();
+	txn = sgfw_txn_clone(sn);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, txn);
+	copy = sgfw_sg_find(&txn->cfg, "web");
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	KUNIT_EXPECT_PTR_NE(test, copy, sg);
+	KUNIT_EXPECT_EQ(test, copy->id, id);
+	KUNIT_EXPECT_EQ(test, copy->attached, 1);
+	KUNIT_EXPECT_EQ(test, sgfw_txn_rule_del(txn, copy, id22, NULL), 0);
+	KUNIT_EXPECT_EQ(test, sgfw_txn_rule_del(txn, copy, id22, NULL),
+			-ENOENT);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+
+	KUNIT_EXPECT_PTR_EQ(test, sgfw_sg_find(&sn->cfg, "web"), copy);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&sn->sg_ids, id), (void *)copy);
+	KUNIT_EXPECT_EQ(test, txn_rule_id(sn, "web", 80), id80);
+	KUNIT_EXPECT_EQ(test, txn_rule_id(sn, "web", 22), 0);
+	KUNIT_EXPECT_PTR_EQ(test, txn_nacl_rule(sn)->ctr, ctr);
+	KUNIT_EXPECT_FALSE(test, txn_allows(sn, 22));
+	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 80));
+}
+
 static struct kunit_case sgfw_txn_cases[] = {
+	KUNIT_CASE(txn_prefix_list_weight),
+	KUNIT_CASE(txn_clone_single_command),
 	KUNIT_CASE(txn_commit_publishes),
 	KUNIT_CASE(txn_same_keeps_ids),
 	KUNIT_CASE(txn_commit_back),
