@@ -22,6 +22,9 @@ extern const struct genl_split_ops sgfw_nl_ops[39];
 
 int sgfw_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		     struct genl_info *info);
+void
+sgfw_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+		  struct genl_info *info);
 int sgfw_nl_dump_start(struct netlink_callback *cb);
 
 int sgfw_nl_status_doit(struct sk_buff *skb, struct genl_info *info);

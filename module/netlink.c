@@ -7,9 +7,12 @@
  * one but status needs CAP_NET_ADMIN over it (GENL_UNS_ADMIN_PERM): the
  * rules and flows of a namespace are its administrator's to read, as with
  * nftables and ctnetlink.  Handlers that read or change the configuration
- * take the RTNL (struct sgfw_net says why), except the flow dump, which
- * walks the whole table and must not hold every other namespace's
- * configuration up while it does, and status, which reads atomic figures.
+ * run under the RTNL (struct sgfw_net says why), which the family's
+ * pre_doit takes and its post_doit lets go (sgfw_nl_locks[]), dumps
+ * taking it for each of their rounds; except the flow dump, which walks
+ * the whole table and must not hold every other namespace's configuration
+ * up while it does, status, which reads atomic figures, and the parts of a
+ * transaction, which have a lock of their own (struct sgfw_net).
  * The family is parallel_ops: the genl mutex, which every family without
  * that flag shares, is never held for sgfw, so that the root of a user
  * namespace looping over dumps cannot hold other families up either.
@@ -726,7 +729,7 @@ static size_t sgfw_sg_size(const struct sgfw_sg *sg)
 
 int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	char desc[SGFW_DESC_MAX] = "";
 	struct sgfw_txn *txn;
 	struct sk_buff *msg;
@@ -744,7 +747,6 @@ int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	sg = IS_ERR(txn) ? ERR_CAST(txn) :
 	     sgfw_txn_sg_new(txn, name, desc, info->extack);
@@ -757,18 +759,16 @@ int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 				      sg, NULL);
 	else
 		nlmsg_free(msg);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
 int sgfw_nl_sg_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_txn *txn;
 	struct sgfw_sg *sg;
 	int err;
 
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	sg = IS_ERR(txn) ? ERR_CAST(txn) :
 	     sgfw_get_sg(&txn->cfg, info, SGFW_A_SG_NAME);
@@ -776,22 +776,19 @@ int sgfw_nl_sg_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err && !IS_ERR(sg))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
 	err = sgfw_single_end(sn, txn, err);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
 int sgfw_nl_sg_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_sg *sg;
 	int err;
 
-	rtnl_lock();
 	sg = sgfw_get_sg(&sn->cfg, info, SGFW_A_SG_NAME);
 	err = IS_ERR(sg) ? PTR_ERR(sg) :
 	      sgfw_reply(info, SGFW_CMD_SG_GET, sgfw_sg_fill, sg, NULL,
 			 sgfw_sg_size(sg));
-	rtnl_unlock();
 	return err;
 }
 
@@ -938,7 +935,7 @@ static int sgfw_rule_parse(const struct sgfw_cfg *cfg, struct nlattr **tb,
 
 int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_txn *txn;
 	struct sgfw_rule *r;
 	struct sk_buff *msg;
@@ -953,7 +950,6 @@ int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	}
 
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	sg = IS_ERR(txn) ? ERR_CAST(txn) :
 	     sgfw_get_sg(&txn->cfg, info, SGFW_A_RULE_SG);
@@ -969,20 +965,18 @@ int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 				      sgfw_rule_fill, r, sg);
 	else
 		nlmsg_free(msg);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
 int sgfw_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_txn *txn;
 	struct sgfw_sg *sg;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_RULE_ID))
 		return -EINVAL;
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	sg = IS_ERR(txn) ? ERR_CAST(txn) :
 	     sgfw_get_sg(&txn->cfg, info, SGFW_A_RULE_SG);
@@ -993,7 +987,6 @@ int sgfw_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err == -ENOENT && !IS_ERR(sg))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_RULE_ID]);
 	err = sgfw_single_end(sn, txn, err);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1017,12 +1010,11 @@ static int sgfw_cidrs_change(struct genl_info *info, struct sgfw_cidr_set *set,
 
 static int sgfw_member_change(struct genl_info *info, bool add)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_txn *txn;
 	struct sgfw_sg *sg;
 	int err;
 
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	sg = IS_ERR(txn) ? ERR_CAST(txn) :
 	     sgfw_get_sg(&txn->cfg, info, SGFW_A_SG_NAME);
@@ -1030,7 +1022,6 @@ static int sgfw_member_change(struct genl_info *info, bool add)
 	      sgfw_cidrs_change(info, &sg->members, SGFW_A_SG_MEMBER, add,
 				SGFW_MAX_MEMBERS);
 	err = sgfw_single_end(sn, txn, err);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1080,7 +1071,7 @@ static int sgfw_pl_get_max(struct genl_info *info, u32 *max)
 
 int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	u32 max = SGFW_PL_ENTRIES_DEF;
 	struct sgfw_txn *txn;
 	struct sgfw_pl *pl;
@@ -1091,20 +1082,18 @@ int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	      sgfw_pl_get_max(info, &max);
 	if (err)
 		return err;
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	pl = IS_ERR(txn) ? ERR_CAST(txn) :
 	     sgfw_txn_pl_new(txn, name, max, info->extack);
 	if (IS_ERR(pl))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
 	err = sgfw_single_end(sn, txn, PTR_ERR_OR_ZERO(pl));
-	sgfw_config_unlock(sn);
 	return err;
 }
 
 int sgfw_nl_pl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_txn *txn;
 	struct sgfw_pl *pl;
 	u32 max;
@@ -1115,7 +1104,6 @@ int sgfw_nl_pl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	err = sgfw_pl_get_max(info, &max);
 	if (err)
 		return err;
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	pl = IS_ERR(txn) ? ERR_CAST(txn) :
 	     sgfw_get_pl(&txn->cfg, info, SGFW_A_PL_NAME);
@@ -1125,18 +1113,16 @@ int sgfw_nl_pl_set_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_BAD_ATTR(info->extack,
 				info->attrs[SGFW_A_PL_MAX_ENTRIES]);
 	err = sgfw_single_end(sn, txn, err);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
 int sgfw_nl_pl_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_txn *txn;
 	struct sgfw_pl *pl;
 	int err;
 
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	pl = IS_ERR(txn) ? ERR_CAST(txn) :
 	     sgfw_get_pl(&txn->cfg, info, SGFW_A_PL_NAME);
@@ -1144,18 +1130,16 @@ int sgfw_nl_pl_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err && !IS_ERR(pl))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
 	err = sgfw_single_end(sn, txn, err);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
 static int sgfw_pl_entry_change(struct genl_info *info, bool add)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_txn *txn;
 	struct sgfw_pl *pl;
 	int err;
 
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	pl = IS_ERR(txn) ? ERR_CAST(txn) :
 	     sgfw_get_pl(&txn->cfg, info, SGFW_A_PL_NAME);
@@ -1163,7 +1147,6 @@ static int sgfw_pl_entry_change(struct genl_info *info, bool add)
 	      sgfw_cidrs_change(info, &pl->entries, SGFW_A_PL_ENTRY, add,
 				pl->max_entries);
 	err = sgfw_single_end(sn, txn, err);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -1179,16 +1162,14 @@ int sgfw_nl_pl_entry_del_doit(struct sk_buff *skb, struct genl_info *info)
 
 int sgfw_nl_pl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_pl *pl;
 	int err;
 
-	rtnl_lock();
 	pl = sgfw_get_pl(&sn->cfg, info, SGFW_A_PL_NAME);
 	err = IS_ERR(pl) ? PTR_ERR(pl) :
 	      sgfw_reply(info, SGFW_CMD_PL_GET, sgfw_pl_fill, pl, NULL,
 			 sgfw_pl_size(pl));
-	rtnl_unlock();
 	return err;
 }
 
@@ -1343,7 +1324,7 @@ static struct sgfw_txn_dev *sgfw_get_txn_dev(struct sgfw_txn *txn,
 
 int sgfw_nl_iface_attach_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_sg *add[SGFW_MAX_SGS_PER_DEV + 1];
 	struct sgfw_txn_dev *td;
 	const struct nlattr *a;
@@ -1351,7 +1332,6 @@ int sgfw_nl_iface_attach_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sgfw_txn *txn;
 	int n = 0, rem, bad, err = 0;
 
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	td = IS_ERR(txn) ? ERR_CAST(txn) : sgfw_get_txn_dev(txn, info, name);
 	if (IS_ERR(td)) {
@@ -1382,13 +1362,12 @@ int sgfw_nl_iface_attach_doit(struct sk_buff *skb, struct genl_info *info)
 				sgfw_nth_attr(info, SGFW_A_IFACE_SG, bad));
 out:
 	err = sgfw_single_end(sn, txn, err);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
 int sgfw_nl_iface_detach_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	const char *names[SGFW_MAX_SGS_PER_DEV + 1];
 	struct sgfw_txn_dev *td;
 	const struct nlattr *a;
@@ -1396,7 +1375,6 @@ int sgfw_nl_iface_detach_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sgfw_txn *txn;
 	int n = 0, rem, bad, err = 0;
 
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	td = IS_ERR(txn) ? ERR_CAST(txn) : sgfw_get_txn_dev(txn, info, name);
 	if (IS_ERR(td)) {
@@ -1419,41 +1397,37 @@ int sgfw_nl_iface_detach_doit(struct sk_buff *skb, struct genl_info *info)
 				sgfw_nth_attr(info, SGFW_A_IFACE_SG, bad));
 out:
 	err = sgfw_single_end(sn, txn, err);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
 int sgfw_nl_iface_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_txn_dev *td;
 	char name[IFNAMSIZ];
 	struct sgfw_txn *txn;
 	int err;
 
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	td = IS_ERR(txn) ? ERR_CAST(txn) : sgfw_get_txn_dev(txn, info, name);
 	err = IS_ERR(td) ? PTR_ERR(td) :
 	      sgfw_iface_settings(info->attrs, &td->to, &td->tracking,
 				  info->extack);
 	err = sgfw_single_end(sn, txn, err);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
 int sgfw_nl_iface_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct net_device *dev;
 	struct sgfw_dev *sd;
 	int err;
 
-	rtnl_lock();
 	dev = sgfw_get_netdev(info);
 	if (IS_ERR(dev)) {
 		err = PTR_ERR(dev);
-		goto out_unlock;
+		goto out;
 	}
 	sd = sgfw_dev_find(sn, dev->ifindex);
 	if (!sd) {
@@ -1461,12 +1435,11 @@ int sgfw_nl_iface_get_doit(struct sk_buff *skb, struct genl_info *info)
 				    info->attrs[SGFW_A_IFACE_IFINDEX],
 				    "sgfw has no setting for this device");
 		err = -ENOENT;
-		goto out_unlock;
+		goto out;
 	}
 	err = sgfw_reply(info, SGFW_CMD_IFACE_GET, sgfw_iface_fill, sd,
 			 genl_info_net(info), NLMSG_GOODSIZE);
-out_unlock:
-	rtnl_unlock();
+out:
 	return err;
 }
 
@@ -1691,7 +1664,7 @@ static struct sgfw_nacl *sgfw_get_nacl(const struct sgfw_cfg *cfg,
 
 int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_nacl *nacl;
 	struct sgfw_txn *txn;
 	const char *name;
@@ -1700,25 +1673,22 @@ int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = sgfw_get_name(info, SGFW_A_NACL_NAME, &name);
 	if (err)
 		return err;
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	nacl = IS_ERR(txn) ? ERR_CAST(txn) :
 	       sgfw_txn_nacl_new(txn, name, info->extack);
 	if (IS_ERR(nacl))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
 	err = sgfw_single_end(sn, txn, PTR_ERR_OR_ZERO(nacl));
-	sgfw_config_unlock(sn);
 	return err;
 }
 
 int sgfw_nl_nacl_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_nacl *nacl;
 	struct sgfw_txn *txn;
 	int err;
 
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	nacl = IS_ERR(txn) ? ERR_CAST(txn) :
 	       sgfw_get_nacl(&txn->cfg, info, SGFW_A_NACL_NAME);
@@ -1727,22 +1697,19 @@ int sgfw_nl_nacl_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err && !IS_ERR(nacl))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
 	err = sgfw_single_end(sn, txn, err);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
 int sgfw_nl_nacl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_nacl *nacl;
 	int err;
 
-	rtnl_lock();
 	nacl = sgfw_get_nacl(&sn->cfg, info, SGFW_A_NACL_NAME);
 	err = IS_ERR(nacl) ? PTR_ERR(nacl) :
 	      sgfw_reply(info, SGFW_CMD_NACL_GET, sgfw_nacl_fill, nacl, NULL,
 			 sgfw_nacl_size(nacl));
-	rtnl_unlock();
 	return err;
 }
 
@@ -1816,7 +1783,7 @@ static int sgfw_nacl_rule_parse(struct nlattr **tb, const struct nlattr *nest,
 
 int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_nacl_rule *r;
 	struct sgfw_nacl *nacl;
 	struct sgfw_txn *txn;
@@ -1825,7 +1792,6 @@ int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 	r = sgfw_nacl_rule_new();
 	if (!r)
 		return -ENOMEM;
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	nacl = IS_ERR(txn) ? ERR_CAST(txn) :
 	       sgfw_get_nacl(&txn->cfg, info, SGFW_A_NACL_RULE_NACL);
@@ -1840,13 +1806,12 @@ int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 		kfree(r);
 	}
 	err = sgfw_single_end(sn, txn, err);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
 int sgfw_nl_nacl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_nacl *nacl;
 	struct sgfw_txn *txn;
 	int err;
@@ -1854,7 +1819,6 @@ int sgfw_nl_nacl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_NACL_RULE_NUMBER) ||
 	    GENL_REQ_ATTR_CHECK(info, SGFW_A_NACL_RULE_DIRECTION))
 		return -EINVAL;
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	nacl = IS_ERR(txn) ? ERR_CAST(txn) :
 	       sgfw_get_nacl(&txn->cfg, info, SGFW_A_NACL_RULE_NACL);
@@ -1867,20 +1831,18 @@ int sgfw_nl_nacl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_BAD_ATTR(info->extack,
 				info->attrs[SGFW_A_NACL_RULE_NUMBER]);
 	err = sgfw_single_end(sn, txn, err);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
 int sgfw_nl_iface_nacl_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_nacl *nacl = NULL;
 	struct sgfw_txn_dev *td;
 	char name[IFNAMSIZ];
 	struct sgfw_txn *txn;
 	int err;
 
-	rtnl_lock();
 	txn = sgfw_single(sn);
 	td = IS_ERR(txn) ? ERR_CAST(txn) : sgfw_get_txn_dev(txn, info, name);
 	if (!IS_ERR(td) && info->attrs[SGFW_A_IFACE_NACL])
@@ -1891,7 +1853,6 @@ int sgfw_nl_iface_nacl_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err == -EBUSY)
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_IFACE_NACL]);
 	err = sgfw_single_end(sn, txn, err);
-	sgfw_config_unlock(sn);
 	return err;
 }
 
@@ -2269,14 +2230,12 @@ int sgfw_nl_txn_abort_doit(struct sk_buff *skb, struct genl_info *info)
 
 int sgfw_nl_confirm_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	struct sgfw_net *sn = info->user_ptr[0];
 	int err;
 
-	rtnl_lock();
 	err = sgfw_txn_confirm(sn);
 	if (err)
 		GENL_SET_ERR_MSG(info, "no commit awaits its confirmation");
-	rtnl_unlock();
 	return err;
 }
 
@@ -2317,13 +2276,85 @@ static int sgfw_no_attrs(unsigned int maxattr, const struct nlmsghdr *nlh,
 }
 
 /*
- * Before every "do": a command without a policy (status, txn-begin, ...)
- * refuses attributes, which genetlink would ignore.
+ * What each command's handler runs under, taken by sgfw_nl_pre_doit() and
+ * let go by sgfw_nl_post_doit() (as ovpn's netlink.c does): nothing of
+ * its own (status, which reads atomic figures; the parts of a
+ * transaction, under their own lock), the RTNL to read the configuration,
+ * or the RTNL to change it, and then a new generation of it.
  */
+enum sgfw_nl_lock {
+	SGFW_NL_LOCK_NONE,
+	SGFW_NL_LOCK_READ,
+	SGFW_NL_LOCK_WRITE,
+};
+
+static const u8 sgfw_nl_locks[SGFW_CMD_MAX + 1] = {
+	[SGFW_CMD_SG_NEW]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_SG_DEL]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_SG_GET]	= SGFW_NL_LOCK_READ,
+	[SGFW_CMD_RULE_NEW]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_RULE_DEL]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_MEMBER_ADD]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_MEMBER_DEL]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_PL_NEW]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_PL_DEL]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_PL_SET]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_PL_ENTRY_ADD]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_PL_ENTRY_DEL]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_PL_GET]	= SGFW_NL_LOCK_READ,
+	[SGFW_CMD_IFACE_ATTACH]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_IFACE_DETACH]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_IFACE_SET]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_IFACE_NACL]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_IFACE_GET]	= SGFW_NL_LOCK_READ,
+	[SGFW_CMD_NACL_NEW]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_NACL_DEL]	= SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_NACL_GET]	= SGFW_NL_LOCK_READ,
+	[SGFW_CMD_NACL_RULE_NEW] = SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_NACL_RULE_DEL] = SGFW_NL_LOCK_WRITE,
+	[SGFW_CMD_CONFIRM]	= SGFW_NL_LOCK_READ,
+};
+
+/*
+ * Before every "do": a command without a policy (status, txn-begin, ...)
+ * refuses attributes, which genetlink would ignore; user_ptr[0] is the
+ * namespace's state, and the command's lock is taken.
+ */
+static int sgfw_pre_doit(u8 cmd, unsigned int maxattr, struct genl_info *info)
+{
+	int err = sgfw_no_attrs(maxattr, info->nlhdr, info->extack);
+
+	if (err)
+		return err;
+	info->user_ptr[0] = sgfw_pernet(genl_info_net(info));
+	if (sgfw_nl_locks[cmd] != SGFW_NL_LOCK_NONE)
+		rtnl_lock();
+	return 0;
+}
+
+/* After every "do" whose pre_doit succeeded. */
+static void sgfw_post_doit(u8 cmd, struct genl_info *info)
+{
+	switch (sgfw_nl_locks[cmd]) {
+	case SGFW_NL_LOCK_WRITE:
+		sgfw_config_changed(info->user_ptr[0]);
+		fallthrough;
+	case SGFW_NL_LOCK_READ:
+		rtnl_unlock();
+		break;
+	}
+}
+
 int sgfw_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		     struct genl_info *info)
 {
-	return sgfw_no_attrs(ops->maxattr, info->nlhdr, info->extack);
+	return sgfw_pre_doit(ops->cmd, ops->maxattr, info);
+}
+
+void sgfw_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+		       struct genl_info *info)
+{
+	sgfw_post_doit(ops->cmd, info);
 }
 
 /* Before every dump: no dump takes an attribute. */
@@ -2353,7 +2384,13 @@ static struct genl_ops sgfw_genl_ops[ARRAY_SIZE(sgfw_nl_ops)] __ro_after_init;
 static int sgfw_genl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			      struct genl_info *info)
 {
-	return sgfw_no_attrs(ops->maxattr, info->nlhdr, info->extack);
+	return sgfw_pre_doit(ops->cmd, ops->maxattr, info);
+}
+
+static void sgfw_genl_post_doit(const struct genl_ops *ops,
+				struct sk_buff *skb, struct genl_info *info)
+{
+	sgfw_post_doit(ops->cmd, info);
 }
 
 static void sgfw_genl_ops_set(struct genl_family *family)
@@ -2386,6 +2423,7 @@ static void sgfw_genl_ops_set(struct genl_family *family)
 	family->ops = sgfw_genl_ops;
 	family->n_ops = n;
 	family->pre_doit = sgfw_genl_pre_doit;
+	family->post_doit = sgfw_genl_post_doit;
 }
 #else
 static void sgfw_genl_ops_set(struct genl_family *family)
