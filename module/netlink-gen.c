@@ -39,18 +39,20 @@ const struct nla_policy sgfw_cidr_nl_policy[SGFW_A_CIDR_PREFIX_LEN + 1] = {
 	[SGFW_A_CIDR_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
+const struct nla_policy sgfw_match_nl_policy[SGFW_A_MATCH_ICMP_CODE + 1] = {
+	[SGFW_A_MATCH_PROTOCOL] = { .type = NLA_U8, },
+	[SGFW_A_MATCH_PORT_FROM] = { .type = NLA_U16, },
+	[SGFW_A_MATCH_PORT_TO] = { .type = NLA_U16, },
+	[SGFW_A_MATCH_ICMP_TYPE] = { .type = NLA_U8, },
+	[SGFW_A_MATCH_ICMP_CODE] = { .type = NLA_U8, },
+};
+
 const struct nla_policy sgfw_nacl_entry_nl_policy[SGFW_A_NACL_RULE_BYTES + 1] = {
 	[SGFW_A_NACL_RULE_NUMBER] = NLA_POLICY_RANGE(NLA_U32, 1, 32766),
 	[SGFW_A_NACL_RULE_DIRECTION] = NLA_POLICY_MAX(NLA_U32, 1),
 	[SGFW_A_NACL_RULE_ACTION] = NLA_POLICY_MAX(NLA_U32, 1),
-	[SGFW_A_NACL_RULE_PROTOCOL] = { .type = NLA_U8, },
-	[SGFW_A_NACL_RULE_PORT_FROM] = { .type = NLA_U16, },
-	[SGFW_A_NACL_RULE_PORT_TO] = { .type = NLA_U16, },
-	[SGFW_A_NACL_RULE_ICMP_TYPE] = { .type = NLA_U8, },
-	[SGFW_A_NACL_RULE_ICMP_CODE] = { .type = NLA_U8, },
-	[SGFW_A_NACL_RULE_IPV4] = { .type = NLA_U32, },
-	[SGFW_A_NACL_RULE_IPV6] = NLA_POLICY_EXACT_LEN(16),
-	[SGFW_A_NACL_RULE_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[SGFW_A_NACL_RULE_MATCH] = NLA_POLICY_NESTED(sgfw_match_nl_policy),
+	[SGFW_A_NACL_RULE_PEER] = NLA_POLICY_NESTED(sgfw_cidr_nl_policy),
 	[SGFW_A_NACL_RULE_PACKETS] = { .type = NLA_U64, },
 	[SGFW_A_NACL_RULE_BYTES] = { .type = NLA_U64, },
 };
@@ -58,14 +60,8 @@ const struct nla_policy sgfw_nacl_entry_nl_policy[SGFW_A_NACL_RULE_BYTES + 1] = 
 const struct nla_policy sgfw_sg_rule_nl_policy[SGFW_A_RULE_DESCRIPTION + 1] = {
 	[SGFW_A_RULE_ID] = { .type = NLA_U32, },
 	[SGFW_A_RULE_DIRECTION] = NLA_POLICY_MAX(NLA_U32, 1),
-	[SGFW_A_RULE_PROTOCOL] = { .type = NLA_U8, },
-	[SGFW_A_RULE_PORT_FROM] = { .type = NLA_U16, },
-	[SGFW_A_RULE_PORT_TO] = { .type = NLA_U16, },
-	[SGFW_A_RULE_ICMP_TYPE] = { .type = NLA_U8, },
-	[SGFW_A_RULE_ICMP_CODE] = { .type = NLA_U8, },
-	[SGFW_A_RULE_PEER_IPV4] = { .type = NLA_U32, },
-	[SGFW_A_RULE_PEER_IPV6] = NLA_POLICY_EXACT_LEN(16),
-	[SGFW_A_RULE_PEER_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[SGFW_A_RULE_MATCH] = NLA_POLICY_NESTED(sgfw_match_nl_policy),
+	[SGFW_A_RULE_PEER] = NLA_POLICY_NESTED(sgfw_cidr_nl_policy),
 	[SGFW_A_RULE_PEER_SG] = { .type = NLA_NUL_STRING, .len = 63, },
 	[SGFW_A_RULE_PEER_PREFIX_LIST] = { .type = NLA_NUL_STRING, .len = 63, },
 	[SGFW_A_RULE_DESCRIPTION] = { .type = NLA_NUL_STRING, .len = 255, },
@@ -96,14 +92,8 @@ static const struct nla_policy sgfw_sg_get_nl_policy[SGFW_A_SG_NAME + 1] = {
 static const struct nla_policy sgfw_rule_new_nl_policy[SGFW_A_RULE_DESCRIPTION + 1] = {
 	[SGFW_A_RULE_SG] = { .type = NLA_NUL_STRING, .len = 63, },
 	[SGFW_A_RULE_DIRECTION] = NLA_POLICY_MAX(NLA_U32, 1),
-	[SGFW_A_RULE_PROTOCOL] = { .type = NLA_U8, },
-	[SGFW_A_RULE_PORT_FROM] = { .type = NLA_U16, },
-	[SGFW_A_RULE_PORT_TO] = { .type = NLA_U16, },
-	[SGFW_A_RULE_ICMP_TYPE] = { .type = NLA_U8, },
-	[SGFW_A_RULE_ICMP_CODE] = { .type = NLA_U8, },
-	[SGFW_A_RULE_PEER_IPV4] = { .type = NLA_U32, },
-	[SGFW_A_RULE_PEER_IPV6] = NLA_POLICY_EXACT_LEN(16),
-	[SGFW_A_RULE_PEER_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[SGFW_A_RULE_MATCH] = NLA_POLICY_NESTED(sgfw_match_nl_policy),
+	[SGFW_A_RULE_PEER] = NLA_POLICY_NESTED(sgfw_cidr_nl_policy),
 	[SGFW_A_RULE_PEER_SG] = { .type = NLA_NUL_STRING, .len = 63, },
 	[SGFW_A_RULE_PEER_PREFIX_LIST] = { .type = NLA_NUL_STRING, .len = 63, },
 	[SGFW_A_RULE_DESCRIPTION] = { .type = NLA_NUL_STRING, .len = 255, },
@@ -197,19 +187,13 @@ static const struct nla_policy sgfw_nacl_get_nl_policy[SGFW_A_NACL_NAME + 1] = {
 };
 
 /* SGFW_CMD_NACL_RULE_NEW - do */
-static const struct nla_policy sgfw_nacl_rule_new_nl_policy[SGFW_A_NACL_RULE_PREFIX_LEN + 1] = {
+static const struct nla_policy sgfw_nacl_rule_new_nl_policy[SGFW_A_NACL_RULE_PEER + 1] = {
 	[SGFW_A_NACL_RULE_NACL] = { .type = NLA_NUL_STRING, .len = 63, },
 	[SGFW_A_NACL_RULE_NUMBER] = NLA_POLICY_RANGE(NLA_U32, 1, 32766),
 	[SGFW_A_NACL_RULE_DIRECTION] = NLA_POLICY_MAX(NLA_U32, 1),
 	[SGFW_A_NACL_RULE_ACTION] = NLA_POLICY_MAX(NLA_U32, 1),
-	[SGFW_A_NACL_RULE_PROTOCOL] = { .type = NLA_U8, },
-	[SGFW_A_NACL_RULE_PORT_FROM] = { .type = NLA_U16, },
-	[SGFW_A_NACL_RULE_PORT_TO] = { .type = NLA_U16, },
-	[SGFW_A_NACL_RULE_ICMP_TYPE] = { .type = NLA_U8, },
-	[SGFW_A_NACL_RULE_ICMP_CODE] = { .type = NLA_U8, },
-	[SGFW_A_NACL_RULE_IPV4] = { .type = NLA_U32, },
-	[SGFW_A_NACL_RULE_IPV6] = NLA_POLICY_EXACT_LEN(16),
-	[SGFW_A_NACL_RULE_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[SGFW_A_NACL_RULE_MATCH] = NLA_POLICY_NESTED(sgfw_match_nl_policy),
+	[SGFW_A_NACL_RULE_PEER] = NLA_POLICY_NESTED(sgfw_cidr_nl_policy),
 };
 
 /* SGFW_CMD_NACL_RULE_DEL - do */
@@ -500,7 +484,7 @@ const struct genl_split_ops sgfw_nl_ops[39] = {
 		.doit		= sgfw_nl_nacl_rule_new_doit,
 		.post_doit	= sgfw_nl_post_doit,
 		.policy		= sgfw_nacl_rule_new_nl_policy,
-		.maxattr	= SGFW_A_NACL_RULE_PREFIX_LEN,
+		.maxattr	= SGFW_A_NACL_RULE_PEER,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

@@ -53,27 +53,6 @@ static struct genl_family sgfw_genl_family;
 
 /* ---- helpers ---- */
 
-/* Where the match fields of a rule are, in groups' and in NACLs' rules. */
-struct sgfw_match_attrs {
-	int proto, port_from, port_to, icmp_type, icmp_code;
-};
-
-static const struct sgfw_match_attrs sgfw_rule_match_attrs = {
-	.proto		= SGFW_A_RULE_PROTOCOL,
-	.port_from	= SGFW_A_RULE_PORT_FROM,
-	.port_to	= SGFW_A_RULE_PORT_TO,
-	.icmp_type	= SGFW_A_RULE_ICMP_TYPE,
-	.icmp_code	= SGFW_A_RULE_ICMP_CODE,
-};
-
-static const struct sgfw_match_attrs sgfw_nacl_match_attrs = {
-	.proto		= SGFW_A_NACL_RULE_PROTOCOL,
-	.port_from	= SGFW_A_NACL_RULE_PORT_FROM,
-	.port_to	= SGFW_A_NACL_RULE_PORT_TO,
-	.icmp_type	= SGFW_A_NACL_RULE_ICMP_TYPE,
-	.icmp_code	= SGFW_A_NACL_RULE_ICMP_CODE,
-};
-
 static bool sgfw_name_valid(const char *name)
 {
 	const char *c;
@@ -131,23 +110,15 @@ static int sgfw_get_desc(const struct nlattr *a, char *desc,
 }
 
 /*
- * Store the u32 of attribute @a, if present, in *@val when it lies in
- * [@min, @max]; otherwise refuse with @msg (a literal naming the range).
- * A macro because extack messages must be string literals.
+ * The u32 of attribute @a, when there is one, in *@val.  Its range is the
+ * policy's (the spec's `checks`): the kernel refused it before the handler
+ * ran, and reported the range in NLMSGERR_ATTR_POLICY.
  */
-#define sgfw_get_u32_range(a, min, max, msg, val, extack) ({		\
-	const struct nlattr *__a = (a);					\
-	int __err = 0;							\
-									\
-	if (__a && (nla_get_u32(__a) < (min) ||				\
-		    nla_get_u32(__a) > (max))) {			\
-		NL_SET_ERR_MSG_ATTR(extack, __a, msg);			\
-		__err = -ERANGE;					\
-	} else if (__a) {						\
-		*(val) = nla_get_u32(__a);				\
-	}								\
-	__err;								\
-})
+static void sgfw_get_u32(const struct nlattr *a, u32 *val)
+{
+	if (a)
+		*val = nla_get_u32(a);
+}
 
 /* The group of @cfg that @a names. */
 static struct sgfw_sg *sgfw_attr_sg(const struct sgfw_cfg *cfg,
@@ -245,18 +216,28 @@ static int sgfw_single_end(struct sgfw_net *sn, struct sgfw_txn *txn, int err)
 }
 
 /*
- * A CIDR from an address attribute and a prefix length attribute.  With
- * @host, no prefix length may be given (group members are addresses).
+ * A CIDR from a nest of SGFW_A_CIDR_*.  With @host, no prefix length may
+ * be given (group members are addresses).
  */
-static int sgfw_parse_cidr(const struct nlattr *v4, const struct nlattr *v6,
-			   const struct nlattr *plen, bool host,
+static int sgfw_parse_cidr(const struct nlattr *nest, bool host,
 			   struct sgfw_cidr *c, struct netlink_ext_ack *extack)
 {
+	struct nlattr *tb[SGFW_A_CIDR_MAX + 1];
+	const struct nlattr *v4, *v6, *plen;
 	unsigned int max;
+	int err;
 
 	memset(c, 0, sizeof(*c));
+	err = nla_parse_nested(tb, SGFW_A_CIDR_MAX, nest, sgfw_cidr_nl_policy,
+			       extack);
+	if (err)
+		return err;
+	v4 = tb[SGFW_A_CIDR_IPV4];
+	v6 = tb[SGFW_A_CIDR_IPV6];
+	plen = tb[SGFW_A_CIDR_PREFIX_LEN];
 	if (!!v4 == !!v6) {
-		NL_SET_ERR_MSG_MOD(extack, "give one address, IPv4 or IPv6");
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "give one address, IPv4 or IPv6");
 		return -EINVAL;
 	}
 	if (v4) {
@@ -291,7 +272,6 @@ static int sgfw_parse_cidr(const struct nlattr *v4, const struct nlattr *v6,
 static int sgfw_parse_cidr_list(struct genl_info *info, int type, bool host,
 				struct sgfw_cidr **out)
 {
-	struct nlattr *tb[SGFW_A_CIDR_MAX + 1];
 	const struct nlattr *a;
 	struct sgfw_cidr *v;
 	int rem, n = 0, err;
@@ -315,13 +295,7 @@ static int sgfw_parse_cidr_list(struct genl_info *info, int type, bool host,
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(a) != type)
 			continue;
-		err = nla_parse_nested(tb, SGFW_A_CIDR_MAX, a, sgfw_cidr_nl_policy,
-				       info->extack);
-		if (!err)
-			err = sgfw_parse_cidr(tb[SGFW_A_CIDR_IPV4],
-					      tb[SGFW_A_CIDR_IPV6],
-					      tb[SGFW_A_CIDR_PREFIX_LEN], host,
-					      &v[n], info->extack);
+		err = sgfw_parse_cidr(a, host, &v[n], info->extack);
 		if (err) {
 			NL_SET_BAD_ATTR(info->extack, a);
 			kfree(v);
@@ -333,18 +307,22 @@ static int sgfw_parse_cidr_list(struct genl_info *info, int type, bool host,
 	return n;
 }
 
-static int sgfw_put_cidr(struct sk_buff *skb, int type,
-			 const struct sgfw_cidr *c, bool host)
+/*
+ * A nest of SGFW_A_CIDR_*: the address @a of family @af, and the prefix
+ * length @plen unless it is negative (a host: members, flows' addresses).
+ */
+static int sgfw_put_addr(struct sk_buff *skb, int type, u8 af,
+			 const union sgfw_addr *a, int plen)
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (c->af == SGFW_AF_INET ?
-	    nla_put_in_addr(skb, SGFW_A_CIDR_IPV4, c->addr.ip) :
-	    nla_put_in6_addr(skb, SGFW_A_CIDR_IPV6, &c->addr.in6))
+	if (af == SGFW_AF_INET ?
+	    nla_put_in_addr(skb, SGFW_A_CIDR_IPV4, a->ip) :
+	    nla_put_in6_addr(skb, SGFW_A_CIDR_IPV6, &a->in6))
 		goto err_cancel;
-	if (!host && nla_put_u8(skb, SGFW_A_CIDR_PREFIX_LEN, c->plen))
+	if (plen >= 0 && nla_put_u8(skb, SGFW_A_CIDR_PREFIX_LEN, plen))
 		goto err_cancel;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -352,6 +330,12 @@ static int sgfw_put_cidr(struct sk_buff *skb, int type,
 err_cancel:
 	nla_nest_cancel(skb, nest);
 	return -EMSGSIZE;
+}
+
+static int sgfw_put_cidr(struct sk_buff *skb, int type,
+			 const struct sgfw_cidr *c, bool host)
+{
+	return sgfw_put_addr(skb, type, c->af, &c->addr, host ? -1 : c->plen);
 }
 
 /*
@@ -563,13 +547,8 @@ static int sgfw_flow_limit_attr(struct sk_buff *skb, const struct nlattr *a,
 				u32 *limit, struct netlink_ext_ack *extack)
 {
 	u32 ceiling = sgfw_flow_limit_ceiling();
-	int err;
 
-	err = sgfw_get_u32_range(a, 1, SGFW_MAX_FLOW_LIMIT,
-				 "the flow limit is 1 to 16777216", limit,
-				 extack);
-	if (err)
-		return err;
+	sgfw_get_u32(a, limit);
 	if (*limit > ceiling &&
 	    !netlink_ns_capable(skb, &init_user_ns, CAP_NET_ADMIN)) {
 		NL_SET_BAD_ATTR(extack, a);
@@ -605,17 +584,29 @@ static const char *sgfw_peer_sg_name(const struct sgfw_rule *r)
 	return r->peer_sg->name;
 }
 
-static int sgfw_put_match(struct sk_buff *skb,
-			  const struct sgfw_match_attrs *ma,
+/* A nest of SGFW_A_MATCH_*, left out when it would be empty. */
+static int sgfw_put_match(struct sk_buff *skb, int type,
 			  const struct sgfw_match *m)
 {
-	if ((!m->any_proto && nla_put_u8(skb, ma->proto, m->proto)) ||
-	    (!m->any_port &&
-	     (nla_put_u16(skb, ma->port_from, m->port_from) ||
-	      nla_put_u16(skb, ma->port_to, m->port_to))) ||
-	    (!m->any_type && nla_put_u8(skb, ma->icmp_type, m->icmp_type)) ||
-	    (!m->any_code && nla_put_u8(skb, ma->icmp_code, m->icmp_code)))
+	struct nlattr *nest;
+
+	if (m->any_proto)
+		return 0;
+	nest = nla_nest_start(skb, type);
+	if (!nest)
 		return -EMSGSIZE;
+	if (nla_put_u8(skb, SGFW_A_MATCH_PROTOCOL, m->proto) ||
+	    (!m->any_port &&
+	     (nla_put_u16(skb, SGFW_A_MATCH_PORT_FROM, m->port_from) ||
+	      nla_put_u16(skb, SGFW_A_MATCH_PORT_TO, m->port_to))) ||
+	    (!m->any_type &&
+	     nla_put_u8(skb, SGFW_A_MATCH_ICMP_TYPE, m->icmp_type)) ||
+	    (!m->any_code &&
+	     nla_put_u8(skb, SGFW_A_MATCH_ICMP_CODE, m->icmp_code))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
 	return 0;
 }
 
@@ -628,20 +619,14 @@ static int sgfw_rule_fill(struct sk_buff *skb, void *obj, void *arg,
 	if (nla_put_u32(skb, SGFW_A_RULE_ID, r->id) ||
 	    (sg && nla_put_string(skb, SGFW_A_RULE_SG, sg->name)) ||
 	    nla_put_u32(skb, SGFW_A_RULE_DIRECTION, r->dir) ||
-	    sgfw_put_match(skb, &sgfw_rule_match_attrs, &r->m) ||
+	    sgfw_put_match(skb, SGFW_A_RULE_MATCH, &r->m) ||
 	    (r->desc[0] && nla_put_string(skb, SGFW_A_RULE_DESCRIPTION,
 					  r->desc)))
 		return -EMSGSIZE;
 
 	switch (r->peer_kind) {
 	case SGFW_PEER_CIDR:
-		if (r->cidr.af == SGFW_AF_INET ?
-		    nla_put_in_addr(skb, SGFW_A_RULE_PEER_IPV4,
-				    r->cidr.addr.ip) :
-		    nla_put_in6_addr(skb, SGFW_A_RULE_PEER_IPV6,
-				     &r->cidr.addr.in6))
-			return -EMSGSIZE;
-		if (nla_put_u8(skb, SGFW_A_RULE_PEER_PREFIX_LEN, r->cidr.plen))
+		if (sgfw_put_cidr(skb, SGFW_A_RULE_PEER, &r->cidr, false))
 			return -EMSGSIZE;
 		break;
 	case SGFW_PEER_SG:
@@ -816,40 +801,53 @@ int sgfw_nl_sg_get_dumpit(struct sk_buff *skb,
 
 /* ---- rules ---- */
 
-/* The protocol, ports and icmp type and code of a rule. */
-static int sgfw_parse_match(struct nlattr **tb,
-			    const struct sgfw_match_attrs *ma,
-			    struct sgfw_match *m, struct netlink_ext_ack *extack)
+/*
+ * The protocol, ports and icmp type and code of a rule, from the nest
+ * @nest of SGFW_A_MATCH_*; without it, the rule matches every packet.
+ */
+static int sgfw_parse_match(const struct nlattr *nest, struct sgfw_match *m,
+			    struct netlink_ext_ack *extack)
 {
+	struct nlattr *tb[SGFW_A_MATCH_MAX + 1] = {};
+	struct nlattr *from, *to, *type, *code;
 	bool ports, icmp;
+	int err;
 
-	m->any_proto = !tb[ma->proto];
+	if (nest) {
+		err = nla_parse_nested(tb, SGFW_A_MATCH_MAX, nest,
+				       sgfw_match_nl_policy, extack);
+		if (err)
+			return err;
+	}
+	from = tb[SGFW_A_MATCH_PORT_FROM];
+	to = tb[SGFW_A_MATCH_PORT_TO];
+	type = tb[SGFW_A_MATCH_ICMP_TYPE];
+	code = tb[SGFW_A_MATCH_ICMP_CODE];
+
+	m->any_proto = !tb[SGFW_A_MATCH_PROTOCOL];
 	if (!m->any_proto)
-		m->proto = nla_get_u8(tb[ma->proto]);
+		m->proto = nla_get_u8(tb[SGFW_A_MATCH_PROTOCOL]);
 	ports = !m->any_proto && (m->proto == IPPROTO_TCP ||
 				  m->proto == IPPROTO_UDP);
 	icmp = !m->any_proto && (m->proto == IPPROTO_ICMP ||
 				 m->proto == IPPROTO_ICMPV6);
 
 	m->any_port = true;
-	if (tb[ma->port_from] || tb[ma->port_to]) {
-		struct nlattr *a = tb[ma->port_from] ?:
-				   tb[ma->port_to];
-
+	if (from || to) {
 		if (!ports) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
+			NL_SET_ERR_MSG_ATTR(extack, from ?: to,
 					    "ports apply to tcp and udp only");
 			return -EINVAL;
 		}
-		if (!tb[ma->port_from] || !tb[ma->port_to]) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
+		if (!from || !to) {
+			NL_SET_ERR_MSG_ATTR(extack, from ?: to,
 					    "give both ends of the port range");
 			return -EINVAL;
 		}
-		m->port_from = nla_get_u16(tb[ma->port_from]);
-		m->port_to = nla_get_u16(tb[ma->port_to]);
+		m->port_from = nla_get_u16(from);
+		m->port_to = nla_get_u16(to);
 		if (m->port_from > m->port_to) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[ma->port_to],
+			NL_SET_ERR_MSG_ATTR(extack, to,
 					    "port range ends before it starts");
 			return -EINVAL;
 		}
@@ -857,23 +855,22 @@ static int sgfw_parse_match(struct nlattr **tb,
 		m->any_port = m->port_from == 0 && m->port_to == 65535;
 	}
 
-	m->any_type = !tb[ma->icmp_type];
-	m->any_code = !tb[ma->icmp_code];
-	if ((!m->any_type || !m->any_code) && !icmp) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[ma->icmp_type] ?:
-				    tb[ma->icmp_code],
+	m->any_type = !type;
+	m->any_code = !code;
+	if ((type || code) && !icmp) {
+		NL_SET_ERR_MSG_ATTR(extack, type ?: code,
 				    "icmp type and code apply to icmp and icmpv6 only");
 		return -EINVAL;
 	}
-	if (m->any_type && !m->any_code) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[ma->icmp_code],
+	if (!type && code) {
+		NL_SET_ERR_MSG_ATTR(extack, code,
 				    "icmp code needs an icmp type");
 		return -EINVAL;
 	}
-	if (!m->any_type)
-		m->icmp_type = nla_get_u8(tb[ma->icmp_type]);
-	if (!m->any_code)
-		m->icmp_code = nla_get_u8(tb[ma->icmp_code]);
+	if (type)
+		m->icmp_type = nla_get_u8(type);
+	if (code)
+		m->icmp_code = nla_get_u8(code);
 	return 0;
 }
 
@@ -891,12 +888,12 @@ static int sgfw_rule_parse(const struct sgfw_cfg *cfg, struct nlattr **tb,
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SGFW_A_RULE_DIRECTION))
 		return -EINVAL;
 	r->dir = nla_get_u32(tb[SGFW_A_RULE_DIRECTION]);
-	err = sgfw_parse_match(tb, &sgfw_rule_match_attrs, &r->m, extack);
+	err = sgfw_parse_match(tb[SGFW_A_RULE_MATCH], &r->m, extack);
 	if (err)
 		return err;
 
-	peers = !!(tb[SGFW_A_RULE_PEER_IPV4] || tb[SGFW_A_RULE_PEER_IPV6]) +
-		!!tb[SGFW_A_RULE_PEER_SG] + !!tb[SGFW_A_RULE_PEER_PREFIX_LIST];
+	peers = !!tb[SGFW_A_RULE_PEER] + !!tb[SGFW_A_RULE_PEER_SG] +
+		!!tb[SGFW_A_RULE_PEER_PREFIX_LIST];
 	if (peers != 1) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "give exactly one peer: a cidr, a security group or a prefix list");
@@ -915,10 +912,8 @@ static int sgfw_rule_parse(const struct sgfw_cfg *cfg, struct nlattr **tb,
 			return PTR_ERR(r->peer_pl);
 	} else {
 		r->peer_kind = SGFW_PEER_CIDR;
-		err = sgfw_parse_cidr(tb[SGFW_A_RULE_PEER_IPV4],
-				      tb[SGFW_A_RULE_PEER_IPV6],
-				      tb[SGFW_A_RULE_PEER_PREFIX_LEN], false,
-				      &r->cidr, extack);
+		err = sgfw_parse_cidr(tb[SGFW_A_RULE_PEER], false, &r->cidr,
+				      extack);
 		if (err)
 			return err;
 		if ((r->m.proto == IPPROTO_ICMP && !r->m.any_proto &&
@@ -1061,12 +1056,9 @@ static size_t sgfw_pl_size(const struct sgfw_pl *pl)
 }
 
 /* The max-entries of a request, if it has one, in *@max. */
-static int sgfw_pl_get_max(struct genl_info *info, u32 *max)
+static void sgfw_pl_get_max(struct genl_info *info, u32 *max)
 {
-	return sgfw_get_u32_range(info->attrs[SGFW_A_PL_MAX_ENTRIES], 1,
-				  SGFW_MAX_PL_ENTRIES,
-				  "max-entries is 1 to 1000", max,
-				  info->extack);
+	sgfw_get_u32(info->attrs[SGFW_A_PL_MAX_ENTRIES], max);
 }
 
 int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
@@ -1078,10 +1070,10 @@ int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	const char *name;
 	int err;
 
-	err = sgfw_get_name(info, SGFW_A_PL_NAME, &name) ?:
-	      sgfw_pl_get_max(info, &max);
+	err = sgfw_get_name(info, SGFW_A_PL_NAME, &name);
 	if (err)
 		return err;
+	sgfw_pl_get_max(info, &max);
 	txn = sgfw_single(sn);
 	pl = IS_ERR(txn) ? ERR_CAST(txn) :
 	     sgfw_txn_pl_new(txn, name, max, info->extack);
@@ -1101,9 +1093,7 @@ int sgfw_nl_pl_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_PL_MAX_ENTRIES))
 		return -EINVAL;
-	err = sgfw_pl_get_max(info, &max);
-	if (err)
-		return err;
+	sgfw_pl_get_max(info, &max);
 	txn = sgfw_single(sn);
 	pl = IS_ERR(txn) ? ERR_CAST(txn) :
 	     sgfw_get_pl(&txn->cfg, info, SGFW_A_PL_NAME);
@@ -1266,29 +1256,15 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 }
 
 /* The timeouts and tracking of an IFACE_SET or TXN_IFACE request. */
-static int sgfw_iface_settings(struct nlattr **tb, struct sgfw_timeouts *to,
-			       enum sgfw_tracking *tracking,
-			       struct netlink_ext_ack *extack)
+static void sgfw_iface_settings(struct nlattr **tb, struct sgfw_timeouts *to,
+				enum sgfw_tracking *tracking)
 {
-	int err;
-
-	err = sgfw_get_u32_range(tb[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT],
-				 SGFW_TCP_EST_TIMEOUT_MIN,
-				 SGFW_TCP_EST_TIMEOUT_MAX,
-				 "the tcp established timeout is 60 to 432000 seconds",
-				 &to->tcp_established, extack) ?:
-	      sgfw_get_u32_range(tb[SGFW_A_IFACE_UDP_TIMEOUT],
-				 SGFW_UDP_TIMEOUT_MIN, SGFW_UDP_TIMEOUT_MAX,
-				 "the udp timeout is 30 to 60 seconds",
-				 &to->udp, extack) ?:
-	      sgfw_get_u32_range(tb[SGFW_A_IFACE_UDP_STREAM_TIMEOUT],
-				 SGFW_UDP_STREAM_TIMEOUT_MIN,
-				 SGFW_UDP_STREAM_TIMEOUT_MAX,
-				 "the udp stream timeout is 60 to 180 seconds",
-				 &to->udp_stream, extack);
-	if (!err && tb[SGFW_A_IFACE_TRACKING])
+	sgfw_get_u32(tb[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT],
+		     &to->tcp_established);
+	sgfw_get_u32(tb[SGFW_A_IFACE_UDP_TIMEOUT], &to->udp);
+	sgfw_get_u32(tb[SGFW_A_IFACE_UDP_STREAM_TIMEOUT], &to->udp_stream);
+	if (tb[SGFW_A_IFACE_TRACKING])
 		*tracking = nla_get_u32(tb[SGFW_A_IFACE_TRACKING]);
-	return err;
 }
 
 /* The nth (from 0) attribute of type @type of the request, for blame. */
@@ -1410,9 +1386,9 @@ int sgfw_nl_iface_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 	txn = sgfw_single(sn);
 	td = IS_ERR(txn) ? ERR_CAST(txn) : sgfw_get_txn_dev(txn, info, name);
-	err = IS_ERR(td) ? PTR_ERR(td) :
-	      sgfw_iface_settings(info->attrs, &td->to, &td->tracking,
-				  info->extack);
+	err = PTR_ERR_OR_ZERO(td);
+	if (!err)
+		sgfw_iface_settings(info->attrs, &td->to, &td->tracking);
 	err = sgfw_single_end(sn, txn, err);
 	return err;
 }
@@ -1495,15 +1471,9 @@ static int sgfw_flow_fill(struct sgfw_flow_dump *d, const struct sgfw_flow *f)
 			  NLM_F_MULTI, SGFW_CMD_FLOW_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, SGFW_A_FLOW_FAMILY,
-		       f->t.af == SGFW_AF_INET ? AF_INET : AF_INET6) ||
-	    nla_put_u8(skb, SGFW_A_FLOW_PROTOCOL, f->t.proto))
-		goto err_cancel;
-	if (f->t.af == SGFW_AF_INET ?
-	    nla_put_in_addr(skb, SGFW_A_FLOW_SRC_IPV4, f->t.src.ip) ||
-	    nla_put_in_addr(skb, SGFW_A_FLOW_DST_IPV4, f->t.dst.ip) :
-	    nla_put_in6_addr(skb, SGFW_A_FLOW_SRC_IPV6, &f->t.src.in6) ||
-	    nla_put_in6_addr(skb, SGFW_A_FLOW_DST_IPV6, &f->t.dst.in6))
+	if (nla_put_u8(skb, SGFW_A_FLOW_PROTOCOL, f->t.proto) ||
+	    sgfw_put_addr(skb, SGFW_A_FLOW_SRC, f->t.af, &f->t.src, -1) ||
+	    sgfw_put_addr(skb, SGFW_A_FLOW_DST, f->t.af, &f->t.dst, -1))
 		goto err_cancel;
 	if (f->t.proto == IPPROTO_TCP || f->t.proto == IPPROTO_UDP) {
 		if (nla_put_u16(skb, SGFW_A_FLOW_SPORT, ntohs(f->t.sport)) ||
@@ -1607,11 +1577,8 @@ static int sgfw_nacl_rule_fill(struct sk_buff *skb,
 	    nla_put_u32(skb, SGFW_A_NACL_RULE_ACTION,
 			r->deny ? SGFW_NACL_ACTION_DENY :
 			SGFW_NACL_ACTION_ALLOW) ||
-	    sgfw_put_match(skb, &sgfw_nacl_match_attrs, &r->m) ||
-	    (r->cidr.af == SGFW_AF_INET ?
-	     nla_put_in_addr(skb, SGFW_A_NACL_RULE_IPV4, r->cidr.addr.ip) :
-	     nla_put_in6_addr(skb, SGFW_A_NACL_RULE_IPV6, &r->cidr.addr.in6)) ||
-	    nla_put_u8(skb, SGFW_A_NACL_RULE_PREFIX_LEN, r->cidr.plen) ||
+	    sgfw_put_match(skb, SGFW_A_NACL_RULE_MATCH, &r->m) ||
+	    sgfw_put_cidr(skb, SGFW_A_NACL_RULE_PEER, &r->cidr, false) ||
 	    nla_put_u64_64bit(skb, SGFW_A_NACL_RULE_PACKETS, packets,
 			      SGFW_A_NACL_RULE_PAD) ||
 	    nla_put_u64_64bit(skb, SGFW_A_NACL_RULE_BYTES, bytes,
@@ -1740,34 +1707,26 @@ static int sgfw_nacl_rule_parse(struct nlattr **tb, const struct nlattr *nest,
 				struct sgfw_nacl_rule *r,
 				struct netlink_ext_ack *extack)
 {
-	u32 number = 0;
 	int err;
 
+	/* The policy bounds the number (1 to 32766). */
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SGFW_A_NACL_RULE_NUMBER) ||
 	    NL_REQ_ATTR_CHECK(extack, nest, tb, SGFW_A_NACL_RULE_DIRECTION) ||
 	    NL_REQ_ATTR_CHECK(extack, nest, tb, SGFW_A_NACL_RULE_ACTION))
 		return -EINVAL;
-	err = sgfw_get_u32_range(tb[SGFW_A_NACL_RULE_NUMBER], SGFW_NACL_NUM_MIN,
-				 SGFW_NACL_NUM_MAX,
-				 "rule numbers are 1 to 32766", &number,
-				 extack);
-	if (err)
-		return err;
-	r->number = number;
+	r->number = nla_get_u32(tb[SGFW_A_NACL_RULE_NUMBER]);
 	r->dir = nla_get_u32(tb[SGFW_A_NACL_RULE_DIRECTION]);
 	r->deny = nla_get_u32(tb[SGFW_A_NACL_RULE_ACTION]) ==
 		  SGFW_NACL_ACTION_DENY;
-	err = sgfw_parse_match(tb, &sgfw_nacl_match_attrs, &r->m, extack);
+	err = sgfw_parse_match(tb[SGFW_A_NACL_RULE_MATCH], &r->m, extack);
 	if (err)
 		return err;
-	if (!tb[SGFW_A_NACL_RULE_IPV4] && !tb[SGFW_A_NACL_RULE_IPV6]) {
+	if (!tb[SGFW_A_NACL_RULE_PEER]) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "a network ACL rule needs a cidr to match");
 		return -EINVAL;
 	}
-	err = sgfw_parse_cidr(tb[SGFW_A_NACL_RULE_IPV4],
-			      tb[SGFW_A_NACL_RULE_IPV6],
-			      tb[SGFW_A_NACL_RULE_PREFIX_LEN], false, &r->cidr,
+	err = sgfw_parse_cidr(tb[SGFW_A_NACL_RULE_PEER], false, &r->cidr,
 			      extack);
 	if (err)
 		return err;
@@ -1929,10 +1888,10 @@ int sgfw_nl_txn_pl_doit(struct sk_buff *skb, struct genl_info *info)
 	txn = sgfw_txn_lock(sn, info);
 	if (IS_ERR(txn))
 		return PTR_ERR(txn);
-	err = sgfw_get_name(info, SGFW_A_PL_NAME, &name) ?:
-	      sgfw_pl_get_max(info, &max);
+	err = sgfw_get_name(info, SGFW_A_PL_NAME, &name);
 	if (err)
 		goto out;
+	sgfw_pl_get_max(info, &max);
 	n = sgfw_parse_cidrs_opt(info, SGFW_A_PL_ENTRY, false, &v);
 	if (n < 0) {
 		err = n;
@@ -2156,9 +2115,8 @@ int sgfw_nl_txn_iface_doit(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 	}
-	err = sgfw_iface_settings(info->attrs, &td.to, &td.tracking,
-				  info->extack) ?:
-	      sgfw_txn_add_dev(txn, &td, name, info->extack);
+	sgfw_iface_settings(info->attrs, &td.to, &td.tracking);
+	err = sgfw_txn_add_dev(txn, &td, name, info->extack);
 out:
 	return sgfw_txn_unlock(sn, err);
 }
@@ -2174,10 +2132,8 @@ int sgfw_nl_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
 	txn = sgfw_txn_lock(sn, info);
 	if (IS_ERR(txn))
 		return PTR_ERR(txn);
-	err = sgfw_get_u32_range(tb[SGFW_A_TXN_CONFIRM], 1, SGFW_CONFIRM_MAX,
-				 "a confirmation may be awaited 1 to 86400 seconds",
-				 &confirm, info->extack);
-	if (!err && tb[SGFW_A_TXN_FLOW_LIMIT])
+	sgfw_get_u32(tb[SGFW_A_TXN_CONFIRM], &confirm);
+	if (tb[SGFW_A_TXN_FLOW_LIMIT])
 		err = sgfw_flow_limit_attr(skb, tb[SGFW_A_TXN_FLOW_LIMIT],
 					   &txn->flow_limit, info->extack);
 	if (err)

@@ -57,20 +57,21 @@ NLM_F_DUMP_INTR = 0x10
 NLA_F_NESTED = 0x8000
 
 # uapi/linux/sgfw.h, as the grammar needs it.
-U8, U16, U32, U64, STR, BIN4, BIN16, NEST, CIDR, FLAG, RNEST, NNEST = \
-    range(12)
+U8, U16, U32, U64, STR, BIN4, BIN16, NEST, CIDR, FLAG, RNEST, NNEST, \
+    MATCH = range(13)
 CIDR_ATTRS = {1: BIN4, 2: BIN16, 3: U8}
+MATCH_ATTRS = {1: U8, 2: U16, 3: U16, 4: U8, 5: U8}
+NESTS = (CIDR, RNEST, NNEST, MATCH)
 SETS = {
     "status": {4: U32},
     "sg": {1: STR, 3: STR, 5: CIDR},
-    "rule": {1: U32, 2: STR, 3: U32, 4: U8, 5: U16, 6: U16, 7: U8, 8: U8,
-             9: BIN4, 10: BIN16, 11: U8, 12: STR, 13: STR, 14: STR},
+    "rule": {1: U32, 2: STR, 3: U32, 4: MATCH, 5: CIDR, 6: STR, 7: STR,
+             8: STR},
     "pl": {1: STR, 2: CIDR, 3: U32},
     "iface": {2: U32, 4: STR, 5: U32, 6: U32, 7: U32, 8: U32, 11: STR},
     "flow": {},
     "nacl": {1: STR},
-    "nacl-rule": {2: STR, 3: U32, 4: U32, 5: U32, 6: U8, 7: U16, 8: U16,
-                  9: U8, 10: U8, 11: BIN4, 12: BIN16, 13: U8},
+    "nacl-rule": {2: STR, 3: U32, 4: U32, 5: U32, 6: MATCH, 7: CIDR},
     # Transactions.  Never a commit that awaits its confirmation (2): its
     # rollback would come at a time of its own in each namespace.
     "none": {},
@@ -129,16 +130,23 @@ def value(rng, kind):
         return rng.choice([b"\xfd" + b"\0" * 14 + b"\x01", b"\0" * 16,
                            os.urandom(16)])
     if kind == CIDR:
-        inner = b"".join(attr(t, value(rng, k))
-                         for t, k in CIDR_ATTRS.items() if rng.random() < .6)
-        return inner
+        return b"".join(attr(t, value(rng, k))
+                        for t, k in CIDR_ATTRS.items() if rng.random() < .6)
+    if kind == MATCH:
+        return b"".join(attr(t, value(rng, k))
+                        for t, k in MATCH_ATTRS.items() if rng.random() < .5)
     if kind == FLAG:
         return b""
     if kind in (RNEST, NNEST):
         nest = RULE_NEST if kind == RNEST else NACL_NEST
-        return b"".join(attr(t, value(rng, k))
+        return b"".join(attr(t | nest_flag(rng, k), value(rng, k))
                         for t, k in nest.items() if rng.random() < .5)
     return os.urandom(rng.randrange(12))
+
+
+def nest_flag(rng, kind):
+    """NLA_F_NESTED on a nest, mostly: strict validation wants it."""
+    return NLA_F_NESTED if kind in NESTS and rng.random() < .9 else 0
 
 
 def build(rng, cmd):
@@ -147,9 +155,7 @@ def build(rng, cmd):
     for t, kind in aset.items():
         if rng.random() < 0.55:
             for _ in range(rng.choice([1, 1, 1, 2, 5])):
-                flag = NLA_F_NESTED if kind in (CIDR, RNEST, NNEST) and \
-                    rng.random() < .9 else 0
-                out += attr(t | flag, value(rng, kind))
+                out += attr(t | nest_flag(rng, kind), value(rng, kind))
     return out
 
 

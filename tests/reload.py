@@ -30,7 +30,8 @@ NLA_F_NESTED = 0x8000
 # uapi/linux/sgfw.h
 CMD_SG_NEW, CMD_RULE_NEW, CMD_IFACE_ATTACH, CMD_IFACE_SET = 3, 6, 15, 17
 A_SG_NAME = 1
-A_RULE_SG, A_RULE_DIR, A_RULE_PEER4, A_RULE_PEER6, A_RULE_PLEN = 2, 3, 9, 10, 11
+A_RULE_SG, A_RULE_DIR, A_RULE_PEER = 2, 3, 5
+A_CIDR_IPV4, A_CIDR_IPV6, A_CIDR_PLEN = 1, 2, 3
 A_IFACE_IFINDEX, A_IFACE_SG, A_IFACE_TRACKING = 2, 4, 8
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -93,11 +94,12 @@ def check(err, what):
 def configure(g, ifindex):
     fam = g.family("sgfw")
     check(g.talk(fam, CMD_SG_NEW, string(A_SG_NAME, "all")), "sg add")
-    for peer, addr in ((A_RULE_PEER4, b"\0" * 4), (A_RULE_PEER6, b"\0" * 16)):
+    for addr, val in ((A_CIDR_IPV4, b"\0" * 4), (A_CIDR_IPV6, b"\0" * 16)):
+        peer = attr(A_RULE_PEER | NLA_F_NESTED,
+                    attr(addr, val) + attr(A_CIDR_PLEN, b"\0"))
         check(g.talk(fam, CMD_RULE_NEW,
                      string(A_RULE_SG, "all") +
-                     attr(A_RULE_DIR, struct.pack("=I", 0)) +
-                     attr(peer, addr) + attr(A_RULE_PLEN, b"\0")),
+                     attr(A_RULE_DIR, struct.pack("=I", 0)) + peer),
               "rule add")
     dev = attr(A_IFACE_IFINDEX, struct.pack("=I", ifindex))
     # Every flow tracked: the all-open group would track none.

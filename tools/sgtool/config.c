@@ -1025,52 +1025,34 @@ static int txn_talk(struct req *q, struct apply_ctx *c)
 
 static void put_sg_rule(struct req *q, const struct rule *r)
 {
-	struct nlattr *nest;
+	struct nlattr *nest = req_nest_start(q, SGFW_A_SG_RULE);
 
-	if (q->full)
+	if (!nest)
 		return;
-	nest = mnl_attr_nest_start_check(q->nlh, NL_BUF_SIZE, SGFW_A_SG_RULE);
-	if (!nest) {
-		q->full = true;
-		return;
-	}
 	req_u32(q, SGFW_A_RULE_DIRECTION, r->direction);
-	rule_match_put(q, &sg_rule_attrs, &r->match);
-	if (r->peer == PEER_CIDR) {
-		req_addr(q, SGFW_A_RULE_PEER_IPV4, SGFW_A_RULE_PEER_IPV6,
-			 &r->cidr.addr);
-		req_u8(q, SGFW_A_RULE_PEER_PREFIX_LEN, r->cidr.plen);
-	} else {
+	rule_match_put(q, SGFW_A_RULE_MATCH, &r->match);
+	if (r->peer == PEER_CIDR)
+		req_cidr(q, SGFW_A_RULE_PEER, &r->cidr, true);
+	else
 		req_str(q, r->peer == PEER_SG ? SGFW_A_RULE_PEER_SG :
 			SGFW_A_RULE_PEER_PREFIX_LIST, r->peer_name);
-	}
 	if (r->description)
 		req_str(q, SGFW_A_RULE_DESCRIPTION, r->description);
-	if (!q->full)
-		mnl_attr_nest_end(q->nlh, nest);
+	req_nest_end(q, nest);
 }
 
 static void put_nacl_rule(struct req *q, const struct nacl_rule *r)
 {
-	struct nlattr *nest;
+	struct nlattr *nest = req_nest_start(q, SGFW_A_NACL_RULE);
 
-	if (q->full)
+	if (!nest)
 		return;
-	nest = mnl_attr_nest_start_check(q->nlh, NL_BUF_SIZE,
-					 SGFW_A_NACL_RULE);
-	if (!nest) {
-		q->full = true;
-		return;
-	}
 	req_u32(q, SGFW_A_NACL_RULE_NUMBER, r->number);
 	req_u32(q, SGFW_A_NACL_RULE_DIRECTION, r->direction);
 	req_u32(q, SGFW_A_NACL_RULE_ACTION, r->action);
-	rule_match_put(q, &nacl_rule_attrs, &r->match);
-	req_addr(q, SGFW_A_NACL_RULE_IPV4, SGFW_A_NACL_RULE_IPV6,
-		 &r->cidr.addr);
-	req_u8(q, SGFW_A_NACL_RULE_PREFIX_LEN, r->cidr.plen);
-	if (!q->full)
-		mnl_attr_nest_end(q->nlh, nest);
+	rule_match_put(q, SGFW_A_NACL_RULE_MATCH, &r->match);
+	req_cidr(q, SGFW_A_NACL_RULE_PEER, &r->cidr, true);
+	req_nest_end(q, nest);
 }
 
 static void put_cidrs(struct req *q, uint16_t type, json_t *arr, bool host)

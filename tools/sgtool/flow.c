@@ -39,6 +39,17 @@ struct flow {
 	bool has_counts;
 };
 
+/* An address of a flow: a nest of SGFW_A_CIDR_*, without prefix length. */
+static int flow_addr(const struct nlattr *nest, struct addr *a)
+{
+	struct cidr c;
+
+	if (!nest || msg_cidr(nest, &c) || c.has_plen)
+		return -EBADMSG;
+	*a = c.addr;
+	return 0;
+}
+
 static int flow_decode(const struct nlmsghdr *nlh, struct flow *f)
 {
 	const struct nlattr *tb[SGFW_A_FLOW_MAX + 1];
@@ -50,10 +61,8 @@ static int flow_decode(const struct nlmsghdr *nlh, struct flow *f)
 		return err;
 	if (nl_attr_u8(tb[SGFW_A_FLOW_PROTOCOL], &f->proto) ||
 	    nl_attr_u32(tb[SGFW_A_FLOW_IFINDEX], &f->ifindex) ||
-	    msg_addr(tb[SGFW_A_FLOW_SRC_IPV4], tb[SGFW_A_FLOW_SRC_IPV6],
-		     &f->src) ||
-	    msg_addr(tb[SGFW_A_FLOW_DST_IPV4], tb[SGFW_A_FLOW_DST_IPV6],
-		     &f->dst) ||
+	    flow_addr(tb[SGFW_A_FLOW_SRC], &f->src) ||
+	    flow_addr(tb[SGFW_A_FLOW_DST], &f->dst) ||
 	    f->src.family != f->dst.family)
 		return -EBADMSG;
 

@@ -60,22 +60,34 @@ void req_addr(struct req *r, uint16_t v4, uint16_t v6, const struct addr *a)
 		req_put(r, v6, sizeof(a->v6), &a->v6);
 }
 
-void req_cidr(struct req *r, uint16_t type, const struct cidr *c, bool plen)
+struct nlattr *req_nest_start(struct req *r, uint16_t type)
 {
 	struct nlattr *nest;
 
 	if (r->full)
-		return;
+		return NULL;
 	nest = mnl_attr_nest_start_check(r->nlh, NL_BUF_SIZE, type);
-	if (!nest) {
+	if (!nest)
 		r->full = true;
+	return nest;
+}
+
+void req_nest_end(struct req *r, struct nlattr *nest)
+{
+	if (!r->full)
+		mnl_attr_nest_end(r->nlh, nest);
+}
+
+void req_cidr(struct req *r, uint16_t type, const struct cidr *c, bool plen)
+{
+	struct nlattr *nest = req_nest_start(r, type);
+
+	if (!nest)
 		return;
-	}
 	req_addr(r, SGFW_A_CIDR_IPV4, SGFW_A_CIDR_IPV6, &c->addr);
 	if (plen)
 		req_u8(r, SGFW_A_CIDR_PREFIX_LEN, c->plen);
-	if (!r->full)
-		mnl_attr_nest_end(r->nlh, nest);
+	req_nest_end(r, nest);
 }
 
 int req_talk(struct req *r, nl_cb_t cb, void *data)
@@ -104,8 +116,12 @@ int req_collect(struct req *r, struct nl_msgs *m)
 	return SGTOOL_EXIT_KERNEL;
 }
 
-int msg_addr(const struct nlattr *v4, const struct nlattr *v6,
-	     struct addr *a)
+/*
+ * Exactly one of @v4 (u32, network order) and @v6 (16 bytes) into @a.
+ * Return 0, -ENOENT when neither is there, or -EBADMSG.
+ */
+static int msg_addr(const struct nlattr *v4, const struct nlattr *v6,
+		    struct addr *a)
 {
 	memset(a, 0, sizeof(*a));
 	if (v4 && v6)

@@ -32,6 +32,12 @@ void req_str(struct req *r, uint16_t type, const char *v);
 void req_addr(struct req *r, uint16_t v4, uint16_t v6, const struct addr *a);
 /* A nest of SGFW_A_CIDR_*, with the prefix length when @plen. */
 void req_cidr(struct req *r, uint16_t type, const struct cidr *c, bool plen);
+/*
+ * Open a nest of type @type; NULL (and @r full) when it does not fit.
+ * req_nest_end() closes it unless a put into it did not fit.
+ */
+struct nlattr *req_nest_start(struct req *r, uint16_t type);
+void req_nest_end(struct req *r, struct nlattr *nest);
 
 /*
  * Send the request and run @cb over the replies; return an exit status,
@@ -47,12 +53,6 @@ int req_talk(struct req *r, nl_cb_t cb, void *data);
  */
 int req_collect(struct req *r, struct nl_msgs *m);
 
-/*
- * Exactly one of @v4 (u32, network order) and @v6 (16 bytes) into @a.
- * Return 0, -ENOENT when neither is there, or -EBADMSG.
- */
-int msg_addr(const struct nlattr *v4, const struct nlattr *v6,
-	     struct addr *a);
 /* A nest of SGFW_A_CIDR_*; no prefix length means a host. */
 int msg_cidr(const struct nlattr *nest, struct cidr *c);
 

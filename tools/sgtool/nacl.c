@@ -34,14 +34,6 @@
 
 #define OBJ "nacl"
 
-const struct rule_match_attrs nacl_rule_attrs = {
-	.proto = SGFW_A_NACL_RULE_PROTOCOL,
-	.port_from = SGFW_A_NACL_RULE_PORT_FROM,
-	.port_to = SGFW_A_NACL_RULE_PORT_TO,
-	.icmp_type = SGFW_A_NACL_RULE_ICMP_TYPE,
-	.icmp_code = SGFW_A_NACL_RULE_ICMP_CODE,
-};
-
 /* An enum the kernel sends as u32; a newer one may send it wider. */
 static int decode_enum(const struct nlattr *a, uint32_t *v)
 {
@@ -77,26 +69,12 @@ int nacl_rule_decode(const struct nlattr *nest, struct nacl_rule *r)
 	    decode_enum(tb[SGFW_A_NACL_RULE_DIRECTION], &r->direction) ||
 	    decode_enum(tb[SGFW_A_NACL_RULE_ACTION], &r->action))
 		return -EBADMSG;
-	err = rule_match_decode(tb, &nacl_rule_attrs, &r->match);
+	err = rule_match_decode(tb[SGFW_A_NACL_RULE_MATCH], &r->match);
 	if (err)
 		return err;
-
-	err = msg_addr(tb[SGFW_A_NACL_RULE_IPV4], tb[SGFW_A_NACL_RULE_IPV6],
-		       &r->cidr.addr);
-	if (err == -EBADMSG)
-		return err;
-	if (!err) {
-		uint8_t max = r->cidr.addr.family == AF_INET ? 32 : 128;
-
-		r->has_cidr = true;
-		r->cidr.plen = max;
-		if (tb[SGFW_A_NACL_RULE_PREFIX_LEN]) {
-			if (nl_attr_u8(tb[SGFW_A_NACL_RULE_PREFIX_LEN],
-				       &r->cidr.plen) || r->cidr.plen > max)
-				return -EBADMSG;
-			r->cidr.has_plen = true;
-		}
-	}
+	r->has_cidr = !!tb[SGFW_A_NACL_RULE_PEER];
+	if (r->has_cidr && msg_cidr(tb[SGFW_A_NACL_RULE_PEER], &r->cidr))
+		return -EBADMSG;
 
 	return decode_counter(tb[SGFW_A_NACL_RULE_PACKETS], &r->packets,
 			      &r->has_packets) ?:
@@ -451,13 +429,10 @@ static int nacl_rule_send(uint8_t cmd, const struct nacl_rule_args *a)
 	req_u32(&q, SGFW_A_NACL_RULE_DIRECTION, a->direction);
 	if (cmd == SGFW_CMD_NACL_RULE_NEW) {
 		req_u32(&q, SGFW_A_NACL_RULE_ACTION, a->action);
-		rule_match_put(&q, &nacl_rule_attrs, &a->match);
-		if (a->has_cidr) {
-			/* As written: the kernel stores the prefix canonical. */
-			req_addr(&q, SGFW_A_NACL_RULE_IPV4,
-				 SGFW_A_NACL_RULE_IPV6, &a->cidr.addr);
-			req_u8(&q, SGFW_A_NACL_RULE_PREFIX_LEN, a->cidr.plen);
-		}
+		rule_match_put(&q, SGFW_A_NACL_RULE_MATCH, &a->match);
+		/* As written: the kernel stores the prefix canonical. */
+		if (a->has_cidr)
+			req_cidr(&q, SGFW_A_NACL_RULE_PEER, &a->cidr, true);
 	}
 	status = req_talk(&q, NULL, NULL);
 	nl_close(s);

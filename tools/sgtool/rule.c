@@ -29,36 +29,33 @@
 
 #define OBJ "rule"
 
-const struct rule_match_attrs sg_rule_attrs = {
-	.proto = SGFW_A_RULE_PROTOCOL,
-	.port_from = SGFW_A_RULE_PORT_FROM,
-	.port_to = SGFW_A_RULE_PORT_TO,
-	.icmp_type = SGFW_A_RULE_ICMP_TYPE,
-	.icmp_code = SGFW_A_RULE_ICMP_CODE,
-};
-
-int rule_match_decode(const struct nlattr *const *tb,
-		      const struct rule_match_attrs *at, struct rule_match *m)
+int rule_match_decode(const struct nlattr *nest, struct rule_match *m)
 {
+	const struct nlattr *tb[SGFW_A_MATCH_MAX + 1] = { NULL };
+
 	memset(m, 0, sizeof(*m));
-	m->has_proto = !!tb[at->proto];
-	if (m->has_proto && nl_attr_u8(tb[at->proto], &m->proto))
+	if (nest && nl_parse_nested(nest, tb, SGFW_A_MATCH_MAX))
+		return -EBADMSG;
+	m->has_proto = !!tb[SGFW_A_MATCH_PROTOCOL];
+	if (m->has_proto && nl_attr_u8(tb[SGFW_A_MATCH_PROTOCOL], &m->proto))
 		return -EBADMSG;
 
 	/* Both ends of the port range, or neither. */
-	m->has_ports = !!tb[at->port_from];
-	if (m->has_ports != !!tb[at->port_to])
+	m->has_ports = !!tb[SGFW_A_MATCH_PORT_FROM];
+	if (m->has_ports != !!tb[SGFW_A_MATCH_PORT_TO])
 		return -EBADMSG;
 	if (m->has_ports &&
-	    (nl_attr_u16(tb[at->port_from], &m->port_from) ||
-	     nl_attr_u16(tb[at->port_to], &m->port_to)))
+	    (nl_attr_u16(tb[SGFW_A_MATCH_PORT_FROM], &m->port_from) ||
+	     nl_attr_u16(tb[SGFW_A_MATCH_PORT_TO], &m->port_to)))
 		return -EBADMSG;
 
-	m->has_type = !!tb[at->icmp_type];
-	if (m->has_type && nl_attr_u8(tb[at->icmp_type], &m->icmp_type))
+	m->has_type = !!tb[SGFW_A_MATCH_ICMP_TYPE];
+	if (m->has_type &&
+	    nl_attr_u8(tb[SGFW_A_MATCH_ICMP_TYPE], &m->icmp_type))
 		return -EBADMSG;
-	m->has_code = !!tb[at->icmp_code];
-	if (m->has_code && nl_attr_u8(tb[at->icmp_code], &m->icmp_code))
+	m->has_code = !!tb[SGFW_A_MATCH_ICMP_CODE];
+	if (m->has_code &&
+	    nl_attr_u8(tb[SGFW_A_MATCH_ICMP_CODE], &m->icmp_code))
 		return -EBADMSG;
 	return 0;
 }
@@ -77,27 +74,16 @@ int rule_decode(const struct nlattr *tb[SGFW_A_RULE_MAX + 1], struct rule *r)
 
 	err = msg_opt_str(tb[SGFW_A_RULE_SG], &r->sg) ?:
 	      msg_opt_str(tb[SGFW_A_RULE_DESCRIPTION], &r->description) ?:
-	      rule_match_decode(tb, &sg_rule_attrs, &r->match);
+	      rule_match_decode(tb[SGFW_A_RULE_MATCH], &r->match);
 	if (err)
 		return err;
 
 	/* Exactly one peer. */
-	err = msg_addr(tb[SGFW_A_RULE_PEER_IPV4], tb[SGFW_A_RULE_PEER_IPV6],
-		       &r->cidr.addr);
-	if (err == -EBADMSG)
-		return err;
-	if (!err) {
-		uint8_t max = r->cidr.addr.family == AF_INET ? 32 : 128;
-
+	if (tb[SGFW_A_RULE_PEER]) {
+		if (msg_cidr(tb[SGFW_A_RULE_PEER], &r->cidr))
+			return -EBADMSG;
 		peers++;
 		r->peer = PEER_CIDR;
-		r->cidr.plen = max;
-		if (tb[SGFW_A_RULE_PEER_PREFIX_LEN]) {
-			if (nl_attr_u8(tb[SGFW_A_RULE_PEER_PREFIX_LEN],
-				       &r->cidr.plen) || r->cidr.plen > max)
-				return -EBADMSG;
-			r->cidr.has_plen = true;
-		}
 	}
 	if (tb[SGFW_A_RULE_PEER_SG]) {
 		peers++;
@@ -271,19 +257,26 @@ int rule_match_parse(const char *obj, int argc, char **argv,
 	return 0;
 }
 
-void rule_match_put(struct req *q, const struct rule_match_attrs *at,
-		    const struct rule_match *m)
+void rule_match_put(struct req *q, uint16_t type, const struct rule_match *m)
 {
+	struct nlattr *nest;
+
+	if (!m->has_proto && !m->has_ports && !m->has_type && !m->has_code)
+		return;
+	nest = req_nest_start(q, type);
+	if (!nest)
+		return;
 	if (m->has_proto)
-		req_u8(q, at->proto, m->proto);
+		req_u8(q, SGFW_A_MATCH_PROTOCOL, m->proto);
 	if (m->has_ports) {
-		req_u16(q, at->port_from, m->port_from);
-		req_u16(q, at->port_to, m->port_to);
+		req_u16(q, SGFW_A_MATCH_PORT_FROM, m->port_from);
+		req_u16(q, SGFW_A_MATCH_PORT_TO, m->port_to);
 	}
 	if (m->has_type)
-		req_u8(q, at->icmp_type, m->icmp_type);
+		req_u8(q, SGFW_A_MATCH_ICMP_TYPE, m->icmp_type);
 	if (m->has_code)
-		req_u8(q, at->icmp_code, m->icmp_code);
+		req_u8(q, SGFW_A_MATCH_ICMP_CODE, m->icmp_code);
+	req_nest_end(q, nest);
 }
 
 /* argv[0] is "from" or "to"; the peer follows. */
@@ -395,12 +388,10 @@ static void build_rule_add(struct req *q, const struct rule_add_args *a)
 {
 	req_str(q, SGFW_A_RULE_SG, a->sg);
 	req_u32(q, SGFW_A_RULE_DIRECTION, a->direction);
-	rule_match_put(q, &sg_rule_attrs, &a->match);
+	rule_match_put(q, SGFW_A_RULE_MATCH, &a->match);
 	switch (a->peer) {
 	case PEER_CIDR:
-		req_addr(q, SGFW_A_RULE_PEER_IPV4, SGFW_A_RULE_PEER_IPV6,
-			 &a->cidr.addr);
-		req_u8(q, SGFW_A_RULE_PEER_PREFIX_LEN, a->cidr.plen);
+		req_cidr(q, SGFW_A_RULE_PEER, &a->cidr, true);
 		break;
 	case PEER_SG:
 		req_str(q, SGFW_A_RULE_PEER_SG, a->peer_name);

@@ -36,11 +36,6 @@ struct rule_match {
 	uint8_t icmp_type, icmp_code;
 };
 
-/* The attribute types that carry a struct rule_match in one attribute set. */
-struct rule_match_attrs {
-	uint16_t proto, port_from, port_to, icmp_type, icmp_code;
-};
-
 /*
  * Parse PROTO into @m.  Return 0, or report the error (pointing to the
  * help of @obj) and return an exit status.
@@ -56,13 +51,14 @@ int rule_match_parse_proto(const char *obj, const char *s,
 int rule_match_parse(const char *obj, int argc, char **argv,
 		     struct rule_match *m, int *used);
 
-/* Put the attributes of @m that are set. */
-void rule_match_put(struct req *q, const struct rule_match_attrs *at,
-		    const struct rule_match *m);
+/*
+ * A nest @type of SGFW_A_MATCH_*, of the fields of @m that are set; none
+ * when no field is.
+ */
+void rule_match_put(struct req *q, uint16_t type, const struct rule_match *m);
 
-/* From attributes indexed by type (@tb); 0 or -EBADMSG. */
-int rule_match_decode(const struct nlattr *const *tb,
-		      const struct rule_match_attrs *at, struct rule_match *m);
+/* From a nest of SGFW_A_MATCH_*, NULL when absent; 0 or -EBADMSG. */
+int rule_match_decode(const struct nlattr *nest, struct rule_match *m);
 
 /*
  * Print the keys protocol, port_from, port_to, icmp_type and icmp_code;
@@ -84,10 +80,6 @@ struct rule {
 
 /* From attributes indexed by type; 0 or -EBADMSG. */
 int rule_decode(const struct nlattr *tb[SGFW_A_RULE_MAX + 1], struct rule *r);
-
-/* Where the match fields are in a group's rule and in a NACL's. */
-extern const struct rule_match_attrs sg_rule_attrs;
-extern const struct rule_match_attrs nacl_rule_attrs;
 
 /* A rule as SGFW_CMD_NACL_GET lists it. */
 struct nacl_rule {

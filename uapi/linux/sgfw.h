@@ -89,15 +89,15 @@
  *
  * SGFW_CMD_RULE_NEW (do, admin)
  *   Request: SGFW_A_RULE_SG (the group's name), SGFW_A_RULE_DIRECTION
- *   (enum sgfw_direction), SGFW_A_RULE_PROTOCOL (u8; absent means every
- *   protocol), SGFW_A_RULE_PORT_FROM and SGFW_A_RULE_PORT_TO (u16, tcp and
- *   udp only, both or neither; absent means every port),
- *   SGFW_A_RULE_ICMP_TYPE and SGFW_A_RULE_ICMP_CODE (u8, icmp and icmpv6
- *   only; absent means any; a code needs a type), exactly one peer:
- *   SGFW_A_RULE_PEER_IPV4 or SGFW_A_RULE_PEER_IPV6 with
- *   SGFW_A_RULE_PEER_PREFIX_LEN (absent: a host), SGFW_A_RULE_PEER_SG or
- *   SGFW_A_RULE_PEER_PREFIX_LIST (names), and SGFW_A_RULE_DESCRIPTION
- *   (optional, at most 255 bytes).  CIDRs are stored canonical; a rule
+ *   (enum sgfw_direction), SGFW_A_RULE_MATCH (a nest: SGFW_A_MATCH_PROTOCOL,
+ *   u8, absent means every protocol; SGFW_A_MATCH_PORT_FROM and
+ *   SGFW_A_MATCH_PORT_TO, u16, tcp and udp only, both or neither, absent
+ *   means every port; SGFW_A_MATCH_ICMP_TYPE and SGFW_A_MATCH_ICMP_CODE,
+ *   u8, icmp and icmpv6 only, absent means any, a code needs a type; an
+ *   absent nest matches every packet), exactly one peer:
+ *   SGFW_A_RULE_PEER (a nest of SGFW_A_CIDR_*; no prefix length: a host),
+ *   SGFW_A_RULE_PEER_SG or SGFW_A_RULE_PEER_PREFIX_LIST (names), and
+ *   SGFW_A_RULE_DESCRIPTION (optional, at most 255 bytes).  CIDRs are stored canonical; a rule
  *   equal to one the group has is refused; so is a rule past the limits
  *   (60 per direction per family per group, 1000 rules times groups on a
  *   device).  A CIDR peer makes the rule apply to its family only; icmp
@@ -166,10 +166,10 @@
  *   flow takes it).
  *
  * SGFW_CMD_FLOW_GET (dump, admin)
- *   Reply, one message per tracked flow: SGFW_A_FLOW_FAMILY (u8, AF_INET
- *   or AF_INET6), SGFW_A_FLOW_PROTOCOL, SGFW_A_FLOW_SRC_IPV4/IPV6 and
- *   SGFW_A_FLOW_DST_IPV4/IPV6 (the side that opened the flow is the
- *   source), SGFW_A_FLOW_SPORT and SGFW_A_FLOW_DPORT (tcp, udp; for icmp
+ *   Reply, one message per tracked flow: SGFW_A_FLOW_PROTOCOL,
+ *   SGFW_A_FLOW_SRC and SGFW_A_FLOW_DST (nests of SGFW_A_CIDR_IPV4 or
+ *   SGFW_A_CIDR_IPV6; the side that opened the flow is the source),
+ *   SGFW_A_FLOW_SPORT and SGFW_A_FLOW_DPORT (tcp, udp; for icmp
  *   queries SGFW_A_FLOW_ICMP_ID), SGFW_A_FLOW_IFINDEX,
  *   SGFW_A_FLOW_STATE (enum sgfw_flow_state), SGFW_A_FLOW_EXPIRES_IN
  *   (u32, milliseconds), SGFW_A_FLOW_SG (name, absent if the group is
@@ -192,11 +192,10 @@
  *   Request: SGFW_A_NACL_RULE_NACL (the NACL's name),
  *   SGFW_A_NACL_RULE_NUMBER (u32, 1-32766, unique per direction),
  *   SGFW_A_NACL_RULE_DIRECTION (enum sgfw_direction),
- *   SGFW_A_NACL_RULE_ACTION (enum sgfw_nacl_action), the match fields
- *   as for security-group rules (SGFW_A_NACL_RULE_PROTOCOL, _PORT_FROM,
- *   _PORT_TO, _ICMP_TYPE, _ICMP_CODE), and one CIDR, required:
- *   SGFW_A_NACL_RULE_IPV4 or SGFW_A_NACL_RULE_IPV6 with
- *   SGFW_A_NACL_RULE_PREFIX_LEN (absent: a host).  At most 40 rules per
+ *   SGFW_A_NACL_RULE_ACTION (enum sgfw_nacl_action),
+ *   SGFW_A_NACL_RULE_MATCH (as for security-group rules), and one CIDR,
+ *   required: SGFW_A_NACL_RULE_PEER (a nest of SGFW_A_CIDR_*; no prefix
+ *   length: a host).  At most 40 rules per
  *   direction per family.  Rules are evaluated lowest number first; the
  *   first that matches allows or denies; no match denies.  A change
  *   applies at once to every packet, tracked flows included, and a packet
@@ -342,19 +341,26 @@ enum sgfw_a_cidr {
 
 #define SGFW_A_CIDR_MAX (__SGFW_A_CIDR_MAX - 1)
 
+enum sgfw_a_match {
+	SGFW_A_MATCH_UNSPEC,
+	SGFW_A_MATCH_PROTOCOL,
+	SGFW_A_MATCH_PORT_FROM,
+	SGFW_A_MATCH_PORT_TO,
+	SGFW_A_MATCH_ICMP_TYPE,
+	SGFW_A_MATCH_ICMP_CODE,
+
+	__SGFW_A_MATCH_MAX
+};
+
+#define SGFW_A_MATCH_MAX (__SGFW_A_MATCH_MAX - 1)
+
 enum sgfw_a_rule {
 	SGFW_A_RULE_UNSPEC,
 	SGFW_A_RULE_ID,
 	SGFW_A_RULE_SG,
 	SGFW_A_RULE_DIRECTION,
-	SGFW_A_RULE_PROTOCOL,
-	SGFW_A_RULE_PORT_FROM,
-	SGFW_A_RULE_PORT_TO,
-	SGFW_A_RULE_ICMP_TYPE,
-	SGFW_A_RULE_ICMP_CODE,
-	SGFW_A_RULE_PEER_IPV4,
-	SGFW_A_RULE_PEER_IPV6,
-	SGFW_A_RULE_PEER_PREFIX_LEN,
+	SGFW_A_RULE_MATCH,
+	SGFW_A_RULE_PEER,
 	SGFW_A_RULE_PEER_SG,
 	SGFW_A_RULE_PEER_PREFIX_LIST,
 	SGFW_A_RULE_DESCRIPTION,
@@ -415,12 +421,9 @@ enum sgfw_a_iface {
 enum sgfw_a_flow {
 	SGFW_A_FLOW_UNSPEC,
 	SGFW_A_FLOW_PAD,
-	SGFW_A_FLOW_FAMILY,
 	SGFW_A_FLOW_PROTOCOL,
-	SGFW_A_FLOW_SRC_IPV4,
-	SGFW_A_FLOW_SRC_IPV6,
-	SGFW_A_FLOW_DST_IPV4,
-	SGFW_A_FLOW_DST_IPV6,
+	SGFW_A_FLOW_SRC,
+	SGFW_A_FLOW_DST,
 	SGFW_A_FLOW_SPORT,
 	SGFW_A_FLOW_DPORT,
 	SGFW_A_FLOW_ICMP_ID,
@@ -445,14 +448,8 @@ enum sgfw_a_nacl_rule {
 	SGFW_A_NACL_RULE_NUMBER,
 	SGFW_A_NACL_RULE_DIRECTION,
 	SGFW_A_NACL_RULE_ACTION,
-	SGFW_A_NACL_RULE_PROTOCOL,
-	SGFW_A_NACL_RULE_PORT_FROM,
-	SGFW_A_NACL_RULE_PORT_TO,
-	SGFW_A_NACL_RULE_ICMP_TYPE,
-	SGFW_A_NACL_RULE_ICMP_CODE,
-	SGFW_A_NACL_RULE_IPV4,
-	SGFW_A_NACL_RULE_IPV6,
-	SGFW_A_NACL_RULE_PREFIX_LEN,
+	SGFW_A_NACL_RULE_MATCH,
+	SGFW_A_NACL_RULE_PEER,
 	SGFW_A_NACL_RULE_PACKETS,
 	SGFW_A_NACL_RULE_BYTES,
 

@@ -15,19 +15,37 @@
 #include "tap.h"
 
 #define ATTR(type)	fake_req_attr(type, 0)
+/* The attribute @type in the nest @nest (an attribute of the request). */
+#define IN(nest, type)	fake_nested(nest, type)
 
-/* The request's attribute types, in order, are exactly the list. */
-#define EXPECT_TYPES(...)						\
+/* The types got_[] (-1 ended) are exactly the list. */
+#define EXPECT_TYPE_LIST(got_, ...)					\
 	do {								\
 		static const int want_[] = { __VA_ARGS__, -1 };		\
-		int got_[32];						\
 									\
-		fake_req_types(got_, 32);				\
 		for (unsigned int i_ = 0; ; i_++) {			\
 			EXPECT_INT(got_[i_], want_[i_]);		\
 			if (want_[i_] < 0)				\
 				break;					\
 		}							\
+	} while (0)
+
+/* The request's attribute types, in order, are exactly the list. */
+#define EXPECT_TYPES(...)						\
+	do {								\
+		int got_[32];						\
+									\
+		fake_req_types(got_, 32);				\
+		EXPECT_TYPE_LIST(got_, __VA_ARGS__);			\
+	} while (0)
+
+/* The attribute types in @nest, in order, are exactly the list. */
+#define EXPECT_NEST_TYPES(nest, ...)					\
+	do {								\
+		int got_[32];						\
+									\
+		fake_nest_types(nest, got_, 32);			\
+		EXPECT_TYPE_LIST(got_, __VA_ARGS__);			\
 	} while (0)
 
 #define EXPECT_U8(a, v)							\

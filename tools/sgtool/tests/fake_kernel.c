@@ -113,6 +113,42 @@ void fake_put_addr(struct nlmsghdr *nlh, uint16_t v4, uint16_t v6,
 		abort();
 }
 
+void fake_put_cidr(struct nlmsghdr *nlh, uint16_t type, const char *text,
+		   int plen)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	fake_put_addr(nlh, SGFW_A_CIDR_IPV4, SGFW_A_CIDR_IPV6, text);
+	if (plen >= 0)
+		mnl_attr_put_u8(nlh, SGFW_A_CIDR_PREFIX_LEN, (uint8_t)plen);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+void fake_put_match(struct nlmsghdr *nlh, uint16_t type, int proto,
+		    int port_from, int port_to, int icmp_type, int icmp_code)
+{
+	struct nlattr *nest;
+
+	if (proto < 0 && port_from < 0 && port_to < 0 && icmp_type < 0 &&
+	    icmp_code < 0)
+		return;
+	nest = mnl_attr_nest_start(nlh, type);
+	if (proto >= 0)
+		mnl_attr_put_u8(nlh, SGFW_A_MATCH_PROTOCOL, (uint8_t)proto);
+	if (port_from >= 0)
+		mnl_attr_put_u16(nlh, SGFW_A_MATCH_PORT_FROM,
+				 (uint16_t)port_from);
+	if (port_to >= 0)
+		mnl_attr_put_u16(nlh, SGFW_A_MATCH_PORT_TO, (uint16_t)port_to);
+	if (icmp_type >= 0)
+		mnl_attr_put_u8(nlh, SGFW_A_MATCH_ICMP_TYPE,
+				(uint8_t)icmp_type);
+	if (icmp_code >= 0)
+		mnl_attr_put_u8(nlh, SGFW_A_MATCH_ICMP_CODE,
+				(uint8_t)icmp_code);
+	mnl_attr_nest_end(nlh, nest);
+}
+
 static void ack(const struct nlmsghdr *req)
 {
 	if (req->nlmsg_flags & NLM_F_ACK)
@@ -226,6 +262,30 @@ void fake_req_types(int *types, unsigned int max)
 	mnl_attr_for_each(a, req, GENL_HDRLEN)
 		if (n + 1 < max)
 			types[n++] = mnl_attr_get_type(a);
+	types[n] = -1;
+}
+
+const struct nlattr *fake_nested(const struct nlattr *nest, uint16_t type)
+{
+	const struct nlattr *a;
+
+	if (!nest)
+		return NULL;
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	return NULL;
+}
+
+void fake_nest_types(const struct nlattr *nest, int *types, unsigned int max)
+{
+	const struct nlattr *a;
+	unsigned int n = 0;
+
+	if (nest)
+		mnl_attr_for_each_nested(a, nest)
+			if (n + 1 < max)
+				types[n++] = mnl_attr_get_type(a);
 	types[n] = -1;
 }
 

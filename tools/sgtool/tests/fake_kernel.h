@@ -73,6 +73,18 @@ struct nlmsghdr *fake_put_done(int error, const char *msg);
  */
 void fake_put_addr(struct nlmsghdr *nlh, uint16_t v4, uint16_t v6,
 		   const char *text);
+/*
+ * A nest @type of SGFW_A_CIDR_*: the address @text, and the prefix length
+ * @plen unless it is negative.
+ */
+void fake_put_cidr(struct nlmsghdr *nlh, uint16_t type, const char *text,
+		   int plen);
+/*
+ * A nest @type of SGFW_A_MATCH_*, of the fields that are not negative;
+ * none when every one is.
+ */
+void fake_put_match(struct nlmsghdr *nlh, uint16_t type, int proto,
+		    int port_from, int port_to, int icmp_type, int icmp_code);
 /* End the current recv() buffer; the next fake_put() starts another. */
 void fake_flush(void);
 
@@ -90,5 +102,9 @@ unsigned int fake_req_count(uint16_t type);
 const struct nlattr *fake_req_attr(uint16_t type, unsigned int nth);
 /* Every top-level attribute type of the last request, in order, -1 ended. */
 void fake_req_types(int *types, unsigned int max);
+/* The first attribute of type @type in @nest (NULL: none, or no nest). */
+const struct nlattr *fake_nested(const struct nlattr *nest, uint16_t type);
+/* Every attribute type in @nest, in order, -1 ended (none without @nest). */
+void fake_nest_types(const struct nlattr *nest, int *types, unsigned int max);
 
 #endif /* SGTOOL_TESTS_FAKE_KERNEL_H */

@@ -13,6 +13,10 @@
 #include <linux/sgfw.h>
 
 #include "expect_req.h"
+
+/* A field of the rule's match nest, and of its peer's cidr nest. */
+#define MATCH(f)	IN(ATTR(SGFW_A_NACL_RULE_MATCH), SGFW_A_MATCH_##f)
+#define PEER(f)		IN(ATTR(SGFW_A_NACL_RULE_PEER), SGFW_A_CIDR_##f)
 #include "fake_kernel.h"
 #include "nl.h"
 #include "sgtool.h"
@@ -82,19 +86,17 @@ static int test_rule_add_tcp_v4(void)
 	EXPECT_DO(SGFW_CMD_NACL_RULE_NEW);
 	EXPECT_TYPES(SGFW_A_NACL_RULE_NACL, SGFW_A_NACL_RULE_NUMBER,
 		     SGFW_A_NACL_RULE_DIRECTION, SGFW_A_NACL_RULE_ACTION,
-		     SGFW_A_NACL_RULE_PROTOCOL, SGFW_A_NACL_RULE_PORT_FROM,
-		     SGFW_A_NACL_RULE_PORT_TO, SGFW_A_NACL_RULE_IPV4,
-		     SGFW_A_NACL_RULE_PREFIX_LEN);
+		     SGFW_A_NACL_RULE_MATCH, SGFW_A_NACL_RULE_PEER);
 	EXPECT_ATTR_STR(ATTR(SGFW_A_NACL_RULE_NACL), "edge");
 	EXPECT_U32(ATTR(SGFW_A_NACL_RULE_NUMBER), 100);
 	EXPECT_U32(ATTR(SGFW_A_NACL_RULE_DIRECTION), SGFW_DIRECTION_INGRESS);
 	EXPECT_U32(ATTR(SGFW_A_NACL_RULE_ACTION), SGFW_NACL_ACTION_ALLOW);
-	EXPECT_U8(ATTR(SGFW_A_NACL_RULE_PROTOCOL), 6);
-	EXPECT_U16(ATTR(SGFW_A_NACL_RULE_PORT_FROM), 22);
-	EXPECT_U16(ATTR(SGFW_A_NACL_RULE_PORT_TO), 22);
+	EXPECT_U8(MATCH(PROTOCOL), 6);
+	EXPECT_U16(MATCH(PORT_FROM), 22);
+	EXPECT_U16(MATCH(PORT_TO), 22);
 	/* As written: the kernel makes it 10.0.0.0/8. */
-	EXPECT_IN4(ATTR(SGFW_A_NACL_RULE_IPV4), "10.1.2.3");
-	EXPECT_U8(ATTR(SGFW_A_NACL_RULE_PREFIX_LEN), 8);
+	EXPECT_IN4(PEER(IPV4), "10.1.2.3");
+	EXPECT_U8(PEER(PREFIX_LEN), 8);
 	EXPECT_INT(fake.closes, fake.opens);
 	return 0;
 }
@@ -108,12 +110,12 @@ static int test_rule_add_deny_all_v6(void)
 	/* "all" is no protocol attribute at all. */
 	EXPECT_TYPES(SGFW_A_NACL_RULE_NACL, SGFW_A_NACL_RULE_NUMBER,
 		     SGFW_A_NACL_RULE_DIRECTION, SGFW_A_NACL_RULE_ACTION,
-		     SGFW_A_NACL_RULE_IPV6, SGFW_A_NACL_RULE_PREFIX_LEN);
+		     SGFW_A_NACL_RULE_PEER);
 	EXPECT_U32(ATTR(SGFW_A_NACL_RULE_NUMBER), 32766);
 	EXPECT_U32(ATTR(SGFW_A_NACL_RULE_DIRECTION), SGFW_DIRECTION_EGRESS);
 	EXPECT_U32(ATTR(SGFW_A_NACL_RULE_ACTION), SGFW_NACL_ACTION_DENY);
-	EXPECT_IN6(ATTR(SGFW_A_NACL_RULE_IPV6), "::");
-	EXPECT_U8(ATTR(SGFW_A_NACL_RULE_PREFIX_LEN), 0);
+	EXPECT_IN6(PEER(IPV6), "::");
+	EXPECT_U8(PEER(PREFIX_LEN), 0);
 	return 0;
 }
 
@@ -125,30 +127,28 @@ static int test_rule_add_icmp_and_hosts(void)
 			      "4", "from", "10.0.0.1", NULL), 0, "", "");
 	EXPECT_TYPES(SGFW_A_NACL_RULE_NACL, SGFW_A_NACL_RULE_NUMBER,
 		     SGFW_A_NACL_RULE_DIRECTION, SGFW_A_NACL_RULE_ACTION,
-		     SGFW_A_NACL_RULE_PROTOCOL, SGFW_A_NACL_RULE_ICMP_TYPE,
-		     SGFW_A_NACL_RULE_ICMP_CODE, SGFW_A_NACL_RULE_IPV4,
-		     SGFW_A_NACL_RULE_PREFIX_LEN);
-	EXPECT_U8(ATTR(SGFW_A_NACL_RULE_PROTOCOL), 1);
-	EXPECT_U8(ATTR(SGFW_A_NACL_RULE_ICMP_TYPE), 3);
-	EXPECT_U8(ATTR(SGFW_A_NACL_RULE_ICMP_CODE), 4);
+		     SGFW_A_NACL_RULE_MATCH, SGFW_A_NACL_RULE_PEER);
+	EXPECT_U8(MATCH(PROTOCOL), 1);
+	EXPECT_U8(MATCH(ICMP_TYPE), 3);
+	EXPECT_U8(MATCH(ICMP_CODE), 4);
 	/* A bare address is a host. */
-	EXPECT_IN4(ATTR(SGFW_A_NACL_RULE_IPV4), "10.0.0.1");
-	EXPECT_U8(ATTR(SGFW_A_NACL_RULE_PREFIX_LEN), 32);
+	EXPECT_IN4(PEER(IPV4), "10.0.0.1");
+	EXPECT_U8(PEER(PREFIX_LEN), 32);
 
 	EXPECT_RUN(run_sgtool("nacl", "rule", "add", "edge", "2", "egress",
 			      "allow", "icmpv6", "icmp-type", "128", "to",
 			      "2001:db8::1", NULL), 0, "", "");
-	EXPECT_U8(ATTR(SGFW_A_NACL_RULE_PROTOCOL), 58);
-	EXPECT_U8(ATTR(SGFW_A_NACL_RULE_ICMP_TYPE), 128);
-	EXPECT(!ATTR(SGFW_A_NACL_RULE_ICMP_CODE));
-	EXPECT_IN6(ATTR(SGFW_A_NACL_RULE_IPV6), "2001:db8::1");
-	EXPECT_U8(ATTR(SGFW_A_NACL_RULE_PREFIX_LEN), 128);
+	EXPECT_U8(MATCH(PROTOCOL), 58);
+	EXPECT_U8(MATCH(ICMP_TYPE), 128);
+	EXPECT(!MATCH(ICMP_CODE));
+	EXPECT_IN6(PEER(IPV6), "2001:db8::1");
+	EXPECT_U8(PEER(PREFIX_LEN), 128);
 
 	/* Protocol 0 is a protocol, not "all". */
 	EXPECT_RUN(run_sgtool("nacl", "rule", "add", "edge", "3", "ingress",
 			      "deny", "0", "from", "0.0.0.0/0", NULL), 0, "",
 		   "");
-	EXPECT_U8(ATTR(SGFW_A_NACL_RULE_PROTOCOL), 0);
+	EXPECT_U8(MATCH(PROTOCOL), 0);
 	return 0;
 }
 
@@ -161,14 +161,12 @@ static int test_rule_add_any_order(void)
 			      "1024-65535", NULL), 0, "", "");
 	EXPECT_TYPES(SGFW_A_NACL_RULE_NACL, SGFW_A_NACL_RULE_NUMBER,
 		     SGFW_A_NACL_RULE_DIRECTION, SGFW_A_NACL_RULE_ACTION,
-		     SGFW_A_NACL_RULE_PROTOCOL, SGFW_A_NACL_RULE_PORT_FROM,
-		     SGFW_A_NACL_RULE_PORT_TO, SGFW_A_NACL_RULE_IPV4,
-		     SGFW_A_NACL_RULE_PREFIX_LEN);
-	EXPECT_U8(ATTR(SGFW_A_NACL_RULE_PROTOCOL), 17);
-	EXPECT_U16(ATTR(SGFW_A_NACL_RULE_PORT_FROM), 1024);
-	EXPECT_U16(ATTR(SGFW_A_NACL_RULE_PORT_TO), 65535);
-	EXPECT_IN4(ATTR(SGFW_A_NACL_RULE_IPV4), "0.0.0.0");
-	EXPECT_U8(ATTR(SGFW_A_NACL_RULE_PREFIX_LEN), 0);
+		     SGFW_A_NACL_RULE_MATCH, SGFW_A_NACL_RULE_PEER);
+	EXPECT_U8(MATCH(PROTOCOL), 17);
+	EXPECT_U16(MATCH(PORT_FROM), 1024);
+	EXPECT_U16(MATCH(PORT_TO), 65535);
+	EXPECT_IN4(PEER(IPV4), "0.0.0.0");
+	EXPECT_U8(PEER(PREFIX_LEN), 0);
 	return 0;
 }
 
@@ -211,12 +209,12 @@ static int test_kernel_judges_nacl_rules(void)
 	EXPECT_REFUSED("ports need tcp or udp", "nacl", "rule", "add", "edge",
 		       "5", "ingress", "allow", "icmp", "port", "80", "from",
 		       "0.0.0.0/0");
-	EXPECT_U16(ATTR(SGFW_A_NACL_RULE_PORT_FROM), 80);
+	EXPECT_U16(MATCH(PORT_FROM), 80);
 	EXPECT_REFUSED("port range is reversed", "nacl", "rule", "add",
 		       "edge", "5", "egress", "allow", "tcp", "port", "90-80",
 		       "to", "0.0.0.0/0");
-	EXPECT_U16(ATTR(SGFW_A_NACL_RULE_PORT_FROM), 90);
-	EXPECT_U16(ATTR(SGFW_A_NACL_RULE_PORT_TO), 80);
+	EXPECT_U16(MATCH(PORT_FROM), 90);
+	EXPECT_U16(MATCH(PORT_TO), 80);
 	EXPECT_REFUSED("at most 40 rules per direction per family", "nacl",
 		       "rule", "add", "edge", "41", "ingress", "allow", "all",
 		       "from", "10.0.0.41");
@@ -466,28 +464,10 @@ static void put_nacl_rule(struct nlmsghdr *nlh,
 				 (uint32_t)r->number);
 	mnl_attr_put_u32(nlh, SGFW_A_NACL_RULE_DIRECTION, (uint32_t)r->dir);
 	mnl_attr_put_u32(nlh, SGFW_A_NACL_RULE_ACTION, (uint32_t)r->action);
-	if (r->proto >= 0)
-		mnl_attr_put_u8(nlh, SGFW_A_NACL_RULE_PROTOCOL,
-				(uint8_t)r->proto);
-	if (r->port_from >= 0) {
-		mnl_attr_put_u16(nlh, SGFW_A_NACL_RULE_PORT_FROM,
-				 (uint16_t)r->port_from);
-		mnl_attr_put_u16(nlh, SGFW_A_NACL_RULE_PORT_TO,
-				 (uint16_t)r->port_to);
-	}
-	if (r->type >= 0)
-		mnl_attr_put_u8(nlh, SGFW_A_NACL_RULE_ICMP_TYPE,
-				(uint8_t)r->type);
-	if (r->code >= 0)
-		mnl_attr_put_u8(nlh, SGFW_A_NACL_RULE_ICMP_CODE,
-				(uint8_t)r->code);
-	if (r->cidr) {
-		fake_put_addr(nlh, SGFW_A_NACL_RULE_IPV4,
-			      SGFW_A_NACL_RULE_IPV6, r->cidr);
-		if (r->plen >= 0)
-			mnl_attr_put_u8(nlh, SGFW_A_NACL_RULE_PREFIX_LEN,
-					(uint8_t)r->plen);
-	}
+	fake_put_match(nlh, SGFW_A_NACL_RULE_MATCH, r->proto, r->port_from,
+		       r->port_from >= 0 ? r->port_to : -1, r->type, r->code);
+	if (r->cidr)
+		fake_put_cidr(nlh, SGFW_A_NACL_RULE_PEER, r->cidr, r->plen);
 	/* The kernel pads its u64s (nla_put_u64_64bit). */
 	if (r->packets >= 0) {
 		mnl_attr_put(nlh, SGFW_A_NACL_RULE_PAD, 0, "");
@@ -598,7 +578,7 @@ static void put_bad_nacl(uint16_t flags)
 		{ 6, EGR, DENY, -1, -1, -1, -1, -1, NULL, -1, -1, -1 },
 	};
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
+	struct nlattr *nest, *inner;
 
 	switch (reply) {
 	case REPLY_NEWER:
@@ -617,10 +597,12 @@ static void put_bad_nacl(uint16_t flags)
 		mnl_attr_put_u32(nlh, SGFW_A_NACL_RULE_NUMBER, 1);
 		mnl_attr_put_u32(nlh, SGFW_A_NACL_RULE_DIRECTION, ING);
 		mnl_attr_put_u32(nlh, SGFW_A_NACL_RULE_ACTION, ALLOW);
-		fake_put_addr(nlh, SGFW_A_NACL_RULE_IPV4,
-			      SGFW_A_NACL_RULE_IPV6, "10.0.0.1");
-		fake_put_addr(nlh, SGFW_A_NACL_RULE_IPV4,
-			      SGFW_A_NACL_RULE_IPV6, "fd00::1");
+		inner = mnl_attr_nest_start(nlh, SGFW_A_NACL_RULE_PEER);
+		fake_put_addr(nlh, SGFW_A_CIDR_IPV4, SGFW_A_CIDR_IPV6,
+			      "10.0.0.1");
+		fake_put_addr(nlh, SGFW_A_CIDR_IPV4, SGFW_A_CIDR_IPV6,
+			      "fd00::1");
+		mnl_attr_nest_end(nlh, inner);
 		mnl_attr_nest_end(nlh, nest);
 		break;
 	case REPLY_SHORT_COUNTER:

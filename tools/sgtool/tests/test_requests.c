@@ -16,6 +16,10 @@
 #include <linux/sgfw.h>
 
 #include "expect_req.h"
+
+/* A field of the rule's match nest, and of its peer's cidr nest. */
+#define MATCH(f)	IN(ATTR(SGFW_A_RULE_MATCH), SGFW_A_MATCH_##f)
+#define PEER(f)		IN(ATTR(SGFW_A_RULE_PEER), SGFW_A_CIDR_##f)
 #include "fake_kernel.h"
 #include "nl.h"
 #include "sgtool.h"
@@ -166,18 +170,16 @@ static int test_rule_add_tcp(void)
 			      "22", "from", "10.1.2.3/8", "desc", "ssh", NULL),
 		   0, "rule 7 added\n", "");
 	EXPECT_DO(SGFW_CMD_RULE_NEW);
-	EXPECT_TYPES(SGFW_A_RULE_SG, SGFW_A_RULE_DIRECTION,
-		     SGFW_A_RULE_PROTOCOL, SGFW_A_RULE_PORT_FROM,
-		     SGFW_A_RULE_PORT_TO, SGFW_A_RULE_PEER_IPV4,
-		     SGFW_A_RULE_PEER_PREFIX_LEN, SGFW_A_RULE_DESCRIPTION);
+	EXPECT_TYPES(SGFW_A_RULE_SG, SGFW_A_RULE_DIRECTION, SGFW_A_RULE_MATCH,
+		     SGFW_A_RULE_PEER, SGFW_A_RULE_DESCRIPTION);
 	EXPECT_ATTR_STR(ATTR(SGFW_A_RULE_SG), "web");
 	EXPECT_U32(ATTR(SGFW_A_RULE_DIRECTION), SGFW_DIRECTION_INGRESS);
-	EXPECT_U8(ATTR(SGFW_A_RULE_PROTOCOL), 6);
-	EXPECT_U16(ATTR(SGFW_A_RULE_PORT_FROM), 22);
-	EXPECT_U16(ATTR(SGFW_A_RULE_PORT_TO), 22);
+	EXPECT_U8(MATCH(PROTOCOL), 6);
+	EXPECT_U16(MATCH(PORT_FROM), 22);
+	EXPECT_U16(MATCH(PORT_TO), 22);
 	/* As written: the kernel makes it 10.0.0.0/8. */
-	EXPECT_IN4(ATTR(SGFW_A_RULE_PEER_IPV4), "10.1.2.3");
-	EXPECT_U8(ATTR(SGFW_A_RULE_PEER_PREFIX_LEN), 8);
+	EXPECT_IN4(PEER(IPV4), "10.1.2.3");
+	EXPECT_U8(PEER(PREFIX_LEN), 8);
 	EXPECT_ATTR_STR(ATTR(SGFW_A_RULE_DESCRIPTION), "ssh");
 	return 0;
 }
@@ -188,11 +190,10 @@ static int test_rule_add_all_v6(void)
 	EXPECT_RUN(run_sgtool("rule", "add", "web", "egress", "all", "to",
 			      "::/0", NULL), 0, "rule 7 added\n", "");
 	/* "all" is no protocol attribute at all. */
-	EXPECT_TYPES(SGFW_A_RULE_SG, SGFW_A_RULE_DIRECTION,
-		     SGFW_A_RULE_PEER_IPV6, SGFW_A_RULE_PEER_PREFIX_LEN);
+	EXPECT_TYPES(SGFW_A_RULE_SG, SGFW_A_RULE_DIRECTION, SGFW_A_RULE_PEER);
 	EXPECT_U32(ATTR(SGFW_A_RULE_DIRECTION), SGFW_DIRECTION_EGRESS);
-	EXPECT_IN6(ATTR(SGFW_A_RULE_PEER_IPV6), "::");
-	EXPECT_U8(ATTR(SGFW_A_RULE_PEER_PREFIX_LEN), 0);
+	EXPECT_IN6(PEER(IPV6), "::");
+	EXPECT_U8(PEER(PREFIX_LEN), 0);
 	return 0;
 }
 
@@ -202,15 +203,15 @@ static int test_rule_add_protocol_zero_and_hosts(void)
 	EXPECT_RUN(run_sgtool("rule", "add", "web", "ingress", "0", "from",
 			      "10.0.0.1", NULL), 0, "rule 7 added\n", "");
 	/* Protocol 0 is a protocol, not "all". */
-	EXPECT_U8(ATTR(SGFW_A_RULE_PROTOCOL), 0);
-	EXPECT_IN4(ATTR(SGFW_A_RULE_PEER_IPV4), "10.0.0.1");
-	EXPECT_U8(ATTR(SGFW_A_RULE_PEER_PREFIX_LEN), 32);
+	EXPECT_U8(MATCH(PROTOCOL), 0);
+	EXPECT_IN4(PEER(IPV4), "10.0.0.1");
+	EXPECT_U8(PEER(PREFIX_LEN), 32);
 
 	EXPECT_RUN(run_sgtool("rule", "add", "web", "ingress", "47", "from",
 			      "2001:db8::1", NULL), 0, "rule 7 added\n", "");
-	EXPECT_U8(ATTR(SGFW_A_RULE_PROTOCOL), 47);
-	EXPECT_IN6(ATTR(SGFW_A_RULE_PEER_IPV6), "2001:db8::1");
-	EXPECT_U8(ATTR(SGFW_A_RULE_PEER_PREFIX_LEN), 128);
+	EXPECT_U8(MATCH(PROTOCOL), 47);
+	EXPECT_IN6(PEER(IPV6), "2001:db8::1");
+	EXPECT_U8(PEER(PREFIX_LEN), 128);
 	return 0;
 }
 
@@ -220,20 +221,19 @@ static int test_rule_add_icmp_and_group_peer(void)
 	EXPECT_RUN(run_sgtool("rule", "add", "web", "ingress", "icmp",
 			      "icmp-type", "8", "icmp-code", "0", "from", "sg",
 			      "db", NULL), 0, "rule 7 added\n", "");
-	EXPECT_TYPES(SGFW_A_RULE_SG, SGFW_A_RULE_DIRECTION,
-		     SGFW_A_RULE_PROTOCOL, SGFW_A_RULE_ICMP_TYPE,
-		     SGFW_A_RULE_ICMP_CODE, SGFW_A_RULE_PEER_SG);
-	EXPECT_U8(ATTR(SGFW_A_RULE_PROTOCOL), 1);
-	EXPECT_U8(ATTR(SGFW_A_RULE_ICMP_TYPE), 8);
-	EXPECT_U8(ATTR(SGFW_A_RULE_ICMP_CODE), 0);
+	EXPECT_TYPES(SGFW_A_RULE_SG, SGFW_A_RULE_DIRECTION, SGFW_A_RULE_MATCH,
+		     SGFW_A_RULE_PEER_SG);
+	EXPECT_U8(MATCH(PROTOCOL), 1);
+	EXPECT_U8(MATCH(ICMP_TYPE), 8);
+	EXPECT_U8(MATCH(ICMP_CODE), 0);
 	EXPECT_ATTR_STR(ATTR(SGFW_A_RULE_PEER_SG), "db");
 
 	EXPECT_RUN(run_sgtool("rule", "add", "web", "egress", "icmpv6",
 			      "icmp-type", "128", "to", "fd00::/8", NULL), 0,
 		   "rule 7 added\n", "");
-	EXPECT_U8(ATTR(SGFW_A_RULE_PROTOCOL), 58);
-	EXPECT_U8(ATTR(SGFW_A_RULE_ICMP_TYPE), 128);
-	EXPECT(!ATTR(SGFW_A_RULE_ICMP_CODE));
+	EXPECT_U8(MATCH(PROTOCOL), 58);
+	EXPECT_U8(MATCH(ICMP_TYPE), 128);
+	EXPECT(!MATCH(ICMP_CODE));
 	return 0;
 }
 
@@ -245,13 +245,11 @@ static int test_rule_add_range_and_prefix_list(void)
 			      "prefix-list", "office", "desc", "high ports",
 			      "port", "1024-65535", NULL), 0,
 		   "rule 7 added\n", "");
-	EXPECT_TYPES(SGFW_A_RULE_SG, SGFW_A_RULE_DIRECTION,
-		     SGFW_A_RULE_PROTOCOL, SGFW_A_RULE_PORT_FROM,
-		     SGFW_A_RULE_PORT_TO, SGFW_A_RULE_PEER_PREFIX_LIST,
-		     SGFW_A_RULE_DESCRIPTION);
-	EXPECT_U8(ATTR(SGFW_A_RULE_PROTOCOL), 17);
-	EXPECT_U16(ATTR(SGFW_A_RULE_PORT_FROM), 1024);
-	EXPECT_U16(ATTR(SGFW_A_RULE_PORT_TO), 65535);
+	EXPECT_TYPES(SGFW_A_RULE_SG, SGFW_A_RULE_DIRECTION, SGFW_A_RULE_MATCH,
+		     SGFW_A_RULE_PEER_PREFIX_LIST, SGFW_A_RULE_DESCRIPTION);
+	EXPECT_U8(MATCH(PROTOCOL), 17);
+	EXPECT_U16(MATCH(PORT_FROM), 1024);
+	EXPECT_U16(MATCH(PORT_TO), 65535);
 	EXPECT_ATTR_STR(ATTR(SGFW_A_RULE_PEER_PREFIX_LIST), "office");
 	EXPECT_ATTR_STR(ATTR(SGFW_A_RULE_DESCRIPTION), "high ports");
 	return 0;
@@ -272,23 +270,23 @@ static int test_kernel_judges_rules(void)
 	EXPECT_RUN(run_sgtool("rule", "add", "web", "ingress", "icmp", "port",
 			      "80", "from", "0.0.0.0/0", NULL), 2, "", want);
 	EXPECT_DO(SGFW_CMD_RULE_NEW);
-	EXPECT_U8(ATTR(SGFW_A_RULE_PROTOCOL), 1);
-	EXPECT_U16(ATTR(SGFW_A_RULE_PORT_FROM), 80);
+	EXPECT_U8(MATCH(PROTOCOL), 1);
+	EXPECT_U16(MATCH(PORT_FROM), 80);
 
 	refusal = "an icmp code needs an icmp type";
 	snprintf(want, sizeof(want), "sgtool: %s\n", refusal);
 	EXPECT_RUN(run_sgtool("rule", "add", "web", "ingress", "icmp",
 			      "icmp-code", "3", "from", "0.0.0.0/0", NULL), 2,
 		   "", want);
-	EXPECT(!ATTR(SGFW_A_RULE_ICMP_TYPE));
-	EXPECT_U8(ATTR(SGFW_A_RULE_ICMP_CODE), 3);
+	EXPECT(!MATCH(ICMP_TYPE));
+	EXPECT_U8(MATCH(ICMP_CODE), 3);
 
 	refusal = "port range is reversed";
 	snprintf(want, sizeof(want), "sgtool: %s\n", refusal);
 	EXPECT_RUN(run_sgtool("rule", "add", "web", "ingress", "tcp", "port",
 			      "90-80", "from", "0.0.0.0/0", NULL), 2, "", want);
-	EXPECT_U16(ATTR(SGFW_A_RULE_PORT_FROM), 90);
-	EXPECT_U16(ATTR(SGFW_A_RULE_PORT_TO), 80);
+	EXPECT_U16(MATCH(PORT_FROM), 90);
+	EXPECT_U16(MATCH(PORT_TO), 80);
 
 	refusal = "icmp needs an IPv4 peer";
 	snprintf(want, sizeof(want), "sgtool: %s\n", refusal);
@@ -424,8 +422,7 @@ static int test_iface_set(void)
 			      "tcp-established-timeout", "aws-nitro", NULL), 0,
 		   "", "");
 	EXPECT_DO(SGFW_CMD_IFACE_SET);
-	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX,
-		     SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT,
+	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT,
 		     SGFW_A_IFACE_UDP_TIMEOUT, SGFW_A_IFACE_UDP_STREAM_TIMEOUT,
 		     SGFW_A_IFACE_TRACKING);
 	EXPECT_U32(ATTR(SGFW_A_IFACE_IFINDEX), lo_index());

@@ -33,44 +33,19 @@ struct canned_rule {
 	const char *desc;
 };
 
-static void put_cidr(struct nlmsghdr *nlh, uint16_t type, const char *addr,
-		     int plen)
-{
-	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
-
-	fake_put_addr(nlh, SGFW_A_CIDR_IPV4, SGFW_A_CIDR_IPV6, addr);
-	if (plen >= 0)
-		mnl_attr_put_u8(nlh, SGFW_A_CIDR_PREFIX_LEN, (uint8_t)plen);
-	mnl_attr_nest_end(nlh, nest);
-}
-
 static void put_rule_attrs(struct nlmsghdr *nlh, const struct canned_rule *r)
 {
 	mnl_attr_put_u32(nlh, SGFW_A_RULE_ID, (uint32_t)r->id);
 	mnl_attr_put_u32(nlh, SGFW_A_RULE_DIRECTION, (uint32_t)r->dir);
-	if (r->proto >= 0)
-		mnl_attr_put_u8(nlh, SGFW_A_RULE_PROTOCOL, (uint8_t)r->proto);
-	if (r->port_from >= 0)
-		mnl_attr_put_u16(nlh, SGFW_A_RULE_PORT_FROM,
-				 (uint16_t)r->port_from);
-	if (r->port_to >= 0)
-		mnl_attr_put_u16(nlh, SGFW_A_RULE_PORT_TO,
-				 (uint16_t)r->port_to);
-	if (r->type >= 0)
-		mnl_attr_put_u8(nlh, SGFW_A_RULE_ICMP_TYPE, (uint8_t)r->type);
-	if (r->code >= 0)
-		mnl_attr_put_u8(nlh, SGFW_A_RULE_ICMP_CODE, (uint8_t)r->code);
+	fake_put_match(nlh, SGFW_A_RULE_MATCH, r->proto, r->port_from,
+		       r->port_to, r->type, r->code);
 	if (!strncmp(r->peer, "sg:", 3)) {
 		mnl_attr_put_strz(nlh, SGFW_A_RULE_PEER_SG, r->peer + 3);
 	} else if (!strncmp(r->peer, "pl:", 3)) {
 		mnl_attr_put_strz(nlh, SGFW_A_RULE_PEER_PREFIX_LIST,
 				  r->peer + 3);
 	} else {
-		fake_put_addr(nlh, SGFW_A_RULE_PEER_IPV4, SGFW_A_RULE_PEER_IPV6,
-			 r->peer);
-		if (r->plen >= 0)
-			mnl_attr_put_u8(nlh, SGFW_A_RULE_PEER_PREFIX_LEN,
-					(uint8_t)r->plen);
+		fake_put_cidr(nlh, SGFW_A_RULE_PEER, r->peer, r->plen);
 	}
 	if (r->desc)
 		mnl_attr_put_strz(nlh, SGFW_A_RULE_DESCRIPTION, r->desc);
@@ -107,8 +82,8 @@ static void put_group(uint16_t flags, uint8_t cmd, bool web)
 		put_rule_attrs(nlh, &web_rules[i]);
 		mnl_attr_nest_end(nlh, nest);
 	}
-	put_cidr(nlh, SGFW_A_SG_MEMBER, "10.0.0.5", -1);
-	put_cidr(nlh, SGFW_A_SG_MEMBER, "fd00::5", -1);
+	fake_put_cidr(nlh, SGFW_A_SG_MEMBER, "10.0.0.5", -1);
+	fake_put_cidr(nlh, SGFW_A_SG_MEMBER, "fd00::5", -1);
 	mnl_attr_put_u32(nlh, SGFW_A_SG_ATTACHED, 2);
 }
 
@@ -136,8 +111,8 @@ static void put_group_split(uint16_t flags)
 			mnl_attr_nest_end(nlh, nest);
 		}
 		if (part == 2) {
-			put_cidr(nlh, SGFW_A_SG_MEMBER, "10.0.0.5", -1);
-			put_cidr(nlh, SGFW_A_SG_MEMBER, "fd00::5", -1);
+			fake_put_cidr(nlh, SGFW_A_SG_MEMBER, "10.0.0.5", -1);
+			fake_put_cidr(nlh, SGFW_A_SG_MEMBER, "fd00::5", -1);
 		}
 		/* Split over reads too. */
 		fake_flush();
@@ -150,10 +125,10 @@ static void put_pls(void)
 
 	nlh = fake_put_genl(FAKE_FAMILY_ID, NLM_F_MULTI, SGFW_CMD_PL_GET);
 	mnl_attr_put_strz(nlh, SGFW_A_PL_NAME, "office");
-	put_cidr(nlh, SGFW_A_PL_ENTRY, "10.0.0.0", 8);
-	put_cidr(nlh, SGFW_A_PL_ENTRY, "192.168.1.0", 24);
-	put_cidr(nlh, SGFW_A_PL_ENTRY, "fd00::", 8);
-	put_cidr(nlh, SGFW_A_PL_ENTRY, "2001:db8::1", -1);
+	fake_put_cidr(nlh, SGFW_A_PL_ENTRY, "10.0.0.0", 8);
+	fake_put_cidr(nlh, SGFW_A_PL_ENTRY, "192.168.1.0", 24);
+	fake_put_cidr(nlh, SGFW_A_PL_ENTRY, "fd00::", 8);
+	fake_put_cidr(nlh, SGFW_A_PL_ENTRY, "2001:db8::1", -1);
 	nlh = fake_put_genl(FAKE_FAMILY_ID, NLM_F_MULTI, SGFW_CMD_PL_GET);
 	mnl_attr_put_strz(nlh, SGFW_A_PL_NAME, "empty");
 }
@@ -205,13 +180,11 @@ struct canned_flow {
 static void put_flow(const struct canned_flow *f)
 {
 	struct nlmsghdr *nlh;
-	bool v6 = strchr(f->src, ':');
 
 	nlh = fake_put_genl(FAKE_FAMILY_ID, NLM_F_MULTI, SGFW_CMD_FLOW_GET);
-	mnl_attr_put_u8(nlh, SGFW_A_FLOW_FAMILY, v6 ? AF_INET6 : AF_INET);
 	mnl_attr_put_u8(nlh, SGFW_A_FLOW_PROTOCOL, (uint8_t)f->proto);
-	fake_put_addr(nlh, SGFW_A_FLOW_SRC_IPV4, SGFW_A_FLOW_SRC_IPV6, f->src);
-	fake_put_addr(nlh, SGFW_A_FLOW_DST_IPV4, SGFW_A_FLOW_DST_IPV6, f->dst);
+	fake_put_cidr(nlh, SGFW_A_FLOW_SRC, f->src, -1);
+	fake_put_cidr(nlh, SGFW_A_FLOW_DST, f->dst, -1);
 	if (f->sport >= 0) {
 		mnl_attr_put_u16(nlh, SGFW_A_FLOW_SPORT, (uint16_t)f->sport);
 		mnl_attr_put_u16(nlh, SGFW_A_FLOW_DPORT, (uint16_t)f->dport);
