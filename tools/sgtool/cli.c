@@ -69,6 +69,17 @@ int cli_dispatch(const char *object, const struct cli_cmd *cmds,
 	return c->fn(argc, argv);
 }
 
+int cli_run(const struct cli_object *obj, int argc, char **argv)
+{
+	if (argc < 2 && obj->fallback)
+		return obj->fallback(argc, argv);
+	if (argc >= 2 && cli_is_help(argv[1])) {
+		fputs(obj->usage, sgtool_out);
+		return SGTOOL_EXIT_OK;
+	}
+	return cli_dispatch(obj->name, obj->cmds, argc - 1, argv + 1);
+}
+
 void cli_list(FILE *f, const struct cli_cmd *cmds)
 {
 	int width = 0;

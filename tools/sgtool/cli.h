@@ -31,6 +31,26 @@ const struct cli_cmd *cli_find(const struct cli_cmd *cmds, const char *name);
 int cli_dispatch(const char *object, const struct cli_cmd *cmds,
 		 int argc, char **argv);
 
+/*
+ * An object, or a group of commands within one ("sg member"), as a table:
+ * its commands, what its help prints, and what it does when no command
+ * follows its keyword.
+ */
+struct cli_object {
+	const char *name;		/* as in "sgtool NAME help" */
+	const struct cli_cmd *cmds;	/* NULL-terminated, without "help" */
+	const char *usage;		/* what "help" or "-h" prints */
+	/* Run with (argc, argv) when no command follows; NULL: an error. */
+	int (*fallback)(int argc, char **argv);
+};
+
+/*
+ * argv[0] is the keyword of @obj.  Print its usage on sgtool_out when
+ * argv[1] asks for help, run its fallback when there is no argv[1], else
+ * cli_dispatch() the command line from argv[1] on to its commands.
+ */
+int cli_run(const struct cli_object *obj, int argc, char **argv);
+
 /* Print "  name   help" for each entry of @cmds but "help". */
 void cli_list(FILE *f, const struct cli_cmd *cmds);
 

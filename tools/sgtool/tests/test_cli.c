@@ -5,6 +5,8 @@
  * every run, so nothing here reaches the real one.
  */
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -58,6 +60,55 @@ static int test_dispatch_passes_the_rest(void)
 	called = 0;
 	EXPECT_INT(cli_dispatch("thing", table, 3, argv), 0);
 	EXPECT_INT(called, 3);
+	return 0;
+}
+
+static int fallback_argc;
+
+static int fallback(int argc, char **argv)
+{
+	(void)argv;
+	fallback_argc = argc;
+	return 7;
+}
+
+static const struct cli_cmd thing_cmds[] = {
+	{ "show", cmd_a, "show" },
+	{ 0 }
+};
+
+static const struct cli_object thing = {
+	.name = "thing",
+	.cmds = thing_cmds,
+	.usage = "Usage: thing\n",
+	.fallback = fallback,
+};
+
+static int test_run_object(void)
+{
+	char *none[] = { "thing", NULL };
+	char *show[] = { "thing", "show", "x", NULL };
+	char *help[] = { "thing", "-h", "x", NULL };
+	FILE *saved = sgtool_out;
+	char *out = NULL;
+	size_t len = 0;
+	int status;
+
+	fallback_argc = 0;
+	EXPECT_INT(cli_run(&thing, 1, none), 7);
+	EXPECT_INT(fallback_argc, 1);
+	called = 0;
+	EXPECT_INT(cli_run(&thing, 3, show), 0);
+	EXPECT_INT(called, 2);
+
+	sgtool_out = open_memstream(&out, &len);
+	EXPECT(sgtool_out);
+	status = cli_run(&thing, 3, help);
+	fclose(sgtool_out);
+	sgtool_out = saved;
+	EXPECT_INT(status, 0);
+	EXPECT_STR(out, "Usage: thing\n");
+	free(out);
 	return 0;
 }
 
@@ -267,6 +318,8 @@ void suite_cli(void)
 	tap_test("cli: help, -h and --help ask for help", test_help_words);
 	tap_test("cli: dispatch hands the command its arguments",
 		 test_dispatch_passes_the_rest);
+	tap_test("cli: an object runs its fallback, help or command",
+		 test_run_object);
 	tap_test("cli: an unknown object is one line and exit 1",
 		 test_unknown_object);
 	tap_test("cli: an unknown command is one line and exit 1",
