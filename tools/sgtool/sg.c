@@ -11,13 +11,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <linux/sgfw.h>
 
 #include "cli.h"
-#include "conn.h"
+#include "cmd.h"
 #include "msg.h"
 #include "print.h"
 #include "rule.h"
@@ -121,40 +120,25 @@ static int sg_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 	return 0;
 }
 
-static int build_sg_name(struct req *q, void *arg)
-{
-	req_str(q, SGFW_A_SG_NAME, arg);
-	return SGTOOL_EXIT_OK;
-}
-
 static int sg_show(int argc, char **argv)
 {
 	static const uint16_t lists[] = {
 		SGFW_A_SG_RULE, SGFW_A_SG_MEMBER, 0
 	};
-	struct msg_show sh = {
+	static const struct msg_show sh = {
 		.cmd = SGFW_CMD_SG_GET,
 		.walk = sg_walk,
 		.join_key = SGFW_A_SG_NAME,
 		.join_lists = lists,
 	};
-	int status;
 
-	if (argc > 1) {
-		status = cli_no_more_args(OBJ, argc - 2, argv + 2);
-		if (status)
-			return status;
-		sh.build = build_sg_name;
-		sh.build_arg = argv[1];
-	}
-	return msg_show(&sh);
+	return cmd_show(OBJ, &sh, NULL, argc, argv);
 }
 
 static int sg_add(int argc, char **argv)
 {
 	struct nl_msgs replies = { 0 };
 	const char *desc = NULL;
-	struct nl_sock *s;
 	struct req q;
 	int status;
 
@@ -170,11 +154,9 @@ static int sg_add(int argc, char **argv)
 		if (status)
 			return status;
 	}
-	status = conn_open(&s);
+	status = cmd_open(&q, SGFW_CMD_SG_NEW);
 	if (status)
 		return status;
-
-	req_init(&q, s, SGFW_CMD_SG_NEW, 0);
 	req_str(&q, SGFW_A_SG_NAME, argv[1]);
 	if (desc)
 		req_str(&q, SGFW_A_SG_DESCRIPTION, desc);
@@ -195,135 +177,85 @@ static int sg_add(int argc, char **argv)
 	status = cli_output_end();
 out:
 	nl_msgs_free(&replies);
-	nl_close(s);
+	nl_close(q.s);
 	return status;
 }
 
 static int sg_del(int argc, char **argv)
 {
-	struct nl_sock *s;
-	struct req q;
-	int status;
+	return cmd_name_only(OBJ, "security group", SGFW_CMD_SG_DEL,
+			     SGFW_A_SG_NAME, argc, argv);
+}
 
-	if (argc < 2)
-		return cli_usage_error(OBJ, "missing security group name");
-	status = cli_no_more_args(OBJ, argc - 2, argv + 2);
-	if (status)
-		return status;
-	status = conn_open(&s);
-	if (status)
-		return status;
-
-	req_init(&q, s, SGFW_CMD_SG_DEL, 0);
-	req_str(&q, SGFW_A_SG_NAME, argv[1]);
-	status = req_talk(&q, NULL, NULL);
-	nl_close(s);
-	return status;
+/* A member is one address: a host prefix is the same thing. */
+static int parse_member(const char *obj, const char *arg, struct cidr *c)
+{
+	if (parse_cidr(arg, c))
+		return cli_usage_error(obj, "invalid address \"%s\"", arg);
+	if (c->plen != (c->addr.family == AF_INET ? 32 : 128))
+		return cli_usage_error(obj, "a member is an address, not a "
+				       "prefix: \"%s\"", arg);
+	return SGTOOL_EXIT_OK;
 }
 
 /* sg member { add | del } NAME ADDR...; argv[0] is "add" or "del". */
-static int member_change(int argc, char **argv, uint8_t cmd)
-{
-	struct cidr *addrs;
-	struct nl_sock *s;
-	struct req q;
-	int status, n;
-
-	if (argc < 2)
-		return cli_usage_error(OBJ, "missing security group name");
-	if (argc < 3)
-		return cli_usage_error(OBJ, "missing address");
-	n = argc - 2;
-	addrs = calloc((size_t)n, sizeof(*addrs));
-	if (!addrs) {
-		cli_error("out of memory");
-		return SGTOOL_EXIT_USAGE;
-	}
-	for (int i = 0; i < n; i++) {
-		const char *arg = argv[2 + i];
-		struct cidr *c = &addrs[i];
-
-		if (parse_cidr(arg, c)) {
-			free(addrs);
-			return cli_usage_error(OBJ, "invalid address \"%s\"",
-					       arg);
-		}
-		/* A member is one address: a host prefix is the same thing. */
-		if (c->plen != (c->addr.family == AF_INET ? 32 : 128)) {
-			free(addrs);
-			return cli_usage_error(OBJ, "a member is an address, "
-					       "not a prefix: \"%s\"", arg);
-		}
-	}
-
-	status = conn_open(&s);
-	if (status)
-		goto out;
-	req_init(&q, s, cmd, 0);
-	req_str(&q, SGFW_A_SG_NAME, argv[1]);
-	for (int i = 0; i < n; i++)
-		req_cidr(&q, SGFW_A_SG_MEMBER, &addrs[i], false);
-	status = req_talk(&q, NULL, NULL);
-	nl_close(s);
-out:
-	free(addrs);
-	return status;
-}
+static const struct cmd_cidr_list members = {
+	.obj = OBJ,
+	.what = "security group",
+	.item = "address",
+	.parse = parse_member,
+	.name_attr = SGFW_A_SG_NAME,
+	.cidr_attr = SGFW_A_SG_MEMBER,
+	.plen = false,
+};
 
 static int member_add(int argc, char **argv)
 {
-	return member_change(argc, argv, SGFW_CMD_MEMBER_ADD);
+	return cmd_cidr_list(&members, SGFW_CMD_MEMBER_ADD, argc, argv);
 }
 
 static int member_del(int argc, char **argv)
 {
-	return member_change(argc, argv, SGFW_CMD_MEMBER_DEL);
+	return cmd_cidr_list(&members, SGFW_CMD_MEMBER_DEL, argc, argv);
 }
 
-static int sg_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fputs("Usage: sgtool [OPTIONS] sg add NAME [ desc TEXT ]\n"
-	      "       sgtool [OPTIONS] sg del NAME\n"
-	      "       sgtool [OPTIONS] sg [ show [ NAME ] ]\n"
-	      "       sgtool [OPTIONS] sg member { add | del } NAME ADDR...\n"
-	      "\n"
-	      "Create, delete and show security groups.  A new group has no\n"
-	      "ingress rule and one egress rule per family that allows\n"
-	      "everything (see \"sgtool rule help\" for rules).  A group can\n"
-	      "be deleted only when no device has it and no rule names it.\n"
-	      "Members are addresses added by hand to those of the devices\n"
-	      "the group is attached to, for rules whose peer is the group.\n"
-	      "\"sg show\" prints every group, or NAME; with -j, a JSON array.\n",
-	      sgtool_out);
-	return SGTOOL_EXIT_OK;
-}
+static const char sg_usage[] =
+	"Usage: sgtool [OPTIONS] sg add NAME [ desc TEXT ]\n"
+	"       sgtool [OPTIONS] sg del NAME\n"
+	"       sgtool [OPTIONS] sg [ show [ NAME ] ]\n"
+	"       sgtool [OPTIONS] sg member { add | del } NAME ADDR...\n"
+	"\n"
+	"Create, delete and show security groups.  A new group has no\n"
+	"ingress rule and one egress rule per family that allows\n"
+	"everything (see \"sgtool rule help\" for rules).  A group can\n"
+	"be deleted only when no device has it and no rule names it.\n"
+	"Members are addresses added by hand to those of the devices\n"
+	"the group is attached to, for rules whose peer is the group.\n"
+	"\"sg show\" prints every group, or NAME; with -j, a JSON array.\n";
 
-static int member_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fputs("Usage: sgtool [OPTIONS] sg member { add | del } NAME ADDR...\n"
-	      "\n"
-	      "Add addresses to the members of the security group NAME, or\n"
-	      "remove them: all or none, as the kernel refuses the whole\n"
-	      "request when one address is already there (add) or is not\n"
-	      "(del).  An ADDR is an IPv4 or IPv6 address.\n",
-	      sgtool_out);
-	return SGTOOL_EXIT_OK;
-}
+static const char member_usage[] =
+	"Usage: sgtool [OPTIONS] sg member { add | del } NAME ADDR...\n"
+	"\n"
+	"Add addresses to the members of the security group NAME, or\n"
+	"remove them: all or none, as the kernel refuses the whole\n"
+	"request when one address is already there (add) or is not\n"
+	"(del).  An ADDR is an IPv4 or IPv6 address.\n";
 
 static const struct cli_cmd member_cmds[] = {
 	{ "add", member_add, "add addresses to a group's members" },
 	{ "del", member_del, "remove addresses from a group's members" },
-	{ "help", member_help, "show this help" },
 	{ 0 }
+};
+
+static const struct cli_object member_object = {
+	.name = OBJ " member",
+	.cmds = member_cmds,
+	.usage = member_usage,
 };
 
 static int sg_member(int argc, char **argv)
 {
-	return cli_dispatch(OBJ " member", member_cmds, argc - 1, argv + 1);
+	return cli_run(&member_object, argc, argv);
 }
 
 static const struct cli_cmd sg_cmds[] = {
@@ -331,13 +263,17 @@ static const struct cli_cmd sg_cmds[] = {
 	{ "del", sg_del, "delete a security group" },
 	{ "show", sg_show, "show security groups (the default)" },
 	{ "member", sg_member, "add or remove a group's members" },
-	{ "help", sg_help, "show this help" },
 	{ 0 }
+};
+
+static const struct cli_object sg_object = {
+	.name = OBJ,
+	.cmds = sg_cmds,
+	.usage = sg_usage,
+	.fallback = sg_show,
 };
 
 int sg_main(int argc, char **argv)
 {
-	if (argc < 2)
-		return sg_show(1, (char *[]){ "show", NULL });
-	return cli_dispatch(OBJ, sg_cmds, argc - 1, argv + 1);
+	return cli_run(&sg_object, argc, argv);
 }
