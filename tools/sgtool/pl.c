@@ -12,13 +12,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <linux/sgfw.h>
 
 #include "cli.h"
-#include "conn.h"
+#include "cmd.h"
 #include "msg.h"
 #include "print.h"
 #include "sgtool.h"
@@ -77,44 +76,27 @@ static int pl_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 	return 0;
 }
 
-static int build_pl_name(struct req *q, void *arg)
-{
-	req_str(q, SGFW_A_PL_NAME, arg);
-	return SGTOOL_EXIT_OK;
-}
-
 static int pl_show(int argc, char **argv)
 {
 	static const uint16_t lists[] = { SGFW_A_PL_ENTRY, 0 };
-	struct msg_show sh = {
+	static const struct msg_show sh = {
 		.cmd = SGFW_CMD_PL_GET,
 		.walk = pl_walk,
 		.join_key = SGFW_A_PL_NAME,
 		.join_lists = lists,
 	};
-	int status;
 
-	if (argc > 1) {
-		status = cli_no_more_args(OBJ, argc - 2, argv + 2);
-		if (status)
-			return status;
-		sh.build = build_pl_name;
-		sh.build_arg = argv[1];
-	}
-	return msg_show(&sh);
+	return cmd_show(OBJ, &sh, NULL, argc, argv);
 }
 
 /*
- * prefix-list { add | set | del } NAME [max-entries N]: @max is whether
- * "max-entries N" may follow (add), must (set) or may not (del).
+ * prefix-list { add | set } NAME [max-entries N]: @must is whether
+ * "max-entries N" must follow (set) or only may (add).
  */
-enum pl_max { PL_MAX_NO, PL_MAX_MAY, PL_MAX_MUST };
-
-static int pl_name_cmd(int argc, char **argv, uint8_t cmd, enum pl_max max)
+static int pl_name_cmd(int argc, char **argv, uint8_t cmd, bool must)
 {
 	bool has_max = false;
 	const char *name;
-	struct nl_sock *s;
 	struct req q;
 	uint32_t n = 0;
 	int status, rest = 2;
@@ -122,7 +104,7 @@ static int pl_name_cmd(int argc, char **argv, uint8_t cmd, enum pl_max max)
 	if (argc < 2)
 		return cli_usage_error(OBJ, "missing prefix list name");
 	name = argv[1];
-	if (max != PL_MAX_NO && argc > 2 && !strcmp(argv[2], "max-entries")) {
+	if (argc > 2 && !strcmp(argv[2], "max-entries")) {
 		if (argc < 4)
 			return cli_usage_error(OBJ,
 					       "\"max-entries\" needs a value");
@@ -132,131 +114,103 @@ static int pl_name_cmd(int argc, char **argv, uint8_t cmd, enum pl_max max)
 		has_max = true;
 		rest = 4;
 	}
-	if (max == PL_MAX_MUST && !has_max)
+	if (must && !has_max)
 		return cli_usage_error(OBJ, "missing \"max-entries N\"");
 	status = cli_no_more_args(OBJ, argc - rest, argv + rest);
 	if (status)
 		return status;
-	status = conn_open(&s);
+	status = cmd_open(&q, cmd);
 	if (status)
 		return status;
-
-	req_init(&q, s, cmd, 0);
 	req_str(&q, SGFW_A_PL_NAME, name);
 	if (has_max)
 		req_u32(&q, SGFW_A_PL_MAX_ENTRIES, n);
-	status = req_talk(&q, NULL, NULL);
-	nl_close(s);
-	return status;
+	return cmd_send(&q);
 }
 
 static int pl_add(int argc, char **argv)
 {
-	return pl_name_cmd(argc, argv, SGFW_CMD_PL_NEW, PL_MAX_MAY);
+	return pl_name_cmd(argc, argv, SGFW_CMD_PL_NEW, false);
 }
 
 static int pl_set(int argc, char **argv)
 {
-	return pl_name_cmd(argc, argv, SGFW_CMD_PL_SET, PL_MAX_MUST);
+	return pl_name_cmd(argc, argv, SGFW_CMD_PL_SET, true);
 }
 
 static int pl_del(int argc, char **argv)
 {
-	return pl_name_cmd(argc, argv, SGFW_CMD_PL_DEL, PL_MAX_NO);
+	return cmd_name_only(OBJ, "prefix list", SGFW_CMD_PL_DEL,
+			     SGFW_A_PL_NAME, argc, argv);
+}
+
+static int parse_entry(const char *obj, const char *arg, struct cidr *c)
+{
+	int err = parse_cidr(arg, c);
+
+	if (err == -ERANGE)
+		return cli_usage_error(obj, "prefix length out of range in "
+				       "\"%s\"", arg);
+	if (err)
+		return cli_usage_error(obj, "invalid CIDR \"%s\"", arg);
+	return SGTOOL_EXIT_OK;
 }
 
 /* prefix-list entry { add | del } NAME CIDR...; argv[0] is add or del. */
-static int entry_change(int argc, char **argv, uint8_t cmd)
-{
-	struct cidr *cidrs;
-	struct nl_sock *s;
-	struct req q;
-	int status, n;
-
-	if (argc < 2)
-		return cli_usage_error(OBJ " entry", "missing prefix list name");
-	if (argc < 3)
-		return cli_usage_error(OBJ " entry", "missing CIDR");
-	n = argc - 2;
-	cidrs = calloc((size_t)n, sizeof(*cidrs));
-	if (!cidrs) {
-		cli_error("out of memory");
-		return SGTOOL_EXIT_USAGE;
-	}
-	for (int i = 0; i < n; i++) {
-		const char *arg = argv[2 + i];
-		int err = parse_cidr(arg, &cidrs[i]);
-
-		if (err) {
-			free(cidrs);
-			if (err == -ERANGE)
-				return cli_usage_error(OBJ " entry",
-						       "prefix length out of "
-						       "range in \"%s\"", arg);
-			return cli_usage_error(OBJ " entry",
-					       "invalid CIDR \"%s\"", arg);
-		}
-	}
-
-	status = conn_open(&s);
-	if (status)
-		goto out;
-	req_init(&q, s, cmd, 0);
-	req_str(&q, SGFW_A_PL_NAME, argv[1]);
+static const struct cmd_cidr_list entries = {
+	.obj = OBJ " entry",
+	.what = "prefix list",
+	.item = "CIDR",
+	.parse = parse_entry,
+	.name_attr = SGFW_A_PL_NAME,
+	.cidr_attr = SGFW_A_PL_ENTRY,
 	/* Sent as written: the kernel stores the canonical prefix. */
-	for (int i = 0; i < n; i++)
-		req_cidr(&q, SGFW_A_PL_ENTRY, &cidrs[i], true);
-	status = req_talk(&q, NULL, NULL);
-	nl_close(s);
-out:
-	free(cidrs);
-	return status;
-}
+	.plen = true,
+};
 
 static int entry_add(int argc, char **argv)
 {
-	return entry_change(argc, argv, SGFW_CMD_PL_ENTRY_ADD);
+	return cmd_cidr_list(&entries, SGFW_CMD_PL_ENTRY_ADD, argc, argv);
 }
 
 static int entry_del(int argc, char **argv)
 {
-	return entry_change(argc, argv, SGFW_CMD_PL_ENTRY_DEL);
+	return cmd_cidr_list(&entries, SGFW_CMD_PL_ENTRY_DEL, argc, argv);
 }
 
-static int pl_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fputs("Usage: sgtool [OPTIONS] prefix-list add NAME [ max-entries N ]\n"
-	      "       sgtool [OPTIONS] prefix-list set NAME max-entries N\n"
-	      "       sgtool [OPTIONS] prefix-list del NAME\n"
-	      "       sgtool [OPTIONS] prefix-list [ show [ NAME ] ]\n"
-	      "       sgtool [OPTIONS] prefix-list entry { add | del } NAME CIDR...\n"
-	      "\n"
-	      "A prefix list is a named set of IPv4 and IPv6 prefixes that rules\n"
-	      "name as their peer with \"prefix-list NAME\".  It holds at most\n"
-	      "its max-entries (1 to 1000, 20 by default), and a rule that names\n"
-	      "it counts as that many rules against the limits of its group and\n"
-	      "devices.  \"set\" changes max-entries: not below the entries the\n"
-	      "list holds, nor past what the groups that name it can hold.  A\n"
-	      "list named by a rule cannot be deleted.  Entries are added or\n"
-	      "removed all or none; a bare address is a host (/32 or /128).\n"
-	      "\"prefix-list show\" prints every list, or NAME; with -j, a JSON\n"
-	      "array.\n",
-	      sgtool_out);
-	return SGTOOL_EXIT_OK;
-}
+static const char pl_usage[] =
+	"Usage: sgtool [OPTIONS] prefix-list add NAME [ max-entries N ]\n"
+	"       sgtool [OPTIONS] prefix-list set NAME max-entries N\n"
+	"       sgtool [OPTIONS] prefix-list del NAME\n"
+	"       sgtool [OPTIONS] prefix-list [ show [ NAME ] ]\n"
+	"       sgtool [OPTIONS] prefix-list entry { add | del } NAME CIDR...\n"
+	"\n"
+	"A prefix list is a named set of IPv4 and IPv6 prefixes that rules\n"
+	"name as their peer with \"prefix-list NAME\".  It holds at most\n"
+	"its max-entries (1 to 1000, 20 by default), and a rule that names\n"
+	"it counts as that many rules against the limits of its group and\n"
+	"devices.  \"set\" changes max-entries: not below the entries the\n"
+	"list holds, nor past what the groups that name it can hold.  A\n"
+	"list named by a rule cannot be deleted.  Entries are added or\n"
+	"removed all or none; a bare address is a host (/32 or /128).\n"
+	"\"prefix-list show\" prints every list, or NAME; with -j, a JSON\n"
+	"array.\n";
 
 static const struct cli_cmd entry_cmds[] = {
 	{ "add", entry_add, "add prefixes to a list" },
 	{ "del", entry_del, "remove prefixes from a list" },
-	{ "help", pl_help, "show this help" },
 	{ 0 }
+};
+
+static const struct cli_object entry_object = {
+	.name = OBJ " entry",
+	.cmds = entry_cmds,
+	.usage = pl_usage,
 };
 
 static int pl_entry(int argc, char **argv)
 {
-	return cli_dispatch(OBJ " entry", entry_cmds, argc - 1, argv + 1);
+	return cli_run(&entry_object, argc, argv);
 }
 
 static const struct cli_cmd pl_cmds[] = {
@@ -265,13 +219,17 @@ static const struct cli_cmd pl_cmds[] = {
 	{ "del", pl_del, "delete a prefix list" },
 	{ "show", pl_show, "show prefix lists (the default)" },
 	{ "entry", pl_entry, "add or remove prefixes" },
-	{ "help", pl_help, "show this help" },
 	{ 0 }
+};
+
+static const struct cli_object pl_object = {
+	.name = OBJ,
+	.cmds = pl_cmds,
+	.usage = pl_usage,
+	.fallback = pl_show,
 };
 
 int pl_main(int argc, char **argv)
 {
-	if (argc < 2)
-		return pl_show(1, (char *[]){ "show", NULL });
-	return cli_dispatch(OBJ, pl_cmds, argc - 1, argv + 1);
+	return cli_run(&pl_object, argc, argv);
 }
