@@ -26,7 +26,7 @@
 #include <linux/sgfw.h>
 
 #include "cli.h"
-#include "conn.h"
+#include "cmd.h"
 #include "msg.h"
 #include "print.h"
 #include "rule.h"
@@ -237,64 +237,30 @@ static int nacl_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 	return 0;
 }
 
-static int build_nacl_name(struct req *q, void *arg)
-{
-	req_str(q, SGFW_A_NACL_NAME, arg);
-	return SGTOOL_EXIT_OK;
-}
-
 static int nacl_show(int argc, char **argv)
 {
 	static const uint16_t lists[] = { SGFW_A_NACL_RULE, 0 };
-	struct msg_show sh = {
+	static const struct msg_show sh = {
 		.cmd = SGFW_CMD_NACL_GET,
 		.walk = nacl_walk,
 		.join_key = SGFW_A_NACL_NAME,
 		.join_lists = lists,
 	};
-	int status;
 
-	if (argc > 1) {
-		status = cli_no_more_args(OBJ, argc - 2, argv + 2);
-		if (status)
-			return status;
-		sh.build = build_nacl_name;
-		sh.build_arg = argv[1];
-	}
-	return msg_show(&sh);
+	return cmd_show(OBJ, &sh, NULL, argc, argv);
 }
 
 /* nacl { add | del } NAME */
-static int nacl_name_only(int argc, char **argv, uint8_t cmd)
-{
-	struct nl_sock *s;
-	struct req q;
-	int status;
-
-	if (argc < 2)
-		return cli_usage_error(OBJ, "missing network ACL name");
-	status = cli_no_more_args(OBJ, argc - 2, argv + 2);
-	if (status)
-		return status;
-	status = conn_open(&s);
-	if (status)
-		return status;
-
-	req_init(&q, s, cmd, 0);
-	req_str(&q, SGFW_A_NACL_NAME, argv[1]);
-	status = req_talk(&q, NULL, NULL);
-	nl_close(s);
-	return status;
-}
-
 static int nacl_add(int argc, char **argv)
 {
-	return nacl_name_only(argc, argv, SGFW_CMD_NACL_NEW);
+	return cmd_name_only(OBJ, "network ACL", SGFW_CMD_NACL_NEW,
+			     SGFW_A_NACL_NAME, argc, argv);
 }
 
 static int nacl_del(int argc, char **argv)
 {
-	return nacl_name_only(argc, argv, SGFW_CMD_NACL_DEL);
+	return cmd_name_only(OBJ, "network ACL", SGFW_CMD_NACL_DEL,
+			     SGFW_A_NACL_NAME, argc, argv);
 }
 
 /* What `nacl rule add` and `nacl rule del` ask for, as parsed. */
@@ -416,14 +382,12 @@ static int parse_rule_add(int argc, char **argv, struct nacl_rule_args *a)
 /* Send SGFW_CMD_NACL_RULE_NEW or _DEL with what @a holds. */
 static int nacl_rule_send(uint8_t cmd, const struct nacl_rule_args *a)
 {
-	struct nl_sock *s;
 	struct req q;
 	int status;
 
-	status = conn_open(&s);
+	status = cmd_open(&q, cmd);
 	if (status)
 		return status;
-	req_init(&q, s, cmd, 0);
 	req_str(&q, SGFW_A_NACL_RULE_NACL, a->nacl);
 	req_u32(&q, SGFW_A_NACL_RULE_NUMBER, a->number);
 	req_u32(&q, SGFW_A_NACL_RULE_DIRECTION, a->direction);
@@ -434,9 +398,7 @@ static int nacl_rule_send(uint8_t cmd, const struct nacl_rule_args *a)
 		if (a->has_cidr)
 			req_cidr(&q, SGFW_A_NACL_RULE_PEER, &a->cidr, true);
 	}
-	status = req_talk(&q, NULL, NULL);
-	nl_close(s);
-	return status;
+	return cmd_send(&q);
 }
 
 static int nacl_rule_add(int argc, char **argv)
@@ -464,47 +426,46 @@ static int nacl_rule_del(int argc, char **argv)
 	return nacl_rule_send(SGFW_CMD_NACL_RULE_DEL, &a);
 }
 
-static int nacl_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fputs("Usage: sgtool [OPTIONS] nacl add NAME\n"
-	      "       sgtool [OPTIONS] nacl del NAME\n"
-	      "       sgtool [OPTIONS] nacl [ show [ NAME ] ]\n"
-	      "       sgtool [OPTIONS] nacl rule add NAME NUM ingress ACTION PROTO\n"
-	      "              [ port P[-Q] ] [ icmp-type T [ icmp-code C ] ] from CIDR\n"
-	      "       sgtool [OPTIONS] nacl rule add NAME NUM egress ACTION PROTO\n"
-	      "              [ port P[-Q] ] [ icmp-type T [ icmp-code C ] ] to CIDR\n"
-	      "       sgtool [OPTIONS] nacl rule del NAME NUM { ingress | egress }\n"
-	      "\n"
-	      "ACTION := { allow | deny }\n"
-	      "PROTO  := { tcp | udp | icmp | icmpv6 | all | 0-255 }\n"
-	      "\n"
-	      "A network ACL is stateless: its rules, numbered 1-32766 in each\n"
-	      "direction, are evaluated lowest number first, the first that\n"
-	      "matches allows or denies, and a packet no rule matches is\n"
-	      "denied.  Replies need rules of their own (the ephemeral ports).\n"
-	      "On ingress the NACL is evaluated before the security groups, on\n"
-	      "egress after them, and a change applies at once, to tracked\n"
-	      "flows too.  PROTO, ports and icmp are as for \"sgtool rule\"; a\n"
-	      "CIDR is an IPv4 or IPv6 prefix, a bare address a host.\n"
-	      "Attach a NACL to a device with \"sgtool iface nacl DEV NAME\".\n"
-	      "\"nacl show\" prints every NACL, or NAME, with each rule's\n"
-	      "packet and byte counts; with -j, a JSON array.\n",
-	      sgtool_out);
-	return SGTOOL_EXIT_OK;
-}
+static const char nacl_usage[] =
+	"Usage: sgtool [OPTIONS] nacl add NAME\n"
+	"       sgtool [OPTIONS] nacl del NAME\n"
+	"       sgtool [OPTIONS] nacl [ show [ NAME ] ]\n"
+	"       sgtool [OPTIONS] nacl rule add NAME NUM ingress ACTION PROTO\n"
+	"              [ port P[-Q] ] [ icmp-type T [ icmp-code C ] ] from CIDR\n"
+	"       sgtool [OPTIONS] nacl rule add NAME NUM egress ACTION PROTO\n"
+	"              [ port P[-Q] ] [ icmp-type T [ icmp-code C ] ] to CIDR\n"
+	"       sgtool [OPTIONS] nacl rule del NAME NUM { ingress | egress }\n"
+	"\n"
+	"ACTION := { allow | deny }\n"
+	"PROTO  := { tcp | udp | icmp | icmpv6 | all | 0-255 }\n"
+	"\n"
+	"A network ACL is stateless: its rules, numbered 1-32766 in each\n"
+	"direction, are evaluated lowest number first, the first that\n"
+	"matches allows or denies, and a packet no rule matches is\n"
+	"denied.  Replies need rules of their own (the ephemeral ports).\n"
+	"On ingress the NACL is evaluated before the security groups, on\n"
+	"egress after them, and a change applies at once, to tracked\n"
+	"flows too.  PROTO, ports and icmp are as for \"sgtool rule\"; a\n"
+	"CIDR is an IPv4 or IPv6 prefix, a bare address a host.\n"
+	"Attach a NACL to a device with \"sgtool iface nacl DEV NAME\".\n"
+	"\"nacl show\" prints every NACL, or NAME, with each rule's\n"
+	"packet and byte counts; with -j, a JSON array.\n";
 
 static const struct cli_cmd rule_cmds[] = {
 	{ "add", nacl_rule_add, "add a numbered rule to a network ACL" },
 	{ "del", nacl_rule_del, "delete a rule of a network ACL" },
-	{ "help", nacl_help, "show this help" },
 	{ 0 }
+};
+
+static const struct cli_object rule_object = {
+	.name = OBJ " rule",
+	.cmds = rule_cmds,
+	.usage = nacl_usage,
 };
 
 static int nacl_rule(int argc, char **argv)
 {
-	return cli_dispatch(OBJ " rule", rule_cmds, argc - 1, argv + 1);
+	return cli_run(&rule_object, argc, argv);
 }
 
 static const struct cli_cmd nacl_cmds[] = {
@@ -512,13 +473,17 @@ static const struct cli_cmd nacl_cmds[] = {
 	{ "del", nacl_del, "delete a network ACL" },
 	{ "show", nacl_show, "show network ACLs (the default)" },
 	{ "rule", nacl_rule, "add or delete a network ACL's rules" },
-	{ "help", nacl_help, "show this help" },
 	{ 0 }
+};
+
+static const struct cli_object nacl_object = {
+	.name = OBJ,
+	.cmds = nacl_cmds,
+	.usage = nacl_usage,
+	.fallback = nacl_show,
 };
 
 int nacl_main(int argc, char **argv)
 {
-	if (argc < 2)
-		return nacl_show(1, (char *[]){ "show", NULL });
-	return cli_dispatch(OBJ, nacl_cmds, argc - 1, argv + 1);
+	return cli_run(&nacl_object, argc, argv);
 }
