@@ -22,7 +22,7 @@
 #include <linux/sgfw.h>
 
 #include "cli.h"
-#include "conn.h"
+#include "cmd.h"
 #include "dev.h"
 #include "msg.h"
 #include "print.h"
@@ -151,49 +151,48 @@ static int build_iface_index(struct req *q, void *arg)
 
 static int iface_show(int argc, char **argv)
 {
-	struct msg_show sh = {
+	static const struct msg_show sh = {
 		.cmd = SGFW_CMD_IFACE_GET,
 		.walk = iface_walk,
 	};
+
+	return cmd_show(OBJ, &sh, build_iface_index, argc, argv);
+}
+
+/*
+ * cmd_open() the request @cmd about the device @dev, looked up in the
+ * namespace the connection is in.  Return an exit status; on failure
+ * nothing is left open.
+ */
+static int iface_open(struct req *q, uint8_t cmd, char *dev)
+{
 	int status;
 
-	if (argc > 1) {
-		status = cli_no_more_args(OBJ, argc - 2, argv + 2);
-		if (status)
-			return status;
-		sh.build = build_iface_index;
-		sh.build_arg = argv[1];
-	}
-	return msg_show(&sh);
+	status = cmd_open(q, cmd);
+	if (status)
+		return status;
+	status = build_iface_index(q, dev);
+	if (status)
+		nl_close(q->s);
+	return status;
 }
 
 /* iface { attach | detach } DEV NAME...; argv[0] is the command. */
 static int iface_sgs(int argc, char **argv, uint8_t cmd, bool need_names)
 {
-	struct nl_sock *s;
 	struct req q;
-	uint32_t ifindex;
 	int status;
 
 	if (argc < 2)
 		return cli_usage_error(OBJ, "missing device name");
 	if (need_names && argc < 3)
 		return cli_usage_error(OBJ, "missing security group name");
-	status = conn_open(&s);
+	status = iface_open(&q, cmd, argv[1]);
 	if (status)
 		return status;
-	status = dev_index(argv[1], &ifindex);
-	if (status)
-		goto out;
-
-	req_init(&q, s, cmd, 0);
-	req_u32(&q, SGFW_A_IFACE_IFINDEX, ifindex);
 	for (int i = 2; i < argc; i++)
 		req_str(&q, SGFW_A_IFACE_SG, argv[i]);
-	status = req_talk(&q, NULL, NULL);
-out:
-	nl_close(s);
-	return status;
+	return cmd_send(&q);
 }
 
 static int iface_attach(int argc, char **argv)
@@ -209,9 +208,7 @@ static int iface_detach(int argc, char **argv)
 /* iface nacl DEV {NAME|none} */
 static int iface_nacl(int argc, char **argv)
 {
-	struct nl_sock *s;
 	struct req q;
-	uint32_t ifindex;
 	int status;
 
 	if (argc < 2)
@@ -222,22 +219,13 @@ static int iface_nacl(int argc, char **argv)
 	status = cli_no_more_args(OBJ, argc - 3, argv + 3);
 	if (status)
 		return status;
-	status = conn_open(&s);
+	status = iface_open(&q, SGFW_CMD_IFACE_NACL, argv[1]);
 	if (status)
 		return status;
-	status = dev_index(argv[1], &ifindex);
-	if (status)
-		goto out;
-
-	req_init(&q, s, SGFW_CMD_IFACE_NACL, 0);
-	req_u32(&q, SGFW_A_IFACE_IFINDEX, ifindex);
 	/* No name: the kernel removes the device's NACL. */
 	if (strcmp(argv[2], "none"))
 		req_str(&q, SGFW_A_IFACE_NACL, argv[2]);
-	status = req_talk(&q, NULL, NULL);
-out:
-	nl_close(s);
-	return status;
+	return cmd_send(&q);
 }
 
 static int iface_set(int argc, char **argv)
@@ -245,8 +233,6 @@ static int iface_set(int argc, char **argv)
 	uint32_t values[N_SETTINGS];
 	bool have[N_SETTINGS] = { false };
 	bool any = false;
-	struct nl_sock *s;
-	uint32_t ifindex;
 	struct req q;
 	int status;
 
@@ -294,55 +280,40 @@ static int iface_set(int argc, char **argv)
 	if (!any)
 		return cli_usage_error(OBJ, "nothing to set");
 
-	status = conn_open(&s);
+	status = iface_open(&q, SGFW_CMD_IFACE_SET, argv[1]);
 	if (status)
 		return status;
-	status = dev_index(argv[1], &ifindex);
-	if (status)
-		goto out;
-
-	req_init(&q, s, SGFW_CMD_IFACE_SET, 0);
-	req_u32(&q, SGFW_A_IFACE_IFINDEX, ifindex);
 	for (size_t k = 0; k < N_SETTINGS; k++)
 		if (have[k])
 			req_u32(&q, settings[k].attr, values[k]);
-	status = req_talk(&q, NULL, NULL);
-out:
-	nl_close(s);
-	return status;
+	return cmd_send(&q);
 }
 
-static int iface_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fputs("Usage: sgtool [OPTIONS] iface attach DEV NAME...\n"
-	      "       sgtool [OPTIONS] iface detach DEV [ NAME... ]\n"
-	      "       sgtool [OPTIONS] iface nacl DEV { NAME | none }\n"
-	      "       sgtool [OPTIONS] iface set DEV [ tcp-established-timeout S ]\n"
-	      "              [ udp-timeout S ] [ udp-stream-timeout S ]\n"
-	      "              [ tracking { auto | always } ]\n"
-	      "       sgtool [OPTIONS] iface [ show [ DEV ] ]\n"
-	      "\n"
-	      "Attach security groups to the device DEV (at most 16), or\n"
-	      "detach them; without NAME, detach every group, which removes\n"
-	      "DEV's flows.  A device with neither a group nor a NACL is not\n"
-	      "filtered.\n"
-	      "\n"
-	      "\"iface nacl\" gives DEV the network ACL NAME (a device has at\n"
-	      "most one: remove the one it has first), or takes its NACL away\n"
-	      "with \"none\".  A device with no NACL has no NACL filtering.\n"
-	      "\n"
-	      "Timeouts are idle times in seconds: tcp-established-timeout\n"
-	      "60-432000 (default 432000; \"aws-nitro\" is 350), udp-timeout\n"
-	      "30-60 (default 30), udp-stream-timeout 60-180 (default 180).\n"
-	      "tracking \"always\" tracks every flow, even those that \"auto\"\n"
-	      "leaves untracked.\n"
-	      "\"iface show\" prints every device sgfw knows, or DEV; with -j,\n"
-	      "a JSON array.\n",
-	      sgtool_out);
-	return SGTOOL_EXIT_OK;
-}
+static const char iface_usage[] =
+	"Usage: sgtool [OPTIONS] iface attach DEV NAME...\n"
+	"       sgtool [OPTIONS] iface detach DEV [ NAME... ]\n"
+	"       sgtool [OPTIONS] iface nacl DEV { NAME | none }\n"
+	"       sgtool [OPTIONS] iface set DEV [ tcp-established-timeout S ]\n"
+	"              [ udp-timeout S ] [ udp-stream-timeout S ]\n"
+	"              [ tracking { auto | always } ]\n"
+	"       sgtool [OPTIONS] iface [ show [ DEV ] ]\n"
+	"\n"
+	"Attach security groups to the device DEV (at most 16), or\n"
+	"detach them; without NAME, detach every group, which removes\n"
+	"DEV's flows.  A device with neither a group nor a NACL is not\n"
+	"filtered.\n"
+	"\n"
+	"\"iface nacl\" gives DEV the network ACL NAME (a device has at\n"
+	"most one: remove the one it has first), or takes its NACL away\n"
+	"with \"none\".  A device with no NACL has no NACL filtering.\n"
+	"\n"
+	"Timeouts are idle times in seconds: tcp-established-timeout\n"
+	"60-432000 (default 432000; \"aws-nitro\" is 350), udp-timeout\n"
+	"30-60 (default 30), udp-stream-timeout 60-180 (default 180).\n"
+	"tracking \"always\" tracks every flow, even those that \"auto\"\n"
+	"leaves untracked.\n"
+	"\"iface show\" prints every device sgfw knows, or DEV; with -j,\n"
+	"a JSON array.\n";
 
 static const struct cli_cmd iface_cmds[] = {
 	{ "attach", iface_attach, "attach security groups to a device" },
@@ -350,13 +321,17 @@ static const struct cli_cmd iface_cmds[] = {
 	{ "nacl", iface_nacl, "attach a network ACL to a device, or none" },
 	{ "set", iface_set, "set a device's timeouts and tracking" },
 	{ "show", iface_show, "show devices (the default)" },
-	{ "help", iface_help, "show this help" },
 	{ 0 }
+};
+
+static const struct cli_object iface_object = {
+	.name = OBJ,
+	.cmds = iface_cmds,
+	.usage = iface_usage,
+	.fallback = iface_show,
 };
 
 int iface_main(int argc, char **argv)
 {
-	if (argc < 2)
-		return iface_show(1, (char *[]){ "show", NULL });
-	return cli_dispatch(OBJ, iface_cmds, argc - 1, argv + 1);
+	return cli_run(&iface_object, argc, argv);
 }
