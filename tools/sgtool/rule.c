@@ -21,7 +21,7 @@
 #include <linux/sgfw.h>
 
 #include "cli.h"
-#include "conn.h"
+#include "cmd.h"
 #include "msg.h"
 #include "print.h"
 #include "rule.h"
@@ -409,7 +409,6 @@ static int rule_add(int argc, char **argv)
 	const struct nlattr *tb[SGFW_A_RULE_MAX + 1];
 	struct nl_msgs replies = { 0 };
 	struct rule_add_args a;
-	struct nl_sock *s;
 	struct rule r;
 	struct req q;
 	int status;
@@ -417,11 +416,9 @@ static int rule_add(int argc, char **argv)
 	status = parse_rule_add(argc, argv, &a);
 	if (status)
 		return status;
-	status = conn_open(&s);
+	status = cmd_open(&q, SGFW_CMD_RULE_NEW);
 	if (status)
 		return status;
-
-	req_init(&q, s, SGFW_CMD_RULE_NEW, 0);
 	build_rule_add(&q, &a);
 	status = req_talk(&q, nl_collect, &replies);
 	if (status)
@@ -444,13 +441,12 @@ static int rule_add(int argc, char **argv)
 	status = cli_output_end();
 out:
 	nl_msgs_free(&replies);
-	nl_close(s);
+	nl_close(q.s);
 	return status;
 }
 
 static int rule_del(int argc, char **argv)
 {
-	struct nl_sock *s;
 	struct req q;
 	uint32_t id;
 	int status;
@@ -464,51 +460,46 @@ static int rule_del(int argc, char **argv)
 	status = cli_no_more_args(OBJ, argc - 3, argv + 3);
 	if (status)
 		return status;
-	status = conn_open(&s);
+	status = cmd_open(&q, SGFW_CMD_RULE_DEL);
 	if (status)
 		return status;
-
-	req_init(&q, s, SGFW_CMD_RULE_DEL, 0);
 	req_str(&q, SGFW_A_RULE_SG, argv[1]);
 	req_u32(&q, SGFW_A_RULE_ID, id);
-	status = req_talk(&q, NULL, NULL);
-	nl_close(s);
-	return status;
+	return cmd_send(&q);
 }
 
-static int rule_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fputs("Usage: sgtool [OPTIONS] rule add NAME ingress PROTO [ port P[-Q] ]\n"
-	      "              [ icmp-type T [ icmp-code C ] ] from PEER [ desc TEXT ]\n"
-	      "       sgtool [OPTIONS] rule add NAME egress PROTO [ port P[-Q] ]\n"
-	      "              [ icmp-type T [ icmp-code C ] ] to PEER [ desc TEXT ]\n"
-	      "       sgtool [OPTIONS] rule del NAME ID\n"
-	      "\n"
-	      "PROTO := { tcp | udp | icmp | icmpv6 | all | 0-255 }\n"
-	      "PEER  := { CIDR | sg NAME | prefix-list NAME }\n"
-	      "\n"
-	      "Add a rule to the security group NAME, or delete its rule ID.\n"
-	      "\"all\" matches every protocol; 0 is the protocol numbered 0.\n"
-	      "A port range applies to tcp and udp, a type and code to icmp\n"
-	      "and icmpv6; left out, they match any.  A CIDR is an IPv4 or\n"
-	      "IPv6 prefix; a bare address is a host (/32 or /128).  \"sg\n"
-	      "NAME\" matches the addresses of the devices NAME is attached to\n"
-	      "and its members; \"prefix-list NAME\" the prefixes of the list.\n"
-	      "\"rule add\" prints the new rule's id (with -j, the rule).\n",
-	      sgtool_out);
-	return SGTOOL_EXIT_OK;
-}
+static const char rule_usage[] =
+	"Usage: sgtool [OPTIONS] rule add NAME ingress PROTO [ port P[-Q] ]\n"
+	"              [ icmp-type T [ icmp-code C ] ] from PEER [ desc TEXT ]\n"
+	"       sgtool [OPTIONS] rule add NAME egress PROTO [ port P[-Q] ]\n"
+	"              [ icmp-type T [ icmp-code C ] ] to PEER [ desc TEXT ]\n"
+	"       sgtool [OPTIONS] rule del NAME ID\n"
+	"\n"
+	"PROTO := { tcp | udp | icmp | icmpv6 | all | 0-255 }\n"
+	"PEER  := { CIDR | sg NAME | prefix-list NAME }\n"
+	"\n"
+	"Add a rule to the security group NAME, or delete its rule ID.\n"
+	"\"all\" matches every protocol; 0 is the protocol numbered 0.\n"
+	"A port range applies to tcp and udp, a type and code to icmp\n"
+	"and icmpv6; left out, they match any.  A CIDR is an IPv4 or\n"
+	"IPv6 prefix; a bare address is a host (/32 or /128).  \"sg\n"
+	"NAME\" matches the addresses of the devices NAME is attached to\n"
+	"and its members; \"prefix-list NAME\" the prefixes of the list.\n"
+	"\"rule add\" prints the new rule's id (with -j, the rule).\n";
 
 static const struct cli_cmd rule_cmds[] = {
 	{ "add", rule_add, "add a rule to a security group" },
 	{ "del", rule_del, "delete a rule of a security group" },
-	{ "help", rule_help, "show this help" },
 	{ 0 }
+};
+
+static const struct cli_object rule_object = {
+	.name = OBJ,
+	.cmds = rule_cmds,
+	.usage = rule_usage,
 };
 
 int rule_main(int argc, char **argv)
 {
-	return cli_dispatch(OBJ, rule_cmds, argc - 1, argv + 1);
+	return cli_run(&rule_object, argc, argv);
 }
