@@ -15,7 +15,7 @@
 #include <linux/sgfw.h>
 
 #include "cli.h"
-#include "conn.h"
+#include "cmd.h"
 #include "dev.h"
 #include "msg.h"
 #include "print.h"
@@ -215,14 +215,9 @@ static int flow_show(int argc, char **argv)
 static int flow_limit_show(void)
 {
 	struct sgfw_status st;
-	struct nl_sock *s;
 	int status;
 
-	status = conn_open(&s);
-	if (status)
-		return status;
-	status = conn_report(s, status_query(s, &st));
-	nl_close(s);
+	status = status_get(&st);
 	if (status)
 		return status;
 	if (!(st.have & (1u << SGFW_A_STATUS_FLOW_LIMIT))) {
@@ -240,7 +235,6 @@ static int flow_limit_show(void)
 
 static int flow_limit(int argc, char **argv)
 {
-	struct nl_sock *s;
 	uint32_t limit;
 	struct req q;
 	int status, err;
@@ -258,46 +252,40 @@ static int flow_limit(int argc, char **argv)
 	if (err)
 		return cli_usage_error(OBJ, "invalid flow limit \"%s\"",
 				       argv[1]);
-	status = conn_open(&s);
+	status = cmd_open(&q, SGFW_CMD_STATUS_SET);
 	if (status)
 		return status;
-
-	req_init(&q, s, SGFW_CMD_STATUS_SET, 0);
 	req_u32(&q, SGFW_A_STATUS_FLOW_LIMIT, limit);
-	status = req_talk(&q, NULL, NULL);
-	nl_close(s);
-	return status;
+	return cmd_send(&q);
 }
 
-static int flow_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fputs("Usage: sgtool [OPTIONS] flow [ show ]\n"
-	      "       sgtool [OPTIONS] flow limit [ N ]\n"
-	      "\n"
-	      "\"flow show\" lists the tracked flows of the network namespace:\n"
-	      "protocol, addresses and ports (the side that opened the flow\n"
-	      "first), device, state, seconds until it expires if idle, the\n"
-	      "group and rule that admitted it, and packets and bytes both\n"
-	      "ways; with -j, a JSON array.\n"
-	      "\"flow limit\" shows the most flows the namespace may track and\n"
-	      "how many it tracks; \"flow limit N\" sets the limit (1 to\n"
-	      "16777216).  Lowering it removes no flow.\n",
-	      sgtool_out);
-	return SGTOOL_EXIT_OK;
-}
+static const char flow_usage[] =
+	"Usage: sgtool [OPTIONS] flow [ show ]\n"
+	"       sgtool [OPTIONS] flow limit [ N ]\n"
+	"\n"
+	"\"flow show\" lists the tracked flows of the network namespace:\n"
+	"protocol, addresses and ports (the side that opened the flow\n"
+	"first), device, state, seconds until it expires if idle, the\n"
+	"group and rule that admitted it, and packets and bytes both\n"
+	"ways; with -j, a JSON array.\n"
+	"\"flow limit\" shows the most flows the namespace may track and\n"
+	"how many it tracks; \"flow limit N\" sets the limit (1 to\n"
+	"16777216).  Lowering it removes no flow.\n";
 
 static const struct cli_cmd flow_cmds[] = {
 	{ "show", flow_show, "list the tracked flows (the default)" },
 	{ "limit", flow_limit, "show or set the most flows to track" },
-	{ "help", flow_help, "show this help" },
 	{ 0 }
+};
+
+static const struct cli_object flow_object = {
+	.name = OBJ,
+	.cmds = flow_cmds,
+	.usage = flow_usage,
+	.fallback = flow_show,
 };
 
 int flow_main(int argc, char **argv)
 {
-	if (argc < 2)
-		return flow_show(1, (char *[]){ "show", NULL });
-	return cli_dispatch(OBJ, flow_cmds, argc - 1, argv + 1);
+	return cli_run(&flow_object, argc, argv);
 }

@@ -165,35 +165,33 @@ out:
 	return status;
 }
 
-static int stats_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fputs("Usage: sgtool [OPTIONS] stats [ show ]\n"
-	      "\n"
-	      "Show the counters of the network namespace: packets dropped\n"
-	      "because the flow table was full (conntrack_allowance_exceeded)\n"
-	      "and flows that can still be created\n"
-	      "(conntrack_allowance_available); then, for each device sgfw\n"
-	      "knows, the packets it accepted and dropped, and why they were\n"
-	      "dropped: no rule allows them (no-rule), a network ACL denies\n"
-	      "them (nacl), their new flow found no room (table-full), or\n"
-	      "they cannot be parsed or no state of their flow takes them\n"
-	      "(invalid).  With -j, \"dropped\" is an object of those counts\n"
-	      "(no_rule, nacl, table_full, invalid) and their total.\n",
-	      sgtool_out);
-	return SGTOOL_EXIT_OK;
-}
+static const char stats_usage[] =
+	"Usage: sgtool [OPTIONS] stats [ show ]\n"
+	"\n"
+	"Show the counters of the network namespace: packets dropped\n"
+	"because the flow table was full (conntrack_allowance_exceeded)\n"
+	"and flows that can still be created\n"
+	"(conntrack_allowance_available); then, for each device sgfw\n"
+	"knows, the packets it accepted and dropped, and why they were\n"
+	"dropped: no rule allows them (no-rule), a network ACL denies\n"
+	"them (nacl), their new flow found no room (table-full), or\n"
+	"they cannot be parsed or no state of their flow takes them\n"
+	"(invalid).  With -j, \"dropped\" is an object of those counts\n"
+	"(no_rule, nacl, table_full, invalid) and their total.\n";
 
 static const struct cli_cmd stats_cmds[] = {
 	{ "show", stats_show, "show the counters (the default)" },
-	{ "help", stats_help, "show this help" },
 	{ 0 }
+};
+
+static const struct cli_object stats_object = {
+	.name = OBJ,
+	.cmds = stats_cmds,
+	.usage = stats_usage,
+	.fallback = stats_show,
 };
 
 int stats_main(int argc, char **argv)
 {
-	if (argc < 2)
-		return stats_show(argc, argv);
-	return cli_dispatch(OBJ, stats_cmds, argc - 1, argv + 1);
+	return cli_run(&stats_object, argc, argv);
 }

@@ -81,6 +81,19 @@ int status_query(struct nl_sock *s, struct sgfw_status *st)
 	return nl_talk(s, nl_msg(s, SGFW_CMD_STATUS, 0), status_cb, st);
 }
 
+int status_get(struct sgfw_status *st)
+{
+	struct nl_sock *s;
+	int status;
+
+	status = conn_open(&s);
+	if (status)
+		return status;
+	status = conn_report(s, status_query(s, st));
+	nl_close(s);
+	return status;
+}
+
 static void status_print(const struct sgfw_status *st)
 {
 	print_open_object(NULL);
@@ -114,53 +127,45 @@ static void status_print(const struct sgfw_status *st)
 static int status_show(int argc, char **argv)
 {
 	struct sgfw_status st;
-	struct nl_sock *s;
 	int status;
 
 	status = cli_no_more_args("status", argc - 1, argv + 1);
 	if (status)
 		return status;
-	status = conn_open(&s);
-	if (status)
-		return status;
-
-	status = conn_report(s, status_query(s, &st));
-	nl_close(s);
+	status = status_get(&st);
 	if (status)
 		return status;
 	status_print(&st);
 	return cli_output_end();
 }
 
-static int status_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fputs("Usage: sgtool [OPTIONS] status [ show ]\n"
-	      "\n"
-	      "Show the module's version and the flow table of the network\n"
-	      "namespace: the flows tracked now, the most it may track, the\n"
-	      "packets dropped because the table was full\n"
-	      "(conntrack_allowance_exceeded), the flows that can still be\n"
-	      "created (conntrack_allowance_available), the flows that had\n"
-	      "seen no reply and were evicted to make room (flows_evicted),\n"
-	      "new flows refused because their hash bucket was full\n"
-	      "(bucket_full) or memory ran out (no_memory), and the highest\n"
-	      "flow limit that needs no CAP_NET_ADMIN in the initial user\n"
-	      "namespace (flow_limit_ceiling).  Anyone may ask for it.\n",
-	      sgtool_out);
-	return SGTOOL_EXIT_OK;
-}
+static const char status_usage[] =
+	"Usage: sgtool [OPTIONS] status [ show ]\n"
+	"\n"
+	"Show the module's version and the flow table of the network\n"
+	"namespace: the flows tracked now, the most it may track, the\n"
+	"packets dropped because the table was full\n"
+	"(conntrack_allowance_exceeded), the flows that can still be\n"
+	"created (conntrack_allowance_available), the flows that had\n"
+	"seen no reply and were evicted to make room (flows_evicted),\n"
+	"new flows refused because their hash bucket was full\n"
+	"(bucket_full) or memory ran out (no_memory), and the highest\n"
+	"flow limit that needs no CAP_NET_ADMIN in the initial user\n"
+	"namespace (flow_limit_ceiling).  Anyone may ask for it.\n";
 
 static const struct cli_cmd status_cmds[] = {
 	{ "show", status_show, "show the figures (the default)" },
-	{ "help", status_help, "show this help" },
 	{ 0 }
+};
+
+static const struct cli_object status_object = {
+	.name = "status",
+	.cmds = status_cmds,
+	.usage = status_usage,
+	.fallback = status_show,
 };
 
 int status_main(int argc, char **argv)
 {
-	if (argc < 2)
-		return status_show(argc, argv);
-	return cli_dispatch("status", status_cmds, argc - 1, argv + 1);
+	return cli_run(&status_object, argc, argv);
 }

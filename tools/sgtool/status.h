@@ -24,4 +24,10 @@ struct sgfw_status {
 /* Return 0 or a -errno to hand to conn_report(). */
 int status_query(struct nl_sock *s, struct sgfw_status *st);
 
+/*
+ * status_query() on a connection of its own, which it reports any failure
+ * of: return an exit status.
+ */
+int status_get(struct sgfw_status *st);
+
 #endif /* SGTOOL_STATUS_H */

@@ -18,13 +18,16 @@
 
 const char sgtool_version[] = SGTOOL_VERSION;
 
-static int version_show(void)
+/* sgtool version, with nothing after it. */
+static int version_show(int argc, char **argv)
 {
 	struct conn_failure why;
 	struct sgfw_status st;
 	struct nl_sock *s;
 	int status, out, err = 0;
 
+	(void)argc;
+	(void)argv;
 	/*
 	 * Ask the module first and complain last, so that the tool's version
 	 * is printed whatever happens and the JSON stays one whole document.
@@ -48,26 +51,24 @@ static int version_show(void)
 	return status ? status : out;
 }
 
-static int version_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fputs("Usage: sgtool [OPTIONS] version\n"
-	      "\n"
-	      "Show the version of sgtool and of the sgfw kernel module.\n"
-	      "When the module is not loaded, show sgtool's and fail.\n",
-	      sgtool_out);
-	return SGTOOL_EXIT_OK;
-}
+static const char version_usage[] =
+	"Usage: sgtool [OPTIONS] version\n"
+	"\n"
+	"Show the version of sgtool and of the sgfw kernel module.\n"
+	"When the module is not loaded, show sgtool's and fail.\n";
 
 static const struct cli_cmd version_cmds[] = {
-	{ "help", version_help, "show this help" },
 	{ 0 }
+};
+
+static const struct cli_object version_object = {
+	.name = "version",
+	.cmds = version_cmds,
+	.usage = version_usage,
+	.fallback = version_show,
 };
 
 int version_main(int argc, char **argv)
 {
-	if (argc < 2)
-		return version_show();
-	return cli_dispatch("version", version_cmds, argc - 1, argv + 1);
+	return cli_run(&version_object, argc, argv);
 }
