@@ -107,6 +107,30 @@ static void add(json_t *a, json_t *v)
 	json_array_append_new(a, v);
 }
 
+/* Every nest @type of SGFW_A_CIDR_* in @nlh, appended to @arr; 0 or -1. */
+static int cidrs_json(const struct nlmsghdr *nlh, uint16_t type, json_t *arr,
+		      bool host)
+{
+	const struct nlattr *a;
+
+	msg_for_each_attr(a, nlh, type) {
+		struct cidr c;
+
+		if (msg_cidr(a, &c))
+			return -1;
+		add(arr, cidr_json(&c, host));
+	}
+	return 0;
+}
+
+/* A reply that does not parse: the messages go, and an exit status. */
+static int bad_reply(struct nl_msgs *m)
+{
+	nl_msgs_free(m);
+	cli_error("malformed reply from the kernel");
+	return SGTOOL_EXIT_KERNEL;
+}
+
 static void set(json_t *o, const char *key, json_t *v)
 {
 	json_object_set_new(o, key, v);
@@ -794,7 +818,7 @@ static int read_pls(struct nl_sock *s, json_t *out)
 	int status = dump(s, SGFW_CMD_PL_GET, SGFW_A_PL_NAME, lists, &m);
 
 	for (size_t i = 0; !status && i < m.n; i++) {
-		const struct nlattr *tb[SGFW_A_PL_MAX + 1], *a;
+		const struct nlattr *tb[SGFW_A_PL_MAX + 1];
 		json_t *o = json_object(), *e = json_array();
 		uint32_t max;
 
@@ -808,20 +832,13 @@ static int read_pls(struct nl_sock *s, json_t *out)
 		set(o, "name", json_string(nl_attr_str(tb[SGFW_A_PL_NAME])));
 		set(o, "max_entries", json_integer(max));
 		set(o, "entries", e);
-		msg_for_each_attr(a, m.v[i], SGFW_A_PL_ENTRY) {
-			struct cidr c;
-
-			if (msg_cidr(a, &c))
-				goto bad_msg;
-			add(e, cidr_json(&c, false));
-		}
+		if (cidrs_json(m.v[i], SGFW_A_PL_ENTRY, e, false))
+			goto bad_msg;
 	}
 	nl_msgs_free(&m);
 	return status;
 bad_msg:
-	nl_msgs_free(&m);
-	cli_error("malformed reply from the kernel");
-	return SGTOOL_EXIT_KERNEL;
+	return bad_reply(&m);
 }
 
 static int read_sgs(struct nl_sock *s, json_t *out)
@@ -859,20 +876,13 @@ static int read_sgs(struct nl_sock *s, json_t *out)
 				goto bad_msg;
 			add(rules, rule_json(&r));
 		}
-		msg_for_each_attr(a, m.v[i], SGFW_A_SG_MEMBER) {
-			struct cidr c;
-
-			if (msg_cidr(a, &c))
-				goto bad_msg;
-			add(members, cidr_json(&c, true));
-		}
+		if (cidrs_json(m.v[i], SGFW_A_SG_MEMBER, members, true))
+			goto bad_msg;
 	}
 	nl_msgs_free(&m);
 	return status;
 bad_msg:
-	nl_msgs_free(&m);
-	cli_error("malformed reply from the kernel");
-	return SGTOOL_EXIT_KERNEL;
+	return bad_reply(&m);
 }
 
 static int read_nacls(struct nl_sock *s, json_t *out)
@@ -906,9 +916,7 @@ static int read_nacls(struct nl_sock *s, json_t *out)
 	nl_msgs_free(&m);
 	return status;
 bad_msg:
-	nl_msgs_free(&m);
-	cli_error("malformed reply from the kernel");
-	return SGTOOL_EXIT_KERNEL;
+	return bad_reply(&m);
 }
 
 static int read_ifaces(struct nl_sock *s, json_t *out)
@@ -951,9 +959,7 @@ static int read_ifaces(struct nl_sock *s, json_t *out)
 	nl_msgs_free(&m);
 	return status;
 bad_msg:
-	nl_msgs_free(&m);
-	cli_error("malformed reply from the kernel");
-	return SGTOOL_EXIT_KERNEL;
+	return bad_reply(&m);
 }
 
 /* The namespace's configuration, canonical, in *@out; an exit status. */

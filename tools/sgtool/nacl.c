@@ -266,12 +266,7 @@ static int nacl_del(int argc, char **argv)
 /* What `nacl rule add` and `nacl rule del` ask for, as parsed. */
 struct nacl_rule_args {
 	const char *nacl;
-	uint32_t number;
-	uint32_t direction;
-	uint32_t action;
-	struct rule_match match;
-	bool has_cidr;
-	struct cidr cidr;
+	struct nacl_rule r;	/* without counters */
 };
 
 /*
@@ -288,7 +283,7 @@ static int parse_rule_id(int argc, char **argv, struct nacl_rule_args *a)
 	a->nacl = argv[1];
 	if (argc < 3)
 		return cli_usage_error(OBJ, "missing rule number");
-	err = parse_u32(argv[2], UINT32_MAX, &a->number);
+	err = parse_u32(argv[2], UINT32_MAX, &a->r.number);
 	if (err == -ERANGE)
 		return cli_usage_error(OBJ, "rule number \"%s\" is too large",
 				       argv[2]);
@@ -298,7 +293,7 @@ static int parse_rule_id(int argc, char **argv, struct nacl_rule_args *a)
 	if (argc < 4)
 		return cli_usage_error(OBJ, "missing direction "
 				       "(ingress or egress)");
-	if (parse_direction(argv[3], &a->direction))
+	if (parse_direction(argv[3], &a->r.direction))
 		return cli_usage_error(OBJ, "expected \"ingress\" or "
 				       "\"egress\", not \"%s\"", argv[3]);
 	return 0;
@@ -307,27 +302,27 @@ static int parse_rule_id(int argc, char **argv, struct nacl_rule_args *a)
 /* argv[0] is "from" or "to"; the CIDR follows. */
 static int parse_rule_cidr(struct nacl_rule_args *a, int argc, char **argv)
 {
-	const char *want = a->direction == SGFW_DIRECTION_INGRESS ?
+	const char *want = a->r.direction == SGFW_DIRECTION_INGRESS ?
 			   "from" : "to";
 	int err;
 
 	if (strcmp(argv[0], want))
 		return cli_usage_error(OBJ, "%s rules take \"%s CIDR\", "
 				       "not \"%s\"",
-				       direction_name(a->direction), want,
+				       direction_name(a->r.direction), want,
 				       argv[0]);
-	if (a->has_cidr)
+	if (a->r.has_cidr)
 		return cli_usage_error(OBJ, "more than one CIDR");
 	if (argc < 2)
 		return cli_usage_error(OBJ, "\"%s\" needs a CIDR", argv[0]);
-	err = parse_cidr(argv[1], &a->cidr);
+	err = parse_cidr(argv[1], &a->r.cidr);
 	if (err == -ERANGE)
 		return cli_usage_error(OBJ, "prefix length out of range in "
 				       "\"%s\"", argv[1]);
 	if (err)
 		return cli_usage_error(OBJ, "invalid CIDR \"%s\": expected an "
 				       "IPv4 or IPv6 prefix", argv[1]);
-	a->has_cidr = true;
+	a->r.has_cidr = true;
 	return 0;
 }
 
@@ -341,12 +336,12 @@ static int parse_rule_add(int argc, char **argv, struct nacl_rule_args *a)
 		return err;
 	if (argc < 5)
 		return cli_usage_error(OBJ, "missing action (allow or deny)");
-	if (parse_nacl_action(argv[4], &a->action))
+	if (parse_nacl_action(argv[4], &a->r.action))
 		return cli_usage_error(OBJ, "expected \"allow\" or \"deny\", "
 				       "not \"%s\"", argv[4]);
 	if (argc < 6)
 		return cli_usage_error(OBJ, "missing protocol");
-	err = rule_match_parse_proto(OBJ, argv[5], &a->match);
+	err = rule_match_parse_proto(OBJ, argv[5], &a->r.match);
 	if (err)
 		return err;
 	argc -= 6;
@@ -362,7 +357,7 @@ static int parse_rule_add(int argc, char **argv, struct nacl_rule_args *a)
 				return err;
 			used = 2;
 		} else {
-			err = rule_match_parse(OBJ, argc, argv, &a->match,
+			err = rule_match_parse(OBJ, argc, argv, &a->r.match,
 					       &used);
 			if (err)
 				return err;
@@ -389,14 +384,14 @@ static int nacl_rule_send(uint8_t cmd, const struct nacl_rule_args *a)
 	if (status)
 		return status;
 	req_str(&q, SGFW_A_NACL_RULE_NACL, a->nacl);
-	req_u32(&q, SGFW_A_NACL_RULE_NUMBER, a->number);
-	req_u32(&q, SGFW_A_NACL_RULE_DIRECTION, a->direction);
+	req_u32(&q, SGFW_A_NACL_RULE_NUMBER, a->r.number);
+	req_u32(&q, SGFW_A_NACL_RULE_DIRECTION, a->r.direction);
 	if (cmd == SGFW_CMD_NACL_RULE_NEW) {
-		req_u32(&q, SGFW_A_NACL_RULE_ACTION, a->action);
-		rule_match_put(&q, SGFW_A_NACL_RULE_MATCH, &a->match);
+		req_u32(&q, SGFW_A_NACL_RULE_ACTION, a->r.action);
+		rule_match_put(&q, SGFW_A_NACL_RULE_MATCH, &a->r.match);
 		/* As written: the kernel stores the prefix canonical. */
-		if (a->has_cidr)
-			req_cidr(&q, SGFW_A_NACL_RULE_PEER, &a->cidr, true);
+		if (a->r.has_cidr)
+			req_cidr(&q, SGFW_A_NACL_RULE_PEER, &a->r.cidr, true);
 	}
 	return cmd_send(&q);
 }
