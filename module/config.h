@@ -27,8 +27,7 @@
 #define SGFW_MAX_PL_ENTRIES	1000	/* the most a max-entries may be */
 #define SGFW_PL_ENTRIES_DEF	20	/* max-entries when none is given */
 #define SGFW_MAX_MEMBERS	1000
-#define SGFW_NACL_NUM_MIN	1
-#define SGFW_NACL_NUM_MAX	32766
+/* NACL rule numbers are 1 to 32766: uapi/sgfw.yaml's policy says so. */
 #define SGFW_NACL_MAX_RULES	40	/* per direction and family */
 /*
  * Objects per namespace, so that root of a user namespace cannot make the

@@ -2133,9 +2133,9 @@ int sgfw_nl_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(txn))
 		return PTR_ERR(txn);
 	sgfw_get_u32(tb[SGFW_A_TXN_CONFIRM], &confirm);
-	if (tb[SGFW_A_TXN_FLOW_LIMIT])
-		err = sgfw_flow_limit_attr(skb, tb[SGFW_A_TXN_FLOW_LIMIT],
-					   &txn->flow_limit, info->extack);
+	err = tb[SGFW_A_TXN_FLOW_LIMIT] ?
+	      sgfw_flow_limit_attr(skb, tb[SGFW_A_TXN_FLOW_LIMIT],
+				   &txn->flow_limit, info->extack) : 0;
 	if (err)
 		goto out;
 

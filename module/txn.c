@@ -670,7 +670,7 @@ int sgfw_txn_devs_check(struct sgfw_net *sn, struct sgfw_txn *txn, bool drop,
  * @sn: the namespace.
  * @old: what sgfw_txn_commit() left in its transaction: the configuration
  *	that was running before.
- * @secs: 1 to SGFW_CONFIRM_MAX.
+ * @secs: 1 to 86400 (one day: the policy's range).
  *
  * Context: RTNL, with no rollback pending.
  */

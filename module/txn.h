@@ -113,9 +113,6 @@ int sgfw_txn_nacl_del(struct sgfw_txn *txn, struct sgfw_nacl *nacl,
 int sgfw_txn_nacl_rule_del(struct sgfw_nacl *nacl, u32 number, u32 dir,
 			   struct netlink_ext_ack *extack);
 
-/* The longest "apply ... confirm" may wait, in seconds: one day. */
-#define SGFW_CONFIRM_MAX	86400
-
 void sgfw_txn_arm(struct sgfw_net *sn, struct sgfw_txn *old, u32 secs);
 int sgfw_txn_confirm(struct sgfw_net *sn);
 u32 sgfw_txn_pending(struct sgfw_net *sn);

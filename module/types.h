@@ -94,14 +94,12 @@ struct sgfw_timeouts {
 	u32 udp_stream;
 };
 
-#define SGFW_TCP_EST_TIMEOUT_MIN	60
-#define SGFW_TCP_EST_TIMEOUT_MAX	432000
+/*
+ * The defaults of a device's timeouts (seconds); their ranges are the
+ * policy's, from uapi/sgfw.yaml.  The longest, 432000, is the default.
+ */
 #define SGFW_TCP_EST_TIMEOUT_DEF	432000
-#define SGFW_UDP_TIMEOUT_MIN		30
-#define SGFW_UDP_TIMEOUT_MAX		60
 #define SGFW_UDP_TIMEOUT_DEF		30
-#define SGFW_UDP_STREAM_TIMEOUT_MIN	60
-#define SGFW_UDP_STREAM_TIMEOUT_MAX	180
 #define SGFW_UDP_STREAM_TIMEOUT_DEF	180
 #define SGFW_OTHER_TIMEOUT		600
 /* The longest a TCP flow that has seen no reply lives idle. */

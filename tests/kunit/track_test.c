@@ -587,10 +587,10 @@ static void tcp_established_per_device(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, sgfw_track_packet(f, &p, true,
 						  &(struct sgfw_timeouts){
 							.tcp_established =
-							SGFW_TCP_EST_TIMEOUT_MAX,
+							SGFW_TCP_EST_TIMEOUT_DEF,
 						  }, &events));
 	KUNIT_EXPECT_EQ(test, f->deadline,
-			tr_now + (unsigned long)SGFW_TCP_EST_TIMEOUT_MAX * HZ);
+			tr_now + (unsigned long)SGFW_TCP_EST_TIMEOUT_DEF * HZ);
 	KUNIT_EXPECT_EQ(test, events, SGFW_TRACK_ASSURED);
 }
 
@@ -606,7 +606,7 @@ static void tcp_unreplied_capped(struct kunit *test)
 	struct sgfw_flow *f;
 	unsigned int events;
 
-	week.tcp_established = SGFW_TCP_EST_TIMEOUT_MAX;
+	week.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF;
 	tr_seq(&p, 0);
 	KUNIT_ASSERT_TRUE(test, sgfw_track_new(&p, &week, &init));
 	KUNIT_EXPECT_EQ(test, init.state, T_ES);

@@ -57,6 +57,14 @@ int conn_try_open(struct nl_sock **sp, struct conn_failure *why)
 		nl_close(s);
 		return why->status;
 	}
+	/* While sgfw is 0.x, a new version renumbers attributes. */
+	if (s->family_version != SGFW_GENL_VERSION) {
+		snprintf(why->msg, sizeof(why->msg),
+			 "the sgfw module speaks version %u of its netlink family and this sgtool version %u: install the sgtool of the module",
+			 s->family_version, SGFW_GENL_VERSION);
+		nl_close(s);
+		return why->status;
+	}
 
 	*sp = s;
 	return SGTOOL_EXIT_OK;

@@ -2,8 +2,10 @@
 /*
  * sgfw: stateful security groups and stateless network ACLs for Linux.
  *
- * Generic netlink family "sgfw", version 1.  The family is described by
+ * Generic netlink family "sgfw", version 2.  The family is described by
  * uapi/sgfw.yaml; this header and that spec must agree (tests check).
+ * While sgfw is 0.x, a new version may renumber attributes: a program
+ * should check the version the controller reports (CTRL_ATTR_VERSION).
  *
  * Every object lives in a network namespace: a request acts on the
  * namespace of the socket that sends it.  Attributes are scalars, strings,
@@ -88,22 +90,22 @@
  *   group is attached to).
  *
  * SGFW_CMD_RULE_NEW (do, admin)
- *   Request: SGFW_A_RULE_SG (the group's name), SGFW_A_RULE_DIRECTION
- *   (enum sgfw_direction), SGFW_A_RULE_MATCH (a nest: SGFW_A_MATCH_PROTOCOL,
- *   u8, absent means every protocol; SGFW_A_MATCH_PORT_FROM and
- *   SGFW_A_MATCH_PORT_TO, u16, tcp and udp only, both or neither, absent
- *   means every port; SGFW_A_MATCH_ICMP_TYPE and SGFW_A_MATCH_ICMP_CODE,
- *   u8, icmp and icmpv6 only, absent means any, a code needs a type; an
- *   absent nest matches every packet), exactly one peer:
- *   SGFW_A_RULE_PEER (a nest of SGFW_A_CIDR_*; no prefix length: a host),
- *   SGFW_A_RULE_PEER_SG or SGFW_A_RULE_PEER_PREFIX_LIST (names), and
- *   SGFW_A_RULE_DESCRIPTION (optional, at most 255 bytes).  CIDRs are stored canonical; a rule
- *   equal to one the group has is refused; so is a rule past the limits
- *   (60 per direction per family per group, 1000 rules times groups on a
- *   device).  A CIDR peer makes the rule apply to its family only; icmp
- *   needs an IPv4 peer and icmpv6 an IPv6 one; a group or prefix-list
- *   peer applies to both families and counts against both limits.  A
- *   prefix-list peer counts as the list's max-entries rules.
+ *   Request: SGFW_A_RULE_SG (the group's name), SGFW_A_RULE_DIRECTION (enum
+ *   sgfw_direction), SGFW_A_RULE_MATCH (a nest: SGFW_A_MATCH_PROTOCOL, u8,
+ *   absent means every protocol; SGFW_A_MATCH_PORT_FROM and
+ *   SGFW_A_MATCH_PORT_TO, u16, tcp and udp only, both or neither, absent means
+ *   every port; SGFW_A_MATCH_ICMP_TYPE and SGFW_A_MATCH_ICMP_CODE, u8, icmp and
+ *   icmpv6 only, absent means any, a code needs a type; an absent nest matches
+ *   every packet), exactly one peer: SGFW_A_RULE_PEER (a nest of SGFW_A_CIDR_*;
+ *   no prefix length: a host), SGFW_A_RULE_PEER_SG or
+ *   SGFW_A_RULE_PEER_PREFIX_LIST (names), and SGFW_A_RULE_DESCRIPTION
+ *   (optional, at most 255 bytes).  CIDRs are stored canonical; a rule equal to
+ *   one the group has is refused; so is a rule past the limits (60 per
+ *   direction per family per group, 1000 rules times groups on a device).  A
+ *   CIDR peer makes the rule apply to its family only; icmp needs an IPv4 peer
+ *   and icmpv6 an IPv6 one; a group or prefix-list peer applies to both
+ *   families and counts against both limits.  A prefix-list peer counts as the
+ *   list's max-entries rules.
  *   Reply: the rule (SGFW_A_RULE_* with its SGFW_A_RULE_ID).
  *
  * SGFW_CMD_RULE_DEL (do, admin)
@@ -189,17 +191,15 @@
  *   SGFW_A_NACL_RULE_BYTES counters).
  *
  * SGFW_CMD_NACL_RULE_NEW (do, admin)
- *   Request: SGFW_A_NACL_RULE_NACL (the NACL's name),
- *   SGFW_A_NACL_RULE_NUMBER (u32, 1-32766, unique per direction),
- *   SGFW_A_NACL_RULE_DIRECTION (enum sgfw_direction),
- *   SGFW_A_NACL_RULE_ACTION (enum sgfw_nacl_action),
+ *   Request: SGFW_A_NACL_RULE_NACL (the NACL's name), SGFW_A_NACL_RULE_NUMBER
+ *   (u32, 1-32766, unique per direction), SGFW_A_NACL_RULE_DIRECTION (enum
+ *   sgfw_direction), SGFW_A_NACL_RULE_ACTION (enum sgfw_nacl_action),
  *   SGFW_A_NACL_RULE_MATCH (as for security-group rules), and one CIDR,
  *   required: SGFW_A_NACL_RULE_PEER (a nest of SGFW_A_CIDR_*; no prefix
- *   length: a host).  At most 40 rules per
- *   direction per family.  Rules are evaluated lowest number first; the
- *   first that matches allows or denies; no match denies.  A change
- *   applies at once to every packet, tracked flows included, and a packet
- *   sees the old rule list or the new one, never a mix.
+ *   length: a host).  At most 40 rules per direction per family.  Rules are
+ *   evaluated lowest number first; the first that matches allows or denies; no
+ *   match denies.  A change applies at once to every packet, tracked flows
+ *   included, and a packet sees the old rule list or the new one, never a mix.
  *
  * SGFW_CMD_NACL_RULE_DEL (do, admin)
  *   Request: SGFW_A_NACL_RULE_NACL, SGFW_A_NACL_RULE_NUMBER,
@@ -216,16 +216,17 @@
  * Transactions
  * ------------
  *
- * A whole configuration, built in the kernel beside the running one and
- * made the running one in one step (every packet sees the old
- * configuration or the new one), or dropped whole.  One transaction at a
- * time per namespace; it belongs to the socket that began it (another
- * socket's requests are refused with EBUSY), and goes when that socket is
- * closed.  A request of a transaction that is refused ends it: nothing of
- * it is committed.  Names in a transaction refer to the transaction's own
- * objects, so objects come before what names them: prefix lists, then
- * groups, then their rules, then network ACLs, then devices.  Each part is
- * checked as it comes, with the limits of the single commands.
+ * A whole configuration, built in the kernel beside the running one and made
+ * the running one in one step (every packet sees the old configuration or the
+ * new one), or dropped whole.  One transaction at a time per namespace; it
+ * belongs to the socket that began it (another socket's requests are refused
+ * with EBUSY), and goes when that socket is closed.  A request of a
+ * transaction that its handler refuses ends it: nothing of it is committed
+ * (one that the family's policy refuses, before any handler runs, leaves it
+ * as it was).  Names in a transaction refer to the transaction's own objects,
+ * so objects come before what names them: prefix lists, then groups, then
+ * their rules, then network ACLs, then devices.  Each part is checked as it
+ * comes, with the limits of the single commands.
  *
  * SGFW_CMD_TXN_BEGIN (do, admin)
  *   Begins a transaction whose candidate is empty.
@@ -279,7 +280,7 @@
 #define _UAPI_LINUX_SGFW_H
 
 #define SGFW_GENL_NAME		"sgfw"
-#define SGFW_GENL_VERSION	1
+#define SGFW_GENL_VERSION	2
 
 enum sgfw_direction {
 	SGFW_DIRECTION_INGRESS,

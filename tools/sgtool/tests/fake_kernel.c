@@ -175,7 +175,8 @@ static void ctrl_getfamily(const struct nlmsghdr *req)
 	nlh = fake_put_genl(GENL_ID_CTRL, 0, CTRL_CMD_NEWFAMILY);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, SGFW_GENL_NAME);
 	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAKE_FAMILY_ID);
-	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, SGFW_GENL_VERSION);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, fake.family_version ?:
+			 SGFW_GENL_VERSION);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_HDRSIZE, 0);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_MAXATTR, SGFW_A_STATUS_MAX);
 	groups = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);

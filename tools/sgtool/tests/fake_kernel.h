@@ -25,6 +25,7 @@
 struct fake_kernel {
 	/* Behaviour, set by the test. */
 	bool loaded;			/* "sgfw" is registered */
+	unsigned int family_version;	/* 0: SGFW_GENL_VERSION */
 	int status_error;		/* what SGFW_CMD_STATUS returns */
 	const char *status_extack;	/* with this message, or none */
 	bool status_omit_flows;		/* leave SGFW_A_STATUS_FLOWS out */

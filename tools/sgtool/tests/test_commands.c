@@ -49,6 +49,20 @@ static int test_status_not_loaded(void)
 	return 0;
 }
 
+/* A module of another version of the family: refused before any request. */
+static int test_family_version_mismatch(void)
+{
+	loaded();
+	fake.family_version = SGFW_GENL_VERSION + 1;
+	snprintf(want, sizeof(want),
+		 "sgtool: the sgfw module speaks version %u of its netlink family and this sgtool version %u: install the sgtool of the module\n",
+		 SGFW_GENL_VERSION + 1, SGFW_GENL_VERSION);
+	EXPECT_RUN(run_sgtool("sg", "show", NULL), 1, "", want);
+	EXPECT_INT(fake.requests, 1);
+	EXPECT_SOCKETS_CLOSED();
+	return 0;
+}
+
 static int test_version_not_loaded(void)
 {
 	fake_install();
@@ -214,6 +228,8 @@ void suite_commands(void)
 		 test_status_not_loaded);
 	tap_test("commands: version without the module shows the tool's",
 		 test_version_not_loaded);
+	tap_test("commands: a module of another family version is refused",
+		 test_family_version_mismatch);
 	tap_test("commands: version shows the tool's and the module's",
 		 test_version_loaded);
 	tap_test("commands: status in text", test_status_text);

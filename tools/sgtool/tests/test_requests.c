@@ -272,6 +272,12 @@ static int test_kernel_judges_rules(void)
 	EXPECT_DO(SGFW_CMD_RULE_NEW);
 	EXPECT_U8(MATCH(PROTOCOL), 1);
 	EXPECT_U16(MATCH(PORT_FROM), 80);
+	/* Ports without a protocol: a match nest of the ports alone. */
+	EXPECT_RUN(run_sgtool("rule", "add", "web", "ingress", "all", "port",
+			      "80", "from", "0.0.0.0/0", NULL), 2, "", want);
+	EXPECT(!MATCH(PROTOCOL));
+	EXPECT_NEST_TYPES(ATTR(SGFW_A_RULE_MATCH), SGFW_A_MATCH_PORT_FROM,
+			  SGFW_A_MATCH_PORT_TO);
 
 	refusal = "an icmp code needs an icmp type";
 	snprintf(want, sizeof(want), "sgtool: %s\n", refusal);
