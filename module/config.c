@@ -572,18 +572,15 @@ struct sgfw_rule *sgfw_sg_rule_find(const struct sgfw_sg *sg,
 struct sgfw_nacl_rule *sgfw_nacl_rule_new(void)
 {
 	struct sgfw_nacl_rule *r;
-	int cpu;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return NULL;
-	r->ctr = alloc_percpu_gfp(struct sgfw_rule_ctr, GFP_KERNEL_ACCOUNT);
+	r->ctr = sgfw_rule_ctr_alloc();
 	if (!r->ctr) {
 		kfree(r);
 		return NULL;
 	}
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(r->ctr, cpu)->syncp);
 	return r;
 }
 
@@ -811,6 +808,7 @@ static int sgfw_build_rule(struct sgfw_net *sn,
 		.rule_id = r->id,
 		.sg_id = sg->id,
 		.dir = r->dir,
+		.ctr = r->ctr,
 	};
 	u32 fams = sgfw_rule_families(r);
 	enum sgfw_af af;
@@ -1085,12 +1083,24 @@ void sgfw_rule_peer_hold(struct sgfw_rule *r, bool hold)
 		r->peer_pl->refs += d;
 }
 
-/* Unlink and free a rule, dropping the count it keeps on its peer. */
+static void sgfw_rule_free_rcu(struct rcu_head *head)
+{
+	struct sgfw_rule *r = container_of(head, struct sgfw_rule, rcu);
+
+	free_percpu(r->ctr);
+	kfree(r);
+}
+
+/*
+ * Unlink and free a rule, dropping the count it keeps on its peer.  Its
+ * counters go after a grace period: a ruleset that is being retired may
+ * still count on them.
+ */
 void sgfw_rule_free(struct sgfw_rule *r)
 {
 	sgfw_rule_peer_hold(r, false);
 	list_del(&r->list);
-	kfree(r);
+	call_rcu(&r->rcu, sgfw_rule_free_rcu);
 }
 
 /*

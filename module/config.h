@@ -75,6 +75,12 @@ struct sgfw_rule {
 	struct sgfw_sg *peer_sg;	/* SGFW_PEER_SG, counted in peer_refs */
 	struct sgfw_pl *peer_pl;	/* SGFW_PEER_PL, counted in refs */
 	char desc[SGFW_DESC_MAX];
+	/*
+	 * The flows it opened; NULL in a candidate until its commit gives
+	 * it the counters of the running rule it is the same as, or new ones.
+	 */
+	struct sgfw_rule_ctr __percpu *ctr;
+	struct rcu_head rcu;		/* ctr may be in use until a GP */
 };
 
 /* A set of CIDRs (prefix-list entries, group members), sorted, unique. */

@@ -16,6 +16,7 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
+#include <net/tcp.h>
 
 #include "config.h"
 #include "debug.h"
@@ -82,8 +83,16 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	if (!rule)
 		/* No state of its flow takes it, and no rule. */
 		return flow ? SGFW_COUNT_INVALID : SGFW_COUNT_NO_RULE;
-	if (flow || sgfw_ruleset_untracked(rs, dir, p))
+	if (flow)
 		return SGFW_COUNT_ACCEPTED;
+	if (sgfw_ruleset_untracked(rs, dir, p)) {
+		/* An untracked connection's opening is its lone SYN. */
+		if (p->t.proto == IPPROTO_TCP &&
+		    (p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
+		    TCPHDR_SYN)
+			sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
+		return SGFW_COUNT_ACCEPTED;
+	}
 	if (!sgfw_track_new(p, to, &init))
 		return SGFW_COUNT_ACCEPTED;
 
@@ -95,7 +104,10 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	flow = sgfw_flow_create(sn->net, &sn->flows, ifindex, &p->t, hash,
 				&init);
 	/* Full table or chain: the new flow is dropped, the old ones live. */
-	return IS_ERR(flow) ? SGFW_COUNT_TABLE_FULL : SGFW_COUNT_ACCEPTED;
+	if (IS_ERR(flow))
+		return SGFW_COUNT_TABLE_FULL;
+	sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
+	return SGFW_COUNT_ACCEPTED;
 }
 
 static unsigned int sgfw_hook(const struct nf_hook_state *state,

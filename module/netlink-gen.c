@@ -57,7 +57,7 @@ const struct nla_policy sgfw_nacl_entry_nl_policy[SGFW_A_NACL_RULE_BYTES + 1] = 
 	[SGFW_A_NACL_RULE_BYTES] = { .type = NLA_U64, },
 };
 
-const struct nla_policy sgfw_sg_rule_nl_policy[SGFW_A_RULE_DESCRIPTION + 1] = {
+const struct nla_policy sgfw_sg_rule_nl_policy[SGFW_A_RULE_LAST_HIT + 1] = {
 	[SGFW_A_RULE_ID] = { .type = NLA_U32, },
 	[SGFW_A_RULE_DIRECTION] = NLA_POLICY_MAX(NLA_U32, 1),
 	[SGFW_A_RULE_MATCH] = NLA_POLICY_NESTED(sgfw_match_nl_policy),
@@ -65,6 +65,8 @@ const struct nla_policy sgfw_sg_rule_nl_policy[SGFW_A_RULE_DESCRIPTION + 1] = {
 	[SGFW_A_RULE_PEER_SG] = { .type = NLA_NUL_STRING, .len = 63, },
 	[SGFW_A_RULE_PEER_PREFIX_LIST] = { .type = NLA_NUL_STRING, .len = 63, },
 	[SGFW_A_RULE_DESCRIPTION] = { .type = NLA_NUL_STRING, .len = 255, },
+	[SGFW_A_RULE_FLOWS] = { .type = NLA_U64, },
+	[SGFW_A_RULE_LAST_HIT] = { .type = NLA_U32, },
 };
 
 /* SGFW_CMD_STATUS_SET - do */

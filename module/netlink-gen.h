@@ -16,7 +16,7 @@
 extern const struct nla_policy sgfw_cidr_nl_policy[SGFW_A_CIDR_PREFIX_LEN + 1];
 extern const struct nla_policy sgfw_match_nl_policy[SGFW_A_MATCH_ICMP_CODE + 1];
 extern const struct nla_policy sgfw_nacl_entry_nl_policy[SGFW_A_NACL_RULE_BYTES + 1];
-extern const struct nla_policy sgfw_sg_rule_nl_policy[SGFW_A_RULE_DESCRIPTION + 1];
+extern const struct nla_policy sgfw_sg_rule_nl_policy[SGFW_A_RULE_LAST_HIT + 1];
 
 /* Ops table for sgfw */
 extern const struct genl_split_ops sgfw_nl_ops[39];

@@ -355,10 +355,16 @@ typedef int (*sgfw_fill_t)(struct sk_buff *skb, void *obj, void *arg,
 #define SGFW_NLA_NAME_MAX	nla_total_size(SGFW_NAME_MAX)
 #define SGFW_NLA_CIDR_MAX	(nla_total_size(0) + nla_total_size(16) + \
 				 nla_total_size(1))
-#define SGFW_NLA_RULE_MAX	(nla_total_size(0) + 5 * nla_total_size(4) + \
-				 4 * nla_total_size(2) +		\
-				 2 * SGFW_NLA_NAME_MAX + SGFW_NLA_STR_MAX + \
-				 2 * nla_total_size_64bit(8))
+#define SGFW_NLA_MATCH_MAX	(nla_total_size(0) + 3 * nla_total_size(1) + \
+				 2 * nla_total_size(2))
+/*
+ * A group's rule: id, direction and last-hit, its group's name and a peer
+ * (a name, larger than a cidr), match, description and flows.  A NACL
+ * rule (three u32, match, cidr, two u64) takes less.
+ */
+#define SGFW_NLA_RULE_MAX	(nla_total_size(0) + 3 * nla_total_size(4) + \
+				 2 * SGFW_NLA_NAME_MAX + SGFW_NLA_MATCH_MAX + \
+				 SGFW_NLA_STR_MAX + nla_total_size_64bit(8))
 
 /* Fill and send the reply @msg, which this consumes. */
 static int sgfw_reply_send(struct genl_info *info, struct sk_buff *msg, u8 cmd,
@@ -610,6 +616,22 @@ static int sgfw_put_match(struct sk_buff *skb, int type,
 	return 0;
 }
 
+/* The flows a group's rule opened, and how long ago the last one. */
+static int sgfw_rule_ctr_fill(struct sk_buff *skb, const struct sgfw_rule *r)
+{
+	unsigned long ago;
+	u64 flows;
+
+	if (!r->ctr)
+		return 0;
+	flows = sgfw_rule_ctr_flows(r->ctr, sgfw_flow_now(), &ago);
+	if (nla_put_u64_64bit(skb, SGFW_A_RULE_FLOWS, flows, SGFW_A_RULE_PAD) ||
+	    (flows && nla_put_u32(skb, SGFW_A_RULE_LAST_HIT,
+				  jiffies_to_msecs(ago) / MSEC_PER_SEC)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int sgfw_rule_fill(struct sk_buff *skb, void *obj, void *arg,
 			  unsigned long *pos)
 {
@@ -640,7 +662,7 @@ static int sgfw_rule_fill(struct sk_buff *skb, void *obj, void *arg,
 			return -EMSGSIZE;
 		break;
 	}
-	return 0;
+	return sgfw_rule_ctr_fill(skb, r);
 }
 
 /* One item of a list, in a nest that goes away again when it does not fit. */
@@ -1982,6 +2004,14 @@ int sgfw_nl_txn_sg_rule_doit(struct sk_buff *skb,
 		if (tb[SGFW_A_RULE_ID]) {
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[SGFW_A_RULE_ID],
 					    "the kernel gives rules their ids");
+			err = -EINVAL;
+			break;
+		}
+		if (tb[SGFW_A_RULE_FLOWS] || tb[SGFW_A_RULE_LAST_HIT]) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[SGFW_A_RULE_FLOWS] ?:
+					    tb[SGFW_A_RULE_LAST_HIT],
+					    "counters are the kernel's to give");
 			err = -EINVAL;
 			break;
 		}

@@ -825,6 +825,47 @@ void sgfw_rule_ctr_read(struct sgfw_rule_ctr __percpu *ctr, u64 *packets,
 	}
 }
 
+u64 sgfw_rule_ctr_flows(struct sgfw_rule_ctr __percpu *ctr, unsigned long now,
+			unsigned long *ago)
+{
+	unsigned long last = 0;
+	bool seen = false;
+	u64 flows = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct sgfw_rule_ctr *c = per_cpu_ptr(ctr, cpu);
+		unsigned long l = READ_ONCE(c->last);
+		unsigned int start;
+		u64 n;
+
+		do {
+			start = u64_stats_fetch_begin(&c->syncp);
+			n = u64_stats_read(&c->flows);
+		} while (u64_stats_fetch_retry(&c->syncp, start));
+		if (!n)
+			continue;
+		flows += n;
+		if (!seen || time_after(l, last))
+			last = l;
+		seen = true;
+	}
+	*ago = seen && time_after(now, last) ? now - last : 0;
+	return flows;
+}
+
+struct sgfw_rule_ctr __percpu *sgfw_rule_ctr_alloc(void)
+{
+	struct sgfw_rule_ctr __percpu *ctr;
+	int cpu;
+
+	ctr = alloc_percpu_gfp(struct sgfw_rule_ctr, GFP_KERNEL_ACCOUNT);
+	if (ctr)
+		for_each_possible_cpu(cpu)
+			u64_stats_init(&per_cpu_ptr(ctr, cpu)->syncp);
+	return ctr;
+}
+
 #if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)
 void (*sgfw_ruleset_put_hook)(const struct sgfw_ruleset *rs);
 

@@ -30,11 +30,16 @@
 /*
  * The hit counters of one rule, per CPU.  They belong to the rule in the
  * configuration, which frees them after a grace period once no published
- * ruleset names them; a compiled rule only points at them.
+ * ruleset names them; a compiled rule only points at them.  A network ACL
+ * rule counts the packets it decides; a group's rule the flows it opens,
+ * and when it last opened one (@last, in jiffies: the latest of the CPUs'
+ * is the rule's).
  */
 struct sgfw_rule_ctr {
 	u64_stats_t packets;
 	u64_stats_t bytes;
+	u64_stats_t flows;
+	unsigned long last;
 	struct u64_stats_sync syncp;
 };
 
@@ -61,6 +66,36 @@ static inline void sgfw_rule_ctr_add(struct sgfw_rule_ctr __percpu *ctr,
 
 void sgfw_rule_ctr_read(struct sgfw_rule_ctr __percpu *ctr, u64 *packets,
 			u64 *bytes);
+
+/*
+ * Count a flow that the rule opened, at @now (jiffies); @ctr may be NULL.
+ * Context: as sgfw_rule_ctr_add().
+ */
+static inline void sgfw_rule_ctr_flow(struct sgfw_rule_ctr __percpu *ctr,
+				      unsigned long now)
+{
+	struct sgfw_rule_ctr *c;
+	unsigned long flags;
+
+	if (!ctr)
+		return;
+	c = get_cpu_ptr(ctr);
+	flags = u64_stats_update_begin_irqsave(&c->syncp);
+	u64_stats_inc(&c->flows);
+	WRITE_ONCE(c->last, now);
+	u64_stats_update_end_irqrestore(&c->syncp, flags);
+	put_cpu_ptr(ctr);
+}
+
+/*
+ * The flows the rule opened, and in *@ago how long ago it last opened one
+ * (jiffies; meaningless while it has opened none).
+ */
+u64 sgfw_rule_ctr_flows(struct sgfw_rule_ctr __percpu *ctr, unsigned long now,
+			unsigned long *ago);
+
+/* Per-CPU counters, zeroed, or NULL.  Context: process. */
+struct sgfw_rule_ctr __percpu *sgfw_rule_ctr_alloc(void);
 
 /* One rule for one family and direction. */
 struct sgfw_crule {

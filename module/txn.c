@@ -351,15 +351,27 @@ static bool sgfw_nacl_rule_same(const struct sgfw_nacl_rule *a,
 }
 
 /*
- * A NACL rule of @b that is the same as one of the NACL of the same name
- * in @a trades counters with it.  Its own inverse: called again with the
- * same configurations, it trades them back.
+ * A rule of @b that is the same as one of the group or NACL of the same
+ * name in @a trades counters with it.  Its own inverse: called again with
+ * the same configurations, it trades them back.
  */
 static void sgfw_cfg_trade_counters(struct sgfw_cfg *a, struct sgfw_cfg *b)
 {
+	struct sgfw_rule *sr, *so;
 	struct sgfw_nacl_rule *r, *o;
 	struct sgfw_nacl *nacl, *old;
+	struct sgfw_sg *sg, *osg;
 
+	list_for_each_entry(sg, &b->sgs, list) {
+		osg = sgfw_sg_find(a, sg->name);
+		if (!osg)
+			continue;
+		list_for_each_entry(sr, &sg->rules, list) {
+			so = sgfw_sg_rule_find(osg, sr);
+			if (so)
+				swap(sr->ctr, so->ctr);
+		}
+	}
 	list_for_each_entry(nacl, &b->nacls, list) {
 		old = sgfw_nacl_find(a, nacl->name);
 		if (!old)
@@ -375,23 +387,28 @@ static void sgfw_cfg_trade_counters(struct sgfw_cfg *a, struct sgfw_cfg *b)
 	}
 }
 
-/* Counters for the NACL rules of @cfg that have none (clones, new ones). */
+/* Counters for the rules of @cfg that have none (clones, new ones). */
 static int sgfw_cfg_new_counters(struct sgfw_cfg *cfg)
 {
 	struct sgfw_nacl_rule *r;
 	struct sgfw_nacl *nacl;
-	int cpu;
+	struct sgfw_rule *sr;
+	struct sgfw_sg *sg;
 
+	list_for_each_entry(sg, &cfg->sgs, list) {
+		list_for_each_entry(sr, &sg->rules, list) {
+			if (!sr->ctr)
+				sr->ctr = sgfw_rule_ctr_alloc();
+			if (!sr->ctr)
+				return -ENOMEM;
+		}
+	}
 	list_for_each_entry(nacl, &cfg->nacls, list) {
 		list_for_each_entry(r, &nacl->rules, list) {
-			if (r->ctr)
-				continue;
-			r->ctr = alloc_percpu_gfp(struct sgfw_rule_ctr,
-						  GFP_KERNEL_ACCOUNT);
+			if (!r->ctr)
+				r->ctr = sgfw_rule_ctr_alloc();
 			if (!r->ctr)
 				return -ENOMEM;
-			for_each_possible_cpu(cpu)
-				u64_stats_init(&per_cpu_ptr(r->ctr, cpu)->syncp);
 		}
 	}
 	return 0;
@@ -827,6 +844,7 @@ static int sgfw_txn_clone_sgs(struct sgfw_txn *txn, struct sgfw_net *sn,
 			cr = kmemdup(r, sizeof(*r), GFP_KERNEL_ACCOUNT);
 			if (!cr)
 				return -ENOMEM;
+			cr->ctr = NULL;
 			if (r->peer_kind == SGFW_PEER_SG)
 				cr->peer_sg = xa_load(sgs, r->peer_sg->id);
 			else if (r->peer_kind == SGFW_PEER_PL)

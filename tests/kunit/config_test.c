@@ -343,6 +343,30 @@ static void cfg_counters_from_process_context(struct kunit *test)
 	free_percpu(ctr);
 }
 
+/*
+ * A group's rule counts the flows it opens and when it last opened one:
+ * the latest time of any CPU, and how long ago that is.
+ */
+static void cfg_rule_counts_flows(struct kunit *test)
+{
+	struct sgfw_rule_ctr __percpu *ctr = sgfw_rule_ctr_alloc();
+	unsigned long ago = 1;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctr);
+	KUNIT_EXPECT_EQ(test, sgfw_rule_ctr_flows(ctr, 2000, &ago), 0);
+	KUNIT_EXPECT_EQ(test, ago, 0);
+	for (i = 0; i < 4; i++)
+		sgfw_rule_ctr_flow(ctr, 1000 + 100 * i);
+	KUNIT_EXPECT_EQ(test, sgfw_rule_ctr_flows(ctr, 2000, &ago), 4);
+	KUNIT_EXPECT_EQ(test, ago, 700);
+	/* Packets are a NACL rule's: a flow count leaves them alone. */
+	sgfw_rule_ctr_add(ctr, 10);
+	KUNIT_EXPECT_EQ(test, sgfw_rule_ctr_flows(ctr, 1300, &ago), 4);
+	KUNIT_EXPECT_EQ(test, ago, 0);
+	free_percpu(ctr);
+}
+
 /* --- limits ------------------------------------------------------------------ */
 
 static struct sgfw_rule *cfg_rule(struct kunit *test, struct sgfw_net *sn,
@@ -501,6 +525,7 @@ static struct kunit_case sgfw_config_cases[] = {
 	KUNIT_CASE(cfg_publish_then_free),
 	KUNIT_CASE(cfg_flush_after_readers),
 	KUNIT_CASE(cfg_counters_from_process_context),
+	KUNIT_CASE(cfg_rule_counts_flows),
 	KUNIT_CASE(cfg_sg_self_reference),
 	KUNIT_CASE(cfg_sg_cap),
 	KUNIT_CASE(cfg_sg_peer_hosts),

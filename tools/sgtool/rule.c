@@ -72,6 +72,12 @@ int rule_decode(const struct nlattr *tb[SGFW_A_RULE_MAX + 1], struct rule *r)
 		return -EBADMSG;
 	r->direction = (uint32_t)dir;
 
+	r->has_flows = !!tb[SGFW_A_RULE_FLOWS];
+	r->has_last_hit = !!tb[SGFW_A_RULE_LAST_HIT];
+	if ((r->has_flows && nl_attr_u64(tb[SGFW_A_RULE_FLOWS], &r->flows)) ||
+	    (r->has_last_hit &&
+	     nl_attr_u32(tb[SGFW_A_RULE_LAST_HIT], &r->last_hit)))
+		return -EBADMSG;
 	err = msg_opt_str(tb[SGFW_A_RULE_SG], &r->sg) ?:
 	      msg_opt_str(tb[SGFW_A_RULE_DESCRIPTION], &r->description) ?:
 	      rule_match_decode(tb[SGFW_A_RULE_MATCH], &r->match);
@@ -164,6 +170,15 @@ void rule_print(const struct rule *r, bool with_sg)
 		print_string("description", " desc \"%s\"", r->description);
 	else
 		print_null("description", NULL);
+	/* Counters: the flows it opened, seconds since the last. */
+	if (r->has_flows) {
+		print_u64("flows", " flows %" PRIu64, r->flows);
+		if (r->has_last_hit)
+			print_u64("last_hit", " last-hit %" PRIu64 "s",
+				  r->last_hit);
+		else
+			print_null("last_hit", NULL);
+	}
 	print_text("\n");
 	print_close_object();
 }

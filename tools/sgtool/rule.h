@@ -76,6 +76,9 @@ struct rule {
 	struct cidr cidr;		/* PEER_CIDR */
 	const char *peer_name;		/* PEER_SG, PEER_PREFIX_LIST */
 	const char *description;	/* NULL when absent */
+	bool has_flows, has_last_hit;	/* counters, in replies */
+	uint64_t flows;
+	uint32_t last_hit;		/* seconds ago */
 };
 
 /* From attributes indexed by type; 0 or -EBADMSG. */

@@ -106,7 +106,12 @@
  *   and icmpv6 an IPv6 one; a group or prefix-list peer applies to both
  *   families and counts against both limits.  A prefix-list peer counts as the
  *   list's max-entries rules.
- *   Reply: the rule (SGFW_A_RULE_* with its SGFW_A_RULE_ID).
+ *   Reply: the rule (SGFW_A_RULE_* with its SGFW_A_RULE_ID).  A rule as
+ *   SGFW_CMD_SG_GET and RULE_NEW give it has its counters:
+ *   SGFW_A_RULE_FLOWS (u64, the flows it opened: those it admitted that
+ *   sgfw tracks, and untracked tcp connections whose SYN it admitted) and
+ *   SGFW_A_RULE_LAST_HIT (u32, seconds since it last opened one; absent
+ *   while it has opened none).
  *
  * SGFW_CMD_RULE_DEL (do, admin)
  *   Request: SGFW_A_RULE_SG, SGFW_A_RULE_ID.  Flows the rule admitted go
@@ -365,6 +370,9 @@ enum sgfw_a_rule {
 	SGFW_A_RULE_PEER_SG,
 	SGFW_A_RULE_PEER_PREFIX_LIST,
 	SGFW_A_RULE_DESCRIPTION,
+	SGFW_A_RULE_PAD,
+	SGFW_A_RULE_FLOWS,
+	SGFW_A_RULE_LAST_HIT,
 
 	__SGFW_A_RULE_MAX
 };

@@ -301,6 +301,58 @@ static void respond(const struct nlmsghdr *req)
 		fake_put_error(0, NULL);
 }
 
+/* A group whose rules have opened 5 flows and none. */
+static void respond_counters(const struct nlmsghdr *req)
+{
+	static const struct canned_rule rules[] = {
+		{ 1, 0, 6, 22, 22, -1, -1, "10.0.0.0", 24, NULL },
+		{ 2, 0, 6, 23, 23, -1, -1, "10.0.0.0", 24, NULL },
+	};
+	struct nlmsghdr *nlh;
+
+	(void)req;
+	nlh = fake_put_genl(FAKE_FAMILY_ID, 0, SGFW_CMD_SG_GET);
+	mnl_attr_put_strz(nlh, SGFW_A_SG_NAME, "ctr");
+	mnl_attr_put_u32(nlh, SGFW_A_SG_ID, 5);
+	mnl_attr_put_u32(nlh, SGFW_A_SG_ATTACHED, 1);
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+		struct nlattr *nest = mnl_attr_nest_start(nlh, SGFW_A_SG_RULE);
+
+		put_rule_attrs(nlh, &rules[i]);
+		mnl_attr_put_u64(nlh, SGFW_A_RULE_FLOWS, i ? 0 : 5);
+		if (!i)
+			mnl_attr_put_u32(nlh, SGFW_A_RULE_LAST_HIT, 3);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	fake_put_error(0, NULL);
+}
+
+static int test_sg_show_counters(void)
+{
+	fake_install();
+	fake.loaded = true;
+	fake.respond = respond_counters;
+	EXPECT_RUN(run_sgtool("sg", "show", "ctr", NULL), 0,
+		   "sg ctr id 5 attached 1\n"
+		   "  rule 1 ingress tcp port 22 from 10.0.0.0/24"
+		   " flows 5 last-hit 3s\n"
+		   "  rule 2 ingress tcp port 23 from 10.0.0.0/24 flows 0\n",
+		   "");
+	EXPECT_RUN(run_sgtool("-j", "sg", "show", "ctr", NULL), 0,
+		   "[{\"name\":\"ctr\",\"id\":5,\"attached\":1,"
+		   "\"description\":null,\"members\":[],\"rules\":["
+		   "{\"id\":1,\"direction\":\"ingress\",\"protocol\":\"tcp\","
+		   "\"port_from\":22,\"port_to\":22,\"icmp_type\":null,"
+		   "\"icmp_code\":null,\"peer\":\"10.0.0.0/24\","
+		   "\"description\":null,\"flows\":5,\"last_hit\":3},"
+		   "{\"id\":2,\"direction\":\"ingress\",\"protocol\":\"tcp\","
+		   "\"port_from\":23,\"port_to\":23,\"icmp_type\":null,"
+		   "\"icmp_code\":null,\"peer\":\"10.0.0.0/24\","
+		   "\"description\":null,\"flows\":0,\"last_hit\":null}]}]\n",
+		   "");
+	return 0;
+}
+
 static void scripted(void)
 {
 	fake_install();
@@ -636,6 +688,8 @@ void suite_show(void)
 	tap_test("show: sg show in text, and as a JSON array",
 		 test_sg_show);
 	tap_test("show: sg show in pretty JSON", test_sg_show_pretty);
+	tap_test("show: sg show gives each rule's flows and last hit",
+		 test_sg_show_counters);
 	tap_test("show: sg add is quiet, -j prints the new group",
 		 test_sg_add_output);
 	tap_test("show: rule add prints the id, -j the rule",
