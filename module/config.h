@@ -149,6 +149,7 @@ enum sgfw_dev_count {
 	SGFW_COUNT_NACL,	/* a NACL's deny rule or its implicit deny */
 	SGFW_COUNT_TABLE_FULL,	/* its new flow found no room */
 	SGFW_COUNT_INVALID,	/* unparsable, or no state of its flow takes it */
+	SGFW_COUNT_SPOOFED,	/* not the instance's source (port mode) */
 	SGFW_COUNT_NUM,
 };
 

@@ -1242,6 +1242,7 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 		[SGFW_COUNT_NACL]	= SGFW_A_IFACE_DROPPED_NACL,
 		[SGFW_COUNT_TABLE_FULL]	= SGFW_A_IFACE_DROPPED_TABLE_FULL,
 		[SGFW_COUNT_INVALID]	= SGFW_A_IFACE_DROPPED_INVALID,
+		[SGFW_COUNT_SPOOFED]	= SGFW_A_IFACE_DROPPED_SPOOFED,
 	};
 	const struct sgfw_dev *sd = obj;
 	struct net *net = arg;

@@ -60,4 +60,26 @@ if [ ! -e "$stamp" ]; then
 	rmdir "$cache/unpack.tmp"
 	touch "$stamp"
 fi
+
+# promtool, from Debian's prometheus package, checks what `sgtool stats -o
+# prometheus` prints.  Unpacked into the cache rather than installed: the
+# package would start a Prometheus server.  One static binary.
+prom_dir="$cache/prometheus"
+if [ ! -x "$prom_dir/usr/bin/promtool" ]; then
+	echo "deps.sh: unpacking promtool into $prom_dir"
+	tmp=$(mktemp -d)
+	# apt fetches as _apt where it can write.
+	chown _apt "$tmp" 2>/dev/null || true
+	if ! (cd "$tmp" && apt-get download -q prometheus); then
+		apt-get update -q
+		(cd "$tmp" && apt-get download -q prometheus)
+	fi
+	rm -rf "$prom_dir"
+	dpkg-deb -x "$tmp"/prometheus_*.deb "$prom_dir"
+	rm -rf "$tmp"
+	[ -x "$prom_dir/usr/bin/promtool" ] || {
+		echo "deps.sh: no promtool in the prometheus package" >&2
+		exit 1
+	}
+fi
 exit 0

@@ -45,9 +45,9 @@ assert sgt "$srv" iface nacl veth2 edge
 nsx "$cli" ping -c1 -W1 192.0.2.2 >/dev/null 2>&1 || true
 
 counts() {
-	stats_get "$srv" '" ".join(str(x) for x in [[d["accepted"], d["dropped"]["no_rule"], d["dropped"]["nacl"], d["dropped"]["table_full"], d["dropped"]["invalid"], d["dropped"]["total"]] for d in j["devices"] if d["device"] == "veth2"][0])'
+	stats_get "$srv" '" ".join(str(x) for x in [[d["accepted"], d["dropped"]["no_rule"], d["dropped"]["nacl"], d["dropped"]["table_full"], d["dropped"]["invalid"], d["dropped"]["spoofed"], d["dropped"]["total"]] for d in j["devices"] if d["device"] == "veth2"][0])'
 }
-read -r acc0 norule0 nacl0 full0 inval0 total0 <<<"$(counts)"
+read -r acc0 norule0 nacl0 full0 inval0 spoof0 total0 <<<"$(counts)"
 
 log "2 streams of 2 exchanges fill the table with assured flows: 8 packets"
 assert udp_exchange "$cli" 192.0.2.1 5001 192.0.2.2 7000 2
@@ -67,13 +67,15 @@ for i in 1 2 3; do
 	assert raw_send "$cli" 192.0.2.1 192.0.2.2 17 4
 done
 sleep 0.5
-read -r acc norule nacl full inval total <<<"$(counts)"
+read -r acc norule nacl full inval spoof total <<<"$(counts)"
 sgt "$srv" stats
 assert_eq "accepted" 8 $((acc - acc0))
 assert_eq "dropped: no rule" 5 $((norule - norule0))
 assert_eq "dropped: nacl" 4 $((nacl - nacl0))
 assert_eq "dropped: table full" 8 $((full - full0))
 assert_eq "dropped: invalid" 3 $((inval - inval0))
+# Endpoint mode checks no source: nothing is ever spoofed.
+assert_eq "dropped: spoofed" "0 0" "$spoof0 $spoof"
 assert_eq "dropped in all" 20 $((total - total0))
 assert_eq "sent both ways = accepted + dropped" 28 \
 	$((acc - acc0 + total - total0))

@@ -6,7 +6,9 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <linux/sgfw.h>
 
@@ -15,6 +17,7 @@
 #include "dev.h"
 #include "msg.h"
 #include "print.h"
+#include "rule.h"
 #include "sgtool.h"
 #include "status.h"
 
@@ -30,6 +33,7 @@ static const struct {
 	{ SGFW_A_IFACE_DROPPED_NACL, "nacl", "nacl" },
 	{ SGFW_A_IFACE_DROPPED_TABLE_FULL, "table_full", "table-full" },
 	{ SGFW_A_IFACE_DROPPED_INVALID, "invalid", "invalid" },
+	{ SGFW_A_IFACE_DROPPED_SPOOFED, "spoofed", "spoofed" },
 };
 
 #define N_REASONS (sizeof(drop_reasons) / sizeof(drop_reasons[0]))
@@ -126,14 +130,193 @@ static void stats_print(const struct sgfw_status *st,
 	print_close_object();
 }
 
+/*
+ * The Prometheus text exposition format (version 0.0.4), for
+ * node_exporter's textfile collector: a HELP and a TYPE line before each
+ * metric's samples, counters named *_total.
+ */
+static void prom_head(const char *name, const char *type, const char *help)
+{
+	fprintf(sgtool_out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+		type);
+}
+
+/* A label value, its backslashes, quotes and newlines escaped. */
+static void prom_label(const char *name, const char *value)
+{
+	fprintf(sgtool_out, "%s=\"", name);
+	for (const char *c = value; *c; c++) {
+		if (*c == '\\' || *c == '"')
+			fprintf(sgtool_out, "\\%c", *c);
+		else if (*c == '\n')
+			fputs("\\n", sgtool_out);
+		else
+			fputc(*c, sgtool_out);
+	}
+	fputc('"', sgtool_out);
+}
+
+static void prom_status(const struct sgfw_status *st)
+{
+	static const struct {
+		int attr;
+		const char *name, *type, *help;
+	} m[] = {
+		{ SGFW_A_STATUS_FLOWS, "sgfw_flows", "gauge",
+		  "Flows tracked in the namespace." },
+		{ SGFW_A_STATUS_FLOW_LIMIT, "sgfw_flow_limit", "gauge",
+		  "The most flows the namespace may track." },
+		{ SGFW_A_STATUS_ALLOWANCE_AVAILABLE,
+		  "sgfw_conntrack_allowance_available", "gauge",
+		  "Flows that can still be created." },
+		{ SGFW_A_STATUS_ALLOWANCE_EXCEEDED,
+		  "sgfw_conntrack_allowance_exceeded_total", "counter",
+		  "Packets dropped because the flow table was full." },
+		{ SGFW_A_STATUS_BUCKET_FULL, "sgfw_bucket_full_total", "counter",
+		  "New flows refused because their hash chain was full." },
+		{ SGFW_A_STATUS_EVICTED, "sgfw_flows_evicted_total", "counter",
+		  "Unanswered flows evicted to make room for new ones." },
+		{ SGFW_A_STATUS_NOMEM, "sgfw_flows_nomem_total", "counter",
+		  "New flows refused for want of memory." },
+	};
+	const uint64_t v[] = {
+		st->flows, st->flow_limit, st->allowance_available,
+		st->allowance_exceeded, st->bucket_full, st->evicted,
+		st->nomem,
+	};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		if (!(st->have & (1u << m[i].attr)))
+			continue;
+		prom_head(m[i].name, m[i].type, m[i].help);
+		fprintf(sgtool_out, "%s %" PRIu64 "\n", m[i].name, v[i]);
+	}
+}
+
+static void prom_devices(const struct nl_msgs *devs)
+{
+	char buf[IF_NAMESIZE], idx[16];
+
+	prom_head("sgfw_device_accepted_packets_total", "counter",
+		  "Packets a filtered device accepted.");
+	for (size_t i = 0; i < devs->n; i++) {
+		struct dev_counters d = { 0 };
+		const char *name;
+
+		dev_counters_decode(devs->v[i], &d);
+		name = dev_name(d.ifindex, d.ifname, buf);
+		snprintf(idx, sizeof(idx), "%" PRIu32, d.ifindex);
+		if (!d.has_accepted)
+			continue;
+		fputs("sgfw_device_accepted_packets_total{", sgtool_out);
+		prom_label("device", name ? name : idx);
+		fprintf(sgtool_out, "} %" PRIu64 "\n", d.accepted);
+	}
+	prom_head("sgfw_device_dropped_packets_total", "counter",
+		  "Packets a filtered device dropped, by reason.");
+	for (size_t i = 0; i < devs->n; i++) {
+		struct dev_counters d = { 0 };
+		const char *name;
+
+		dev_counters_decode(devs->v[i], &d);
+		name = dev_name(d.ifindex, d.ifname, buf);
+		snprintf(idx, sizeof(idx), "%" PRIu32, d.ifindex);
+		for (size_t r = 0; r < N_REASONS; r++) {
+			if (!d.has_reason[r])
+				continue;
+			fputs("sgfw_device_dropped_packets_total{", sgtool_out);
+			prom_label("device", name ? name : idx);
+			fputc(',', sgtool_out);
+			prom_label("reason", drop_reasons[r].key);
+			fprintf(sgtool_out, "} %" PRIu64 "\n", d.reason[r]);
+		}
+	}
+}
+
+/* The flows each rule of each group opened; 0, or -EBADMSG. */
+static int prom_rules(const struct nl_msgs *sgs)
+{
+	prom_head("sgfw_rule_flows_total", "counter",
+		  "Flows a security group's rule opened.");
+	for (size_t i = 0; i < sgs->n; i++) {
+		const struct nlattr *tb[SGFW_A_SG_MAX + 1], *a;
+		const char *name;
+
+		if (nl_parse_attrs(sgs->v[i], tb, SGFW_A_SG_MAX))
+			return -EBADMSG;
+		name = nl_attr_str(tb[SGFW_A_SG_NAME]);
+		if (!name)
+			return -EBADMSG;
+		msg_for_each_attr(a, sgs->v[i], SGFW_A_SG_RULE) {
+			const struct nlattr *rtb[SGFW_A_RULE_MAX + 1];
+			char id[16];
+			struct rule r;
+
+			if (nl_parse_nested(a, rtb, SGFW_A_RULE_MAX) ||
+			    rule_decode(rtb, &r))
+				return -EBADMSG;
+			if (!r.has_flows)
+				continue;
+			snprintf(id, sizeof(id), "%" PRIu32, r.id);
+			fputs("sgfw_rule_flows_total{", sgtool_out);
+			prom_label("sg", name);
+			fputc(',', sgtool_out);
+			prom_label("rule", id);
+			fprintf(sgtool_out, "} %" PRIu64 "\n", r.flows);
+		}
+	}
+	return 0;
+}
+
+/* All of it: the namespace's, the devices' and the rules' figures. */
+static int stats_prometheus(struct nl_sock *s, const struct sgfw_status *st,
+			    const struct nl_msgs *devs)
+{
+	static const uint16_t lists[] = { SGFW_A_SG_RULE, SGFW_A_SG_MEMBER, 0 };
+	struct nl_msgs sgs = { 0 };
+	struct req q;
+	int status;
+
+	req_init(&q, s, SGFW_CMD_SG_GET, NLM_F_DUMP);
+	status = req_collect(&q, &sgs);
+	if (status)
+		return status;
+	if (msg_join(&sgs, SGFW_A_SG_NAME, lists)) {
+		nl_msgs_free(&sgs);
+		cli_error("malformed reply from the kernel");
+		return SGTOOL_EXIT_KERNEL;
+	}
+	prom_status(st);
+	prom_devices(devs);
+	if (prom_rules(&sgs)) {
+		nl_msgs_free(&sgs);
+		cli_error("malformed reply from the kernel");
+		return SGTOOL_EXIT_KERNEL;
+	}
+	nl_msgs_free(&sgs);
+	return cli_output_end();
+}
+
+/* [ -o prometheus ] after "stats" or "stats show" (argv[0]). */
 static int stats_show(int argc, char **argv)
 {
 	struct nl_msgs devs = { 0 };
+	bool prometheus = false;
 	struct sgfw_status st;
 	struct nl_sock *s;
 	struct req q;
 	int status;
 
+	if (argc >= 2 && !strcmp(argv[1], "-o")) {
+		if (argc < 3)
+			return cli_usage_error(OBJ, "\"-o\" needs a format");
+		if (strcmp(argv[2], "prometheus"))
+			return cli_usage_error(OBJ, "unknown format \"%s\" "
+					       "(prometheus)", argv[2]);
+		prometheus = true;
+		argc -= 2;
+		argv += 2;
+	}
 	status = cli_no_more_args(OBJ, argc - 1, argv + 1);
 	if (status)
 		return status;
@@ -157,6 +340,10 @@ static int stats_show(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (prometheus) {
+		status = stats_prometheus(s, &st, &devs);
+		goto out;
+	}
 	stats_print(&st, &devs);
 	status = cli_output_end();
 out:
@@ -166,7 +353,7 @@ out:
 }
 
 static const char stats_usage[] =
-	"Usage: sgtool [OPTIONS] stats [ show ]\n"
+	"Usage: sgtool [OPTIONS] stats [ show ] [ -o prometheus ]\n"
 	"\n"
 	"Show the counters of the network namespace: packets dropped\n"
 	"because the flow table was full (conntrack_allowance_exceeded)\n"
@@ -176,8 +363,12 @@ static const char stats_usage[] =
 	"dropped: no rule allows them (no-rule), a network ACL denies\n"
 	"them (nacl), their new flow found no room (table-full), or\n"
 	"they cannot be parsed or no state of their flow takes them\n"
-	"(invalid).  With -j, \"dropped\" is an object of those counts\n"
-	"(no_rule, nacl, table_full, invalid) and their total.\n";
+	"(invalid), or their source is not the instance's (spoofed, port\n"
+	"mode).  With -j, \"dropped\" is an object of those counts\n"
+	"(no_rule, nacl, table_full, invalid, spoofed) and their total.\n"
+	"With -o prometheus, the same counters and gauges, and the flows\n"
+	"each rule opened, in the Prometheus text format (for\n"
+	"node_exporter's textfile collector).\n";
 
 static const struct cli_cmd stats_cmds[] = {
 	{ "show", stats_show, "show the counters (the default)" },
@@ -193,5 +384,8 @@ static const struct cli_object stats_object = {
 
 int stats_main(int argc, char **argv)
 {
+	/* "stats -o FORMAT": show is the default command. */
+	if (argc >= 2 && !strcmp(argv[1], "-o"))
+		return stats_show(argc, argv);
 	return cli_run(&stats_object, argc, argv);
 }

@@ -170,7 +170,8 @@
  *   (no rule allows it), SGFW_A_IFACE_DROPPED_NACL (a network ACL denies
  *   it), SGFW_A_IFACE_DROPPED_TABLE_FULL (its new flow found no room),
  *   SGFW_A_IFACE_DROPPED_INVALID (it cannot be parsed, or no state of its
- *   flow takes it).
+ *   flow takes it), SGFW_A_IFACE_DROPPED_SPOOFED (its source is not the
+ *   instance's: port mode's source check; 0 in endpoint mode).
  *
  * SGFW_CMD_FLOW_GET (dump, admin)
  *   Reply, one message per tracked flow: SGFW_A_FLOW_PROTOCOL,
@@ -421,6 +422,7 @@ enum sgfw_a_iface {
 	SGFW_A_IFACE_DROPPED_NACL,
 	SGFW_A_IFACE_DROPPED_TABLE_FULL,
 	SGFW_A_IFACE_DROPPED_INVALID,
+	SGFW_A_IFACE_DROPPED_SPOOFED,
 
 	__SGFW_A_IFACE_MAX
 };

@@ -153,6 +153,7 @@ static void put_ifaces(void)
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED_NACL, 0);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED_TABLE_FULL, 0);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED_INVALID, 1);
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED_SPOOFED, 0);
 
 	/* Split over two reads, as a dump may be. */
 	fake_flush();
@@ -628,6 +629,38 @@ static int test_flow_limit_show(void)
 	return 0;
 }
 
+#define PROM_WANT							\
+	"# HELP sgfw_flows Flows tracked in the namespace.\n"		\
+	"# TYPE sgfw_flows gauge\n"					\
+	"sgfw_flows 5\n"						\
+	"# HELP sgfw_flow_limit The most flows the namespace may track.\n" \
+	"# TYPE sgfw_flow_limit gauge\n"				\
+	"sgfw_flow_limit 1000\n"					\
+	"# HELP sgfw_conntrack_allowance_available Flows that can still be" \
+	" created.\n"							\
+	"# TYPE sgfw_conntrack_allowance_available gauge\n"		\
+	"sgfw_conntrack_allowance_available 995\n"			\
+	"# HELP sgfw_conntrack_allowance_exceeded_total Packets dropped"	\
+	" because the flow table was full.\n"				\
+	"# TYPE sgfw_conntrack_allowance_exceeded_total counter\n"	\
+	"sgfw_conntrack_allowance_exceeded_total 1099511627777\n"	\
+	"# HELP sgfw_device_accepted_packets_total Packets a filtered"	\
+	" device accepted.\n"						\
+	"# TYPE sgfw_device_accepted_packets_total counter\n"		\
+	"sgfw_device_accepted_packets_total{device=\"lo\"} 100\n"	\
+	"sgfw_device_accepted_packets_total{device=\"2147483632\"} 0\n"	\
+	"# HELP sgfw_device_dropped_packets_total Packets a filtered"	\
+	" device dropped, by reason.\n"					\
+	"# TYPE sgfw_device_dropped_packets_total counter\n"		\
+	"sgfw_device_dropped_packets_total{device=\"lo\",reason=\"no_rule\"} 2\n" \
+	"sgfw_device_dropped_packets_total{device=\"lo\",reason=\"nacl\"} 0\n" \
+	"sgfw_device_dropped_packets_total{device=\"lo\",reason=\"table_full\"} 0\n" \
+	"sgfw_device_dropped_packets_total{device=\"lo\",reason=\"invalid\"} 1\n" \
+	"sgfw_device_dropped_packets_total{device=\"lo\",reason=\"spoofed\"} 0\n" \
+	"# HELP sgfw_rule_flows_total Flows a security group's rule"	\
+	" opened.\n"							\
+	"# TYPE sgfw_rule_flows_total counter\n"
+
 static int test_stats(void)
 {
 	scripted();
@@ -636,7 +669,7 @@ static int test_stats(void)
 		   "conntrack_allowance_available: 995\n"
 		   "devices:\n"
 		   "  lo: accepted 100 dropped 3 (no-rule 2, nacl 0, "
-		   "table-full 0, invalid 1)\n"
+		   "table-full 0, invalid 1, spoofed 0)\n"
 		   "  ifindex 2147483632: accepted 0 dropped 0\n", "");
 	/* A kernel that gives no reasons: the total alone. */
 	EXPECT_RUN(run_sgtool("-j", "stats", NULL), 0,
@@ -644,9 +677,26 @@ static int test_stats(void)
 		   "\"conntrack_allowance_available\":995,"
 		   "\"devices\":[{\"device\":\"lo\",\"accepted\":100,"
 		   "\"dropped\":{\"total\":3,\"no_rule\":2,\"nacl\":0,"
-		   "\"table_full\":0,\"invalid\":1}},"
+		   "\"table_full\":0,\"invalid\":1,\"spoofed\":0}},"
 		   "{\"device\":2147483632,\"accepted\":0,"
 		   "\"dropped\":{\"total\":0}}]}\n", "");
+	return 0;
+}
+
+static int test_stats_prometheus(void)
+{
+	const struct run *r;
+
+	scripted();
+	r = run_sgtool("stats", "-o", "prometheus", NULL);
+	EXPECT_INT(r->status, 0);
+	EXPECT_STR(r->err, "");
+	EXPECT_STR(r->out, PROM_WANT);
+	/* The same after "show", and whatever -j says. */
+	EXPECT_RUN(run_sgtool("-j", "stats", "show", "-o", "prometheus", NULL),
+		   0, PROM_WANT, "");
+	EXPECT_RUN(run_sgtool("stats", "-o", NULL), 1, "",
+		   "sgtool: \"-o\" needs a format, try \"sgtool stats help\"\n");
 	return 0;
 }
 
@@ -690,6 +740,7 @@ void suite_show(void)
 	tap_test("show: sg show in pretty JSON", test_sg_show_pretty);
 	tap_test("show: sg show gives each rule's flows and last hit",
 		 test_sg_show_counters);
+	tap_test("show: stats -o prometheus", test_stats_prometheus);
 	tap_test("show: sg add is quiet, -j prints the new group",
 		 test_sg_add_output);
 	tap_test("show: rule add prints the id, -j the rule",
