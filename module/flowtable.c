@@ -1231,10 +1231,79 @@ void sgfw_flow_requeue(struct sgfw_flow *flow)
 	spin_unlock_bh(&fns->lock);
 }
 
-static bool sgfw_flow_flushed(const struct sgfw_flow *f, const struct net *net,
-			      int ifindex)
+/*
+ * What a flush removes: the flows of @net that @match (if any) takes,
+ * only live ones when @now is not 0.  Context: RCU.
+ */
+struct sgfw_flush {
+	const struct net *net;
+	bool (*match)(const struct sgfw_flow *f, const void *arg);
+	const void *arg;
+	unsigned long now;
+};
+
+static bool sgfw_flow_flushed(const struct sgfw_flow *f,
+			      const struct sgfw_flush *fl)
 {
-	return f->net == net && (!ifindex || f->ifindex == ifindex);
+	return f->net == fl->net &&
+	       (!fl->now || !sgfw_flow_expired(f, fl->now)) &&
+	       (!fl->match || fl->match(f, fl->arg));
+}
+
+/* Context: process; may sleep.  Return: the flows it removed. */
+static unsigned int sgfw_flowtable_flush_some(const struct sgfw_flush *fl)
+{
+	struct sgfw_flow __rcu **link;
+	unsigned int removed = 0;
+	struct sgfw_ftab *tab;
+	struct sgfw_flow *f;
+	unsigned int b;
+	bool found;
+
+	might_sleep();
+	/* No resize meanwhile: every flow is in @tab. */
+	mutex_lock(&sgfw_ft_ctl.mutex);
+	tab = sgfw_ft_tab();
+	for (b = 0; b <= tab->mask; b++) {
+		/* Most chains hold nothing of @net: look before locking. */
+		found = false;
+		rcu_read_lock();
+		for (f = rcu_dereference(tab->buckets[b]); !sgfw_is_nulls(f);
+		     f = rcu_dereference(f->next)) {
+			if (sgfw_flow_flushed(f, fl)) {
+				found = true;
+				break;
+			}
+		}
+		rcu_read_unlock();
+
+		if (found) {
+			spin_lock_bh(sgfw_ft_lock(b));
+			rcu_read_lock();
+			link = &tab->buckets[b];
+			while (!sgfw_is_nulls(f = sgfw_chain_deref(*link, b))) {
+				if (sgfw_flow_flushed(f, fl)) {
+					removed++;
+					sgfw_flow_unlink(f, b, link);
+				} else {
+					link = &f->next;
+				}
+			}
+			rcu_read_unlock();
+			spin_unlock_bh(sgfw_ft_lock(b));
+		}
+		if ((b & 1023) == 1023)
+			cond_resched();
+	}
+	mutex_unlock(&sgfw_ft_ctl.mutex);
+	/* Many flows may have gone: perhaps the table is too large now. */
+	sgfw_ft_resize_check();
+	return removed;
+}
+
+static bool sgfw_flow_of_dev(const struct sgfw_flow *f, const void *arg)
+{
+	return f->ifindex == *(const int *)arg;
 }
 
 /**
@@ -1251,47 +1320,45 @@ static bool sgfw_flow_flushed(const struct sgfw_flow *f, const struct net *net,
 void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
 			  int ifindex)
 {
-	struct sgfw_flow __rcu **link;
-	struct sgfw_ftab *tab;
-	struct sgfw_flow *f;
-	unsigned int b;
-	bool found;
+	struct sgfw_flush fl = {
+		.net = net,
+		.match = ifindex ? sgfw_flow_of_dev : NULL,
+		.arg = &ifindex,
+	};
 
-	might_sleep();
 	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(net));
-	/* No resize meanwhile: every flow is in @tab. */
-	mutex_lock(&sgfw_ft_ctl.mutex);
-	tab = sgfw_ft_tab();
-	for (b = 0; b <= tab->mask; b++) {
-		/* Most chains hold nothing of @net: look before locking. */
-		found = false;
-		rcu_read_lock();
-		for (f = rcu_dereference(tab->buckets[b]); !sgfw_is_nulls(f);
-		     f = rcu_dereference(f->next)) {
-			if (sgfw_flow_flushed(f, net, ifindex)) {
-				found = true;
-				break;
-			}
-		}
-		rcu_read_unlock();
+	sgfw_flowtable_flush_some(&fl);
+}
 
-		if (found) {
-			spin_lock_bh(sgfw_ft_lock(b));
-			link = &tab->buckets[b];
-			while (!sgfw_is_nulls(f = sgfw_chain_deref(*link, b))) {
-				if (sgfw_flow_flushed(f, net, ifindex))
-					sgfw_flow_unlink(f, b, link);
-				else
-					link = &f->next;
-			}
-			spin_unlock_bh(sgfw_ft_lock(b));
-		}
-		if ((b & 1023) == 1023)
-			cond_resched();
-	}
-	mutex_unlock(&sgfw_ft_ctl.mutex);
-	/* Many flows may have gone: perhaps the table is too large now. */
-	sgfw_ft_resize_check();
+/**
+ * sgfw_flowtable_flush_if() - remove the live flows of a namespace that
+ * match.
+ * @net: the namespace.
+ * @fns: its accounting.
+ * @match: called under RCU (and a bucket's lock) for each live flow of
+ *	@net; NULL takes them all.
+ * @arg: for @match.
+ *
+ * Flows that expired are left to the reaper.
+ * Context: process; may sleep.
+ * Return: how many flows it removed.
+ */
+unsigned int sgfw_flowtable_flush_if(const struct net *net,
+				     struct sgfw_flow_ns *fns,
+				     bool (*match)(const struct sgfw_flow *f,
+						   const void *arg),
+				     const void *arg)
+{
+	struct sgfw_flush fl = {
+		.net = net,
+		.match = match,
+		.arg = arg,
+		/* 0 is a time too: then one jiffy later. */
+		.now = sgfw_flow_now() ?: 1,
+	};
+
+	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(net));
+	return sgfw_flowtable_flush_some(&fl);
 }
 
 /* The ports of a flow, as struct sgfw_flow_pos keeps them. */

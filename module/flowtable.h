@@ -292,6 +292,17 @@ void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
 			  int ifindex);
 
 /*
+ * Remove the live flows of @net that @match (called under RCU) takes, or
+ * every flow of @net when @match is NULL; return how many live ones.
+ * Context: process; may sleep.
+ */
+unsigned int sgfw_flowtable_flush_if(const struct net *net,
+				     struct sgfw_flow_ns *fns,
+				     bool (*match)(const struct sgfw_flow *f,
+						   const void *arg),
+				     const void *arg);
+
+/*
  * Walk the live flows of @net for a netlink dump, resuming at *@pos
  * (zeroed to start); @fn returns non-zero when it cannot take a flow
  * (message full): the walk stops and returns that value, and *@pos then

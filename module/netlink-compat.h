@@ -60,6 +60,17 @@ struct genl_split_ops {
 	.validation_type = NLA_VALIDATE_RANGE_PTR,			\
 	.range = (struct netlink_range_validation *)(_range),		\
 }
+
+/* The attributes of a dump's request, parsed by its policy. */
+static inline struct nlattr **sgfw_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_dumpit_info(cb)->attrs;
+}
+#else
+static inline struct nlattr **sgfw_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_info_dump(cb)->attrs;
+}
 #endif
 
 #endif /* _SGFW_NETLINK_COMPAT_H */

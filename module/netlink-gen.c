@@ -39,6 +39,19 @@ const struct nla_policy sgfw_cidr_nl_policy[SGFW_A_CIDR_PREFIX_LEN + 1] = {
 	[SGFW_A_CIDR_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
+const struct nla_policy sgfw_flow_filter_nl_policy[SGFW_A_FLOW_FILTER_STALE + 1] = {
+	[SGFW_A_FLOW_FILTER_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SGFW_A_FLOW_FILTER_SG] = { .type = NLA_NUL_STRING, .len = 63, },
+	[SGFW_A_FLOW_FILTER_RULE_ID] = { .type = NLA_U32, },
+	[SGFW_A_FLOW_FILTER_PROTOCOL] = { .type = NLA_U8, },
+	[SGFW_A_FLOW_FILTER_SRC] = NLA_POLICY_NESTED(sgfw_cidr_nl_policy),
+	[SGFW_A_FLOW_FILTER_DST] = NLA_POLICY_NESTED(sgfw_cidr_nl_policy),
+	[SGFW_A_FLOW_FILTER_SPORT] = { .type = NLA_U16, },
+	[SGFW_A_FLOW_FILTER_DPORT] = { .type = NLA_U16, },
+	[SGFW_A_FLOW_FILTER_STATE] = NLA_POLICY_MAX(NLA_U32, 11),
+	[SGFW_A_FLOW_FILTER_STALE] = { .type = NLA_FLAG, },
+};
+
 const struct nla_policy sgfw_match_nl_policy[SGFW_A_MATCH_ICMP_CODE + 1] = {
 	[SGFW_A_MATCH_PROTOCOL] = { .type = NLA_U8, },
 	[SGFW_A_MATCH_PORT_FROM] = { .type = NLA_U16, },
@@ -173,6 +186,11 @@ static const struct nla_policy sgfw_iface_get_nl_policy[SGFW_A_IFACE_IFINDEX + 1
 	[SGFW_A_IFACE_IFINDEX] = { .type = NLA_U32, },
 };
 
+/* SGFW_CMD_FLOW_GET - dump */
+static const struct nla_policy sgfw_flow_get_nl_policy[SGFW_A_FLOW_FILTER + 1] = {
+	[SGFW_A_FLOW_FILTER] = NLA_POLICY_NESTED(sgfw_flow_filter_nl_policy),
+};
+
 /* SGFW_CMD_NACL_NEW - do */
 static const struct nla_policy sgfw_nacl_new_nl_policy[SGFW_A_NACL_NAME + 1] = {
 	[SGFW_A_NACL_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
@@ -261,8 +279,13 @@ static const struct nla_policy sgfw_txn_commit_nl_policy[SGFW_A_TXN_FLOW_LIMIT +
 	[SGFW_A_TXN_FLOW_LIMIT] = NLA_POLICY_FULL_RANGE(NLA_U32, &sgfw_a_txn_flow_limit_range),
 };
 
+/* SGFW_CMD_FLOW_FLUSH - do */
+static const struct nla_policy sgfw_flow_flush_nl_policy[SGFW_A_FLOW_FILTER + 1] = {
+	[SGFW_A_FLOW_FILTER] = NLA_POLICY_NESTED(sgfw_flow_filter_nl_policy),
+};
+
 /* Ops table for sgfw */
-const struct genl_split_ops sgfw_nl_ops[39] = {
+const struct genl_split_ops sgfw_nl_ops[40] = {
 	{
 		.cmd		= SGFW_CMD_STATUS,
 		.pre_doit	= sgfw_nl_pre_doit,
@@ -442,10 +465,13 @@ const struct genl_split_ops sgfw_nl_ops[39] = {
 		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
-		.cmd	= SGFW_CMD_FLOW_GET,
-		.start	= sgfw_nl_dump_start,
-		.dumpit	= sgfw_nl_flow_get_dumpit,
-		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
+		.cmd		= SGFW_CMD_FLOW_GET,
+		.start		= sgfw_nl_flow_dump_start,
+		.dumpit		= sgfw_nl_flow_get_dumpit,
+		.done		= sgfw_nl_flow_dump_done,
+		.policy		= sgfw_flow_get_nl_policy,
+		.maxattr	= SGFW_A_FLOW_FILTER,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
 		.cmd		= SGFW_CMD_NACL_NEW,
@@ -589,6 +615,15 @@ const struct genl_split_ops sgfw_nl_ops[39] = {
 		.pre_doit	= sgfw_nl_pre_doit,
 		.doit		= sgfw_nl_confirm_doit,
 		.post_doit	= sgfw_nl_post_doit,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= SGFW_CMD_FLOW_FLUSH,
+		.pre_doit	= sgfw_nl_pre_doit,
+		.doit		= sgfw_nl_flow_flush_doit,
+		.post_doit	= sgfw_nl_post_doit,
+		.policy		= sgfw_flow_flush_nl_policy,
+		.maxattr	= SGFW_A_FLOW_FILTER,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };

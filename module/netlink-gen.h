@@ -14,12 +14,13 @@
 
 /* Common nested types */
 extern const struct nla_policy sgfw_cidr_nl_policy[SGFW_A_CIDR_PREFIX_LEN + 1];
+extern const struct nla_policy sgfw_flow_filter_nl_policy[SGFW_A_FLOW_FILTER_STALE + 1];
 extern const struct nla_policy sgfw_match_nl_policy[SGFW_A_MATCH_ICMP_CODE + 1];
 extern const struct nla_policy sgfw_nacl_entry_nl_policy[SGFW_A_NACL_RULE_BYTES + 1];
 extern const struct nla_policy sgfw_sg_rule_nl_policy[SGFW_A_RULE_LAST_HIT + 1];
 
 /* Ops table for sgfw */
-extern const struct genl_split_ops sgfw_nl_ops[39];
+extern const struct genl_split_ops sgfw_nl_ops[40];
 
 int sgfw_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		     struct genl_info *info);
@@ -27,6 +28,8 @@ void
 sgfw_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		  struct genl_info *info);
 int sgfw_nl_dump_start(struct netlink_callback *cb);
+int sgfw_nl_flow_dump_start(struct netlink_callback *cb);
+int sgfw_nl_flow_dump_done(struct netlink_callback *cb);
 
 int sgfw_nl_status_doit(struct sk_buff *skb, struct genl_info *info);
 int sgfw_nl_status_set_doit(struct sk_buff *skb, struct genl_info *info);
@@ -67,5 +70,6 @@ int sgfw_nl_txn_iface_doit(struct sk_buff *skb, struct genl_info *info);
 int sgfw_nl_txn_commit_doit(struct sk_buff *skb, struct genl_info *info);
 int sgfw_nl_txn_abort_doit(struct sk_buff *skb, struct genl_info *info);
 int sgfw_nl_confirm_doit(struct sk_buff *skb, struct genl_info *info);
+int sgfw_nl_flow_flush_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _LINUX_SGFW_GEN_H */

@@ -34,6 +34,7 @@
 #include "../uapi/linux/sgfw.h"
 #include "compat.h"
 #include "config.h"
+#include "flowfilter.h"
 #include "flowtable.h"
 #include "netlink.h"
 #include "netlink-gen.h"
@@ -1469,8 +1470,117 @@ int sgfw_nl_iface_get_dumpit(struct sk_buff *skb,
 /* ---- flows ---- */
 
 /*
+ * The filter of a flow dump or flush (SGFW_A_FLOW_FILTER), into @ff.  A
+ * group is found by name under the RTNL, which this takes: the flows name
+ * it by id, which the walk, without the RTNL, compares.
+ */
+static int sgfw_flow_filter_parse(struct sgfw_net *sn, const struct nlattr *nest,
+				  struct sgfw_flow_filter *ff,
+				  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SGFW_A_FLOW_FILTER_MAX + 1];
+	const struct sgfw_sg *sg;
+	int err;
+
+	memset(ff, 0, sizeof(*ff));
+	ff->sn = sn;
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, SGFW_A_FLOW_FILTER_MAX, nest,
+			       sgfw_flow_filter_nl_policy, extack);
+	if (err)
+		return err;
+	if (tb[SGFW_A_FLOW_FILTER_RULE_ID] && !tb[SGFW_A_FLOW_FILTER_SG]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SGFW_A_FLOW_FILTER_RULE_ID],
+				    "a rule id needs the name of its group");
+		return -EINVAL;
+	}
+	if (tb[SGFW_A_FLOW_FILTER_SG]) {
+		rtnl_lock();
+		sg = sgfw_attr_sg(&sn->cfg, tb[SGFW_A_FLOW_FILTER_SG], extack);
+		if (!IS_ERR(sg))
+			ff->sg_id = sg->id;
+		rtnl_unlock();
+		if (IS_ERR(sg))
+			return PTR_ERR(sg);
+		ff->fields |= SGFW_FF_SG;
+	}
+	if (tb[SGFW_A_FLOW_FILTER_RULE_ID]) {
+		ff->rule_id = nla_get_u32(tb[SGFW_A_FLOW_FILTER_RULE_ID]);
+		ff->fields |= SGFW_FF_RULE;
+	}
+	if (tb[SGFW_A_FLOW_FILTER_IFINDEX]) {
+		ff->ifindex = nla_get_u32(tb[SGFW_A_FLOW_FILTER_IFINDEX]);
+		ff->fields |= SGFW_FF_IFINDEX;
+	}
+	if (tb[SGFW_A_FLOW_FILTER_PROTOCOL]) {
+		ff->proto = nla_get_u8(tb[SGFW_A_FLOW_FILTER_PROTOCOL]);
+		ff->fields |= SGFW_FF_PROTO;
+	}
+	if (tb[SGFW_A_FLOW_FILTER_SRC]) {
+		err = sgfw_parse_cidr(tb[SGFW_A_FLOW_FILTER_SRC], false,
+				      &ff->src, extack);
+		if (err)
+			return err;
+		ff->fields |= SGFW_FF_SRC;
+	}
+	if (tb[SGFW_A_FLOW_FILTER_DST]) {
+		err = sgfw_parse_cidr(tb[SGFW_A_FLOW_FILTER_DST], false,
+				      &ff->dst, extack);
+		if (err)
+			return err;
+		ff->fields |= SGFW_FF_DST;
+	}
+	if (tb[SGFW_A_FLOW_FILTER_SPORT]) {
+		ff->sport = nla_get_u16(tb[SGFW_A_FLOW_FILTER_SPORT]);
+		ff->fields |= SGFW_FF_SPORT;
+	}
+	if (tb[SGFW_A_FLOW_FILTER_DPORT]) {
+		ff->dport = nla_get_u16(tb[SGFW_A_FLOW_FILTER_DPORT]);
+		ff->fields |= SGFW_FF_DPORT;
+	}
+	if (tb[SGFW_A_FLOW_FILTER_STATE]) {
+		ff->state = nla_get_u32(tb[SGFW_A_FLOW_FILTER_STATE]);
+		ff->fields |= SGFW_FF_STATE;
+	}
+	if (nla_get_flag(tb[SGFW_A_FLOW_FILTER_STALE]))
+		ff->fields |= SGFW_FF_STALE;
+	return 0;
+}
+
+int sgfw_nl_flow_flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sgfw_net *sn = info->user_ptr[0];
+	struct sgfw_flow_filter ff;
+	struct sk_buff *msg;
+	unsigned int n;
+	void *hdr;
+	int err;
+
+	err = sgfw_flow_filter_parse(sn, info->attrs[SGFW_A_FLOW_FILTER], &ff,
+				     info->extack);
+	if (err)
+		return err;
+	msg = genlmsg_new(nla_total_size(4), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	/* Not under the RTNL: a flush of a large table takes a while. */
+	n = sgfw_flowtable_flush_if(sn->net, &sn->flows,
+				    sgfw_flow_filter_match_arg, &ff);
+	hdr = genlmsg_put_reply(msg, info, &sgfw_genl_family, 0,
+				SGFW_CMD_FLOW_FLUSH);
+	if (!hdr || nla_put_u32(msg, SGFW_A_FLOW_FLUSHED, n)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
  * @start: the length of the message when this part of the dump began.
  * @mark: where the flows of the bucket being walked begin in it.
+ * @ff: the dump's filter, made by its start and freed by its done.
  */
 struct sgfw_flow_dump {
 	struct sk_buff *skb;
@@ -1478,6 +1588,7 @@ struct sgfw_flow_dump {
 	struct sgfw_net *sn;
 	unsigned int start;
 	unsigned int mark;
+	const struct sgfw_flow_filter *ff;
 };
 
 /* Context: RCU (the table walk), not the RTNL: groups are found by id. */
@@ -1545,6 +1656,8 @@ static int sgfw_flow_fill_one(const struct sgfw_flow *f, bool first,
 
 	if (first)
 		d->mark = d->skb->len;
+	if (!sgfw_flow_filter_match(d->ff, f))
+		return 0;
 	err = sgfw_flow_fill(d, f);
 	if (err && d->mark > d->start) {
 		nlmsg_trim(d->skb, d->skb->data + d->mark);
@@ -1558,6 +1671,34 @@ static int sgfw_flow_fill_one(const struct sgfw_flow *f, bool first,
  * hold every namespace's RTNL for as long as it takes.  Flows name their
  * group by id, found in sgfw_net.sg_ids under RCU.
  */
+/* cb->args[4]: the dump's filter. */
+#define SGFW_FLOW_DUMP_FILTER	4
+
+int sgfw_nl_flow_dump_start(struct netlink_callback *cb)
+{
+	struct sgfw_net *sn = sgfw_pernet(sock_net(cb->skb->sk));
+	struct sgfw_flow_filter *ff;
+	int err;
+
+	ff = kmalloc(sizeof(*ff), GFP_KERNEL);
+	if (!ff)
+		return -ENOMEM;
+	err = sgfw_flow_filter_parse(sn, sgfw_dump_attrs(cb)[SGFW_A_FLOW_FILTER],
+				     ff, cb->extack);
+	if (err) {
+		kfree(ff);
+		return err;
+	}
+	cb->args[SGFW_FLOW_DUMP_FILTER] = (unsigned long)ff;
+	return 0;
+}
+
+int sgfw_nl_flow_dump_done(struct netlink_callback *cb)
+{
+	kfree((void *)cb->args[SGFW_FLOW_DUMP_FILTER]);
+	return 0;
+}
+
 int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
 			    struct netlink_callback *cb)
 {
@@ -1567,6 +1708,7 @@ int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
 		.cb = cb,
 		.sn = sgfw_pernet(net),
 		.start = skb->len,
+		.ff = (const void *)cb->args[SGFW_FLOW_DUMP_FILTER],
 	};
 	struct sgfw_flow_pos pos = {
 		.bucket = cb->args[0],
@@ -2405,6 +2547,11 @@ static void sgfw_genl_ops_set(struct genl_family *family)
 			o->start = s->start;
 			o->dumpit = s->dumpit;
 			o->done = s->done;
+			/* A dump-only command validates with its own. */
+			if (!o->policy) {
+				o->policy = s->policy;
+				o->maxattr = s->maxattr;
+			}
 		}
 	}
 	family->ops = sgfw_genl_ops;

@@ -58,10 +58,14 @@ NLA_F_NESTED = 0x8000
 
 # uapi/linux/sgfw.h, as the grammar needs it.
 U8, U16, U32, U64, STR, BIN4, BIN16, NEST, CIDR, FLAG, RNEST, NNEST, \
-    MATCH = range(13)
+    MATCH, FNEST = range(14)
 CIDR_ATTRS = {1: BIN4, 2: BIN16, 3: U8}
 MATCH_ATTRS = {1: U8, 2: U16, 3: U16, 4: U8, 5: U8}
-NESTS = (CIDR, RNEST, NNEST, MATCH)
+# A flow filter: ifindex, sg, rule-id, protocol, src, dst, sport, dport,
+# state, stale.
+FILTER_ATTRS = {1: U32, 2: STR, 3: U32, 4: U8, 5: CIDR, 6: CIDR, 7: U16,
+                8: U16, 9: U32, 10: FLAG}
+NESTS = (CIDR, RNEST, NNEST, MATCH, FNEST)
 SETS = {
     "status": {4: U32},
     "sg": {1: STR, 3: STR, 5: CIDR},
@@ -69,7 +73,7 @@ SETS = {
              8: STR},
     "pl": {1: STR, 2: CIDR, 3: U32},
     "iface": {2: U32, 4: STR, 5: U32, 6: U32, 7: U32, 8: U32, 11: STR},
-    "flow": {},
+    "flow": {16: FNEST},
     "nacl": {1: STR},
     "nacl-rule": {2: STR, 3: U32, 4: U32, 5: U32, 6: MATCH, 7: CIDR},
     # Transactions.  Never a commit that awaits its confirmation (2): its
@@ -94,7 +98,7 @@ CMDS = {
     24: ("nacl-rule", True), 25: ("iface", True), 26: ("pl", True),
     27: ("none", True), 28: ("pl", True), 29: ("sg", True),
     30: ("txn-sg-rule", True), 31: ("txn-nacl", True), 32: ("iface", True),
-    33: ("txn", True), 34: ("none", True),
+    33: ("txn", True), 34: ("none", True), 36: ("flow", True),
 }
 # A refused part ends a transaction: these change something even refused,
 # so they are replayed whatever their answer, which must be the same.
@@ -135,6 +139,9 @@ def value(rng, kind):
     if kind == MATCH:
         return b"".join(attr(t, value(rng, k))
                         for t, k in MATCH_ATTRS.items() if rng.random() < .5)
+    if kind == FNEST:
+        return b"".join(attr(t | nest_flag(rng, k), value(rng, k))
+                        for t, k in FILTER_ATTRS.items() if rng.random() < .3)
     if kind == FLAG:
         return b""
     if kind in (RNEST, NNEST):

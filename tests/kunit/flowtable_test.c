@@ -19,6 +19,7 @@
 #include <net/net_namespace.h>
 
 #include "../../uapi/linux/sgfw.h"
+#include "../../module/flowfilter.h"
 #include "../../module/flowtable.h"
 #include "../../module/netns.h"
 #include "sgfw_test.h"
@@ -1754,6 +1755,82 @@ static void ft_suite_exit(struct kunit_suite *suite)
 	sgfw_flowtable_resize_pause(false);
 }
 
+/*
+ * A filter's fields, each alone and together: device, group and rule,
+ * protocol, the opener's and the other side's address in a CIDR, ports
+ * (tcp and udp only) and state.
+ */
+static void ft_filter_fields(struct kunit *test)
+{
+	struct sgfw_flow f = {
+		.t = {
+			.src.ip = htonl(0x0a000105),	/* 10.0.1.5 */
+			.dst.ip = htonl(0xc0000202),	/* 192.0.2.2 */
+			.sport = htons(40000),
+			.dport = htons(22),
+			.af = SGFW_AF_INET,
+			.proto = IPPROTO_TCP,
+		},
+		.state = SGFW_FLOW_STATE_ESTABLISHED,
+		.ifindex = 3,
+		.sg_id = 7,
+		.rule_id = 4,
+	};
+	struct sgfw_flow_filter ff = { };
+
+	KUNIT_EXPECT_TRUE(test, sgfw_flow_filter_match(&ff, &f));
+	ff = (struct sgfw_flow_filter){ .fields = SGFW_FF_IFINDEX, .ifindex = 3 };
+	KUNIT_EXPECT_TRUE(test, sgfw_flow_filter_match(&ff, &f));
+	ff.ifindex = 2;
+	KUNIT_EXPECT_FALSE(test, sgfw_flow_filter_match(&ff, &f));
+
+	ff = (struct sgfw_flow_filter){ .fields = SGFW_FF_SG | SGFW_FF_RULE,
+					.sg_id = 7, .rule_id = 4 };
+	KUNIT_EXPECT_TRUE(test, sgfw_flow_filter_match(&ff, &f));
+	ff.rule_id = 5;
+	KUNIT_EXPECT_FALSE(test, sgfw_flow_filter_match(&ff, &f));
+	ff = (struct sgfw_flow_filter){ .fields = SGFW_FF_SG, .sg_id = 8 };
+	KUNIT_EXPECT_FALSE(test, sgfw_flow_filter_match(&ff, &f));
+
+	/* 10.0.1.0/24 holds the opener; 10.0.0.0/24 does not; nor ::/0. */
+	ff = (struct sgfw_flow_filter){
+		.fields = SGFW_FF_SRC,
+		.src = { .addr.ip = htonl(0x0a000100), .af = SGFW_AF_INET,
+			 .plen = 24 },
+	};
+	KUNIT_EXPECT_TRUE(test, sgfw_flow_filter_match(&ff, &f));
+	ff.src.addr.ip = htonl(0x0a000000);
+	KUNIT_EXPECT_FALSE(test, sgfw_flow_filter_match(&ff, &f));
+	ff.src = (struct sgfw_cidr){ .af = SGFW_AF_INET6, .plen = 0 };
+	KUNIT_EXPECT_FALSE(test, sgfw_flow_filter_match(&ff, &f));
+	/* dst: the other side's address, not the opener's. */
+	ff = (struct sgfw_flow_filter){
+		.fields = SGFW_FF_DST,
+		.dst = { .addr.ip = htonl(0xc0000202), .af = SGFW_AF_INET,
+			 .plen = 32 },
+	};
+	KUNIT_EXPECT_TRUE(test, sgfw_flow_filter_match(&ff, &f));
+	ff.dst.addr.ip = htonl(0x0a000105);
+	KUNIT_EXPECT_FALSE(test, sgfw_flow_filter_match(&ff, &f));
+
+	ff = (struct sgfw_flow_filter){ .fields = SGFW_FF_SPORT | SGFW_FF_DPORT,
+					.sport = 40000, .dport = 22 };
+	KUNIT_EXPECT_TRUE(test, sgfw_flow_filter_match(&ff, &f));
+	ff.dport = 23;
+	KUNIT_EXPECT_FALSE(test, sgfw_flow_filter_match(&ff, &f));
+	ff = (struct sgfw_flow_filter){ .fields = SGFW_FF_PROTO | SGFW_FF_STATE,
+					.proto = IPPROTO_TCP,
+					.state = SGFW_FLOW_STATE_ESTABLISHED };
+	KUNIT_EXPECT_TRUE(test, sgfw_flow_filter_match(&ff, &f));
+	ff.state = SGFW_FLOW_STATE_TIME_WAIT;
+	KUNIT_EXPECT_FALSE(test, sgfw_flow_filter_match(&ff, &f));
+
+	/* An icmp flow keeps its id in the ports: it has no port to match. */
+	f.t.proto = IPPROTO_ICMP;
+	ff = (struct sgfw_flow_filter){ .fields = SGFW_FF_SPORT, .sport = 40000 };
+	KUNIT_EXPECT_FALSE(test, sgfw_flow_filter_match(&ff, &f));
+}
+
 static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE_PARAM(ft_insert_lookup_both_ways,
 			 ft_tuple_cases_gen_params),
@@ -1791,6 +1868,7 @@ static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE(ft_resize_under_traffic),
 	KUNIT_CASE(ft_resize_by_itself),
 	KUNIT_CASE(ft_flow_size),
+	KUNIT_CASE(ft_filter_fields),
 	{}
 };
 

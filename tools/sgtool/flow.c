@@ -198,18 +198,218 @@ static int flow_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 	return 0;
 }
 
+/*
+ * FILTER := dev DEV | sg NAME | rule ID | proto PROTO | src CIDR |
+ *	     dst CIDR | sport N | dport N | state STATE | stale
+ * Each at most once, in any order; the kernel applies them (and says
+ * that "rule" needs "sg").
+ */
+struct flow_filter {
+	bool any;
+	uint32_t have;			/* bit: SGFW_A_FLOW_FILTER_* */
+	uint32_t ifindex, rule_id, state, sport, dport;
+	const char *sg;
+	uint8_t proto;
+	struct cidr src, dst;
+};
+
+static int filter_state(const char *s, uint32_t *state)
+{
+	for (uint32_t i = 0; flow_state_name(i); i++) {
+		if (!strcmp(s, flow_state_name(i))) {
+			*state = i;
+			return 0;
+		}
+	}
+	return cli_usage_error(OBJ, "unknown flow state \"%s\"", s);
+}
+
+static int filter_port(const char *kw, const char *s, uint32_t *port)
+{
+	if (parse_u32(s, 65535, port))
+		return cli_usage_error(OBJ, "invalid %s \"%s\" (0-65535)", kw,
+				       s);
+	return 0;
+}
+
+static int filter_cidr(const char *kw, const char *s, struct cidr *c)
+{
+	if (parse_cidr(s, c))
+		return cli_usage_error(OBJ, "invalid %s \"%s\": expected an "
+				       "IPv4 or IPv6 CIDR", kw, s);
+	return 0;
+}
+
+/* argv[0] is the command; the filter follows. */
+static int flow_filter_parse(int argc, char **argv, struct flow_filter *ff)
+{
+	static const struct {
+		const char *kw;
+		uint16_t attr;
+	} kws[] = {
+		{ "dev", SGFW_A_FLOW_FILTER_IFINDEX },
+		{ "sg", SGFW_A_FLOW_FILTER_SG },
+		{ "rule", SGFW_A_FLOW_FILTER_RULE_ID },
+		{ "proto", SGFW_A_FLOW_FILTER_PROTOCOL },
+		{ "src", SGFW_A_FLOW_FILTER_SRC },
+		{ "dst", SGFW_A_FLOW_FILTER_DST },
+		{ "sport", SGFW_A_FLOW_FILTER_SPORT },
+		{ "dport", SGFW_A_FLOW_FILTER_DPORT },
+		{ "state", SGFW_A_FLOW_FILTER_STATE },
+		{ "stale", SGFW_A_FLOW_FILTER_STALE },
+	};
+
+	memset(ff, 0, sizeof(*ff));
+	for (int i = 1; i < argc; i++) {
+		const char *kw = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		uint16_t attr = 0;
+		bool any;
+		int err = 0;
+
+		for (size_t k = 0; k < sizeof(kws) / sizeof(kws[0]); k++)
+			if (!strcmp(kw, kws[k].kw))
+				attr = kws[k].attr;
+		if (!attr)
+			return cli_usage_error(OBJ, "unknown filter \"%s\"", kw);
+		if (ff->have & (1u << attr))
+			return cli_usage_error(OBJ, "\"%s\" given twice", kw);
+		ff->have |= 1u << attr;
+		ff->any = true;
+		if (attr == SGFW_A_FLOW_FILTER_STALE)
+			continue;
+		if (!v)
+			return cli_usage_error(OBJ, "\"%s\" needs a value", kw);
+		i++;
+		switch (attr) {
+		case SGFW_A_FLOW_FILTER_IFINDEX:
+			err = dev_index(v, &ff->ifindex);
+			break;
+		case SGFW_A_FLOW_FILTER_SG:
+			ff->sg = v;
+			break;
+		case SGFW_A_FLOW_FILTER_RULE_ID:
+			if (parse_u32(v, UINT32_MAX, &ff->rule_id))
+				err = cli_usage_error(OBJ, "invalid rule id "
+						      "\"%s\"", v);
+			break;
+		case SGFW_A_FLOW_FILTER_PROTOCOL:
+			if (parse_protocol(v, &ff->proto, &any) || any)
+				err = cli_usage_error(OBJ, "invalid protocol "
+						      "\"%s\"", v);
+			break;
+		case SGFW_A_FLOW_FILTER_SRC:
+			err = filter_cidr(kw, v, &ff->src);
+			break;
+		case SGFW_A_FLOW_FILTER_DST:
+			err = filter_cidr(kw, v, &ff->dst);
+			break;
+		case SGFW_A_FLOW_FILTER_SPORT:
+			err = filter_port(kw, v, &ff->sport);
+			break;
+		case SGFW_A_FLOW_FILTER_DPORT:
+			err = filter_port(kw, v, &ff->dport);
+			break;
+		case SGFW_A_FLOW_FILTER_STATE:
+			err = filter_state(v, &ff->state);
+			break;
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The filter as a nest SGFW_A_FLOW_FILTER; none without a field. */
+static int flow_filter_put(struct req *q, void *arg)
+{
+	const struct flow_filter *ff = arg;
+	struct nlattr *nest;
+
+	if (!ff->any)
+		return 0;
+	nest = req_nest_start(q, SGFW_A_FLOW_FILTER);
+	if (!nest)
+		return 0;
+	if (ff->have & (1u << SGFW_A_FLOW_FILTER_IFINDEX))
+		req_u32(q, SGFW_A_FLOW_FILTER_IFINDEX, ff->ifindex);
+	if (ff->sg)
+		req_str(q, SGFW_A_FLOW_FILTER_SG, ff->sg);
+	if (ff->have & (1u << SGFW_A_FLOW_FILTER_RULE_ID))
+		req_u32(q, SGFW_A_FLOW_FILTER_RULE_ID, ff->rule_id);
+	if (ff->have & (1u << SGFW_A_FLOW_FILTER_PROTOCOL))
+		req_u8(q, SGFW_A_FLOW_FILTER_PROTOCOL, ff->proto);
+	if (ff->have & (1u << SGFW_A_FLOW_FILTER_SRC))
+		req_cidr(q, SGFW_A_FLOW_FILTER_SRC, &ff->src, true);
+	if (ff->have & (1u << SGFW_A_FLOW_FILTER_DST))
+		req_cidr(q, SGFW_A_FLOW_FILTER_DST, &ff->dst, true);
+	if (ff->have & (1u << SGFW_A_FLOW_FILTER_SPORT))
+		req_u16(q, SGFW_A_FLOW_FILTER_SPORT, (uint16_t)ff->sport);
+	if (ff->have & (1u << SGFW_A_FLOW_FILTER_DPORT))
+		req_u16(q, SGFW_A_FLOW_FILTER_DPORT, (uint16_t)ff->dport);
+	if (ff->have & (1u << SGFW_A_FLOW_FILTER_STATE))
+		req_u32(q, SGFW_A_FLOW_FILTER_STATE, ff->state);
+	if (ff->have & (1u << SGFW_A_FLOW_FILTER_STALE))
+		req_flag(q, SGFW_A_FLOW_FILTER_STALE);
+	req_nest_end(q, nest);
+	return 0;
+}
+
 static int flow_show(int argc, char **argv)
 {
+	struct flow_filter ff;
 	const struct msg_show sh = {
 		.cmd = SGFW_CMD_FLOW_GET,
+		.build = flow_filter_put,
+		.build_arg = &ff,
+		.dump = true,
 		.walk = flow_walk,
 	};
 	int status;
 
-	status = cli_no_more_args(OBJ, argc - 1, argv + 1);
+	status = flow_filter_parse(argc, argv, &ff);
 	if (status)
 		return status;
 	return msg_show(&sh);
+}
+
+/* The reply to FLOW_FLUSH: how many flows went. */
+static int flushed_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *tb[SGFW_A_FLOW_MAX + 1];
+
+	if (nl_parse_attrs(nlh, tb, SGFW_A_FLOW_MAX) ||
+	    nl_attr_u32(tb[SGFW_A_FLOW_FLUSHED], arg))
+		return -EBADMSG;
+	return 0;
+}
+
+static int flow_flush(int argc, char **argv)
+{
+	struct flow_filter ff;
+	uint32_t n = UINT32_MAX;
+	struct req q;
+	int status;
+
+	status = flow_filter_parse(argc, argv, &ff);
+	if (status)
+		return status;
+	status = cmd_open(&q, SGFW_CMD_FLOW_FLUSH);
+	if (status)
+		return status;
+	flow_filter_put(&q, &ff);
+	status = req_talk(&q, flushed_cb, &n);
+	nl_close(q.s);
+	if (status)
+		return status;
+	if (n == UINT32_MAX) {
+		cli_error("malformed reply from the kernel");
+		return SGTOOL_EXIT_KERNEL;
+	}
+	print_open_object(NULL);
+	print_u64("removed", "removed %" PRIu64, n);
+	print_text(" flow%s\n", n == 1 ? "" : "s");
+	print_close_object();
+	return cli_output_end();
 }
 
 static int flow_limit_show(void)
@@ -260,20 +460,29 @@ static int flow_limit(int argc, char **argv)
 }
 
 static const char flow_usage[] =
-	"Usage: sgtool [OPTIONS] flow [ show ]\n"
+	"Usage: sgtool [OPTIONS] flow [ show ] [ FILTER... ]\n"
+	"       sgtool [OPTIONS] flow flush [ FILTER... ]\n"
 	"       sgtool [OPTIONS] flow limit [ N ]\n"
+	"FILTER := { dev DEV | sg NAME | rule ID | proto PROTO | src CIDR |\n"
+	"            dst CIDR | sport N | dport N | state STATE | stale }\n"
 	"\n"
 	"\"flow show\" lists the tracked flows of the network namespace:\n"
 	"protocol, addresses and ports (the side that opened the flow\n"
 	"first), device, state, seconds until it expires if idle, the\n"
 	"group and rule that admitted it, and packets and bytes both\n"
 	"ways; with -j, a JSON array.\n"
+	"\"flow flush\" removes flows and says how many.  Both take only\n"
+	"the flows that match every FILTER given (\"rule\" needs \"sg\";\n"
+	"\"stale\": those the rules would not admit now); the kernel\n"
+	"applies them.  The next packets of a flushed connection are\n"
+	"judged by the rules as those of a new one.\n"
 	"\"flow limit\" shows the most flows the namespace may track and\n"
 	"how many it tracks; \"flow limit N\" sets the limit (1 to\n"
 	"16777216).  Lowering it removes no flow.\n";
 
 static const struct cli_cmd flow_cmds[] = {
 	{ "show", flow_show, "list the tracked flows (the default)" },
+	{ "flush", flow_flush, "remove tracked flows" },
 	{ "limit", flow_limit, "show or set the most flows to track" },
 	{ 0 }
 };

@@ -28,6 +28,11 @@ static void req_put(struct req *r, uint16_t type, size_t len, const void *v)
 		r->full = true;
 }
 
+void req_flag(struct req *r, uint16_t type)
+{
+	req_put(r, type, 0, "");
+}
+
 void req_u8(struct req *r, uint16_t type, uint8_t v)
 {
 	req_put(r, type, sizeof(v), &v);
@@ -253,7 +258,7 @@ int msg_show(const struct msg_show *sh)
 	if (status)
 		return status;
 
-	req_init(&q, s, sh->cmd, sh->build ? 0 : NLM_F_DUMP);
+	req_init(&q, s, sh->cmd, sh->build && !sh->dump ? 0 : NLM_F_DUMP);
 	if (sh->build) {
 		status = sh->build(&q, sh->build_arg);
 		if (status)

@@ -25,6 +25,7 @@ struct req {
 
 void req_init(struct req *r, struct nl_sock *s, uint8_t cmd, uint16_t flags);
 void req_u8(struct req *r, uint16_t type, uint8_t v);
+void req_flag(struct req *r, uint16_t type);
 void req_u16(struct req *r, uint16_t type, uint16_t v);
 void req_u32(struct req *r, uint16_t type, uint32_t v);
 void req_str(struct req *r, uint16_t type, const char *v);
@@ -74,6 +75,7 @@ struct msg_show {
 	void *build_arg;
 	int (*walk)(const struct nlmsghdr *nlh, bool print, void *arg);
 	void *walk_arg;
+	bool dump;		/* a dump even with @build */
 	uint16_t join_key;	/* 0: one message per object */
 	const uint16_t *join_lists;	/* the list attributes, 0-ended */
 };

@@ -281,6 +281,29 @@
  * SGFW_CMD_CONFIRM (do, admin)
  *   Keeps the configuration of a commit that awaits its confirmation;
  *   ENOENT when none does.
+ *
+ * Flow filters
+ * ------------
+ *
+ * SGFW_CMD_FLOW_GET (dump) and SGFW_CMD_FLOW_FLUSH (do, admin) take an
+ * optional SGFW_A_FLOW_FILTER nest; a flow matches when it matches every
+ * attribute the nest has: SGFW_A_FLOW_FILTER_IFINDEX (its device),
+ * SGFW_A_FLOW_FILTER_SG (a group's name: the flows its rules opened) and
+ * SGFW_A_FLOW_FILTER_RULE_ID (with SG only: that rule's), _PROTOCOL,
+ * _SRC and _DST (nests of SGFW_A_CIDR_*: the opener's address and the
+ * other's lie in them), _SPORT and _DPORT (tcp and udp, the opener's
+ * ports), _STATE (enum sgfw_flow_state), and _STALE (flag: the flows
+ * that the rules of their device's groups would not admit now: their
+ * opening packet, judged now, would be refused).  The kernel applies the
+ * filter: a dump copies out only what matches, and a flush of one rule's
+ * flows among millions copies none.
+ *
+ * SGFW_CMD_FLOW_FLUSH (do, admin)
+ *   Removes the flows the filter matches (every flow of the namespace
+ *   without one).  Reply: SGFW_A_FLOW_FLUSHED (u32, how many).  The next
+ *   packets of a removed flow are judged as packets of no flow: where no
+ *   rule allows them they are dropped; where one does, they may open the
+ *   flow again.
  */
 #ifndef _UAPI_LINUX_SGFW_H
 #define _UAPI_LINUX_SGFW_H
@@ -446,11 +469,31 @@ enum sgfw_a_flow {
 	SGFW_A_FLOW_DIRECTION,
 	SGFW_A_FLOW_PACKETS,
 	SGFW_A_FLOW_BYTES,
+	SGFW_A_FLOW_FILTER,
+	SGFW_A_FLOW_FLUSHED,
 
 	__SGFW_A_FLOW_MAX
 };
 
 #define SGFW_A_FLOW_MAX (__SGFW_A_FLOW_MAX - 1)
+
+enum sgfw_a_flow_filter {
+	SGFW_A_FLOW_FILTER_UNSPEC,
+	SGFW_A_FLOW_FILTER_IFINDEX,
+	SGFW_A_FLOW_FILTER_SG,
+	SGFW_A_FLOW_FILTER_RULE_ID,
+	SGFW_A_FLOW_FILTER_PROTOCOL,
+	SGFW_A_FLOW_FILTER_SRC,
+	SGFW_A_FLOW_FILTER_DST,
+	SGFW_A_FLOW_FILTER_SPORT,
+	SGFW_A_FLOW_FILTER_DPORT,
+	SGFW_A_FLOW_FILTER_STATE,
+	SGFW_A_FLOW_FILTER_STALE,
+
+	__SGFW_A_FLOW_FILTER_MAX
+};
+
+#define SGFW_A_FLOW_FILTER_MAX (__SGFW_A_FLOW_FILTER_MAX - 1)
 
 enum sgfw_a_nacl_rule {
 	SGFW_A_NACL_RULE_UNSPEC,
@@ -528,6 +571,7 @@ enum sgfw_cmd {
 	SGFW_CMD_TXN_COMMIT,
 	SGFW_CMD_TXN_ABORT,
 	SGFW_CMD_CONFIRM,
+	SGFW_CMD_FLOW_FLUSH,
 
 	__SGFW_CMD_MAX
 };

@@ -63,6 +63,21 @@ static void loaded(void (*respond)(const struct nlmsghdr *))
 	fake.respond = respond;
 }
 
+/* FLOW_FLUSH removed 7 flows; a FLOW_GET dump has none. */
+static void respond_flush(const struct nlmsghdr *req)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
+	struct nlmsghdr *nlh;
+
+	if (genl->cmd == SGFW_CMD_FLOW_GET) {
+		fake_put_done(0, NULL);
+		return;
+	}
+	nlh = fake_put_genl(FAKE_FAMILY_ID, 0, SGFW_CMD_FLOW_FLUSH);
+	mnl_attr_put_u32(nlh, SGFW_A_FLOW_FLUSHED, 7);
+	fake_put_error(0, NULL);
+}
+
 static unsigned int lo_index(void)
 {
 	return if_nametoindex("lo");
@@ -684,7 +699,19 @@ static const struct {
 	{ { "iface", "show", "lo", "eth0" },
 	  "unexpected argument \"eth0\", try \"sgtool iface help\"" },
 	{ { "flow", "show", "all" },
-	  "unexpected argument \"all\", try \"sgtool flow help\"" },
+	  "unknown filter \"all\", try \"sgtool flow help\"" },
+	{ { "flow", "flush", "sport" },
+	  "\"sport\" needs a value, try \"sgtool flow help\"" },
+	{ { "flow", "show", "dport", "65536" },
+	  "invalid dport \"65536\" (0-65535), try \"sgtool flow help\"" },
+	{ { "flow", "flush", "src", "10.0.0.0/33" },
+	  "invalid src \"10.0.0.0/33\": expected an IPv4 or IPv6 CIDR, try \"sgtool flow help\"" },
+	{ { "flow", "show", "state", "open" },
+	  "unknown flow state \"open\", try \"sgtool flow help\"" },
+	{ { "flow", "show", "stale", "stale" },
+	  "\"stale\" given twice, try \"sgtool flow help\"" },
+	{ { "flow", "flush", "proto", "all" },
+	  "invalid protocol \"all\", try \"sgtool flow help\"" },
 	{ { "flow", "limit", "1k" },
 	  "invalid flow limit \"1k\", try \"sgtool flow help\"" },
 	{ { "flow", "limit", "4294967296" },
@@ -694,6 +721,55 @@ static const struct {
 	{ { "stats", "all" },
 	  "unknown command \"all\" for stats, try \"sgtool stats help\"" },
 };
+
+/* A filter is one nest of what was given, in the kernel's order. */
+static int test_flow_filters(void)
+{
+	const struct nlattr *f, *c;
+
+	loaded(respond_flush);
+	EXPECT_RUN(run_sgtool("flow", "flush", "stale", "dport", "22", "sg",
+			      "web", "src", "10.0.0.9/24", "state",
+			      "established", "rule", "4", "proto", "tcp",
+			      NULL), 0, "removed 7 flows\n", "");
+	EXPECT_DO(SGFW_CMD_FLOW_FLUSH);
+	EXPECT_TYPES(SGFW_A_FLOW_FILTER);
+	f = ATTR(SGFW_A_FLOW_FILTER);
+	EXPECT_NEST_TYPES(f, SGFW_A_FLOW_FILTER_SG, SGFW_A_FLOW_FILTER_RULE_ID,
+			  SGFW_A_FLOW_FILTER_PROTOCOL, SGFW_A_FLOW_FILTER_SRC,
+			  SGFW_A_FLOW_FILTER_DPORT, SGFW_A_FLOW_FILTER_STATE,
+			  SGFW_A_FLOW_FILTER_STALE);
+	EXPECT_ATTR_STR(IN(f, SGFW_A_FLOW_FILTER_SG), "web");
+	EXPECT_U32(IN(f, SGFW_A_FLOW_FILTER_RULE_ID), 4);
+	EXPECT_U8(IN(f, SGFW_A_FLOW_FILTER_PROTOCOL), 6);
+	c = IN(f, SGFW_A_FLOW_FILTER_SRC);
+	/* As written: the kernel makes it canonical. */
+	EXPECT_IN4(IN(c, SGFW_A_CIDR_IPV4), "10.0.0.9");
+	EXPECT_U8(IN(c, SGFW_A_CIDR_PREFIX_LEN), 24);
+	EXPECT_U16(IN(f, SGFW_A_FLOW_FILTER_DPORT), 22);
+	EXPECT_U32(IN(f, SGFW_A_FLOW_FILTER_STATE),
+		   SGFW_FLOW_STATE_ESTABLISHED);
+
+	/* No filter: no nest, every flow. */
+	EXPECT_RUN(run_sgtool("-j", "flow", "flush", NULL), 0,
+		   "{\"removed\":7}\n", "");
+	EXPECT(!ATTR(SGFW_A_FLOW_FILTER));
+
+	/* show: a dump that carries the filter. */
+	EXPECT_RUN(run_sgtool("flow", "show", "dev", "lo", "dst", "fd00::/8",
+			      "sport", "0", NULL), 0, "", "");
+	EXPECT_DUMP(SGFW_CMD_FLOW_GET);
+	f = ATTR(SGFW_A_FLOW_FILTER);
+	EXPECT_NEST_TYPES(f, SGFW_A_FLOW_FILTER_IFINDEX,
+			  SGFW_A_FLOW_FILTER_DST, SGFW_A_FLOW_FILTER_SPORT);
+	EXPECT_U32(IN(f, SGFW_A_FLOW_FILTER_IFINDEX), lo_index());
+	EXPECT_IN6(IN(IN(f, SGFW_A_FLOW_FILTER_DST), SGFW_A_CIDR_IPV6),
+		   "fd00::");
+	EXPECT_U16(IN(f, SGFW_A_FLOW_FILTER_SPORT), 0);
+	EXPECT_RUN(run_sgtool("flow", NULL), 0, "", "");
+	EXPECT(!ATTR(SGFW_A_FLOW_FILTER));
+	return 0;
+}
 
 static int test_refused_before_sending(void)
 {
@@ -769,6 +845,8 @@ void suite_requests(void)
 		 test_sg_show_dump);
 	tap_test("requests: sg member add/del send nested addresses",
 		 test_sg_members);
+	tap_test("requests: flow show and flush send their filter in one nest",
+		 test_flow_filters);
 	tap_test("requests: rule add tcp with a port and a CIDR",
 		 test_rule_add_tcp);
 	tap_test("requests: rule add all has no protocol attribute",
