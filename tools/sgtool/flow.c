@@ -207,8 +207,8 @@ static int flow_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 struct flow_filter {
 	bool any;
 	uint32_t have;			/* bit: SGFW_A_FLOW_FILTER_* */
-	uint32_t ifindex, rule_id, state, sport, dport;
-	const char *sg;
+	uint32_t rule_id, state, sport, dport;
+	const char *dev, *sg;
 	uint8_t proto;
 	struct cidr src, dst;
 };
@@ -282,7 +282,8 @@ static int flow_filter_parse(int argc, char **argv, struct flow_filter *ff)
 		i++;
 		switch (attr) {
 		case SGFW_A_FLOW_FILTER_IFINDEX:
-			err = dev_index(v, &ff->ifindex);
+			/* Found once in the namespace (flow_filter_put()). */
+			ff->dev = v;
 			break;
 		case SGFW_A_FLOW_FILTER_SG:
 			ff->sg = v;
@@ -319,19 +320,25 @@ static int flow_filter_parse(int argc, char **argv, struct flow_filter *ff)
 	return 0;
 }
 
-/* The filter as a nest SGFW_A_FLOW_FILTER; none without a field. */
+/*
+ * The filter as a nest SGFW_A_FLOW_FILTER (none without a field), in the
+ * namespace, where the device's name is looked up; an exit status.
+ */
 static int flow_filter_put(struct req *q, void *arg)
 {
 	const struct flow_filter *ff = arg;
 	struct nlattr *nest;
+	uint32_t ifindex;
 
 	if (!ff->any)
 		return 0;
+	if (ff->dev && dev_index(ff->dev, &ifindex))
+		return SGTOOL_EXIT_USAGE;
 	nest = req_nest_start(q, SGFW_A_FLOW_FILTER);
 	if (!nest)
 		return 0;
-	if (ff->have & (1u << SGFW_A_FLOW_FILTER_IFINDEX))
-		req_u32(q, SGFW_A_FLOW_FILTER_IFINDEX, ff->ifindex);
+	if (ff->dev)
+		req_u32(q, SGFW_A_FLOW_FILTER_IFINDEX, ifindex);
 	if (ff->sg)
 		req_str(q, SGFW_A_FLOW_FILTER_SG, ff->sg);
 	if (ff->have & (1u << SGFW_A_FLOW_FILTER_RULE_ID))
@@ -396,8 +403,7 @@ static int flow_flush(int argc, char **argv)
 	status = cmd_open(&q, SGFW_CMD_FLOW_FLUSH);
 	if (status)
 		return status;
-	flow_filter_put(&q, &ff);
-	status = req_talk(&q, flushed_cb, &n);
+	status = flow_filter_put(&q, &ff) ?: req_talk(&q, flushed_cb, &n);
 	nl_close(q.s);
 	if (status)
 		return status;
