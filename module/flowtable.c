@@ -1049,13 +1049,14 @@ static struct sgfw_flow *sgfw_flow_alloc(struct sgfw_flow_ns *fns)
 }
 
 /**
- * sgfw_flow_create() - insert a new flow for @t, opened by @t's source.
+ * sgfw_flow_create_ex() - insert a new flow for @t, opened by @t's source.
  * @net: the namespace of the packet.
  * @fns: the accounting of @net.
  * @ifindex: the device it is seen on.
  * @t: its tuple.
  * @hash: sgfw_flow_hash() of @net, @ifindex and @t.
  * @init: what the flow starts with.
+ * @created: set when this call inserted the flow it returns.
  *
  * Counts against @fns.  If a live flow for @t exists already (another CPU
  * raced us), that one is returned and nothing is inserted.  Either way the
@@ -1066,10 +1067,11 @@ static struct sgfw_flow *sgfw_flow_alloc(struct sgfw_flow_ns *fns)
  * Context: rcu_read_lock(), any context; allocates GFP_NOWAIT.
  * Return: the flow, or ERR_PTR(-ENOSPC), -EBUSY or -ENOMEM (flowtable.h).
  */
-struct sgfw_flow *sgfw_flow_create(const struct net *net,
-				   struct sgfw_flow_ns *fns, int ifindex,
-				   const struct sgfw_tuple *t, u32 hash,
-				   const struct sgfw_flow_init *init)
+struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
+				      struct sgfw_flow_ns *fns, int ifindex,
+				      const struct sgfw_tuple *t, u32 hash,
+				      const struct sgfw_flow_init *init,
+				      bool *created)
 {
 	u32 b = hash;
 	spinlock_t *lock = sgfw_ft_lock(b);
@@ -1149,6 +1151,7 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 	rcu_assign_pointer(*tail, f);
 	spin_unlock_bh(lock);
 	percpu_counter_inc(&sgfw_ft_ctl.count);
+	*created = true;
 	sgfw_flow_ns_gc_kick(fns);
 	if (unlikely(percpu_counter_read(&sgfw_ft_ctl.count) >
 		     (s64)(sgfw_ft_tab()->mask + 1) * SGFW_FT_GROW_LOAD))
@@ -1156,6 +1159,7 @@ struct sgfw_flow *sgfw_flow_create(const struct net *net,
 	return f;
 
 exists:
+	*created = false;
 	atomic64_inc(&old->packets);
 	atomic64_add(init->len, &old->bytes);
 	spin_unlock_bh(lock);

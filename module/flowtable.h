@@ -256,10 +256,22 @@ struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
  * the chain holds the most flows of the namespace it may
  * (@fns->bucket_full grows), -ENOMEM (@fns->nomem grows).
  */
-struct sgfw_flow *sgfw_flow_create(const struct net *net,
-				   struct sgfw_flow_ns *fns, int ifindex,
-				   const struct sgfw_tuple *t, u32 hash,
-				   const struct sgfw_flow_init *init);
+struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
+				      struct sgfw_flow_ns *fns, int ifindex,
+				      const struct sgfw_tuple *t, u32 hash,
+				      const struct sgfw_flow_init *init,
+				      bool *created);
+
+/* sgfw_flow_create_ex() for a caller that need not know who inserted. */
+static inline struct sgfw_flow *
+sgfw_flow_create(const struct net *net, struct sgfw_flow_ns *fns, int ifindex,
+		 const struct sgfw_tuple *t, u32 hash,
+		 const struct sgfw_flow_init *init)
+{
+	bool created;
+
+	return sgfw_flow_create_ex(net, fns, ifindex, t, hash, init, &created);
+}
 
 /*
  * Unlink and free @flow; nothing happens when it is unlinked already.

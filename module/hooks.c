@@ -54,6 +54,7 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	const struct sgfw_crule *rule;
 	struct sgfw_flow_init init;
 	struct sgfw_flow *flow;
+	bool created = false;
 	unsigned int events;
 	bool reply;
 	u32 hash;
@@ -86,10 +87,13 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	if (flow)
 		return SGFW_COUNT_ACCEPTED;
 	if (sgfw_ruleset_untracked(rs, dir, p)) {
-		/* An untracked connection's opening is its lone SYN. */
+		/*
+		 * An untracked connection's opening is its lone SYN (a
+		 * retransmitted one counts again: nothing remembers it).
+		 */
 		if (p->t.proto == IPPROTO_TCP &&
 		    (p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
-		    TCPHDR_SYN)
+			TCPHDR_SYN)
 			sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
 		return SGFW_COUNT_ACCEPTED;
 	}
@@ -101,12 +105,14 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	if (dir == SGFW_DIRECTION_EGRESS)
 		init.flags |= SGFW_FLOW_F_OPENER_EGRESS;
 	sgfw_debug_delay(SGFW_DEBUG_BEFORE_CREATE);
-	flow = sgfw_flow_create(sn->net, &sn->flows, ifindex, &p->t, hash,
-				&init);
+	flow = sgfw_flow_create_ex(sn->net, &sn->flows, ifindex, &p->t, hash,
+				   &init, &created);
 	/* Full table or chain: the new flow is dropped, the old ones live. */
 	if (IS_ERR(flow))
 		return SGFW_COUNT_TABLE_FULL;
-	sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
+	/* Another CPU's packet may have opened it first, and counted it. */
+	if (created)
+		sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
 	return SGFW_COUNT_ACCEPTED;
 }
 

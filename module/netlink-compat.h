@@ -8,8 +8,9 @@
  * that one generated table serves both kernels, 6.1 gets the struct here,
  * with the fields and layout of 6.2's, and netlink.c registers the table
  * on 6.1 as the struct genl_ops of that kernel, one per command, its do
- * and its dump merged (sgfw_genl_ops_set(); the dump then validates with
- * the do's policy, and pre_doit is the family's).
+ * and its dump merged (sgfw_genl_ops_set(); a dump then validates with
+ * the do's policy, or its own for a command that has no do, and pre_doit
+ * is the family's).
  *
  * 6.1's policies point at ranges that are not const (6.2 made them so);
  * the generator's are: NLA_POLICY_FULL_RANGE() takes them as 6.1 wants.

@@ -628,7 +628,7 @@ static int sgfw_rule_ctr_fill(struct sk_buff *skb, const struct sgfw_rule *r)
 	flows = sgfw_rule_ctr_flows(r->ctr, sgfw_flow_now(), &ago);
 	if (nla_put_u64_64bit(skb, SGFW_A_RULE_FLOWS, flows, SGFW_A_RULE_PAD) ||
 	    (flows && nla_put_u32(skb, SGFW_A_RULE_LAST_HIT,
-				  jiffies_to_msecs(ago) / MSEC_PER_SEC)))
+				  min_t(u64, ago / HZ, U32_MAX))))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -1474,7 +1474,8 @@ int sgfw_nl_iface_get_dumpit(struct sk_buff *skb,
  * group is found by name under the RTNL, which this takes: the flows name
  * it by id, which the walk, without the RTNL, compares.
  */
-static int sgfw_flow_filter_parse(struct sgfw_net *sn, const struct nlattr *nest,
+static int sgfw_flow_filter_parse(struct sgfw_net *sn,
+				  const struct nlattr *nest,
 				  struct sgfw_flow_filter *ff,
 				  struct netlink_ext_ack *extack)
 {
@@ -1666,25 +1667,21 @@ static int sgfw_flow_fill_one(const struct sgfw_flow *f, bool first,
 	return err;
 }
 
-/*
- * The walk of the table takes no configuration lock: a large table would
- * hold every namespace's RTNL for as long as it takes.  Flows name their
- * group by id, found in sgfw_net.sg_ids under RCU.
- */
 /* cb->args[4]: the dump's filter. */
 #define SGFW_FLOW_DUMP_FILTER	4
 
 int sgfw_nl_flow_dump_start(struct netlink_callback *cb)
 {
 	struct sgfw_net *sn = sgfw_pernet(sock_net(cb->skb->sk));
+	struct nlattr **tb = sgfw_dump_attrs(cb);
 	struct sgfw_flow_filter *ff;
 	int err;
 
-	ff = kmalloc(sizeof(*ff), GFP_KERNEL);
+	ff = kmalloc(sizeof(*ff), GFP_KERNEL_ACCOUNT);
 	if (!ff)
 		return -ENOMEM;
-	err = sgfw_flow_filter_parse(sn, sgfw_dump_attrs(cb)[SGFW_A_FLOW_FILTER],
-				     ff, cb->extack);
+	err = sgfw_flow_filter_parse(sn, tb[SGFW_A_FLOW_FILTER], ff,
+				     cb->extack);
 	if (err) {
 		kfree(ff);
 		return err;
@@ -1699,6 +1696,11 @@ int sgfw_nl_flow_dump_done(struct netlink_callback *cb)
 	return 0;
 }
 
+/*
+ * The walk of the table takes no configuration lock: a large table would
+ * hold every namespace's RTNL for as long as it takes.  Flows name their
+ * group by id, found in sgfw_net.sg_ids under RCU.
+ */
 int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
 			    struct netlink_callback *cb)
 {

@@ -835,8 +835,8 @@ u64 sgfw_rule_ctr_flows(struct sgfw_rule_ctr __percpu *ctr, unsigned long now,
 
 	for_each_possible_cpu(cpu) {
 		const struct sgfw_rule_ctr *c = per_cpu_ptr(ctr, cpu);
-		unsigned long l = READ_ONCE(c->last);
 		unsigned int start;
+		unsigned long l;
 		u64 n;
 
 		do {
@@ -845,6 +845,9 @@ u64 sgfw_rule_ctr_flows(struct sgfw_rule_ctr __percpu *ctr, unsigned long now,
 		} while (u64_stats_fetch_retry(&c->syncp, start));
 		if (!n)
 			continue;
+		/* Pairs with sgfw_rule_ctr_flow()'s smp_wmb(). */
+		smp_rmb();
+		l = READ_ONCE(c->last);
 		flows += n;
 		if (!seen || time_after(l, last))
 			last = l;

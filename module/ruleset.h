@@ -81,8 +81,13 @@ static inline void sgfw_rule_ctr_flow(struct sgfw_rule_ctr __percpu *ctr,
 		return;
 	c = get_cpu_ptr(ctr);
 	flags = u64_stats_update_begin_irqsave(&c->syncp);
-	u64_stats_inc(&c->flows);
 	WRITE_ONCE(c->last, now);
+	/*
+	 * @last before @flows: a reader that sees the flow sees its time
+	 * (pairs with the smp_rmb() of sgfw_rule_ctr_flows()).
+	 */
+	smp_wmb();
+	u64_stats_inc(&c->flows);
 	u64_stats_update_end_irqrestore(&c->syncp, flags);
 	put_cpu_ptr(ctr);
 }

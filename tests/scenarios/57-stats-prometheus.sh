@@ -62,4 +62,7 @@ for m in sgfw_flows sgfw_conntrack_allowance_exceeded_total \
 done
 
 log "a bad format is a usage error"
-assert_fails sgt "$srv" stats -o yaml
+rc=0
+out=$(sgt "$srv" stats -o yaml 2>&1) || rc=$?
+assert_eq "exit status of -o yaml" 1 "$rc"
+assert_match "its message" 'unknown format "yaml"' "$out"

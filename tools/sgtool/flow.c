@@ -380,20 +380,27 @@ static int flow_show(int argc, char **argv)
 }
 
 /* The reply to FLOW_FLUSH: how many flows went. */
+struct flushed {
+	bool have;
+	uint32_t n;
+};
+
 static int flushed_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *tb[SGFW_A_FLOW_MAX + 1];
+	struct flushed *f = arg;
 
 	if (nl_parse_attrs(nlh, tb, SGFW_A_FLOW_MAX) ||
-	    nl_attr_u32(tb[SGFW_A_FLOW_FLUSHED], arg))
+	    nl_attr_u32(tb[SGFW_A_FLOW_FLUSHED], &f->n))
 		return -EBADMSG;
+	f->have = true;
 	return 0;
 }
 
 static int flow_flush(int argc, char **argv)
 {
+	struct flushed n = { 0 };
 	struct flow_filter ff;
-	uint32_t n = UINT32_MAX;
 	struct req q;
 	int status;
 
@@ -407,13 +414,13 @@ static int flow_flush(int argc, char **argv)
 	nl_close(q.s);
 	if (status)
 		return status;
-	if (n == UINT32_MAX) {
+	if (!n.have) {
 		cli_error("malformed reply from the kernel");
 		return SGTOOL_EXIT_KERNEL;
 	}
 	print_open_object(NULL);
-	print_u64("removed", "removed %" PRIu64, n);
-	print_text(" flow%s\n", n == 1 ? "" : "s");
+	print_u64("removed", "removed %" PRIu64, n.n);
+	print_text(" flow%s\n", n.n == 1 ? "" : "s");
 	print_close_object();
 	return cli_output_end();
 }

@@ -193,39 +193,52 @@ static void prom_status(const struct sgfw_status *st)
 	}
 }
 
+/*
+ * Device @i's counters into @d, and its label: its name, or its index when
+ * it is gone (in @buf).
+ */
+static const char *prom_device(const struct nl_msgs *devs, size_t i,
+			       struct dev_counters *d, char buf[IF_NAMESIZE])
+{
+	const char *name;
+
+	memset(d, 0, sizeof(*d));
+	dev_counters_decode(devs->v[i], d);
+	name = dev_name(d->ifindex, d->ifname, buf);
+	if (!name) {
+		snprintf(buf, IF_NAMESIZE, "%" PRIu32, d->ifindex);
+		name = buf;
+	}
+	return name;
+}
+
 static void prom_devices(const struct nl_msgs *devs)
 {
-	char buf[IF_NAMESIZE], idx[16];
+	char buf[IF_NAMESIZE];
 
 	prom_head("sgfw_device_accepted_packets_total", "counter",
 		  "Packets a filtered device accepted.");
 	for (size_t i = 0; i < devs->n; i++) {
-		struct dev_counters d = { 0 };
-		const char *name;
+		struct dev_counters d;
+		const char *name = prom_device(devs, i, &d, buf);
 
-		dev_counters_decode(devs->v[i], &d);
-		name = dev_name(d.ifindex, d.ifname, buf);
-		snprintf(idx, sizeof(idx), "%" PRIu32, d.ifindex);
 		if (!d.has_accepted)
 			continue;
 		fputs("sgfw_device_accepted_packets_total{", sgtool_out);
-		prom_label("device", name ? name : idx);
+		prom_label("device", name);
 		fprintf(sgtool_out, "} %" PRIu64 "\n", d.accepted);
 	}
 	prom_head("sgfw_device_dropped_packets_total", "counter",
 		  "Packets a filtered device dropped, by reason.");
 	for (size_t i = 0; i < devs->n; i++) {
-		struct dev_counters d = { 0 };
-		const char *name;
+		struct dev_counters d;
+		const char *name = prom_device(devs, i, &d, buf);
 
-		dev_counters_decode(devs->v[i], &d);
-		name = dev_name(d.ifindex, d.ifname, buf);
-		snprintf(idx, sizeof(idx), "%" PRIu32, d.ifindex);
 		for (size_t r = 0; r < N_REASONS; r++) {
 			if (!d.has_reason[r])
 				continue;
 			fputs("sgfw_device_dropped_packets_total{", sgtool_out);
-			prom_label("device", name ? name : idx);
+			prom_label("device", name);
 			fputc(',', sgtool_out);
 			prom_label("reason", drop_reasons[r].key);
 			fprintf(sgtool_out, "} %" PRIu64 "\n", d.reason[r]);
@@ -233,11 +246,15 @@ static void prom_devices(const struct nl_msgs *devs)
 	}
 }
 
-/* The flows each rule of each group opened; 0, or -EBADMSG. */
-static int prom_rules(const struct nl_msgs *sgs)
+/*
+ * The flows each rule of each group opened, printed with @print (else
+ * only checked); 0, or -EBADMSG.
+ */
+static int prom_rules(const struct nl_msgs *sgs, bool print)
 {
-	prom_head("sgfw_rule_flows_total", "counter",
-		  "Flows a security group's rule opened.");
+	if (print)
+		prom_head("sgfw_rule_flows_total", "counter",
+			  "Flows a security group's rule opened.");
 	for (size_t i = 0; i < sgs->n; i++) {
 		const struct nlattr *tb[SGFW_A_SG_MAX + 1], *a;
 		const char *name;
@@ -255,7 +272,7 @@ static int prom_rules(const struct nl_msgs *sgs)
 			if (nl_parse_nested(a, rtb, SGFW_A_RULE_MAX) ||
 			    rule_decode(rtb, &r))
 				return -EBADMSG;
-			if (!r.has_flows)
+			if (!r.has_flows || !print)
 				continue;
 			snprintf(id, sizeof(id), "%" PRIu32, r.id);
 			fputs("sgfw_rule_flows_total{", sgtool_out);
@@ -286,13 +303,15 @@ static int stats_prometheus(struct nl_sock *s, const struct sgfw_status *st,
 		cli_error("malformed reply from the kernel");
 		return SGTOOL_EXIT_KERNEL;
 	}
-	prom_status(st);
-	prom_devices(devs);
-	if (prom_rules(&sgs)) {
+	/* All or nothing: a malformed reply prints no half of it. */
+	if (prom_rules(&sgs, false)) {
 		nl_msgs_free(&sgs);
 		cli_error("malformed reply from the kernel");
 		return SGTOOL_EXIT_KERNEL;
 	}
+	prom_status(st);
+	prom_devices(devs);
+	prom_rules(&sgs, true);
 	nl_msgs_free(&sgs);
 	return cli_output_end();
 }

@@ -93,25 +93,25 @@
  *   Request: SGFW_A_RULE_SG (the group's name), SGFW_A_RULE_DIRECTION (enum
  *   sgfw_direction), SGFW_A_RULE_MATCH (a nest: SGFW_A_MATCH_PROTOCOL, u8,
  *   absent means every protocol; SGFW_A_MATCH_PORT_FROM and
- *   SGFW_A_MATCH_PORT_TO, u16, tcp and udp only, both or neither, absent means
- *   every port; SGFW_A_MATCH_ICMP_TYPE and SGFW_A_MATCH_ICMP_CODE, u8, icmp and
- *   icmpv6 only, absent means any, a code needs a type; an absent nest matches
- *   every packet), exactly one peer: SGFW_A_RULE_PEER (a nest of SGFW_A_CIDR_*;
- *   no prefix length: a host), SGFW_A_RULE_PEER_SG or
+ *   SGFW_A_MATCH_PORT_TO, u16, tcp and udp only, both or neither, absent
+ *   means every port; SGFW_A_MATCH_ICMP_TYPE and SGFW_A_MATCH_ICMP_CODE, u8,
+ *   icmp and icmpv6 only, absent means any, a code needs a type; an absent
+ *   nest matches every packet), exactly one peer: SGFW_A_RULE_PEER (a nest of
+ *   SGFW_A_CIDR_*; no prefix length: a host), SGFW_A_RULE_PEER_SG or
  *   SGFW_A_RULE_PEER_PREFIX_LIST (names), and SGFW_A_RULE_DESCRIPTION
- *   (optional, at most 255 bytes).  CIDRs are stored canonical; a rule equal to
- *   one the group has is refused; so is a rule past the limits (60 per
+ *   (optional, at most 255 bytes).  CIDRs are stored canonical; a rule equal
+ *   to one the group has is refused; so is a rule past the limits (60 per
  *   direction per family per group, 1000 rules times groups on a device).  A
- *   CIDR peer makes the rule apply to its family only; icmp needs an IPv4 peer
- *   and icmpv6 an IPv6 one; a group or prefix-list peer applies to both
- *   families and counts against both limits.  A prefix-list peer counts as the
- *   list's max-entries rules.
- *   Reply: the rule (SGFW_A_RULE_* with its SGFW_A_RULE_ID).  A rule as
- *   SGFW_CMD_SG_GET and RULE_NEW give it has its counters:
- *   SGFW_A_RULE_FLOWS (u64, the flows it opened: those it admitted that
- *   sgfw tracks, and untracked tcp connections whose SYN it admitted) and
- *   SGFW_A_RULE_LAST_HIT (u32, seconds since it last opened one; absent
- *   while it has opened none).
+ *   CIDR peer makes the rule apply to its family only; icmp needs an IPv4
+ *   peer and icmpv6 an IPv6 one; a group or prefix-list peer applies to both
+ *   families and counts against both limits.  A prefix-list peer counts as
+ *   the list's max-entries rules.  Reply: the rule (SGFW_A_RULE_* with its
+ *   SGFW_A_RULE_ID).  A rule as SGFW_CMD_SG_GET and RULE_NEW give it has its
+ *   counters: SGFW_A_RULE_FLOWS (u64, the flows it opened: those it admitted
+ *   that sgfw tracks, a flow picked up again after a flush included, and
+ *   untracked tcp connections whose SYN it admitted, a retransmitted SYN
+ *   again) and SGFW_A_RULE_LAST_HIT (u32, seconds since it last opened one;
+ *   absent while it has opened none).
  *
  * SGFW_CMD_RULE_DEL (do, admin)
  *   Request: SGFW_A_RULE_SG, SGFW_A_RULE_ID.  Flows the rule admitted go
@@ -289,21 +289,22 @@
  * optional SGFW_A_FLOW_FILTER nest; a flow matches when it matches every
  * attribute the nest has: SGFW_A_FLOW_FILTER_IFINDEX (its device),
  * SGFW_A_FLOW_FILTER_SG (a group's name: the flows its rules opened) and
- * SGFW_A_FLOW_FILTER_RULE_ID (with SG only: that rule's), _PROTOCOL,
- * _SRC and _DST (nests of SGFW_A_CIDR_*: the opener's address and the
- * other's lie in them), _SPORT and _DPORT (tcp and udp, the opener's
- * ports), _STATE (enum sgfw_flow_state), and _STALE (flag: the flows
- * that the rules of their device's groups would not admit now: their
- * opening packet, judged now, would be refused).  The kernel applies the
- * filter: a dump copies out only what matches, and a flush of one rule's
- * flows among millions copies none.
+ * SGFW_A_FLOW_FILTER_RULE_ID (with SG only: that rule's), _PROTOCOL, _SRC and
+ * _DST (nests of SGFW_A_CIDR_*: the opener's address and the other's lie in
+ * them), _SPORT and _DPORT (tcp and udp, the opener's ports), _STATE (enum
+ * sgfw_flow_state), and _STALE (flag: the flows that the rules of their
+ * device's groups would not admit now: their opening packet, judged now,
+ * would be refused; an icmp query is judged with its type and code 0, its
+ * code not being kept).  The kernel applies the filter: a dump copies out
+ * only what matches, and a flush of one rule's flows among millions copies
+ * none.
  *
  * SGFW_CMD_FLOW_FLUSH (do, admin)
- *   Removes the flows the filter matches (every flow of the namespace
- *   without one).  Reply: SGFW_A_FLOW_FLUSHED (u32, how many).  The next
- *   packets of a removed flow are judged as packets of no flow: where no
- *   rule allows them they are dropped; where one does, they may open the
- *   flow again.
+ *   Removes the live flows the filter matches (every live flow of the
+ *   namespace without one; expired ones are the reaper's).  Reply:
+ *   SGFW_A_FLOW_FLUSHED (u32, how many).  The next packets of a removed flow
+ *   are judged as packets of no flow: where no rule allows them they are
+ *   dropped; where one does, they may open the flow again.
  */
 #ifndef _UAPI_LINUX_SGFW_H
 #define _UAPI_LINUX_SGFW_H
