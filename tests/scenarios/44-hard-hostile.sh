@@ -27,6 +27,9 @@ require_sgtool
 topo_pair
 atk=$ns1
 vic=$ns2
+# The server and the held connections outlive the scenario, which takes
+# over 120 s (the default lifetime) on a loaded debug kernel.
+SGFW_SERVER_LIFETIME=600
 hostile() { nsx "$atk" "$PYTHON" "$SGFW_REPO/tests/hostile.py" "$1" veth1 \
 	192.0.2.1 192.0.2.2 fe80::1 fd00::2 "${2:-9}"; }
 # The link-local source makes ND valid where its hop limit is.
