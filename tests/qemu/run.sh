@@ -114,6 +114,11 @@ log=$logdir/$rel-$(date +%Y%m%d-%H%M%S)-$$.log
 ls -t "$logdir/$rel-"*.log 2>/dev/null | tail -n +20 | xargs -r rm -f
 
 cmdline="console=ttyS0 loglevel=$loglevel panic=-1 oops=panic edd=off"
+# Without KVM a guest's CPU is a host thread that a busy host may not run
+# for a while: once the boot's W+X page-table walk (debug_checkwx) was
+# reported as a 23 s soft lockup, before sgfw was loaded.  The watchdogs
+# report only what stalls a minute (soft lockup: twice watchdog_thresh).
+cmdline="$cmdline watchdog_thresh=30 rcupdate.rcu_cpu_stall_timeout=60"
 cmdline="$cmdline sgfw_repo=$repo sgfw_cache=$cache sgfw_mode=$mode"
 cmdline="$cmdline sgfw_timeout=$scen_tmo sgfw_verbose=$verbose"
 [ -n "${SGFW_QEMU_APPEND:-}" ] && cmdline="$cmdline $SGFW_QEMU_APPEND"
