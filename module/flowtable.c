@@ -1237,12 +1237,13 @@ void sgfw_flow_requeue(struct sgfw_flow *flow)
 
 /*
  * What a flush removes: the flows of @net that @match (if any) takes,
- * only live ones when @now is not 0.  Context: RCU.
+ * only those still live at @now with @live.  Context: RCU.
  */
 struct sgfw_flush {
 	const struct net *net;
 	bool (*match)(const struct sgfw_flow *f, const void *arg);
 	const void *arg;
+	bool live;
 	unsigned long now;
 };
 
@@ -1250,7 +1251,7 @@ static bool sgfw_flow_flushed(const struct sgfw_flow *f,
 			      const struct sgfw_flush *fl)
 {
 	return f->net == fl->net &&
-	       (!fl->now || !sgfw_flow_expired(f, fl->now)) &&
+	       (!fl->live || !sgfw_flow_expired(f, fl->now)) &&
 	       (!fl->match || fl->match(f, fl->arg));
 }
 
@@ -1357,8 +1358,8 @@ unsigned int sgfw_flowtable_flush_if(const struct net *net,
 		.net = net,
 		.match = match,
 		.arg = arg,
-		/* 0 is a time too: then one jiffy later. */
-		.now = sgfw_flow_now() ?: 1,
+		.live = true,
+		.now = sgfw_flow_now(),
 	};
 
 	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(net));
