@@ -336,7 +336,8 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
 	sgfw_ruleset_replace(&sd->nacl_rs, NULL, sgfw_config_owned(sn));
 	if (flush) {
 		synchronize_net();
-		sgfw_flowtable_flush(sn->net, &sn->flows, sd->ifindex);
+		sgfw_flowtable_flush(sn->net, &sn->flows, sd->ifindex,
+				     SGFW_END_DEVICE_GONE);
 	}
 	call_rcu(&sd->rcu, sgfw_dev_free_rcu);
 }
@@ -348,6 +349,7 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
 void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd)
 {
 	if (sd->nsgs || sd->nacl || sd->tracking != SGFW_TRACKING_AUTO ||
+	    sd->audit ||
 	    sd->to.tcp_established != SGFW_TCP_EST_TIMEOUT_DEF ||
 	    sd->to.udp != SGFW_UDP_TIMEOUT_DEF ||
 	    sd->to.udp_stream != SGFW_UDP_STREAM_TIMEOUT_DEF)
@@ -355,23 +357,28 @@ void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd)
 	sgfw_dev_remove(sn, sd, false);
 }
 
-void sgfw_dev_stats_read(const struct sgfw_dev *sd, u64 *ctr)
+void sgfw_dev_stats_read(const struct sgfw_dev *sd, u64 *ctr, u64 *audit)
 {
-	u64 v[SGFW_COUNT_NUM];
+	u64 v[SGFW_COUNT_NUM], a[SGFW_COUNT_NUM];
 	unsigned int start;
 	int cpu, i;
 
 	memset(ctr, 0, SGFW_COUNT_NUM * sizeof(*ctr));
+	memset(audit, 0, SGFW_COUNT_NUM * sizeof(*audit));
 	for_each_possible_cpu(cpu) {
 		const struct sgfw_dev_stats *s = per_cpu_ptr(sd->stats, cpu);
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
-			for (i = 0; i < SGFW_COUNT_NUM; i++)
+			for (i = 0; i < SGFW_COUNT_NUM; i++) {
 				v[i] = u64_stats_read(&s->ctr[i]);
+				a[i] = u64_stats_read(&s->audit[i]);
+			}
 		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < SGFW_COUNT_NUM; i++)
+		for (i = 0; i < SGFW_COUNT_NUM; i++) {
 			ctr[i] += v[i];
+			audit[i] += a[i];
+		}
 	}
 }
 
@@ -1023,7 +1030,8 @@ int sgfw_config_commit(struct sgfw_net *sn)
 		list_for_each_entry(sd, &sn->dev_list, list) {
 			if (sd->unfiltered)
 				sgfw_flowtable_flush(sn->net, &sn->flows,
-						     sd->ifindex);
+						     sd->ifindex,
+						     SGFW_END_GROUP_GONE);
 			sd->unfiltered = false;
 		}
 	}

@@ -142,19 +142,27 @@ struct sgfw_nacl {
 	u32 attached;			/* devices */
 };
 
-/* What a device counts, per packet: accepted, or why it was dropped. */
+/*
+ * What a device counts, per packet: accepted, or why it was dropped (the
+ * values of enum sgfw_verdict, which events and explain report): no rule
+ * allows it; a NACL's deny rule or its implicit deny; its new flow found
+ * no room; it is unparsable, or no state of its flow takes it; its source
+ * is not the instance's (port mode).
+ */
 enum sgfw_dev_count {
-	SGFW_COUNT_ACCEPTED,
-	SGFW_COUNT_NO_RULE,	/* no rule allows it */
-	SGFW_COUNT_NACL,	/* a NACL's deny rule or its implicit deny */
-	SGFW_COUNT_TABLE_FULL,	/* its new flow found no room */
-	SGFW_COUNT_INVALID,	/* unparsable, or no state of its flow takes it */
-	SGFW_COUNT_SPOOFED,	/* not the instance's source (port mode) */
+	SGFW_COUNT_ACCEPTED	= SGFW_VERDICT_ACCEPTED,
+	SGFW_COUNT_NO_RULE	= SGFW_VERDICT_NO_RULE,
+	SGFW_COUNT_NACL		= SGFW_VERDICT_NACL,
+	SGFW_COUNT_TABLE_FULL	= SGFW_VERDICT_TABLE_FULL,
+	SGFW_COUNT_INVALID	= SGFW_VERDICT_INVALID,
+	SGFW_COUNT_SPOOFED	= SGFW_VERDICT_SPOOFED,
 	SGFW_COUNT_NUM,
 };
 
+/* @audit: what audit mode let pass, by the reason it would have dropped. */
 struct sgfw_dev_stats {
 	u64_stats_t ctr[SGFW_COUNT_NUM];
+	u64_stats_t audit[SGFW_COUNT_NUM];
 	struct u64_stats_sync syncp;
 };
 
@@ -175,6 +183,7 @@ struct sgfw_dev {
 	struct sgfw_sg *sgs[SGFW_MAX_SGS_PER_DEV];
 	struct sgfw_timeouts to;
 	enum sgfw_tracking tracking;
+	bool audit;		/* audit mode: WRITE_ONCE, READ_ONCE */
 	struct sgfw_ruleset __rcu *rs;
 	bool unfiltered;	/* lost @rs in this commit: flush its flows */
 	struct sgfw_nacl *nacl;
@@ -184,7 +193,8 @@ struct sgfw_dev {
 };
 
 /*
- * sgfw_dev_count() - count one packet of @sd under @what.
+ * sgfw_dev_count() - count one packet of @sd under @what, or under
+ * audit's @what when @audit (a drop that audit mode let pass).
  *
  * The hooks may run in process context (LOCAL_OUT), where a preemptible
  * task could move to another CPU between finding its CPU's counters and
@@ -197,13 +207,14 @@ struct sgfw_dev {
  * every packet.
  * Context: RCU, any context.
  */
-static inline void sgfw_dev_count(struct sgfw_dev *sd, enum sgfw_dev_count what)
+static inline void sgfw_dev_count(struct sgfw_dev *sd,
+				  enum sgfw_dev_count what, bool audit)
 {
 	struct sgfw_dev_stats *s = get_cpu_ptr(sd->stats);
 	unsigned long flags;
 
 	flags = u64_stats_update_begin_irqsave(&s->syncp);
-	u64_stats_inc(&s->ctr[what]);
+	u64_stats_inc(audit ? &s->audit[what] : &s->ctr[what]);
 	u64_stats_update_end_irqrestore(&s->syncp, flags);
 	put_cpu_ptr(sd->stats);
 }
@@ -244,7 +255,7 @@ int sgfw_cidr_set_change(struct sgfw_cidr_set *s, const struct sgfw_cidr *v,
 			 struct netlink_ext_ack *extack);
 int sgfw_cidr_set_find(const struct sgfw_cidr_set *s,
 		       const struct sgfw_cidr *c);
-void sgfw_dev_stats_read(const struct sgfw_dev *sd, u64 *ctr);
+void sgfw_dev_stats_read(const struct sgfw_dev *sd, u64 *ctr, u64 *audit);
 struct sgfw_sg *sgfw_sg_new(struct sgfw_net *sn, const char *name,
 			    const char *desc);
 void sgfw_sg_free(struct sgfw_net *sn, struct sgfw_sg *sg);

@@ -24,14 +24,15 @@
  * reader standing on it walks on.  The 8 bytes this saves over an
  * hlist_node hold the TCP sequence window (track.c).
  *
- * Why no timer per flow.  The goal is at most 128 bytes per flow, its share
- * of the bucket array included.  A struct sgfw_flow is 120 bytes on x86_64,
- * and the cache is created without SLAB_HWCACHE_ALIGN, so its slab object is
- * 120 bytes too (34 to a 4 KiB page); a bucket is 8 bytes, and the table
+ * Why no timer per flow.  The goal is at most 136 bytes per flow, its share
+ * of the bucket array included.  A struct sgfw_flow is 128 bytes on x86_64
+ * (120 until flows kept their start time for their end events), and the
+ * cache is created without SLAB_HWCACHE_ALIGN, so its slab object is 128
+ * bytes too (32 to a 4 KiB page); a bucket is 8 bytes, and the table
  * grows only past two flows per bucket, so a large table costs at most 4
- * to 8 bytes per flow: 124 to 128 in all (the KUnit case ft_flow_size
- * prints the sizes of the build it runs in).  A struct timer_list is 40 bytes on
- * x86_64: with one, a flow would take 160.  A timer would also have to be
+ * to 8 bytes per flow: 132 to 136 in all (the KUnit case ft_flow_size
+ * prints the sizes of the build it runs in).  A struct timer_list is 40
+ * bytes on x86_64: with one, a flow would take 168.  A timer would also have to be
  * re-armed by every packet that pushes the deadline, taking a timer base
  * lock in the packet path.  nf_conntrack made the same trade in 2016
  * (commit f330a7fdbe16, "netfilter: conntrack: get rid of conntrack
@@ -92,6 +93,8 @@
 #include <net/net_debug.h>
 #include <net/netns/hash.h>
 
+#include "../uapi/linux/sgfw.h"
+#include "events.h"
 #include "flowtable.h"
 #include "netns.h"
 
@@ -119,6 +122,8 @@
 #define SGFW_RECLAIM_BUDGET	64
 /* Unassured flows it looks at before it gives up on evicting one. */
 #define SGFW_EVICT_TRIES	8
+/* The end reason of a flow that timed out: closed or expired, by its state. */
+#define SGFW_END_TIMED		(-1)
 
 static unsigned int hashsize = 65536;
 static unsigned int hashsize_max = SGFW_FT_MAX_SIZE;
@@ -604,11 +609,13 @@ static void sgfw_flow_to_wheel(struct sgfw_flow_ns *fns, struct sgfw_flow *f)
  * that are on it may finish their walk: its own @next is left alone.
  * @evict: only if it is not assured (checked in the same cmpxchg that
  * marks it dead, so a packet that assures it at the same moment wins).
+ * @reason: enum sgfw_end_reason for its end event, or SGFW_END_TIMED: it
+ * timed out (closed or expired, by its state).
  * Return: false when @evict found it assured (then nothing changed).
  */
 static bool __sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
 			       struct sgfw_flow __rcu **link,
-			       struct sgfw_flow_ns *fns, bool evict)
+			       struct sgfw_flow_ns *fns, bool evict, int reason)
 {
 	union sgfw_flow_sw old, new;
 
@@ -623,6 +630,12 @@ static bool __sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
 	} while (!atomic_try_cmpxchg(&f->sw, &old.word, new.word));
 
 	rcu_assign_pointer(*link, sgfw_chain_deref(f->next, b));
+	if (reason == SGFW_END_TIMED)
+		reason = f->t.proto == IPPROTO_TCP &&
+			 (old.state == SGFW_FLOW_STATE_TIME_WAIT ||
+			  old.state == SGFW_FLOW_STATE_CLOSE) ?
+			 SGFW_END_CLOSED : SGFW_END_EXPIRED;
+	sgfw_event_flow(f, reason);
 	if (!(old.flags & SGFW_FLOW_F_ON_WHEEL))
 		fns->n_unassured--;
 	list_del(&f->lru);
@@ -635,12 +648,12 @@ static bool __sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
 
 /* As above, taking the namespace's lock. */
 static void sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
-			     struct sgfw_flow __rcu **link)
+			     struct sgfw_flow __rcu **link, int reason)
 {
 	struct sgfw_flow_ns *fns = sgfw_flow_ns_of(f->net);
 
 	spin_lock(&fns->lock);
-	__sgfw_flow_unlink(f, b, link, fns, false);
+	__sgfw_flow_unlink(f, b, link, fns, false, reason);
 	spin_unlock(&fns->lock);
 }
 
@@ -672,7 +685,7 @@ static struct sgfw_flow __rcu **sgfw_chain_link(u32 h,
  * Return: 1 unlinked, 0 bucket busy, -1 @evict found it assured.
  */
 static int sgfw_flow_try_unlink(struct sgfw_flow_ns *fns, struct sgfw_flow *f,
-				bool evict)
+				bool evict, int reason)
 {
 	u32 b = sgfw_flow_hash_of(f);
 	struct sgfw_flow __rcu **link;
@@ -683,7 +696,7 @@ static int sgfw_flow_try_unlink(struct sgfw_flow_ns *fns, struct sgfw_flow *f,
 		return 0;
 	link = sgfw_chain_link(b, f);
 	if (!WARN_ON_ONCE(!link))
-		ret = __sgfw_flow_unlink(f, b, link, fns, evict) ? 1 : -1;
+		ret = __sgfw_flow_unlink(f, b, link, fns, evict, reason) ? 1 : -1;
 	spin_unlock(sgfw_ft_lock(b));
 	return ret;
 }
@@ -714,7 +727,7 @@ static unsigned int sgfw_wheel_reap(struct sgfw_flow_ns *fns,
 			f = list_first_entry(slot, struct sgfw_flow, lru);
 			(*budget)--;
 			if (sgfw_flow_expired(f, now) &&
-			    sgfw_flow_try_unlink(fns, f, false) == 1) {
+			    sgfw_flow_try_unlink(fns, f, false, SGFW_END_TIMED) == 1) {
 				reaped++;
 				continue;
 			}
@@ -741,7 +754,7 @@ static unsigned int sgfw_wheel_reap(struct sgfw_flow_ns *fns,
 			break;
 		(*budget)--;
 		if (sgfw_flow_expired(f, now) &&
-		    sgfw_flow_try_unlink(fns, f, false) == 1)
+		    sgfw_flow_try_unlink(fns, f, false, SGFW_END_TIMED) == 1)
 			reaped++;
 	}
 	return reaped;
@@ -767,7 +780,7 @@ static unsigned int sgfw_unassured_reap(struct sgfw_flow_ns *fns,
 		if (READ_ONCE(f->flags) & SGFW_FLOW_F_ASSURED)
 			sgfw_flow_to_wheel(fns, f);
 		else if (sgfw_flow_expired(f, now) &&
-			 sgfw_flow_try_unlink(fns, f, false) == 1)
+			 sgfw_flow_try_unlink(fns, f, false, SGFW_END_TIMED) == 1)
 			reaped++;
 		else
 			list_move_tail(&f->lru, &fns->unassured);
@@ -788,7 +801,7 @@ static bool sgfw_flow_ns_make_room(struct sgfw_flow_ns *fns,
 {
 	unsigned int budget = SGFW_RECLAIM_BUDGET, tries = SGFW_EVICT_TRIES;
 	struct sgfw_flow *f;
-	bool done;
+	bool done, expired;
 	int ret;
 
 	spin_lock_bh(&fns->lock);
@@ -799,10 +812,12 @@ static bool sgfw_flow_ns_make_room(struct sgfw_flow_ns *fns,
 			sgfw_flow_to_wheel(fns, f);
 			continue;
 		}
-		ret = sgfw_flow_try_unlink(fns, f, true);
+		/* An expired one is reclaimed, not evicted. */
+		expired = sgfw_flow_expired(f, now);
+		ret = sgfw_flow_try_unlink(fns, f, true, expired ?
+					   SGFW_END_TIMED : SGFW_END_EVICTED);
 		if (ret == 1) {
-			/* An expired one was reclaimed, not evicted. */
-			if (!sgfw_flow_expired(f, now))
+			if (!expired)
 				atomic64_inc(&fns->evicted);
 			done = true;
 		} else if (ret < 0) {
@@ -955,7 +970,7 @@ static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now,
 		link = &tab->buckets[h & tab->mask];
 		while (!sgfw_is_nulls(f = sgfw_chain_deref(*link, h))) {
 			if (sgfw_flow_expired(f, now)) {
-				sgfw_flow_unlink(f, h, link);
+				sgfw_flow_unlink(f, h, link, SGFW_END_TIMED);
 				continue;
 			}
 			if (sgfw_flow_match(f, net, ifindex, t, &rev))
@@ -1113,6 +1128,7 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
 	atomic_set(&f->sw, sw.word);
 	f->ifindex = ifindex;
 	f->deadline = now + init->timeout;
+	f->start = now;
 	f->sg_id = init->sg_id;
 	f->rule_id = init->rule_id;
 	atomic64_set(&f->packets, 1);
@@ -1192,7 +1208,7 @@ void sgfw_flow_remove(struct sgfw_flow_ns *fns, struct sgfw_flow *flow)
 	/* The reaper, a flush or another CPU may have been first. */
 	link = sgfw_chain_link(b, flow);
 	if (link)
-		sgfw_flow_unlink(flow, b, link);
+		sgfw_flow_unlink(flow, b, link, SGFW_END_FLUSHED);
 	spin_unlock_bh(lock);
 }
 
@@ -1245,6 +1261,7 @@ struct sgfw_flush {
 	const void *arg;
 	bool live;
 	unsigned long now;
+	int reason;
 };
 
 static bool sgfw_flow_flushed(const struct sgfw_flow *f,
@@ -1289,7 +1306,8 @@ static unsigned int sgfw_flowtable_flush_some(const struct sgfw_flush *fl)
 			while (!sgfw_is_nulls(f = sgfw_chain_deref(*link, b))) {
 				if (sgfw_flow_flushed(f, fl)) {
 					removed++;
-					sgfw_flow_unlink(f, b, link);
+					sgfw_flow_unlink(f, b, link,
+							 fl->reason);
 				} else {
 					link = &f->next;
 				}
@@ -1316,6 +1334,7 @@ static bool sgfw_flow_of_dev(const struct sgfw_flow *f, const void *arg)
  * @net: the namespace.
  * @fns: its accounting.
  * @ifindex: a device of @net, or 0 for all of them.
+ * @reason: why (enum sgfw_end_reason), for the flows' end events.
  *
  * Every flow unlinked here leaves @fns's count, so a flush of a namespace
  * whose hooks are gone leaves it at 0.
@@ -1323,12 +1342,13 @@ static bool sgfw_flow_of_dev(const struct sgfw_flow *f, const void *arg)
  * Context: process; may sleep.
  */
 void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
-			  int ifindex)
+			  int ifindex, int reason)
 {
 	struct sgfw_flush fl = {
 		.net = net,
 		.match = ifindex ? sgfw_flow_of_dev : NULL,
 		.arg = &ifindex,
+		.reason = reason,
 	};
 
 	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(net));
@@ -1360,6 +1380,7 @@ unsigned int sgfw_flowtable_flush_if(const struct net *net,
 		.arg = arg,
 		.live = true,
 		.now = sgfw_flow_now(),
+		.reason = SGFW_END_FLUSHED,
 	};
 
 	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(net));
@@ -1475,7 +1496,7 @@ int sgfw_flowtable_init(void)
 	struct sgfw_ftab *tab;
 
 	/* The memory goal per flow; see the top of this file. */
-	BUILD_BUG_ON(sizeof(struct sgfw_flow) > 120);
+	BUILD_BUG_ON(sizeof(struct sgfw_flow) > 128);
 	BUILD_BUG_ON(sizeof(struct list_head) != sizeof(struct rcu_head));
 	BUILD_BUG_ON(sizeof(union sgfw_flow_sw) != sizeof(atomic_t));
 	BUILD_BUG_ON(offsetof(struct sgfw_flow, flags) -

@@ -120,7 +120,7 @@ union sgfw_flow_sw {
 };
 
 /*
- * struct sgfw_flow - one tracked flow.  120 bytes on 64-bit; the slab
+ * struct sgfw_flow - one tracked flow.  128 bytes on 64-bit; the slab
  * object is as large (no cache-line alignment).
  * @next: the next flow of its chain; bucket lock, RCU for readers.
  * @lru: in its namespace's unassured list or a wheel slot; the
@@ -138,6 +138,7 @@ union sgfw_flow_sw {
  *	change to any of them is an atomic_try_cmpxchg() on it.
  * @ifindex: the device it was seen on.
  * @deadline: jiffies when it expires; WRITE_ONCE/READ_ONCE.
+ * @start: jiffies when it was opened.
  * @sg_id, @rule_id: what admitted it.
  * @packets, @bytes: both directions.
  * @seq_end: tcp: for the opener [0] and its peer [1], the sequence number
@@ -163,6 +164,7 @@ struct sgfw_flow {
 	};
 	int ifindex;
 	unsigned long deadline;
+	unsigned long start;
 	u32 sg_id;
 	u32 rule_id;
 	atomic64_t packets;
@@ -274,8 +276,8 @@ sgfw_flow_create(const struct net *net, struct sgfw_flow_ns *fns, int ifindex,
 }
 
 /*
- * Unlink and free @flow; nothing happens when it is unlinked already.
- * Context: RCU, any context.
+ * Unlink and free @flow (its end event says flushed); nothing happens
+ * when it is unlinked already.  Context: RCU, any context.
  */
 void sgfw_flow_remove(struct sgfw_flow_ns *fns, struct sgfw_flow *flow);
 
@@ -294,14 +296,15 @@ void sgfw_flow_assured(struct sgfw_flow *flow);
 void sgfw_flow_requeue(struct sgfw_flow *flow);
 
 /*
- * Remove every flow of @net (ifindex 0) or of one device of @net.  Flows
+ * Remove every flow of @net (ifindex 0) or of one device of @net, for
+ * @reason (enum sgfw_end_reason, which their end events carry).  Flows
  * created while it runs may survive it: callers make sure that no packet
  * can create one (hooks gone, or a grace period after the device stopped
  * being filtered).
  * Context: process; may sleep.
  */
 void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
-			  int ifindex);
+			  int ifindex, int reason);
 
 /*
  * Remove the live flows of @net that @match (called under RCU) takes, or

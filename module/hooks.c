@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "debug.h"
+#include "events.h"
 #include "flowtable.h"
 #include "hooks.h"
 #include "netns.h"
@@ -43,12 +44,14 @@ static void sgfw_flow_events(struct sgfw_flow *flow, unsigned int events)
  * passes when it quotes a packet of a tracked flow.  Anything else needs
  * a rule; when one allows it, the flow is recorded unless it is one of
  * the untracked kind or the table is full (then the packet is dropped).
- * Return: SGFW_COUNT_ACCEPTED, or the reason of the drop.
+ * With @dry, as sgfw_judge() says.
+ * Return: SGFW_COUNT_ACCEPTED, or the reason of the drop; @j says more.
  */
 static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 					const struct sgfw_ruleset *rs,
 					int ifindex, enum sgfw_direction dir,
-					const struct sgfw_pkt *p)
+					const struct sgfw_pkt *p, bool dry,
+					struct sgfw_judgement *j)
 {
 	const struct sgfw_timeouts *to = sgfw_ruleset_timeouts(rs);
 	const struct sgfw_crule *rule;
@@ -60,33 +63,47 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	u32 hash;
 
 	if (p->flags & SGFW_PKT_ICMP_ERROR) {
-		if ((p->flags & SGFW_PKT_INNER) &&
-		    sgfw_flow_lookup(sn->net, ifindex, &p->inner,
-				     sgfw_flow_hash(sn->net, ifindex, &p->inner),
-				     &reply))
-			return SGFW_COUNT_ACCEPTED;
+		if (p->flags & SGFW_PKT_INNER) {
+			j->flow = sgfw_flow_lookup(sn->net, ifindex, &p->inner,
+						   sgfw_flow_hash(sn->net,
+								  ifindex,
+								  &p->inner),
+						   &reply);
+			if (j->flow)
+				return SGFW_COUNT_ACCEPTED;
+		}
 		/* A stray error passes only where a rule allows it. */
-		return sgfw_ruleset_match(rs, dir, p) ? SGFW_COUNT_ACCEPTED :
-							SGFW_COUNT_NO_RULE;
+		j->rule = sgfw_ruleset_match(rs, dir, p);
+		return j->rule ? SGFW_COUNT_ACCEPTED : SGFW_COUNT_NO_RULE;
 	}
 
 	/* One hash for the lookup and, if it comes to that, the insert. */
 	hash = sgfw_flow_hash(sn->net, ifindex, &p->t);
 	flow = sgfw_flow_lookup(sn->net, ifindex, &p->t, hash, &reply);
 	if (flow) {
-		if (sgfw_track_packet(flow, p, reply, to, &events)) {
+		if (dry) {
+			if (sgfw_track_takes(flow, p, reply)) {
+				j->flow = flow;
+				return SGFW_COUNT_ACCEPTED;
+			}
+		} else if (sgfw_track_packet(flow, p, reply, to, &events)) {
 			sgfw_flow_events(flow, events);
+			j->flow = flow;
 			return SGFW_COUNT_ACCEPTED;
 		}
 	}
 
 	rule = sgfw_ruleset_match(rs, dir, p);
+	j->rule = rule;
 	if (!rule)
 		/* No state of its flow takes it, and no rule. */
 		return flow ? SGFW_COUNT_INVALID : SGFW_COUNT_NO_RULE;
 	if (flow)
 		return SGFW_COUNT_ACCEPTED;
 	if (sgfw_ruleset_untracked(rs, dir, p)) {
+		j->track = SGFW_TRACK_UNTRACKED;
+		if (dry)
+			return SGFW_COUNT_ACCEPTED;
 		/*
 		 * An untracked connection's opening is its lone SYN (a
 		 * retransmitted one counts again: nothing remembers it).
@@ -95,9 +112,14 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 		    (p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
 			TCPHDR_SYN)
 			sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
+		sgfw_event_untracked(sn, ifindex, dir, p, rule);
 		return SGFW_COUNT_ACCEPTED;
 	}
 	if (!sgfw_track_new(p, to, &init))
+		return SGFW_COUNT_ACCEPTED;
+	j->track = SGFW_TRACK_TRACKED;
+	j->timeout = init.timeout;
+	if (dry)
 		return SGFW_COUNT_ACCEPTED;
 
 	init.sg_id = rule->sg_id;
@@ -110,10 +132,58 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	/* Full table or chain: the new flow is dropped, the old ones live. */
 	if (IS_ERR(flow))
 		return SGFW_COUNT_TABLE_FULL;
+	j->flow = flow;
 	/* Another CPU's packet may have opened it first, and counted it. */
-	if (created)
+	if (created) {
 		sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
+		sgfw_event_flow(flow, -1);
+	}
 	return SGFW_COUNT_ACCEPTED;
+}
+
+/*
+ * The NACL's verdict on @p: the lowest-numbered rule that matches allows
+ * or denies (and counts the packet, unless @dry); no match denies.
+ */
+static bool sgfw_nacl_allows(const struct sgfw_ruleset *nacl,
+			     enum sgfw_direction dir, const struct sgfw_pkt *p,
+			     bool dry, struct sgfw_judgement *j)
+{
+	const struct sgfw_crule *r = sgfw_ruleset_match(nacl, dir, p);
+
+	j->nacl_asked = true;
+	j->nacl_rule = r;
+	if (!r)
+		return false;
+	if (!dry)
+		sgfw_rule_ctr_add(r->ctr, p->len);
+	return !(r->flags & SGFW_CRULE_DENY);
+}
+
+void sgfw_judge(struct sgfw_net *sn, struct sgfw_dev *sd,
+		enum sgfw_direction dir, const struct sgfw_pkt *p, bool dry,
+		struct sgfw_judgement *j)
+{
+	const struct sgfw_ruleset *rs = rcu_dereference(sd->rs);
+	const struct sgfw_ruleset *nacl = rcu_dereference(sd->nacl_rs);
+	enum sgfw_dev_count what = SGFW_COUNT_ACCEPTED;
+
+	memset(j, 0, sizeof(*j));
+	/*
+	 * The NACL comes before the groups on ingress and after them on
+	 * egress; it is stateless, so it judges packets of tracked flows
+	 * too, and a new deny cuts them at once.
+	 */
+	if (nacl && dir == SGFW_DIRECTION_INGRESS &&
+	    !sgfw_nacl_allows(nacl, dir, p, dry, j))
+		what = SGFW_COUNT_NACL;
+	if (what == SGFW_COUNT_ACCEPTED && rs)
+		what = sgfw_verdict(sn, rs, sd->ifindex, dir, p, dry, j);
+	if (what == SGFW_COUNT_ACCEPTED && nacl &&
+	    dir == SGFW_DIRECTION_EGRESS &&
+	    !sgfw_nacl_allows(nacl, dir, p, dry, j))
+		what = SGFW_COUNT_NACL;
+	j->verdict = what;
 }
 
 static unsigned int sgfw_hook(const struct nf_hook_state *state,
@@ -124,11 +194,11 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 				  SGFW_DIRECTION_EGRESS;
 	struct net_device *dev = dir == SGFW_DIRECTION_INGRESS ?
 				 state->in : state->out;
-	const struct sgfw_ruleset *rs, *nacl;
-	enum sgfw_dev_count what;
+	struct sgfw_judgement j;
 	struct sgfw_net *sn;
 	struct sgfw_dev *sd;
 	struct sgfw_pkt p;
+	bool audit;
 
 	if (!dev || (dev->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
@@ -136,34 +206,27 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 	sd = xa_load(&sn->devs, dev->ifindex);
 	if (!sd)
 		return NF_ACCEPT;
-	rs = rcu_dereference(sd->rs);
-	nacl = rcu_dereference(sd->nacl_rs);
-	if (!rs && !nacl)
+	if (!rcu_access_pointer(sd->rs) && !rcu_access_pointer(sd->nacl_rs))
 		return NF_ACCEPT;
 
 	if (sgfw_pkt_parse(skb, af, &p)) {
-		what = SGFW_COUNT_INVALID;
+		memset(&j, 0, sizeof(j));
+		j.verdict = SGFW_COUNT_INVALID;
 	} else if (p.flags & SGFW_PKT_ALWAYS_PASS) {
-		what = SGFW_COUNT_ACCEPTED;
+		sgfw_dev_count(sd, SGFW_COUNT_ACCEPTED, false);
+		return NF_ACCEPT;
 	} else {
-		/*
-		 * The NACL comes before the groups on ingress and after them
-		 * on egress; it is stateless, so it judges packets of tracked
-		 * flows too, and a new deny cuts them at once.
-		 */
-		what = SGFW_COUNT_ACCEPTED;
-		if (nacl && dir == SGFW_DIRECTION_INGRESS &&
-		    !sgfw_ruleset_nacl_allows(nacl, dir, &p))
-			what = SGFW_COUNT_NACL;
-		if (what == SGFW_COUNT_ACCEPTED && rs)
-			what = sgfw_verdict(sn, rs, dev->ifindex, dir, &p);
-		if (what == SGFW_COUNT_ACCEPTED && nacl &&
-		    dir == SGFW_DIRECTION_EGRESS &&
-		    !sgfw_ruleset_nacl_allows(nacl, dir, &p))
-			what = SGFW_COUNT_NACL;
+		sgfw_judge(sn, sd, dir, &p, false, &j);
 	}
-	sgfw_dev_count(sd, what);
-	return what == SGFW_COUNT_ACCEPTED ? NF_ACCEPT : NF_DROP;
+	if (j.verdict == SGFW_COUNT_ACCEPTED) {
+		sgfw_dev_count(sd, SGFW_COUNT_ACCEPTED, false);
+		return NF_ACCEPT;
+	}
+	audit = READ_ONCE(sd->audit);
+	sgfw_dev_count(sd, j.verdict, audit);
+	sgfw_event_drop(sn, dev->ifindex, dir, &p, j.verdict,
+			j.nacl_rule ? j.nacl_rule->rule_id : 0, audit);
+	return audit ? NF_ACCEPT : NF_DROP;
 }
 
 static unsigned int sgfw_hook_ipv4(void *priv, struct sk_buff *skb,

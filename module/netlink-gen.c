@@ -173,12 +173,13 @@ static const struct nla_policy sgfw_iface_detach_nl_policy[SGFW_A_IFACE_SG + 1] 
 };
 
 /* SGFW_CMD_IFACE_SET - do */
-static const struct nla_policy sgfw_iface_set_nl_policy[SGFW_A_IFACE_TRACKING + 1] = {
+static const struct nla_policy sgfw_iface_set_nl_policy[SGFW_A_IFACE_AUDIT + 1] = {
 	[SGFW_A_IFACE_IFINDEX] = { .type = NLA_U32, },
 	[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &sgfw_a_iface_tcp_established_timeout_range),
 	[SGFW_A_IFACE_UDP_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 30, 60),
 	[SGFW_A_IFACE_UDP_STREAM_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 60, 180),
 	[SGFW_A_IFACE_TRACKING] = NLA_POLICY_MAX(NLA_U32, 1),
+	[SGFW_A_IFACE_AUDIT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* SGFW_CMD_IFACE_GET - do */
@@ -262,7 +263,7 @@ static const struct nla_policy sgfw_txn_nacl_nl_policy[SGFW_A_NACL_RULE + 1] = {
 };
 
 /* SGFW_CMD_TXN_IFACE - do */
-static const struct nla_policy sgfw_txn_iface_nl_policy[SGFW_A_IFACE_NACL + 1] = {
+static const struct nla_policy sgfw_txn_iface_nl_policy[SGFW_A_IFACE_AUDIT + 1] = {
 	[SGFW_A_IFACE_IFINDEX] = { .type = NLA_U32, },
 	[SGFW_A_IFACE_SG] = { .type = NLA_STRING, .len = 63, },
 	[SGFW_A_IFACE_NACL] = { .type = NLA_NUL_STRING, .len = 63, },
@@ -270,6 +271,7 @@ static const struct nla_policy sgfw_txn_iface_nl_policy[SGFW_A_IFACE_NACL + 1] =
 	[SGFW_A_IFACE_UDP_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 30, 60),
 	[SGFW_A_IFACE_UDP_STREAM_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 60, 180),
 	[SGFW_A_IFACE_TRACKING] = NLA_POLICY_MAX(NLA_U32, 1),
+	[SGFW_A_IFACE_AUDIT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* SGFW_CMD_TXN_COMMIT - do */
@@ -284,8 +286,21 @@ static const struct nla_policy sgfw_flow_flush_nl_policy[SGFW_A_FLOW_FILTER + 1]
 	[SGFW_A_FLOW_FILTER] = NLA_POLICY_NESTED(sgfw_flow_filter_nl_policy),
 };
 
+/* SGFW_CMD_EXPLAIN - do */
+static const struct nla_policy sgfw_explain_nl_policy[SGFW_A_EXPLAIN_ICMP_CODE + 1] = {
+	[SGFW_A_EXPLAIN_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SGFW_A_EXPLAIN_DIRECTION] = NLA_POLICY_MAX(NLA_U32, 1),
+	[SGFW_A_EXPLAIN_PROTOCOL] = { .type = NLA_U8, },
+	[SGFW_A_EXPLAIN_SRC] = NLA_POLICY_NESTED(sgfw_cidr_nl_policy),
+	[SGFW_A_EXPLAIN_DST] = NLA_POLICY_NESTED(sgfw_cidr_nl_policy),
+	[SGFW_A_EXPLAIN_SPORT] = { .type = NLA_U16, },
+	[SGFW_A_EXPLAIN_DPORT] = { .type = NLA_U16, },
+	[SGFW_A_EXPLAIN_ICMP_TYPE] = { .type = NLA_U8, },
+	[SGFW_A_EXPLAIN_ICMP_CODE] = { .type = NLA_U8, },
+};
+
 /* Ops table for sgfw */
-const struct genl_split_ops sgfw_nl_ops[40] = {
+const struct genl_split_ops sgfw_nl_ops[41] = {
 	{
 		.cmd		= SGFW_CMD_STATUS,
 		.pre_doit	= sgfw_nl_pre_doit,
@@ -446,7 +461,7 @@ const struct genl_split_ops sgfw_nl_ops[40] = {
 		.doit		= sgfw_nl_iface_set_doit,
 		.post_doit	= sgfw_nl_post_doit,
 		.policy		= sgfw_iface_set_nl_policy,
-		.maxattr	= SGFW_A_IFACE_TRACKING,
+		.maxattr	= SGFW_A_IFACE_AUDIT,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -591,7 +606,7 @@ const struct genl_split_ops sgfw_nl_ops[40] = {
 		.doit		= sgfw_nl_txn_iface_doit,
 		.post_doit	= sgfw_nl_post_doit,
 		.policy		= sgfw_txn_iface_nl_policy,
-		.maxattr	= SGFW_A_IFACE_NACL,
+		.maxattr	= SGFW_A_IFACE_AUDIT,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -626,4 +641,17 @@ const struct genl_split_ops sgfw_nl_ops[40] = {
 		.maxattr	= SGFW_A_FLOW_FILTER,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
+	{
+		.cmd		= SGFW_CMD_EXPLAIN,
+		.pre_doit	= sgfw_nl_pre_doit,
+		.doit		= sgfw_nl_explain_doit,
+		.post_doit	= sgfw_nl_post_doit,
+		.policy		= sgfw_explain_nl_policy,
+		.maxattr	= SGFW_A_EXPLAIN_ICMP_CODE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+};
+
+static const struct genl_multicast_group sgfw_nl_mcgrps[] = {
+	[SGFW_NLGRP_EVENTS] = { "events", },
 };

@@ -20,7 +20,7 @@ extern const struct nla_policy sgfw_nacl_entry_nl_policy[SGFW_A_NACL_RULE_BYTES 
 extern const struct nla_policy sgfw_sg_rule_nl_policy[SGFW_A_RULE_LAST_HIT + 1];
 
 /* Ops table for sgfw */
-extern const struct genl_split_ops sgfw_nl_ops[40];
+extern const struct genl_split_ops sgfw_nl_ops[41];
 
 int sgfw_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		     struct genl_info *info);
@@ -71,5 +71,10 @@ int sgfw_nl_txn_commit_doit(struct sk_buff *skb, struct genl_info *info);
 int sgfw_nl_txn_abort_doit(struct sk_buff *skb, struct genl_info *info);
 int sgfw_nl_confirm_doit(struct sk_buff *skb, struct genl_info *info);
 int sgfw_nl_flow_flush_doit(struct sk_buff *skb, struct genl_info *info);
+int sgfw_nl_explain_doit(struct sk_buff *skb, struct genl_info *info);
+
+enum {
+	SGFW_NLGRP_EVENTS,
+};
 
 #endif /* _LINUX_SGFW_GEN_H */

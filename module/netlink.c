@@ -34,6 +34,7 @@
 #include "../uapi/linux/sgfw.h"
 #include "compat.h"
 #include "config.h"
+#include "events.h"
 #include "flowfilter.h"
 #include "flowtable.h"
 #include "netlink.h"
@@ -42,7 +43,6 @@
 #include "txn.h"
 #include "version.h"
 
-static struct genl_family sgfw_genl_family;
 
 /*
  * The policies and the table of operations are generated from the spec
@@ -205,14 +205,60 @@ static struct sgfw_txn *sgfw_single(struct sgfw_net *sn)
 	return sgfw_txn_clone(sn) ?: ERR_PTR(-ENOMEM);
 }
 
-static int sgfw_single_end(struct sgfw_net *sn, struct sgfw_txn *txn, int err)
+/*
+ * Which attributes of a single command's request name what it changed,
+ * for its event: a group, prefix list or network ACL, and a device.
+ */
+static const struct {
+	u8 name;
+	u8 ifindex;
+} sgfw_nl_event_attrs[SGFW_CMD_MAX + 1] = {
+	[SGFW_CMD_SG_NEW]	= { SGFW_A_SG_NAME },
+	[SGFW_CMD_SG_DEL]	= { SGFW_A_SG_NAME },
+	[SGFW_CMD_MEMBER_ADD]	= { SGFW_A_SG_NAME },
+	[SGFW_CMD_MEMBER_DEL]	= { SGFW_A_SG_NAME },
+	[SGFW_CMD_RULE_NEW]	= { SGFW_A_RULE_SG },
+	[SGFW_CMD_RULE_DEL]	= { SGFW_A_RULE_SG },
+	[SGFW_CMD_PL_NEW]	= { SGFW_A_PL_NAME },
+	[SGFW_CMD_PL_DEL]	= { SGFW_A_PL_NAME },
+	[SGFW_CMD_PL_SET]	= { SGFW_A_PL_NAME },
+	[SGFW_CMD_PL_ENTRY_ADD]	= { SGFW_A_PL_NAME },
+	[SGFW_CMD_PL_ENTRY_DEL]	= { SGFW_A_PL_NAME },
+	[SGFW_CMD_NACL_NEW]	= { SGFW_A_NACL_NAME },
+	[SGFW_CMD_NACL_DEL]	= { SGFW_A_NACL_NAME },
+	[SGFW_CMD_NACL_RULE_NEW] = { SGFW_A_NACL_RULE_NACL },
+	[SGFW_CMD_NACL_RULE_DEL] = { SGFW_A_NACL_RULE_NACL },
+	[SGFW_CMD_IFACE_ATTACH]	= { 0, SGFW_A_IFACE_IFINDEX },
+	[SGFW_CMD_IFACE_DETACH]	= { 0, SGFW_A_IFACE_IFINDEX },
+	[SGFW_CMD_IFACE_SET]	= { 0, SGFW_A_IFACE_IFINDEX },
+	[SGFW_CMD_IFACE_NACL]	= { SGFW_A_IFACE_NACL, SGFW_A_IFACE_IFINDEX },
+};
+
+/* Tell the events group what request @info changed. */
+static void sgfw_nl_config_event(struct genl_info *info)
+{
+	u8 cmd = info->genlhdr->cmd;
+	const struct nlattr *name = NULL, *ifindex = NULL;
+
+	if (sgfw_nl_event_attrs[cmd].name)
+		name = info->attrs[sgfw_nl_event_attrs[cmd].name];
+	if (sgfw_nl_event_attrs[cmd].ifindex)
+		ifindex = info->attrs[sgfw_nl_event_attrs[cmd].ifindex];
+	sgfw_event_config(info->user_ptr[0], cmd, name ? nla_data(name) : NULL,
+			  ifindex ? nla_get_u32(ifindex) : 0, false);
+}
+
+static int sgfw_single_end(struct genl_info *info, struct sgfw_txn *txn,
+			   int err)
 {
 	if (IS_ERR(txn))
 		return err;
 	if (!err)
-		err = sgfw_txn_commit(sn, txn);
+		err = sgfw_txn_commit(info->user_ptr[0], txn);
 	/* Committed, it holds what ran before; refused, the candidate. */
 	sgfw_txn_destroy(txn);
+	if (!err)
+		sgfw_nl_config_event(info);
 	return err;
 }
 
@@ -220,8 +266,8 @@ static int sgfw_single_end(struct sgfw_net *sn, struct sgfw_txn *txn, int err)
  * A CIDR from a nest of SGFW_A_CIDR_*.  With @host, no prefix length may
  * be given (group members are addresses).
  */
-static int sgfw_parse_cidr(const struct nlattr *nest, bool host,
-			   struct sgfw_cidr *c, struct netlink_ext_ack *extack)
+int sgfw_parse_cidr(const struct nlattr *nest, bool host,
+		    struct sgfw_cidr *c, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[SGFW_A_CIDR_MAX + 1];
 	const struct nlattr *v4, *v6, *plen;
@@ -312,8 +358,8 @@ static int sgfw_parse_cidr_list(struct genl_info *info, int type, bool host,
  * A nest of SGFW_A_CIDR_*: the address @a of family @af, and the prefix
  * length @plen unless it is negative (a host: members, flows' addresses).
  */
-static int sgfw_put_addr(struct sk_buff *skb, int type, u8 af,
-			 const union sgfw_addr *a, int plen)
+int sgfw_put_addr(struct sk_buff *skb, int type, u8 af,
+		  const union sgfw_addr *a, int plen)
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
 
@@ -581,6 +627,7 @@ int sgfw_nl_status_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	WRITE_ONCE(sn->flows.limit, limit);
+	sgfw_event_config(sn, SGFW_CMD_STATUS_SET, NULL, 0, false);
 	return 0;
 }
 
@@ -760,7 +807,7 @@ int sgfw_nl_sg_new_doit(struct sk_buff *skb, struct genl_info *info)
 	     sgfw_txn_sg_new(txn, name, desc, info->extack);
 	if (IS_ERR(sg))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
-	err = sgfw_single_end(sn, txn, PTR_ERR_OR_ZERO(sg));
+	err = sgfw_single_end(info, txn, PTR_ERR_OR_ZERO(sg));
 	/* Committed: @sg is the running group. */
 	if (!err)
 		err = sgfw_reply_send(info, msg, SGFW_CMD_SG_NEW, sgfw_sg_fill,
@@ -783,7 +830,7 @@ int sgfw_nl_sg_del_doit(struct sk_buff *skb, struct genl_info *info)
 	err = IS_ERR(sg) ? PTR_ERR(sg) : sgfw_txn_sg_del(txn, sg, info->extack);
 	if (err && !IS_ERR(sg))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_SG_NAME]);
-	err = sgfw_single_end(sn, txn, err);
+	err = sgfw_single_end(info, txn, err);
 	return err;
 }
 
@@ -977,7 +1024,7 @@ int sgfw_nl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 	/* Refused, @r is still ours; taken, the candidate's. */
 	if (err)
 		kfree(r);
-	err = sgfw_single_end(sn, txn, err);
+	err = sgfw_single_end(info, txn, err);
 	if (!err)
 		err = sgfw_reply_send(info, msg, SGFW_CMD_RULE_NEW,
 				      sgfw_rule_fill, r, sg);
@@ -1004,7 +1051,7 @@ int sgfw_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 				info->extack);
 	if (err == -ENOENT && !IS_ERR(sg))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_RULE_ID]);
-	err = sgfw_single_end(sn, txn, err);
+	err = sgfw_single_end(info, txn, err);
 	return err;
 }
 
@@ -1039,7 +1086,7 @@ static int sgfw_member_change(struct genl_info *info, bool add)
 	err = IS_ERR(sg) ? PTR_ERR(sg) :
 	      sgfw_cidrs_change(info, &sg->members, SGFW_A_SG_MEMBER, add,
 				SGFW_MAX_MEMBERS);
-	err = sgfw_single_end(sn, txn, err);
+	err = sgfw_single_end(info, txn, err);
 	return err;
 }
 
@@ -1102,7 +1149,7 @@ int sgfw_nl_pl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	     sgfw_txn_pl_new(txn, name, max, info->extack);
 	if (IS_ERR(pl))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
-	err = sgfw_single_end(sn, txn, PTR_ERR_OR_ZERO(pl));
+	err = sgfw_single_end(info, txn, PTR_ERR_OR_ZERO(pl));
 	return err;
 }
 
@@ -1125,7 +1172,7 @@ int sgfw_nl_pl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err && !IS_ERR(pl))
 		NL_SET_BAD_ATTR(info->extack,
 				info->attrs[SGFW_A_PL_MAX_ENTRIES]);
-	err = sgfw_single_end(sn, txn, err);
+	err = sgfw_single_end(info, txn, err);
 	return err;
 }
 
@@ -1142,7 +1189,7 @@ int sgfw_nl_pl_del_doit(struct sk_buff *skb, struct genl_info *info)
 	err = IS_ERR(pl) ? PTR_ERR(pl) : sgfw_txn_pl_del(txn, pl, info->extack);
 	if (err && !IS_ERR(pl))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_PL_NAME]);
-	err = sgfw_single_end(sn, txn, err);
+	err = sgfw_single_end(info, txn, err);
 	return err;
 }
 
@@ -1159,7 +1206,7 @@ static int sgfw_pl_entry_change(struct genl_info *info, bool add)
 	err = IS_ERR(pl) ? PTR_ERR(pl) :
 	      sgfw_cidrs_change(info, &pl->entries, SGFW_A_PL_ENTRY, add,
 				pl->max_entries);
-	err = sgfw_single_end(sn, txn, err);
+	err = sgfw_single_end(info, txn, err);
 	return err;
 }
 
@@ -1245,13 +1292,20 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 		[SGFW_COUNT_INVALID]	= SGFW_A_IFACE_DROPPED_INVALID,
 		[SGFW_COUNT_SPOOFED]	= SGFW_A_IFACE_DROPPED_SPOOFED,
 	};
+	static const int audit_attr[SGFW_COUNT_NUM] = {
+		[SGFW_COUNT_NO_RULE]	= SGFW_A_IFACE_AUDIT_NO_RULE,
+		[SGFW_COUNT_NACL]	= SGFW_A_IFACE_AUDIT_NACL,
+		[SGFW_COUNT_TABLE_FULL]	= SGFW_A_IFACE_AUDIT_TABLE_FULL,
+		[SGFW_COUNT_INVALID]	= SGFW_A_IFACE_AUDIT_INVALID,
+		[SGFW_COUNT_SPOOFED]	= SGFW_A_IFACE_AUDIT_SPOOFED,
+	};
 	const struct sgfw_dev *sd = obj;
 	struct net *net = arg;
 	struct net_device *dev = __dev_get_by_index(net, sd->ifindex);
-	u64 ctr[SGFW_COUNT_NUM], dropped = 0;
+	u64 ctr[SGFW_COUNT_NUM], audit[SGFW_COUNT_NUM], dropped = 0;
 	int i;
 
-	sgfw_dev_stats_read(sd, ctr);
+	sgfw_dev_stats_read(sd, ctr, audit);
 	if (nla_put_u32(skb, SGFW_A_IFACE_IFINDEX, sd->ifindex) ||
 	    (dev && nla_put_string(skb, SGFW_A_IFACE_IFNAME, dev->name)))
 		return -EMSGSIZE;
@@ -1265,12 +1319,16 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 	    nla_put_u32(skb, SGFW_A_IFACE_UDP_TIMEOUT, sd->to.udp) ||
 	    nla_put_u32(skb, SGFW_A_IFACE_UDP_STREAM_TIMEOUT,
 			sd->to.udp_stream) ||
-	    nla_put_u32(skb, SGFW_A_IFACE_TRACKING, sd->tracking))
+	    nla_put_u32(skb, SGFW_A_IFACE_TRACKING, sd->tracking) ||
+	    nla_put_u8(skb, SGFW_A_IFACE_AUDIT, sd->audit))
 		return -EMSGSIZE;
 	for (i = 0; i < SGFW_COUNT_NUM; i++) {
 		if (i != SGFW_COUNT_ACCEPTED)
 			dropped += ctr[i];
-		if (nla_put_u64_64bit(skb, attr[i], ctr[i], SGFW_A_IFACE_PAD))
+		if (nla_put_u64_64bit(skb, attr[i], ctr[i], SGFW_A_IFACE_PAD) ||
+		    (audit_attr[i] &&
+		     nla_put_u64_64bit(skb, audit_attr[i], audit[i],
+				       SGFW_A_IFACE_PAD)))
 			return -EMSGSIZE;
 	}
 	if (nla_put_u64_64bit(skb, SGFW_A_IFACE_DROPPED, dropped,
@@ -1279,16 +1337,17 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 	return 0;
 }
 
-/* The timeouts and tracking of an IFACE_SET or TXN_IFACE request. */
-static void sgfw_iface_settings(struct nlattr **tb, struct sgfw_timeouts *to,
-				enum sgfw_tracking *tracking)
+/* The timeouts, tracking and audit of an IFACE_SET or TXN_IFACE request. */
+static void sgfw_iface_settings(struct nlattr **tb, struct sgfw_txn_dev *td)
 {
 	sgfw_get_u32(tb[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT],
-		     &to->tcp_established);
-	sgfw_get_u32(tb[SGFW_A_IFACE_UDP_TIMEOUT], &to->udp);
-	sgfw_get_u32(tb[SGFW_A_IFACE_UDP_STREAM_TIMEOUT], &to->udp_stream);
+		     &td->to.tcp_established);
+	sgfw_get_u32(tb[SGFW_A_IFACE_UDP_TIMEOUT], &td->to.udp);
+	sgfw_get_u32(tb[SGFW_A_IFACE_UDP_STREAM_TIMEOUT], &td->to.udp_stream);
 	if (tb[SGFW_A_IFACE_TRACKING])
-		*tracking = nla_get_u32(tb[SGFW_A_IFACE_TRACKING]);
+		td->tracking = nla_get_u32(tb[SGFW_A_IFACE_TRACKING]);
+	if (tb[SGFW_A_IFACE_AUDIT])
+		td->audit = nla_get_u8(tb[SGFW_A_IFACE_AUDIT]);
 }
 
 /* The nth (from 0) attribute of type @type of the request, for blame. */
@@ -1361,7 +1420,7 @@ int sgfw_nl_iface_attach_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_BAD_ATTR(info->extack,
 				sgfw_nth_attr(info, SGFW_A_IFACE_SG, bad));
 out:
-	err = sgfw_single_end(sn, txn, err);
+	err = sgfw_single_end(info, txn, err);
 	return err;
 }
 
@@ -1396,7 +1455,7 @@ int sgfw_nl_iface_detach_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_BAD_ATTR(info->extack,
 				sgfw_nth_attr(info, SGFW_A_IFACE_SG, bad));
 out:
-	err = sgfw_single_end(sn, txn, err);
+	err = sgfw_single_end(info, txn, err);
 	return err;
 }
 
@@ -1412,8 +1471,8 @@ int sgfw_nl_iface_set_doit(struct sk_buff *skb, struct genl_info *info)
 	td = IS_ERR(txn) ? ERR_CAST(txn) : sgfw_get_txn_dev(txn, info, name);
 	err = PTR_ERR_OR_ZERO(td);
 	if (!err)
-		sgfw_iface_settings(info->attrs, &td->to, &td->tracking);
-	err = sgfw_single_end(sn, txn, err);
+		sgfw_iface_settings(info->attrs, td);
+	err = sgfw_single_end(info, txn, err);
 	return err;
 }
 
@@ -1812,7 +1871,7 @@ int sgfw_nl_nacl_new_doit(struct sk_buff *skb, struct genl_info *info)
 	       sgfw_txn_nacl_new(txn, name, info->extack);
 	if (IS_ERR(nacl))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
-	err = sgfw_single_end(sn, txn, PTR_ERR_OR_ZERO(nacl));
+	err = sgfw_single_end(info, txn, PTR_ERR_OR_ZERO(nacl));
 	return err;
 }
 
@@ -1830,7 +1889,7 @@ int sgfw_nl_nacl_del_doit(struct sk_buff *skb, struct genl_info *info)
 	      sgfw_txn_nacl_del(txn, nacl, info->extack);
 	if (err && !IS_ERR(nacl))
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_NACL_NAME]);
-	err = sgfw_single_end(sn, txn, err);
+	err = sgfw_single_end(info, txn, err);
 	return err;
 }
 
@@ -1931,7 +1990,7 @@ int sgfw_nl_nacl_rule_new_doit(struct sk_buff *skb, struct genl_info *info)
 		free_percpu(r->ctr);
 		kfree(r);
 	}
-	err = sgfw_single_end(sn, txn, err);
+	err = sgfw_single_end(info, txn, err);
 	return err;
 }
 
@@ -1956,7 +2015,7 @@ int sgfw_nl_nacl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err == -ENOENT && !IS_ERR(nacl))
 		NL_SET_BAD_ATTR(info->extack,
 				info->attrs[SGFW_A_NACL_RULE_NUMBER]);
-	err = sgfw_single_end(sn, txn, err);
+	err = sgfw_single_end(info, txn, err);
 	return err;
 }
 
@@ -1978,7 +2037,7 @@ int sgfw_nl_iface_nacl_doit(struct sk_buff *skb, struct genl_info *info)
 	      sgfw_txn_dev_nacl(td, name, nacl, info->extack);
 	if (err == -EBUSY)
 		NL_SET_BAD_ATTR(info->extack, info->attrs[SGFW_A_IFACE_NACL]);
-	err = sgfw_single_end(sn, txn, err);
+	err = sgfw_single_end(info, txn, err);
 	return err;
 }
 
@@ -2290,7 +2349,7 @@ int sgfw_nl_txn_iface_doit(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 	}
-	sgfw_iface_settings(info->attrs, &td.to, &td.tracking);
+	sgfw_iface_settings(info->attrs, &td);
 	err = sgfw_txn_add_dev(txn, &td, name, info->extack);
 out:
 	return sgfw_txn_unlock(sn, err);
@@ -2327,6 +2386,7 @@ int sgfw_nl_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
 	err = sgfw_txn_commit(sn, txn);
 	if (err)
 		goto out_unlock;
+	sgfw_event_config(sn, SGFW_CMD_TXN_COMMIT, NULL, 0, false);
 	/* The transaction holds the configuration that was running. */
 	if (confirm)
 		sgfw_txn_arm(sn, txn, confirm);
@@ -2444,6 +2504,7 @@ static const u8 sgfw_nl_locks[SGFW_CMD_MAX + 1] = {
 	[SGFW_CMD_NACL_RULE_NEW] = SGFW_NL_LOCK_WRITE,
 	[SGFW_CMD_NACL_RULE_DEL] = SGFW_NL_LOCK_WRITE,
 	[SGFW_CMD_CONFIRM]	= SGFW_NL_LOCK_READ,
+	[SGFW_CMD_EXPLAIN]	= SGFW_NL_LOCK_READ,
 };
 
 /*
@@ -2500,12 +2561,27 @@ int sgfw_nl_dump_start(struct netlink_callback *cb)
  * enforced.  The operations come from the generated table
  * (sgfw_genl_ops_set()).
  */
-static struct genl_family sgfw_genl_family __ro_after_init = {
+/*
+ * The events group, as the spec names it (SGFW_NLGRP_* from
+ * netlink-gen.h); joining it needs CAP_NET_ADMIN in the namespace's user
+ * namespace, which the generated table cannot say (its array of groups,
+ * made for families of the plain genetlink schema, is left unused).
+ */
+static const struct genl_multicast_group sgfw_mcgrps[] = {
+	[SGFW_NLGRP_EVENTS] = {
+		.name	= SGFW_MCGRP_EVENTS,
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+struct genl_family sgfw_genl_family __ro_after_init = {
 	.name		= SGFW_GENL_NAME,
 	.version	= SGFW_GENL_VERSION,
 	.module		= THIS_MODULE,
 	.netnsok	= true,
 	.parallel_ops	= true,
+	.mcgrps		= sgfw_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(sgfw_mcgrps),
 };
 
 #ifdef SGFW_GENL_NO_SPLIT_OPS
@@ -2578,13 +2654,17 @@ int __init sgfw_genl_init(void)
 	if (err)
 		return err;
 	err = genl_register_family(&sgfw_genl_family);
-	if (err)
+	if (err) {
 		netlink_unregister_notifier(&sgfw_netlink_nb);
-	return err;
+		return err;
+	}
+	sgfw_events_start();
+	return 0;
 }
 
 void sgfw_genl_exit(void)
 {
+	sgfw_events_stop();
 	genl_unregister_family(&sgfw_genl_family);
 	netlink_unregister_notifier(&sgfw_netlink_nb);
 }

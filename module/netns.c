@@ -76,7 +76,7 @@ static void __net_exit sgfw_net_exit(struct net *net)
 	sgfw_txn_destroy(sn->rollback);
 	sgfw_txn_destroy(sn->txn);
 	sgfw_config_free(sn);
-	sgfw_flowtable_flush(net, &sn->flows, 0);
+	sgfw_flowtable_flush(net, &sn->flows, 0, SGFW_END_NAMESPACE_GONE);
 	sgfw_flow_ns_exit(&sn->flows);
 	if (sn->defrag) {
 		nf_defrag_ipv4_disable(net);

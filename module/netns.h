@@ -10,6 +10,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "events.h"
 #include "flowtable.h"
 
 struct sgfw_txn;
@@ -61,6 +62,7 @@ struct sgfw_cfg {
  * @rollback: under the RTNL: the configuration a commit that awaits its
  *	confirmation goes back to, which @rollback_work does at
  *	@rollback_at (jiffies) unless sgfw_txn_confirm() comes first.
+ * @drop_rl, @untracked_rl: the budgets of drop and untracked events.
  * @defrag: netfilter's defragmentation is on for this namespace.
  * @dying: the namespace is going away: its hooks are gone, and
  *	@rebuild_work must not run again.
@@ -81,6 +83,8 @@ struct sgfw_net {
 	struct sgfw_txn *rollback;
 	struct delayed_work rollback_work;
 	unsigned long rollback_at;
+	struct sgfw_evlimit drop_rl;
+	struct sgfw_evlimit untracked_rl;
 	bool defrag;
 	bool dying;
 };

@@ -749,6 +749,22 @@ static bool sgfw_flow_fresh(const struct sgfw_flow *flow,
 	return moved >= 0 && moved < (long)min(timeout / 64, (unsigned long)HZ);
 }
 
+bool sgfw_track_takes(struct sgfw_flow *flow, const struct sgfw_pkt *p,
+		      bool reply)
+{
+	union sgfw_flow_sw old, new;
+	bool ignored;
+
+	if (p->flags & SGFW_PKT_ICMP_ERROR)
+		return true;
+	old.word = atomic_read(&flow->sw);
+	/* sgfw_track_step() would move a TCP flow's window: not this. */
+	if (flow->t.proto == IPPROTO_TCP)
+		return sgfw_tcp_step(flow, p, reply, old, &new) !=
+		       SGFW_TCP_NOT_OURS;
+	return sgfw_track_step(flow, p, reply, old, &new, &ignored);
+}
+
 /**
  * sgfw_track_packet() - account a packet of a known flow.
  * @flow: the flow, from sgfw_flow_lookup().

@@ -51,6 +51,13 @@ bool sgfw_track_packet(struct sgfw_flow *flow, const struct sgfw_pkt *p,
 		       unsigned int *events);
 
 /*
+ * sgfw_track_takes() - would sgfw_track_packet() accept @p as part of
+ * @flow?  Changes nothing (explain).  Context: RCU.
+ */
+bool sgfw_track_takes(struct sgfw_flow *flow, const struct sgfw_pkt *p,
+		      bool reply);
+
+/*
  * The TCP state machine alone, for tests: the state after a packet with
  * @tcp_flags in @state (SGFW_FLOW_STATE_NONE: a packet that would open a
  * flow).  Returns SGFW_FLOW_STATE_NONE for a packet that does not belong

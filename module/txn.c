@@ -16,6 +16,7 @@
 
 #include "compat.h"
 #include "config.h"
+#include "events.h"
 #include "txn.h"
 
 struct sgfw_txn *sgfw_txn_new(u32 portid)
@@ -299,6 +300,7 @@ static void sgfw_txn_dev_save(struct sgfw_txn_dev *td, struct sgfw_dev *sd)
 	td->nacl = sd->nacl;
 	td->to = sd->to;
 	td->tracking = sd->tracking;
+	td->audit = sd->audit;
 }
 
 /* Give @sd the settings @td, or (NULL) none. */
@@ -311,6 +313,7 @@ static void sgfw_txn_dev_load(struct sgfw_dev *sd,
 		sd->nacl = td->nacl;
 		sd->to = td->to;
 		sd->tracking = td->tracking;
+		WRITE_ONCE(sd->audit, td->audit);
 		return;
 	}
 	sd->nsgs = 0;
@@ -319,6 +322,7 @@ static void sgfw_txn_dev_load(struct sgfw_dev *sd,
 	sd->to.udp = SGFW_UDP_TIMEOUT_DEF;
 	sd->to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF;
 	sd->tracking = SGFW_TRACKING_AUTO;
+	WRITE_ONCE(sd->audit, false);
 }
 
 /* The attached counts of @cfg's objects, from the devices of @sn. */
@@ -749,6 +753,7 @@ void sgfw_txn_rollback_work(struct work_struct *work)
 	}
 	WRITE_ONCE(sn->rollback, NULL);
 	sgfw_txn_destroy(txn);
+	sgfw_event_config(sn, SGFW_CMD_TXN_COMMIT, NULL, 0, true);
 	pr_info("configuration not confirmed in time: the previous one is back\n");
 out_unlock:
 	rtnl_unlock();
@@ -906,6 +911,7 @@ static int sgfw_txn_clone_devs(struct sgfw_txn *txn, struct sgfw_net *sn,
 		td->nacl = sd->nacl ? xa_load(keys, sd->nacl->key) : NULL;
 		td->to = sd->to;
 		td->tracking = sd->tracking;
+		td->audit = sd->audit;
 		list_add_tail(&td->list, &txn->devs);
 	}
 	return 0;

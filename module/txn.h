@@ -39,6 +39,7 @@ struct sgfw_txn_dev {
 	struct sgfw_nacl *nacl;
 	struct sgfw_timeouts to;
 	enum sgfw_tracking tracking;
+	bool audit;
 };
 
 /*

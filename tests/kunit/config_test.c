@@ -316,7 +316,8 @@ static void cfg_counters_from_process_context(struct kunit *test)
 	struct net *net = sgfw_test_net_new(test);
 	struct sgfw_net *sn = cfg_sn(net);
 	struct sgfw_rule_ctr __percpu *ctr;
-	u64 c[SGFW_COUNT_NUM], packets, bytes;
+	static const u64 audited[SGFW_COUNT_NUM] = { 34, 0, 33, 0, 33, 0 };
+	u64 c[SGFW_COUNT_NUM], a[SGFW_COUNT_NUM], packets, bytes;
 	struct sgfw_dev *sd;
 	int i;
 
@@ -329,15 +330,21 @@ static void cfg_counters_from_process_context(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, preemptible() || !IS_ENABLED(CONFIG_PREEMPTION));
 
 	for (i = 0; i < 1000; i++) {
-		sgfw_dev_count(sd, i % SGFW_COUNT_NUM);
+		sgfw_dev_count(sd, i % SGFW_COUNT_NUM, false);
+		/* Audit mode's counts are apart: one in ten of them here. */
+		if (!(i % 10))
+			sgfw_dev_count(sd, i % SGFW_COUNT_NUM, true);
 		sgfw_rule_ctr_add(ctr, 10);
 		if (!(i % 100))
 			cond_resched();
 	}
-	sgfw_dev_stats_read(sd, c);
-	for (i = 0; i < SGFW_COUNT_NUM; i++)
+	sgfw_dev_stats_read(sd, c, a);
+	for (i = 0; i < SGFW_COUNT_NUM; i++) {
 		KUNIT_EXPECT_EQ(test, c[i], 1000 / SGFW_COUNT_NUM +
 				(i < 1000 % SGFW_COUNT_NUM));
+		/* i = 10m, m < 100: 10m % 6 is 0, 4, 2 as m % 3 is 0, 1, 2. */
+		KUNIT_EXPECT_EQ(test, a[i], audited[i]);
+	}
 	sgfw_rule_ctr_read(ctr, &packets, &bytes);
 	KUNIT_EXPECT_EQ(test, packets, 1000);
 	KUNIT_EXPECT_EQ(test, bytes, 10000);

@@ -41,7 +41,7 @@ static void ft_flush_action(void *arg)
 {
 	struct net *net = arg;
 
-	sgfw_flowtable_flush(net, ft_fns(net), 0);
+	sgfw_flowtable_flush(net, ft_fns(net), 0, SGFW_END_FLUSHED);
 }
 
 /*
@@ -978,7 +978,7 @@ static void ft_flush_net(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t));
 	KUNIT_ASSERT_EQ(test, ft_count(net), 51);
 
-	sgfw_flowtable_flush(net, ft_fns(net), 0);
+	sgfw_flowtable_flush(net, ft_fns(net), 0, SGFW_END_FLUSHED);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 	KUNIT_EXPECT_EQ(test, ft_count(other), 50);
 	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &t, NULL));
@@ -999,7 +999,7 @@ static void ft_flush_device(struct kunit *test)
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1 + i % 3,
 							     &t));
 	}
-	sgfw_flowtable_flush(net, ft_fns(net), 2);
+	sgfw_flowtable_flush(net, ft_fns(net), 2, SGFW_END_FLUSHED);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 20);
 	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 20);
 	for (i = 0; i < 30; i++) {
@@ -1327,9 +1327,9 @@ static void ft_count_exact(struct kunit *test)
 	ft_gc_pass(net);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 20);
 
-	sgfw_flowtable_flush(net, ft_fns(net), 2);
+	sgfw_flowtable_flush(net, ft_fns(net), 2, SGFW_END_FLUSHED);
 	KUNIT_EXPECT_EQ(test, ft_count(net), ft_walk_count(net));
-	sgfw_flowtable_flush(net, ft_fns(net), 0);
+	sgfw_flowtable_flush(net, ft_fns(net), 0, SGFW_END_FLUSHED);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 0);
 }
@@ -1430,7 +1430,7 @@ static void ft_concurrent_toggle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&r->errors), 0);
 	KUNIT_EXPECT_LE(test, ft_count(net), FT_RACE_TUPLES);
 	KUNIT_EXPECT_EQ(test, ft_count(net), ft_walk_count(net));
-	sgfw_flowtable_flush(net, ft_fns(net), 0);
+	sgfw_flowtable_flush(net, ft_fns(net), 0, SGFW_END_FLUSHED);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 }
 
@@ -1534,7 +1534,7 @@ static void ft_resize_keeps_flows(struct kunit *test)
 		f = ft_lookup(net, ft_rz_dev(i), &t, NULL);
 		KUNIT_EXPECT_EQ_MSG(test, !!f, i % 2, "flow %u", i);
 	}
-	sgfw_flowtable_flush(net, ft_fns(net), 0);
+	sgfw_flowtable_flush(net, ft_fns(net), 0, SGFW_END_FLUSHED);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 0);
 	/* Not a power of two, or smaller than a bucket lock's share. */
@@ -1724,7 +1724,7 @@ static void ft_flow_size(struct kunit *test)
 	kunit_info(test, "sizeof(struct sgfw_flow) %zu, cache object %u, buckets %u\n",
 		   sizeof(struct sgfw_flow), sgfw_flowtable_cache_size(),
 		   sgfw_flowtable_size());
-	KUNIT_EXPECT_LE(test, sizeof(struct sgfw_flow), 120);
+	KUNIT_EXPECT_LE(test, sizeof(struct sgfw_flow), 128);
 	KUNIT_EXPECT_EQ(test, sgfw_flowtable_cache_size(),
 			sizeof(struct sgfw_flow));
 }

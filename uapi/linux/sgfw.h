@@ -157,7 +157,11 @@
  *   SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT (60-432000, default 432000),
  *   SGFW_A_IFACE_UDP_TIMEOUT (30-60, default 30),
  *   SGFW_A_IFACE_UDP_STREAM_TIMEOUT (60-180, default 180), and
- *   SGFW_A_IFACE_TRACKING (enum sgfw_tracking).  Settings of a device
+ *   SGFW_A_IFACE_TRACKING (enum sgfw_tracking), SGFW_A_IFACE_AUDIT (u8, 1
+ *   to put the device in audit mode, 0 to take it out: in audit mode a
+ *   packet that would be dropped passes, is counted under its would-be
+ *   reason in SGFW_A_IFACE_AUDIT_* instead of SGFW_A_IFACE_DROPPED_*, and
+ *   makes a drop event marked SGFW_A_EVENT_AUDIT).  Settings of a device
  *   with no group are kept for when it gets one.
  *
  * SGFW_CMD_IFACE_GET (do, dump, admin)
@@ -171,7 +175,9 @@
  *   it), SGFW_A_IFACE_DROPPED_TABLE_FULL (its new flow found no room),
  *   SGFW_A_IFACE_DROPPED_INVALID (it cannot be parsed, or no state of its
  *   flow takes it), SGFW_A_IFACE_DROPPED_SPOOFED (its source is not the
- *   instance's: port mode's source check; 0 in endpoint mode).
+ *   instance's: port mode's source check; 0 in endpoint mode);
+ *   SGFW_A_IFACE_AUDIT, and what audit mode let pass by the same reasons:
+ *   SGFW_A_IFACE_AUDIT_NO_RULE ... SGFW_A_IFACE_AUDIT_SPOOFED (u64).
  *
  * SGFW_CMD_FLOW_GET (dump, admin)
  *   Reply, one message per tracked flow: SGFW_A_FLOW_PROTOCOL,
@@ -305,6 +311,48 @@
  *   SGFW_A_FLOW_FLUSHED (u32, how many).  The next packets of a removed flow
  *   are judged as packets of no flow: where no rule allows them they are
  *   dropped; where one does, they may open the flow again.
+ *
+ * SGFW_CMD_EXPLAIN (do, admin)
+ *   Request: SGFW_A_EXPLAIN_IFINDEX, _DIRECTION, _PROTOCOL, _SRC and _DST
+ *   (nests of SGFW_A_CIDR_*, one family, no prefix length), and as the
+ *   protocol needs them _SPORT and _DPORT (tcp, udp) or _ICMP_TYPE and
+ *   _ICMP_CODE (icmp, icmpv6; an echo request when absent).  The kernel
+ *   builds the packet (a tcp SYN, or an ACK when a flow exists for it),
+ *   parses it and judges it with the device's rules by the code that
+ *   judges real packets, changing and counting nothing.  Reply:
+ *   SGFW_A_EXPLAIN_VERDICT (enum sgfw_verdict), _NACL (the device's network
+ *   ACL), _NACL_RULE (the number of its rule that decides; absent for the
+ *   implicit deny) and _NACL_ACTION, _SG and _RULE_ID (the rule that allows
+ *   it; absent: no rule does), _TRACK (enum sgfw_track) and _TIMEOUT
+ *   (seconds, of the flow it would open), _FLOW (flag: a flow exists for
+ *   it and would carry it) and _FLOW_STATE, _AUDIT (flag: the device is in
+ *   audit mode, and a drop verdict would let it pass).
+ *
+ * Events
+ * ------
+ *
+ * The multicast group "events" (SGFW_MCGRP_EVENTS; joining needs
+ * CAP_NET_ADMIN in the namespace's user namespace) hears what happens in
+ * the namespace of the socket.  Messages are sent only while someone
+ * listens; a reader too slow for them gets ENOBUFS and has lost some.
+ * SGFW_CMD_FLOW_NEW_NTF: a flow was opened.  SGFW_CMD_FLOW_END_NTF: one
+ * ended, SGFW_A_EVENT_REASON (enum sgfw_end_reason) saying why.  Both
+ * carry the flow: SGFW_A_EVENT_IFINDEX, _DIRECTION (its opener's), _PROTOCOL,
+ * _SRC, _DST, _SPORT, _DPORT or _ICMP_ID, _SG and _RULE_ID, _STATE,
+ * _PACKETS and _BYTES (both directions), _START and _END (seconds since the
+ * epoch).  SGFW_CMD_DROP_NTF: a packet was dropped, or marked
+ * SGFW_A_EVENT_AUDIT would have been: its device, direction, tuple (with
+ * _ICMP_TYPE and _ICMP_CODE for icmp), _BYTES (its length), _END (the
+ * time), _VERDICT (the reason) and _NACL_RULE (for a deny rule).
+ * SGFW_CMD_UNTRACKED_NTF: a packet of an untracked flow passed, with its
+ * tuple, length, time, group and rule.  Drop and untracked events are
+ * rate-limited per namespace, each kind apart (the module's event_rate
+ * parameter, per second); SGFW_A_EVENT_SUPPRESSED on an event counts the
+ * events of its kind suppressed since the last one sent.
+ * SGFW_CMD_CONFIG_NTF: the configuration changed: SGFW_A_EVENT_CMD (the
+ * command that changed it), _NAME (the group, prefix list or network ACL
+ * it named), _IFINDEX (the device), _ROLLBACK (an apply that was not
+ * confirmed went back).
  */
 #ifndef _UAPI_LINUX_SGFW_H
 #define _UAPI_LINUX_SGFW_H
@@ -340,6 +388,31 @@ enum sgfw_flow_state {
 	SGFW_FLOW_STATE_UDP_SINGLE,
 	SGFW_FLOW_STATE_UDP_STREAM,
 	SGFW_FLOW_STATE_ACTIVE,
+};
+
+enum sgfw_verdict {
+	SGFW_VERDICT_ACCEPTED,
+	SGFW_VERDICT_NO_RULE,
+	SGFW_VERDICT_NACL,
+	SGFW_VERDICT_TABLE_FULL,
+	SGFW_VERDICT_INVALID,
+	SGFW_VERDICT_SPOOFED,
+};
+
+enum sgfw_end_reason {
+	SGFW_END_EXPIRED,
+	SGFW_END_CLOSED,
+	SGFW_END_EVICTED,
+	SGFW_END_FLUSHED,
+	SGFW_END_DEVICE_GONE,
+	SGFW_END_GROUP_GONE,
+	SGFW_END_NAMESPACE_GONE,
+};
+
+enum sgfw_track {
+	SGFW_TRACK_NONE,
+	SGFW_TRACK_TRACKED,
+	SGFW_TRACK_UNTRACKED,
 };
 
 enum sgfw_a_status {
@@ -447,6 +520,12 @@ enum sgfw_a_iface {
 	SGFW_A_IFACE_DROPPED_TABLE_FULL,
 	SGFW_A_IFACE_DROPPED_INVALID,
 	SGFW_A_IFACE_DROPPED_SPOOFED,
+	SGFW_A_IFACE_AUDIT,
+	SGFW_A_IFACE_AUDIT_NO_RULE,
+	SGFW_A_IFACE_AUDIT_NACL,
+	SGFW_A_IFACE_AUDIT_TABLE_FULL,
+	SGFW_A_IFACE_AUDIT_INVALID,
+	SGFW_A_IFACE_AUDIT_SPOOFED,
 
 	__SGFW_A_IFACE_MAX
 };
@@ -495,6 +574,68 @@ enum sgfw_a_flow_filter {
 };
 
 #define SGFW_A_FLOW_FILTER_MAX (__SGFW_A_FLOW_FILTER_MAX - 1)
+
+enum sgfw_a_explain {
+	SGFW_A_EXPLAIN_UNSPEC,
+	SGFW_A_EXPLAIN_IFINDEX,
+	SGFW_A_EXPLAIN_DIRECTION,
+	SGFW_A_EXPLAIN_PROTOCOL,
+	SGFW_A_EXPLAIN_SRC,
+	SGFW_A_EXPLAIN_DST,
+	SGFW_A_EXPLAIN_SPORT,
+	SGFW_A_EXPLAIN_DPORT,
+	SGFW_A_EXPLAIN_ICMP_TYPE,
+	SGFW_A_EXPLAIN_ICMP_CODE,
+	SGFW_A_EXPLAIN_VERDICT,
+	SGFW_A_EXPLAIN_NACL,
+	SGFW_A_EXPLAIN_NACL_RULE,
+	SGFW_A_EXPLAIN_NACL_ACTION,
+	SGFW_A_EXPLAIN_SG,
+	SGFW_A_EXPLAIN_RULE_ID,
+	SGFW_A_EXPLAIN_TRACK,
+	SGFW_A_EXPLAIN_TIMEOUT,
+	SGFW_A_EXPLAIN_FLOW,
+	SGFW_A_EXPLAIN_FLOW_STATE,
+	SGFW_A_EXPLAIN_AUDIT,
+
+	__SGFW_A_EXPLAIN_MAX
+};
+
+#define SGFW_A_EXPLAIN_MAX (__SGFW_A_EXPLAIN_MAX - 1)
+
+enum sgfw_a_event {
+	SGFW_A_EVENT_UNSPEC,
+	SGFW_A_EVENT_PAD,
+	SGFW_A_EVENT_IFINDEX,
+	SGFW_A_EVENT_DIRECTION,
+	SGFW_A_EVENT_PROTOCOL,
+	SGFW_A_EVENT_SRC,
+	SGFW_A_EVENT_DST,
+	SGFW_A_EVENT_SPORT,
+	SGFW_A_EVENT_DPORT,
+	SGFW_A_EVENT_ICMP_TYPE,
+	SGFW_A_EVENT_ICMP_CODE,
+	SGFW_A_EVENT_ICMP_ID,
+	SGFW_A_EVENT_SG,
+	SGFW_A_EVENT_RULE_ID,
+	SGFW_A_EVENT_STATE,
+	SGFW_A_EVENT_PACKETS,
+	SGFW_A_EVENT_BYTES,
+	SGFW_A_EVENT_START,
+	SGFW_A_EVENT_END,
+	SGFW_A_EVENT_REASON,
+	SGFW_A_EVENT_VERDICT,
+	SGFW_A_EVENT_AUDIT,
+	SGFW_A_EVENT_NACL_RULE,
+	SGFW_A_EVENT_SUPPRESSED,
+	SGFW_A_EVENT_CMD,
+	SGFW_A_EVENT_NAME,
+	SGFW_A_EVENT_ROLLBACK,
+
+	__SGFW_A_EVENT_MAX
+};
+
+#define SGFW_A_EVENT_MAX (__SGFW_A_EVENT_MAX - 1)
 
 enum sgfw_a_nacl_rule {
 	SGFW_A_NACL_RULE_UNSPEC,
@@ -573,10 +714,18 @@ enum sgfw_cmd {
 	SGFW_CMD_TXN_ABORT,
 	SGFW_CMD_CONFIRM,
 	SGFW_CMD_FLOW_FLUSH,
+	SGFW_CMD_EXPLAIN,
+	SGFW_CMD_FLOW_NEW_NTF,
+	SGFW_CMD_FLOW_END_NTF,
+	SGFW_CMD_DROP_NTF,
+	SGFW_CMD_UNTRACKED_NTF,
+	SGFW_CMD_CONFIG_NTF,
 
 	__SGFW_CMD_MAX
 };
 
 #define SGFW_CMD_MAX (__SGFW_CMD_MAX - 1)
+
+#define SGFW_MCGRP_EVENTS	"events"
 
 #endif /* _UAPI_LINUX_SGFW_H */
