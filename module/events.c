@@ -13,6 +13,7 @@
 
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
+#include <linux/ktime.h>
 #include <linux/timekeeping.h>
 #include <net/genetlink.h>
 

@@ -262,7 +262,8 @@ int sgfw_nl_explain_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_iput(msg, info);
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &sgfw_genl_family, 0, SGFW_CMD_EXPLAIN);
 	if (!hdr) {
 		err = -EMSGSIZE;
 		goto err_free;
