@@ -74,8 +74,7 @@ static bool sgfw_evlimit_take(struct sgfw_evlimit *rl)
 	return false;
 }
 
-/* Seconds since the epoch at jiffies @j, not long ago. */
-static u64 sgfw_event_time(unsigned long j)
+u64 sgfw_event_time(unsigned long j)
 {
 	return ktime_get_real_seconds() - (jiffies - j) / HZ;
 }

@@ -43,6 +43,9 @@ struct sgfw_evlimit {
 void sgfw_events_start(void);
 void sgfw_events_stop(void);
 
+/* Seconds since the epoch at jiffies @j, in the past. */
+u64 sgfw_event_time(unsigned long j);
+
 /* Does a socket of @net listen?  Context: any. */
 bool sgfw_events_wanted(const struct net *net);
 

@@ -1691,7 +1691,9 @@ static int sgfw_flow_fill(struct sgfw_flow_dump *d, const struct sgfw_flow *f)
 	    nla_put_u64_64bit(skb, SGFW_A_FLOW_PACKETS,
 			      atomic64_read(&f->packets), SGFW_A_FLOW_PAD) ||
 	    nla_put_u64_64bit(skb, SGFW_A_FLOW_BYTES,
-			      atomic64_read(&f->bytes), SGFW_A_FLOW_PAD))
+			      atomic64_read(&f->bytes), SGFW_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(skb, SGFW_A_FLOW_START,
+			      sgfw_event_time(f->start), SGFW_A_FLOW_PAD))
 		goto err_cancel;
 	genlmsg_end(skb, hdr);
 	return 0;

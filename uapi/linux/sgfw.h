@@ -189,7 +189,8 @@
  *   (u32, milliseconds), SGFW_A_FLOW_SG (name, absent if the group is
  *   gone), SGFW_A_FLOW_RULE_ID, SGFW_A_FLOW_DIRECTION (of the packet that
  *   opened it), SGFW_A_FLOW_PACKETS and SGFW_A_FLOW_BYTES (u64, both
- *   directions).
+ *   directions), SGFW_A_FLOW_START (u64, when it was opened, in seconds
+ *   since the epoch).
  *
  * SGFW_CMD_NACL_NEW, SGFW_CMD_NACL_DEL (do, admin)
  *   Request: SGFW_A_NACL_NAME.  A new network ACL has no rules: attached
@@ -551,6 +552,7 @@ enum sgfw_a_flow {
 	SGFW_A_FLOW_BYTES,
 	SGFW_A_FLOW_FILTER,
 	SGFW_A_FLOW_FLUSHED,
+	SGFW_A_FLOW_START,
 
 	__SGFW_A_FLOW_MAX
 };
