@@ -212,20 +212,24 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 	if (sgfw_pkt_parse(skb, af, &p)) {
 		memset(&j, 0, sizeof(j));
 		j.verdict = SGFW_COUNT_INVALID;
-	} else if (p.flags & SGFW_PKT_ALWAYS_PASS) {
-		sgfw_dev_count(sd, SGFW_COUNT_ACCEPTED, false);
-		return NF_ACCEPT;
-	} else {
+	} else if (!(p.flags & SGFW_PKT_ALWAYS_PASS)) {
 		sgfw_judge(sn, sd, dir, &p, false, &j);
+	} else {
+		j.verdict = SGFW_COUNT_ACCEPTED;
 	}
 	if (j.verdict == SGFW_COUNT_ACCEPTED) {
 		sgfw_dev_count(sd, SGFW_COUNT_ACCEPTED, false);
 		return NF_ACCEPT;
 	}
+	/*
+	 * Audit mode lets the drop pass, counted apart; the event says which
+	 * NACL rule denied (none for the implicit deny).
+	 */
 	audit = READ_ONCE(sd->audit);
 	sgfw_dev_count(sd, j.verdict, audit);
 	sgfw_event_drop(sn, dev->ifindex, dir, &p, j.verdict,
-			j.nacl_rule ? j.nacl_rule->rule_id : 0, audit);
+			j.verdict == SGFW_COUNT_NACL && j.nacl_rule ?
+			j.nacl_rule->rule_id : 0, audit);
 	return audit ? NF_ACCEPT : NF_DROP;
 }
 

@@ -20,10 +20,12 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
+#include <net/tcp.h>
 
 #include "../../uapi/linux/sgfw.h"
 #include "../../module/config.h"
 #include "../../module/flowtable.h"
+#include "../../module/hooks.h"
 #include "../../module/netns.h"
 #include "../../module/ruleset.h"
 #include "sgfw_test.h"
@@ -529,6 +531,108 @@ static void cfg_sg_peer_hosts(struct kunit *test)
 	rcu_read_unlock();
 }
 
+/*
+ * sgfw_judge() dry, as explain runs it, says what the data path would do
+ * and changes nothing: no flow, no counter; then the same packet judged
+ * for real opens the flow the dry run named, and a dry run sees it.
+ */
+static void cfg_judge_dry(struct kunit *test)
+{
+	struct net *net = sgfw_test_net_new(test);
+	struct sgfw_net *sn = cfg_sn(net);
+	struct sgfw_sg *web = cfg_sg(test, sn, "web");
+	struct sgfw_nacl *nacl = cfg_nacl(test, sn, "edge", 100);
+	struct sgfw_nacl_rule *nr = list_first_entry(&nacl->rules,
+						     struct sgfw_nacl_rule,
+						     list);
+	struct sgfw_judgement j;
+	struct sgfw_pkt p = {};
+	struct sgfw_dev *sd;
+	u64 packets, bytes;
+
+	cfg_attach(test, sn, web);
+	cfg_set_nacl(test, sn, nacl);
+	p.t.af = SGFW_AF_INET;
+	p.t.proto = IPPROTO_TCP;
+	p.t.src.ip = htonl(0x0a000001);
+	p.t.dst.ip = htonl(0xc0000201);
+	p.t.sport = htons(40000);
+	p.t.dport = htons(22);
+	p.tcp_flags = TCPHDR_SYN;
+	p.tcp_wscale = SGFW_TCP_WSCALE_NONE;
+	p.tcp_seq = 1000;
+	p.len = 60;
+
+	/* All open both ways, tracking auto: a flow of the untracked kind. */
+	rcu_read_lock();
+	sd = xa_load(&sn->devs, CFG_IFINDEX);
+	sgfw_judge(sn, sd, SGFW_DIRECTION_INGRESS, &p, true, &j);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, j.verdict, SGFW_VERDICT_ACCEPTED);
+	KUNIT_EXPECT_TRUE(test, j.nacl_asked);
+	KUNIT_ASSERT_NOT_NULL(test, j.nacl_rule);
+	KUNIT_EXPECT_EQ(test, j.nacl_rule->rule_id, 100);
+	KUNIT_ASSERT_NOT_NULL(test, j.rule);
+	KUNIT_EXPECT_EQ(test, j.rule->sg_id, web->id);
+	KUNIT_EXPECT_EQ(test, j.track, SGFW_TRACK_UNTRACKED);
+	KUNIT_EXPECT_NULL(test, j.flow);
+
+	rtnl_lock();
+	sd->tracking = SGFW_TRACKING_ALWAYS;
+	KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
+	rtnl_unlock();
+	rcu_read_lock();
+	sgfw_judge(sn, sd, SGFW_DIRECTION_INGRESS, &p, true, &j);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, j.track, SGFW_TRACK_TRACKED);
+	KUNIT_EXPECT_GT(test, j.timeout, 0);
+	KUNIT_EXPECT_NULL(test, j.flow);
+	KUNIT_EXPECT_EQ(test, atomic_read(&sn->flows.count), 0);
+	sgfw_rule_ctr_read(nr->ctr, &packets, &bytes);
+	KUNIT_EXPECT_EQ(test, packets, 0);
+
+	/* For real: the flow opens and the NACL rule counts the packet. */
+	rcu_read_lock();
+	sgfw_judge(sn, sd, SGFW_DIRECTION_INGRESS, &p, false, &j);
+	KUNIT_EXPECT_EQ(test, j.verdict, SGFW_VERDICT_ACCEPTED);
+	KUNIT_EXPECT_NOT_NULL(test, j.flow);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&sn->flows.count), 1);
+	sgfw_rule_ctr_read(nr->ctr, &packets, &bytes);
+	KUNIT_EXPECT_EQ(test, packets, 1);
+
+	/* Dry again: the flow carries a retransmitted SYN; nothing moves. */
+	rcu_read_lock();
+	sgfw_judge(sn, sd, SGFW_DIRECTION_INGRESS, &p, true, &j);
+	KUNIT_EXPECT_NOT_NULL(test, j.flow);
+	if (j.flow)
+		KUNIT_EXPECT_EQ(test, atomic64_read(&j.flow->packets), 1);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, j.verdict, SGFW_VERDICT_ACCEPTED);
+
+	/* A lone ACK of no flow: a rule allows it, it opens nothing. */
+	p.t.sport = htons(40001);
+	p.tcp_flags = TCPHDR_ACK;
+	rcu_read_lock();
+	sgfw_judge(sn, sd, SGFW_DIRECTION_INGRESS, &p, true, &j);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, j.verdict, SGFW_VERDICT_ACCEPTED);
+	KUNIT_EXPECT_EQ(test, j.track, SGFW_TRACK_NONE);
+	KUNIT_EXPECT_NULL(test, j.flow);
+
+	/* From IPv6, which neither the NACL nor the group allows in. */
+	p.t.af = SGFW_AF_INET6;
+	p.tcp_flags = TCPHDR_SYN;
+	rcu_read_lock();
+	sgfw_judge(sn, sd, SGFW_DIRECTION_INGRESS, &p, true, &j);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, j.verdict, SGFW_VERDICT_NACL);
+	KUNIT_EXPECT_TRUE(test, j.nacl_asked);
+	KUNIT_EXPECT_NULL(test, j.nacl_rule);
+	sgfw_rule_ctr_read(nr->ctr, &packets, &bytes);
+	KUNIT_EXPECT_EQ(test, packets, 1);
+}
+
 static struct kunit_case sgfw_config_cases[] = {
 	KUNIT_CASE(cfg_publish_then_free),
 	KUNIT_CASE(cfg_flush_after_readers),
@@ -537,6 +641,7 @@ static struct kunit_case sgfw_config_cases[] = {
 	KUNIT_CASE(cfg_sg_self_reference),
 	KUNIT_CASE(cfg_sg_cap),
 	KUNIT_CASE(cfg_sg_peer_hosts),
+	KUNIT_CASE(cfg_judge_dry),
 	{}
 };
 
