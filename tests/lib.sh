@@ -513,6 +513,22 @@ elif cmd == "raw-send":
     s.bind((src, 0))
     s.sendto(data, (dst, 0))
 
+elif cmd == "icmp-send":
+    # SRC DST TYPE CODE ID: one icmp message (icmpv6 to an IPv6 address)
+    # of TYPE and CODE with identifier ID, checksum right (the kernel's
+    # for icmpv6), quoting nothing.
+    src, dst, t, c, ident = args[0], args[1], int(args[2]), \
+        int(args[3]), int(args[4])
+    fam = family(dst)
+    s = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_ICMP
+                      if fam == socket.AF_INET else socket.IPPROTO_ICMPV6)
+    s.bind((src, 0))
+    body = struct.pack("!HH", ident, 1) + payload
+    msg = struct.pack("!BBH", t, c, 0) + body
+    if fam == socket.AF_INET:
+        msg = struct.pack("!BBH", t, c, csum(msg)) + body
+    s.sendto(msg, (dst, 0))
+
 elif cmd == "udp-inject":
     # A UDP datagram from any source port, bound or not: built by hand on
     # a raw socket.
@@ -731,6 +747,20 @@ elif cmd == "jpy":
     j = json.loads(args[1])
     r = eval(args[0])
     print(r if isinstance(r, str) else json.dumps(r, sort_keys=True))
+
+elif cmd == "events":
+    # FILE COND: the events among the whole lines of FILE (one JSON object
+    # each, as "sgtool -j monitor" prints them) that COND, a python
+    # condition on e, holds for, one per line.
+    import json
+    text = open(args[0]).read()
+    for line in text[:text.rfind("\n") + 1].splitlines():
+        try:
+            e = json.loads(line)
+        except ValueError:
+            die("not an event: %r" % line)
+        if eval(args[1], {"e": e}):
+            print(line)
 
 elif cmd == "flow-check":
     # JSON COUNT COND CHECK...: see flow_check.
@@ -1034,6 +1064,9 @@ raw_listen() { _bg "$1" "$2" raw-listen "$3" "$4"; }
 # bytes of payload).
 raw_send() { local ns=$1; shift; _py "$ns" raw-send "$@"; }
 
+# icmp_send NS SRC DST TYPE CODE ID: one icmp or icmpv6 message.
+icmp_send() { local ns=$1; shift; _py "$ns" icmp-send "$@"; }
+
 # tcp_inject NS SRC SPORT DST DPORT FLAGS SEQ ACK [LEN]: one TCP segment
 # made by hand (FLAGS a number: 0x04 RST, 0x10 ACK, 0x11 FIN+ACK...).
 tcp_inject() { local ns=$1; shift; _py "$ns" tcp-inject "$@"; }
@@ -1155,6 +1188,43 @@ sg_egress_clear() {
 	done
 	assert_eq "egress rules left in $2" 0 "$(sgj "$1" sg show "$2" |
 		jpy 'sum(r["direction"] == "egress" for g in j for r in g["rules"])')"
+}
+
+# monitor_start NAME NS: "sgtool -j monitor" in NS in the background, its
+# events in $SGFW_TMP/NAME.mon, once it hears them (it has seen a group of
+# its own made).  events NAME COND: those of its events so far that COND, a
+# python condition on e (an event), holds for, one JSON object per line;
+# event_count NAME COND: how many; event_wait NAME SECONDS COND: wait for
+# one.
+monitor_start() {
+	local name=$1 ns=$2 mark
+	mark=mark-$name
+	"$SGTOOL" -n "$ns" -j monitor >"$SGFW_TMP/$name.mon" \
+		2>"$SGFW_TMP/$name.mon.err" &
+	_sgfw_pids+=("$!")
+	wait_until 30 _monitor_hears "$name" "$ns" "$mark"
+	assert sgt "$ns" sg del "$mark"
+}
+_monitor_hears() {
+	[ "$(event_count "$1" "e['event'] == 'config' and
+		e['cmd'] == 'sg-new' and e.get('name') == '$3'")" -gt 0 ] &&
+		return 0
+	sgt "$2" sg del "$3" >/dev/null 2>&1
+	sgt "$2" sg add "$3" >/dev/null 2>&1
+	return 1
+}
+events() { _py "" events "$SGFW_TMP/$1.mon" "$2"; }
+event_count() { events "$1" "$2" | wc -l; }
+event_wait() {
+	local limit=$2 deadline
+	deadline=$(($(date +%s%N) + limit * 1000000000))
+	until [ "$(event_count "$1" "$3")" -gt 0 ]; do
+		[ "$(date +%s%N)" -lt "$deadline" ] || {
+			cat "$SGFW_TMP/$1.mon" "$SGFW_TMP/$1.mon.err" >&2
+			fail "no event in ${limit}s with $3"
+		}
+		sleep 0.2
+	done
 }
 
 # stats_get NS EXPR: EXPR over "sgtool stats -j" (j).  dev_counter NS DEV
