@@ -72,9 +72,14 @@ SETS = {
     "rule": {1: U32, 2: STR, 3: U32, 4: MATCH, 5: CIDR, 6: STR, 7: STR,
              8: STR},
     "pl": {1: STR, 2: CIDR, 3: U32},
-    "iface": {2: U32, 4: STR, 5: U32, 6: U32, 7: U32, 8: U32, 11: STR},
+    "iface": {2: U32, 4: STR, 5: U32, 6: U32, 7: U32, 8: U32, 11: STR,
+              17: U8},
     "flow": {16: FNEST},
     "nacl": {1: STR},
+    # Explain: ifindex, direction, protocol, src, dst, sport, dport, icmp
+    # type and code.
+    "explain": {1: U32, 2: U32, 3: U8, 4: CIDR, 5: CIDR, 6: U16, 7: U16,
+                8: U8, 9: U8},
     "nacl-rule": {2: STR, 3: U32, 4: U32, 5: U32, 6: MATCH, 7: CIDR},
     # Transactions.  Never a commit that awaits its confirmation (2): its
     # rollback would come at a time of its own in each namespace.
@@ -99,6 +104,7 @@ CMDS = {
     27: ("none", True), 28: ("pl", True), 29: ("sg", True),
     30: ("txn-sg-rule", True), 31: ("txn-nacl", True), 32: ("iface", True),
     33: ("txn", True), 34: ("none", True), 36: ("flow", True),
+    37: ("explain", False),
 }
 # A refused part ends a transaction: these change something even refused,
 # so they are replayed whatever their answer, which must be the same.
