@@ -55,7 +55,7 @@ nobody() {
 	local ns=$1
 	shift
 	nsx "$ns" setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$SGTOOL" "$@"
+		timeout 20 "$SGTOOL" "$@"
 }
 
 log "an unprivileged user is refused every read and write"
@@ -92,6 +92,12 @@ nacl add evil
 nacl rule add edge 1 ingress deny all from 0.0.0.0/0
 nacl rule del edge 100 ingress
 nacl del edge
+iface set veth2 audit on
+explain veth2 ingress tcp 192.0.2.1:40000 192.0.2.2:80
+monitor
+monitor drops
+monitor flowlog interval 1
+flow flush
 CMDS
 log "status and version are open"
 assert nobody "$srv" status
@@ -111,6 +117,10 @@ sgtool sg add mine
 sgtool rule add mine ingress tcp port 22 from 0.0.0.0/0
 sgtool iface attach d0 mine
 sgtool flow limit 1000
+# Its own namespace's events: joined, heard until the time limit.
+rc=0
+timeout 2 "$SGTOOL" monitor >/dev/null 2>&1 || rc=\$?
+[ "\$rc" = 124 ] || { echo "monitor of its own namespace: \$rc"; exit 1; }
 [ "\$(sgtool -j status)" != "" ]
 echo "ceiling \$(sgtool -j status | python3 -S -c 'import json,sys; print(json.load(sys.stdin)["flow_limit_ceiling"])')"
 if out=\$(sgtool flow limit 70000 2>&1); then
