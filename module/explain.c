@@ -71,7 +71,8 @@ static struct sk_buff *sgfw_explain_skb(const struct sgfw_explain_req *q,
 	else if (sgfw_explain_icmp(q))
 		l4 = sizeof(struct icmphdr);	/* icmp6hdr is as long */
 
-	skb = alloc_skb(l3 + l4, GFP_KERNEL);
+	/* Under RCU (the flow it looks up): a few bytes, atomic. */
+	skb = alloc_skb(l3 + l4, GFP_ATOMIC);
 	if (!skb)
 		return NULL;
 	skb_reset_network_header(skb);

@@ -233,7 +233,10 @@ static const struct {
 	[SGFW_CMD_IFACE_NACL]	= { SGFW_A_IFACE_NACL, SGFW_A_IFACE_IFINDEX },
 };
 
-/* Tell the events group what request @info changed. */
+/*
+ * Tell the events group what request @info changed.  Every name above is
+ * an NLA_NUL_STRING of its policy: nla_data() is a C string.
+ */
 static void sgfw_nl_config_event(struct genl_info *info)
 {
 	u8 cmd = info->genlhdr->cmd;
