@@ -159,24 +159,6 @@ static int iface_show(int argc, char **argv)
 	return cmd_show(OBJ, &sh, build_iface_index, argc, argv);
 }
 
-/*
- * cmd_open() the request @cmd about the device @dev, looked up in the
- * namespace the connection is in.  Return an exit status; on failure
- * nothing is left open.
- */
-static int iface_open(struct req *q, uint8_t cmd, char *dev)
-{
-	int status;
-
-	status = cmd_open(q, cmd);
-	if (status)
-		return status;
-	status = build_iface_index(q, dev);
-	if (status)
-		nl_close(q->s);
-	return status;
-}
-
 /* iface { attach | detach } DEV NAME...; argv[0] is the command. */
 static int iface_sgs(int argc, char **argv, uint8_t cmd, bool need_names)
 {
@@ -187,7 +169,7 @@ static int iface_sgs(int argc, char **argv, uint8_t cmd, bool need_names)
 		return cli_usage_error(OBJ, "missing device name");
 	if (need_names && argc < 3)
 		return cli_usage_error(OBJ, "missing security group name");
-	status = iface_open(&q, cmd, argv[1]);
+	status = cmd_open_dev(&q, cmd, SGFW_A_IFACE_IFINDEX, argv[1]);
 	if (status)
 		return status;
 	for (int i = 2; i < argc; i++)
@@ -219,7 +201,8 @@ static int iface_nacl(int argc, char **argv)
 	status = cli_no_more_args(OBJ, argc - 3, argv + 3);
 	if (status)
 		return status;
-	status = iface_open(&q, SGFW_CMD_IFACE_NACL, argv[1]);
+	status = cmd_open_dev(&q, SGFW_CMD_IFACE_NACL,
+			      SGFW_A_IFACE_IFINDEX, argv[1]);
 	if (status)
 		return status;
 	/* No name: the kernel removes the device's NACL. */
@@ -280,7 +263,8 @@ static int iface_set(int argc, char **argv)
 	if (!any)
 		return cli_usage_error(OBJ, "nothing to set");
 
-	status = iface_open(&q, SGFW_CMD_IFACE_SET, argv[1]);
+	status = cmd_open_dev(&q, SGFW_CMD_IFACE_SET, SGFW_A_IFACE_IFINDEX,
+			      argv[1]);
 	if (status)
 		return status;
 	for (size_t k = 0; k < N_SETTINGS; k++)
