@@ -232,6 +232,17 @@ int parse_nacl_action(const char *s, uint32_t *v)
 	return 0;
 }
 
+int parse_on_off(const char *s, bool *v)
+{
+	if (!strcmp(s, "on"))
+		*v = true;
+	else if (!strcmp(s, "off"))
+		*v = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 const char *proto_name(uint8_t proto)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(protos); i++)

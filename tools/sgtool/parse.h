@@ -75,6 +75,8 @@ int parse_tracking(const char *s, uint32_t *v);
 int parse_direction(const char *s, uint32_t *v);
 /* allow or deny, as enum sgfw_nacl_action. */
 int parse_nacl_action(const char *s, uint32_t *v);
+/* on or off. */
+int parse_on_off(const char *s, bool *v);
 
 /* Names for output; NULL when the value has none. */
 const char *proto_name(uint8_t proto);

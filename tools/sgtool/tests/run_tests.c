@@ -18,6 +18,7 @@ int main(void)
 	suite_show();
 	suite_nacl();
 	suite_explain();
+	suite_config();
 	suite_binary();
 	return tap_done();
 }

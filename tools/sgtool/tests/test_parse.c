@@ -311,6 +311,21 @@ static int test_keywords(void)
 	return 0;
 }
 
+static int test_on_off(void)
+{
+	bool on = false;
+
+	EXPECT_INT(parse_on_off("on", &on), 0);
+	EXPECT(on);
+	EXPECT_INT(parse_on_off("off", &on), 0);
+	EXPECT(!on);
+	EXPECT_INT(parse_on_off("ON", &on), -EINVAL);
+	EXPECT_INT(parse_on_off("1", &on), -EINVAL);
+	EXPECT_INT(parse_on_off("true", &on), -EINVAL);
+	EXPECT_INT(parse_on_off("", &on), -EINVAL);
+	return 0;
+}
+
 static int test_names(void)
 {
 	EXPECT_STR(proto_name(6), "tcp");
@@ -378,6 +393,7 @@ void suite_parse(void)
 		 test_timeouts);
 	tap_test("parse: tracking, direction and NACL action keywords",
 		 test_keywords);
+	tap_test("parse: on and off", test_on_off);
 	tap_test("parse: protocol, direction, tracking, action, state, "
 		 "verdict and track names",
 		 test_names);

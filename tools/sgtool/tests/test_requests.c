@@ -457,6 +457,17 @@ static int test_iface_set(void)
 	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_TRACKING);
 	EXPECT_U32(ATTR(SGFW_A_IFACE_TRACKING), SGFW_TRACKING_AUTO);
 
+	/* Audit mode is a u8, 1 or 0. */
+	EXPECT_RUN(run_sgtool("iface", "set", "lo", "audit", "on",
+			      "udp-timeout", "60", NULL), 0, "", "");
+	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_UDP_TIMEOUT,
+		     SGFW_A_IFACE_AUDIT);
+	EXPECT_U8(ATTR(SGFW_A_IFACE_AUDIT), 1);
+	EXPECT_RUN(run_sgtool("iface", "set", "lo", "audit", "off", NULL), 0,
+		   "", "");
+	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_AUDIT);
+	EXPECT_U8(ATTR(SGFW_A_IFACE_AUDIT), 0);
+
 	/* Out of range: the kernel's to refuse, with its message. */
 	fake.respond = respond_refuse;
 	refusal = "udp timeout must be 30 to 60 seconds";
@@ -694,6 +705,13 @@ static const struct {
 	  "\"sometimes\", try \"sgtool iface help\"" },
 	{ { "iface", "set", "lo", "tracking", "auto", "tracking", "auto" },
 	  "\"tracking\" given twice, try \"sgtool iface help\"" },
+	{ { "iface", "set", "lo", "audit", "yes" },
+	  "expected \"on\" or \"off\" after \"audit\", not \"yes\", "
+	  "try \"sgtool iface help\"" },
+	{ { "iface", "set", "lo", "audit", "on", "audit", "off" },
+	  "\"audit\" given twice, try \"sgtool iface help\"" },
+	{ { "iface", "set", "lo", "audit" },
+	  "\"audit\" needs a value, try \"sgtool iface help\"" },
 	{ { "iface", "set", "lo", "mtu", "1500" },
 	  "unexpected argument \"mtu\", try \"sgtool iface help\"" },
 	{ { "iface", "show", "lo", "eth0" },
