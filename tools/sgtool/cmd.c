@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "conn.h"
+#include "dev.h"
 #include "sgtool.h"
 
 int cmd_open(struct req *q, uint8_t cmd)
@@ -19,6 +20,23 @@ int cmd_open(struct req *q, uint8_t cmd)
 	if (status)
 		return status;
 	req_init(q, s, cmd, 0);
+	return SGTOOL_EXIT_OK;
+}
+
+int cmd_open_dev(struct req *q, uint8_t cmd, uint16_t attr, const char *dev)
+{
+	uint32_t ifindex;
+	int status;
+
+	status = cmd_open(q, cmd);
+	if (status)
+		return status;
+	status = dev_index(dev, &ifindex);
+	if (status) {
+		nl_close(q->s);
+		return status;
+	}
+	req_u32(q, attr, ifindex);
 	return SGTOOL_EXIT_OK;
 }
 

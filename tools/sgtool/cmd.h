@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the commands of several objects share, as iproute2 keeps it in its
- * lib/: a request on a connection of its own, "show [NAME]", the commands
- * that send nothing but a name, and those that add a list of CIDRs to a
- * named set or remove them.
+ * lib/: a request on a connection of its own (about a device, say),
+ * "show [NAME]", the commands that send nothing but a name, and those that
+ * add a list of CIDRs to a named set or remove them.
  */
 #ifndef SGTOOL_CMD_H
 #define SGTOOL_CMD_H
@@ -19,6 +19,13 @@
  * no flags.  Return an exit status; on failure nothing is left open.
  */
 int cmd_open(struct req *q, uint8_t cmd);
+
+/*
+ * cmd_open() the request @cmd about the device @dev, its index (looked up
+ * in the namespace the connection is in) put as the u32 attribute @attr.
+ * Return an exit status; on failure nothing is left open.
+ */
+int cmd_open_dev(struct req *q, uint8_t cmd, uint16_t attr, const char *dev);
 
 /* Send @q (req_talk(), no replies wanted), close its connection. */
 int cmd_send(struct req *q);

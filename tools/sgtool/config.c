@@ -260,6 +260,20 @@ static int get_uint(json_t *o, const char *key, uint32_t min, uint32_t max,
 	return 0;
 }
 
+/* A boolean at @key, false when absent. */
+static int get_bool(json_t *o, const char *key, const char *where, bool *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = false;
+	if (!v)
+		return 0;
+	if (!json_is_boolean(v))
+		return bad(where, "\"%s\" must be true or false", key);
+	*out = json_is_true(v);
+	return 0;
+}
+
 static int get_name(json_t *o, const char *where, const char **name)
 {
 	if (get_string(o, "name", true, where, name))
@@ -647,7 +661,7 @@ static json_t *nacl_from_json(json_t *in, size_t idx, json_t *seen)
 
 static const char *const iface_keys[] = {
 	"name", "security_groups", "network_acl", "tcp_established_timeout",
-	"udp_timeout", "udp_stream_timeout", "tracking", NULL
+	"udp_timeout", "udp_stream_timeout", "tracking", "audit", NULL
 };
 
 /* A device's settings; NULL with *@skip when it has none to keep. */
@@ -659,7 +673,7 @@ static json_t *iface_from_json(json_t *in, size_t idx, json_t *seen,
 	const char *name, *nacl, *tr;
 	json_t *o, *arr, *sgs;
 	char where[120];
-	bool has;
+	bool has, audit;
 
 	*skip = false;
 	snprintf(where, sizeof(where), "interface %zu", idx + 1);
@@ -675,7 +689,8 @@ static json_t *iface_from_json(json_t *in, size_t idx, json_t *seen,
 	    get_uint(in, "udp_timeout", 30, 60, where, &has, &udp) ||
 	    get_uint(in, "udp_stream_timeout", 60, 180, where, &has,
 		     &stream) ||
-	    get_string(in, "tracking", false, where, &tr))
+	    get_string(in, "tracking", false, where, &tr) ||
+	    get_bool(in, "audit", where, &audit))
 		return NULL;
 	if (tr && parse_tracking(tr, &tracking)) {
 		bad(where, "tracking is \"auto\" or \"always\", not \"%s\"", tr);
@@ -693,7 +708,8 @@ static json_t *iface_from_json(json_t *in, size_t idx, json_t *seen,
 		add(sgs, json_string(json_string_value(g)));
 	}
 	if (!json_array_size(sgs) && !nacl && est == DEF_TCP_EST &&
-	    udp == DEF_UDP && stream == DEF_UDP_STREAM && !tracking) {
+	    udp == DEF_UDP && stream == DEF_UDP_STREAM && !tracking &&
+	    !audit) {
 		/* Nothing to keep: the kernel keeps no entry for it. */
 		json_decref(sgs);
 		*skip = true;
@@ -708,6 +724,9 @@ static json_t *iface_from_json(json_t *in, size_t idx, json_t *seen,
 	set(o, "udp_timeout", json_integer(udp));
 	set(o, "udp_stream_timeout", json_integer(stream));
 	set(o, "tracking", json_string(tracking_name(tracking)));
+	/* Written only when on: a file that never heard of it reads the same. */
+	if (audit)
+		set(o, "audit", json_true());
 	return o;
 }
 
@@ -927,6 +946,7 @@ static int read_ifaces(struct nl_sock *s, json_t *out)
 	for (size_t i = 0; !status && i < m.n; i++) {
 		const struct nlattr *tb[SGFW_A_IFACE_MAX + 1], *a;
 		uint32_t est, udp, stream, tracking;
+		uint8_t audit = 0;
 		json_t *o, *sgs;
 		const char *nacl;
 
@@ -938,7 +958,8 @@ static int read_ifaces(struct nl_sock *s, json_t *out)
 		    nl_attr_u32(tb[SGFW_A_IFACE_UDP_TIMEOUT], &udp) ||
 		    nl_attr_u32(tb[SGFW_A_IFACE_UDP_STREAM_TIMEOUT], &stream) ||
 		    nl_attr_u32(tb[SGFW_A_IFACE_TRACKING], &tracking) ||
-		    !tracking_name(tracking))
+		    !tracking_name(tracking) ||
+		    nl_attr_u8(tb[SGFW_A_IFACE_AUDIT], &audit) == -EBADMSG)
 			goto bad_msg;
 		o = json_object();
 		add(out, o);
@@ -955,6 +976,8 @@ static int read_ifaces(struct nl_sock *s, json_t *out)
 		set(o, "udp_timeout", json_integer(udp));
 		set(o, "udp_stream_timeout", json_integer(stream));
 		set(o, "tracking", json_string(tracking_name(tracking)));
+		if (audit)
+			set(o, "audit", json_true());
 	}
 	nl_msgs_free(&m);
 	return status;
@@ -1213,6 +1236,8 @@ static int apply_ifaces(struct nl_sock *s, json_t *ifaces)
 			jint(o, "udp_stream_timeout"));
 		parse_tracking(jstr(o, "tracking"), &tracking);
 		req_u32(&q, SGFW_A_IFACE_TRACKING, tracking);
+		req_u8(&q, SGFW_A_IFACE_AUDIT,
+		       json_is_true(json_object_get(o, "audit")));
 		status = txn_talk(&q, &c);
 		if (status)
 			return status;

@@ -7,7 +7,7 @@
  *	iface detach DEV [NAME...]
  *	iface nacl DEV {NAME|none}
  *	iface set DEV [tcp-established-timeout S] [udp-timeout S]
- *		[udp-stream-timeout S] [tracking auto|always]
+ *		[udp-stream-timeout S] [tracking auto|always] [audit on|off]
  *	iface show [DEV]
  *
  * DEV is a device name in the namespace sgtool acts on (-n), resolved
@@ -42,9 +42,35 @@ static const struct {
 	{ "udp-stream-timeout", "udp_stream_timeout",
 	  SGFW_A_IFACE_UDP_STREAM_TIMEOUT },
 	{ "tracking", "tracking", SGFW_A_IFACE_TRACKING },
+	{ "audit", "audit", SGFW_A_IFACE_AUDIT },
 };
 
 #define N_SETTINGS ARRAY_SIZE(settings)
+
+/*
+ * The value of setting @k: a word (tracking auto, audit on) or a number,
+ * and in JSON a string, a boolean or a number.
+ */
+static void setting_print(size_t k, uint64_t v)
+{
+	const char *name = NULL;
+	char fmt[64];
+
+	if (settings[k].attr == SGFW_A_IFACE_AUDIT) {
+		print_bool(settings[k].key, NULL, v);
+		print_text(" %s %s", settings[k].keyword, v ? "on" : "off");
+		return;
+	}
+	if (settings[k].attr == SGFW_A_IFACE_TRACKING && v <= UINT32_MAX)
+		name = tracking_name((uint32_t)v);
+	if (name) {
+		snprintf(fmt, sizeof(fmt), " %s %%s", settings[k].keyword);
+		print_string(settings[k].key, fmt, name);
+	} else {
+		snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, settings[k].keyword);
+		print_u64(settings[k].key, fmt, v);
+	}
+}
 
 /*
  * One device.  In text:
@@ -52,7 +78,7 @@ static const struct {
  *	eth0: ifindex 2
  *	  sgs web db
  *	  nacl edge
- *	  tcp-established-timeout 432000 udp-timeout 30 ... tracking auto
+ *	  tcp-established-timeout 432000 ... tracking auto audit off
  */
 static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 {
@@ -114,24 +140,9 @@ static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 
 	if (any)
 		print_text(" ");
-	for (size_t i = 0; i < N_SETTINGS; i++) {
-		char fmt[64];
-
-		if (!have[i])
-			continue;
-		name = settings[i].attr == SGFW_A_IFACE_TRACKING &&
-		       values[i] <= UINT32_MAX ?
-		       tracking_name((uint32_t)values[i]) : NULL;
-		if (name) {
-			snprintf(fmt, sizeof(fmt), " %s %%s",
-				 settings[i].keyword);
-			print_string(settings[i].key, fmt, name);
-		} else {
-			snprintf(fmt, sizeof(fmt), " %s %%" PRIu64,
-				 settings[i].keyword);
-			print_u64(settings[i].key, fmt, values[i]);
-		}
-	}
+	for (size_t i = 0; i < N_SETTINGS; i++)
+		if (have[i])
+			setting_print(i, values[i]);
 	if (any)
 		print_text("\n");
 	print_close_object();
@@ -159,24 +170,6 @@ static int iface_show(int argc, char **argv)
 	return cmd_show(OBJ, &sh, build_iface_index, argc, argv);
 }
 
-/*
- * cmd_open() the request @cmd about the device @dev, looked up in the
- * namespace the connection is in.  Return an exit status; on failure
- * nothing is left open.
- */
-static int iface_open(struct req *q, uint8_t cmd, char *dev)
-{
-	int status;
-
-	status = cmd_open(q, cmd);
-	if (status)
-		return status;
-	status = build_iface_index(q, dev);
-	if (status)
-		nl_close(q->s);
-	return status;
-}
-
 /* iface { attach | detach } DEV NAME...; argv[0] is the command. */
 static int iface_sgs(int argc, char **argv, uint8_t cmd, bool need_names)
 {
@@ -187,7 +180,7 @@ static int iface_sgs(int argc, char **argv, uint8_t cmd, bool need_names)
 		return cli_usage_error(OBJ, "missing device name");
 	if (need_names && argc < 3)
 		return cli_usage_error(OBJ, "missing security group name");
-	status = iface_open(&q, cmd, argv[1]);
+	status = cmd_open_dev(&q, cmd, SGFW_A_IFACE_IFINDEX, argv[1]);
 	if (status)
 		return status;
 	for (int i = 2; i < argc; i++)
@@ -219,13 +212,50 @@ static int iface_nacl(int argc, char **argv)
 	status = cli_no_more_args(OBJ, argc - 3, argv + 3);
 	if (status)
 		return status;
-	status = iface_open(&q, SGFW_CMD_IFACE_NACL, argv[1]);
+	status = cmd_open_dev(&q, SGFW_CMD_IFACE_NACL,
+			      SGFW_A_IFACE_IFINDEX, argv[1]);
 	if (status)
 		return status;
 	/* No name: the kernel removes the device's NACL. */
 	if (strcmp(argv[2], "none"))
 		req_str(&q, SGFW_A_IFACE_NACL, argv[2]);
 	return cmd_send(&q);
+}
+
+/*
+ * The value @s of setting @k (whose keyword is @kw) into *v; return 0, or
+ * report it and return an exit status.
+ */
+static int setting_parse(size_t k, const char *kw, const char *s,
+			 uint32_t *v)
+{
+	bool on;
+	int err;
+
+	if (settings[k].attr == SGFW_A_IFACE_TRACKING) {
+		if (parse_tracking(s, v))
+			return cli_usage_error(OBJ, "expected \"auto\" or "
+					       "\"always\" after \"tracking\", "
+					       "not \"%s\"", s);
+		return 0;
+	}
+	if (settings[k].attr == SGFW_A_IFACE_AUDIT) {
+		if (parse_on_off(s, &on))
+			return cli_usage_error(OBJ, "expected \"on\" or "
+					       "\"off\" after \"audit\", not "
+					       "\"%s\"", s);
+		*v = on;
+		return 0;
+	}
+	/* The range is the kernel's to check. */
+	err = parse_timeout(s, settings[k].attr ==
+			    SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT, v);
+	if (err == -ERANGE)
+		return cli_usage_error(OBJ, "%s \"%s\" is too large", kw, s);
+	if (err)
+		return cli_usage_error(OBJ, "invalid %s \"%s\" (seconds)", kw,
+				       s);
+	return 0;
 }
 
 static int iface_set(int argc, char **argv)
@@ -240,7 +270,6 @@ static int iface_set(int argc, char **argv)
 		return cli_usage_error(OBJ, "missing device name");
 	for (int i = 2; i < argc; i += 2) {
 		size_t k;
-		int err;
 
 		for (k = 0; k < N_SETTINGS; k++)
 			if (!strcmp(argv[i], settings[k].keyword))
@@ -253,39 +282,27 @@ static int iface_set(int argc, char **argv)
 		if (have[k])
 			return cli_usage_error(OBJ, "\"%s\" given twice",
 					       argv[i]);
-		if (settings[k].attr == SGFW_A_IFACE_TRACKING) {
-			if (parse_tracking(argv[i + 1], &values[k]))
-				return cli_usage_error(OBJ, "expected \"auto\" "
-						       "or \"always\" after "
-						       "\"tracking\", not "
-						       "\"%s\"", argv[i + 1]);
-		} else {
-			/* The range is the kernel's to check. */
-			err = parse_timeout(argv[i + 1],
-					    settings[k].attr ==
-					    SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT,
-					    &values[k]);
-			if (err == -ERANGE)
-				return cli_usage_error(OBJ, "%s \"%s\" is too "
-						       "large", argv[i],
-						       argv[i + 1]);
-			if (err)
-				return cli_usage_error(OBJ, "invalid %s \"%s\" "
-						       "(seconds)", argv[i],
-						       argv[i + 1]);
-		}
+		status = setting_parse(k, argv[i], argv[i + 1], &values[k]);
+		if (status)
+			return status;
 		have[k] = true;
 		any = true;
 	}
 	if (!any)
 		return cli_usage_error(OBJ, "nothing to set");
 
-	status = iface_open(&q, SGFW_CMD_IFACE_SET, argv[1]);
+	status = cmd_open_dev(&q, SGFW_CMD_IFACE_SET, SGFW_A_IFACE_IFINDEX,
+			      argv[1]);
 	if (status)
 		return status;
-	for (size_t k = 0; k < N_SETTINGS; k++)
-		if (have[k])
+	for (size_t k = 0; k < N_SETTINGS; k++) {
+		if (!have[k])
+			continue;
+		if (settings[k].attr == SGFW_A_IFACE_AUDIT)
+			req_u8(&q, settings[k].attr, (uint8_t)values[k]);
+		else
 			req_u32(&q, settings[k].attr, values[k]);
+	}
 	return cmd_send(&q);
 }
 
@@ -295,7 +312,7 @@ static const char iface_usage[] =
 	"       sgtool [OPTIONS] iface nacl DEV { NAME | none }\n"
 	"       sgtool [OPTIONS] iface set DEV [ tcp-established-timeout S ]\n"
 	"              [ udp-timeout S ] [ udp-stream-timeout S ]\n"
-	"              [ tracking { auto | always } ]\n"
+	"              [ tracking { auto | always } ] [ audit { on | off } ]\n"
 	"       sgtool [OPTIONS] iface [ show [ DEV ] ]\n"
 	"\n"
 	"Attach security groups to the device DEV (at most 16), or\n"
@@ -311,7 +328,8 @@ static const char iface_usage[] =
 	"60-432000 (default 432000; \"aws-nitro\" is 350), udp-timeout\n"
 	"30-60 (default 30), udp-stream-timeout 60-180 (default 180).\n"
 	"tracking \"always\" tracks every flow, even those that \"auto\"\n"
-	"leaves untracked.\n"
+	"leaves untracked.  audit \"on\" lets pass the packets DEV would\n"
+	"drop, counted by reason (see \"sgtool stats\"), to try rules out.\n"
 	"\"iface show\" prints every device sgfw knows, or DEV; with -j,\n"
 	"a JSON array.\n";
 
@@ -319,7 +337,8 @@ static const struct cli_cmd iface_cmds[] = {
 	{ "attach", iface_attach, "attach security groups to a device" },
 	{ "detach", iface_detach, "detach security groups from a device" },
 	{ "nacl", iface_nacl, "attach a network ACL to a device, or none" },
-	{ "set", iface_set, "set a device's timeouts and tracking" },
+	{ "set", iface_set,
+	  "set a device's timeouts, tracking and audit mode" },
 	{ "show", iface_show, "show devices (the default)" },
 	{ 0 }
 };

@@ -31,6 +31,8 @@ static const struct cli_cmd objects[] = {
 	{ "iface", iface_main,
 	  "attach security groups and network ACLs to devices" },
 	{ "flow", flow_main, "list tracked flows, show or set their limit" },
+	{ "explain", explain_main,
+	  "show what a device's rules would do with a packet" },
 	{ "stats", stats_main, "show the namespace's and devices' counters" },
 	{ "save", save_main, "print the whole configuration as JSON" },
 	{ "apply", apply_main,

@@ -181,6 +181,23 @@ int msg_opt_str(const struct nlattr *a, const char **s)
 	return *s ? 0 : -EBADMSG;
 }
 
+/* What nl_attr_*() said of an optional attribute, as msg_opt_*() say it. */
+static int msg_opt(int err, bool *has)
+{
+	*has = !err;
+	return err == -EBADMSG ? err : 0;
+}
+
+int msg_opt_u32(const struct nlattr *a, bool *has, uint32_t *v)
+{
+	return msg_opt(nl_attr_u32(a, v), has);
+}
+
+int msg_opt_u64(const struct nlattr *a, bool *has, uint64_t *v)
+{
+	return msg_opt(nl_attr_u64(a, v), has);
+}
+
 /* The string attribute @key of @nlh, or NULL. */
 static const char *msg_key(const struct nlmsghdr *nlh, uint16_t key)
 {

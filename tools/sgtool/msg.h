@@ -59,6 +59,12 @@ int msg_cidr(const struct nlattr *nest, struct cidr *c);
 
 /* Where a string attribute is optional: NULL when absent, else checked. */
 int msg_opt_str(const struct nlattr *a, const char **s);
+/*
+ * Where a number is optional (a counter, say): *has says whether it is
+ * there; 0, or -EBADMSG when it is of the wrong size.
+ */
+int msg_opt_u32(const struct nlattr *a, bool *has, uint32_t *v);
+int msg_opt_u64(const struct nlattr *a, bool *has, uint64_t *v);
 
 /*
  * A "show" command: one request (a dump, or a "do" when @build is set),

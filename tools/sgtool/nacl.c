@@ -45,17 +45,6 @@ static int decode_enum(const struct nlattr *a, uint32_t *v)
 	return 0;
 }
 
-/* A counter: absent is allowed, a wrong size is not. */
-static int decode_counter(const struct nlattr *a, uint64_t *v, bool *has)
-{
-	int err = nl_attr_u64(a, v);
-
-	if (err == -EBADMSG)
-		return err;
-	*has = !err;
-	return 0;
-}
-
 int nacl_rule_decode(const struct nlattr *nest, struct nacl_rule *r)
 {
 	const struct nlattr *tb[SGFW_A_NACL_RULE_MAX + 1];
@@ -76,10 +65,10 @@ int nacl_rule_decode(const struct nlattr *nest, struct nacl_rule *r)
 	if (r->has_cidr && msg_cidr(tb[SGFW_A_NACL_RULE_PEER], &r->cidr))
 		return -EBADMSG;
 
-	return decode_counter(tb[SGFW_A_NACL_RULE_PACKETS], &r->packets,
-			      &r->has_packets) ?:
-	       decode_counter(tb[SGFW_A_NACL_RULE_BYTES], &r->bytes,
-			      &r->has_bytes);
+	return msg_opt_u64(tb[SGFW_A_NACL_RULE_PACKETS], &r->has_packets,
+			   &r->packets) ?:
+	       msg_opt_u64(tb[SGFW_A_NACL_RULE_BYTES], &r->has_bytes,
+			   &r->bytes);
 }
 
 /*

@@ -81,6 +81,47 @@ int parse_cidr(const char *s, struct cidr *c)
 	return 0;
 }
 
+int parse_endpoint(const char *s, struct addr *a, bool *has_port,
+		   uint16_t *port)
+{
+	const char *bracket = NULL, *colon;
+	char buf[INET6_ADDRSTRLEN];
+	uint32_t p;
+	size_t len;
+	int err;
+
+	*has_port = false;
+	if (*s == '[') {
+		bracket = strchr(++s, ']');
+		if (!bracket || (bracket[1] && bracket[1] != ':'))
+			return -EINVAL;
+		colon = bracket[1] ? bracket + 1 : NULL;
+		len = (size_t)(bracket - s);
+	} else {
+		if (!parse_addr(s, a))
+			return 0;
+		colon = strrchr(s, ':');
+		if (!colon)
+			return -EINVAL;
+		len = (size_t)(colon - s);
+	}
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	/* Brackets for IPv6 only, and IPv6 with a port in brackets only. */
+	if (parse_addr(buf, a) || (a->family == AF_INET6) != !!bracket)
+		return -EINVAL;
+	if (!colon)
+		return 0;
+	err = parse_u32(colon + 1, 65535, &p);
+	if (err)
+		return err;
+	*port = (uint16_t)p;
+	*has_port = true;
+	return 0;
+}
+
 int parse_port_range(const char *s, uint16_t *from, uint16_t *to)
 {
 	char buf[16];
@@ -191,6 +232,17 @@ int parse_nacl_action(const char *s, uint32_t *v)
 	return 0;
 }
 
+int parse_on_off(const char *s, bool *v)
+{
+	if (!strcmp(s, "on"))
+		*v = true;
+	else if (!strcmp(s, "off"))
+		*v = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 const char *proto_name(uint8_t proto)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(protos); i++)
@@ -252,6 +304,35 @@ const char *flow_state_name(uint32_t state)
 	if (state >= ARRAY_SIZE(names))
 		return NULL;
 	return names[state];
+}
+
+const char *verdict_name(uint32_t verdict)
+{
+	static const char *const names[] = {
+		[SGFW_VERDICT_ACCEPTED] = "accept",
+		[SGFW_VERDICT_NO_RULE] = "no-rule",
+		[SGFW_VERDICT_NACL] = "nacl",
+		[SGFW_VERDICT_TABLE_FULL] = "table-full",
+		[SGFW_VERDICT_INVALID] = "invalid",
+		[SGFW_VERDICT_SPOOFED] = "spoofed",
+	};
+
+	if (verdict >= ARRAY_SIZE(names))
+		return NULL;
+	return names[verdict];
+}
+
+const char *track_name(uint32_t track)
+{
+	switch (track) {
+	case SGFW_TRACK_NONE:
+		return "none";
+	case SGFW_TRACK_TRACKED:
+		return "tracked";
+	case SGFW_TRACK_UNTRACKED:
+		return "untracked";
+	}
+	return NULL;
 }
 
 void addr_format(const struct addr *a, char *buf, size_t len)

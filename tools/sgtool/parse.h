@@ -53,6 +53,13 @@ int parse_u32(const char *s, uint32_t max, uint32_t *v);
 int parse_addr(const char *s, struct addr *a);
 /* ADDR or ADDR/LEN; a bare address is a host (/32 or /128). */
 int parse_cidr(const char *s, struct cidr *c);
+/*
+ * An address with an optional port: 10.0.0.1, 10.0.0.1:80, fd00::1,
+ * [fd00::1] or [fd00::1]:80 (an IPv6 address with a port is bracketed).
+ * *has_port says whether there was one; -ERANGE is a port past 65535.
+ */
+int parse_endpoint(const char *s, struct addr *a, bool *has_port,
+		   uint16_t *port);
 /* P or P-Q, each 0-65535; a reversed range is left to the kernel. */
 int parse_port_range(const char *s, uint16_t *from, uint16_t *to);
 /*
@@ -68,6 +75,8 @@ int parse_tracking(const char *s, uint32_t *v);
 int parse_direction(const char *s, uint32_t *v);
 /* allow or deny, as enum sgfw_nacl_action. */
 int parse_nacl_action(const char *s, uint32_t *v);
+/* on or off. */
+int parse_on_off(const char *s, bool *v);
 
 /* Names for output; NULL when the value has none. */
 const char *proto_name(uint8_t proto);
@@ -75,6 +84,10 @@ const char *direction_name(uint32_t dir);
 const char *tracking_name(uint32_t tracking);
 const char *nacl_action_name(uint32_t action);
 const char *flow_state_name(uint32_t state);
+/* accept, no-rule, nacl, table-full, invalid, spoofed. */
+const char *verdict_name(uint32_t verdict);
+/* none, tracked, untracked (enum sgfw_track). */
+const char *track_name(uint32_t track);
 
 /* "10.0.0.1", "fd00::1". */
 void addr_format(const struct addr *a, char *buf, size_t len);

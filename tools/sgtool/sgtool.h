@@ -49,6 +49,7 @@ int pl_main(int argc, char **argv);
 int nacl_main(int argc, char **argv);
 int iface_main(int argc, char **argv);
 int flow_main(int argc, char **argv);
+int explain_main(int argc, char **argv);
 int stats_main(int argc, char **argv);
 int save_main(int argc, char **argv);
 int apply_main(int argc, char **argv);

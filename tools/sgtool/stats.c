@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sgtool stats: the counters of the namespace (from SGFW_CMD_STATUS) and
- * of each device sgfw knows (from a dump of SGFW_CMD_IFACE_GET).
+ * of each device sgfw knows (from a dump of SGFW_CMD_IFACE_GET): what it
+ * accepted, what it dropped and what audit mode let pass, by reason.
  */
 
 #include <errno.h>
@@ -23,26 +24,40 @@
 
 #define OBJ "stats"
 
-/* The drops by reason, as the kernel counts them; JSON keys and text. */
+/*
+ * The reasons to drop, as the kernel counts them: the drops, and the
+ * packets that audit mode let pass instead; JSON keys and text.
+ */
 static const struct {
-	uint16_t attr;
+	uint16_t dropped, audited;
 	const char *key;
 	const char *text;
-} drop_reasons[] = {
-	{ SGFW_A_IFACE_DROPPED_NO_RULE, "no_rule", "no-rule" },
-	{ SGFW_A_IFACE_DROPPED_NACL, "nacl", "nacl" },
-	{ SGFW_A_IFACE_DROPPED_TABLE_FULL, "table_full", "table-full" },
-	{ SGFW_A_IFACE_DROPPED_INVALID, "invalid", "invalid" },
-	{ SGFW_A_IFACE_DROPPED_SPOOFED, "spoofed", "spoofed" },
+} reasons[] = {
+	{ SGFW_A_IFACE_DROPPED_NO_RULE, SGFW_A_IFACE_AUDIT_NO_RULE,
+	  "no_rule", "no-rule" },
+	{ SGFW_A_IFACE_DROPPED_NACL, SGFW_A_IFACE_AUDIT_NACL, "nacl", "nacl" },
+	{ SGFW_A_IFACE_DROPPED_TABLE_FULL, SGFW_A_IFACE_AUDIT_TABLE_FULL,
+	  "table_full", "table-full" },
+	{ SGFW_A_IFACE_DROPPED_INVALID, SGFW_A_IFACE_AUDIT_INVALID,
+	  "invalid", "invalid" },
+	{ SGFW_A_IFACE_DROPPED_SPOOFED, SGFW_A_IFACE_AUDIT_SPOOFED,
+	  "spoofed", "spoofed" },
 };
 
-#define N_REASONS (sizeof(drop_reasons) / sizeof(drop_reasons[0]))
+#define N_REASONS ARRAY_SIZE(reasons)
+
+/* Packets by reason, each there when the kernel sent it, and their total. */
+struct by_reason {
+	bool has_total, has[N_REASONS];
+	uint64_t total, v[N_REASONS];
+};
 
 struct dev_counters {
 	uint32_t ifindex;
 	const char *ifname;
-	bool has_accepted, has_dropped, has_reason[N_REASONS];
-	uint64_t accepted, dropped, reason[N_REASONS];
+	bool has_accepted;
+	uint64_t accepted;
+	struct by_reason dropped, audited;
 };
 
 static int dev_counters_decode(const struct nlmsghdr *nlh,
@@ -51,29 +66,56 @@ static int dev_counters_decode(const struct nlmsghdr *nlh,
 	const struct nlattr *tb[SGFW_A_IFACE_MAX + 1];
 	int err;
 
+	memset(d, 0, sizeof(*d));
 	err = nl_parse_attrs(nlh, tb, SGFW_A_IFACE_MAX);
 	if (err)
 		return err;
 	if (nl_attr_u32(tb[SGFW_A_IFACE_IFINDEX], &d->ifindex))
 		return -EBADMSG;
-	err = msg_opt_str(tb[SGFW_A_IFACE_IFNAME], &d->ifname);
+	err = msg_opt_str(tb[SGFW_A_IFACE_IFNAME], &d->ifname) ?:
+	      msg_opt_u64(tb[SGFW_A_IFACE_ACCEPTED], &d->has_accepted,
+			  &d->accepted) ?:
+	      msg_opt_u64(tb[SGFW_A_IFACE_DROPPED], &d->dropped.has_total,
+			  &d->dropped.total);
 	if (err)
 		return err;
-	err = nl_attr_u64(tb[SGFW_A_IFACE_ACCEPTED], &d->accepted);
-	if (err == -EBADMSG)
-		return err;
-	d->has_accepted = !err;
-	err = nl_attr_u64(tb[SGFW_A_IFACE_DROPPED], &d->dropped);
-	if (err == -EBADMSG)
-		return err;
-	d->has_dropped = !err;
+	/* The kernel sends no total of the audited: their sum. */
 	for (size_t i = 0; i < N_REASONS; i++) {
-		err = nl_attr_u64(tb[drop_reasons[i].attr], &d->reason[i]);
-		if (err == -EBADMSG)
+		err = msg_opt_u64(tb[reasons[i].dropped], &d->dropped.has[i],
+				  &d->dropped.v[i]) ?:
+		      msg_opt_u64(tb[reasons[i].audited], &d->audited.has[i],
+				  &d->audited.v[i]);
+		if (err)
 			return err;
-		d->has_reason[i] = !err;
+		d->audited.has_total |= d->audited.has[i];
+		d->audited.total += d->audited.v[i];
 	}
 	return 0;
+}
+
+/*
+ * @r as the object @key of JSON, the counts by reason and their "total";
+ * in text " @text TOTAL (no-rule N, nacl N, ...)".
+ */
+static void by_reason_print(const char *key, const char *text,
+			    const struct by_reason *r)
+{
+	char fmt[32];
+	int n = 0;
+
+	print_open_object(key);
+	snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, text);
+	if (r->has_total)
+		print_u64("total", fmt, r->total);
+	for (size_t i = 0; i < N_REASONS; i++) {
+		if (!r->has[i])
+			continue;
+		print_text("%s%s ", n++ ? ", " : " (", reasons[i].text);
+		print_u64(reasons[i].key, "%" PRIu64, r->v[i]);
+	}
+	if (n)
+		print_text(")");
+	print_close_object();
 }
 
 /*
@@ -82,7 +124,7 @@ static int dev_counters_decode(const struct nlmsghdr *nlh,
  *	conntrack_allowance_exceeded:  0
  *	conntrack_allowance_available: 995
  *	devices:
- *	  eth0: accepted 100 dropped 3
+ *	  eth0: accepted 100 dropped 3 (no-rule 2, ...) audited 0 (no-rule 0, ...)
  */
 static void stats_print(const struct sgfw_status *st,
 			const struct nl_msgs *devs)
@@ -100,7 +142,7 @@ static void stats_print(const struct sgfw_status *st,
 	if (devs->n)
 		print_text("devices:\n");
 	for (size_t i = 0; i < devs->n; i++) {
-		struct dev_counters d = { 0 };
+		struct dev_counters d;
 
 		dev_counters_decode(devs->v[i], &d);
 		print_open_object(NULL);
@@ -108,21 +150,8 @@ static void stats_print(const struct sgfw_status *st,
 		if (d.has_accepted)
 			print_u64("accepted", " accepted %" PRIu64,
 				  d.accepted);
-		/* JSON: "dropped" is an object, the total among the reasons. */
-		print_open_object("dropped");
-		if (d.has_dropped)
-			print_u64("total", " dropped %" PRIu64, d.dropped);
-		for (size_t r = 0; r < N_REASONS; r++) {
-			if (!d.has_reason[r])
-				continue;
-			print_text("%s%s ", r ? ", " : " (",
-				   drop_reasons[r].text);
-			print_u64(drop_reasons[r].key, "%" PRIu64,
-				  d.reason[r]);
-		}
-		if (d.has_reason[0])
-			print_text(")");
-		print_close_object();
+		by_reason_print("dropped", "dropped", &d.dropped);
+		by_reason_print("audit", "audited", &d.audited);
 		print_text("\n");
 		print_close_object();
 	}
@@ -202,7 +231,6 @@ static const char *prom_device(const struct nl_msgs *devs, size_t i,
 {
 	const char *name;
 
-	memset(d, 0, sizeof(*d));
 	dev_counters_decode(devs->v[i], d);
 	name = dev_name(d->ifindex, d->ifname, buf);
 	if (!name) {
@@ -210,6 +238,30 @@ static const char *prom_device(const struct nl_msgs *devs, size_t i,
 		name = buf;
 	}
 	return name;
+}
+
+/* The counter @metric of every device by reason: drops, or @audited. */
+static void prom_reasons(const struct nl_msgs *devs, const char *metric,
+			 const char *help, bool audited)
+{
+	char buf[IF_NAMESIZE];
+
+	prom_head(metric, "counter", help);
+	for (size_t i = 0; i < devs->n; i++) {
+		struct dev_counters d;
+		const char *name = prom_device(devs, i, &d, buf);
+		const struct by_reason *r = audited ? &d.audited : &d.dropped;
+
+		for (size_t k = 0; k < N_REASONS; k++) {
+			if (!r->has[k])
+				continue;
+			fprintf(sgtool_out, "%s{", metric);
+			prom_label("device", name);
+			fputc(',', sgtool_out);
+			prom_label("reason", reasons[k].key);
+			fprintf(sgtool_out, "} %" PRIu64 "\n", r->v[k]);
+		}
+	}
 }
 
 static void prom_devices(const struct nl_msgs *devs)
@@ -228,22 +280,11 @@ static void prom_devices(const struct nl_msgs *devs)
 		prom_label("device", name);
 		fprintf(sgtool_out, "} %" PRIu64 "\n", d.accepted);
 	}
-	prom_head("sgfw_device_dropped_packets_total", "counter",
-		  "Packets a filtered device dropped, by reason.");
-	for (size_t i = 0; i < devs->n; i++) {
-		struct dev_counters d;
-		const char *name = prom_device(devs, i, &d, buf);
-
-		for (size_t r = 0; r < N_REASONS; r++) {
-			if (!d.has_reason[r])
-				continue;
-			fputs("sgfw_device_dropped_packets_total{", sgtool_out);
-			prom_label("device", name);
-			fputc(',', sgtool_out);
-			prom_label("reason", drop_reasons[r].key);
-			fprintf(sgtool_out, "} %" PRIu64 "\n", d.reason[r]);
-		}
-	}
+	prom_reasons(devs, "sgfw_device_dropped_packets_total",
+		     "Packets a filtered device dropped, by reason.", false);
+	prom_reasons(devs, "sgfw_device_audited_packets_total",
+		     "Packets a device in audit mode let pass that it would "
+		     "have dropped, by reason.", true);
 }
 
 /*
@@ -383,8 +424,10 @@ static const char stats_usage[] =
 	"them (nacl), their new flow found no room (table-full), or\n"
 	"they cannot be parsed or no state of their flow takes them\n"
 	"(invalid), or their source is not the instance's (spoofed, port\n"
-	"mode).  With -j, \"dropped\" is an object of those counts\n"
-	"(no_rule, nacl, table_full, invalid, spoofed) and their total.\n"
+	"mode); and what audit mode let pass that it would have dropped\n"
+	"(audited), by the same reasons.  With -j, \"dropped\" and\n"
+	"\"audit\" are objects of those counts (no_rule, nacl,\n"
+	"table_full, invalid, spoofed) and their total.\n"
 	"With -o prometheus, the same counters and gauges, and the flows\n"
 	"each rule opened, in the Prometheus text format (for\n"
 	"node_exporter's textfile collector).\n";

@@ -23,9 +23,9 @@
  *
  * By default the module is "loaded" and every request succeeds: dumps end
  * at once (nothing to list), the requests whose reply is an object
- * (sg add, rule add, show NAME) get their own attributes back, with the
- * id the kernel would add, so that the output code runs on what was
- * parsed.
+ * (sg add, rule add, show NAME, explain) get their own attributes back,
+ * with the id the kernel would add (explain: a verdict), so that the
+ * output code runs on what was parsed.
  *
  * Invariants checked after each run (a failure aborts, as a crash would):
  * the exit status is 0, 1 or 2, and every socket opened was closed.
@@ -181,6 +181,9 @@ static void respond(const struct nlmsghdr *req)
 		break;
 	case SGFW_CMD_RULE_NEW:
 		echo(req, genl->cmd, SGFW_A_RULE_ID);
+		break;
+	case SGFW_CMD_EXPLAIN:
+		echo(req, genl->cmd, SGFW_A_EXPLAIN_VERDICT);
 		break;
 	case SGFW_CMD_PL_GET:
 	case SGFW_CMD_NACL_GET:

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The value parsers: numbers, addresses, CIDRs, port ranges, protocols,
- * timeouts, and the names they are printed with.
+ * The value parsers: numbers, addresses, CIDRs, addresses with a port,
+ * port ranges, protocols, timeouts, keywords, and the names they are
+ * printed with.
  */
 
 #include <arpa/inet.h>
@@ -110,6 +111,64 @@ static int test_cidr_bad(void)
 	EXPECT_INT(parse_cidr("::/4294967296", &c), -ERANGE);
 	EXPECT_INT(parse_cidr("10.0.0.0/32", &c), 0);
 	EXPECT_INT(parse_cidr("::/128", &c), 0);
+	return 0;
+}
+
+/* @s is @addr of @family, with the port @port (-1: none). */
+static int check_endpoint(const char *s, int family, const char *addr,
+			  int port)
+{
+	char buf[ADDR_TEXT_LEN];
+	uint16_t p = 7;
+	struct addr a;
+	bool has;
+
+	EXPECT_INT(parse_endpoint(s, &a, &has, &p), 0);
+	EXPECT_INT(a.family, family);
+	addr_format(&a, buf, sizeof(buf));
+	EXPECT_STR(buf, addr);
+	EXPECT_INT(has, port >= 0);
+	if (port >= 0)
+		EXPECT_INT(p, port);
+	return 0;
+}
+
+static int test_endpoints(void)
+{
+	static const char *const bad[] = {
+		"", ":80", "10.0.0.1:", "10.0.0.1:x", "10.0.0.1:-1",
+		"10.0.0.1: 80", "10.0.0.1/32", "10.0.0.1:80:80", "[10.0.0.1]",
+		"[10.0.0.1]:80", "[fd00::1", "[fd00::1]80", "[fd00::1]:",
+		"fd00::1]:80", "[[fd00::1]]:80", "fd00::g:80", "host:80",
+		"fd00::/8",
+	};
+	uint16_t port;
+	struct addr a;
+	bool has;
+
+	EXPECT_INT(check_endpoint("10.0.0.1", AF_INET, "10.0.0.1", -1), 0);
+	EXPECT_INT(check_endpoint("10.0.0.1:80", AF_INET, "10.0.0.1", 80), 0);
+	EXPECT_INT(check_endpoint("10.0.0.1:0", AF_INET, "10.0.0.1", 0), 0);
+	EXPECT_INT(check_endpoint("10.0.0.1:65535", AF_INET, "10.0.0.1",
+				  65535), 0);
+	EXPECT_INT(check_endpoint("fd00::1", AF_INET6, "fd00::1", -1), 0);
+	/* Without brackets, the last group is the address's. */
+	EXPECT_INT(check_endpoint("fd00::1:80", AF_INET6, "fd00::1:80", -1),
+		   0);
+	EXPECT_INT(check_endpoint("[fd00::1]", AF_INET6, "fd00::1", -1), 0);
+	EXPECT_INT(check_endpoint("[fd00::1]:443", AF_INET6, "fd00::1", 443),
+		   0);
+	EXPECT_INT(check_endpoint("[::ffff:10.0.0.1]:53", AF_INET6,
+				  "::ffff:10.0.0.1", 53), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (parse_endpoint(bad[i], &a, &has, &port) != -EINVAL) {
+			tap_diag_str("accepted:", bad[i]);
+			return -1;
+		}
+	}
+	EXPECT_INT(parse_endpoint("10.0.0.1:65536", &a, &has, &port), -ERANGE);
+	EXPECT_INT(parse_endpoint("[fd00::1]:99999999999", &a, &has, &port),
+		   -ERANGE);
 	return 0;
 }
 
@@ -252,6 +311,21 @@ static int test_keywords(void)
 	return 0;
 }
 
+static int test_on_off(void)
+{
+	bool on = false;
+
+	EXPECT_INT(parse_on_off("on", &on), 0);
+	EXPECT(on);
+	EXPECT_INT(parse_on_off("off", &on), 0);
+	EXPECT(!on);
+	EXPECT_INT(parse_on_off("ON", &on), -EINVAL);
+	EXPECT_INT(parse_on_off("1", &on), -EINVAL);
+	EXPECT_INT(parse_on_off("true", &on), -EINVAL);
+	EXPECT_INT(parse_on_off("", &on), -EINVAL);
+	return 0;
+}
+
 static int test_names(void)
 {
 	EXPECT_STR(proto_name(6), "tcp");
@@ -284,6 +358,17 @@ static int test_names(void)
 		   "udp-stream");
 	EXPECT_STR(flow_state_name(SGFW_FLOW_STATE_ACTIVE), "active");
 	EXPECT(flow_state_name(SGFW_FLOW_STATE_ACTIVE + 1) == NULL);
+	EXPECT_STR(verdict_name(SGFW_VERDICT_ACCEPTED), "accept");
+	EXPECT_STR(verdict_name(SGFW_VERDICT_NO_RULE), "no-rule");
+	EXPECT_STR(verdict_name(SGFW_VERDICT_NACL), "nacl");
+	EXPECT_STR(verdict_name(SGFW_VERDICT_TABLE_FULL), "table-full");
+	EXPECT_STR(verdict_name(SGFW_VERDICT_INVALID), "invalid");
+	EXPECT_STR(verdict_name(SGFW_VERDICT_SPOOFED), "spoofed");
+	EXPECT(verdict_name(SGFW_VERDICT_SPOOFED + 1) == NULL);
+	EXPECT_STR(track_name(SGFW_TRACK_NONE), "none");
+	EXPECT_STR(track_name(SGFW_TRACK_TRACKED), "tracked");
+	EXPECT_STR(track_name(SGFW_TRACK_UNTRACKED), "untracked");
+	EXPECT(track_name(SGFW_TRACK_UNTRACKED + 1) == NULL);
 	return 0;
 }
 
@@ -297,6 +382,8 @@ void suite_parse(void)
 		 test_cidr_v6);
 	tap_test("parse: malformed CIDRs and prefix lengths are refused",
 		 test_cidr_bad);
+	tap_test("parse: an address with a port, IPv6 in brackets",
+		 test_endpoints);
 	tap_test("parse: addresses and CIDRs print back", test_addr_format);
 	tap_test("parse: port ranges 0-65535, reversed left to the kernel",
 		 test_port_ranges);
@@ -306,7 +393,8 @@ void suite_parse(void)
 		 test_timeouts);
 	tap_test("parse: tracking, direction and NACL action keywords",
 		 test_keywords);
-	tap_test("parse: protocol, direction, tracking, action and state "
-		 "names",
+	tap_test("parse: on and off", test_on_off);
+	tap_test("parse: protocol, direction, tracking, action, state, "
+		 "verdict and track names",
 		 test_names);
 }

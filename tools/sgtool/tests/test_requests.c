@@ -457,6 +457,17 @@ static int test_iface_set(void)
 	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_TRACKING);
 	EXPECT_U32(ATTR(SGFW_A_IFACE_TRACKING), SGFW_TRACKING_AUTO);
 
+	/* Audit mode is a u8, 1 or 0. */
+	EXPECT_RUN(run_sgtool("iface", "set", "lo", "audit", "on",
+			      "udp-timeout", "60", NULL), 0, "", "");
+	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_UDP_TIMEOUT,
+		     SGFW_A_IFACE_AUDIT);
+	EXPECT_U8(ATTR(SGFW_A_IFACE_AUDIT), 1);
+	EXPECT_RUN(run_sgtool("iface", "set", "lo", "audit", "off", NULL), 0,
+		   "", "");
+	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_AUDIT);
+	EXPECT_U8(ATTR(SGFW_A_IFACE_AUDIT), 0);
+
 	/* Out of range: the kernel's to refuse, with its message. */
 	fake.respond = respond_refuse;
 	refusal = "udp timeout must be 30 to 60 seconds";
@@ -694,6 +705,13 @@ static const struct {
 	  "\"sometimes\", try \"sgtool iface help\"" },
 	{ { "iface", "set", "lo", "tracking", "auto", "tracking", "auto" },
 	  "\"tracking\" given twice, try \"sgtool iface help\"" },
+	{ { "iface", "set", "lo", "audit", "yes" },
+	  "expected \"on\" or \"off\" after \"audit\", not \"yes\", "
+	  "try \"sgtool iface help\"" },
+	{ { "iface", "set", "lo", "audit", "on", "audit", "off" },
+	  "\"audit\" given twice, try \"sgtool iface help\"" },
+	{ { "iface", "set", "lo", "audit" },
+	  "\"audit\" needs a value, try \"sgtool iface help\"" },
 	{ { "iface", "set", "lo", "mtu", "1500" },
 	  "unexpected argument \"mtu\", try \"sgtool iface help\"" },
 	{ { "iface", "show", "lo", "eth0" },
@@ -720,6 +738,78 @@ static const struct {
 	  "unexpected argument \"20\", try \"sgtool flow help\"" },
 	{ { "stats", "all" },
 	  "unknown command \"all\" for stats, try \"sgtool stats help\"" },
+	{ { "explain" }, "missing device name, try \"sgtool explain help\"" },
+	{ { "explain", "lo" },
+	  "missing direction (ingress or egress), try \"sgtool explain help\"" },
+	{ { "explain", "lo", "in", "tcp", "10.0.0.1", "10.0.0.2" },
+	  "expected \"ingress\" or \"egress\", not \"in\", "
+	  "try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress" },
+	  "missing protocol, try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "sctp", "10.0.0.1", "10.0.0.2" },
+	  "unknown protocol \"sctp\" (tcp, udp, icmp, icmpv6 or 0-255), "
+	  "try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "all", "10.0.0.1", "10.0.0.2" },
+	  "unknown protocol \"all\" (tcp, udp, icmp, icmpv6 or 0-255), "
+	  "try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "256", "10.0.0.1", "10.0.0.2" },
+	  "protocol \"256\" is out of range (0-255), "
+	  "try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "tcp" },
+	  "missing source address, try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "tcp", "10.0.0.1:80" },
+	  "missing destination address, try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "tcp", "10.0.0.1", "fd00::2" },
+	  "the source and the destination are of two families, "
+	  "try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "tcp", "[fd00::1]:80", "10.0.0.2:22" },
+	  "the source and the destination are of two families, "
+	  "try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "icmp", "10.0.0.1", "10.0.0.2:80" },
+	  "ports apply to tcp and udp only, try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "47", "10.0.0.1:5", "10.0.0.2" },
+	  "ports apply to tcp and udp only, try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "tcp", "10.0.0.1", "10.0.0.2",
+	    "port", "80" },
+	  "unexpected argument \"port\", try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "tcp", "10.0.0.1", "10.0.0.2",
+	    "icmp-type", "8" },
+	  "icmp-type, icmp-code and icmp-id apply to icmp over IPv4 and "
+	  "icmpv6 over IPv6 only, try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "icmp", "fd00::1", "fd00::2",
+	    "icmp-id", "1" },
+	  "icmp-type, icmp-code and icmp-id apply to icmp over IPv4 and "
+	  "icmpv6 over IPv6 only, try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "icmp", "10.0.0.1", "10.0.0.2",
+	    "icmp-code", "1" },
+	  "\"icmp-code\" needs \"icmp-type\", try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "icmp", "10.0.0.1", "10.0.0.2",
+	    "icmp-type", "256" },
+	  "icmp-type \"256\" is out of range (0-255), "
+	  "try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "icmp", "10.0.0.1", "10.0.0.2",
+	    "icmp-id", "65536" },
+	  "invalid icmp-id \"65536\" (0-65535), try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "icmp", "10.0.0.1", "10.0.0.2",
+	    "icmp-id" },
+	  "\"icmp-id\" needs a value, try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "icmp", "10.0.0.1", "10.0.0.2",
+	    "icmp-id", "1", "icmp-id", "2" },
+	  "\"icmp-id\" given twice, try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "tcp", "10.0.0.1:65536", "10.0.0.2" },
+	  "port out of range in \"10.0.0.1:65536\" (0-65535), "
+	  "try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "tcp", "10.0.0.0/8", "10.0.0.2" },
+	  "invalid source \"10.0.0.0/8\": expected an IPv4 or IPv6 address, "
+	  "with an optional port (10.0.0.1:80, [fd00::1]:80), "
+	  "try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "tcp", "10.0.0.1", "fd00::2:80x" },
+	  "invalid destination \"fd00::2:80x\": expected an IPv4 or IPv6 "
+	  "address, with an optional port (10.0.0.1:80, [fd00::1]:80), "
+	  "try \"sgtool explain help\"" },
+	{ { "explain", "lo", "ingress", "tcp", "10.0.0.1", "10.0.0.2",
+	    "extra" },
+	  "unexpected argument \"extra\", try \"sgtool explain help\"" },
 };
 
 /* A filter is one nest of what was given, in the kernel's order. */

@@ -154,6 +154,12 @@ static void put_ifaces(void)
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED_TABLE_FULL, 0);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED_INVALID, 1);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED_SPOOFED, 0);
+	mnl_attr_put_u8(nlh, SGFW_A_IFACE_AUDIT, 1);
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_AUDIT_NO_RULE, 4);
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_AUDIT_NACL, 3);
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_AUDIT_TABLE_FULL, 0);
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_AUDIT_INVALID, 0);
+	mnl_attr_put_u64(nlh, SGFW_A_IFACE_AUDIT_SPOOFED, 0);
 
 	/* Split over two reads, as a dump may be. */
 	fake_flush();
@@ -163,6 +169,7 @@ static void put_ifaces(void)
 	mnl_attr_put_u32(nlh, SGFW_A_IFACE_UDP_TIMEOUT, 30);
 	mnl_attr_put_u32(nlh, SGFW_A_IFACE_UDP_STREAM_TIMEOUT, 180);
 	mnl_attr_put_u32(nlh, SGFW_A_IFACE_TRACKING, SGFW_TRACKING_AUTO);
+	mnl_attr_put_u8(nlh, SGFW_A_IFACE_AUDIT, 0);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_ACCEPTED, 0);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED, 0);
 }
@@ -555,20 +562,23 @@ static int test_iface_show(void)
 		 "  sgs web db\n"
 		 "  nacl edge\n"
 		 "  tcp-established-timeout 350 udp-timeout 30"
-		 " udp-stream-timeout 180 tracking always\n"
+		 " udp-stream-timeout 180 tracking always audit on\n"
 		 "ifindex %u:\n"
 		 "  sgs none\n"
 		 "  nacl none\n"
 		 "  tcp-established-timeout 432000 udp-timeout 30"
-		 " udp-stream-timeout 180 tracking auto\n", lo, GONE_IFINDEX);
+		 " udp-stream-timeout 180 tracking auto audit off\n", lo,
+		 GONE_IFINDEX);
 	EXPECT_RUN(run_sgtool("iface", "show", NULL), 0, want, "");
 	snprintf(want, sizeof(want),
 		 "[{\"device\":\"lo\",\"ifindex\":%u,\"sgs\":[\"web\",\"db\"],"
 		 "\"nacl\":\"edge\",\"tcp_established_timeout\":350,\"udp_timeout\":30,"
-		 "\"udp_stream_timeout\":180,\"tracking\":\"always\"},"
+		 "\"udp_stream_timeout\":180,\"tracking\":\"always\","
+		 "\"audit\":true},"
 		 "{\"device\":%u,\"ifindex\":%u,\"sgs\":[],\"nacl\":null,"
 		 "\"tcp_established_timeout\":432000,\"udp_timeout\":30,"
-		 "\"udp_stream_timeout\":180,\"tracking\":\"auto\"}]\n",
+		 "\"udp_stream_timeout\":180,\"tracking\":\"auto\","
+		 "\"audit\":false}]\n",
 		 lo, GONE_IFINDEX, GONE_IFINDEX);
 	EXPECT_RUN(run_sgtool("-j", "iface", NULL), 0, want, "");
 	return 0;
@@ -657,6 +667,14 @@ static int test_flow_limit_show(void)
 	"sgfw_device_dropped_packets_total{device=\"lo\",reason=\"table_full\"} 0\n" \
 	"sgfw_device_dropped_packets_total{device=\"lo\",reason=\"invalid\"} 1\n" \
 	"sgfw_device_dropped_packets_total{device=\"lo\",reason=\"spoofed\"} 0\n" \
+	"# HELP sgfw_device_audited_packets_total Packets a device in audit" \
+	" mode let pass that it would have dropped, by reason.\n"	\
+	"# TYPE sgfw_device_audited_packets_total counter\n"		\
+	"sgfw_device_audited_packets_total{device=\"lo\",reason=\"no_rule\"} 4\n" \
+	"sgfw_device_audited_packets_total{device=\"lo\",reason=\"nacl\"} 3\n" \
+	"sgfw_device_audited_packets_total{device=\"lo\",reason=\"table_full\"} 0\n" \
+	"sgfw_device_audited_packets_total{device=\"lo\",reason=\"invalid\"} 0\n" \
+	"sgfw_device_audited_packets_total{device=\"lo\",reason=\"spoofed\"} 0\n" \
 	"# HELP sgfw_rule_flows_total Flows a security group's rule"	\
 	" opened.\n"							\
 	"# TYPE sgfw_rule_flows_total counter\n"
@@ -669,17 +687,23 @@ static int test_stats(void)
 		   "conntrack_allowance_available: 995\n"
 		   "devices:\n"
 		   "  lo: accepted 100 dropped 3 (no-rule 2, nacl 0, "
-		   "table-full 0, invalid 1, spoofed 0)\n"
+		   "table-full 0, invalid 1, spoofed 0) audited 7 (no-rule 4, "
+		   "nacl 3, table-full 0, invalid 0, spoofed 0)\n"
 		   "  ifindex 2147483632: accepted 0 dropped 0\n", "");
-	/* A kernel that gives no reasons: the total alone. */
+	/*
+	 * A kernel that gives no reasons: the total alone, and no audited
+	 * counts; audited packets are not among the dropped.
+	 */
 	EXPECT_RUN(run_sgtool("-j", "stats", NULL), 0,
 		   "{\"conntrack_allowance_exceeded\":1099511627777,"
 		   "\"conntrack_allowance_available\":995,"
 		   "\"devices\":[{\"device\":\"lo\",\"accepted\":100,"
 		   "\"dropped\":{\"total\":3,\"no_rule\":2,\"nacl\":0,"
-		   "\"table_full\":0,\"invalid\":1,\"spoofed\":0}},"
+		   "\"table_full\":0,\"invalid\":1,\"spoofed\":0},"
+		   "\"audit\":{\"total\":7,\"no_rule\":4,\"nacl\":3,"
+		   "\"table_full\":0,\"invalid\":0,\"spoofed\":0}},"
 		   "{\"device\":2147483632,\"accepted\":0,"
-		   "\"dropped\":{\"total\":0}}]}\n", "");
+		   "\"dropped\":{\"total\":0},\"audit\":{}}]}\n", "");
 	return 0;
 }
 
