@@ -610,9 +610,9 @@ static void cfg_judge_dry(struct kunit *test)
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, j.verdict, SGFW_VERDICT_ACCEPTED);
 
-	/* A lone ACK of no flow: a rule allows it, it opens nothing. */
+	/* An RST of no flow: a rule allows it, it opens nothing. */
 	p.t.sport = htons(40001);
-	p.tcp_flags = TCPHDR_ACK;
+	p.tcp_flags = TCPHDR_RST | TCPHDR_ACK;
 	rcu_read_lock();
 	sgfw_judge(sn, sd, SGFW_DIRECTION_INGRESS, &p, true, &j);
 	rcu_read_unlock();
