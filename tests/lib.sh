@@ -515,7 +515,7 @@ elif cmd == "raw-send":
 
 elif cmd == "icmp-send":
     # SRC DST TYPE CODE ID: one icmp message (icmpv6 to an IPv6 address)
-    # of TYPE and CODE with identifier ID, checksum right (the kernel's
+    # of TYPE and CODE with identifier ID, checksum right (made by the kernel
     # for icmpv6), quoting nothing.
     src, dst, t, c, ident = args[0], args[1], int(args[2]), \
         int(args[3]), int(args[4])
