@@ -89,7 +89,7 @@ hostport() {
 	fi
 }
 
-# send DIR PROTO SRC SPORT DST DPORT TYPE CODE: the packet, for real, from
+# send DIR PROTO SRC SPORT DST DPORT TYPE CODE ID: the packet, for real, from
 # the client (ingress) or the server (egress); a flow's packet from its
 # held connection.  A packet the server's hook drops makes its sendto()
 # fail: that is no error here.
@@ -106,7 +106,7 @@ send() {
 			tcp_inject "$ns" "$3" "$4" "$5" "$6" 0x02 1000 0
 		fi ;;
 	udp) udp_inject "$ns" "$3" "$4" "$5" "$6" ;;
-	icmp | icmpv6) icmp_send "$ns" "$3" "$5" "$7" "$8" 4242 ;;
+	icmp | icmpv6) icmp_send "$ns" "$3" "$5" "$7" "$8" "$9" ;;
 	*) raw_send "$ns" "$3" "$5" "$2" ;;
 	esac
 }
@@ -121,24 +121,26 @@ n=0
 check() {
 	local dir=$1 proto=$2 src=$3 sport=$4 dst=$5 dport=$6 type=$7 code=$8
 	local verdict=$9 track=${10} rule=${11} naclrule=${12} flow=${13}
-	local args out got c0 real what
+	local args out got c0 real what id
 	n=$((n + 1))
 	what="case $n: $dir $proto $(hostport "$src" "$sport") -> $(hostport "$dst" "$dport")"
 	args=(explain veth2 "$dir" "$proto" "$(hostport "$src" "$sport")"
 	      "$(hostport "$dst" "$dport")")
-	[ "$type" != - ] && args+=(icmp-type "$type" icmp-code "$code" icmp-id 4242)
+	# Each icmp case its own identifier: its own flow.
+	id=$((4200 + n))
+	[ "$type" != - ] && args+=(icmp-type "$type" icmp-code "$code" icmp-id "$id")
 	out=$(sgj "$srv" "${args[@]}") || fail "$what: explain: $out"
 	got=$(echo "$out" | jpy '" ".join(str(x) for x in [j["verdict"], j["track"] if j["verdict"] == "accept" and j["track"] else "-", j["rule_id"] if j["rule_id"] is not None else "-", j["nacl_rule"] if j["nacl_rule"] is not None else ("implicit" if j["nacl_action"] == "deny" else "-"), int(j["flow"])])')
 	[ "$verdict" = accept ] || track=-
 	assert_eq "$what: explain" "$verdict $track $rule $naclrule $flow" "$got"
 	c0=$(counts)
 	send "$dir" "$proto" "$src" "$sport" "$dst" "$dport" "$type" "$code" \
-		>/dev/null 2>&1 || true
+		"$id" >/dev/null 2>&1 || true
 	sleep 0.2
 	real=$(happened "$c0" "$(counts)")
 	assert_eq "$what: the real packet" "$verdict" "$real"
 	if [ "$track" = tracked ] && [ "$flow" = 0 ]; then
-		flow_check "$srv" 1 "f['rule_id'] == $rule and f['src'] == '$src' and f['dst'] == '$dst' and str(f['protocol']) == '$proto' and (f.get('sport') == ${sport/-/None} if '$proto' in ('tcp', 'udp') else f.get('icmp_id') in (4242, None))"
+		flow_check "$srv" 1 "f['rule_id'] == $rule and f['src'] == '$src' and f['dst'] == '$dst' and str(f['protocol']) == '$proto' and (f.get('sport') == ${sport/-/None} if '$proto' in ('tcp', 'udp') else f.get('icmp_id') in ($id, None))"
 	fi
 	log "$what: $verdict, as explained"
 }
