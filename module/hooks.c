@@ -212,11 +212,11 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 	if (sgfw_pkt_parse(skb, af, &p)) {
 		memset(&j, 0, sizeof(j));
 		j.verdict = SGFW_COUNT_INVALID;
-	} else if (p.flags & SGFW_PKT_ALWAYS_PASS) {
+	} else if (!(p.flags & SGFW_PKT_ALWAYS_PASS)) {
+		sgfw_judge(sn, sd, dir, &p, false, &j);
+	} else {
 		sgfw_dev_count(sd, SGFW_COUNT_ACCEPTED, false);
 		return NF_ACCEPT;
-	} else {
-		sgfw_judge(sn, sd, dir, &p, false, &j);
 	}
 	if (j.verdict == SGFW_COUNT_ACCEPTED) {
 		sgfw_dev_count(sd, SGFW_COUNT_ACCEPTED, false);

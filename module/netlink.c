@@ -43,7 +43,6 @@
 #include "txn.h"
 #include "version.h"
 
-
 /*
  * The policies and the table of operations are generated from the spec
  * (netlink-gen.c, by the kernel's ynl-gen-c.py: tests/uapi-check.sh
