@@ -75,10 +75,19 @@ const char *direction_name(uint32_t dir);
 const char *tracking_name(uint32_t tracking);
 const char *nacl_action_name(uint32_t action);
 const char *flow_state_name(uint32_t state);
+/* enum sgfw_end_reason: "expired", "device-gone". */
+const char *end_reason_name(uint32_t reason);
+/* enum sgfw_verdict: "accepted", "no-rule", "table-full". */
+const char *verdict_name(uint32_t verdict);
+/* SGFW_CMD_*, as the family's spec spells them: "sg-new", "txn-commit". */
+const char *cmd_name(uint32_t cmd);
 
 /* "10.0.0.1", "fd00::1". */
 void addr_format(const struct addr *a, char *buf, size_t len);
 /* "10.0.0.0/8": always with the prefix length. */
 void cidr_format(const struct cidr *c, char *buf, size_t len);
+/* "10.0.0.1:22", "[fd00::1]:22", or the bare address without a port. */
+void endpoint_format(const struct addr *a, bool port, uint16_t p,
+		     char *buf, size_t len);
 
 #endif /* SGTOOL_PARSE_H */
