@@ -32,6 +32,8 @@ static const struct cli_cmd objects[] = {
 	  "attach security groups and network ACLs to devices" },
 	{ "flow", flow_main, "list tracked flows, show or set their limit" },
 	{ "stats", stats_main, "show the namespace's and devices' counters" },
+	{ "monitor", monitor_main,
+	  "print events as they come: flows, drops, changes; flow logs" },
 	{ "save", save_main, "print the whole configuration as JSON" },
 	{ "apply", apply_main,
 	  "make the configuration a saved file's, in one transaction" },

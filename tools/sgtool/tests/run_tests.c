@@ -17,6 +17,8 @@ int main(void)
 	suite_requests();
 	suite_show();
 	suite_nacl();
+	suite_monitor();
+	suite_flowlog();
 	suite_binary();
 	return tap_done();
 }

@@ -16,5 +16,7 @@ void suite_parse(void);
 void suite_requests(void);
 void suite_show(void);
 void suite_nacl(void);
+void suite_monitor(void);
+void suite_flowlog(void);
 
 #endif /* SGTOOL_TESTS_H */
