@@ -100,13 +100,21 @@ int cli_no_more_args(const char *object, int argc, char **argv)
 	return cli_usage_error(object, "unexpected argument \"%s\"", argv[0]);
 }
 
-int cli_output_end(void)
+static int output_status(int err)
 {
-	int err = print_end();
-
 	if (err) {
 		cli_error("cannot write the output: %s", strerror(-err));
 		return SGTOOL_EXIT_USAGE;
 	}
 	return SGTOOL_EXIT_OK;
+}
+
+int cli_output_end(void)
+{
+	return output_status(print_end());
+}
+
+int cli_output_next(void)
+{
+	return output_status(print_next());
 }

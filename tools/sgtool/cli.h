@@ -69,5 +69,7 @@ int cli_no_more_args(const char *object, int argc, char **argv);
 
 /* Finish the output (print_end()); return an exit status. */
 int cli_output_end(void);
+/* Finish one document of a stream (print_next()); an exit status. */
+int cli_output_next(void);
 
 #endif /* SGTOOL_CLI_H */

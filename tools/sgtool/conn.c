@@ -84,6 +84,38 @@ int conn_open(struct nl_sock **sp)
 	return status ? conn_failure_report(&why) : status;
 }
 
+int conn_open_events(struct nl_sock **sp)
+{
+	struct nl_sock *s;
+	int status, group, err;
+
+	status = conn_open(&s);
+	if (status)
+		return status;
+	group = nl_mcast_group(s, SGFW_MCGRP_EVENTS);
+	if (group < 0) {
+		cli_error("the sgfw module has no \"%s\" multicast group: install the sgtool of the module",
+			  SGFW_MCGRP_EVENTS);
+		nl_close(s);
+		return SGTOOL_EXIT_USAGE;
+	}
+	err = nl_join(s, (uint32_t)group);
+	if (err) {
+		if (err == -EPERM)
+			cli_error("cannot listen to sgfw events: %s (it needs CAP_NET_ADMIN over the network namespace)",
+				  strerror(EPERM));
+		else
+			cli_error("cannot listen to sgfw events: %s",
+				  strerror(-err));
+		nl_close(s);
+		return SGTOOL_EXIT_KERNEL;
+	}
+	/* Best effort: with a smaller buffer, a burst loses events sooner. */
+	nl_set_rcvbuf(s, CONN_EVENTS_RCVBUF);
+	*sp = s;
+	return SGTOOL_EXIT_OK;
+}
+
 int conn_report(const struct nl_sock *s, int err)
 {
 	if (!err) {

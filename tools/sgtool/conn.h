@@ -25,6 +25,16 @@ int conn_failure_report(const struct conn_failure *why);
 /* conn_try_open() that reports the failure at once. */
 int conn_open(struct nl_sock **sp);
 
+/* The receive buffer a listener asks for: room for bursts of events. */
+#define CONN_EVENTS_RCVBUF	(4 * 1024 * 1024)
+
+/*
+ * conn_open(), then join the family's multicast group "events" (which
+ * needs CAP_NET_ADMIN over the namespace) and ask for a receive buffer of
+ * CONN_EVENTS_RCVBUF.  Return an exit status, having reported any failure.
+ */
+int conn_open_events(struct nl_sock **sp);
+
 /*
  * Report the result @err of a request on @s: the kernel's message (or a
  * warning it sent with a success).  Return an exit status.

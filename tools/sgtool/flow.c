@@ -96,21 +96,6 @@ static int flow_decode(const struct nlmsghdr *nlh, struct flow *f)
 	return msg_opt_str(tb[SGFW_A_FLOW_SG], &f->sg);
 }
 
-/* "10.0.0.1:22", "[fd00::1]:22", or the bare address without a port. */
-static void endpoint_format(const struct addr *a, bool port, uint16_t p,
-			    char *buf, size_t len)
-{
-	char addr[INET6_ADDRSTRLEN];
-
-	addr_format(a, addr, sizeof(addr));
-	if (!port)
-		snprintf(buf, len, "%s", addr);
-	else if (a->family == AF_INET6)
-		snprintf(buf, len, "[%s]:%u", addr, p);
-	else
-		snprintf(buf, len, "%s:%u", addr, p);
-}
-
 /*
  * One flow, on one line in text:
  *
@@ -121,7 +106,6 @@ static void endpoint_format(const struct addr *a, bool port, uint16_t p,
 static int flow_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 {
 	char src[ADDR_TEXT_LEN], dst[ADDR_TEXT_LEN];
-	const char *proto, *state, *dir;
 	char expires[32];
 	struct flow f;
 	int err;
@@ -132,11 +116,7 @@ static int flow_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 		return err;
 
 	print_open_object(NULL);
-	proto = proto_name(f.proto);
-	if (proto)
-		print_string("protocol", "%s", proto);
-	else
-		print_u64("protocol", "%" PRIu64, f.proto);
+	print_name("protocol", "%s", proto_name(f.proto), f.proto);
 
 	endpoint_format(&f.src, f.has_ports, f.sport, src, sizeof(src));
 	endpoint_format(&f.dst, f.has_ports, f.dport, dst, sizeof(dst));
@@ -159,14 +139,9 @@ static int flow_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 
 	dev_print("device", " dev %s", f.ifindex, NULL);
 
-	if (f.has_state) {
-		state = f.state <= UINT32_MAX ?
-			flow_state_name((uint32_t)f.state) : NULL;
-		if (state)
-			print_string("state", " state %s", state);
-		else
-			print_u64("state", " state %" PRIu64, f.state);
-	}
+	if (f.has_state)
+		print_name("state", " state %s", f.state <= UINT32_MAX ?
+			   flow_state_name((uint32_t)f.state) : NULL, f.state);
 	/* Every flow listed is tracked: untracked ones have no entry. */
 	print_bool("tracked", NULL, true);
 	if (f.has_expires) {
@@ -180,15 +155,11 @@ static int flow_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 		print_null("sg", NULL);
 	if (f.has_rule)
 		print_u64("rule_id", " rule %" PRIu64, f.rule_id);
-	if (f.has_dir) {
-		dir = f.direction <= UINT32_MAX ?
-		      direction_name((uint32_t)f.direction) : NULL;
-		if (dir)
-			print_string("direction", " direction %s", dir);
-		else
-			print_u64("direction", " direction %" PRIu64,
-				  f.direction);
-	}
+	if (f.has_dir)
+		print_name("direction", " direction %s",
+			   f.direction <= UINT32_MAX ?
+			   direction_name((uint32_t)f.direction) : NULL,
+			   f.direction);
 	if (f.has_counts) {
 		print_u64("packets", " packets %" PRIu64, f.packets);
 		print_u64("bytes", " bytes %" PRIu64, f.bytes);

@@ -34,6 +34,8 @@ static const struct cli_cmd objects[] = {
 	{ "explain", explain_main,
 	  "show what a device's rules would do with a packet" },
 	{ "stats", stats_main, "show the namespace's and devices' counters" },
+	{ "monitor", monitor_main,
+	  "print events as they come: flows, drops, changes; flow logs" },
 	{ "save", save_main, "print the whole configuration as JSON" },
 	{ "apply", apply_main,
 	  "make the configuration a saved file's, in one transaction" },

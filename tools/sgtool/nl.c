@@ -8,8 +8,10 @@
  * next request on the socket does not meet the rest of this one.
  */
 
+#define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +43,36 @@ static ssize_t mnl_tr_recv(void *priv, void *buf, size_t len)
 	return n < 0 ? -errno : n;
 }
 
+static int mnl_tr_join(void *priv, uint32_t group)
+{
+	unsigned int g = group;
+
+	return mnl_socket_setsockopt(priv, NETLINK_ADD_MEMBERSHIP, &g,
+				     sizeof(g)) < 0 ? -errno : 0;
+}
+
+static int mnl_tr_set_rcvbuf(void *priv, int bytes)
+{
+	int fd = mnl_socket_get_fd(priv);
+
+	if (!setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)))
+		return 0;
+	return setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) ?
+	       -errno : 0;
+}
+
+static int mnl_tr_wait(void *priv, int timeout_ms, const sigset_t *sigmask)
+{
+	struct pollfd pfd = { .fd = mnl_socket_get_fd(priv), .events = POLLIN };
+	struct timespec ts = {
+		.tv_sec = timeout_ms / 1000,
+		.tv_nsec = (long)(timeout_ms % 1000) * 1000000,
+	};
+	int n = ppoll(&pfd, 1, timeout_ms < 0 ? NULL : &ts, sigmask);
+
+	return n < 0 ? -errno : n;
+}
+
 int nl_mnl_transport_open(struct nl_transport *tr)
 {
 	struct mnl_socket *nl;
@@ -66,6 +98,9 @@ int nl_mnl_transport_open(struct nl_transport *tr)
 		.send = mnl_tr_send,
 		.recv = mnl_tr_recv,
 		.close = mnl_tr_close,
+		.join = mnl_tr_join,
+		.set_rcvbuf = mnl_tr_set_rcvbuf,
+		.wait = mnl_tr_wait,
 		.priv = nl,
 		.portid = mnl_socket_get_portid(nl),
 	};
@@ -357,6 +392,40 @@ int nl_mcast_group(const struct nl_sock *s, const char *name)
 		if (!strcmp(s->groups[i].name, name))
 			return (int)s->groups[i].id;
 	return -ENOENT;
+}
+
+int nl_join(struct nl_sock *s, uint32_t group)
+{
+	return s->tr.join(s->tr.priv, group);
+}
+
+int nl_set_rcvbuf(struct nl_sock *s, int bytes)
+{
+	return s->tr.set_rcvbuf(s->tr.priv, bytes);
+}
+
+int nl_wait(struct nl_sock *s, int timeout_ms, const sigset_t *sigmask)
+{
+	return s->tr.wait(s->tr.priv, timeout_ms, sigmask);
+}
+
+int nl_recv_ntf(struct nl_sock *s, nl_cb_t cb, void *data)
+{
+	const struct nlmsghdr *m = (const struct nlmsghdr *)s->rbuf;
+	ssize_t n = s->tr.recv(s->tr.priv, s->rbuf, NL_RBUF_SIZE);
+	int len, ret;
+
+	if (n < 0)
+		return (int)n;
+	for (len = (int)n; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
+		/* Replies to a request of ours, or another family's. */
+		if (m->nlmsg_seq || m->nlmsg_type != s->family_id)
+			continue;
+		ret = cb(m, data);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
 }
 
 static int parse_stream(const void *start, size_t len,

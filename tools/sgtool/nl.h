@@ -8,6 +8,7 @@
 #ifndef SGTOOL_NL_H
 #define SGTOOL_NL_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -43,6 +44,10 @@ struct nl_transport {
 	int (*send)(void *priv, const void *buf, size_t len);	 /* 0/-errno */
 	ssize_t (*recv)(void *priv, void *buf, size_t len);	 /* len/-errno */
 	void (*close)(void *priv);
+	int (*join)(void *priv, uint32_t group);		 /* 0/-errno */
+	int (*set_rcvbuf)(void *priv, int bytes);		 /* 0/-errno */
+	/* As ppoll(2) for input: 1, 0 on timeout, -errno. */
+	int (*wait)(void *priv, int timeout_ms, const sigset_t *sigmask);
 	void *priv;
 	uint32_t portid;
 };
@@ -107,6 +112,30 @@ const char *nl_strerror(const struct nl_sock *s, int err);
 
 /* The id of the family's multicast group @name, or -ENOENT. */
 int nl_mcast_group(const struct nl_sock *s, const char *name);
+
+/*
+ * Listening to a multicast group: join it (NETLINK_ADD_MEMBERSHIP: 0,
+ * -EPERM without the capability the group asks for, another -errno), ask
+ * for a receive buffer of @bytes (SO_RCVBUFFORCE, which needs
+ * CAP_NET_ADMIN, else SO_RCVBUF, which the kernel caps at rmem_max).
+ */
+int nl_join(struct nl_sock *s, uint32_t group);
+int nl_set_rcvbuf(struct nl_sock *s, int bytes);
+
+/*
+ * Wait up to @timeout_ms (-1: for ever) for a message to read, with the
+ * signal mask @sigmask while waiting, as ppoll(2) does: 1 when there is
+ * one, 0 on timeout, -EINTR when a signal came, another -errno.
+ */
+int nl_wait(struct nl_sock *s, int timeout_ms, const sigset_t *sigmask);
+
+/*
+ * Read what one recv() returns of the messages the kernel sent unasked
+ * (notifications: sequence number 0) and call @cb on each of the family's.
+ * Return 0, -ENOBUFS when the socket overflowed and some were lost, the
+ * callback's negative errno, or another -errno.
+ */
+int nl_recv_ntf(struct nl_sock *s, nl_cb_t cb, void *data);
 
 /*
  * Decode an NLMSG_ERROR or NLMSG_DONE message into @e.  @req, the request

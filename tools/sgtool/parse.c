@@ -306,6 +306,23 @@ const char *flow_state_name(uint32_t state)
 	return names[state];
 }
 
+const char *end_reason_name(uint32_t reason)
+{
+	static const char *const names[] = {
+		[SGFW_END_EXPIRED] = "expired",
+		[SGFW_END_CLOSED] = "closed",
+		[SGFW_END_EVICTED] = "evicted",
+		[SGFW_END_FLUSHED] = "flushed",
+		[SGFW_END_DEVICE_GONE] = "device-gone",
+		[SGFW_END_GROUP_GONE] = "group-gone",
+		[SGFW_END_NAMESPACE_GONE] = "namespace-gone",
+	};
+
+	if (reason >= ARRAY_SIZE(names))
+		return NULL;
+	return names[reason];
+}
+
 const char *verdict_name(uint32_t verdict)
 {
 	static const char *const names[] = {
@@ -335,6 +352,58 @@ const char *track_name(uint32_t track)
 	return NULL;
 }
 
+const char *cmd_name(uint32_t cmd)
+{
+	static const char *const names[] = {
+		[SGFW_CMD_STATUS] = "status",
+		[SGFW_CMD_STATUS_SET] = "status-set",
+		[SGFW_CMD_SG_NEW] = "sg-new",
+		[SGFW_CMD_SG_DEL] = "sg-del",
+		[SGFW_CMD_SG_GET] = "sg-get",
+		[SGFW_CMD_RULE_NEW] = "rule-new",
+		[SGFW_CMD_RULE_DEL] = "rule-del",
+		[SGFW_CMD_MEMBER_ADD] = "member-add",
+		[SGFW_CMD_MEMBER_DEL] = "member-del",
+		[SGFW_CMD_PL_NEW] = "pl-new",
+		[SGFW_CMD_PL_DEL] = "pl-del",
+		[SGFW_CMD_PL_ENTRY_ADD] = "pl-entry-add",
+		[SGFW_CMD_PL_ENTRY_DEL] = "pl-entry-del",
+		[SGFW_CMD_PL_GET] = "pl-get",
+		[SGFW_CMD_IFACE_ATTACH] = "iface-attach",
+		[SGFW_CMD_IFACE_DETACH] = "iface-detach",
+		[SGFW_CMD_IFACE_SET] = "iface-set",
+		[SGFW_CMD_IFACE_GET] = "iface-get",
+		[SGFW_CMD_FLOW_GET] = "flow-get",
+		[SGFW_CMD_NACL_NEW] = "nacl-new",
+		[SGFW_CMD_NACL_DEL] = "nacl-del",
+		[SGFW_CMD_NACL_GET] = "nacl-get",
+		[SGFW_CMD_NACL_RULE_NEW] = "nacl-rule-new",
+		[SGFW_CMD_NACL_RULE_DEL] = "nacl-rule-del",
+		[SGFW_CMD_IFACE_NACL] = "iface-nacl",
+		[SGFW_CMD_PL_SET] = "pl-set",
+		[SGFW_CMD_TXN_BEGIN] = "txn-begin",
+		[SGFW_CMD_TXN_PL] = "txn-pl",
+		[SGFW_CMD_TXN_SG] = "txn-sg",
+		[SGFW_CMD_TXN_SG_RULE] = "txn-sg-rule",
+		[SGFW_CMD_TXN_NACL] = "txn-nacl",
+		[SGFW_CMD_TXN_IFACE] = "txn-iface",
+		[SGFW_CMD_TXN_COMMIT] = "txn-commit",
+		[SGFW_CMD_TXN_ABORT] = "txn-abort",
+		[SGFW_CMD_CONFIRM] = "confirm",
+		[SGFW_CMD_FLOW_FLUSH] = "flow-flush",
+		[SGFW_CMD_EXPLAIN] = "explain",
+		[SGFW_CMD_FLOW_NEW_NTF] = "flow-new-ntf",
+		[SGFW_CMD_FLOW_END_NTF] = "flow-end-ntf",
+		[SGFW_CMD_DROP_NTF] = "drop-ntf",
+		[SGFW_CMD_UNTRACKED_NTF] = "untracked-ntf",
+		[SGFW_CMD_CONFIG_NTF] = "config-ntf",
+	};
+
+	if (cmd >= ARRAY_SIZE(names))
+		return NULL;
+	return names[cmd];
+}
+
 void addr_format(const struct addr *a, char *buf, size_t len)
 {
 	if (!inet_ntop(a->family, a->family == AF_INET ?
@@ -350,4 +419,18 @@ void cidr_format(const struct cidr *c, char *buf, size_t len)
 	addr_format(&c->addr, buf, len);
 	n = strlen(buf);
 	snprintf(buf + n, len - n, "/%u", c->plen);
+}
+
+void endpoint_format(const struct addr *a, bool port, uint16_t p,
+		     char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	addr_format(a, addr, sizeof(addr));
+	if (!port)
+		snprintf(buf, len, "%s", addr);
+	else if (a->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", addr, p);
+	else
+		snprintf(buf, len, "%s:%u", addr, p);
 }

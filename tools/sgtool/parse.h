@@ -88,10 +88,17 @@ const char *flow_state_name(uint32_t state);
 const char *verdict_name(uint32_t verdict);
 /* none, tracked, untracked (enum sgfw_track). */
 const char *track_name(uint32_t track);
+/* enum sgfw_end_reason: "expired", "device-gone". */
+const char *end_reason_name(uint32_t reason);
+/* SGFW_CMD_*, as the family's spec spells them: "sg-new", "txn-commit". */
+const char *cmd_name(uint32_t cmd);
 
 /* "10.0.0.1", "fd00::1". */
 void addr_format(const struct addr *a, char *buf, size_t len);
 /* "10.0.0.0/8": always with the prefix length. */
 void cidr_format(const struct cidr *c, char *buf, size_t len);
+/* "10.0.0.1:22", "[fd00::1]:22", or the bare address without a port. */
+void endpoint_format(const struct addr *a, bool port, uint16_t p,
+		     char *buf, size_t len);
 
 #endif /* SGTOOL_PARSE_H */

@@ -336,6 +336,19 @@ void print_number(const char *key, const char *fmt, const char *number)
 	}
 }
 
+void print_name(const char *key, const char *fmt, const char *name,
+		uint64_t value)
+{
+	char number[24];
+
+	if (name) {
+		print_string(key, fmt, name);
+		return;
+	}
+	snprintf(number, sizeof(number), "%" PRIu64, value);
+	print_number(key, fmt, number);
+}
+
 void print_text(const char *fmt, ...)
 {
 	va_list ap;
@@ -402,5 +415,15 @@ int print_end(void)
 	errno = 0;
 	if (fflush(ps.f) == EOF || ferror(ps.f))
 		err = errno ? -errno : -EIO;
+	return err;
+}
+
+int print_next(void)
+{
+	enum print_mode mode = ps.mode;
+	FILE *f = ps.f;
+	int err = print_end();
+
+	print_init(f, mode);
 	return err;
 }

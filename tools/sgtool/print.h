@@ -44,6 +44,14 @@ void print_null(const char *key, const char *fmt);
  */
 void print_number(const char *key, const char *fmt, const char *number);
 
+/*
+ * A value that has a name or, unknown to this sgtool (a newer kernel's),
+ * only a number: @name under @key (text: @fmt, which takes a string), or
+ * @value as a number when @name is NULL.
+ */
+void print_name(const char *key, const char *fmt, const char *name,
+		uint64_t value);
+
 /* Text only: free-form text such as headings and separators. */
 void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -62,5 +70,11 @@ void print_kv_u64(const char *key, uint64_t value);
  * written (a full disk, a closed pipe).
  */
 int print_end(void);
+
+/*
+ * print_end(), then start again in the same mode: for a stream of
+ * documents (sgtool monitor), each ended and flushed as it is complete.
+ */
+int print_next(void);
 
 #endif /* SGTOOL_PRINT_H */

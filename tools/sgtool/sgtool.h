@@ -51,6 +51,7 @@ int iface_main(int argc, char **argv);
 int flow_main(int argc, char **argv);
 int explain_main(int argc, char **argv);
 int stats_main(int argc, char **argv);
+int monitor_main(int argc, char **argv);
 int save_main(int argc, char **argv);
 int apply_main(int argc, char **argv);
 int diff_main(int argc, char **argv);

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -324,11 +325,53 @@ static int fake_send(void *priv, const void *buf, size_t len)
 	return 0;
 }
 
+struct nlmsghdr *fake_put_event(uint8_t cmd)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+
+	if (fake.event_tail == FAKE_MAX_EVENTS)
+		abort();
+	fake.event_errors[fake.event_tail] = 0;
+	nlh = mnl_nlmsg_put_header(fake.events[fake.event_tail++]);
+	nlh->nlmsg_type = FAKE_FAMILY_ID;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = SGFW_GENL_VERSION;
+	return nlh;
+}
+
+void fake_put_event_error(int error)
+{
+	if (fake.event_tail == FAKE_MAX_EVENTS)
+		abort();
+	fake.event_errors[fake.event_tail++] = error;
+}
+
+/* The next event, or its error, for the socket in the group. */
+static ssize_t fake_recv_event(void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh;
+	unsigned int i = fake.event_head;
+
+	if (i == fake.event_tail)
+		return -EAGAIN;
+	fake.event_head++;
+	if (fake.event_errors[i])
+		return fake.event_errors[i];
+	nlh = (const struct nlmsghdr *)fake.events[i];
+	if (nlh->nlmsg_len > len)
+		return -ENOSPC;
+	memcpy(buf, nlh, nlh->nlmsg_len);
+	return nlh->nlmsg_len;
+}
+
 static ssize_t fake_recv(void *priv, void *buf, size_t len)
 {
 	size_t n;
 
-	(void)priv;
+	if (fake.joined && (uintptr_t)priv == fake.joined)
+		return fake_recv_event(buf, len);
 	fake_flush();
 	/* A real socket would block for ever: a bug in the test. */
 	if (fake.head == fake.tail)
@@ -348,6 +391,41 @@ static void fake_close(void *priv)
 	fake.closes++;
 }
 
+static int fake_join(void *priv, uint32_t group)
+{
+	if (fake.join_error)
+		return fake.join_error;
+	fake.joined = (unsigned int)(uintptr_t)priv;
+	fake.group = group;
+	return 0;
+}
+
+static int fake_set_rcvbuf(void *priv, int bytes)
+{
+	(void)priv;
+	fake.rcvbuf = bytes;
+	return 0;
+}
+
+static int fake_wait(void *priv, int timeout_ms, const sigset_t *sigmask)
+{
+	sigset_t old;
+
+	if (!fake.joined || (uintptr_t)priv != fake.joined)
+		return fake.head != fake.tail ? 1 : -EAGAIN;
+	if (fake.event_head != fake.event_tail)
+		return 1;
+	if (!timeout_ms)
+		return 0;
+	if (!fake.stop_when_idle)
+		return -EAGAIN;
+	/* A SIGTERM comes while the signals of @sigmask are let in. */
+	sigprocmask(SIG_SETMASK, sigmask, &old);
+	raise(SIGTERM);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return -EINTR;
+}
+
 static int fake_open(struct nl_transport *tr)
 {
 	fake.opens++;
@@ -355,6 +433,11 @@ static int fake_open(struct nl_transport *tr)
 		.send = fake_send,
 		.recv = fake_recv,
 		.close = fake_close,
+		.join = fake_join,
+		.set_rcvbuf = fake_set_rcvbuf,
+		.wait = fake_wait,
+		/* Which socket this is: 1 for the first opened. */
+		.priv = (void *)(uintptr_t)fake.opens,
 		.portid = FAKE_PORTID,
 	};
 	return 0;

@@ -4,11 +4,14 @@
  * lookup and SGFW_CMD_STATUS as the module does, records the requests it
  * gets, and lets a test queue any other reply by hand.  Each queued buffer
  * is what one recv() returns, so multi-part replies can be split over
- * several reads as the kernel splits a dump.
+ * several reads as the kernel splits a dump.  Events of the multicast
+ * group wait in a queue of their own, which only the socket that joined
+ * the group reads.
  */
 #ifndef SGTOOL_TESTS_FAKE_KERNEL_H
 #define SGTOOL_TESTS_FAKE_KERNEL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +24,8 @@
 #define FAKE_MAX_BUFS		8
 #define FAKE_BUF_SIZE		8192
 #define FAKE_MAX_CMDS		32
+#define FAKE_MAX_EVENTS		32
+#define FAKE_EVENT_SIZE		512
 
 struct fake_kernel {
 	/* Behaviour, set by the test. */
@@ -35,9 +40,18 @@ struct fake_kernel {
 	 * here; with no handler they fail with -EOPNOTSUPP.
 	 */
 	void (*respond)(const struct nlmsghdr *req);
+	int join_error;			/* what joining a group gets */
+	/*
+	 * A wait of the group's socket with no event left gets a SIGTERM,
+	 * as a user's would come; without it, the wait fails with -EAGAIN.
+	 */
+	bool stop_when_idle;
 
 	/* What happened. */
 	unsigned int opens, closes, requests;
+	unsigned int joined;		/* the socket in the group */
+	uint32_t group;			/* the group it joined */
+	int rcvbuf;			/* the receive buffer it asked for */
 	char req[FAKE_BUF_SIZE];	/* the last request */
 	size_t req_len;
 	/* The genetlink commands of every request to sgfw, in order. */
@@ -48,6 +62,11 @@ struct fake_kernel {
 	char bufs[FAKE_MAX_BUFS][FAKE_BUF_SIZE];
 	size_t lens[FAKE_MAX_BUFS];
 	unsigned int head, tail;
+
+	/* Events waiting to be read, one a recv(), or a recv()'s error. */
+	char events[FAKE_MAX_EVENTS][FAKE_EVENT_SIZE];
+	int event_errors[FAKE_MAX_EVENTS];
+	unsigned int event_head, event_tail;
 };
 
 extern struct fake_kernel fake;
@@ -88,6 +107,13 @@ void fake_put_match(struct nlmsghdr *nlh, uint16_t type, int proto,
 		    int port_from, int port_to, int icmp_type, int icmp_code);
 /* End the current recv() buffer; the next fake_put() starts another. */
 void fake_flush(void);
+
+/*
+ * Queue an event of command @cmd, for the test to add attributes to, and
+ * a recv() of the group's socket that fails with @error (-ENOBUFS, say).
+ */
+struct nlmsghdr *fake_put_event(uint8_t cmd);
+void fake_put_event_error(int error);
 
 /* A respond hook that acks every request and records nothing more. */
 void fake_respond_ack(const struct nlmsghdr *req);

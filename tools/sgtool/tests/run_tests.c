@@ -19,6 +19,8 @@ int main(void)
 	suite_nacl();
 	suite_explain();
 	suite_config();
+	suite_monitor();
+	suite_flowlog();
 	suite_binary();
 	return tap_done();
 }

@@ -194,6 +194,7 @@ static int test_help_lists_objects(void)
 		EXPECT(strstr(r->out, "\n  iface        "));
 		EXPECT(strstr(r->out, "\n  flow         "));
 		EXPECT(strstr(r->out, "\n  stats        "));
+		EXPECT(strstr(r->out, "\n  monitor      print events"));
 		EXPECT(strstr(r->out, "-p, --pretty"));
 	}
 	return 0;
@@ -249,6 +250,10 @@ static int test_every_object_has_help(void)
 		  "Usage: sgtool [OPTIONS] nacl add NAME" },
 		{ { "flow", "help" }, "Usage: sgtool [OPTIONS] flow [ show ]" },
 		{ { "stats", "help" }, "Usage: sgtool [OPTIONS] stats [ show ]" },
+		{ { "monitor", "--help" },
+		  "Usage: sgtool [OPTIONS] monitor [ flows ]" },
+		{ { "help", "monitor" },
+		  "Usage: sgtool [OPTIONS] monitor [ flows ]" },
 	};
 
 	fake_install();

@@ -18,5 +18,7 @@ void suite_show(void);
 void suite_nacl(void);
 void suite_explain(void);
 void suite_config(void);
+void suite_monitor(void);
+void suite_flowlog(void);
 
 #endif /* SGTOOL_TESTS_H */
