@@ -759,7 +759,8 @@ elif cmd == "events":
             e = json.loads(line)
         except ValueError:
             die("not an event: %r" % line)
-        if eval(args[1], {"e": e}):
+        # In parentheses, a condition may span lines.
+        if eval("(%s)" % args[1], {"e": e}):
             print(line)
 
 elif cmd == "flow-check":
