@@ -265,8 +265,8 @@
  *
  * SGFW_CMD_TXN_IFACE (do, admin)
  *   A device's settings: SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_SG (names, up
- *   to 16), SGFW_A_IFACE_NACL, the timeouts and SGFW_A_IFACE_TRACKING (as
- *   IFACE_SET; absent ones are the defaults).  A device that the
+ *   to 16), SGFW_A_IFACE_NACL, the timeouts, SGFW_A_IFACE_TRACKING and
+ *   SGFW_A_IFACE_AUDIT (as IFACE_SET; absent ones are the defaults).  A device that the
  *   transaction does not name has no group, no NACL and the defaults
  *   once it is committed.
  *
