@@ -17,6 +17,7 @@
 #include "../../uapi/linux/sgfw.h"
 #include "../../module/config.h"
 #include "../../module/netns.h"
+#include "../../module/flowtable.h"
 #include "../../module/ruleset.h"
 #include "../../module/txn.h"
 #include "sgfw_test.h"
@@ -325,7 +326,10 @@ static void txn_failed_commit(struct kunit *test)
 	struct sgfw_net *sn = sgfw_pernet(sgfw_test_net_new(test));
 	static const u16 a[] = { 22, 0 }, b[] = { 80, 0 };
 	struct sgfw_txn *txn = txn_new(test);
-	struct sgfw_sg *ssh, *web;
+	struct sgfw_rule_ctr __percpu *ctr;
+	struct sgfw_sg *ssh, *web, *ssh2;
+	unsigned long ago;
+	struct sgfw_rule *sr;
 	u32 id, next_gen;
 
 	ssh = txn_sg(test, txn, "ssh", a);
@@ -333,13 +337,18 @@ static void txn_failed_commit(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
 	sgfw_txn_destroy(txn);
 	id = ssh->id;
+	/* The running rule of port 22 has opened a flow. */
+	sr = list_first_entry(&ssh->rules, struct sgfw_rule, list);
+	ctr = sr->ctr;
+	KUNIT_ASSERT_NOT_NULL(test, ctr);
+	sgfw_rule_ctr_flow(ctr, sgfw_flow_now());
 
 	txn = txn_new(test);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
 							txn_destroy_action,
 							txn), 0);
 	web = txn_sg(test, txn, "web", b);
-	txn_sg(test, txn, "ssh", a);
+	ssh2 = txn_sg(test, txn, "ssh", a);
 	txn_dev(test, txn, &web, 1, NULL);
 	txn->flow_limit = 77;
 	WRITE_ONCE(sgfw_config_commit_hook, txn_fail_commit);
@@ -361,12 +370,23 @@ static void txn_failed_commit(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, txn_allows(sn, 80));
 	KUNIT_EXPECT_EQ(test, READ_ONCE(sn->flows.limit),
 			SGFW_DEFAULT_FLOW_LIMIT);
+	/* The counters the commit traded went back to the running rules. */
+	KUNIT_EXPECT_PTR_EQ(test, sr->ctr, ctr);
+	KUNIT_EXPECT_PTR_NE(test,
+			    list_first_entry(&ssh2->rules, struct sgfw_rule,
+					     list)->ctr, ctr);
 	/* The candidate: as it was too, and still committable. */
 	KUNIT_EXPECT_EQ(test, txn->cfg.n_sgs, 2);
 	KUNIT_EXPECT_PTR_EQ(test, sgfw_sg_find(&txn->cfg, "web"), web);
 	KUNIT_EXPECT_EQ(test, txn_commit(sn, txn), 0);
 	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 80));
 	KUNIT_EXPECT_NULL(test, sgfw_nacl_find(&sn->cfg, "edge"));
+	/* Committed, the same rule of the same group has its counter. */
+	sr = list_first_entry(&sgfw_sg_find(&sn->cfg, "ssh")->rules,
+			      struct sgfw_rule, list);
+	KUNIT_EXPECT_PTR_EQ(test, sr->ctr, ctr);
+	KUNIT_EXPECT_EQ(test, sgfw_rule_ctr_flows(sr->ctr, sgfw_flow_now(),
+						  &ago), 1);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(sn->flows.limit), 77);
 }
 
