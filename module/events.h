@@ -2,8 +2,8 @@
 /*
  * The "events" multicast group of the family: flows that begin and end,
  * packets dropped or passed untracked, changes of the configuration
- * (uapi/linux/sgfw.h, "Events").  Nothing is built unless a socket of the
- * namespace listens.
+ * (uapi/linux/sgfw.h, "Events").  Nothing is built unless the namespace's
+ * administrator turned its events on and a socket listens.
  */
 #ifndef _SGFW_EVENTS_H
 #define _SGFW_EVENTS_H
@@ -26,8 +26,9 @@ struct sgfw_pkt;
  * @used: events sent, or tried, in it.
  * @suppressed: events refused since the last one sent, which that next
  *	one reports (SGFW_A_EVENT_SUPPRESSED).
- * Lock-free: a race at a window's turn may let a few more through, never
- * lose the count of one refused.
+ * Lock-free: a race at a window's turn may let a few more through, or
+ * count a few of the new window's as the old one's; it never loses the
+ * count of one refused.
  */
 struct sgfw_evlimit {
 	unsigned long window;
@@ -38,22 +39,26 @@ struct sgfw_evlimit {
 /*
  * Events go out between sgfw_events_start(), after the family is
  * registered, and sgfw_events_stop(), before it is unregistered; stop
- * waits for every sender that saw them on.
+ * waits for every sender that saw them on (each sends under RCU).
  */
 void sgfw_events_start(void);
 void sgfw_events_stop(void);
 
-/* Seconds since the epoch at jiffies @j, in the past. */
-u64 sgfw_event_time(unsigned long j);
-
-/* Does a socket of @net listen?  Context: any. */
+/*
+ * Are events of @net wanted: turned on by its administrator, the
+ * namespace not going away, and a socket listening?  The listener test is
+ * of the whole group (genetlink tells no more): a listener elsewhere makes
+ * a namespace that turned its events on build them for nobody, and only
+ * such a namespace.  Context: RCU.
+ */
 bool sgfw_events_wanted(const struct net *net);
 
 /*
- * A flow began (@reason < 0) or ended (@reason: enum sgfw_end_reason).
- * Context: RCU, any context; allocates GFP_ATOMIC.
+ * A flow began, or ended for @reason (enum sgfw_end_reason).
+ * Context: RCU, any context (under the table's locks for an end).
  */
-void sgfw_event_flow(const struct sgfw_flow *f, int reason);
+void sgfw_event_flow_new(const struct sgfw_flow *f);
+void sgfw_event_flow_end(const struct sgfw_flow *f, u32 reason);
 
 /*
  * A packet of @ifindex in @dir was dropped for @verdict (enum
@@ -64,7 +69,7 @@ void sgfw_event_drop(struct sgfw_net *sn, int ifindex, u32 dir,
 		     const struct sgfw_pkt *p, u32 verdict, u32 nacl_rule,
 		     bool audit);
 
-/* A packet of an untracked flow passed, allowed by @rule. */
+/* A packet of an untracked flow passed, allowed by @rule.  Context: RCU. */
 void sgfw_event_untracked(struct sgfw_net *sn, int ifindex, u32 dir,
 			  const struct sgfw_pkt *p,
 			  const struct sgfw_crule *rule);

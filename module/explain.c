@@ -52,6 +52,15 @@ static bool sgfw_explain_icmp(const struct sgfw_explain_req *q)
 							IPPROTO_ICMPV6);
 }
 
+/* MLD (RFC 2710, 3810), which is sent with a hop limit of 1. */
+static bool sgfw_explain_mld(const struct sgfw_explain_req *q)
+{
+	return q->proto == IPPROTO_ICMPV6 && q->src.af == SGFW_AF_INET6 &&
+	       ((q->icmp_type >= ICMPV6_MGM_QUERY &&
+		 q->icmp_type <= ICMPV6_MGM_REDUCTION) ||
+		q->icmp_type == ICMPV6_MLD2_REPORT);
+}
+
 /*
  * The packet of @q as bytes: tcp with @tcp_flags, @seq and @ack; an icmp
  * message with @q's type and code and, as identifier, its source port.
@@ -93,8 +102,8 @@ static struct sk_buff *sgfw_explain_skb(const struct sgfw_explain_req *q,
 		ip6->version = 6;
 		ip6->payload_len = htons(l4);
 		ip6->nexthdr = q->proto;
-		/* What neighbour discovery must have to pass (pkt.c). */
-		ip6->hop_limit = 255;
+		/* What neighbour discovery and MLD must have to pass (pkt.c). */
+		ip6->hop_limit = sgfw_explain_mld(q) ? 1 : 255;
 		ip6->saddr = q->src.addr.in6;
 		ip6->daddr = q->dst.addr.in6;
 	}
@@ -162,12 +171,15 @@ static int sgfw_explain_pkt(struct sgfw_net *sn,
 }
 
 static int sgfw_explain_fill(struct sk_buff *msg, struct sgfw_net *sn,
-			     const struct sgfw_dev *sd,
+			     const struct sgfw_dev *sd, bool always_pass,
 			     const struct sgfw_judgement *j)
 {
 	const struct sgfw_sg *sg;
 
-	if (nla_put_u32(msg, SGFW_A_EXPLAIN_VERDICT, j->verdict))
+	if (nla_put_u32(msg, SGFW_A_EXPLAIN_VERDICT, j->verdict) ||
+	    (!sd && nla_put_flag(msg, SGFW_A_EXPLAIN_UNFILTERED)) ||
+	    (sd && always_pass &&
+	     nla_put_flag(msg, SGFW_A_EXPLAIN_ALWAYS_PASS)))
 		return -EMSGSIZE;
 	if (!sd)
 		return 0;
@@ -281,7 +293,9 @@ int sgfw_nl_explain_doit(struct sk_buff *skb, struct genl_info *info)
 	else if (!err && sd && !(p.flags & SGFW_PKT_ALWAYS_PASS))
 		sgfw_judge(sn, sd, q.dir, &p, true, &j);
 	if (err != -ENOMEM)
-		err = sgfw_explain_fill(msg, sn, sd, &j);
+		err = sgfw_explain_fill(msg, sn, sd,
+					!err && (p.flags & SGFW_PKT_ALWAYS_PASS),
+					&j);
 	rcu_read_unlock();
 	if (err)
 		goto err_free;

@@ -88,6 +88,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <net/ipv6.h>
 #include <net/net_debug.h>
@@ -635,7 +636,7 @@ static bool __sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
 			 (old.state == SGFW_FLOW_STATE_TIME_WAIT ||
 			  old.state == SGFW_FLOW_STATE_CLOSE) ?
 			 SGFW_END_CLOSED : SGFW_END_EXPIRED;
-	sgfw_event_flow(f, reason);
+	sgfw_event_flow_end(f, reason);
 	if (!(old.flags & SGFW_FLOW_F_ON_WHEEL))
 		fns->n_unassured--;
 	list_del(&f->lru);
@@ -1128,7 +1129,7 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
 	atomic_set(&f->sw, sw.word);
 	f->ifindex = ifindex;
 	f->deadline = now + init->timeout;
-	f->start = now;
+	f->start = ktime_get_real_seconds();
 	f->sg_id = init->sg_id;
 	f->rule_id = init->rule_id;
 	atomic64_set(&f->packets, 1);

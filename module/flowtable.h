@@ -138,7 +138,7 @@ union sgfw_flow_sw {
  *	change to any of them is an atomic_try_cmpxchg() on it.
  * @ifindex: the device it was seen on.
  * @deadline: jiffies when it expires; WRITE_ONCE/READ_ONCE.
- * @start: jiffies when it was opened.
+ * @start: when it was opened, in seconds since the epoch (events, dumps).
  * @sg_id, @rule_id: what admitted it.
  * @packets, @bytes: both directions.
  * @seq_end: tcp: for the opener [0] and its peer [1], the sequence number
@@ -164,7 +164,7 @@ struct sgfw_flow {
 	};
 	int ifindex;
 	unsigned long deadline;
-	unsigned long start;
+	time64_t start;
 	u32 sg_id;
 	u32 rule_id;
 	atomic64_t packets;

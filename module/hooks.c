@@ -112,7 +112,6 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 		    (p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
 			TCPHDR_SYN)
 			sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
-		sgfw_event_untracked(sn, ifindex, dir, p, rule);
 		return SGFW_COUNT_ACCEPTED;
 	}
 	if (!sgfw_track_new(p, to, &init))
@@ -136,28 +135,18 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	/* Another CPU's packet may have opened it first, and counted it. */
 	if (created) {
 		sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
-		sgfw_event_flow(flow, -1);
+		sgfw_event_flow_new(flow);
 	}
 	return SGFW_COUNT_ACCEPTED;
 }
 
-/*
- * The NACL's verdict on @p: the lowest-numbered rule that matches allows
- * or denies (and counts the packet, unless @dry); no match denies.
- */
+/* The NACL's verdict on @p, counted unless @dry. */
 static bool sgfw_nacl_allows(const struct sgfw_ruleset *nacl,
 			     enum sgfw_direction dir, const struct sgfw_pkt *p,
 			     bool dry, struct sgfw_judgement *j)
 {
-	const struct sgfw_crule *r = sgfw_ruleset_match(nacl, dir, p);
-
 	j->nacl_asked = true;
-	j->nacl_rule = r;
-	if (!r)
-		return false;
-	if (!dry)
-		sgfw_rule_ctr_add(r->ctr, p->len);
-	return !(r->flags & SGFW_CRULE_DENY);
+	return sgfw_ruleset_nacl_allows(nacl, dir, p, !dry, &j->nacl_rule);
 }
 
 void sgfw_judge(struct sgfw_net *sn, struct sgfw_dev *sd,
@@ -215,10 +204,13 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 	} else if (!(p.flags & SGFW_PKT_ALWAYS_PASS)) {
 		sgfw_judge(sn, sd, dir, &p, false, &j);
 	} else {
-		j.verdict = SGFW_COUNT_ACCEPTED;
+		memset(&j, 0, sizeof(j));	/* accepted */
 	}
 	if (j.verdict == SGFW_COUNT_ACCEPTED) {
 		sgfw_dev_count(sd, SGFW_COUNT_ACCEPTED, false);
+		/* Passed, the egress NACL included: an untracked packet. */
+		if (j.track == SGFW_TRACK_UNTRACKED)
+			sgfw_event_untracked(sn, dev->ifindex, dir, &p, j.rule);
 		return NF_ACCEPT;
 	}
 	/*

@@ -74,4 +74,15 @@ static inline struct nlattr **sgfw_dump_attrs(struct netlink_callback *cb)
 }
 #endif
 
+/*
+ * Joining the events group needs CAP_NET_ADMIN over the namespace: a flag
+ * of the group since 6.7 (and Debian's 6.1.y); before it, genl_bind()
+ * tested GENL_UNS_ADMIN_PERM in the group's flags for the same.
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define SGFW_MCGRP_ADMIN	GENL_MCAST_CAP_NET_ADMIN
+#else
+#define SGFW_MCGRP_ADMIN	GENL_UNS_ADMIN_PERM
+#endif
+
 #endif /* _SGFW_NETLINK_COMPAT_H */

@@ -83,8 +83,9 @@ const struct nla_policy sgfw_sg_rule_nl_policy[SGFW_A_RULE_LAST_HIT + 1] = {
 };
 
 /* SGFW_CMD_STATUS_SET - do */
-static const struct nla_policy sgfw_status_set_nl_policy[SGFW_A_STATUS_FLOW_LIMIT + 1] = {
+static const struct nla_policy sgfw_status_set_nl_policy[SGFW_A_STATUS_EVENTS + 1] = {
 	[SGFW_A_STATUS_FLOW_LIMIT] = NLA_POLICY_FULL_RANGE(NLA_U32, &sgfw_a_status_flow_limit_range),
+	[SGFW_A_STATUS_EVENTS] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* SGFW_CMD_SG_NEW - do */
@@ -314,7 +315,7 @@ const struct genl_split_ops sgfw_nl_ops[41] = {
 		.doit		= sgfw_nl_status_set_doit,
 		.post_doit	= sgfw_nl_post_doit,
 		.policy		= sgfw_status_set_nl_policy,
-		.maxattr	= SGFW_A_STATUS_FLOW_LIMIT,
+		.maxattr	= SGFW_A_STATUS_EVENTS,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

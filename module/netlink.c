@@ -38,6 +38,7 @@
 #include "flowfilter.h"
 #include "flowtable.h"
 #include "netlink.h"
+#include "netlink-compat.h"
 #include "netlink-gen.h"
 #include "netns.h"
 #include "txn.h"
@@ -571,6 +572,8 @@ int sgfw_status_fill(struct sk_buff *skb, struct net *net)
 	    nla_put_u32(skb, SGFW_A_STATUS_FLOW_LIMIT_CEILING,
 			sgfw_flow_limit_ceiling()))
 		return -EMSGSIZE;
+	if (nla_put_u8(skb, SGFW_A_STATUS_EVENTS, READ_ONCE(sn->events)))
+		return -EMSGSIZE;
 	pending = sgfw_txn_pending(sn);
 	if (pending &&
 	    nla_put_u32(skb, SGFW_A_STATUS_CONFIRM_PENDING, pending))
@@ -619,16 +622,29 @@ static int sgfw_flow_limit_attr(struct sk_buff *skb, const struct nlattr *a,
 int sgfw_nl_status_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = sgfw_pernet(genl_info_net(info));
+	const struct nlattr *events = info->attrs[SGFW_A_STATUS_EVENTS];
+	const struct nlattr *lim = info->attrs[SGFW_A_STATUS_FLOW_LIMIT];
 	u32 limit;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_STATUS_FLOW_LIMIT))
+	if (!lim && !events) {
+		GENL_SET_ERR_MSG(info, "give a flow limit, events on or off, or both");
 		return -EINVAL;
-	err = sgfw_flow_limit_attr(skb, info->attrs[SGFW_A_STATUS_FLOW_LIMIT],
-				   &limit, info->extack);
-	if (err)
-		return err;
-	WRITE_ONCE(sn->flows.limit, limit);
+	}
+	if (lim) {
+		err = sgfw_flow_limit_attr(skb, lim, &limit, info->extack);
+		if (err)
+			return err;
+		WRITE_ONCE(sn->flows.limit, limit);
+	}
+	if (events && !nla_get_u8(events)) {
+		/* Heard before events go off. */
+		sgfw_event_config(sn, SGFW_CMD_STATUS_SET, NULL, 0, false);
+		WRITE_ONCE(sn->events, false);
+		return 0;
+	}
+	if (events)
+		WRITE_ONCE(sn->events, true);
 	sgfw_event_config(sn, SGFW_CMD_STATUS_SET, NULL, 0, false);
 	return 0;
 }
@@ -1694,8 +1710,8 @@ static int sgfw_flow_fill(struct sgfw_flow_dump *d, const struct sgfw_flow *f)
 			      atomic64_read(&f->packets), SGFW_A_FLOW_PAD) ||
 	    nla_put_u64_64bit(skb, SGFW_A_FLOW_BYTES,
 			      atomic64_read(&f->bytes), SGFW_A_FLOW_PAD) ||
-	    nla_put_u64_64bit(skb, SGFW_A_FLOW_START,
-			      sgfw_event_time(f->start), SGFW_A_FLOW_PAD))
+	    nla_put_u64_64bit(skb, SGFW_A_FLOW_START, f->start,
+			      SGFW_A_FLOW_PAD))
 		goto err_cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -2574,7 +2590,7 @@ int sgfw_nl_dump_start(struct netlink_callback *cb)
 static const struct genl_multicast_group sgfw_mcgrps[] = {
 	[SGFW_NLGRP_EVENTS] = {
 		.name	= SGFW_MCGRP_EVENTS,
-		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+		.flags	= SGFW_MCGRP_ADMIN,
 	},
 };
 

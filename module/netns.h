@@ -62,6 +62,8 @@ struct sgfw_cfg {
  * @rollback: under the RTNL: the configuration a commit that awaits its
  *	confirmation goes back to, which @rollback_work does at
  *	@rollback_at (jiffies) unless sgfw_txn_confirm() comes first.
+ * @events: the namespace's administrator turned its events on (events.h);
+ *	READ_ONCE, WRITE_ONCE.
  * @drop_rl, @untracked_rl: the budgets of drop and untracked events.
  * @defrag: netfilter's defragmentation is on for this namespace.
  * @dying: the namespace is going away: its hooks are gone, and
@@ -83,6 +85,7 @@ struct sgfw_net {
 	struct sgfw_txn *rollback;
 	struct delayed_work rollback_work;
 	unsigned long rollback_at;
+	bool events;
 	struct sgfw_evlimit drop_rl;
 	struct sgfw_evlimit untracked_rl;
 	bool defrag;

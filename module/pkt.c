@@ -399,6 +399,8 @@ int sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
 
 	memset(p, 0, sizeof(*p));
 	p->len = skb->len;
+	/* Known even of a packet whose header cannot be read (drop events). */
+	p->t.af = af;
 
 	thoff = sgfw_pkt_l3(skb, skb_network_offset(skb), af, &p->t, &hops);
 	if (thoff < 0)

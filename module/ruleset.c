@@ -1130,16 +1130,20 @@ bool sgfw_ruleset_untracked(const struct sgfw_ruleset *rs,
  * sgfw_ruleset_nacl_allows() - a network ACL's verdict on @p.
  *
  * The lowest-numbered rule that matches allows or denies, and counts the
- * packet; no match denies (the implicit final rule).
+ * packet if @count; no match denies (the implicit final rule).  *@rule is
+ * the rule that decides, or NULL.
  * Context: RCU.
  */
 bool sgfw_ruleset_nacl_allows(const struct sgfw_ruleset *nacl,
-			      enum sgfw_direction dir, const struct sgfw_pkt *p)
+			      enum sgfw_direction dir, const struct sgfw_pkt *p,
+			      bool count, const struct sgfw_crule **rule)
 {
 	const struct sgfw_crule *r = sgfw_ruleset_match(nacl, dir, p);
 
+	*rule = r;
 	if (!r)
 		return false;
-	sgfw_rule_ctr_add(r->ctr, p->len);
+	if (count)
+		sgfw_rule_ctr_add(r->ctr, p->len);
 	return !(r->flags & SGFW_CRULE_DENY);
 }

@@ -235,10 +235,12 @@ bool sgfw_ruleset_untracked(const struct sgfw_ruleset *rs,
 
 /*
  * A network ACL compiled as a ruleset (its rules added in number order,
- * deny rules with spec.deny): its verdict on @p.  Counts the deciding
- * rule.  Context: RCU.
+ * deny rules with spec.deny): its verdict on @p, and in *@rule the rule
+ * that decides (NULL: the implicit deny), which counts @p if @count.
+ * Context: RCU.
  */
 bool sgfw_ruleset_nacl_allows(const struct sgfw_ruleset *nacl,
-			      enum sgfw_direction dir, const struct sgfw_pkt *p);
+			      enum sgfw_direction dir, const struct sgfw_pkt *p,
+			      bool count, const struct sgfw_crule **rule);
 
 #endif /* _SGFW_RULESET_H */

@@ -263,13 +263,14 @@ static bool sgfw_nacl_test_allows(struct kunit *test,
 				  enum sgfw_direction dir,
 				  const struct sgfw_nacl_test_pkt *tp)
 {
+	const struct sgfw_crule *rule;
 	struct sgfw_pkt p;
 	bool ok;
 
 	sgfw_nacl_test_pkt(test, tp, &p);
 	local_bh_disable();
 	rcu_read_lock();
-	ok = sgfw_ruleset_nacl_allows(rs, dir, &p);
+	ok = sgfw_ruleset_nacl_allows(rs, dir, &p, true, &rule);
 	rcu_read_unlock();
 	local_bh_enable();
 	return ok;

@@ -4,9 +4,10 @@
 # The events group, through "sgtool -j monitor": configuration changes;
 # flow-new and flow-end with the group, rule and reason of tcp, udp and
 # icmp flows (flushed, closed, expired, group-gone, device-gone); drops
-# with their reason (no-rule, nacl and its rule, table-full, invalid); and
-# the drop events' rate limit under a flood: at most event_rate a second
-# are sent, and the suppressed counts they carry make up the rest exactly.
+# with their reason (no-rule, nacl and its rule, table-full, invalid); the
+# drop events' rate limit under a flood: at most event_rate a second are
+# sent, and the suppressed counts they carry make up the rest exactly; and
+# a namespace whose events are off builds none.
 #
 #   client                              server, group "web"
 #   +---------------------+             +-------------------------------+
@@ -134,6 +135,18 @@ assert_eq "events sent + suppressed = drops" "$dropped" $((sent + suppressed))
 [ "$sent" -le $((rate * (t1 - t0 + 3))) ] ||
 	fail "$sent drop events in $((t1 - t0 + 1)) s: more than $rate a second"
 grep -q . "$SGFW_TMP/mon.mon.err" && fail "monitor: $(cat "$SGFW_TMP/mon.mon.err")"
+
+log "monitor off: the namespace builds no event, until a monitor turns them on"
+assert_eq "events, as status says" on "$(sgj "$srv" status | jpy 'j["events"]')"
+assert sgt "$srv" monitor off
+assert_eq "events, as status says" off "$(sgj "$srv" status | jpy 'j["events"]')"
+assert udp_inject "$cli" 192.0.2.1 6301 192.0.2.2 7005
+# A second monitor turns them on, and its mark reaches the first one too:
+# whatever came before it has been heard.
+monitor_start mon2 "$srv"
+event_wait mon 10 "e['event'] == 'config' and e.get('name') == 'mark-mon2'"
+assert_eq "events of the drop while off" 0 \
+	"$(event_count mon "e['event'] == 'drop' and e['dport'] == 7005")"
 
 log "a device deleted ends its flows: device-gone"
 assert ping_ok "$cli" 192.0.2.2

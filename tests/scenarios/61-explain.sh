@@ -198,4 +198,9 @@ check ingress tcp fd00::1 "$H6" fd00::2 22 - - accept - - 101 1
 check egress tcp 192.0.2.2 22 192.0.2.1 "$H4" - - accept - - 100 1
 check egress tcp fd00::2 22 fd00::1 "$H6" - - accept - - 101 1
 assert_eq "cases" 40 "$n"
+
+log "MLD passes whatever the rules, and explain says so (hop limit 1)"
+out=$(sgt "$srv" explain veth2 ingress icmpv6 fe80::1 ff02::16 icmp-type 143)
+echo "$out" | grep -qx "verdict accept (always passes)" ||
+	fail "explain of an MLD report: $out"
 exit 0

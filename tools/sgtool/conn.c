@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "conn.h"
+#include "msg.h"
 #include "netns.h"
 #include "sgtool.h"
 
@@ -84,6 +85,15 @@ int conn_open(struct nl_sock **sp)
 	return status ? conn_failure_report(&why) : status;
 }
 
+int conn_events(struct nl_sock *s, bool on)
+{
+	struct req q;
+
+	req_init(&q, s, SGFW_CMD_STATUS_SET, 0);
+	req_u8(&q, SGFW_A_STATUS_EVENTS, on);
+	return req_talk(&q, NULL, NULL);
+}
+
 int conn_open_events(struct nl_sock **sp)
 {
 	struct nl_sock *s;
@@ -92,6 +102,12 @@ int conn_open_events(struct nl_sock **sp)
 	status = conn_open(&s);
 	if (status)
 		return status;
+	/* The namespace builds no event until it is asked to. */
+	status = conn_events(s, true);
+	if (status) {
+		nl_close(s);
+		return status;
+	}
 	group = nl_mcast_group(s, SGFW_MCGRP_EVENTS);
 	if (group < 0) {
 		cli_error("the sgfw module has no \"%s\" multicast group: install the sgtool of the module",

@@ -29,9 +29,16 @@ int conn_open(struct nl_sock **sp);
 #define CONN_EVENTS_RCVBUF	(4 * 1024 * 1024)
 
 /*
- * conn_open(), then join the family's multicast group "events" (which
- * needs CAP_NET_ADMIN over the namespace) and ask for a receive buffer of
- * CONN_EVENTS_RCVBUF.  Return an exit status, having reported any failure.
+ * Turn the events of the namespace of @s on or off (SGFW_CMD_STATUS_SET).
+ * Return an exit status, having reported any failure.
+ */
+int conn_events(struct nl_sock *s, bool on);
+
+/*
+ * conn_open(), turn the namespace's events on, then join the family's
+ * multicast group "events" (which needs CAP_NET_ADMIN over the namespace)
+ * and ask for a receive buffer of CONN_EVENTS_RCVBUF.  Return an exit
+ * status, having reported any failure.
  */
 int conn_open_events(struct nl_sock **sp);
 

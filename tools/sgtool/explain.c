@@ -188,7 +188,7 @@ struct explain {
 	bool has_track, has_timeout, has_flow_state;
 	uint32_t nacl_rule, nacl_action, rule_id;
 	uint32_t track, timeout, flow_state;
-	bool flow, audit;
+	bool flow, audit, unfiltered, always_pass;
 };
 
 static int explain_decode(const struct nlmsghdr *nlh, struct explain *e)
@@ -220,6 +220,8 @@ static int explain_decode(const struct nlmsghdr *nlh, struct explain *e)
 		return err;
 	e->flow = tb[SGFW_A_EXPLAIN_FLOW];
 	e->audit = tb[SGFW_A_EXPLAIN_AUDIT];
+	e->unfiltered = tb[SGFW_A_EXPLAIN_UNFILTERED];
+	e->always_pass = tb[SGFW_A_EXPLAIN_ALWAYS_PASS];
 	/*
 	 * The NACL decides by a rule, with its action, or by its implicit
 	 * deny; a group's name comes with its rule's id.
@@ -322,6 +324,7 @@ static void explain_print_flow(const struct explain *e)
  * In text, a line for each part of the answer:
  *
  *	verdict drop no-rule (audit: passes)
+ *	(or: verdict accept (device not filtered), (always passes))
  *	nacl edge rule 100 allow
  *	rule none
  *	flow none
@@ -335,10 +338,16 @@ static void explain_print(const struct explain *e)
 		   verdict_name(e->verdict), e->verdict);
 	if (!accepted && e->audit)
 		print_text(" (audit: passes)");
+	if (e->unfiltered)
+		print_text(" (device not filtered)");
+	if (e->always_pass)
+		print_text(" (always passes)");
 	print_text("\n");
 	/* What happens to the packet: audit mode lets a drop pass. */
 	print_bool("accepted", NULL, accepted || e->audit);
 	print_bool("audit", NULL, e->audit);
+	print_bool("unfiltered", NULL, e->unfiltered);
+	print_bool("always_pass", NULL, e->always_pass);
 	explain_print_nacl(e);
 	explain_print_rule(e);
 	explain_print_track(e);

@@ -687,9 +687,27 @@ out:
 	return status;
 }
 
+/* monitor off: the namespace builds no more events. */
+static int monitor_off(int argc, char **argv)
+{
+	struct nl_sock *s;
+	int status;
+
+	status = cli_no_more_args(OBJ, argc - 1, argv + 1);
+	if (status)
+		return status;
+	status = conn_open(&s);
+	if (status)
+		return status;
+	status = conn_events(s, false);
+	nl_close(s);
+	return status;
+}
+
 static const char monitor_usage[] =
 	"Usage: sgtool [OPTIONS] monitor [ flows ] [ drops ] [ config ]\n"
 	"       sgtool [OPTIONS] monitor flowlog [ interval S ] [ format STRING ]\n"
+	"       sgtool [OPTIONS] monitor off\n"
 	"\n"
 	"\"monitor\" prints the events of the network namespace as they\n"
 	"come, one line each (with -j, one JSON object a line), until\n"
@@ -702,6 +720,9 @@ static const char monitor_usage[] =
 	"Logs format (version 2, or the fields of STRING, written\n"
 	"${field}), one per flow and interval of S seconds (1-600,\n"
 	"default 60), made of the flow table and of the events.\n"
+	"The namespace builds events from the first \"monitor\" on;\n"
+	"\"monitor off\" stops that (its flows and drops then cost\n"
+	"nothing more to anyone who listens).\n"
 	"See sgtool(8) for the fields.\n";
 
 static const struct cli_cmd monitor_cmds[] = {
@@ -709,6 +730,7 @@ static const struct cli_cmd monitor_cmds[] = {
 	{ "drops", monitor_events, "packets dropped" },
 	{ "config", monitor_events, "changes of the configuration" },
 	{ "flowlog", monitor_flowlog, "flow log records, as AWS VPC's" },
+	{ "off", monitor_off, "stop the namespace's events" },
 	{ 0 }
 };
 

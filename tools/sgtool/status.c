@@ -58,6 +58,11 @@ static int status_cb(const struct nlmsghdr *nlh, void *data)
 		snprintf(st->version, sizeof(st->version), "%s", version);
 		st->have |= HAVE(SGFW_A_STATUS_VERSION);
 	}
+	if (tb[SGFW_A_STATUS_EVENTS]) {
+		if (nl_attr_u8(tb[SGFW_A_STATUS_EVENTS], &st->events))
+			return -EBADMSG;
+		st->have |= HAVE(SGFW_A_STATUS_EVENTS);
+	}
 	return get_u32(tb, SGFW_A_STATUS_FLOWS, &st->flows, &st->have) ?:
 	       get_u32(tb, SGFW_A_STATUS_FLOW_LIMIT, &st->flow_limit,
 		       &st->have) ?:
@@ -121,6 +126,9 @@ static void status_print(const struct sgfw_status *st)
 	/* An apply ... confirm that goes back in that many seconds. */
 	if (st->have & HAVE(SGFW_A_STATUS_CONFIRM_PENDING))
 		print_kv_u64("confirm_pending", st->confirm_pending);
+	/* Turned on by "monitor", off by "monitor off". */
+	if (st->have & HAVE(SGFW_A_STATUS_EVENTS))
+		print_kv_string("events", st->events ? "on" : "off");
 	print_close_object();
 }
 

@@ -19,6 +19,7 @@ struct sgfw_status {
 	uint64_t nomem;
 	uint32_t flow_limit_ceiling;
 	uint32_t confirm_pending;	/* seconds; absent when none */
+	uint8_t events;			/* the namespace sends events */
 };
 
 /* Return 0 or a -errno to hand to conn_report(). */

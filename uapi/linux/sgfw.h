@@ -59,11 +59,14 @@
  *   SGFW_A_STATUS_FLOW_LIMIT_CEILING (u32, the highest limit that needs no
  *   CAP_NET_ADMIN in the initial user namespace),
  *   SGFW_A_STATUS_CONFIRM_PENDING (u32, only while a commit awaits its
- *   confirmation: seconds until it goes back).
+ *   confirmation: seconds until it goes back), SGFW_A_STATUS_EVENTS (u8,
+ *   1 when the namespace sends events).
  *
  * SGFW_CMD_STATUS_SET (do, admin)
  *   Request: SGFW_A_STATUS_FLOW_LIMIT (u32, 1 to 16777216; above the
- *   ceiling, only with CAP_NET_ADMIN in the initial user namespace).
+ *   ceiling, only with CAP_NET_ADMIN in the initial user namespace),
+ *   SGFW_A_STATUS_EVENTS (u8, 1 or 0: the namespace sends events to the
+ *   events group, or builds none), or both.
  *   Lowering the limit below the flows tracked now removes none of them;
  *   new flows wait until the count falls under the limit.  A namespace at
  *   its limit makes room for a new flow by reclaiming its expired flows,
@@ -327,15 +330,22 @@
  *   it; absent: no rule does), _TRACK (enum sgfw_track) and _TIMEOUT
  *   (seconds, of the flow it would open), _FLOW (flag: a flow exists for
  *   it and would carry it) and _FLOW_STATE, _AUDIT (flag: the device is in
- *   audit mode, and a drop verdict would let it pass).
+ *   audit mode, and a drop verdict would let it pass), _UNFILTERED (flag:
+ *   the device has no group and no network ACL), _ALWAYS_PASS (flag:
+ *   neighbour discovery or MLD, which pass whatever the rules; an icmpv6
+ *   packet of those types is built with the hop limit they need, 255 or
+ *   1).  For a packet a flow carries, _SG and _RULE_ID are absent: no rule
+ *   is asked.
  *
  * Events
  * ------
  *
  * The multicast group "events" (SGFW_MCGRP_EVENTS; joining needs
  * CAP_NET_ADMIN in the namespace's user namespace) hears what happens in
- * the namespace of the socket.  Messages are sent only while someone
- * listens; a reader too slow for them gets ENOBUFS and has lost some.
+ * the namespace of the socket, once the namespace's administrator has
+ * turned its events on (SGFW_CMD_STATUS_SET, SGFW_A_STATUS_EVENTS): none
+ * are built otherwise, and none while no socket listens.  A reader too
+ * slow for them gets ENOBUFS and has lost some.
  * SGFW_CMD_FLOW_NEW_NTF: a flow was opened.  SGFW_CMD_FLOW_END_NTF: one
  * ended, SGFW_A_EVENT_REASON (enum sgfw_end_reason) saying why.  Both
  * carry the flow: SGFW_A_EVENT_IFINDEX, _DIRECTION (its opener's), _PROTOCOL,
@@ -349,7 +359,11 @@
  * tuple, length, time, group and rule.  Drop and untracked events are
  * rate-limited per namespace, each kind apart (the module's event_rate
  * parameter, per second); SGFW_A_EVENT_SUPPRESSED on an event counts the
- * events of its kind suppressed since the last one sent.
+ * events of its kind suppressed since the last one sent (or that could
+ * not be built), so that sent and suppressed add up to what happened,
+ * unless a message carrying a count is itself lost to a full socket.
+ * Untracked events are sent for packets that passed, after the network
+ * ACL.
  * SGFW_CMD_CONFIG_NTF: the configuration changed: SGFW_A_EVENT_CMD (the
  * command that changed it), _NAME (the group, prefix list or network ACL
  * it named), _IFINDEX (the device), _ROLLBACK (an apply that was not
@@ -429,6 +443,7 @@ enum sgfw_a_status {
 	SGFW_A_STATUS_NOMEM,
 	SGFW_A_STATUS_FLOW_LIMIT_CEILING,
 	SGFW_A_STATUS_CONFIRM_PENDING,
+	SGFW_A_STATUS_EVENTS,
 
 	__SGFW_A_STATUS_MAX
 };
@@ -599,6 +614,8 @@ enum sgfw_a_explain {
 	SGFW_A_EXPLAIN_FLOW,
 	SGFW_A_EXPLAIN_FLOW_STATE,
 	SGFW_A_EXPLAIN_AUDIT,
+	SGFW_A_EXPLAIN_UNFILTERED,
+	SGFW_A_EXPLAIN_ALWAYS_PASS,
 
 	__SGFW_A_EXPLAIN_MAX
 };

@@ -203,6 +203,7 @@ static const struct {
 	  "track tracked timeout 432000s\n"
 	  "flow none\n",
 	  "{\"verdict\":\"accept\",\"accepted\":true,\"audit\":false,"
+	  "\"unfiltered\":false,\"always_pass\":false,"
 	  "\"nacl\":\"edge\",\"nacl_rule\":100,\"nacl_action\":\"allow\","
 	  "\"sg\":\"web\",\"rule_id\":4,\"track\":\"tracked\","
 	  "\"timeout\":432000,\"flow\":false,\"flow_state\":null}\n" },
@@ -213,6 +214,7 @@ static const struct {
 	  "rule none\n"
 	  "flow none\n",
 	  "{\"verdict\":\"nacl\",\"accepted\":true,\"audit\":true,"
+	  "\"unfiltered\":false,\"always_pass\":false,"
 	  "\"nacl\":\"edge\",\"nacl_rule\":null,\"nacl_action\":\"deny\","
 	  "\"sg\":null,\"rule_id\":null,\"track\":null,\"timeout\":null,"
 	  "\"flow\":false,\"flow_state\":null}\n" },
@@ -223,6 +225,7 @@ static const struct {
 	  "rule none\n"
 	  "flow none\n",
 	  "{\"verdict\":\"nacl\",\"accepted\":false,\"audit\":false,"
+	  "\"unfiltered\":false,\"always_pass\":false,"
 	  "\"nacl\":\"edge\",\"nacl_rule\":50,\"nacl_action\":\"deny\","
 	  "\"sg\":null,\"rule_id\":null,\"track\":null,\"timeout\":null,"
 	  "\"flow\":false,\"flow_state\":null}\n" },
@@ -236,6 +239,7 @@ static const struct {
 	  "track untracked\n"
 	  "flow existing state established\n",
 	  "{\"verdict\":\"accept\",\"accepted\":true,\"audit\":true,"
+	  "\"unfiltered\":false,\"always_pass\":false,"
 	  "\"nacl\":\"edge\",\"nacl_rule\":null,\"nacl_action\":null,"
 	  "\"sg\":null,\"rule_id\":4,\"track\":\"untracked\","
 	  "\"timeout\":null,\"flow\":true,"
@@ -244,6 +248,7 @@ static const struct {
 	    false },
 	  "verdict drop no-rule\nnacl none\nrule none\nflow none\n",
 	  "{\"verdict\":\"no-rule\",\"accepted\":false,\"audit\":false,"
+	  "\"unfiltered\":false,\"always_pass\":false,"
 	  "\"nacl\":null,\"nacl_rule\":null,\"nacl_action\":null,"
 	  "\"sg\":null,\"rule_id\":null,\"track\":null,\"timeout\":null,"
 	  "\"flow\":false,\"flow_state\":null}\n" },
@@ -252,6 +257,7 @@ static const struct {
 	  "verdict drop table-full\nnacl none\nrule sg web id 4\n"
 	  "track none\nflow none\n",
 	  "{\"verdict\":\"table-full\",\"accepted\":false,\"audit\":false,"
+	  "\"unfiltered\":false,\"always_pass\":false,"
 	  "\"nacl\":null,\"nacl_rule\":null,\"nacl_action\":null,"
 	  "\"sg\":\"web\",\"rule_id\":4,\"track\":\"none\",\"timeout\":null,"
 	  "\"flow\":false,\"flow_state\":null}\n" },
@@ -260,6 +266,7 @@ static const struct {
 	  "verdict drop invalid (audit: passes)\nnacl none\nrule none\n"
 	  "flow existing state time-wait\n",
 	  "{\"verdict\":\"invalid\",\"accepted\":true,\"audit\":true,"
+	  "\"unfiltered\":false,\"always_pass\":false,"
 	  "\"nacl\":null,\"nacl_rule\":null,\"nacl_action\":null,"
 	  "\"sg\":null,\"rule_id\":null,\"track\":null,\"timeout\":null,"
 	  "\"flow\":true,\"flow_state\":\"time-wait\"}\n" },
@@ -267,6 +274,7 @@ static const struct {
 	    false },
 	  "verdict drop spoofed\nnacl none\nrule none\nflow none\n",
 	  "{\"verdict\":\"spoofed\",\"accepted\":false,\"audit\":false,"
+	  "\"unfiltered\":false,\"always_pass\":false,"
 	  "\"nacl\":null,\"nacl_rule\":null,\"nacl_action\":null,"
 	  "\"sg\":null,\"rule_id\":null,\"track\":null,\"timeout\":null,"
 	  "\"flow\":false,\"flow_state\":null}\n" },
@@ -275,6 +283,7 @@ static const struct {
 	  "verdict drop 9 (audit: passes)\nnacl none\nrule sg - id 1\n"
 	  "track 7\nflow existing state 99\n",
 	  "{\"verdict\":9,\"accepted\":true,\"audit\":true,"
+	  "\"unfiltered\":false,\"always_pass\":false,"
 	  "\"nacl\":null,\"nacl_rule\":null,\"nacl_action\":null,"
 	  "\"sg\":null,\"rule_id\":1,\"track\":7,\"timeout\":null,"
 	  "\"flow\":true,\"flow_state\":99}\n" },
@@ -310,6 +319,8 @@ static int test_pretty(void)
 		   "  \"verdict\": \"accept\",\n"
 		   "  \"accepted\": true,\n"
 		   "  \"audit\": false,\n"
+		   "  \"unfiltered\": false,\n"
+		   "  \"always_pass\": false,\n"
 		   "  \"nacl\": \"edge\",\n"
 		   "  \"nacl_rule\": 100,\n"
 		   "  \"nacl_action\": \"allow\",\n"

@@ -27,11 +27,13 @@
 
 static char want[4096];
 
+/* The kernel acks the request that turns the namespace's events on. */
 static void scripted(void)
 {
 	fake_install();
 	fake.loaded = true;
 	fake.stop_when_idle = true;
+	fake.respond = fake_respond_ack;
 }
 
 /* An event of @cmd with its device, direction and tuple. */
@@ -322,9 +324,13 @@ static int test_flowlog_usage_errors(void)
 /* The flow table at the end of the interval: one flow, 10.0.0.3's. */
 static void respond_flows(const struct nlmsghdr *req)
 {
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
 	struct nlmsghdr *nlh;
 
-	(void)req;
+	if (genl->cmd == SGFW_CMD_STATUS_SET) {
+		fake_respond_ack(req);
+		return;
+	}
 	nlh = fake_put_genl(FAKE_FAMILY_ID, NLM_F_MULTI, SGFW_CMD_FLOW_GET);
 	mnl_attr_put_u8(nlh, SGFW_A_FLOW_PROTOCOL, 6);
 	fake_put_cidr(nlh, SGFW_A_FLOW_SRC, "10.0.0.3", -1);
@@ -386,6 +392,30 @@ static int test_flowlog_run(void)
 	return 0;
 }
 
+/* The namespace's events: on before the group is joined; "off" ends them. */
+static int test_monitor_events_switch(void)
+{
+	unsigned int i;
+
+	scripted();
+	put_events();
+	run_sgtool("monitor", "config", NULL);
+	for (i = 0; i < fake.n_cmds; i++)
+		if (fake.cmds[i] == SGFW_CMD_STATUS_SET)
+			break;
+	EXPECT(i < fake.n_cmds);
+	scripted();
+	EXPECT_RUN(run_sgtool("monitor", "off", NULL), 0, "", "");
+	EXPECT_INT(fake_req_cmd(), SGFW_CMD_STATUS_SET);
+	EXPECT(fake_req_attr(SGFW_A_STATUS_EVENTS, 0));
+	EXPECT_INT(mnl_attr_get_u8(fake_req_attr(SGFW_A_STATUS_EVENTS, 0)), 0);
+	EXPECT_INT(fake.joined, 0);
+	EXPECT_RUN(run_sgtool("monitor", "off", "now", NULL), 1, "",
+		   "sgtool: unexpected argument \"now\", try \"sgtool monitor"
+		   " help\"\n");
+	return 0;
+}
+
 void suite_monitor(void)
 {
 	tap_test("monitor: every kind of event in text, a lost one",
@@ -398,5 +428,7 @@ void suite_monitor(void)
 		 test_flowlog_usage_errors);
 	tap_test("monitor: flowlog from events and a dump to its records",
 		 test_flowlog_run);
+	tap_test("monitor: events turned on to listen, and off",
+		 test_monitor_events_switch);
 	fake_uninstall();
 }
