@@ -1116,6 +1116,8 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
 		return ERR_PTR(-ENOMEM);
 	}
 	f->net = net;
+	/* Its padding too: a tuple compares whole (the KUnit suites do). */
+	memset(&f->t, 0, sizeof(f->t));
 	f->t.af = t->af;
 	f->t.proto = t->proto;
 	sgfw_addr_copy(t->af, &f->t.src, &t->src);
