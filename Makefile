@@ -6,6 +6,8 @@
 #                       completion, the systemd unit sgfw.service and an
 #                       empty /etc/sgfw/sgfw.json (unless there is one)
 # make dkms-install     register the source with DKMS and install through it
+# make deb              Debian packages sgfw-dkms and sgtool, and the source
+#                       package, in build/deb/ (scripts/deb.sh)
 # make check            every test: builds for both kernels with W=1 and
 #                       sparse, sgtool's unit tests, KUnit on UML, the
 #                       integration scenarios in QEMU on both kernels, DKMS
@@ -82,6 +84,11 @@ dkms-install: dkms-source
 	dkms build sgfw/$(PKG_VERSION)
 	dkms install sgfw/$(PKG_VERSION)
 
+DEB_DIR ?= build/deb
+
+deb:
+	scripts/deb.sh $(DEB_DIR)
+
 check:
 	@tests/check.sh
 
@@ -108,4 +115,4 @@ clean:
 	$(MAKE) -C tools/sgtool clean
 
 .PHONY: all module sgtool module-install install sgtool-install dkms-source \
-	dkms-install check demo bench style clean
+	dkms-install deb check demo bench style clean

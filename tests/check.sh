@@ -14,12 +14,13 @@
 # x86_64 kernel, the integration scenarios in QEMU on both Debian kernels
 # and on the debug kernel (UML with KASAN, KMEMLEAK, lockdep...), the three
 # side by side, make install into a scratch root, a DKMS build against both
-# kernels' headers, and a smoke run of the benchmark (make bench) on its
-# own kernel, so that it cannot rot.
+# kernels' headers, the Debian packages (make deb, lintian, their
+# contents), and a smoke run of the benchmark (make bench) on its own
+# kernel, so that it cannot rot.
 #
 # SGFW_CHECK_ONLY="step ..." runs only the named steps (build uapi style
-# sgtool sgtool-fuzz completion kunit kunit-smp qemu uml bench install
-# dkms), for quick iterations.
+# sgtool sgtool-fuzz completion kunit kunit-smp qemu uml bench install dkms
+# deb), for quick iterations.
 set -u
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -147,6 +148,7 @@ fi
 
 want install && step install tests/install-check.sh
 want dkms && step dkms tests/dkms.sh
+want deb && step deb tests/deb-check.sh
 
 passed=$(grep -c '^ok ' "$tap")
 failed=$(grep -c '^not ok ' "$tap")
