@@ -2,8 +2,12 @@
 #
 # make                  the module for KERNELRELEASE (default: the running
 #                       kernel) and sgtool
-# make install          module (+ depmod), sgtool and its man page
+# make install          module (+ depmod), sgtool, its man page and bash
+#                       completion, the systemd unit sgfw.service and an
+#                       empty /etc/sgfw/sgfw.json (unless there is one)
 # make dkms-install     register the source with DKMS and install through it
+# make deb              Debian packages sgfw-dkms and sgtool, and the source
+#                       package, in build/deb/ (scripts/deb.sh)
 # make check            every test: builds for both kernels with W=1 and
 #                       sparse, sgtool's unit tests, KUnit on UML, the
 #                       integration scenarios in QEMU on both kernels, DKMS
@@ -19,6 +23,7 @@ KERNELRELEASE ?= $(shell uname -r)
 KERNELDIR ?= /lib/modules/$(KERNELRELEASE)/build
 PREFIX ?= /usr/local
 DESTDIR ?=
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 DEPMOD ?= depmod
 SGFW_CACHE ?= /var/cache/sgfw
 export SGFW_CACHE
@@ -52,8 +57,17 @@ module-install: module
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	$(DEPMOD) $(if $(DESTDIR),-b $(DESTDIR)) -a $(KERNELRELEASE)
 
-install: module-install
+install: module-install sgtool-install
+
+# The unit runs sgtool from $(PREFIX)/sbin; an existing configuration file
+# stays as it is.
+sgtool-install: sgtool
 	$(MAKE) -C tools/sgtool install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/sbin/sgtool|$(PREFIX)/sbin/sgtool|' tools/systemd/sgfw.service \
+		>$(DESTDIR)$(UNITDIR)/sgfw.service
+	[ -e $(DESTDIR)/etc/sgfw/sgfw.json ] || \
+		install -D -m 0644 tools/systemd/sgfw.json $(DESTDIR)/etc/sgfw/sgfw.json
 
 DKMS_SOURCES := dkms.conf Kbuild Kconfig $(wildcard module/*.c module/*.h uapi/linux/*.h)
 
@@ -69,6 +83,11 @@ dkms-install: dkms-source
 	dkms add sgfw/$(PKG_VERSION)
 	dkms build sgfw/$(PKG_VERSION)
 	dkms install sgfw/$(PKG_VERSION)
+
+DEB_DIR ?= build/deb
+
+deb:
+	scripts/deb.sh $(DEB_DIR)
 
 check:
 	@tests/check.sh
@@ -95,4 +114,5 @@ clean:
 	rm -rf build
 	$(MAKE) -C tools/sgtool clean
 
-.PHONY: all module sgtool module-install install dkms-source dkms-install check demo bench style clean
+.PHONY: all module sgtool module-install install sgtool-install dkms-source \
+	dkms-install deb check demo bench style clean

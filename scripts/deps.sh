@@ -17,7 +17,8 @@ base_pkgs="build-essential bc bison flex libelf-dev libssl-dev pkg-config
 	kmod cpio xz-utils busybox-static qemu-system-x86 iproute2
 	iputils-ping procps python3 python3-scapy python3-yaml
 	python3-jsonschema libmnl-dev libjansson-dev sparse dkms nftables iperf3
-	linux-source-6.12 perl clang libclang-rt-dev"
+	linux-source-6.12 perl clang libclang-rt-dev
+	debhelper dh-dkms lintian bash-completion systemd"
 
 kernel_pkgs() {
 	for k in $("$here/kernels.sh" 2>/dev/null); do

@@ -10,16 +10,17 @@
 #
 # Steps: dependencies, builds for both kernels with W=1 and sparse, the
 # UAPI spec check, checkpatch, sgtool's unit tests, sgtool's command line
-# under libFuzzer, KUnit on UML and on an SMP x86_64 kernel, the
-# integration scenarios in QEMU on both Debian kernels and on the debug
-# kernel (UML with KASAN, KMEMLEAK, lockdep...), the three side by side,
-# make install into a scratch root, a DKMS build against both kernels'
-# headers, and a smoke run of the benchmark (make bench) on its own kernel,
-# so that it cannot rot.
+# under libFuzzer, sgtool's bash completion, KUnit on UML and on an SMP
+# x86_64 kernel, the integration scenarios in QEMU on both Debian kernels
+# and on the debug kernel (UML with KASAN, KMEMLEAK, lockdep...), the three
+# side by side, make install into a scratch root, a DKMS build against both
+# kernels' headers, the Debian packages (make deb, lintian, their
+# contents), and a smoke run of the benchmark (make bench) on its own
+# kernel, so that it cannot rot.
 #
 # SGFW_CHECK_ONLY="step ..." runs only the named steps (build uapi style
-# sgtool sgtool-fuzz kunit kunit-smp qemu uml bench install dkms), for
-# quick iterations.
+# sgtool sgtool-fuzz completion kunit kunit-smp qemu uml bench install dkms
+# deb), for quick iterations.
 set -u
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -72,6 +73,7 @@ want uapi && step uapi tests/uapi-check.sh
 want style && step style tests/style.sh
 want sgtool && step sgtool make -s -C tools/sgtool check
 want sgtool-fuzz && step sgtool-fuzz tests/sgtool-fuzz.sh
+want completion && step completion tests/completion.sh
 want kunit && step kunit scripts/kunit.sh
 want kunit-smp && step kunit-smp env SGFW_KUNIT_ARCH=x86_64 scripts/kunit.sh
 
@@ -146,6 +148,7 @@ fi
 
 want install && step install tests/install-check.sh
 want dkms && step dkms tests/dkms.sh
+want deb && step deb tests/deb-check.sh
 
 passed=$(grep -c '^ok ' "$tap")
 failed=$(grep -c '^not ok ' "$tap")

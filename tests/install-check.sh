@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make install` into a scratch DESTDIR for every supported kernel: the
-# module lands under kernel/net/sgfw with depmod's index naming it, and
-# sgtool and its man page land under PREFIX.  One TAP line per kernel.
+# module lands under kernel/net/sgfw with depmod's index naming it,
+# sgtool, its man page, its bash completion and the unit sgfw.service
+# (running that sgtool) land under PREFIX, and the empty configuration in
+# /etc/sgfw.  One TAP line per kernel.
 set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +20,11 @@ for k in $("$repo/scripts/kernels.sh"); do
 	   grep -q '^kernel/net/sgfw/sgfw.ko[^:]*:' \
 		"$dest/lib/modules/$k/modules.dep" &&
 	   [ -x "$dest/usr/local/sbin/sgtool" ] &&
-	   [ -f "$dest/usr/local/share/man/man8/sgtool.8" ]; then
+	   [ -f "$dest/usr/local/share/man/man8/sgtool.8" ] &&
+	   [ -f "$dest/usr/local/share/bash-completion/completions/sgtool" ] &&
+	   grep -qx 'ExecStart=/usr/local/sbin/sgtool apply /etc/sgfw/sgfw.json' \
+		"$dest/usr/local/lib/systemd/system/sgfw.service" &&
+	   [ -f "$dest/etc/sgfw/sgfw.json" ]; then
 		echo "ok $n - install: make install for $k"
 	else
 		sed 's/^/# /' "$log" | tail -20

@@ -71,6 +71,15 @@ static void respond_config(const struct nlmsghdr *req)
 	fake_respond_ack(req);
 }
 
+/* An empty namespace: every dump empty, every "do" acked. */
+static void respond_empty(const struct nlmsghdr *req)
+{
+	if (req->nlmsg_flags & NLM_F_DUMP)
+		fake_put_done(0, NULL);
+	else
+		fake_respond_ack(req);
+}
+
 static void scripted(void)
 {
 	fake_install();
@@ -161,6 +170,38 @@ static int test_apply(void)
 	return 0;
 }
 
+/*
+ * The configuration the packages install as /etc/sgfw/sgfw.json: what
+ * `-p save` prints for an empty namespace, without its flow limit (which a
+ * file may leave as it is), and what apply commits.  run_tests runs in
+ * tools/sgtool.
+ */
+#define EMPTY_CONFIG "../systemd/sgfw.json"
+
+static int test_empty_config(void)
+{
+	static const char head[] = "{\n  \"flow_limit\": 1000,\n";
+	char file[512], saved[sizeof(file) + sizeof(head)];
+	FILE *f = fopen(EMPTY_CONFIG, "r");
+	size_t n;
+
+	EXPECT(f != NULL);
+	n = fread(file, 1, sizeof(file) - 1, f);
+	fclose(f);
+	file[n] = '\0';
+	EXPECT(!strncmp(file, "{\n", 2));
+	snprintf(saved, sizeof(saved), "%s%s", head, file + 2);
+	scripted();
+	fake.respond = respond_empty;
+	EXPECT_RUN(run_sgtool("-p", "save", NULL), 0, saved, "");
+	scripted();
+	fake.respond = respond_empty;
+	EXPECT_RUN(run_sgtool("apply", EMPTY_CONFIG, NULL), 0, "", "");
+	EXPECT_INT(fake.cmds[fake.n_cmds - 1], SGFW_CMD_TXN_COMMIT);
+	EXPECT_INT(fake.closes, fake.opens);
+	return 0;
+}
+
 /* Anything but a boolean is refused before the transaction begins. */
 static int test_apply_refused(void)
 {
@@ -201,6 +242,9 @@ void suite_config(void)
 		 "TXN_IFACE", test_apply);
 	tap_test("config: apply refuses an \"audit\" that is not a boolean",
 		 test_apply_refused);
+	tap_test("config: the packages' empty /etc/sgfw/sgfw.json is what "
+		 "save prints for an empty namespace, and applies",
+		 test_empty_config);
 	unlink(path);
 	fake_uninstall();
 }
