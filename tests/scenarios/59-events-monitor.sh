@@ -23,7 +23,7 @@ topo_pair
 cli=$ns1
 srv=$ns2
 
-tcp_server "$srv" 192.0.2.2,fd00::2 22
+tcp_server "$srv" 192.0.2.2,fd00::2 22,80
 udp_server "$srv" 192.0.2.2 53
 monitor_start mon "$srv"
 
@@ -43,9 +43,11 @@ a6=$(rule_add "$srv" web ingress tcp port 22 from fd00::1/128)
 c=$(rule_add "$srv" web ingress tcp port 24 from 192.0.2.1/32)
 u=$(rule_add "$srv" web ingress udp port 53 from 192.0.2.1/32)
 i=$(rule_add "$srv" web ingress icmp icmp-type 8 from 192.0.2.1/32)
+# From anywhere, with the group's all-open egress rules: untracked.
+w=$(rule_add "$srv" web ingress tcp port 80 from 0.0.0.0/0)
 assert sgt "$srv" iface attach veth2 web
 event_wait mon 10 "e['event'] == 'config' and e['cmd'] == 'sg-new' and e['name'] == 'web'"
-assert_eq "rule-new events of web" 5 \
+assert_eq "rule-new events of web" 6 \
 	"$(event_count mon "e['event'] == 'config' and e['cmd'] == 'rule-new' and e['name'] == 'web'")"
 event_wait mon 10 "e['event'] == 'config' and e['cmd'] == 'iface-attach' and e['dev'] == 'veth2'"
 
@@ -77,6 +79,12 @@ for ev in $(events mon "e['event'] == 'flow-end'" | tr -d ' '); do
 	_py "" jpy 'j["end"] >= j["start"] > 1600000000' "$ev" | grep -qx true ||
 		fail "flow-end times: $ev"
 done
+
+log "an untracked connection: its packets are untracked events, no flow"
+assert tcp_connect "$cli" 192.0.2.2 80
+event_wait mon 10 "e['event'] == 'untracked' and e.get('sg') == 'web' and e.get('rule_id') == $w and e['direction'] == 'ingress' and e['dport'] == 80 and e['bytes'] > 0"
+assert_eq "flow events of the untracked connection" 0 \
+	"$(event_count mon "e['event'] in ('flow-new', 'flow-end') and e.get('dport') == 80")"
 
 log "a device that loses its groups ends its flows: group-gone"
 tcp_hold held "$cli" 192.0.2.2 22

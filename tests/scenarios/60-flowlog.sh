@@ -6,8 +6,9 @@
 # which it carried packets, ACCEPT for the iperf3 data flow in at least
 # two intervals, whose packets and bytes add up to what the flow counted
 # (its flow-end event, after a flush); a REJECT record for a port no rule
-# allows; every record parses with the version-2 field list.  Then a
-# custom format with sgfw's own fields.
+# allows, and ACCEPT for an untracked connection (in no table: made from
+# untracked events); every record parses with the version-2 field list.
+# Then a custom format with sgfw's own fields.
 #
 #   client                              server, group "web"
 #   +---------------------+             +-------------------------------+
@@ -25,6 +26,9 @@ srv=$ns2
 
 assert sgt "$srv" sg add web
 web=$(rule_add "$srv" web ingress tcp port 5201 from 192.0.2.1/32)
+# From anywhere, with the group's all-open egress rules: untracked.
+rule_add "$srv" web ingress tcp port 80 from 0.0.0.0/0 >/dev/null
+tcp_server "$srv" 192.0.2.2 80
 assert sgt "$srv" iface attach veth2 web
 nsx "$srv" iperf3 -s -B 192.0.2.2 -p 5201 -1 >"$SGFW_TMP/iperf3-s.log" 2>&1 &
 _sgfw_pids+=("$!")
@@ -43,6 +47,8 @@ kill -0 "$flpid" || fail "flowlog: $(cat "$fl.err")"
 log "12 s of iperf3, and a connection to a port no rule allows"
 wait_until 20 _listening
 assert_fails tcp_connect "$cli" 192.0.2.2 5202
+# An untracked connection: in no table, its records come from events.
+assert tcp_connect "$cli" 192.0.2.2 80
 nsx "$cli" iperf3 -c 192.0.2.2 -p 5201 -t 12 -J >"$SGFW_TMP/iperf3-c.json" ||
 	fail "iperf3: $(cat "$SGFW_TMP/iperf3-c.json" "$SGFW_TMP/iperf3-s.log")"
 
@@ -86,6 +92,9 @@ if got[0] < 2 or got[1:] != (e["packets"], e["bytes"]):
 if not [r for r in recs if r[6] == "5202" and r[7] == "6" and
         r[12] == "REJECT" and int(r[8]) >= 1]:
     sys.exit("no REJECT record for port 5202")
+if not [r for r in recs if r[3] == "192.0.2.1" and r[6] == "80" and
+        r[7] == "6" and r[12] == "ACCEPT" and int(r[8]) >= 3]:
+    sys.exit("no ACCEPT record for the untracked connection to port 80")
 PY
 
 log "a custom format with sgfw's fields"
