@@ -249,24 +249,57 @@ void sgfw_dev_set_nacl(struct sgfw_dev *sd, struct sgfw_nacl *nacl)
 		nacl->attached++;
 }
 
-struct sgfw_dev *sgfw_dev_find(struct sgfw_net *sn, int ifindex)
+/* Context: RTNL.  Return: the configuration of device name @name, or NULL. */
+struct sgfw_dev *sgfw_dev_find(struct sgfw_net *sn, const char *name)
 {
 	struct sgfw_dev *sd;
 
-	list_for_each_entry(sd, &sn->dev_list, list)
-		if (sd->ifindex == ifindex)
+	hash_for_each_possible(sn->dev_names, sd, hnode,
+			       full_name_hash(NULL, name, strlen(name)))
+		if (!strcmp(sd->name, name))
 			return sd;
 	return NULL;
 }
 
-/* Context: RTNL.  Return: the device's entry, new if needed, or NULL. */
-struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, int ifindex)
+/* Publish @sd for the data path as the configuration of @dev. */
+static int sgfw_dev_publish(struct sgfw_net *sn, struct sgfw_dev *sd,
+			    const struct net_device *dev)
 {
+	int err;
+
+	err = xa_insert(&sn->devs, dev->ifindex, sd, GFP_KERNEL_ACCOUNT);
+	if (err)
+		return err;
+	sd->ifindex = dev->ifindex;
+	sgfw_config_changed(sn);
+	return 0;
+}
+
+/*
+ * The device of the namespace named @name that sgfw may filter, or NULL:
+ * loopback never is (semantics.md).
+ */
+static struct net_device *sgfw_dev_by_name(struct sgfw_net *sn,
+					   const char *name)
+{
+	struct net_device *dev = __dev_get_by_name(sn->net, name);
+
+	return dev && !(dev->flags & IFF_LOOPBACK) ? dev : NULL;
+}
+
+/*
+ * Context: RTNL.  Return: the configuration of device name @name, new
+ * (the defaults) if need be, bound to the device of that name if there is
+ * one; or NULL when out of memory.
+ */
+struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, const char *name)
+{
+	struct net_device *dev;
 	struct sgfw_dev *sd;
 	int i;
 
 	ASSERT_RTNL();
-	sd = sgfw_dev_find(sn, ifindex);
+	sd = sgfw_dev_find(sn, name);
 	if (sd)
 		return sd;
 
@@ -278,14 +311,18 @@ struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, int ifindex)
 		goto err_free_dev;
 	for_each_possible_cpu(i)
 		u64_stats_init(&per_cpu_ptr(sd->stats, i)->syncp);
-	sd->ifindex = ifindex;
+	strscpy(sd->name, name, sizeof(sd->name));
 	sd->to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF;
 	sd->to.udp = SGFW_UDP_TIMEOUT_DEF;
 	sd->to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF;
 	sd->tracking = SGFW_TRACKING_AUTO;
-	if (xa_insert(&sn->devs, ifindex, sd, GFP_KERNEL_ACCOUNT))
+	dev = sgfw_dev_by_name(sn, name);
+	if (dev && sgfw_dev_publish(sn, sd, dev))
 		goto err_free_stats;
+	sd->key = sn->next_key++;
 	list_add_tail(&sd->list, &sn->dev_list);
+	hash_add(sn->dev_names, &sd->hnode,
+		 full_name_hash(NULL, sd->name, strlen(sd->name)));
 	return sd;
 
 err_free_stats:
@@ -329,17 +366,92 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
 		sd->sgs[i]->attached--;
 	sd->nsgs = 0;
 	sgfw_dev_set_nacl(sd, NULL);
-	xa_erase(&sn->devs, sd->ifindex);
+	if (sd->ifindex)
+		xa_erase(&sn->devs, sd->ifindex);
 	list_del(&sd->list);
+	hash_del(&sd->hnode);
 	sgfw_config_changed(sn);
 	sgfw_ruleset_replace(&sd->rs, NULL, sgfw_config_owned(sn));
 	sgfw_ruleset_replace(&sd->nacl_rs, NULL, sgfw_config_owned(sn));
-	if (flush) {
+	if (flush && sd->ifindex) {
 		synchronize_net();
 		sgfw_flowtable_flush(sn->net, &sn->flows, sd->ifindex,
 				     SGFW_END_DEVICE_GONE);
 	}
 	call_rcu(&sd->rcu, sgfw_dev_free_rcu);
+}
+
+/**
+ * sgfw_dev_bind() - give device @dev the configuration of its name.
+ * @sn: its namespace.
+ * @dev: a device registered under, or renamed to, a name that may have a
+ *	configuration; not yet able to pass a packet with it (the notifier
+ *	runs before register_netdevice() or dev_change_name() returns).
+ *
+ * The rulesets were built while the name waited: publishing the
+ * configuration in sgfw_net.devs is all it takes for the hooks to apply
+ * it.  The device's addresses then stand for its groups as peers: the
+ * rulesets are built again when it has groups (a renamed device may have
+ * addresses already; a new one has none yet, and the address notifiers
+ * take over).
+ * Context: RTNL.
+ * Return: 0, or -ENOMEM (the caller refuses the device or its name: a
+ * device that should be filtered is never let go unfiltered).
+ */
+int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev)
+{
+	struct sgfw_dev *sd;
+	int err;
+
+	ASSERT_RTNL();
+	if (dev->flags & IFF_LOOPBACK)
+		return 0;
+	sd = sgfw_dev_find(sn, dev->name);
+	if (!sd || sd->ifindex)
+		return 0;
+	err = sgfw_dev_publish(sn, sd, dev);
+	if (err)
+		return err;
+	if (sd->nsgs && sgfw_config_commit(sn))
+		pr_warn_ratelimited("cannot rebuild rulesets after %s came\n",
+				    dev->name);
+	return 0;
+}
+
+/**
+ * sgfw_dev_unbind() - take its name's configuration from device @dev,
+ * which is going away or being renamed: the configuration waits for the
+ * next device of the name, and @dev's flows go.
+ * @sn: its namespace.
+ * @dev: the device; sgfw_net.devs says which configuration it has.
+ *
+ * A packet that found the configuration before it was unpublished may
+ * still be on its way to recording a flow: the flush waits for a grace
+ * period first, so that it comes after every such packet.  In a dying
+ * namespace the hooks are gone and its exit flushes every flow at once.
+ * Context: RTNL.
+ */
+void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev)
+{
+	struct sgfw_dev *sd;
+
+	ASSERT_RTNL();
+	sd = xa_load(&sn->devs, dev->ifindex);
+	if (!sd)
+		return;
+	xa_erase(&sn->devs, sd->ifindex);
+	sd->ifindex = 0;
+	sgfw_config_changed(sn);
+	if (!READ_ONCE(sn->dying) && (rtnl_dereference(sd->rs) ||
+				      rtnl_dereference(sd->nacl_rs))) {
+		synchronize_net();
+		sgfw_flowtable_flush(sn->net, &sn->flows, dev->ifindex,
+				     SGFW_END_DEVICE_GONE);
+	}
+	/* Its addresses were members of its groups. */
+	if (sd->nsgs && !READ_ONCE(sn->dying) && sgfw_config_commit(sn))
+		pr_warn_ratelimited("cannot rebuild rulesets after %s left\n",
+				    dev->name);
 }
 
 /*
@@ -760,6 +872,8 @@ static int sgfw_peers_add_sg(struct sgfw_net *sn, struct sgfw_peers *p,
 
 		if (!sgfw_dev_has_sg(sd, sg))
 			continue;
+		if (!sd->ifindex)
+			continue;
 		dev = __dev_get_by_index(sn->net, sd->ifindex);
 		if (!dev)
 			continue;
@@ -1028,7 +1142,7 @@ int sgfw_config_commit(struct sgfw_net *sn)
 		/* Every packet that saw an old ruleset is done. */
 		synchronize_net();
 		list_for_each_entry(sd, &sn->dev_list, list) {
-			if (sd->unfiltered)
+			if (sd->unfiltered && sd->ifindex)
 				sgfw_flowtable_flush(sn->net, &sn->flows,
 						     sd->ifindex,
 						     SGFW_END_GROUP_GONE);
@@ -1061,6 +1175,7 @@ void sgfw_config_init(struct sgfw_net *sn)
 {
 	xa_init(&sn->devs);
 	INIT_LIST_HEAD(&sn->dev_list);
+	hash_init(sn->dev_names);
 	sgfw_cfg_init(&sn->cfg);
 	xa_init(&sn->sg_ids);
 	INIT_WORK(&sn->rebuild_work, sgfw_config_rebuild_work);

@@ -11,6 +11,7 @@
 
 #include <linux/bottom_half.h>
 #include <linux/list.h>
+#include <linux/netdevice.h>
 #include <linux/netlink.h>
 #include <linux/percpu.h>
 #include <linux/u64_stats_sync.h>
@@ -36,6 +37,8 @@
 #define SGFW_MAX_SGS		2500
 #define SGFW_MAX_PLS		100
 #define SGFW_MAX_NACLS		200
+/* Device names with a configuration, bound or waiting (struct sgfw_dev). */
+#define SGFW_MAX_DEVS		4096
 /*
  * The addresses a group stands for as a peer, per family: its members and
  * the addresses of the devices it is attached to.  Past this, the rest
@@ -167,17 +170,32 @@ struct sgfw_dev_stats {
 };
 
 /*
- * struct sgfw_dev - a device sgfw knows: has groups or settings.
+ * struct sgfw_dev - the configuration of a device name: groups, NACL and
+ * settings are bound to the name, not to a device (semantics.md).  A
+ * configuration may name a device that does not exist yet; the device that
+ * is registered under the name, or renamed to it, gets it before it can
+ * pass a packet (netns.c), and one renamed away or gone leaves it waiting.
+ * @name: the device name; never changes.
+ * @key: the order of dumps; never reused (sgfw_net.next_key).
+ * @hnode: in sgfw_net.dev_names, by @name.
+ * @ifindex: the device that has the name, through which the data path
+ *	finds this (sgfw_net.devs); 0 while none has it ("waiting").
  * @rs: what the data path applies; NULL when no group is attached.
  *	rcu_assign_pointer() under the RTNL, rcu_dereference() in the hooks.
+ *	Built for waiting names too, so that binding is only publishing.
  * @nacl, @nacl_rs: the device's network ACL and its rules compiled into
  *	a ruleset (deny rules flagged SGFW_CRULE_DENY, in number order, so
  *	the first match decides); published like @rs.
- * @stats: per-CPU packet counts, written by the hooks.
+ * @stats: per-CPU packet counts, written by the hooks; they belong to the
+ *	name, and carry on when a device of the name comes back.
+ * Everything but @stats and @audit changes under the RTNL only.
  * Freed with call_rcu() once out of sgfw_net.devs.
  */
 struct sgfw_dev {
 	struct list_head list;		/* in sgfw_net.dev_list */
+	struct hlist_node hnode;
+	char name[IFNAMSIZ];
+	u32 key;
 	int ifindex;
 	u8 nsgs;
 	struct sgfw_sg *sgs[SGFW_MAX_SGS_PER_DEV];
@@ -186,6 +204,7 @@ struct sgfw_dev {
 	bool audit;		/* audit mode: WRITE_ONCE, READ_ONCE */
 	struct sgfw_ruleset __rcu *rs;
 	bool unfiltered;	/* lost @rs in this commit: flush its flows */
+	bool named;		/* by the candidate of a txn.c commit */
 	struct sgfw_nacl *nacl;
 	struct sgfw_ruleset __rcu *nacl_rs;	/* the NACL, compiled */
 	struct sgfw_dev_stats __percpu *stats;
@@ -239,9 +258,11 @@ void sgfw_nacl_rule_free(struct sgfw_nacl_rule *r);
 void sgfw_rule_peer_hold(struct sgfw_rule *r, bool hold);
 void sgfw_rule_free(struct sgfw_rule *r);
 void sgfw_nacl_free(struct sgfw_nacl *nacl);
-struct sgfw_dev *sgfw_dev_find(struct sgfw_net *sn, int ifindex);
-struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, int ifindex);
+struct sgfw_dev *sgfw_dev_find(struct sgfw_net *sn, const char *name);
+struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, const char *name);
 void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush);
+int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev);
+void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev);
 void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd);
 void sgfw_dev_set_nacl(struct sgfw_dev *sd, struct sgfw_nacl *nacl);
 u32 sgfw_sg_rule_count(const struct sgfw_sg *sg);

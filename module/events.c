@@ -291,7 +291,7 @@ void sgfw_event_untracked(struct sgfw_net *sn, int ifindex, u32 dir,
 }
 
 void sgfw_event_config(struct sgfw_net *sn, u8 cmd, const char *name,
-		       int ifindex, bool rollback)
+		       const char *ifname, int ifindex, bool rollback)
 {
 	struct sk_buff *skb;
 	void *hdr;
@@ -308,6 +308,7 @@ void sgfw_event_config(struct sgfw_net *sn, u8 cmd, const char *name,
 		return;
 	if (nla_put_u32(skb, SGFW_A_EVENT_CMD, cmd) ||
 	    (name && nla_put_string(skb, SGFW_A_EVENT_NAME, name)) ||
+	    (ifname && nla_put_string(skb, SGFW_A_EVENT_IFNAME, ifname)) ||
 	    (ifindex && nla_put_u32(skb, SGFW_A_EVENT_IFINDEX, ifindex)) ||
 	    (rollback && nla_put_flag(skb, SGFW_A_EVENT_ROLLBACK))) {
 		nlmsg_free(skb);

@@ -76,10 +76,11 @@ void sgfw_event_untracked(struct sgfw_net *sn, int ifindex, u32 dir,
 
 /*
  * The configuration of @sn changed by command @cmd, naming @name (or
- * NULL) and device @ifindex (or 0); @rollback: an unconfirmed apply went
- * back.  Context: process.
+ * NULL) and device @ifname (or NULL) or @ifindex (or 0), as the request
+ * named them; @rollback: an unconfirmed apply went back.
+ * Context: process.
  */
 void sgfw_event_config(struct sgfw_net *sn, u8 cmd, const char *name,
-		       int ifindex, bool rollback);
+		       const char *ifname, int ifindex, bool rollback);
 
 #endif /* _SGFW_EVENTS_H */

@@ -164,18 +164,21 @@ static const struct nla_policy sgfw_pl_get_nl_policy[SGFW_A_PL_NAME + 1] = {
 /* SGFW_CMD_IFACE_ATTACH - do */
 static const struct nla_policy sgfw_iface_attach_nl_policy[SGFW_A_IFACE_SG + 1] = {
 	[SGFW_A_IFACE_IFINDEX] = { .type = NLA_U32, },
+	[SGFW_A_IFACE_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[SGFW_A_IFACE_SG] = { .type = NLA_STRING, .len = 63, },
 };
 
 /* SGFW_CMD_IFACE_DETACH - do */
 static const struct nla_policy sgfw_iface_detach_nl_policy[SGFW_A_IFACE_SG + 1] = {
 	[SGFW_A_IFACE_IFINDEX] = { .type = NLA_U32, },
+	[SGFW_A_IFACE_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[SGFW_A_IFACE_SG] = { .type = NLA_STRING, .len = 63, },
 };
 
 /* SGFW_CMD_IFACE_SET - do */
 static const struct nla_policy sgfw_iface_set_nl_policy[SGFW_A_IFACE_AUDIT + 1] = {
 	[SGFW_A_IFACE_IFINDEX] = { .type = NLA_U32, },
+	[SGFW_A_IFACE_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &sgfw_a_iface_tcp_established_timeout_range),
 	[SGFW_A_IFACE_UDP_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 30, 60),
 	[SGFW_A_IFACE_UDP_STREAM_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 60, 180),
@@ -184,8 +187,9 @@ static const struct nla_policy sgfw_iface_set_nl_policy[SGFW_A_IFACE_AUDIT + 1] 
 };
 
 /* SGFW_CMD_IFACE_GET - do */
-static const struct nla_policy sgfw_iface_get_nl_policy[SGFW_A_IFACE_IFINDEX + 1] = {
+static const struct nla_policy sgfw_iface_get_nl_policy[SGFW_A_IFACE_IFNAME + 1] = {
 	[SGFW_A_IFACE_IFINDEX] = { .type = NLA_U32, },
+	[SGFW_A_IFACE_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 };
 
 /* SGFW_CMD_FLOW_GET - dump */
@@ -228,6 +232,7 @@ static const struct nla_policy sgfw_nacl_rule_del_nl_policy[SGFW_A_NACL_RULE_DIR
 /* SGFW_CMD_IFACE_NACL - do */
 static const struct nla_policy sgfw_iface_nacl_nl_policy[SGFW_A_IFACE_NACL + 1] = {
 	[SGFW_A_IFACE_IFINDEX] = { .type = NLA_U32, },
+	[SGFW_A_IFACE_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[SGFW_A_IFACE_NACL] = { .type = NLA_NUL_STRING, .len = 63, },
 };
 
@@ -266,6 +271,7 @@ static const struct nla_policy sgfw_txn_nacl_nl_policy[SGFW_A_NACL_RULE + 1] = {
 /* SGFW_CMD_TXN_IFACE - do */
 static const struct nla_policy sgfw_txn_iface_nl_policy[SGFW_A_IFACE_AUDIT + 1] = {
 	[SGFW_A_IFACE_IFINDEX] = { .type = NLA_U32, },
+	[SGFW_A_IFACE_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[SGFW_A_IFACE_SG] = { .type = NLA_STRING, .len = 63, },
 	[SGFW_A_IFACE_NACL] = { .type = NLA_NUL_STRING, .len = 63, },
 	[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &sgfw_a_iface_tcp_established_timeout_range),
@@ -471,7 +477,7 @@ const struct genl_split_ops sgfw_nl_ops[41] = {
 		.doit		= sgfw_nl_iface_get_doit,
 		.post_doit	= sgfw_nl_post_doit,
 		.policy		= sgfw_iface_get_nl_policy,
-		.maxattr	= SGFW_A_IFACE_IFINDEX,
+		.maxattr	= SGFW_A_IFACE_IFNAME,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

@@ -212,6 +212,7 @@ static struct sgfw_txn *sgfw_single(struct sgfw_net *sn)
 static const struct {
 	u8 name;
 	u8 ifindex;
+	u8 ifname;
 } sgfw_nl_event_attrs[SGFW_CMD_MAX + 1] = {
 	[SGFW_CMD_SG_NEW]	= { SGFW_A_SG_NAME },
 	[SGFW_CMD_SG_DEL]	= { SGFW_A_SG_NAME },
@@ -228,10 +229,11 @@ static const struct {
 	[SGFW_CMD_NACL_DEL]	= { SGFW_A_NACL_NAME },
 	[SGFW_CMD_NACL_RULE_NEW] = { SGFW_A_NACL_RULE_NACL },
 	[SGFW_CMD_NACL_RULE_DEL] = { SGFW_A_NACL_RULE_NACL },
-	[SGFW_CMD_IFACE_ATTACH]	= { 0, SGFW_A_IFACE_IFINDEX },
-	[SGFW_CMD_IFACE_DETACH]	= { 0, SGFW_A_IFACE_IFINDEX },
-	[SGFW_CMD_IFACE_SET]	= { 0, SGFW_A_IFACE_IFINDEX },
-	[SGFW_CMD_IFACE_NACL]	= { SGFW_A_IFACE_NACL, SGFW_A_IFACE_IFINDEX },
+	[SGFW_CMD_IFACE_ATTACH]	= { 0, SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_IFNAME },
+	[SGFW_CMD_IFACE_DETACH]	= { 0, SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_IFNAME },
+	[SGFW_CMD_IFACE_SET]	= { 0, SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_IFNAME },
+	[SGFW_CMD_IFACE_NACL]	= { SGFW_A_IFACE_NACL, SGFW_A_IFACE_IFINDEX,
+				    SGFW_A_IFACE_IFNAME },
 };
 
 /*
@@ -241,13 +243,16 @@ static const struct {
 static void sgfw_nl_config_event(struct genl_info *info)
 {
 	u8 cmd = info->genlhdr->cmd;
-	const struct nlattr *name = NULL, *ifindex = NULL;
+	const struct nlattr *name = NULL, *ifindex = NULL, *ifname = NULL;
 
 	if (sgfw_nl_event_attrs[cmd].name)
 		name = info->attrs[sgfw_nl_event_attrs[cmd].name];
 	if (sgfw_nl_event_attrs[cmd].ifindex)
 		ifindex = info->attrs[sgfw_nl_event_attrs[cmd].ifindex];
+	if (sgfw_nl_event_attrs[cmd].ifname)
+		ifname = info->attrs[sgfw_nl_event_attrs[cmd].ifname];
 	sgfw_event_config(info->user_ptr[0], cmd, name ? nla_data(name) : NULL,
+			  ifname ? nla_data(ifname) : NULL,
 			  ifindex ? nla_get_u32(ifindex) : 0, false);
 }
 
@@ -639,13 +644,14 @@ int sgfw_nl_status_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (events && !nla_get_u8(events)) {
 		/* Heard before events go off. */
-		sgfw_event_config(sn, SGFW_CMD_STATUS_SET, NULL, 0, false);
+		sgfw_event_config(sn, SGFW_CMD_STATUS_SET, NULL, NULL, 0,
+				  false);
 		WRITE_ONCE(sn->events, false);
 		return 0;
 	}
 	if (events)
 		WRITE_ONCE(sn->events, true);
-	sgfw_event_config(sn, SGFW_CMD_STATUS_SET, NULL, 0, false);
+	sgfw_event_config(sn, SGFW_CMD_STATUS_SET, NULL, NULL, 0, false);
 	return 0;
 }
 
@@ -1275,28 +1281,68 @@ int sgfw_nl_pl_get_dumpit(struct sk_buff *skb,
 
 /* ---- devices ---- */
 
-static struct net_device *sgfw_get_netdev(struct genl_info *info)
+/**
+ * sgfw_req_dev() - the device name a request names, into @name.
+ * @sn: the namespace.
+ * @info: the request: SGFW_A_IFACE_IFNAME, or SGFW_A_IFACE_IFINDEX (a
+ *	device that exists, whose name it stands for).
+ * @name: the name, IFNAMSIZ bytes.
+ * @known: the name must be of a device or have a configuration already,
+ *	so that a typo in a single command fails instead of waiting for a
+ *	device that never comes; false for transactions, whose files may
+ *	name devices that are yet to be created.
+ *
+ * Context: RTNL.
+ * Return: 0, -EINVAL (no device named, an invalid name, loopback) or
+ * -ENODEV, with the message.
+ */
+static int sgfw_req_dev(struct sgfw_net *sn, struct genl_info *info,
+			char *name, bool known)
 {
+	const struct nlattr *aname = info->attrs[SGFW_A_IFACE_IFNAME];
+	const struct nlattr *aindex = info->attrs[SGFW_A_IFACE_IFINDEX];
+	const struct nlattr *bad = aname ?: aindex;
 	struct net_device *dev;
 
 	ASSERT_RTNL();
-	if (GENL_REQ_ATTR_CHECK(info, SGFW_A_IFACE_IFINDEX))
-		return ERR_PTR(-EINVAL);
-	dev = __dev_get_by_index(genl_info_net(info),
-				 nla_get_u32(info->attrs[SGFW_A_IFACE_IFINDEX]));
-	if (!dev) {
-		NL_SET_ERR_MSG_ATTR(info->extack,
-				    info->attrs[SGFW_A_IFACE_IFINDEX],
-				    "no such device in this namespace");
-		return ERR_PTR(-ENODEV);
+	if (aname) {
+		nla_strscpy(name, aname, IFNAMSIZ);
+		if (!dev_valid_name(name)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, aname,
+					    "invalid device name");
+			return -EINVAL;
+		}
+		dev = __dev_get_by_name(genl_info_net(info), name);
+		if (aindex && (!dev ||
+			       dev->ifindex != nla_get_u32(aindex))) {
+			NL_SET_ERR_MSG_ATTR(info->extack, aindex,
+					    "ifindex and ifname name different devices");
+			return -EINVAL;
+		}
+	} else if (aindex) {
+		dev = __dev_get_by_index(genl_info_net(info),
+					 nla_get_u32(aindex));
+		if (!dev) {
+			NL_SET_ERR_MSG_ATTR(info->extack, aindex,
+					    "no such device in this namespace");
+			return -ENODEV;
+		}
+		strscpy(name, dev->name, IFNAMSIZ);
+	} else {
+		GENL_SET_ERR_MSG(info, "name a device (ifname or ifindex)");
+		return -EINVAL;
 	}
-	if (dev->flags & IFF_LOOPBACK) {
-		NL_SET_ERR_MSG_ATTR(info->extack,
-				    info->attrs[SGFW_A_IFACE_IFINDEX],
+	if (dev && (dev->flags & IFF_LOOPBACK)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, bad,
 				    "loopback is never filtered");
-		return ERR_PTR(-EINVAL);
+		return -EINVAL;
 	}
-	return dev;
+	if (known && !dev && !sgfw_dev_find(sn, name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, bad,
+				    "no such device in this namespace, and sgfw has no configuration for that name");
+		return -ENODEV;
+	}
+	return 0;
 }
 
 static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
@@ -1318,14 +1364,13 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 		[SGFW_COUNT_SPOOFED]	= SGFW_A_IFACE_AUDIT_SPOOFED,
 	};
 	const struct sgfw_dev *sd = obj;
-	struct net *net = arg;
-	struct net_device *dev = __dev_get_by_index(net, sd->ifindex);
 	u64 ctr[SGFW_COUNT_NUM], audit[SGFW_COUNT_NUM], dropped = 0;
 	int i;
 
 	sgfw_dev_stats_read(sd, ctr, audit);
-	if (nla_put_u32(skb, SGFW_A_IFACE_IFINDEX, sd->ifindex) ||
-	    (dev && nla_put_string(skb, SGFW_A_IFACE_IFNAME, dev->name)))
+	if (nla_put_string(skb, SGFW_A_IFACE_IFNAME, sd->name) ||
+	    (sd->ifindex &&
+	     nla_put_u32(skb, SGFW_A_IFACE_IFINDEX, sd->ifindex)))
 		return -EMSGSIZE;
 	for (i = 0; i < sd->nsgs; i++)
 		if (nla_put_string(skb, SGFW_A_IFACE_SG, sd->sgs[i]->name))
@@ -1389,14 +1434,11 @@ static struct sgfw_txn_dev *sgfw_get_txn_dev(struct sgfw_txn *txn,
 					     struct genl_info *info,
 					     char *name)
 {
-	struct net_device *dev = sgfw_get_netdev(info);
-	struct sgfw_txn_dev *td;
+	int err = sgfw_req_dev(info->user_ptr[0], info, name, true);
 
-	if (IS_ERR(dev))
-		return ERR_CAST(dev);
-	strscpy(name, dev->name, IFNAMSIZ);
-	td = sgfw_txn_dev_get(txn, dev->ifindex);
-	return td ?: ERR_PTR(-ENOMEM);
+	if (err)
+		return ERR_PTR(err);
+	return sgfw_txn_dev_get(txn, name, info->extack);
 }
 
 int sgfw_nl_iface_attach_doit(struct sk_buff *skb, struct genl_info *info)
@@ -1497,48 +1539,39 @@ int sgfw_nl_iface_set_doit(struct sk_buff *skb, struct genl_info *info)
 int sgfw_nl_iface_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sgfw_net *sn = info->user_ptr[0];
-	struct net_device *dev;
+	char name[IFNAMSIZ];
 	struct sgfw_dev *sd;
 	int err;
 
-	dev = sgfw_get_netdev(info);
-	if (IS_ERR(dev)) {
-		err = PTR_ERR(dev);
-		goto out;
-	}
-	sd = sgfw_dev_find(sn, dev->ifindex);
+	err = sgfw_req_dev(sn, info, name, false);
+	if (err)
+		return err;
+	sd = sgfw_dev_find(sn, name);
 	if (!sd) {
-		NL_SET_ERR_MSG_ATTR(info->extack,
-				    info->attrs[SGFW_A_IFACE_IFINDEX],
-				    "sgfw has no setting for this device");
-		err = -ENOENT;
-		goto out;
+		GENL_SET_ERR_MSG(info, "sgfw has no setting for this device");
+		return -ENOENT;
 	}
-	err = sgfw_reply(info, SGFW_CMD_IFACE_GET, sgfw_iface_fill, sd,
-			 genl_info_net(info), NLMSG_GOODSIZE);
-out:
-	return err;
+	return sgfw_reply(info, SGFW_CMD_IFACE_GET, sgfw_iface_fill, sd, NULL,
+			  NLMSG_GOODSIZE);
 }
 
 int sgfw_nl_iface_get_dumpit(struct sk_buff *skb,
 			     struct netlink_callback *cb)
 {
-	struct net *net = sock_net(skb->sk);
-	struct sgfw_net *sn = sgfw_pernet(net);
-	unsigned long ifindex;
+	struct sgfw_net *sn = sgfw_pernet(sock_net(skb->sk));
 	struct sgfw_dev *sd;
 	int err = 0;
 
 	rtnl_lock();
 	sgfw_dump_begin(cb, sn);
-	xa_for_each_start(&sn->devs, ifindex, sd, cb->args[0]) {
-		if (!sgfw_dump_at(cb, ifindex))
+	list_for_each_entry(sd, &sn->dev_list, list) {
+		if (!sgfw_dump_at(cb, sd->key))
 			continue;
 		err = sgfw_dump_one(skb, cb, SGFW_CMD_IFACE_GET,
-				    sgfw_iface_fill, sd, net);
+				    sgfw_iface_fill, sd, NULL);
 		if (err)
 			break;
-		sgfw_dump_next(cb, ifindex);
+		sgfw_dump_next(cb, sd->key);
 	}
 	rtnl_unlock();
 	return sgfw_dump_done(skb, err);
@@ -2322,8 +2355,6 @@ int sgfw_nl_txn_iface_doit(struct sk_buff *skb, struct genl_info *info)
 		.to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF,
 		.tracking = SGFW_TRACKING_AUTO,
 	};
-	char name[IFNAMSIZ];
-	struct net_device *dev;
 	const struct nlattr *a;
 	struct sgfw_txn *txn;
 	int rem, err;
@@ -2331,17 +2362,12 @@ int sgfw_nl_txn_iface_doit(struct sk_buff *skb, struct genl_info *info)
 	txn = sgfw_txn_lock(sn, info);
 	if (IS_ERR(txn))
 		return PTR_ERR(txn);
+	/* The name may wait for its device: nothing to check it against. */
 	rtnl_lock();
-	dev = sgfw_get_netdev(info);
-	if (!IS_ERR(dev)) {
-		td.ifindex = dev->ifindex;
-		strscpy(name, dev->name, sizeof(name));
-	}
+	err = sgfw_req_dev(sn, info, td.name, false);
 	rtnl_unlock();
-	if (IS_ERR(dev)) {
-		err = PTR_ERR(dev);
+	if (err)
 		goto out;
-	}
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		struct sgfw_sg *sg;
 
@@ -2370,7 +2396,7 @@ int sgfw_nl_txn_iface_doit(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	sgfw_iface_settings(info->attrs, &td);
-	err = sgfw_txn_add_dev(txn, &td, name, info->extack);
+	err = sgfw_txn_add_dev(txn, &td, td.name, info->extack);
 out:
 	return sgfw_txn_unlock(sn, err);
 }
@@ -2394,8 +2420,7 @@ int sgfw_nl_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 
 	rtnl_lock();
-	err = sgfw_txn_devs_check(sn, txn, false, info->extack);
-	if (err || tb[SGFW_A_TXN_CHECK])
+	if (tb[SGFW_A_TXN_CHECK])
 		goto out_unlock;
 	if (sn->rollback) {
 		GENL_SET_ERR_MSG(info,
@@ -2406,7 +2431,7 @@ int sgfw_nl_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
 	err = sgfw_txn_commit(sn, txn);
 	if (err)
 		goto out_unlock;
-	sgfw_event_config(sn, SGFW_CMD_TXN_COMMIT, NULL, 0, false);
+	sgfw_event_config(sn, SGFW_CMD_TXN_COMMIT, NULL, NULL, 0, false);
 	/* The transaction holds the configuration that was running. */
 	if (confirm)
 		sgfw_txn_arm(sn, txn, confirm);

@@ -92,31 +92,50 @@ static struct pernet_operations sgfw_net_ops = {
 	.size = sizeof(struct sgfw_net),
 };
 
-/* A device that leaves the namespace takes its groups and flows along. */
+/*
+ * Configurations follow device names (config.h, struct sgfw_dev).  A device
+ * registered in the namespace (new, or moved in from another one) or
+ * renamed is bound to its name's configuration here, before it can pass a
+ * packet: register_netdevice() sends NETDEV_REGISTER before the device can
+ * be opened, and dev_change_name() refuses a device that is up (but for
+ * the few that may be renamed live) and sends NETDEV_CHANGENAME after the
+ * new name is in place.  When the binding fails, the registration or the
+ * rename fails with it; a device moved from another namespace cannot be
+ * refused that way (dev_change_net_namespace() ignores the answer), and is
+ * left unfiltered with a warning, which takes an allocation failure.
+ * A device that leaves (unregistered, moved out) or is renamed away loses
+ * the configuration, which waits for the next device of the name, and its
+ * flows.
+ *
+ * On unload, unregistering the notifier replays NETDEV_UNREGISTER for every
+ * device: the configurations stay bound instead, and filter until the
+ * namespaces' state goes with the hooks (sgfw_netns_exit()).
+ */
+static bool sgfw_unloading;
+
 static int sgfw_netdev_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct sgfw_net *sn = sgfw_pernet(dev_net(dev));
-	struct sgfw_dev *sd;
-	bool had_sgs;
+	int err;
 
-	if (event != NETDEV_UNREGISTER)
+	if (READ_ONCE(sgfw_unloading))
 		return NOTIFY_DONE;
-	ASSERT_RTNL();
-	sd = sgfw_dev_find(sn, dev->ifindex);
-	if (!sd)
-		return NOTIFY_DONE;
-	had_sgs = sd->nsgs;
-	/*
-	 * In a dying namespace the hooks are gone and the exit flushes every
-	 * flow at once; otherwise its flows go after a grace period.
-	 */
-	sgfw_dev_remove(sn, sd, had_sgs && !READ_ONCE(sn->dying));
-	/* Its addresses were members of its groups. */
-	if (had_sgs && sgfw_config_commit(sn))
-		pr_warn_ratelimited("cannot rebuild rulesets after %s left\n",
-				    dev->name);
+	switch (event) {
+	case NETDEV_CHANGENAME:
+		sgfw_dev_unbind(sn, dev);
+		fallthrough;
+	case NETDEV_REGISTER:
+		err = sgfw_dev_bind(sn, dev);
+		if (err)
+			pr_warn_ratelimited("cannot give %s its configuration: %d\n",
+					    dev->name, err);
+		return notifier_from_errno(err);
+	case NETDEV_UNREGISTER:
+		sgfw_dev_unbind(sn, dev);
+		break;
+	}
 	return NOTIFY_DONE;
 }
 
@@ -192,6 +211,7 @@ err_pernet:
 
 void sgfw_netns_exit(void)
 {
+	WRITE_ONCE(sgfw_unloading, true);
 	unregister_inet6addr_notifier(&sgfw_inet6addr_nb);
 	unregister_inetaddr_notifier(&sgfw_inetaddr_nb);
 	unregister_netdevice_notifier(&sgfw_netdev_nb);

@@ -2,6 +2,7 @@
 #ifndef _SGFW_NETNS_H
 #define _SGFW_NETNS_H
 
+#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -32,16 +33,19 @@ struct sgfw_cfg {
 /*
  * struct sgfw_net - sgfw's state in one network namespace.
  *
- * Locking: the configuration (@cfg, @dev_list, the objects on those
- * lists, @next_id, @next_key, @gen, @defrag) changes only under the RTNL,
- * which every configuration command takes and under which the netdevice
- * notifier runs; the RTNL also keeps the namespace's devices and their
+ * Locking: the configuration (@cfg, @dev_list, @dev_names, the objects
+ * on those lists, @next_id, @next_key, @gen, @defrag) changes only under
+ * the RTNL, which every configuration command takes and under which the
+ * netdevice notifier runs; the RTNL also keeps the namespace's devices and their
  * addresses still while a ruleset is built from them.  The data path never
  * takes it: it reads @devs (an xarray, RCU-safe) and the RCU-published
  * ruleset of each device.
  *
- * @devs: ifindex -> struct sgfw_dev, for the data path (RCU readers).
- * @dev_list: the same devices, for the configuration.
+ * @devs: ifindex -> struct sgfw_dev, for the data path (RCU readers):
+ *	the configured names that a device of the namespace has (bound).
+ * @dev_list: every configured device name, bound or waiting, in key
+ *	order, for the configuration.
+ * @dev_names: the same, hashed by name.
  * @cfg: the running configuration's objects.
  * @sg_ids: id -> struct sgfw_sg, for the flow dump (RCU readers: it runs
  *	without the RTNL).
@@ -73,6 +77,7 @@ struct sgfw_net {
 	struct net *net;
 	struct xarray devs;
 	struct list_head dev_list;
+	DECLARE_HASHTABLE(dev_names, 6);
 	struct sgfw_cfg cfg;
 	struct xarray sg_ids;
 	u32 next_id;

@@ -236,25 +236,40 @@ int sgfw_txn_add_nacl_rule(struct sgfw_txn *txn, struct sgfw_nacl *nacl,
 }
 
 static struct sgfw_txn_dev *sgfw_txn_dev_find(const struct sgfw_txn *txn,
-					      int ifindex)
+					      const char *name)
 {
 	struct sgfw_txn_dev *td;
 
 	list_for_each_entry(td, &txn->devs, list)
-		if (td->ifindex == ifindex)
+		if (!strcmp(td->name, name))
 			return td;
 	return NULL;
+}
+
+/* One more device name in @txn, if it may have one. */
+static int sgfw_txn_dev_count(struct sgfw_txn *txn,
+			      struct netlink_ext_ack *extack)
+{
+	if (txn->n_devs >= SGFW_MAX_DEVS) {
+		sgfw_err_fmt(extack, "a configuration names too many devices",
+			     "a configuration names at most %u devices",
+			     SGFW_MAX_DEVS);
+		return -ENOSPC;
+	}
+	txn->n_devs++;
+	return 0;
 }
 
 /**
  * sgfw_txn_add_dev() - give a device settings in the candidate.
  * @txn: the transaction.
- * @td: the settings: groups and NACL of @txn, valid timeouts.
+ * @td: the settings: a valid device name (which no device need have),
+ *	groups and NACL of @txn, valid timeouts.
  * @name: the device's name, for messages.
  * @extack: for the message.
  *
  * Return: 0, -EEXIST (the device is named twice or a group twice),
- * -ENOSPC (more than 1000 rules) or -ENOMEM.
+ * -ENOSPC (more than 1000 rules, or SGFW_MAX_DEVS devices) or -ENOMEM.
  */
 int sgfw_txn_add_dev(struct sgfw_txn *txn, const struct sgfw_txn_dev *td,
 		     const char *name, struct netlink_ext_ack *extack)
@@ -262,7 +277,7 @@ int sgfw_txn_add_dev(struct sgfw_txn *txn, const struct sgfw_txn_dev *td,
 	struct sgfw_txn_dev *n;
 	int i, j, err;
 
-	if (sgfw_txn_dev_find(txn, td->ifindex)) {
+	if (sgfw_txn_dev_find(txn, td->name)) {
 		sgfw_err_fmt(extack, "a device is named twice",
 			     "device %s is named twice", name);
 		return -EEXIST;
@@ -284,6 +299,11 @@ int sgfw_txn_add_dev(struct sgfw_txn *txn, const struct sgfw_txn_dev *td,
 	n = kmemdup(td, sizeof(*td), GFP_KERNEL_ACCOUNT);
 	if (!n)
 		return -ENOMEM;
+	err = sgfw_txn_dev_count(txn, extack);
+	if (err) {
+		kfree(n);
+		return err;
+	}
 	n->sd = NULL;
 	list_add_tail(&n->list, &txn->devs);
 	return 0;
@@ -293,7 +313,7 @@ int sgfw_txn_add_dev(struct sgfw_txn *txn, const struct sgfw_txn_dev *td,
 
 static void sgfw_txn_dev_save(struct sgfw_txn_dev *td, struct sgfw_dev *sd)
 {
-	td->ifindex = sd->ifindex;
+	strscpy(td->name, sd->name, sizeof(td->name));
 	td->sd = sd;
 	td->nsgs = sd->nsgs;
 	memcpy(td->sgs, sd->sgs, sizeof(td->sgs));
@@ -563,8 +583,8 @@ static void sgfw_txn_keys(struct sgfw_net *sn, struct sgfw_cfg *cfg)
 /**
  * sgfw_txn_commit() - make @txn's candidate the running configuration.
  * @sn: the namespace.
- * @txn: the transaction; every device it names has an sgfw_dev or may
- *	get one (the caller checked that the devices exist).
+ * @txn: the transaction; the device names it has a configuration for
+ *	need not exist: those that do not wait (config.h, sgfw_dev).
  *
  * On success @txn holds the configuration that was running (its objects
  * and the settings every device had), and the flow limit it had.  On
@@ -578,7 +598,7 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 	struct sgfw_dev *sd, *sdt;
 	struct sgfw_sg *sg;
 	LIST_HEAD(saved);
-	u32 limit;
+	u32 limit, n_saved = 0;
 	int err;
 
 	ASSERT_RTNL();
@@ -587,7 +607,8 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 		goto err_ids;
 	sgfw_txn_keys(sn, &txn->cfg);
 	list_for_each_entry(td, &txn->devs, list) {
-		if (!sgfw_dev_get_or_create(sn, td->ifindex)) {
+		td->sd = sgfw_dev_get_or_create(sn, td->name);
+		if (!td->sd) {
 			err = -ENOMEM;
 			goto err_devs;
 		}
@@ -600,7 +621,11 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 		}
 		sgfw_txn_dev_save(td, sd);
 		list_add_tail(&td->list, &saved);
+		n_saved++;
+		sd->named = false;
 	}
+	list_for_each_entry(td, &txn->devs, list)
+		td->sd->named = true;
 
 	sgfw_cfg_trade_counters(&sn->cfg, &txn->cfg);
 	err = sgfw_cfg_new_counters(&txn->cfg);
@@ -610,8 +635,11 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 	}
 
 	/* From here on, only the rulesets' build may fail. */
+	list_for_each_entry(td, &txn->devs, list)
+		sgfw_txn_dev_load(td->sd, td);
 	list_for_each_entry(sd, &sn->dev_list, list)
-		sgfw_txn_dev_load(sd, sgfw_txn_dev_find(txn, sd->ifindex));
+		if (!sd->named)
+			sgfw_txn_dev_load(sd, NULL);
 	sgfw_cfg_swap(&sn->cfg, &txn->cfg);
 	err = sgfw_config_commit(sn);
 	if (err) {
@@ -638,50 +666,21 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 		sgfw_dev_put_if_unused(sn, sd);
 	sgfw_txn_devs_free(&txn->devs);
 	list_splice(&saved, &txn->devs);
+	txn->n_devs = n_saved;
 	list_for_each_entry(td, &txn->devs, list)
 		td->sd = NULL;
 	sgfw_config_changed(sn);
 	return 0;
 
 err_devs:
+	list_for_each_entry(td, &txn->devs, list)
+		td->sd = NULL;
 	sgfw_txn_devs_free(&saved);
 	list_for_each_entry_safe(sd, sdt, &sn->dev_list, list)
 		sgfw_dev_put_if_unused(sn, sd);
 err_ids:
 	sgfw_txn_ids_undo(sn, &txn->cfg);
 	return err;
-}
-
-/**
- * sgfw_txn_devs_check() - are the devices @txn names still there?
- * @sn: the namespace.
- * @txn: the transaction.
- * @drop: forget those that are gone instead of refusing.
- * @extack: for the message.
- *
- * Context: RTNL.
- * Return: 0 or -ENODEV.
- */
-int sgfw_txn_devs_check(struct sgfw_net *sn, struct sgfw_txn *txn, bool drop,
-			struct netlink_ext_ack *extack)
-{
-	struct sgfw_txn_dev *td, *tmp;
-
-	ASSERT_RTNL();
-	list_for_each_entry_safe(td, tmp, &txn->devs, list) {
-		if (__dev_get_by_index(sn->net, td->ifindex))
-			continue;
-		if (!drop) {
-			sgfw_err_fmt(extack,
-				     "a device of the configuration is gone",
-				     "device %d of the configuration is gone",
-				     td->ifindex);
-			return -ENODEV;
-		}
-		list_del(&td->list);
-		kfree(td);
-	}
-	return 0;
 }
 
 /* ---- commits that go back unless confirmed ---- */
@@ -744,8 +743,6 @@ void sgfw_txn_rollback_work(struct work_struct *work)
 	txn = sn->rollback;
 	if (!txn || READ_ONCE(sn->dying))
 		goto out_unlock;
-	/* A device that went away meanwhile has nothing to go back to. */
-	sgfw_txn_devs_check(sn, txn, true, NULL);
 	if (sgfw_txn_commit(sn, txn)) {
 		pr_warn_ratelimited("cannot go back to the unconfirmed configuration's predecessor yet; trying again\n");
 		mod_delayed_work(system_wq, &sn->rollback_work, HZ);
@@ -753,7 +750,7 @@ void sgfw_txn_rollback_work(struct work_struct *work)
 	}
 	WRITE_ONCE(sn->rollback, NULL);
 	sgfw_txn_destroy(txn);
-	sgfw_event_config(sn, SGFW_CMD_TXN_COMMIT, NULL, 0, true);
+	sgfw_event_config(sn, SGFW_CMD_TXN_COMMIT, NULL, NULL, 0, true);
 	pr_info("configuration not confirmed in time: the previous one is back\n");
 out_unlock:
 	rtnl_unlock();
@@ -904,7 +901,7 @@ static int sgfw_txn_clone_devs(struct sgfw_txn *txn, struct sgfw_net *sn,
 		td = kzalloc(sizeof(*td), GFP_KERNEL_ACCOUNT);
 		if (!td)
 			return -ENOMEM;
-		td->ifindex = sd->ifindex;
+		strscpy(td->name, sd->name, sizeof(td->name));
 		td->nsgs = sd->nsgs;
 		for (i = 0; i < sd->nsgs; i++)
 			td->sgs[i] = xa_load(sgs, sd->sgs[i]->id);
@@ -913,6 +910,7 @@ static int sgfw_txn_clone_devs(struct sgfw_txn *txn, struct sgfw_net *sn,
 		td->tracking = sd->tracking;
 		td->audit = sd->audit;
 		list_add_tail(&td->list, &txn->devs);
+		txn->n_devs++;
 	}
 	return 0;
 }
@@ -1087,8 +1085,8 @@ int sgfw_txn_rule_new(struct sgfw_txn *txn, struct sgfw_sg *sg,
 		    sgfw_txn_dev_rules(td) + add <= SGFW_MAX_DEV_RULES)
 			continue;
 		sgfw_err_fmt(extack, "a device would have more than 1000 rules",
-			     "device %d would have more than %u rules",
-			     td->ifindex, SGFW_MAX_DEV_RULES);
+			     "device %s would have more than %u rules",
+			     td->name, SGFW_MAX_DEV_RULES);
 		return -ENOSPC;
 	}
 	list_add_tail(&r->list, &sg->rules);
@@ -1221,8 +1219,8 @@ int sgfw_txn_pl_set(struct sgfw_txn *txn, struct sgfw_pl *pl, u32 max,
 		if (n > SGFW_MAX_DEV_RULES) {
 			sgfw_err_fmt(extack,
 				     "a device would count more than 1000 rules",
-				     "device %d would count %u rules, more than %u",
-				     td->ifindex, n, SGFW_MAX_DEV_RULES);
+				     "device %s would count %u rules, more than %u",
+				     td->name, n, SGFW_MAX_DEV_RULES);
 			return -ENOSPC;
 		}
 	}
@@ -1230,17 +1228,27 @@ int sgfw_txn_pl_set(struct sgfw_txn *txn, struct sgfw_pl *pl, u32 max,
 	return 0;
 }
 
-/* The candidate's settings of device @ifindex, new (the defaults) if need be. */
-struct sgfw_txn_dev *sgfw_txn_dev_get(struct sgfw_txn *txn, int ifindex)
+/*
+ * The candidate's settings of device name @name, new (the defaults) if
+ * need be.  Return: them, or an ERR_PTR (-ENOSPC, -ENOMEM).
+ */
+struct sgfw_txn_dev *sgfw_txn_dev_get(struct sgfw_txn *txn, const char *name,
+				      struct netlink_ext_ack *extack)
 {
-	struct sgfw_txn_dev *td = sgfw_txn_dev_find(txn, ifindex);
+	struct sgfw_txn_dev *td = sgfw_txn_dev_find(txn, name);
+	int err;
 
 	if (td)
 		return td;
 	td = kzalloc(sizeof(*td), GFP_KERNEL_ACCOUNT);
 	if (!td)
-		return NULL;
-	td->ifindex = ifindex;
+		return ERR_PTR(-ENOMEM);
+	err = sgfw_txn_dev_count(txn, extack);
+	if (err) {
+		kfree(td);
+		return ERR_PTR(err);
+	}
+	strscpy(td->name, name, sizeof(td->name));
 	td->to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF;
 	td->to.udp = SGFW_UDP_TIMEOUT_DEF;
 	td->to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF;

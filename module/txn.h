@@ -29,10 +29,10 @@
 #include "config.h"
 #include "netns.h"
 
-/* The settings of one device in a candidate. */
+/* The settings of one device name in a candidate (config.h, sgfw_dev). */
 struct sgfw_txn_dev {
 	struct list_head list;		/* in sgfw_txn.devs */
-	int ifindex;
+	char name[IFNAMSIZ];
 	struct sgfw_dev *sd;		/* during a commit only */
 	u8 nsgs;
 	struct sgfw_sg *sgs[SGFW_MAX_SGS_PER_DEV];
@@ -47,14 +47,17 @@ struct sgfw_txn_dev {
  * @portid: the socket that began it: only it may add to it, and its
  *	release drops it (netlink.c).
  * @cfg: the candidate's objects.
- * @devs: the candidate's device settings; a device it does not name has
- *	no group, no NACL and the default settings once it is committed.
+ * @devs: the candidate's device settings, by device name; a device it
+ *	does not name has no group, no NACL and the default settings once
+ *	it is committed.
+ * @n_devs: how many, at most SGFW_MAX_DEVS.
  * @flow_limit: the namespace's flow limit after the commit; 0 keeps it.
  */
 struct sgfw_txn {
 	u32 portid;
 	struct sgfw_cfg cfg;
 	struct list_head devs;
+	u32 n_devs;
 	u32 flow_limit;
 };
 
@@ -77,8 +80,6 @@ int sgfw_txn_add_nacl_rule(struct sgfw_txn *txn, struct sgfw_nacl *nacl,
 int sgfw_txn_add_dev(struct sgfw_txn *txn, const struct sgfw_txn_dev *td,
 		     const char *name, struct netlink_ext_ack *extack);
 
-int sgfw_txn_devs_check(struct sgfw_net *sn, struct sgfw_txn *txn, bool drop,
-			struct netlink_ext_ack *extack);
 int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn);
 struct sgfw_txn *sgfw_txn_clone(struct sgfw_net *sn);
 
@@ -98,7 +99,8 @@ int sgfw_txn_pl_del(struct sgfw_txn *txn, struct sgfw_pl *pl,
 		    struct netlink_ext_ack *extack);
 int sgfw_txn_pl_set(struct sgfw_txn *txn, struct sgfw_pl *pl, u32 max,
 		    struct netlink_ext_ack *extack);
-struct sgfw_txn_dev *sgfw_txn_dev_get(struct sgfw_txn *txn, int ifindex);
+struct sgfw_txn_dev *sgfw_txn_dev_get(struct sgfw_txn *txn, const char *name,
+				      struct netlink_ext_ack *extack);
 int sgfw_txn_attach(struct sgfw_txn *txn, struct sgfw_txn_dev *td,
 		    const char *dev, struct sgfw_sg *const *add, int n,
 		    int *bad, struct netlink_ext_ack *extack);

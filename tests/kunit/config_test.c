@@ -3,10 +3,9 @@
  * KUnit suite sgfw_config: the configuration of a namespace and how its
  * rulesets reach the data path (module/config.c).
  *
- * The cases work on a namespace of their own and a device that exists
- * only for sgfw (an ifindex no net_device has: a group attached to it
- * still compiles a ruleset, and flows still name it), under the RTNL as
- * the netlink handlers do.
+ * The cases work on a namespace of their own with a device of their own
+ * (a real one, down, with no address), under the RTNL as the netlink
+ * handlers do.
  */
 
 #include <kunit/test.h>
@@ -30,11 +29,23 @@
 #include "../../module/ruleset.h"
 #include "sgfw_test.h"
 
-#define CFG_IFINDEX	4242
+#define CFG_DEV		"kt0"
+
+/* The index of the case's device, CFG_DEV (cfg_net_new()). */
+static int cfg_ifindex;
 
 static struct sgfw_net *cfg_sn(struct net *net)
 {
 	return sgfw_pernet(net);
+}
+
+/* A namespace of the case's own, with a device CFG_DEV in it. */
+static struct net *cfg_net_new(struct kunit *test)
+{
+	struct net *net = sgfw_test_net_new(test);
+
+	cfg_ifindex = sgfw_test_netdev_new(test, net, CFG_DEV)->ifindex;
+	return net;
 }
 
 /* A group @name with one ingress rule: all traffic from 0.0.0.0/0. */
@@ -69,7 +80,7 @@ static void cfg_attach(struct kunit *test, struct sgfw_net *sn,
 	struct sgfw_dev *sd;
 
 	rtnl_lock();
-	sd = sgfw_dev_get_or_create(sn, CFG_IFINDEX);
+	sd = sgfw_dev_get_or_create(sn, CFG_DEV);
 	KUNIT_ASSERT_NOT_NULL(test, sd);
 	sd->sgs[sd->nsgs++] = sg;
 	sg->attached++;
@@ -84,7 +95,7 @@ static void cfg_detach_all(struct kunit *test, struct sgfw_net *sn)
 	int i;
 
 	rtnl_lock();
-	sd = sgfw_dev_find(sn, CFG_IFINDEX);
+	sd = sgfw_dev_find(sn, CFG_DEV);
 	KUNIT_ASSERT_NOT_NULL(test, sd);
 	for (i = 0; i < sd->nsgs; i++)
 		sd->sgs[i]->attached--;
@@ -128,7 +139,7 @@ static void cfg_set_nacl(struct kunit *test, struct sgfw_net *sn,
 	struct sgfw_dev *sd;
 
 	rtnl_lock();
-	sd = sgfw_dev_get_or_create(sn, CFG_IFINDEX);
+	sd = sgfw_dev_get_or_create(sn, CFG_DEV);
 	KUNIT_ASSERT_NOT_NULL(test, sd);
 	sgfw_dev_set_nacl(sd, nacl);
 	KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
@@ -175,7 +186,7 @@ static void cfg_put_unwatch(void *arg)
  */
 static void cfg_publish_then_free(struct kunit *test)
 {
-	struct net *net = sgfw_test_net_new(test);
+	struct net *net = cfg_net_new(test);
 	struct sgfw_net *sn = cfg_sn(net);
 	struct sgfw_nacl *a, *b;
 	struct sgfw_sg *sg;
@@ -198,7 +209,7 @@ static void cfg_publish_then_free(struct kunit *test)
 	cfg_detach_all(test, sn);
 	cfg_attach(test, sn, sg);
 	rtnl_lock();
-	sd = sgfw_dev_find(sn, CFG_IFINDEX);
+	sd = sgfw_dev_find(sn, CFG_DEV);
 	KUNIT_ASSERT_NOT_NULL(test, sd);
 	sgfw_dev_remove(sn, sd, true);
 	rtnl_unlock();
@@ -243,7 +254,7 @@ static int cfg_reader_fn(void *arg)
 	struct sgfw_flow *f;
 
 	rcu_read_lock();
-	sd = xa_load(&sn->devs, CFG_IFINDEX);
+	sd = xa_load(&sn->devs, cfg_ifindex);
 	if (!sd || !rcu_dereference(sd->rs)) {
 		rd->err = -ENOENT;
 		rcu_read_unlock();
@@ -262,8 +273,8 @@ static int cfg_reader_fn(void *arg)
 		preempt_enable();
 	}
 	WRITE_ONCE(rd->saw_commit_begin, READ_ONCE(rd->commit_began));
-	f = sgfw_flow_create(rd->net, &sn->flows, CFG_IFINDEX, &t,
-			     sgfw_flow_hash(rd->net, CFG_IFINDEX, &t), &init);
+	f = sgfw_flow_create(rd->net, &sn->flows, cfg_ifindex, &t,
+			     sgfw_flow_hash(rd->net, cfg_ifindex, &t), &init);
 	rd->err = PTR_ERR_OR_ZERO(f);
 	rcu_read_unlock();
 	complete(&rd->done);
@@ -277,7 +288,7 @@ static int cfg_reader_fn(void *arg)
  */
 static void cfg_flush_after_readers(struct kunit *test)
 {
-	struct net *net = sgfw_test_net_new(test);
+	struct net *net = cfg_net_new(test);
 	struct sgfw_net *sn = cfg_sn(net);
 	struct task_struct *task;
 	struct cfg_reader *rd;
@@ -315,7 +326,7 @@ static void cfg_flush_after_readers(struct kunit *test)
  */
 static void cfg_counters_from_process_context(struct kunit *test)
 {
-	struct net *net = sgfw_test_net_new(test);
+	struct net *net = cfg_net_new(test);
 	struct sgfw_net *sn = cfg_sn(net);
 	struct sgfw_rule_ctr __percpu *ctr;
 	static const u64 audited[SGFW_COUNT_NUM] = { 34, 0, 33, 0, 33, 0 };
@@ -324,7 +335,7 @@ static void cfg_counters_from_process_context(struct kunit *test)
 	int i;
 
 	rtnl_lock();
-	sd = sgfw_dev_get_or_create(sn, CFG_IFINDEX);
+	sd = sgfw_dev_get_or_create(sn, CFG_DEV);
 	rtnl_unlock();
 	KUNIT_ASSERT_NOT_NULL(test, sd);
 	ctr = alloc_percpu(struct sgfw_rule_ctr);
@@ -424,7 +435,7 @@ static int cfg_rule_add(struct sgfw_net *sn, struct sgfw_sg *sg,
 /* A group whose own rules name it can be deleted; another's cannot. */
 static void cfg_sg_self_reference(struct kunit *test)
 {
-	struct net *net = sgfw_test_net_new(test);
+	struct net *net = cfg_net_new(test);
 	struct sgfw_net *sn = cfg_sn(net);
 	struct sgfw_sg *a = cfg_sg(test, sn, "a"), *b = cfg_sg(test, sn, "b");
 	struct sgfw_rule *r = cfg_rule(test, sn, SGFW_DIRECTION_INGRESS, NULL);
@@ -450,7 +461,7 @@ static void cfg_sg_self_reference(struct kunit *test)
 /* A namespace holds at most SGFW_MAX_SGS groups. */
 static void cfg_sg_cap(struct kunit *test)
 {
-	struct net *net = sgfw_test_net_new(test);
+	struct net *net = cfg_net_new(test);
 	struct sgfw_net *sn = cfg_sn(net);
 	char name[16];
 	struct sgfw_sg *sg;
@@ -476,7 +487,7 @@ static void cfg_sg_cap(struct kunit *test)
  */
 static void cfg_sg_peer_hosts(struct kunit *test)
 {
-	struct net *net = sgfw_test_net_new(test);
+	struct net *net = cfg_net_new(test);
 	struct sgfw_net *sn = cfg_sn(net);
 	struct sgfw_sg *web = cfg_sg(test, sn, "web"), *peers;
 	struct sgfw_rule *r = cfg_rule(test, sn, SGFW_DIRECTION_INGRESS, NULL);
@@ -517,7 +528,7 @@ static void cfg_sg_peer_hosts(struct kunit *test)
 	p.t.proto = IPPROTO_UDP;
 	p.t.dst.ip = htonl(0xc0000201);
 	rcu_read_lock();
-	sd = xa_load(&sn->devs, CFG_IFINDEX);
+	sd = xa_load(&sn->devs, cfg_ifindex);
 	rs = rcu_dereference(sd->rs);
 	for (i = 0; i < 4 * n + 8; i++) {
 		p.t.src.ip = htonl(0x0a000000 + i);
@@ -538,7 +549,7 @@ static void cfg_sg_peer_hosts(struct kunit *test)
  */
 static void cfg_judge_dry(struct kunit *test)
 {
-	struct net *net = sgfw_test_net_new(test);
+	struct net *net = cfg_net_new(test);
 	struct sgfw_net *sn = cfg_sn(net);
 	struct sgfw_sg *web = cfg_sg(test, sn, "web");
 	struct sgfw_nacl *nacl = cfg_nacl(test, sn, "edge", 100);
@@ -565,7 +576,7 @@ static void cfg_judge_dry(struct kunit *test)
 
 	/* All open both ways, tracking auto: a flow of the untracked kind. */
 	rcu_read_lock();
-	sd = xa_load(&sn->devs, CFG_IFINDEX);
+	sd = xa_load(&sn->devs, cfg_ifindex);
 	sgfw_judge(sn, sd, SGFW_DIRECTION_INGRESS, &p, true, &j);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, j.verdict, SGFW_VERDICT_ACCEPTED);
@@ -633,6 +644,118 @@ static void cfg_judge_dry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, packets, 1);
 }
 
+/* --- devices bound by name --------------------------------------------- */
+
+/* The configuration the data path finds for @ifindex, under the RTNL. */
+static struct sgfw_dev *cfg_bound(struct sgfw_net *sn, int ifindex)
+{
+	return xa_load(&sn->devs, ifindex);
+}
+
+/* One UDP flow of the device @ifindex. */
+static void cfg_flow(struct kunit *test, struct net *net, int ifindex)
+{
+	struct sgfw_net *sn = cfg_sn(net);
+	struct sgfw_tuple t = {
+		.af = SGFW_AF_INET, .proto = IPPROTO_UDP,
+		.src = { .ip = htonl(0x0a000001) }, .sport = htons(1234),
+		.dst = { .ip = htonl(0x0a000002) }, .dport = htons(53),
+	};
+	struct sgfw_flow_init init = {
+		.state = SGFW_FLOW_STATE_UDP_SINGLE,
+		.timeout = 30 * HZ,
+		.len = 60,
+	};
+	struct sgfw_flow *f;
+
+	rcu_read_lock();
+	f = sgfw_flow_create(net, &sn->flows, ifindex, &t,
+			     sgfw_flow_hash(net, ifindex, &t), &init);
+	rcu_read_unlock();
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(f));
+}
+
+/*
+ * A configuration is bound to a device name: it waits while no device has
+ * the name; the device registered under it, or renamed to it, has it
+ * (published, with its ruleset, by the time the notifier returns); the
+ * device renamed away or unregistered loses it and its flows, and the
+ * name's configuration waits again.  Loopback is never bound.
+ */
+static void cfg_dev_bound_by_name(struct kunit *test)
+{
+	struct net *net = sgfw_test_net_new(test);
+	struct sgfw_net *sn = cfg_sn(net);
+	struct sgfw_sg *web = cfg_sg(test, sn, "web");
+	struct net_device *dev, *lo;
+	struct sgfw_dev *sd;
+	int err;
+
+	rtnl_lock();
+	sd = sgfw_dev_get_or_create(sn, "kt1");
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	sd->sgs[sd->nsgs++] = web;
+	web->attached++;
+	KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
+	/* Waiting: built, not published. */
+	KUNIT_EXPECT_EQ(test, sd->ifindex, 0);
+	KUNIT_EXPECT_NOT_NULL(test, rtnl_dereference(sd->rs));
+	KUNIT_EXPECT_TRUE(test, xa_empty(&sn->devs));
+	rtnl_unlock();
+
+	dev = sgfw_test_netdev_new(test, net, "kt1");
+	rtnl_lock();
+	KUNIT_EXPECT_PTR_EQ(test, cfg_bound(sn, dev->ifindex), sd);
+	KUNIT_EXPECT_EQ(test, sd->ifindex, dev->ifindex);
+	rtnl_unlock();
+
+	/* Renamed away: the flows go, the name waits. */
+	cfg_flow(test, net, dev->ifindex);
+	KUNIT_EXPECT_EQ(test, atomic_read(&sn->flows.count), 1);
+	rtnl_lock();
+	err = dev_change_name(dev, "kt2");
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_NULL(test, cfg_bound(sn, dev->ifindex));
+	KUNIT_EXPECT_EQ(test, sd->ifindex, 0);
+	KUNIT_EXPECT_PTR_EQ(test, sgfw_dev_find(sn, "kt1"), sd);
+	KUNIT_EXPECT_NULL(test, sgfw_dev_find(sn, "kt2"));
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&sn->flows.count), 0);
+
+	/* Renamed back: bound again. */
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, dev_change_name(dev, "kt1"), 0);
+	KUNIT_EXPECT_PTR_EQ(test, cfg_bound(sn, dev->ifindex), sd);
+	rtnl_unlock();
+
+	/* Unregistered: the name waits, with its groups. */
+	cfg_flow(test, net, dev->ifindex);
+	rtnl_lock();
+	sgfw_test_netdev_unregister(test, dev);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&sn->devs));
+	KUNIT_EXPECT_EQ(test, sd->ifindex, 0);
+	KUNIT_EXPECT_PTR_EQ(test, sgfw_dev_find(sn, "kt1"), sd);
+	KUNIT_EXPECT_EQ(test, sd->nsgs, 1);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&sn->flows.count), 0);
+
+	/* A device that comes back under the name has it again. */
+	dev = sgfw_test_netdev_new(test, net, "kt1");
+	rtnl_lock();
+	KUNIT_EXPECT_PTR_EQ(test, cfg_bound(sn, dev->ifindex), sd);
+	KUNIT_EXPECT_NOT_NULL(test, rtnl_dereference(sd->rs));
+
+	/* Loopback never is. */
+	lo = __dev_get_by_name(net, "lo");
+	KUNIT_ASSERT_NOT_NULL(test, lo);
+	sd = sgfw_dev_get_or_create(sn, "lo");
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	KUNIT_EXPECT_EQ(test, sd->ifindex, 0);
+	KUNIT_EXPECT_NULL(test, cfg_bound(sn, lo->ifindex));
+	sgfw_dev_remove(sn, sd, false);
+	rtnl_unlock();
+}
+
 static struct kunit_case sgfw_config_cases[] = {
 	KUNIT_CASE(cfg_publish_then_free),
 	KUNIT_CASE(cfg_flush_after_readers),
@@ -642,6 +765,7 @@ static struct kunit_case sgfw_config_cases[] = {
 	KUNIT_CASE(cfg_sg_cap),
 	KUNIT_CASE(cfg_sg_peer_hosts),
 	KUNIT_CASE(cfg_judge_dry),
+	KUNIT_CASE(cfg_dev_bound_by_name),
 	{}
 };
 

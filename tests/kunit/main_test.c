@@ -11,10 +11,13 @@
 
 #include <kunit/skbuff.h>
 #include <kunit/test.h>
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/sched.h>
+#include <linux/rtnetlink.h>
 #include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
@@ -49,6 +52,75 @@ struct net *sgfw_test_net_new(struct kunit *test)
 			kunit_add_action_or_reset(test, sgfw_test_put_net,
 						  net));
 	return net;
+}
+
+static netdev_tx_t sgfw_test_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	dev_kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static const struct net_device_ops sgfw_test_netdev_ops = {
+	.ndo_start_xmit = sgfw_test_xmit,
+};
+
+static void sgfw_test_netdev_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->netdev_ops = &sgfw_test_netdev_ops;
+	dev->needs_free_netdev = true;
+	eth_hw_addr_random(dev);
+}
+
+static void sgfw_test_netdev_del(void *arg)
+{
+	struct net_device *dev = arg;
+
+	rtnl_lock();
+	unregister_netdevice(dev);
+	rtnl_unlock();
+}
+
+/**
+ * sgfw_test_netdev_new() - a real device of @net named @name, down, with
+ * no address, unregistered when @test ends (before its namespace goes).
+ * @test: the test case.
+ * @net: its namespace (sgfw_test_net_new()).
+ * @name: its name.
+ *
+ * Registered as any driver does, so sgfw's netdevice notifier sees it.
+ * Return: the device; the case is aborted when it cannot be made.
+ */
+struct net_device *sgfw_test_netdev_new(struct kunit *test, struct net *net,
+					const char *name)
+{
+	struct net_device *dev;
+	int err;
+
+	dev = alloc_netdev(0, name, NET_NAME_USER, sgfw_test_netdev_setup);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	dev_net_set(dev, net);
+	rtnl_lock();
+	err = register_netdevice(dev);
+	rtnl_unlock();
+	if (err)
+		free_netdev(dev);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   sgfw_test_netdev_del,
+							   dev));
+	return dev;
+}
+
+/*
+ * sgfw_test_netdev_unregister() - unregister a device of
+ * sgfw_test_netdev_new() now, not at the end of @test.
+ * Context: RTNL.
+ */
+void sgfw_test_netdev_unregister(struct kunit *test, struct net_device *dev)
+{
+	kunit_remove_action(test, sgfw_test_netdev_del, dev);
+	unregister_netdevice(dev);
 }
 
 /* --- sgfw_netns ---------------------------------------------------------- */

@@ -4,8 +4,8 @@
  * with the calls netlink.c makes, committed under the RTNL, and the
  * running configuration checked: what it holds, the ids it keeps, the
  * ruleset the data path sees, and that a refused or failed transaction
- * changes nothing.  As sgfw_config, on a namespace of its own and a device
- * that exists only for sgfw (an ifindex no net_device has).
+ * changes nothing.  As sgfw_config, on a namespace of its own with a
+ * device of its own (a real one, down, with no address).
  */
 
 #include <kunit/test.h>
@@ -22,7 +22,19 @@
 #include "../../module/txn.h"
 #include "sgfw_test.h"
 
-#define TXN_IFINDEX	4343
+#define TXN_DEV		"kt0"
+
+/* The index of the case's device, TXN_DEV (txn_net_new()). */
+static int txn_ifindex;
+
+/* A namespace of the case's own, with a device TXN_DEV in it. */
+static struct sgfw_net *txn_net_new(struct kunit *test)
+{
+	struct net *net = sgfw_test_net_new(test);
+
+	txn_ifindex = sgfw_test_netdev_new(test, net, TXN_DEV)->ifindex;
+	return sgfw_pernet(net);
+}
 
 static void txn_destroy_action(void *arg)
 {
@@ -74,7 +86,7 @@ static void txn_dev(struct kunit *test, struct sgfw_txn *txn,
 		    struct sgfw_sg **sgs, int n, struct sgfw_nacl *nacl)
 {
 	struct sgfw_txn_dev td = {
-		.ifindex = TXN_IFINDEX,
+		.name = TXN_DEV,
 		.to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF,
 		.to.udp = SGFW_UDP_TIMEOUT_DEF,
 		.to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF,
@@ -112,7 +124,7 @@ static bool txn_allows(struct sgfw_net *sn, u16 port)
 	p.t.sport = htons(40000);
 	p.t.dport = htons(port);
 	rcu_read_lock();
-	sd = xa_load(&sn->devs, TXN_IFINDEX);
+	sd = xa_load(&sn->devs, txn_ifindex);
 	rs = sd ? rcu_dereference(sd->rs) : NULL;
 	if (rs)
 		ok = sgfw_ruleset_match(rs, SGFW_DIRECTION_INGRESS, &p);
@@ -136,7 +148,7 @@ static u32 txn_rule_id(struct sgfw_net *sn, const char *sg_name, u16 port)
 /* A committed candidate is what runs; the transaction holds what ran. */
 static void txn_commit_publishes(struct kunit *test)
 {
-	struct sgfw_net *sn = sgfw_pernet(sgfw_test_net_new(test));
+	struct sgfw_net *sn = txn_net_new(test);
 	struct sgfw_txn *txn = txn_new(test);
 	static const u16 ports[] = { 80, 443, 0 };
 	struct sgfw_sg *web;
@@ -152,7 +164,7 @@ static void txn_commit_publishes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, web->attached, 1);
 	KUNIT_EXPECT_PTR_EQ(test, xa_load(&sn->sg_ids, web->id), (void *)web);
 	rtnl_lock();
-	sd = sgfw_dev_find(sn, TXN_IFINDEX);
+	sd = sgfw_dev_find(sn, TXN_DEV);
 	KUNIT_ASSERT_NOT_NULL(test, sd);
 	KUNIT_EXPECT_EQ(test, sd->nsgs, 1);
 	rtnl_unlock();
@@ -174,7 +186,7 @@ static void txn_commit_publishes(struct kunit *test)
  */
 static void txn_same_keeps_ids(struct kunit *test)
 {
-	struct sgfw_net *sn = sgfw_pernet(sgfw_test_net_new(test));
+	struct sgfw_net *sn = txn_net_new(test);
 	static const u16 a[] = { 80, 443, 0 }, b[] = { 443, 8080, 0 };
 	struct sgfw_txn *txn = txn_new(test);
 	struct sgfw_sg *web;
@@ -207,7 +219,7 @@ static void txn_same_keeps_ids(struct kunit *test)
 /* Committing what a commit left goes back, ids included. */
 static void txn_commit_back(struct kunit *test)
 {
-	struct sgfw_net *sn = sgfw_pernet(sgfw_test_net_new(test));
+	struct sgfw_net *sn = txn_net_new(test);
 	static const u16 a[] = { 22, 0 }, b[] = { 5432, 0 };
 	struct sgfw_txn *txn = txn_new(test);
 	struct sgfw_sg *sg;
@@ -273,7 +285,7 @@ static struct sgfw_nacl_rule *txn_nacl_rule(struct sgfw_net *sn)
 /* A NACL rule of the same number and content keeps its counters. */
 static void txn_nacl_counters(struct kunit *test)
 {
-	struct sgfw_net *sn = sgfw_pernet(sgfw_test_net_new(test));
+	struct sgfw_net *sn = txn_net_new(test);
 	struct sgfw_txn *txn = txn_new(test);
 	struct sgfw_nacl_rule *r;
 	struct sgfw_rule_ctr __percpu *ctr;
@@ -323,7 +335,7 @@ static void txn_unhook(void *arg)
 /* A commit that fails (its rulesets could not be published) changes nothing. */
 static void txn_failed_commit(struct kunit *test)
 {
-	struct sgfw_net *sn = sgfw_pernet(sgfw_test_net_new(test));
+	struct sgfw_net *sn = txn_net_new(test);
 	static const u16 a[] = { 22, 0 }, b[] = { 80, 0 };
 	struct sgfw_txn *txn = txn_new(test);
 	struct sgfw_rule_ctr __percpu *ctr;
@@ -449,7 +461,7 @@ static void txn_limits(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, sgfw_txn_add_sg_rule(txn, many[i], r,
 							   NULL), 0);
 	}
-	td.ifindex = TXN_IFINDEX;
+	strscpy(td.name, TXN_DEV, sizeof(td.name));
 	td.nsgs = 9;
 	memcpy(td.sgs, many, sizeof(many));
 	KUNIT_EXPECT_EQ(test, sgfw_txn_add_dev(txn, &td, "dev", NULL),
@@ -536,7 +548,7 @@ static void txn_prefix_list_weight(struct kunit *test)
  */
 static void txn_clone_single_command(struct kunit *test)
 {
-	struct sgfw_net *sn = sgfw_pernet(sgfw_test_net_new(test));
+	struct sgfw_net *sn = txn_net_new(test);
 	static const u16 a[] = { 22, 80, 0 };
 	struct sgfw_txn *txn = txn_new(test);
 	struct sgfw_rule_ctr __percpu *ctr;
@@ -577,6 +589,71 @@ static void txn_clone_single_command(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 80));
 }
 
+/*
+ * A candidate may name devices that do not exist: their configuration
+ * waits, and is in the transaction that goes back; at most SGFW_MAX_DEVS
+ * names.
+ */
+static void txn_dev_names(struct kunit *test)
+{
+	struct sgfw_net *sn = txn_net_new(test);
+	struct sgfw_txn *txn = txn_new(test);
+	static const u16 ports[] = { 80, 0 };
+	struct sgfw_txn_dev td = {
+		.name = "vm0",
+		.to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF,
+		.to.udp = SGFW_UDP_TIMEOUT_DEF,
+		.to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF,
+	};
+	struct sgfw_txn_dev *got;
+	struct sgfw_sg *web;
+	struct sgfw_dev *sd;
+	int i;
+
+	web = txn_sg(test, txn, "web", ports);
+	txn_dev(test, txn, &web, 1, NULL);
+	td.sgs[td.nsgs++] = web;
+	KUNIT_ASSERT_EQ(test, sgfw_txn_add_dev(txn, &td, td.name, NULL), 0);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	rtnl_lock();
+	sd = sgfw_dev_find(sn, "vm0");
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	KUNIT_EXPECT_EQ(test, sd->ifindex, 0);
+	KUNIT_EXPECT_EQ(test, sd->nsgs, 1);
+	KUNIT_EXPECT_EQ(test, web->attached, 2);
+	rtnl_unlock();
+	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 80));
+	/* What ran had neither device: both go back to nothing. */
+	KUNIT_EXPECT_EQ(test, txn->n_devs, 2);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	rtnl_lock();
+	KUNIT_EXPECT_NULL(test, sgfw_dev_find(sn, "vm0"));
+	KUNIT_EXPECT_NULL(test, sgfw_dev_find(sn, TXN_DEV));
+	rtnl_unlock();
+	KUNIT_EXPECT_FALSE(test, txn_allows(sn, 80));
+	sgfw_txn_destroy(txn);
+
+	/* The cap, for single commands and transactions alike. */
+	txn = txn_new(test);
+	for (i = 0; i < SGFW_MAX_DEVS; i++) {
+		snprintf(td.name, sizeof(td.name), "d%d", i);
+		got = sgfw_txn_dev_get(txn, td.name, NULL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(got));
+	}
+	/* A name it has already is no new one. */
+	got = sgfw_txn_dev_get(txn, "d7", NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(got));
+	KUNIT_EXPECT_STREQ(test, got->name, "d7");
+	KUNIT_EXPECT_EQ(test, PTR_ERR(sgfw_txn_dev_get(txn, "one-more", NULL)),
+			-ENOSPC);
+	td.nsgs = 0;
+	strscpy(td.name, "one-more", sizeof(td.name));
+	KUNIT_EXPECT_EQ(test, sgfw_txn_add_dev(txn, &td, td.name, NULL),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, txn->n_devs, SGFW_MAX_DEVS);
+	sgfw_txn_destroy(txn);
+}
+
 static struct kunit_case sgfw_txn_cases[] = {
 	KUNIT_CASE(txn_prefix_list_weight),
 	KUNIT_CASE(txn_clone_single_command),
@@ -586,6 +663,7 @@ static struct kunit_case sgfw_txn_cases[] = {
 	KUNIT_CASE(txn_nacl_counters),
 	KUNIT_CASE(txn_failed_commit),
 	KUNIT_CASE(txn_limits),
+	KUNIT_CASE(txn_dev_names),
 	{}
 };
 

@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 
+#include <linux/sgfw.h>
+
 #include "cli.h"
 #include "cmd.h"
 #include "conn.h"
@@ -37,6 +39,19 @@ int cmd_open_dev(struct req *q, uint8_t cmd, uint16_t attr, const char *dev)
 		return status;
 	}
 	req_u32(q, attr, ifindex);
+	return SGTOOL_EXIT_OK;
+}
+
+int cmd_open_ifname(struct req *q, uint8_t cmd, const char *dev)
+{
+	int status = dev_name_check(dev);
+
+	if (status)
+		return status;
+	status = cmd_open(q, cmd);
+	if (status)
+		return status;
+	req_str(q, SGFW_A_IFACE_IFNAME, dev);
 	return SGTOOL_EXIT_OK;
 }
 

@@ -27,6 +27,14 @@ int cmd_open(struct req *q, uint8_t cmd);
  */
 int cmd_open_dev(struct req *q, uint8_t cmd, uint16_t attr, const char *dev);
 
+/*
+ * cmd_open() the request @cmd about the device name @dev, which need not
+ * be a device's (configurations are bound to names): put as
+ * SGFW_A_IFACE_IFNAME.  Return an exit status; on failure nothing is left
+ * open.
+ */
+int cmd_open_ifname(struct req *q, uint8_t cmd, const char *dev);
+
 /* Send @q (req_talk(), no replies wanted), close its connection. */
 int cmd_send(struct req *q);
 

@@ -1211,20 +1211,14 @@ static int apply_ifaces(struct nl_sock *s, json_t *ifaces)
 	struct req q;
 	json_t *o, *g;
 	size_t i, k;
-	unsigned int ifindex;
 	int status;
 
+	/* The devices named need not exist yet: their configuration waits. */
 	json_array_foreach(ifaces, i, o) {
 		snprintf(c.what, sizeof(c.what), "interface \"%s\"",
 			 jstr(o, "name"));
-		ifindex = if_nametoindex(jstr(o, "name"));
-		if (!ifindex) {
-			cli_error("%s: no such device in this namespace",
-				  c.what);
-			return SGTOOL_EXIT_KERNEL;
-		}
 		req_init(&q, s, SGFW_CMD_TXN_IFACE, 0);
-		req_u32(&q, SGFW_A_IFACE_IFINDEX, ifindex);
+		req_str(&q, SGFW_A_IFACE_IFNAME, jstr(o, "name"));
 		json_array_foreach(json_object_get(o, "security_groups"), k, g)
 			req_str(&q, SGFW_A_IFACE_SG, json_string_value(g));
 		if (jstr(o, "network_acl"))

@@ -11,6 +11,15 @@
 #include "print.h"
 #include "sgtool.h"
 
+int dev_name_check(const char *name)
+{
+	if (*name && strlen(name) < IF_NAMESIZE)
+		return SGTOOL_EXIT_OK;
+	cli_error("invalid device name \"%s\": 1 to %d characters",
+		  name, IF_NAMESIZE - 1);
+	return SGTOOL_EXIT_USAGE;
+}
+
 int dev_index(const char *name, uint32_t *ifindex)
 {
 	unsigned int i = 0;

@@ -9,6 +9,12 @@
 #include <net/if.h>
 #include <stdint.h>
 
+/*
+ * Return 0 when @name can be a device's name (the kernel checks the rest),
+ * or report it and return an exit status.
+ */
+int dev_name_check(const char *name);
+
 /* Return 0 with *ifindex set, or report the unknown device and return 1. */
 int dev_index(const char *name, uint32_t *ifindex);
 

@@ -10,8 +10,9 @@
  *		[udp-stream-timeout S] [tracking auto|always] [audit on|off]
  *	iface show [DEV]
  *
- * DEV is a device name in the namespace sgtool acts on (-n), resolved
- * there to the index the kernel wants.
+ * DEV is a device name in the namespace sgtool acts on (-n).  The
+ * configuration is bound to the name: the kernel keeps it for a device
+ * that is gone, or not there yet, and shows such a name as waiting.
  */
 
 #include <errno.h>
@@ -85,10 +86,9 @@ static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 	const struct nlattr *tb[SGFW_A_IFACE_MAX + 1];
 	uint64_t values[N_SETTINGS];
 	bool have[N_SETTINGS];
-	const char *ifname, *name, *nacl;
-	char namebuf[IF_NAMESIZE];
+	const char *ifname, *nacl;
 	const struct nlattr *a;
-	uint32_t ifindex;
+	uint32_t ifindex = 0;
 	bool any = false;
 	int n = 0, err;
 
@@ -96,12 +96,15 @@ static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 	err = nl_parse_attrs(nlh, tb, SGFW_A_IFACE_MAX);
 	if (err)
 		return err;
-	if (nl_attr_u32(tb[SGFW_A_IFACE_IFINDEX], &ifindex))
+	if (tb[SGFW_A_IFACE_IFINDEX] &&
+	    nl_attr_u32(tb[SGFW_A_IFACE_IFINDEX], &ifindex))
 		return -EBADMSG;
 	err = msg_opt_str(tb[SGFW_A_IFACE_IFNAME], &ifname) ?:
 	      msg_opt_str(tb[SGFW_A_IFACE_NACL], &nacl);
 	if (err)
 		return err;
+	if (!ifname)
+		return -EBADMSG;
 	for (size_t i = 0; i < N_SETTINGS; i++) {
 		err = nl_attr_uint(tb[settings[i].attr], &values[i]);
 		if (err == -EBADMSG)
@@ -116,14 +119,14 @@ static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 		return 0;
 
 	print_open_object(NULL);
-	name = dev_name(ifindex, ifname, namebuf);
-	if (name) {
-		print_string("device", "%s:", name);
-		print_u64("ifindex", " ifindex %" PRIu64 "\n", ifindex);
+	print_string("device", "%s:", ifname);
+	if (ifindex) {
+		print_u64("ifindex", " ifindex %" PRIu64, ifindex);
+		print_string("state", " %s\n", "bound");
 	} else {
-		/* Gone from the namespace: the index is all there is. */
-		print_u64("device", NULL, ifindex);
-		print_u64("ifindex", "ifindex %" PRIu64 ":\n", ifindex);
+		/* No device has the name: the configuration waits for one. */
+		print_null("ifindex", NULL);
+		print_string("state", " %s\n", "waiting");
 	}
 	print_open_array("sgs");
 	print_text("  sgs");
@@ -149,14 +152,13 @@ static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 	return 0;
 }
 
-static int build_iface_index(struct req *q, void *arg)
+static int build_iface_name(struct req *q, void *arg)
 {
-	uint32_t ifindex;
-	int status = dev_index(arg, &ifindex);
+	int status = dev_name_check(arg);
 
 	if (status)
 		return status;
-	req_u32(q, SGFW_A_IFACE_IFINDEX, ifindex);
+	req_str(q, SGFW_A_IFACE_IFNAME, arg);
 	return SGTOOL_EXIT_OK;
 }
 
@@ -167,7 +169,7 @@ static int iface_show(int argc, char **argv)
 		.walk = iface_walk,
 	};
 
-	return cmd_show(OBJ, &sh, build_iface_index, argc, argv);
+	return cmd_show(OBJ, &sh, build_iface_name, argc, argv);
 }
 
 /* iface { attach | detach } DEV NAME...; argv[0] is the command. */
@@ -180,7 +182,7 @@ static int iface_sgs(int argc, char **argv, uint8_t cmd, bool need_names)
 		return cli_usage_error(OBJ, "missing device name");
 	if (need_names && argc < 3)
 		return cli_usage_error(OBJ, "missing security group name");
-	status = cmd_open_dev(&q, cmd, SGFW_A_IFACE_IFINDEX, argv[1]);
+	status = cmd_open_ifname(&q, cmd, argv[1]);
 	if (status)
 		return status;
 	for (int i = 2; i < argc; i++)
@@ -212,8 +214,7 @@ static int iface_nacl(int argc, char **argv)
 	status = cli_no_more_args(OBJ, argc - 3, argv + 3);
 	if (status)
 		return status;
-	status = cmd_open_dev(&q, SGFW_CMD_IFACE_NACL,
-			      SGFW_A_IFACE_IFINDEX, argv[1]);
+	status = cmd_open_ifname(&q, SGFW_CMD_IFACE_NACL, argv[1]);
 	if (status)
 		return status;
 	/* No name: the kernel removes the device's NACL. */
@@ -291,8 +292,7 @@ static int iface_set(int argc, char **argv)
 	if (!any)
 		return cli_usage_error(OBJ, "nothing to set");
 
-	status = cmd_open_dev(&q, SGFW_CMD_IFACE_SET, SGFW_A_IFACE_IFINDEX,
-			      argv[1]);
+	status = cmd_open_ifname(&q, SGFW_CMD_IFACE_SET, argv[1]);
 	if (status)
 		return status;
 	for (size_t k = 0; k < N_SETTINGS; k++) {
@@ -318,7 +318,12 @@ static const char iface_usage[] =
 	"Attach security groups to the device DEV (at most 16), or\n"
 	"detach them; without NAME, detach every group, which removes\n"
 	"DEV's flows.  A device with neither a group nor a NACL is not\n"
-	"filtered.\n"
+	"filtered.  The configuration is bound to the name DEV: a device\n"
+	"created or renamed later under it gets it, one renamed away\n"
+	"loses it, and when DEV goes away it waits for the next device\n"
+	"of the name until \"iface detach\" (and no NACL or settings)\n"
+	"removes it.  DEV must exist, or have a configuration already;\n"
+	"only \"apply\" may name a device that does not exist yet.\n"
 	"\n"
 	"\"iface nacl\" gives DEV the network ACL NAME (a device has at\n"
 	"most one: remove the one it has first), or takes its NACL away\n"
@@ -330,8 +335,9 @@ static const char iface_usage[] =
 	"tracking \"always\" tracks every flow, even those that \"auto\"\n"
 	"leaves untracked.  audit \"on\" lets pass the packets DEV would\n"
 	"drop, counted by reason (see \"sgtool stats\"), to try rules out.\n"
-	"\"iface show\" prints every device sgfw knows, or DEV; with -j,\n"
-	"a JSON array.\n";
+	"\"iface show\" prints every device name sgfw has a configuration\n"
+	"for, or DEV, bound to its device or waiting for one; with -j, a\n"
+	"JSON array.\n";
 
 static const struct cli_cmd iface_cmds[] = {
 	{ "attach", iface_attach, "attach security groups to a device" },

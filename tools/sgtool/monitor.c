@@ -72,6 +72,7 @@ static const uint8_t event_kinds[SGFW_A_EVENT_MAX + 1] = {
 	[SGFW_A_EVENT_CMD] = EV_U32,
 	[SGFW_A_EVENT_NAME] = EV_STR,
 	[SGFW_A_EVENT_ROLLBACK] = EV_FLAG,
+	[SGFW_A_EVENT_IFNAME] = EV_STR,
 };
 
 bool event_has(const struct event *ev, unsigned int attr)
@@ -93,7 +94,8 @@ static int event_attr(const struct nlattr *a, unsigned int type,
 	case EV_STR:
 		if (!nl_attr_str(a))
 			return -EBADMSG;
-		*(type == SGFW_A_EVENT_SG ? &ev->sg : &ev->name) =
+		*(type == SGFW_A_EVENT_SG ? &ev->sg :
+		  type == SGFW_A_EVENT_IFNAME ? &ev->ifname : &ev->name) =
 			nl_attr_str(a);
 		break;
 	case EV_ADDR:
@@ -238,12 +240,19 @@ static void event_flag(const struct event *ev, unsigned int attr,
 	print_text("%s", text);
 }
 
-/* The device: its name, or its index when it is gone. */
+/*
+ * The device: its name (as the kernel gave it, or found from its index),
+ * or its index when it is gone.
+ */
 static void event_dev(const struct event *ev)
 {
 	uint32_t ifindex = (uint32_t)ev->v[SGFW_A_EVENT_IFINDEX];
 	char buf[IF_NAMESIZE];
 
+	if (ev->ifname) {
+		print_string("dev", " dev %s", ev->ifname);
+		return;
+	}
 	if (!event_has(ev, SGFW_A_EVENT_IFINDEX))
 		return;
 	print_name("dev", " dev %s", dev_name(ifindex, NULL, buf), ifindex);

@@ -26,6 +26,7 @@ struct event {
 	struct addr src, dst;
 	const char *sg;
 	const char *name;
+	const char *ifname;
 };
 
 /* Whether @ev has the attribute SGFW_A_EVENT_@attr (a flag: is set). */

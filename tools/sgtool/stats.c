@@ -70,7 +70,9 @@ static int dev_counters_decode(const struct nlmsghdr *nlh,
 	err = nl_parse_attrs(nlh, tb, SGFW_A_IFACE_MAX);
 	if (err)
 		return err;
-	if (nl_attr_u32(tb[SGFW_A_IFACE_IFINDEX], &d->ifindex))
+	/* A name that waits for its device has no index. */
+	if (tb[SGFW_A_IFACE_IFINDEX] &&
+	    nl_attr_u32(tb[SGFW_A_IFACE_IFINDEX], &d->ifindex))
 		return -EBADMSG;
 	err = msg_opt_str(tb[SGFW_A_IFACE_IFNAME], &d->ifname) ?:
 	      msg_opt_u64(tb[SGFW_A_IFACE_ACCEPTED], &d->has_accepted,

@@ -145,18 +145,29 @@
  *   Reply: SGFW_A_PL_NAME, SGFW_A_PL_MAX_ENTRIES, SGFW_A_PL_ENTRY (nests
  *   of SGFW_A_CIDR_*).
  *
+ * Devices are named by SGFW_A_IFACE_IFNAME: the configuration of a device
+ * is bound to its name, not to the device.  The device registered under a
+ * configured name, or renamed to one, gets the name's configuration before
+ * it can pass a packet; one renamed away or gone leaves it waiting for the
+ * next device of the name.  The IFACE_* commands below take the name of a
+ * device that exists, or of one that has a configuration (bound or
+ * waiting); an unknown name is refused with ENODEV, so that a typo cannot
+ * pass silently.  SGFW_CMD_TXN_IFACE takes any valid name.  Instead of
+ * the name, a request may give SGFW_A_IFACE_IFINDEX, a device that exists.
+ * Loopback is never filtered: a request naming it is refused.
+ *
  * SGFW_CMD_IFACE_ATTACH (do, admin)
- *   Request: SGFW_A_IFACE_IFINDEX, one or more SGFW_A_IFACE_SG (names, in
+ *   Request: SGFW_A_IFACE_IFNAME, one or more SGFW_A_IFACE_SG (names, in
  *   order).  Adds the groups to those the device has (at most 16).
  *
  * SGFW_CMD_IFACE_DETACH (do, admin)
- *   Request: SGFW_A_IFACE_IFINDEX, zero or more SGFW_A_IFACE_SG.  Without
+ *   Request: SGFW_A_IFACE_IFNAME, zero or more SGFW_A_IFACE_SG.  Without
  *   names, every group is detached and the device is no longer filtered
  *   by groups (its network ACL, if any, still applies).
  *   Flows of a device that loses its last group are removed.
  *
  * SGFW_CMD_IFACE_SET (do, admin)
- *   Request: SGFW_A_IFACE_IFINDEX and any of the timeouts (seconds):
+ *   Request: SGFW_A_IFACE_IFNAME and any of the timeouts (seconds):
  *   SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT (60-432000, default 432000),
  *   SGFW_A_IFACE_UDP_TIMEOUT (30-60, default 30),
  *   SGFW_A_IFACE_UDP_STREAM_TIMEOUT (60-180, default 180), and
@@ -168,8 +179,9 @@
  *   with no group are kept for when it gets one.
  *
  * SGFW_CMD_IFACE_GET (do, dump, admin)
- *   Request (do): SGFW_A_IFACE_IFINDEX.  Reply, one message per device
- *   sgfw knows: SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_IFNAME,
+ *   Request (do): SGFW_A_IFACE_IFNAME.  Reply, one message per device
+ *   name that has a configuration: SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_IFINDEX
+ *   (the device that has the name; absent while the name waits),
  *   SGFW_A_IFACE_SG (names in order), the three timeouts,
  *   SGFW_A_IFACE_TRACKING, SGFW_A_IFACE_ACCEPTED and
  *   SGFW_A_IFACE_DROPPED (u64 packet counts), and the drops by reason,
@@ -222,7 +234,7 @@
  *   SGFW_A_NACL_RULE_DIRECTION.
  *
  * SGFW_CMD_IFACE_NACL (do, admin)
- *   Request: SGFW_A_IFACE_IFINDEX and SGFW_A_IFACE_NACL (the NACL's name;
+ *   Request: SGFW_A_IFACE_IFNAME and SGFW_A_IFACE_NACL (the NACL's name;
  *   absent: the device's NACL is removed).  A device has at most one
  *   NACL: attaching one to a device that has one is refused.  On ingress
  *   the NACL is evaluated before the security groups, on egress after
@@ -267,11 +279,12 @@
  *   SGFW_A_NACL_RULE_NACL.
  *
  * SGFW_CMD_TXN_IFACE (do, admin)
- *   A device's settings: SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_SG (names, up
- *   to 16), SGFW_A_IFACE_NACL, the timeouts, SGFW_A_IFACE_TRACKING and
- *   SGFW_A_IFACE_AUDIT (as IFACE_SET; absent ones are the defaults).  A device that the
- *   transaction does not name has no group, no NACL and the defaults
- *   once it is committed.
+ *   A device's settings: SGFW_A_IFACE_IFNAME (which no device need have:
+ *   its configuration then waits), SGFW_A_IFACE_SG (names, up to 16),
+ *   SGFW_A_IFACE_NACL, the timeouts, SGFW_A_IFACE_TRACKING and
+ *   SGFW_A_IFACE_AUDIT (as IFACE_SET; absent ones are the defaults).  A
+ *   device that the transaction does not name has no group, no NACL and
+ *   the defaults once it is committed.  At most 4096 device names.
  *
  * SGFW_CMD_TXN_COMMIT (do, admin)
  *   Request: SGFW_A_TXN_CHECK (flag: check that the transaction can be
@@ -366,8 +379,8 @@
  * ACL.
  * SGFW_CMD_CONFIG_NTF: the configuration changed: SGFW_A_EVENT_CMD (the
  * command that changed it), _NAME (the group, prefix list or network ACL
- * it named), _IFINDEX (the device), _ROLLBACK (an apply that was not
- * confirmed went back).
+ * it named), _IFNAME or _IFINDEX (the device, as the request named it),
+ * _ROLLBACK (an apply that was not confirmed went back).
  */
 #ifndef _UAPI_LINUX_SGFW_H
 #define _UAPI_LINUX_SGFW_H
@@ -650,6 +663,7 @@ enum sgfw_a_event {
 	SGFW_A_EVENT_CMD,
 	SGFW_A_EVENT_NAME,
 	SGFW_A_EVENT_ROLLBACK,
+	SGFW_A_EVENT_IFNAME,
 
 	__SGFW_A_EVENT_MAX
 };

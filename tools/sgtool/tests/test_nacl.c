@@ -249,14 +249,14 @@ static int test_iface_nacl(void)
 	loaded(fake_respond_ack);
 	EXPECT_RUN(run_sgtool("iface", "nacl", "lo", "edge", NULL), 0, "", "");
 	EXPECT_DO(SGFW_CMD_IFACE_NACL);
-	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_NACL);
-	EXPECT_U32(ATTR(SGFW_A_IFACE_IFINDEX), if_nametoindex("lo"));
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_NACL);
+	EXPECT_ATTR_STR(ATTR(SGFW_A_IFACE_IFNAME), "lo");
 	EXPECT_ATTR_STR(ATTR(SGFW_A_IFACE_NACL), "edge");
 
 	/* "none": the same command with no name. */
 	EXPECT_RUN(run_sgtool("iface", "nacl", "lo", "none", NULL), 0, "", "");
 	EXPECT_DO(SGFW_CMD_IFACE_NACL);
-	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX);
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME);
 
 	fake.respond = respond_refuse;
 	refusal = "no such network ACL";
@@ -264,11 +264,13 @@ static int test_iface_nacl(void)
 		   "sgtool: no such network ACL\n");
 	EXPECT_ATTR_STR(ATTR(SGFW_A_IFACE_NACL), "nope");
 
+	/* A name no device can have is refused before anything is sent. */
 	loaded(fake_respond_ack);
-	EXPECT_RUN(run_sgtool("iface", "nacl", "sgtool-nodev0", "edge", NULL),
-		   1, "", "sgtool: cannot find device \"sgtool-nodev0\"\n");
-	/* The family lookup, and nothing for the device. */
-	EXPECT_INT(fake.requests, 1);
+	EXPECT_RUN(run_sgtool("iface", "nacl", "sgtool-nodev0123", "edge",
+			      NULL), 1, "",
+		   "sgtool: invalid device name \"sgtool-nodev0123\": 1 to 15 "
+		   "characters\n");
+	EXPECT_INT(fake.requests, 0);
 	EXPECT_INT(fake.closes, fake.opens);
 	return 0;
 }

@@ -412,25 +412,25 @@ static int test_prefix_lists(void)
 
 static int test_iface_attach_detach(void)
 {
+	/* The name, as given: the kernel binds the configuration to it. */
 	loaded(fake_respond_ack);
-	EXPECT(lo_index() > 0);
-	EXPECT_RUN(run_sgtool("iface", "attach", "lo", "web", "db", NULL), 0,
+	EXPECT_RUN(run_sgtool("iface", "attach", "vm0", "web", "db", NULL), 0,
 		   "", "");
 	EXPECT_DO(SGFW_CMD_IFACE_ATTACH);
-	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_SG, SGFW_A_IFACE_SG);
-	EXPECT_U32(ATTR(SGFW_A_IFACE_IFINDEX), lo_index());
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_SG, SGFW_A_IFACE_SG);
+	EXPECT_ATTR_STR(ATTR(SGFW_A_IFACE_IFNAME), "vm0");
 	/* In the order given. */
 	EXPECT_ATTR_STR(fake_req_attr(SGFW_A_IFACE_SG, 0), "web");
 	EXPECT_ATTR_STR(fake_req_attr(SGFW_A_IFACE_SG, 1), "db");
 
 	EXPECT_RUN(run_sgtool("iface", "detach", "lo", "db", NULL), 0, "", "");
 	EXPECT_DO(SGFW_CMD_IFACE_DETACH);
-	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_SG);
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_SG);
 
 	/* No names: every group. */
 	EXPECT_RUN(run_sgtool("iface", "detach", "lo", NULL), 0, "", "");
 	EXPECT_DO(SGFW_CMD_IFACE_DETACH);
-	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX);
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME);
 	EXPECT_INT(fake.closes, fake.opens);
 	return 0;
 }
@@ -443,10 +443,10 @@ static int test_iface_set(void)
 			      "tcp-established-timeout", "aws-nitro", NULL), 0,
 		   "", "");
 	EXPECT_DO(SGFW_CMD_IFACE_SET);
-	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT,
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT,
 		     SGFW_A_IFACE_UDP_TIMEOUT, SGFW_A_IFACE_UDP_STREAM_TIMEOUT,
 		     SGFW_A_IFACE_TRACKING);
-	EXPECT_U32(ATTR(SGFW_A_IFACE_IFINDEX), lo_index());
+	EXPECT_ATTR_STR(ATTR(SGFW_A_IFACE_IFNAME), "lo");
 	EXPECT_U32(ATTR(SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT), 350);
 	EXPECT_U32(ATTR(SGFW_A_IFACE_UDP_TIMEOUT), 45);
 	EXPECT_U32(ATTR(SGFW_A_IFACE_UDP_STREAM_TIMEOUT), 120);
@@ -454,18 +454,18 @@ static int test_iface_set(void)
 
 	EXPECT_RUN(run_sgtool("iface", "set", "lo", "tracking", "auto", NULL),
 		   0, "", "");
-	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_TRACKING);
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_TRACKING);
 	EXPECT_U32(ATTR(SGFW_A_IFACE_TRACKING), SGFW_TRACKING_AUTO);
 
 	/* Audit mode is a u8, 1 or 0. */
 	EXPECT_RUN(run_sgtool("iface", "set", "lo", "audit", "on",
 			      "udp-timeout", "60", NULL), 0, "", "");
-	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_UDP_TIMEOUT,
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_UDP_TIMEOUT,
 		     SGFW_A_IFACE_AUDIT);
 	EXPECT_U8(ATTR(SGFW_A_IFACE_AUDIT), 1);
 	EXPECT_RUN(run_sgtool("iface", "set", "lo", "audit", "off", NULL), 0,
 		   "", "");
-	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX, SGFW_A_IFACE_AUDIT);
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_AUDIT);
 	EXPECT_U8(ATTR(SGFW_A_IFACE_AUDIT), 0);
 
 	/* Out of range: the kernel's to refuse, with its message. */
@@ -496,8 +496,8 @@ static int test_iface_show(void)
 	fake.respond = fake_respond_ack;
 	EXPECT_RUN(run_sgtool("iface", "show", "lo", NULL), 0, "", "");
 	EXPECT_DO(SGFW_CMD_IFACE_GET);
-	EXPECT_TYPES(SGFW_A_IFACE_IFINDEX);
-	EXPECT_U32(ATTR(SGFW_A_IFACE_IFINDEX), lo_index());
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME);
+	EXPECT_ATTR_STR(ATTR(SGFW_A_IFACE_IFNAME), "lo");
 	return 0;
 }
 
@@ -510,23 +510,31 @@ static int test_unknown_device(void)
 		{ "iface", "show", "sgtool-nodev0", NULL },
 	};
 
+	/* Whether the name is known is the kernel's to say. */
 	for (unsigned int i = 0; i < 4; i++) {
 		const char *extra = i == 2 ? "30" : NULL;
 
-		loaded(fake_respond_ack);
+		loaded(respond_refuse);
+		refusal = "no such device in this namespace, and sgfw has no "
+			  "configuration for that name";
 		EXPECT_RUN(run_sgtool(cmds[i][0], cmds[i][1], cmds[i][2],
-				      cmds[i][3], extra, NULL), 1, "",
-			   "sgtool: cannot find device \"sgtool-nodev0\"\n");
-		/* The family lookup, and nothing for the device. */
-		EXPECT_INT(fake.requests, 1);
+				      cmds[i][3], extra, NULL), 2, "",
+			   "sgtool: no such device in this namespace, and "
+			   "sgfw has no configuration for that name\n");
+		EXPECT_ATTR_STR(ATTR(SGFW_A_IFACE_IFNAME), "sgtool-nodev0");
 		EXPECT_INT(fake.closes, fake.opens);
 	}
-	/* A name too long for a device is no device either. */
+	/* A name no device can have is refused here, and nothing is sent. */
 	loaded(fake_respond_ack);
 	EXPECT_RUN(run_sgtool("iface", "detach", "lo-and-a-much-longer-name",
 			      NULL), 1, "",
-		   "sgtool: cannot find device "
-		   "\"lo-and-a-much-longer-name\"\n");
+		   "sgtool: invalid device name "
+		   "\"lo-and-a-much-longer-name\": 1 to 15 characters\n");
+	EXPECT_INT(fake.requests, 0);
+	loaded(fake_respond_ack);
+	EXPECT_RUN(run_sgtool("iface", "attach", "", "web", NULL), 1, "",
+		   "sgtool: invalid device name \"\": 1 to 15 characters\n");
+	EXPECT_INT(fake.requests, 0);
 	return 0;
 }
 
@@ -953,13 +961,13 @@ void suite_requests(void)
 		 test_rule_del);
 	tap_test("requests: prefix-list add, del, entry and show",
 		 test_prefix_lists);
-	tap_test("requests: iface attach and detach send index and names",
+	tap_test("requests: iface attach and detach send the device name and groups",
 		 test_iface_attach_detach);
 	tap_test("requests: iface set sends the settings given",
 		 test_iface_set);
 	tap_test("requests: iface show is a dump, or a do for DEV",
 		 test_iface_show);
-	tap_test("requests: an unknown device is one line, exit 1",
+	tap_test("requests: an unknown device is the kernel's to refuse, a bad name sgtool's",
 		 test_unknown_device);
 	tap_test("requests: flow show dumps; flow limit N sets",
 		 test_flow_requests);
