@@ -487,6 +487,24 @@ elif cmd == "udp-listen":
         log("udp from %s port %d: %s" % (peer[0], peer[1],
                                          data.decode(errors="replace")))
 
+elif cmd == "udp-trickle":
+    # DST DPORT SECONDS: a datagram to DST DPORT every millisecond or so
+    # for SECONDS, from one socket, whatever happens to each (the route
+    # may not be there yet); logs how many went.
+    import time
+    dst, dport, secs, ready = args[0], int(args[1]), float(args[2]), args[3]
+    s = socket.socket(family(dst), socket.SOCK_DGRAM)
+    say_ready(ready)
+    sent, end = 0, time.monotonic() + secs
+    while time.monotonic() < end:
+        try:
+            s.sendto(b"sgfw-trickle-%d" % sent, (dst, dport))
+            sent += 1
+        except OSError:
+            pass
+        time.sleep(0.001)
+    log("sent %d" % sent)
+
 elif cmd == "raw-listen":
     # Every packet of IP protocol PROTO delivered to ADDR.  Raw sockets
     # get packets after the LOCAL_IN hooks: a packet sgfw drops never
@@ -1104,6 +1122,11 @@ load_wait() {
 # icmp_listen NAME NS ADDR: log every ICMP or ICMPv6 error delivered to ADDR
 # in NS, as "icmp TYPE/CODE quoting SRC port N -> DST port M".
 icmp_listen() { _bg "$1" "$2" icmp-listen "$3"; }
+
+# udp_trickle NAME NS DST DPORT SECONDS: in the background, a datagram to
+# DST DPORT about every millisecond for SECONDS, sent whether the route is
+# there or not ("sent N" in bg_log NAME at the end).
+udp_trickle() { _bg "$1" "$2" udp-trickle "$3" "$4" "$5"; }
 
 # icmp_unreach NS SRC DST QSRC QSPORT QDST QDPORT: an ICMP(v6) port
 # unreachable from SRC to DST about a UDP datagram QSRC:QSPORT ->

@@ -72,8 +72,8 @@ SETS = {
     "rule": {1: U32, 2: STR, 3: U32, 4: MATCH, 5: CIDR, 6: STR, 7: STR,
              8: STR},
     "pl": {1: STR, 2: CIDR, 3: U32},
-    "iface": {2: U32, 4: STR, 5: U32, 6: U32, 7: U32, 8: U32, 11: STR,
-              17: U8},
+    "iface": {2: U32, 3: STR, 4: STR, 5: U32, 6: U32, 7: U32, 8: U32,
+              11: STR, 17: U8},
     "flow": {16: FNEST},
     "nacl": {1: STR},
     # Explain: ifindex, direction, protocol, src, dst, sport, dport, icmp
