@@ -387,18 +387,19 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
  * @dev: a device registered under, or renamed to, a name that may have a
  *	configuration; not yet able to pass a packet with it (the notifier
  *	runs before register_netdevice() or dev_change_name() returns).
+ * @renamed: by dev_change_name(), not registered.
  *
  * The rulesets were built while the name waited: publishing the
  * configuration in sgfw_net.devs is all it takes for the hooks to apply
- * it.  The device's addresses then stand for its groups as peers: the
- * rulesets are built again when it has groups (a renamed device may have
- * addresses already; a new one has none yet, and the address notifiers
- * take over).
+ * it.  The device's addresses then stand for its groups as peers: with
+ * @renamed, the rulesets are built again when it has groups (a renamed
+ * device may have addresses already; a new one, or one that moved in from
+ * another namespace, has none yet, and the address notifiers take over).
  * Context: RTNL.
  * Return: 0, or -ENOMEM (the caller refuses the device or its name: a
  * device that should be filtered is never let go unfiltered).
  */
-int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev)
+int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev, bool renamed)
 {
 	struct sgfw_dev *sd;
 	int err;
@@ -412,7 +413,7 @@ int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev)
 	err = sgfw_dev_publish(sn, sd, dev);
 	if (err)
 		return err;
-	if (sd->nsgs && sgfw_config_commit(sn))
+	if (renamed && sd->nsgs && sgfw_config_commit(sn))
 		pr_warn_ratelimited("cannot rebuild rulesets after %s came\n",
 				    dev->name);
 	return 0;

@@ -261,7 +261,7 @@ void sgfw_nacl_free(struct sgfw_nacl *nacl);
 struct sgfw_dev *sgfw_dev_find(struct sgfw_net *sn, const char *name);
 struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, const char *name);
 void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush);
-int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev);
+int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev, bool renamed);
 void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev);
 void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd);
 void sgfw_dev_set_nacl(struct sgfw_dev *sd, struct sgfw_nacl *nacl);

@@ -127,7 +127,7 @@ static int sgfw_netdev_event(struct notifier_block *nb, unsigned long event,
 		sgfw_dev_unbind(sn, dev);
 		fallthrough;
 	case NETDEV_REGISTER:
-		err = sgfw_dev_bind(sn, dev);
+		err = sgfw_dev_bind(sn, dev, event == NETDEV_CHANGENAME);
 		if (err)
 			pr_warn_ratelimited("cannot give %s its configuration: %d\n",
 					    dev->name, err);
