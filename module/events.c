@@ -188,7 +188,7 @@ static void sgfw_event_flow(const struct sgfw_flow *f, int reason)
 			      atomic64_read(&f->packets), SGFW_A_EVENT_PAD) ||
 	    nla_put_u64_64bit(skb, SGFW_A_EVENT_BYTES,
 			      atomic64_read(&f->bytes), SGFW_A_EVENT_PAD) ||
-	    nla_put_u64_64bit(skb, SGFW_A_EVENT_START, f->start,
+	    nla_put_u64_64bit(skb, SGFW_A_EVENT_START, sgfw_flow_start(f),
 			      SGFW_A_EVENT_PAD) ||
 	    (reason >= 0 &&
 	     (nla_put_u64_64bit(skb, SGFW_A_EVENT_END,

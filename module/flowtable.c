@@ -24,15 +24,15 @@
  * reader standing on it walks on.  The 8 bytes this saves over an
  * hlist_node hold the TCP sequence window (track.c).
  *
- * Why no timer per flow.  The goal is at most 136 bytes per flow, its share
- * of the bucket array included.  A struct sgfw_flow is 128 bytes on x86_64
- * (120 until flows kept their start time for their end events), and the
- * cache is created without SLAB_HWCACHE_ALIGN, so its slab object is 128
- * bytes too (32 to a 4 KiB page); a bucket is 8 bytes, and the table
- * grows only past two flows per bucket, so a large table costs at most 4
- * to 8 bytes per flow: 132 to 136 in all (the KUnit case ft_flow_size
- * prints the sizes of the build it runs in).  A struct timer_list is 40
- * bytes on x86_64: with one, a flow would take 168.  A timer would also have to be
+ * Why no timer per flow.  The goal is at most 128 bytes per flow, its share
+ * of the bucket array included.  A struct sgfw_flow is 120 bytes on x86_64
+ * (deadline and start time in 32 bits each), and the cache is created
+ * without SLAB_HWCACHE_ALIGN, so its slab object is 120 bytes too (34 to a
+ * 4 KiB page); a bucket is 8 bytes, and the table grows only past two
+ * flows per bucket, so a large table costs at most 4 to 8 bytes per flow:
+ * 124 to 128 in all (the KUnit case ft_flow_size prints the sizes of the
+ * build it runs in).  A struct timer_list is 40 bytes on x86_64: with one,
+ * a flow would take 160.  A timer would also have to be
  * re-armed by every packet that pushes the deadline, taking a timer base
  * lock in the packet path.  nf_conntrack made the same trade in 2016
  * (commit f330a7fdbe16, "netfilter: conntrack: get rid of conntrack
@@ -387,7 +387,7 @@ static bool sgfw_flow_match(const struct sgfw_flow *f, const struct net *net,
 
 static bool sgfw_flow_expired(const struct sgfw_flow *f, unsigned long now)
 {
-	return !time_before(now, READ_ONCE(f->deadline));
+	return sgfw_deadline_passed(READ_ONCE(f->deadline), now);
 }
 
 static struct sgfw_flow_ns *sgfw_flow_ns_of(const struct net *net)
@@ -600,7 +600,10 @@ static void sgfw_flow_to_wheel(struct sgfw_flow_ns *fns, struct sgfw_flow *f)
 {
 	lockdep_assert_held(&fns->lock);
 	sgfw_flow_flags_mod(f, SGFW_FLOW_F_ON_WHEEL, 0);
-	list_move_tail(&f->lru, sgfw_wheel_slot(fns, READ_ONCE(f->deadline)));
+	list_move_tail(&f->lru,
+		       sgfw_wheel_slot(fns,
+				       sgfw_deadline_full(READ_ONCE(f->deadline),
+							  sgfw_flow_now())));
 	fns->n_unassured--;
 }
 
@@ -736,7 +739,8 @@ static unsigned int sgfw_wheel_reap(struct sgfw_flow_ns *fns,
 			 * Alive, or its bucket busy: place it by its deadline,
 			 * in a later slot than this one and within a turn.
 			 */
-			tick = sgfw_tick(READ_ONCE(f->deadline));
+			tick = sgfw_tick(sgfw_deadline_full(READ_ONCE(f->deadline),
+							    now));
 			if (!time_after(tick, t))
 				tick = t + SGFW_WHEEL_TICK;
 			else if (tick - t >= SGFW_WHEEL_TURN)
@@ -1130,8 +1134,8 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
 	sw.pstate = init->pstate;
 	atomic_set(&f->sw, sw.word);
 	f->ifindex = ifindex;
-	f->deadline = now + init->timeout;
-	f->start = ktime_get_real_seconds();
+	f->deadline = (u32)(now + init->timeout);
+	f->start = (u32)ktime_get_boottime_seconds();
 	f->sg_id = init->sg_id;
 	f->rule_id = init->rule_id;
 	atomic64_set(&f->packets, 1);
@@ -1250,7 +1254,8 @@ void sgfw_flow_requeue(struct sgfw_flow *flow)
 	flags = READ_ONCE(flow->flags);
 	if ((flags & SGFW_FLOW_F_ON_WHEEL) && !(flags & SGFW_FLOW_F_DEAD))
 		list_move_tail(&flow->lru,
-			       sgfw_wheel_slot(fns, READ_ONCE(flow->deadline)));
+			       sgfw_wheel_slot(fns, sgfw_deadline_full(READ_ONCE(flow->deadline),
+								       sgfw_flow_now())));
 	spin_unlock_bh(&fns->lock);
 }
 

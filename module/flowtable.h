@@ -35,6 +35,7 @@
 #include <linux/log2.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
@@ -120,7 +121,7 @@ union sgfw_flow_sw {
 };
 
 /*
- * struct sgfw_flow - one tracked flow.  128 bytes on 64-bit; the slab
+ * struct sgfw_flow - one tracked flow.  120 bytes on 64-bit; the slab
  * object is as large (no cache-line alignment).
  * @next: the next flow of its chain; bucket lock, RCU for readers.
  * @lru: in its namespace's unassured list or a wheel slot; the
@@ -137,8 +138,12 @@ union sgfw_flow_sw {
  * @sw: @state, @flags and @pstate as one word (union sgfw_flow_sw); every
  *	change to any of them is an atomic_try_cmpxchg() on it.
  * @ifindex: the device it was seen on.
- * @deadline: jiffies when it expires; WRITE_ONCE/READ_ONCE.
- * @start: when it was opened, in seconds since the epoch (events, dumps).
+ * @deadline: jiffies when it expires, their low 32 bits (a timeout is at
+ *	most 5 days, far less than 2^31 jiffies: sgfw_flow_deadline() gives
+ *	the whole value back); WRITE_ONCE/READ_ONCE.
+ * @start: when it was opened, in seconds of boot time (which neither
+ *	stops in suspend nor steps with the wall clock: 136 years fit);
+ *	sgfw_flow_start() gives the wall-clock time, for events and dumps.
  * @sg_id, @rule_id: what admitted it.
  * @packets, @bytes: both directions.
  * @seq_end: tcp: for the opener [0] and its peer [1], the sequence number
@@ -163,14 +168,33 @@ struct sgfw_flow {
 		atomic_t sw;
 	};
 	int ifindex;
-	unsigned long deadline;
-	time64_t start;
+	u32 deadline;
+	u32 start;
 	u32 sg_id;
 	u32 rule_id;
 	atomic64_t packets;
 	atomic64_t bytes;
 	u32 seq_end[2];
 };
+
+/* The whole jiffies of @deadline (struct sgfw_flow), for a clock at @now. */
+static inline unsigned long sgfw_deadline_full(u32 deadline, unsigned long now)
+{
+	return now + (long)(s32)(deadline - (u32)now);
+}
+
+/* Has a flow of deadline @deadline expired at @now (jiffies)? */
+static inline bool sgfw_deadline_passed(u32 deadline, unsigned long now)
+{
+	return (s32)((u32)now - deadline) >= 0;
+}
+
+/* When @f was opened, in seconds since the epoch. */
+static inline time64_t sgfw_flow_start(const struct sgfw_flow *f)
+{
+	return ktime_get_real_seconds() -
+	       (ktime_get_boottime_seconds() - f->start);
+}
 
 /*
  * What a new flow starts with.  sgfw_track_new() fills every field: the

@@ -1706,9 +1706,8 @@ struct sgfw_flow_dump {
 static int sgfw_flow_fill(struct sgfw_flow_dump *d, const struct sgfw_flow *f)
 {
 	struct sk_buff *skb = d->skb;
-	unsigned long deadline = READ_ONCE(f->deadline);
 	const struct sgfw_sg *sg;
-	long left = (long)(deadline - jiffies);
+	long left = (s32)(READ_ONCE(f->deadline) - (u32)jiffies);
 	void *hdr;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(d->cb->skb).portid,
@@ -1743,7 +1742,7 @@ static int sgfw_flow_fill(struct sgfw_flow_dump *d, const struct sgfw_flow *f)
 			      atomic64_read(&f->packets), SGFW_A_FLOW_PAD) ||
 	    nla_put_u64_64bit(skb, SGFW_A_FLOW_BYTES,
 			      atomic64_read(&f->bytes), SGFW_A_FLOW_PAD) ||
-	    nla_put_u64_64bit(skb, SGFW_A_FLOW_START, f->start,
+	    nla_put_u64_64bit(skb, SGFW_A_FLOW_START, sgfw_flow_start(f),
 			      SGFW_A_FLOW_PAD))
 		goto err_cancel;
 	genlmsg_end(skb, hdr);

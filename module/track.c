@@ -708,11 +708,11 @@ static bool sgfw_flow_push(struct sgfw_flow *flow, union sgfw_flow_sw sw,
 			   const struct sgfw_timeouts *to)
 {
 	unsigned long now = sgfw_flow_now();
-	unsigned long old = READ_ONCE(flow->deadline), deadline;
+	u32 old = READ_ONCE(flow->deadline), deadline;
 	union sgfw_flow_sw seen;
 
 	for (;;) {
-		deadline = now + sgfw_flow_timeout(sw, flow->t.proto, to);
+		deadline = (u32)(now + sgfw_flow_timeout(sw, flow->t.proto, to));
 		WRITE_ONCE(flow->deadline, deadline);
 		/*
 		 * Orders the store above before the load below; pairs with
@@ -724,7 +724,7 @@ static bool sgfw_flow_push(struct sgfw_flow *flow, union sgfw_flow_sw sw,
 		if (seen.state == sw.state &&
 		    (seen.flags & SGFW_FLOW_F_REPLIED) ==
 		    (sw.flags & SGFW_FLOW_F_REPLIED))
-			return time_before(deadline, old);
+			return (s32)(deadline - old) < 0;
 		sw = seen;
 	}
 }
@@ -743,8 +743,8 @@ static bool sgfw_flow_fresh(const struct sgfw_flow *flow,
 			    const struct sgfw_timeouts *to)
 {
 	unsigned long timeout = sgfw_flow_timeout(sw, flow->t.proto, to);
-	long moved = (long)(sgfw_flow_now() + timeout -
-			    READ_ONCE(flow->deadline));
+	long moved = (s32)((u32)(sgfw_flow_now() + timeout) -
+			   READ_ONCE(flow->deadline));
 
 	return moved >= 0 && moved < (long)min(timeout / 64, (unsigned long)HZ);
 }

@@ -97,7 +97,7 @@ static struct sgfw_flow *tr_flow(struct kunit *test, const struct sgfw_pkt *p,
 	sw.flags = init->flags;
 	sw.pstate = init->pstate;
 	atomic_set(&f->sw, sw.word);
-	f->deadline = sgfw_flow_now() + init->timeout;
+	f->deadline = (u32)(sgfw_flow_now() + init->timeout);
 	atomic64_set(&f->packets, 1);
 	atomic64_set(&f->bytes, init->len);
 	f->seq_end[0] = init->seq_end[0];
@@ -180,17 +180,16 @@ static bool tr_assures(const struct sgfw_flow *f, const struct sgfw_pkt *p,
  * packet changed nothing and that would move it later by less than a 64th
  * of the timeout and a second (the rule of track.c).
  */
-static unsigned long tr_pushed(const struct sgfw_flow *f,
-			       union sgfw_flow_sw old, unsigned long was,
-			       u8 state)
+static u32 tr_pushed(const struct sgfw_flow *f, union sgfw_flow_sw old,
+		     u32 was, u8 state)
 {
 	unsigned long timeout = tr_flow_timeout(f, state);
-	long moved = (long)(tr_now + timeout - was);
+	long moved = (s32)((u32)(tr_now + timeout) - was);
 
 	if (atomic_read(&f->sw) == old.word && moved >= 0 &&
 	    moved < (long)min(timeout / 64, (unsigned long)HZ))
 		return was;
-	return tr_now + timeout;
+	return (u32)(tr_now + timeout);
 }
 
 /*
@@ -202,7 +201,7 @@ static void tr_feed(struct kunit *test, struct sgfw_flow *f,
 		    const struct sgfw_pkt *p, bool reply, bool ok, u8 state,
 		    unsigned int step)
 {
-	unsigned long deadline = READ_ONCE(f->deadline);
+	u32 deadline = READ_ONCE(f->deadline);
 	s64 packets = atomic64_read(&f->packets);
 	s64 bytes = atomic64_read(&f->bytes);
 	bool assured = READ_ONCE(f->flags) & SGFW_FLOW_F_ASSURED;
@@ -247,7 +246,7 @@ static void tr_feed_ignored(struct kunit *test, struct sgfw_flow *f,
 			    const struct sgfw_pkt *p, bool reply,
 			    unsigned int step)
 {
-	unsigned long deadline = READ_ONCE(f->deadline);
+	u32 deadline = READ_ONCE(f->deadline);
 	s64 packets = atomic64_read(&f->packets);
 	u8 state = READ_ONCE(f->state);
 	unsigned int events;
@@ -458,7 +457,7 @@ static void tcp_sequence(struct kunit *test)
 	f = tr_open(test, &p);
 	KUNIT_ASSERT_EQ(test, f->state, s->state);
 	KUNIT_EXPECT_EQ(test, f->deadline,
-			tr_now + tr_flow_timeout(f, s->state));
+			(u32)(tr_now + tr_flow_timeout(f, s->state)));
 
 	if (c->established) {
 		for (i = 1; i < ARRAY_SIZE(tcp_handshake); i++) {
@@ -590,7 +589,7 @@ static void tcp_established_per_device(struct kunit *test)
 							SGFW_TCP_EST_TIMEOUT_DEF,
 						  }, &events));
 	KUNIT_EXPECT_EQ(test, f->deadline,
-			tr_now + (unsigned long)SGFW_TCP_EST_TIMEOUT_DEF * HZ);
+			(u32)(tr_now + (unsigned long)SGFW_TCP_EST_TIMEOUT_DEF * HZ));
 	KUNIT_EXPECT_EQ(test, events, SGFW_TRACK_ASSURED);
 }
 
@@ -623,7 +622,7 @@ static void tcp_unreplied_capped(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, sgfw_track_packet(f, &p, false, &week,
 						  &events));
 	KUNIT_EXPECT_EQ(test, f->deadline,
-			tr_now + (unsigned long)SGFW_UNREPLIED_TIMEOUT * HZ);
+			(u32)(tr_now + (unsigned long)SGFW_UNREPLIED_TIMEOUT * HZ));
 	KUNIT_EXPECT_EQ(test, events, 0);
 }
 
@@ -949,7 +948,7 @@ static void udp_single_to_stream(struct kunit *test)
 	unsigned int i;
 
 	KUNIT_ASSERT_EQ(test, f->state, U_SI);
-	KUNIT_EXPECT_EQ(test, f->deadline, tr_now + 45UL * HZ);
+	KUNIT_EXPECT_EQ(test, f->deadline, (u32)(tr_now + 45UL * HZ));
 	KUNIT_ASSERT_EQ(test, strlen(c->packets), strlen(c->states));
 	for (i = 0; c->packets[i]; i++)
 		tr_feed(test, f, &p, c->packets[i] == 'p', true,
@@ -1115,7 +1114,7 @@ static void icmp_error_changes_nothing(struct kunit *test)
 	struct sgfw_pkt err = tr_icmp(SGFW_AF_INET, ICMP_DEST_UNREACH,
 				      SGFW_PKT_ICMP_ERROR);
 	struct sgfw_flow *f = tr_open(test, &syn);
-	unsigned long deadline = f->deadline;
+	u32 deadline = f->deadline;
 	u8 flags = f->flags;
 	unsigned int events;
 
@@ -1151,7 +1150,8 @@ static void track_deadline_amortised(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, sgfw_track_packet(f, &p, false, &tr_to,
 						  &events));
 	first = f->deadline;
-	KUNIT_EXPECT_EQ(test, first, tr_now + tr_flow_timeout(f, f->state));
+	KUNIT_EXPECT_EQ(test, first,
+			(u32)(tr_now + tr_flow_timeout(f, f->state)));
 	slack = min(tr_flow_timeout(f, f->state) / 64, (unsigned long)HZ);
 	packets = atomic64_read(&f->packets);
 	for (i = 1; i < slack; i++) {
@@ -1164,7 +1164,7 @@ static void track_deadline_amortised(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, sgfw_track_packet(f, &p, false, &tr_to,
 						  &events));
 	KUNIT_EXPECT_EQ(test, f->deadline,
-			tr_now + tr_flow_timeout(f, f->state));
+			(u32)(tr_now + tr_flow_timeout(f, f->state)));
 	/* Every packet counted all the same. */
 	KUNIT_EXPECT_EQ(test, atomic64_read(&f->packets), packets + slack);
 }
@@ -1177,7 +1177,7 @@ static void other_protocol(struct kunit *test)
 	u8 a = SGFW_FLOW_STATE_ACTIVE;
 
 	KUNIT_EXPECT_EQ(test, f->state, a);
-	KUNIT_EXPECT_EQ(test, f->deadline, tr_now + 600UL * HZ);
+	KUNIT_EXPECT_EQ(test, f->deadline, (u32)(tr_now + 600UL * HZ));
 	tr_feed(test, f, &p, true, true, a, 1);
 	tr_feed(test, f, &p, false, true, a, 2);
 	KUNIT_EXPECT_TRUE(test, f->flags & SGFW_FLOW_F_REPLIED);
