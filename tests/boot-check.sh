@@ -81,6 +81,8 @@ cleanup() {
 	rm -rf "$scratch"
 }
 trap cleanup EXIT
+# Interrupted (^C, a CI job's time limit): clean up all the same.
+trap 'exit 130' INT TERM
 
 # result NAME CMD...: one TAP line, ok when CMD succeeds; what it printed,
 # if it fails, as diagnostics.

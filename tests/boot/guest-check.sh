@@ -38,6 +38,7 @@ echo "sgfw-boot: start $rel $mode, up $(cut -d' ' -f1 /proc/uptime) s"
 # When sgfw.service began and ended at boot, in microseconds since the
 # kernel started (for the log: how long the boot takes to get there).
 unit_times=$(systemctl show -P InactiveExitTimestampMonotonic sgfw)-$(systemctl show -P StateChangeTimestampMonotonic sgfw)
+userspace=$(systemctl show -P UserspaceTimestampMonotonic)
 
 n=0
 # check NAME CMD...: one TAP line, ok when CMD succeeds; what CMD printed,
@@ -116,9 +117,22 @@ fixed() {
 	running "$d/good.json" && is_active active
 }
 
+# The kernel did not complain, from the boot to here: no splat in its
+# log, no taint for a warning, a bad page, a death or a soft lockup.
+kernel_clean() {
+	local splat taint bad
+	splat=$(dmesg | grep -E 'WARNING:|BUG:|Oops|RCU stall|rcu_.*detected stall|general protection|refcount_t|INFO: task .* blocked for more than|UBSAN:|Kernel panic')
+	taint=$(cat /proc/sys/kernel/tainted)
+	bad=$((taint & ((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14))))
+	[ -z "$splat" ] && [ "$bad" -eq 0 ] && return 0
+	printf '%s\n' "$splat"
+	echo "tainted: $taint"
+	return 1
+}
+
 case $mode in
 good)
-	echo "1..12"
+	echo "1..13"
 	check "sgfw.ko loaded at boot is DKMS's (updates/dkms)" dkms_module
 	check "sgfw.service is active after boot" is_active active
 	check "sgtool save is /etc/sgfw/sgfw.json after boot" running "$d/good.json"
@@ -133,9 +147,10 @@ good)
 	check "sgfw.service is failed after it" is_active failed
 	check "systemctl status sgfw shows sgtool's message" status_says
 	check "the failed restart changed nothing" running "$d/reload.json"
+	check "kernel log clean" kernel_clean
 	;;
 broken)
-	echo "1..6"
+	echo "1..7"
 	check "sgfw.ko loaded at boot is DKMS's (updates/dkms)" dkms_module
 	check "sgfw.service is failed after a boot with a broken file" \
 		is_active failed
@@ -145,6 +160,7 @@ broken)
 	check "systemctl restart sgfw with the file fixed" systemctl restart sgfw
 	check "sgtool save is the fixed file, sgfw.service active" \
 		fixed
+	check "kernel log clean" kernel_clean
 	;;
 *)
 	echo "1..1"
@@ -153,7 +169,7 @@ broken)
 esac
 
 # What the boot was like, for the log, and what failed besides sgfw.
-echo "# sgfw.service ran at boot from-to (us): $unit_times; checks done at $(cut -d' ' -f1 /proc/uptime) s"
+echo "# systemd started at $userspace us; sgfw.service ran at boot from-to (us): $unit_times; checks done at $(cut -d' ' -f1 /proc/uptime) s"
 systemctl --failed --no-legend 2>&1 | sed 's/^/# failed: /'
 echo "sgfw-boot: done $rel"
 # The console is a serial port: let the last lines out before the power-off.
