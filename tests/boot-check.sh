@@ -78,7 +78,14 @@ cleanup() {
 	for m in "$root/dev" "$root/sys" "$root/proc" "$root" "$fs"; do
 		mountpoint -q "$m" && umount "$m"
 	done
-	rm -rf "$scratch"
+	# Never remove through a mount left behind: the scratch root has the
+	# host's /dev bound in it, and is an overlay over the host's /.
+	if grep -qF " $scratch/" /proc/mounts; then
+		echo "# still mounted under $scratch, left there:" >&2
+		grep -F " $scratch/" /proc/mounts >&2
+	else
+		rm -rf --one-file-system "$scratch"
+	fi
 }
 trap cleanup EXIT
 # Interrupted (^C, a CI job's time limit): clean up all the same.
