@@ -4,11 +4,11 @@
 # mkinitramfs.sh RELEASE
 #
 # Build the tiny initramfs that boots a Debian kernel RELEASE under QEMU with
-# the host's root file system as the guest's root: busybox, the virtio, 9p
-# and 9p-over-virtio modules of that kernel, and an /init that loads them,
-# mounts the host root read-only over 9p and switch_roots into it to run
-# tests/qemu/guest-init.sh of the repository named on the kernel command line
-# (sgfw_repo=PATH).
+# the host's root file system as the guest's root: busybox, the virtio, 9p,
+# 9p-over-virtio and overlay modules of that kernel, and an /init that loads
+# them, mounts the host root read-only over 9p and switch_roots into it to
+# run tests/qemu/guest-init.sh of the repository named on the kernel command
+# line (sgfw_repo=PATH).
 #
 # With sgfw_boot_layer=PATH on the command line instead (tests/boot-check.sh)
 # the guest boots systemd: its root is an overlay of a tmpfs over a second
