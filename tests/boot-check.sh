@@ -342,6 +342,8 @@ start_guest() { # KERNEL CASE
 		echo "$!" >"$logs/$name.pid"
 		wait "$!"
 		echo "$? $(since "$t")" >"$logs/$name.rc"
+		# Done: its id is no longer ours to kill.
+		rm -f "$logs/$name.pid"
 	) &
 }
 
