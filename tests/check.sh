@@ -15,12 +15,15 @@
 # and on the debug kernel (UML with KASAN, KMEMLEAK, lockdep...), the three
 # side by side, make install into a scratch root, a DKMS build against both
 # kernels' headers, the Debian packages (make deb, lintian, their
-# contents), and a smoke run of the benchmark (make bench) on its own
-# kernel, so that it cannot rot.
+# contents), the packages installed into a scratch root (DKMS builds for
+# both kernels) and both kernels booted with them under systemd
+# (sgfw.service applies /etc/sgfw/sgfw.json, or fails on a broken one),
+# and a smoke run of the benchmark (make bench) on its own kernel, so that
+# it cannot rot.
 #
 # SGFW_CHECK_ONLY="step ..." runs only the named steps (build uapi style
 # sgtool sgtool-fuzz completion kunit kunit-smp qemu uml bench install dkms
-# deb), for quick iterations.
+# deb boot), for quick iterations.
 set -u
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -149,6 +152,7 @@ fi
 want install && step install tests/install-check.sh
 want dkms && step dkms tests/dkms.sh
 want deb && step deb tests/deb-check.sh
+want boot && step boot tests/boot-check.sh
 
 passed=$(grep -c '^ok ' "$tap")
 failed=$(grep -c '^not ok ' "$tap")

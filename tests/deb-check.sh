@@ -5,7 +5,8 @@
 # error fails; warnings are shown), and the packages' contents and control
 # data: where each file is, the conffile, the dependencies, the versions,
 # dkms.conf as DKMS needs it, the systemd unit.  One TAP line per check.
-# Installing the packages and DKMS builds from them are the guests' part.
+# Installing the packages, with their DKMS builds, and booting them is
+# tests/boot-check.sh's part.
 # shellcheck disable=SC2317 # the checks are functions that result() runs
 set -u
 

@@ -4,11 +4,18 @@
 # mkinitramfs.sh RELEASE
 #
 # Build the tiny initramfs that boots a Debian kernel RELEASE under QEMU with
-# the host's root file system as the guest's root: busybox, the virtio, 9p
-# and 9p-over-virtio modules of that kernel, and an /init that loads them,
-# mounts the host root read-only over 9p and switch_roots into it to run
-# tests/qemu/guest-init.sh of the repository named on the kernel command line
-# (sgfw_repo=PATH).
+# the host's root file system as the guest's root: busybox, the virtio, 9p,
+# 9p-over-virtio and overlay modules of that kernel, and an /init that loads
+# them, mounts the host root read-only over 9p and switch_roots into it to
+# run tests/qemu/guest-init.sh of the repository named on the kernel command
+# line (sgfw_repo=PATH).
+#
+# With sgfw_boot_layer=PATH on the command line instead (tests/boot-check.sh)
+# the guest boots systemd: its root is an overlay of a tmpfs over a second
+# 9p share (tag sgfwpkg: the upper directory of a scratch root in which the
+# packages were installed) over the host root, and the files of PATH, a
+# directory on the host, are copied into the tmpfs first (the check's units,
+# an empty fstab, the configuration under test).
 #
 # The image lands in $SGFW_CACHE/qemu/initramfs-RELEASE.cpio.gz and is only
 # rebuilt when one of its inputs changes (this script, busybox, the modules).
@@ -39,7 +46,7 @@ ldd "$busybox" 2>&1 | grep -q 'not a dynamic executable' ||
 # for this kernel's own module tree.  Which pieces are modules and which are
 # built in differs between releases (6.12 builds virtio_pci in and ships the
 # modules xz-compressed), so nothing here names the intermediate modules.
-leaves="virtio_pci 9pnet_virtio 9p"
+leaves="virtio_pci 9pnet_virtio 9p overlay"
 deps=
 for m in $leaves; do
 	d=$(modprobe --show-depends -S "$rel" "$m") ||
@@ -68,7 +75,7 @@ trap 'rm -rf "$stage" "$image.tmp.$$"' EXIT
 mkdir -p "$stage/bin" "$stage/dev" "$stage/proc" "$stage/sys" \
 	"$stage/newroot" "$stage/modules"
 cp "$busybox" "$stage/bin/busybox"
-for a in sh mount umount mkdir insmod switch_root cat echo sleep; do
+for a in sh mount umount mkdir insmod switch_root cat echo sleep cp mknod; do
 	ln -s busybox "$stage/bin/$a"
 done
 # The kernel opens /dev/console before running /init; give it one even if
@@ -113,19 +120,51 @@ for m in /modules/*.ko; do
 done
 
 repo=
+layer=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	sgfw_repo=*) repo=${arg#sgfw_repo=} ;;
+	sgfw_boot_layer=*) layer=${arg#sgfw_boot_layer=} ;;
 	esac
 done
-[ -n "$repo" ] || fail "no sgfw_repo= on the kernel command line"
 
 # msize: 9p messages up to 512 KiB (the virtio transport's cap is a little
 # under that; the kernel clamps it).  cache=loose: the root is read-only and
 # nobody changes the files a test reads while the guest runs, so the guest
 # may cache data and metadata, which makes python and friends start fast.
-mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose \
-	hostroot /newroot || fail "cannot mount the host root over 9p"
+p9="trans=virtio,version=9p2000.L,msize=512000,cache=loose"
+if [ -n "$layer" ]; then
+	# systemd on a writable root: tmpfs over the installed packages over
+	# the host.  The layers are mounted outside /newroot and stay,
+	# hidden, under the overlay that uses them.
+	mkdir -p /host /pkg /rw
+	mount -t 9p -o "ro,$p9" hostroot /host ||
+		fail "cannot mount the host root over 9p"
+	mount -t 9p -o "ro,$p9" sgfwpkg /pkg ||
+		fail "cannot mount the package root over 9p"
+	mount -t tmpfs -o mode=755 tmpfs /rw
+	mkdir -p /rw/upper /rw/work
+	[ -d "/host$layer" ] || fail "no $layer on the host root"
+	cp -a "/host$layer/." /rw/upper/ || fail "cannot copy $layer"
+	# A host that is a container (a CI job's) has /.dockerenv: systemd
+	# would take itself for a container's init, ignore the kernel
+	# command line (systemd.unit=) and skip what containers do not do.
+	# A whiteout hides it.
+	[ -e /host/.dockerenv ] && mknod /rw/upper/.dockerenv c 0 0
+	mount -t overlay \
+		-o lowerdir=/pkg:/host,upperdir=/rw/upper,workdir=/rw/work \
+		overlay /newroot || fail "cannot mount the overlay root"
+	[ -x /newroot/lib/systemd/systemd ] || fail "no systemd on the host root"
+	# systemd mounts its own /proc, /sys and /run; /dev, where the
+	# console is open, goes along.
+	umount /proc /sys
+	mount --move /dev /newroot/dev
+	exec switch_root /newroot /lib/systemd/systemd
+fi
+
+[ -n "$repo" ] || fail "no sgfw_repo= on the kernel command line"
+mount -t 9p -o "ro,$p9" hostroot /newroot ||
+	fail "cannot mount the host root over 9p"
 [ -f "/newroot$repo/tests/qemu/guest-init.sh" ] ||
 	fail "no $repo/tests/qemu/guest-init.sh on the host root"
 
