@@ -277,11 +277,10 @@ umount "$root/dev" "$root/sys" "$root/proc" "$root" ||
 # Masked: what slows a boot under emulation and the checks do not need
 # (udev's coldplug, time synchronisation over a network there is not).
 #
-# The files attach their groups to dummy0 (lo is never filtered), which
-# exists when sgfw.service runs (sgfw-check-dev.service).  Once a
-# configuration may name a device that does not exist yet (bound when it
-# appears), add one (e.g. "vm0") to the interfaces of good.json and
-# reload.json: save prints what the file says either way.
+# The files attach groups to dummy0 (lo is never filtered), which does not
+# exist yet when sgfw.service runs: sgfw-check-dev.service makes it after,
+# and it must get its configuration then; and to vm0, which no device
+# ever has: its configuration waits, and save prints it all the same.
 masked="systemd-udevd.service systemd-udevd-control.socket
 	systemd-udevd-kernel.socket systemd-udev-trigger.service
 	systemd-timesyncd.service systemd-pstore.service"

@@ -7,7 +7,9 @@
 # by the initramfs): "case" says how the guest booted:
 #
 #   good     /etc/sgfw/sgfw.json is good.json: sgfw.service is active and
-#            the running configuration is the file; then a reload applies
+#            the running configuration is the file; dummy0, created after
+#            the unit ran, has its configuration, and vm0, which no device
+#            has, waits for one; then a reload applies
 #            reload.json; a reload of broken.json fails and changes
 #            nothing; a restart with broken.json fails the unit, its
 #            status shows sgtool's message, nothing changes.
@@ -113,6 +115,16 @@ restart_fails() {
 	! systemctl restart sgfw
 }
 
+# dummy0, created after sgfw.service ran, is bound to its configuration;
+# vm0, named by the file, waits for a device.
+bound() {
+	"$sgtool" -j iface show >/tmp/ifaces.json || return 1
+	cat /tmp/ifaces.json
+	python3 -c 'import json, sys
+state = {i["device"]: i["state"] for i in json.load(open(sys.argv[1]))}
+sys.exit(state != {"dummy0": "bound", "vm0": "waiting"})' /tmp/ifaces.json
+}
+
 fixed() {
 	running "$d/good.json" && is_active active
 }
@@ -132,10 +144,11 @@ kernel_clean() {
 
 case $mode in
 good)
-	echo "1..13"
+	echo "1..14"
 	check "sgfw.ko loaded at boot is DKMS's (updates/dkms)" dkms_module
 	check "sgfw.service is active after boot" is_active active
 	check "sgtool save is /etc/sgfw/sgfw.json after boot" running "$d/good.json"
+	check "dummy0, made after sgfw.service, is bound; vm0 waits" bound
 	cp "$d/reload.json" "$conf"
 	check "systemctl reload sgfw of a changed file" systemctl reload sgfw
 	check "the reloaded file is in force" running "$d/reload.json"
