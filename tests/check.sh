@@ -134,9 +134,9 @@ if want qemu || want uml || want bench; then
 		t0=$(date +%s)
 		pids=
 		for g in $guests; do
+			# shellcheck disable=SC2046 # uml_half: one scenario per word
 			case $g in
 			qemu-*) tests/qemu/run.sh "${g#qemu-}" ;;
-			# shellcheck disable=SC2046 # one scenario per word
 			uml-debug-*) tests/uml/run.sh $(uml_half "${g#uml-debug-}") ;;
 			bench) tests/bench/run.sh --smoke ;;
 			esac >"$logdir/$g.log" 2>&1 &
