@@ -246,18 +246,16 @@ static struct sgfw_txn_dev *sgfw_txn_dev_find(const struct sgfw_txn *txn,
 	return NULL;
 }
 
-/* One more device name in @txn, if it may have one. */
-static int sgfw_txn_dev_count(struct sgfw_txn *txn,
-			      struct netlink_ext_ack *extack)
+/* May @txn name one more device?  At most SGFW_MAX_DEVS. */
+static int sgfw_txn_dev_room(struct sgfw_txn *txn,
+			     struct netlink_ext_ack *extack)
 {
-	if (txn->n_devs >= SGFW_MAX_DEVS) {
-		sgfw_err_fmt(extack, "a configuration names too many devices",
-			     "a configuration names at most %u devices",
-			     SGFW_MAX_DEVS);
-		return -ENOSPC;
-	}
-	txn->n_devs++;
-	return 0;
+	if (list_count_nodes(&txn->devs) < SGFW_MAX_DEVS)
+		return 0;
+	sgfw_err_fmt(extack, "a configuration names too many devices",
+		     "a configuration names at most %u devices",
+		     SGFW_MAX_DEVS);
+	return -ENOSPC;
 }
 
 /**
@@ -293,17 +291,13 @@ int sgfw_txn_add_dev(struct sgfw_txn *txn, const struct sgfw_txn_dev *td,
 			return -EEXIST;
 		}
 	}
-	err = sgfw_sgs_limits(td->sgs, td->nsgs, name, extack);
+	err = sgfw_sgs_limits(td->sgs, td->nsgs, name, extack) ?:
+	      sgfw_txn_dev_room(txn, extack);
 	if (err)
 		return err;
 	n = kmemdup(td, sizeof(*td), GFP_KERNEL_ACCOUNT);
 	if (!n)
 		return -ENOMEM;
-	err = sgfw_txn_dev_count(txn, extack);
-	if (err) {
-		kfree(n);
-		return err;
-	}
 	n->sd = NULL;
 	list_add_tail(&n->list, &txn->devs);
 	return 0;
@@ -598,7 +592,7 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 	struct sgfw_dev *sd, *sdt;
 	struct sgfw_sg *sg;
 	LIST_HEAD(saved);
-	u32 limit, n_saved = 0;
+	u32 limit;
 	int err;
 
 	ASSERT_RTNL();
@@ -621,7 +615,6 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 		}
 		sgfw_txn_dev_save(td, sd);
 		list_add_tail(&td->list, &saved);
-		n_saved++;
 		sd->named = false;
 	}
 	list_for_each_entry(td, &txn->devs, list)
@@ -666,7 +659,6 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 		sgfw_dev_put_if_unused(sn, sd);
 	sgfw_txn_devs_free(&txn->devs);
 	list_splice(&saved, &txn->devs);
-	txn->n_devs = n_saved;
 	list_for_each_entry(td, &txn->devs, list)
 		td->sd = NULL;
 	sgfw_config_changed(sn);
@@ -910,7 +902,6 @@ static int sgfw_txn_clone_devs(struct sgfw_txn *txn, struct sgfw_net *sn,
 		td->tracking = sd->tracking;
 		td->audit = sd->audit;
 		list_add_tail(&td->list, &txn->devs);
-		txn->n_devs++;
 	}
 	return 0;
 }
@@ -1240,14 +1231,12 @@ struct sgfw_txn_dev *sgfw_txn_dev_get(struct sgfw_txn *txn, const char *name,
 
 	if (td)
 		return td;
+	err = sgfw_txn_dev_room(txn, extack);
+	if (err)
+		return ERR_PTR(err);
 	td = kzalloc(sizeof(*td), GFP_KERNEL_ACCOUNT);
 	if (!td)
 		return ERR_PTR(-ENOMEM);
-	err = sgfw_txn_dev_count(txn, extack);
-	if (err) {
-		kfree(td);
-		return ERR_PTR(err);
-	}
 	strscpy(td->name, name, sizeof(td->name));
 	td->to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF;
 	td->to.udp = SGFW_UDP_TIMEOUT_DEF;

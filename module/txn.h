@@ -49,15 +49,13 @@ struct sgfw_txn_dev {
  * @cfg: the candidate's objects.
  * @devs: the candidate's device settings, by device name; a device it
  *	does not name has no group, no NACL and the default settings once
- *	it is committed.
- * @n_devs: how many, at most SGFW_MAX_DEVS.
+ *	it is committed.  At most SGFW_MAX_DEVS.
  * @flow_limit: the namespace's flow limit after the commit; 0 keeps it.
  */
 struct sgfw_txn {
 	u32 portid;
 	struct sgfw_cfg cfg;
 	struct list_head devs;
-	u32 n_devs;
 	u32 flow_limit;
 };
 

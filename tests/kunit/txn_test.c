@@ -624,7 +624,7 @@ static void txn_dev_names(struct kunit *test)
 	rtnl_unlock();
 	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 80));
 	/* What ran had neither device: both go back to nothing. */
-	KUNIT_EXPECT_EQ(test, txn->n_devs, 2);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&txn->devs), 2);
 	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
 	rtnl_lock();
 	KUNIT_EXPECT_NULL(test, sgfw_dev_find(sn, "vm0"));
@@ -650,7 +650,7 @@ static void txn_dev_names(struct kunit *test)
 	strscpy(td.name, "one-more", sizeof(td.name));
 	KUNIT_EXPECT_EQ(test, sgfw_txn_add_dev(txn, &td, td.name, NULL),
 			-ENOSPC);
-	KUNIT_EXPECT_EQ(test, txn->n_devs, SGFW_MAX_DEVS);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&txn->devs), SGFW_MAX_DEVS);
 	sgfw_txn_destroy(txn);
 }
 
