@@ -577,15 +577,16 @@ static struct list_head *sgfw_wheel_at(struct sgfw_flow_ns *fns,
 }
 
 /*
- * The slot for a flow that expires at @deadline: never one the reaper has
- * handled already (it would come round only a whole turn later), never
- * further than a turn ahead (it would share a slot with a nearer tick and
- * be looked at early, which is harmless; late would not be).
+ * The slot for flow @f, by its deadline: never one the reaper has handled
+ * already (it would come round only a whole turn later), never further
+ * than a turn ahead (it would share a slot with a nearer tick and be
+ * looked at early, which is harmless; late would not be).
  */
 static struct list_head *sgfw_wheel_slot(struct sgfw_flow_ns *fns,
-					 unsigned long deadline)
+					 const struct sgfw_flow *f)
 {
-	unsigned long tick = sgfw_tick(deadline);
+	unsigned long tick = sgfw_tick(sgfw_deadline_full(READ_ONCE(f->deadline),
+							  sgfw_flow_now()));
 
 	lockdep_assert_held(&fns->lock);
 	if (time_before(tick, fns->wheel_next))
@@ -600,10 +601,7 @@ static void sgfw_flow_to_wheel(struct sgfw_flow_ns *fns, struct sgfw_flow *f)
 {
 	lockdep_assert_held(&fns->lock);
 	sgfw_flow_flags_mod(f, SGFW_FLOW_F_ON_WHEEL, 0);
-	list_move_tail(&f->lru,
-		       sgfw_wheel_slot(fns,
-				       sgfw_deadline_full(READ_ONCE(f->deadline),
-							  sgfw_flow_now())));
+	list_move_tail(&f->lru, sgfw_wheel_slot(fns, f));
 	fns->n_unassured--;
 }
 
@@ -1253,9 +1251,7 @@ void sgfw_flow_requeue(struct sgfw_flow *flow)
 	spin_lock_bh(&fns->lock);
 	flags = READ_ONCE(flow->flags);
 	if ((flags & SGFW_FLOW_F_ON_WHEEL) && !(flags & SGFW_FLOW_F_DEAD))
-		list_move_tail(&flow->lru,
-			       sgfw_wheel_slot(fns, sgfw_deadline_full(READ_ONCE(flow->deadline),
-								       sgfw_flow_now())));
+		list_move_tail(&flow->lru, sgfw_wheel_slot(fns, flow));
 	spin_unlock_bh(&fns->lock);
 }
 
