@@ -249,16 +249,26 @@ void sgfw_dev_set_nacl(struct sgfw_dev *sd, struct sgfw_nacl *nacl)
 		nacl->attached++;
 }
 
-/* Context: RTNL.  Return: the configuration of device name @name, or NULL. */
-struct sgfw_dev *sgfw_dev_find(struct sgfw_net *sn, const char *name)
+static u32 sgfw_dev_name_hash(const char *name)
+{
+	return full_name_hash(NULL, name, strlen(name));
+}
+
+static struct sgfw_dev *sgfw_dev_find_hashed(struct sgfw_net *sn,
+					     const char *name, u32 hash)
 {
 	struct sgfw_dev *sd;
 
-	hash_for_each_possible(sn->dev_names, sd, hnode,
-			       full_name_hash(NULL, name, strlen(name)))
+	hash_for_each_possible(sn->dev_names, sd, hnode, hash)
 		if (!strcmp(sd->name, name))
 			return sd;
 	return NULL;
+}
+
+/* Context: RTNL.  Return: the configuration of device name @name, or NULL. */
+struct sgfw_dev *sgfw_dev_find(struct sgfw_net *sn, const char *name)
+{
+	return sgfw_dev_find_hashed(sn, name, sgfw_dev_name_hash(name));
 }
 
 /* Publish @sd for the data path as the configuration of @dev. */
@@ -294,12 +304,13 @@ static struct net_device *sgfw_dev_by_name(struct sgfw_net *sn,
  */
 struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, const char *name)
 {
+	u32 hash = sgfw_dev_name_hash(name);
 	struct net_device *dev;
 	struct sgfw_dev *sd;
 	int i;
 
 	ASSERT_RTNL();
-	sd = sgfw_dev_find(sn, name);
+	sd = sgfw_dev_find_hashed(sn, name, hash);
 	if (sd)
 		return sd;
 
@@ -321,8 +332,7 @@ struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, const char *name)
 		goto err_free_stats;
 	sd->key = sn->next_key++;
 	list_add_tail(&sd->list, &sn->dev_list);
-	hash_add(sn->dev_names, &sd->hnode,
-		 full_name_hash(NULL, sd->name, strlen(sd->name)));
+	hash_add(sn->dev_names, &sd->hnode, hash);
 	return sd;
 
 err_free_stats:
