@@ -230,15 +230,11 @@ struct cfg_reader {
 };
 
 /*
- * A packet in the hook, in a preemptible kernel: it found the device's
- * ruleset and, a rule having allowed it, is about to record its flow when
- * it is preempted.  It records the flow when the commit that unfiltered
- * the device has returned, or after a fifth of a second.
+ * A UDP flow 10.0.0.1:1234 -> 10.0.0.2:53 of device @ifindex, as the hook
+ * records one.  Context: RCU.
  */
-static int cfg_reader_fn(void *arg)
+static struct sgfw_flow *cfg_udp_flow_create(struct net *net, int ifindex)
 {
-	struct cfg_reader *rd = arg;
-	struct sgfw_net *sn = cfg_sn(rd->net);
 	struct sgfw_tuple t = {
 		.af = SGFW_AF_INET, .proto = IPPROTO_UDP,
 		.src = { .ip = htonl(0x0a000001) }, .sport = htons(1234),
@@ -249,6 +245,21 @@ static int cfg_reader_fn(void *arg)
 		.timeout = 30 * HZ,
 		.len = 60,
 	};
+
+	return sgfw_flow_create(net, &cfg_sn(net)->flows, ifindex, &t,
+				sgfw_flow_hash(net, ifindex, &t), &init);
+}
+
+/*
+ * A packet in the hook, in a preemptible kernel: it found the device's
+ * ruleset and, a rule having allowed it, is about to record its flow when
+ * it is preempted.  It records the flow when the commit that unfiltered
+ * the device has returned, or after a fifth of a second.
+ */
+static int cfg_reader_fn(void *arg)
+{
+	struct cfg_reader *rd = arg;
+	struct sgfw_net *sn = cfg_sn(rd->net);
 	unsigned long until = jiffies + HZ / 5;
 	struct sgfw_dev *sd;
 	struct sgfw_flow *f;
@@ -273,8 +284,7 @@ static int cfg_reader_fn(void *arg)
 		preempt_enable();
 	}
 	WRITE_ONCE(rd->saw_commit_begin, READ_ONCE(rd->commit_began));
-	f = sgfw_flow_create(rd->net, &sn->flows, cfg_ifindex, &t,
-			     sgfw_flow_hash(rd->net, cfg_ifindex, &t), &init);
+	f = cfg_udp_flow_create(rd->net, cfg_ifindex);
 	rd->err = PTR_ERR_OR_ZERO(f);
 	rcu_read_unlock();
 	complete(&rd->done);
@@ -655,22 +665,10 @@ static struct sgfw_dev *cfg_bound(struct sgfw_net *sn, int ifindex)
 /* One UDP flow of the device @ifindex. */
 static void cfg_flow(struct kunit *test, struct net *net, int ifindex)
 {
-	struct sgfw_net *sn = cfg_sn(net);
-	struct sgfw_tuple t = {
-		.af = SGFW_AF_INET, .proto = IPPROTO_UDP,
-		.src = { .ip = htonl(0x0a000001) }, .sport = htons(1234),
-		.dst = { .ip = htonl(0x0a000002) }, .dport = htons(53),
-	};
-	struct sgfw_flow_init init = {
-		.state = SGFW_FLOW_STATE_UDP_SINGLE,
-		.timeout = 30 * HZ,
-		.len = 60,
-	};
 	struct sgfw_flow *f;
 
 	rcu_read_lock();
-	f = sgfw_flow_create(net, &sn->flows, ifindex, &t,
-			     sgfw_flow_hash(net, ifindex, &t), &init);
+	f = cfg_udp_flow_create(net, ifindex);
 	rcu_read_unlock();
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(f));
 }
