@@ -247,16 +247,15 @@ static void event_flag(const struct event *ev, unsigned int attr,
 static void event_dev(const struct event *ev)
 {
 	uint32_t ifindex = (uint32_t)ev->v[SGFW_A_EVENT_IFINDEX];
+	bool has_index = event_has(ev, SGFW_A_EVENT_IFINDEX);
 	char buf[IF_NAMESIZE];
 
-	if (ev->ifname) {
-		print_string("dev", " dev %s", ev->ifname);
+	if (!ev->ifname && !has_index)
 		return;
-	}
-	if (!event_has(ev, SGFW_A_EVENT_IFINDEX))
-		return;
-	print_name("dev", " dev %s", dev_name(ifindex, NULL, buf), ifindex);
-	print_u64("ifindex", NULL, ifindex);
+	print_name("dev", " dev %s", dev_name(ifindex, ev->ifname, buf),
+		   ifindex);
+	if (has_index)
+		print_u64("ifindex", NULL, ifindex);
 }
 
 /* " dev DEV DIR PROTO SRC -> DST", as much of it as the event has. */
