@@ -294,9 +294,9 @@ make_layer() { # DIR CASE
 	for u in $masked; do
 		ln -s /dev/null "$l/etc/systemd/system/$u"
 	done
-	cp "$here/boot/guest-check.sh" "$here/boot/good.json" \
-		"$here/boot/reload.json" "$here/boot/broken.json" \
-		"$l/var/lib/sgfw-check/"
+	cp "$here/boot/guest-check.sh" "$here/kernel-log.sh" \
+		"$here/boot/good.json" "$here/boot/reload.json" \
+		"$here/boot/broken.json" "$l/var/lib/sgfw-check/"
 	echo "$2" >"$l/var/lib/sgfw-check/case"
 	cp "$here/boot/$2.json" "$l/etc/sgfw/sgfw.json"
 }

@@ -29,6 +29,9 @@ sgtool=/usr/sbin/sgtool
 rel=$(uname -r)
 mode=$(cat "$d/case")
 export SYSTEMD_COLORS=0 SYSTEMD_PAGER=cat LC_ALL=C.UTF-8
+# splat_re, taint_bad: copied beside this file by tests/boot-check.sh.
+# shellcheck source-path=SCRIPTDIR source=../kernel-log.sh
+. "$d/kernel-log.sh"
 # sgtool's message for broken.json's rule naming a group that does not
 # exist: where in the file, then the kernel's words (module/netlink.c),
 # which 6.1 has without the name (no formatted extack messages there).
@@ -132,13 +135,12 @@ fixed() {
 # The kernel did not complain, from the boot to here: no splat in its
 # log, no taint for a warning, a bad page, a death or a soft lockup.
 kernel_clean() {
-	local splat taint bad
-	splat=$(dmesg | grep -E 'WARNING:|BUG:|Oops|RCU stall|rcu_.*detected stall|general protection|refcount_t|INFO: task .* blocked for more than|UBSAN:|Kernel panic')
-	taint=$(cat /proc/sys/kernel/tainted)
-	bad=$((taint & ((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14))))
+	local splat bad
+	splat=$(dmesg | grep -E "$splat_re")
+	bad=$(taint_bad)
 	[ -z "$splat" ] && [ "$bad" -eq 0 ] && return 0
 	printf '%s\n' "$splat"
-	echo "tainted: $taint"
+	echo "tainted: $(cat /proc/sys/kernel/tainted)"
 	return 1
 }
 

@@ -118,8 +118,9 @@ tap() { # ok|not-ok description [reason]
 	fi
 }
 
-# Lines of a kernel log that mean the kernel is in trouble.
-splat_re='WARNING:|BUG:|Oops|RCU stall|rcu_.*detected stall|suspected memory leak|general protection|refcount_t|INFO: task .* blocked for more than|UBSAN:|KASAN:|Kernel panic'
+# splat_re, taint_bad.
+# shellcheck source-path=SCRIPTDIR source=../kernel-log.sh
+. "$repo/tests/kernel-log.sh"
 
 # The kernel log since the last "sgfw-test: begin" marker.
 dmesg_since_marker() {
@@ -262,7 +263,7 @@ kmemleak_check() {
 # The module must unload cleanly after all that, and the kernel must not have
 # complained at any point of the boot.
 end_checks() {
-	local out splat taint bad
+	local out splat bad
 	if [ ! -d /sys/module/sgfw ]; then
 		tap not-ok "rmmod sgfw" "sgfw was not loaded at the end"
 	elif out=$(rmmod sgfw 2>&1) && [ ! -d /sys/module/sgfw ]; then
@@ -278,15 +279,14 @@ end_checks() {
 	# Give deferred work (RCU callbacks, workqueues) a moment to speak.
 	sleep 1
 	splat=$(dmesg | grep -E "$splat_re")
-	# Taint flags B (bad page), D (died), W (warning), L (soft lockup).
-	taint=$(cat /proc/sys/kernel/tainted)
-	bad=$((taint & ((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14))))
+	bad=$(taint_bad)
 	if [ -z "$splat" ] && [ "$bad" -eq 0 ]; then
 		tap ok "kernel log clean"
 	else
 		tap not-ok "kernel log clean"
 		[ -n "$splat" ] && echo "$splat" | sed 's/^/# dmesg: /'
-		[ "$bad" -ne 0 ] && echo "# kernel tainted: $taint"
+		[ "$bad" -ne 0 ] &&
+			echo "# kernel tainted: $(cat /proc/sys/kernel/tainted)"
 	fi
 }
 
