@@ -52,6 +52,10 @@ const struct nla_policy sgfw_flow_filter_nl_policy[SGFW_A_FLOW_FILTER_STALE + 1]
 	[SGFW_A_FLOW_FILTER_STALE] = { .type = NLA_FLAG, },
 };
 
+const struct nla_policy sgfw_iface_addresses_nl_policy[SGFW_A_IFACE_ADDRESSES_ADDRESS + 1] = {
+	[SGFW_A_IFACE_ADDRESSES_ADDRESS] = NLA_POLICY_NESTED(sgfw_cidr_nl_policy),
+};
+
 const struct nla_policy sgfw_match_nl_policy[SGFW_A_MATCH_ICMP_CODE + 1] = {
 	[SGFW_A_MATCH_PROTOCOL] = { .type = NLA_U8, },
 	[SGFW_A_MATCH_PORT_FROM] = { .type = NLA_U16, },
@@ -176,7 +180,7 @@ static const struct nla_policy sgfw_iface_detach_nl_policy[SGFW_A_IFACE_SG + 1] 
 };
 
 /* SGFW_CMD_IFACE_SET - do */
-static const struct nla_policy sgfw_iface_set_nl_policy[SGFW_A_IFACE_AUDIT + 1] = {
+static const struct nla_policy sgfw_iface_set_nl_policy[SGFW_A_IFACE_ADDRESSES + 1] = {
 	[SGFW_A_IFACE_IFINDEX] = { .type = NLA_U32, },
 	[SGFW_A_IFACE_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &sgfw_a_iface_tcp_established_timeout_range),
@@ -184,6 +188,9 @@ static const struct nla_policy sgfw_iface_set_nl_policy[SGFW_A_IFACE_AUDIT + 1] 
 	[SGFW_A_IFACE_UDP_STREAM_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 60, 180),
 	[SGFW_A_IFACE_TRACKING] = NLA_POLICY_MAX(NLA_U32, 1),
 	[SGFW_A_IFACE_AUDIT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SGFW_A_IFACE_MODE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[SGFW_A_IFACE_SOURCE_CHECK] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SGFW_A_IFACE_ADDRESSES] = NLA_POLICY_NESTED(sgfw_iface_addresses_nl_policy),
 };
 
 /* SGFW_CMD_IFACE_GET - do */
@@ -269,7 +276,7 @@ static const struct nla_policy sgfw_txn_nacl_nl_policy[SGFW_A_NACL_RULE + 1] = {
 };
 
 /* SGFW_CMD_TXN_IFACE - do */
-static const struct nla_policy sgfw_txn_iface_nl_policy[SGFW_A_IFACE_AUDIT + 1] = {
+static const struct nla_policy sgfw_txn_iface_nl_policy[SGFW_A_IFACE_ADDRESSES + 1] = {
 	[SGFW_A_IFACE_IFINDEX] = { .type = NLA_U32, },
 	[SGFW_A_IFACE_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[SGFW_A_IFACE_SG] = { .type = NLA_STRING, .len = 63, },
@@ -279,6 +286,9 @@ static const struct nla_policy sgfw_txn_iface_nl_policy[SGFW_A_IFACE_AUDIT + 1] 
 	[SGFW_A_IFACE_UDP_STREAM_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 60, 180),
 	[SGFW_A_IFACE_TRACKING] = NLA_POLICY_MAX(NLA_U32, 1),
 	[SGFW_A_IFACE_AUDIT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SGFW_A_IFACE_MODE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[SGFW_A_IFACE_SOURCE_CHECK] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SGFW_A_IFACE_ADDRESSES] = NLA_POLICY_NESTED(sgfw_iface_addresses_nl_policy),
 };
 
 /* SGFW_CMD_TXN_COMMIT - do */
@@ -468,7 +478,7 @@ const struct genl_split_ops sgfw_nl_ops[41] = {
 		.doit		= sgfw_nl_iface_set_doit,
 		.post_doit	= sgfw_nl_post_doit,
 		.policy		= sgfw_iface_set_nl_policy,
-		.maxattr	= SGFW_A_IFACE_AUDIT,
+		.maxattr	= SGFW_A_IFACE_ADDRESSES,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -613,7 +623,7 @@ const struct genl_split_ops sgfw_nl_ops[41] = {
 		.doit		= sgfw_nl_txn_iface_doit,
 		.post_doit	= sgfw_nl_post_doit,
 		.policy		= sgfw_txn_iface_nl_policy,
-		.maxattr	= SGFW_A_IFACE_AUDIT,
+		.maxattr	= SGFW_A_IFACE_ADDRESSES,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

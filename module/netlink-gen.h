@@ -15,6 +15,7 @@
 /* Common nested types */
 extern const struct nla_policy sgfw_cidr_nl_policy[SGFW_A_CIDR_PREFIX_LEN + 1];
 extern const struct nla_policy sgfw_flow_filter_nl_policy[SGFW_A_FLOW_FILTER_STALE + 1];
+extern const struct nla_policy sgfw_iface_addresses_nl_policy[SGFW_A_IFACE_ADDRESSES_ADDRESS + 1];
 extern const struct nla_policy sgfw_match_nl_policy[SGFW_A_MATCH_ICMP_CODE + 1];
 extern const struct nla_policy sgfw_nacl_entry_nl_policy[SGFW_A_NACL_RULE_BYTES + 1];
 extern const struct nla_policy sgfw_sg_rule_nl_policy[SGFW_A_RULE_LAST_HIT + 1];

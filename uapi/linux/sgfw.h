@@ -60,7 +60,10 @@
  *   CAP_NET_ADMIN in the initial user namespace),
  *   SGFW_A_STATUS_CONFIRM_PENDING (u32, only while a commit awaits its
  *   confirmation: seconds until it goes back), SGFW_A_STATUS_EVENTS (u8,
- *   1 when the namespace sends events).
+ *   1 when the namespace sends events), SGFW_A_STATUS_FRAGS (u32,
+ *   fragmented datagrams of port-mode devices whose first fragment passed
+ *   and whose other fragments may still come), SGFW_A_STATUS_FRAGS_FULL
+ *   (u64, first fragments dropped because that table was full).
  *
  * SGFW_CMD_STATUS_SET (do, admin)
  *   Request: SGFW_A_STATUS_FLOW_LIMIT (u32, 1 to 16777216; above the
@@ -177,6 +180,18 @@
  *   reason in SGFW_A_IFACE_AUDIT_* instead of SGFW_A_IFACE_DROPPED_*, and
  *   makes a drop event marked SGFW_A_EVENT_AUDIT).  Settings of a device
  *   with no group are kept for when it gets one.
+ *   SGFW_A_IFACE_MODE (enum sgfw_iface_mode): endpoint, the default (the
+ *   namespace's own interface: ingress is what it receives through the
+ *   device, egress what it sends), or port (the host side of an
+ *   instance's interface, a veth peer or a tap: ingress is what the host
+ *   sends into the device, egress what comes out of it, routed, bridged
+ *   or to the host itself).  SGFW_A_IFACE_SOURCE_CHECK (u8, port mode: 1,
+ *   the default, drops a packet from the instance whose source is not
+ *   one of its addresses, as reason spoofed; 0 checks none).
+ *   SGFW_A_IFACE_ADDRESSES (a nest of up to 64 SGFW_A_IFACE_ADDRESSES_ADDRESS,
+ *   nests of SGFW_A_CIDR_*): the instance's addresses, replacing the whole
+ *   list (an empty nest clears it); they are also what the device's
+ *   groups stand for as peers.
  *
  * SGFW_CMD_IFACE_GET (do, dump, admin)
  *   Request (do): SGFW_A_IFACE_IFNAME.  Reply, one message per device
@@ -192,7 +207,9 @@
  *   flow takes it), SGFW_A_IFACE_DROPPED_SPOOFED (its source is not the
  *   instance's: port mode's source check; 0 in endpoint mode);
  *   SGFW_A_IFACE_AUDIT, and what audit mode let pass by the same reasons:
- *   SGFW_A_IFACE_AUDIT_NO_RULE ... SGFW_A_IFACE_AUDIT_SPOOFED (u64).
+ *   SGFW_A_IFACE_AUDIT_NO_RULE ... SGFW_A_IFACE_AUDIT_SPOOFED (u64);
+ *   SGFW_A_IFACE_MODE, SGFW_A_IFACE_SOURCE_CHECK and, when the list is
+ *   not empty, SGFW_A_IFACE_ADDRESSES.
  *
  * SGFW_CMD_FLOW_GET (dump, admin)
  *   Reply, one message per tracked flow: SGFW_A_FLOW_PROTOCOL,
@@ -282,7 +299,8 @@
  *   A device's settings: SGFW_A_IFACE_IFNAME (which no device need have:
  *   its configuration then waits), SGFW_A_IFACE_SG (names, up to 16),
  *   SGFW_A_IFACE_NACL, the timeouts, SGFW_A_IFACE_TRACKING and
- *   SGFW_A_IFACE_AUDIT (as IFACE_SET; absent ones are the defaults).  A
+ *   SGFW_A_IFACE_AUDIT, SGFW_A_IFACE_MODE, SGFW_A_IFACE_SOURCE_CHECK and
+ *   SGFW_A_IFACE_ADDRESSES (as IFACE_SET; absent ones are the defaults).  A
  *   device that the transaction does not name has no group, no NACL and
  *   the defaults once it is committed.  At most 4096 device names.
  *
@@ -398,6 +416,11 @@ enum sgfw_tracking {
 	SGFW_TRACKING_ALWAYS,
 };
 
+enum sgfw_iface_mode {
+	SGFW_IFACE_MODE_ENDPOINT,
+	SGFW_IFACE_MODE_PORT,
+};
+
 enum sgfw_nacl_action {
 	SGFW_NACL_ACTION_ALLOW,
 	SGFW_NACL_ACTION_DENY,
@@ -457,6 +480,8 @@ enum sgfw_a_status {
 	SGFW_A_STATUS_FLOW_LIMIT_CEILING,
 	SGFW_A_STATUS_CONFIRM_PENDING,
 	SGFW_A_STATUS_EVENTS,
+	SGFW_A_STATUS_FRAGS,
+	SGFW_A_STATUS_FRAGS_FULL,
 
 	__SGFW_A_STATUS_MAX
 };
@@ -555,11 +580,23 @@ enum sgfw_a_iface {
 	SGFW_A_IFACE_AUDIT_TABLE_FULL,
 	SGFW_A_IFACE_AUDIT_INVALID,
 	SGFW_A_IFACE_AUDIT_SPOOFED,
+	SGFW_A_IFACE_MODE,
+	SGFW_A_IFACE_SOURCE_CHECK,
+	SGFW_A_IFACE_ADDRESSES,
 
 	__SGFW_A_IFACE_MAX
 };
 
 #define SGFW_A_IFACE_MAX (__SGFW_A_IFACE_MAX - 1)
+
+enum sgfw_a_iface_addresses {
+	SGFW_A_IFACE_ADDRESSES_UNSPEC,
+	SGFW_A_IFACE_ADDRESSES_ADDRESS,
+
+	__SGFW_A_IFACE_ADDRESSES_MAX
+};
+
+#define SGFW_A_IFACE_ADDRESSES_MAX (__SGFW_A_IFACE_ADDRESSES_MAX - 1)
 
 enum sgfw_a_flow {
 	SGFW_A_FLOW_UNSPEC,
