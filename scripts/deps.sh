@@ -18,7 +18,8 @@ base_pkgs="build-essential bc bison flex libelf-dev libssl-dev pkg-config
 	iputils-ping procps python3 python3-scapy python3-yaml
 	python3-jsonschema libmnl-dev libjansson-dev sparse dkms nftables iperf3
 	linux-source-6.12 perl clang libclang-rt-dev
-	debhelper dh-dkms lintian bash-completion systemd"
+	debhelper dh-dkms lintian bash-completion systemd
+	openssh-server openssh-client dnsmasq-base bind9-dnsutils curl"
 
 kernel_pkgs() {
 	for k in $("$here/kernels.sh" 2>/dev/null); do
