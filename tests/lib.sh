@@ -45,6 +45,7 @@ export PYTHONDONTWRITEBYTECODE=1 SGFW_NET_TIMEOUT
 ns1=sgfw$$-1
 ns2=sgfw$$-2
 ns3=sgfw$$-3
+nsh=sgfw$$-h
 
 SGFW_TMP=$(mktemp -d /tmp/sgfw.XXXXXX)
 _sgfw_netns=()		# namespaces to delete at exit
@@ -165,6 +166,7 @@ nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 n1() { nsx "$ns1" "$@"; }
 n2() { nsx "$ns2" "$@"; }
 n3() { nsx "$ns3" "$@"; }
+nh() { nsx "$nsh" "$@"; }
 
 ns_exists() { [ -e "/run/netns/$1" ]; }
 
@@ -243,6 +245,184 @@ topo_three() {
 	addr_add "$ns3" veth3 198.51.100.3/24 fd00:3::3/64
 	wait_until 5 dad_done "$ns2"
 	wait_until 5 dad_done "$ns3"
+}
+
+# ---------------------------------------------------------------- port mode
+#
+# Port mode (semantics.md): sgfw on the host side of an instance's
+# interface.  Both topologies below have a host namespace $nsh (nh CMD...)
+# and three instances $ns1 $ns2 $ns3 (port_ns[K]), each with one device,
+# eth0, whose veth peer pK in $nsh is its port device.  port_a4[K] and
+# port_a6[K] are instance K's addresses, port_h4[K] and port_h6[K] the
+# host's addresses it reaches the host at, port_net4 and port_net6 prefixes
+# that cover them all.
+port_ns=("" "$ns1" "$ns2" "$ns3")
+port_a4=() port_a6=() port_h4=() port_h6=()
+port_net4='' port_net6=''
+
+# topo_port_bridge: the ports on a Linux bridge (no STP, no multicast
+# snooping, br_netfilter not loaded), the host's addresses on the bridge:
+#
+#   +------------------------------ $nsh -------------------------------+
+#   |                br0  10.0.0.254/24  fd00::fe/64                     |
+#   |          +--------------+---------------+                          |
+#   |          p1             p2              p3        (port devices)   |
+#   +----------|--------------|---------------|--------------------------+
+#              | veth         | veth          | veth
+#   $ns1 eth0 10.0.0.1   $ns2 eth0 10.0.0.2   $ns3 eth0 10.0.0.3
+#             fd00::1              fd00::2              fd00::3
+topo_port_bridge() {
+	local k ns
+	ns_add "$nsh" "$ns1" "$ns2" "$ns3"
+	nh ip link add br0 type bridge stp_state 0 mcast_snooping 0
+	for k in 1 2 3; do
+		ns=${port_ns[k]}
+		veth_add "$nsh" "p$k" "$ns" eth0
+		nh ip link set "p$k" master br0
+		port_a4[k]=10.0.0.$k port_a6[k]=fd00::$k
+		port_h4[k]=10.0.0.254 port_h6[k]=fd00::fe
+		addr_add "$ns" eth0 "${port_a4[k]}/24" "${port_a6[k]}/64"
+	done
+	nh ip link set br0 up
+	addr_add "$nsh" br0 10.0.0.254/24 fd00::fe/64
+	port_net4=10.0.0.0/24 port_net6=fd00::/64
+	for ns in "$nsh" "$ns1" "$ns2" "$ns3"; do
+		wait_until 5 dad_done "$ns"
+	done
+}
+
+# topo_port_routed: the host routes between the ports, a /24 and a /64 per
+# instance, its address on the port the instance's default route:
+#
+#   +------------------------------ $nsh (forwarding) -------------------+
+#   |  p1 10.0.1.254/24       p2 10.0.2.254/24        p3 10.0.3.254/24   |
+#   |     fd00:1::fe/64          fd00:2::fe/64           fd00:3::fe/64   |
+#   +--|----------------------|-----------------------|------------------+
+#      | veth                 | veth                  | veth
+#   $ns1 eth0 10.0.1.1     $ns2 eth0 10.0.2.1      $ns3 eth0 10.0.3.1
+#             fd00:1::1              fd00:2::1               fd00:3::1
+topo_port_routed() {
+	local k ns
+	ns_add "$nsh" "$ns1" "$ns2" "$ns3"
+	for k in 1 2 3; do
+		ns=${port_ns[k]}
+		veth_add "$nsh" "p$k" "$ns" eth0
+		port_a4[k]=10.0.$k.1 port_a6[k]=fd00:$k::1
+		port_h4[k]=10.0.$k.254 port_h6[k]=fd00:$k::fe
+		addr_add "$nsh" "p$k" "${port_h4[k]}/24" "${port_h6[k]}/64"
+		addr_add "$ns" eth0 "${port_a4[k]}/24" "${port_a6[k]}/64"
+		nsx "$ns" ip -4 route add default via "${port_h4[k]}"
+		nsx "$ns" ip -6 route add default via "${port_h6[k]}"
+	done
+	nh sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	port_net4=10.0.0.0/16 port_net6=fd00::/16
+	for ns in "$nsh" "$ns1" "$ns2" "$ns3"; do
+		wait_until 5 dad_done "$ns"
+	done
+}
+
+# mac_of NS DEV: DEV's MAC address.
+mac_of() { nsx "$1" cat "/sys/class/net/$2/address"; }
+
+# br_netfilter_loaded: bridged traffic would go through the IP hooks.
+br_netfilter_loaded() { [ -d /sys/module/br_netfilter ]; }
+
+# udp_send NS DST DPORT LEN: one datagram of LEN bytes ("xxx..."), which the
+# stack fragments if it must.
+udp_send() { _py "$1" udp-send "$2" "$3" "$4"; }
+
+# sniff NAME NS DEV: log every frame DEV receives (bg_log NAME), one line
+# each: see "sniff" in the program above.
+sniff() { _bg "$1" "$2" sniff "$3"; }
+
+# eth_send NS DEV DSTMAC KIND ARGS...: one frame made by hand, sent on DEV
+# from its MAC address: see "eth-send" in the program above.
+eth_send() { local ns=$1; shift; _py "$ns" eth-send "$@"; }
+
+# port_group NS SG: the group of instance 1 in the port scenarios: in
+# tcp/22, udp/5000 and echo requests from port_net4 and port_net6, and no
+# egress rule.
+port_group() {
+	local net
+	assert sgt "$1" sg add "$2"
+	for net in "$port_net4" "$port_net6"; do
+		rule_add "$1" "$2" ingress tcp port 22 from "$net" >/dev/null
+		rule_add "$1" "$2" ingress udp port 5000 from "$net" >/dev/null
+	done
+	rule_add "$1" "$2" ingress icmp icmp-type 8 from "$port_net4" >/dev/null
+	rule_add "$1" "$2" ingress icmpv6 icmp-type 128 from "$port_net6" \
+		>/dev/null
+	sg_egress_clear "$1" "$2"
+}
+
+# port_servers: echo servers for port_matrix: instance 1 on tcp 22 and 23
+# and udp 5000 and 5001, instance 2 on tcp 22 and udp 5000.
+port_servers() {
+	tcp_server "$ns1" :: 22,23
+	udp_server "$ns1" :: 5000,5001
+	tcp_server "$ns2" :: 22
+	udp_server "$ns2" :: 5000
+}
+
+# port_verdicts: "WHAT: pass" or "WHAT: refused" per probe to and from
+# instance 1, from its neighbour (instance 2) and from the host itself.
+_verdict() {
+	local what=$1
+	shift
+	if "$@" >/dev/null 2>&1; then
+		echo "$what: pass"
+	else
+		echo "$what: refused"
+	fi
+}
+port_verdicts() {
+	local f a1 a2 h
+	for f in 4 6; do
+		if [ "$f" = 4 ]; then
+			a1=${port_a4[1]} a2=${port_a4[2]} h=${port_h4[1]}
+		else
+			a1=${port_a6[1]} a2=${port_a6[2]} h=${port_h6[1]}
+		fi
+		_verdict "v$f inst2 -> inst1 tcp/22" tcp_connect "$ns2" "$a1" 22
+		_verdict "v$f inst2 -> inst1 tcp/23" tcp_connect "$ns2" "$a1" 23
+		_verdict "v$f host -> inst1 tcp/22" tcp_connect "$nsh" "$a1" 22
+		_verdict "v$f host -> inst1 tcp/23" tcp_connect "$nsh" "$a1" 23
+		_verdict "v$f inst2 -> inst1 udp/5000" udp_request "$ns2" "$a1" 5000
+		_verdict "v$f inst2 -> inst1 udp/5001" udp_request "$ns2" "$a1" 5001
+		_verdict "v$f inst2 -> inst1 ping" ping_ok "$ns2" "$a1"
+		_verdict "v$f host -> inst1 ping" ping_ok "$nsh" "$a1"
+		_verdict "v$f inst1 -> inst2 tcp/22" tcp_connect "$ns1" "$a2" 22
+		_verdict "v$f inst1 -> inst2 udp/5000" udp_request "$ns1" "$a2" 5000
+		_verdict "v$f inst1 -> inst2 ping" ping_ok "$ns1" "$a2"
+		_verdict "v$f inst1 -> host ping" ping_ok "$ns1" "$h"
+	done
+}
+
+# port_matrix WHAT: port_verdicts gives what port_group allows: in, tcp/22,
+# udp/5000 and ping, from the neighbour and the host alike; out, nothing.
+port_matrix() {
+	local f got want=
+	for f in 4 6; do
+		want+="v$f inst2 -> inst1 tcp/22: pass
+v$f inst2 -> inst1 tcp/23: refused
+v$f host -> inst1 tcp/22: pass
+v$f host -> inst1 tcp/23: refused
+v$f inst2 -> inst1 udp/5000: pass
+v$f inst2 -> inst1 udp/5001: refused
+v$f inst2 -> inst1 ping: pass
+v$f host -> inst1 ping: pass
+v$f inst1 -> inst2 tcp/22: refused
+v$f inst1 -> inst2 udp/5000: refused
+v$f inst1 -> inst2 ping: refused
+v$f inst1 -> host ping: refused
+"
+	done
+	got=$(port_verdicts)
+	[ "${V:-0}" = 1 ] && echo "$got"
+	if [ "$got" != "${want%$'\n'}" ]; then
+		diff <(echo "${want%$'\n'}") <(echo "$got") | sed 's/^/    /' >&2
+		fail "$1: verdicts differ from the group's (< expected, > got)"
+	fi
 }
 
 # ---------------------------------------------------------------- module
@@ -762,6 +942,169 @@ elif cmd == "icmp-listen":
             continue
         log("icmp %d/%d quoting %s port %d -> %s port %d" %
             (data[0], data[1], qs, sp, qd, dp))
+elif cmd == "udp-send":
+    # DST DPORT LEN: one datagram of LEN bytes, from an unconnected socket
+    # (the stack fragments what its device cannot take whole).
+    dst, dport, n = args[0], int(args[1]), int(args[2])
+    s = socket.socket(family(dst), socket.SOCK_DGRAM)
+    s.sendto(b"x" * n, (dst, dport))
+
+elif cmd == "sniff":
+    # DEV: every frame that DEV receives (not those it sends), one line
+    # each: "arp op N sender SPA target TPA", "ip4 SRC > DST proto P id N
+    # off N mf N [udp SP > DP]", "ip6 SRC > DST [frag id N off N mf N]
+    # [udp SP > DP | icmp6 T [target ADDR]]", or "eth TYPE".  A packet
+    # socket on a port device sees frames before the netfilter ingress hook
+    # of that device, one on a bridge sees only what its ports passed.
+    dev, ready = args[0], args[1]
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+    s.bind((dev, 0))
+    say_ready(ready)
+    ntop = socket.inet_ntop
+    while True:
+        f, sa = s.recvfrom(65536)
+        if sa[2] == socket.PACKET_OUTGOING or len(f) < 14:
+            continue
+        et, p = struct.unpack("!H", f[12:14])[0], f[14:]
+        if et == 0x0806 and len(p) >= 28:
+            log("arp op %d sender %s target %s" % (
+                struct.unpack("!H", p[6:8])[0],
+                ntop(socket.AF_INET, p[14:18]), ntop(socket.AF_INET, p[24:28])))
+        elif et == 0x0800 and len(p) >= 20:
+            hl, proto = (p[0] & 0xf) * 4, p[9]
+            ident, fo = struct.unpack("!HH", p[4:8])
+            off, mf = (fo & 0x1fff) * 8, (fo >> 13) & 1
+            line = "ip4 %s > %s proto %d id %d off %d mf %d" % (
+                ntop(socket.AF_INET, p[12:16]), ntop(socket.AF_INET, p[16:20]),
+                proto, ident, off, mf)
+            if proto == 17 and off == 0 and len(p) >= hl + 4:
+                line += " udp %d > %d" % struct.unpack("!HH", p[hl:hl + 4])
+            log(line)
+        elif et == 0x86dd and len(p) >= 40:
+            nh, q = p[6], p[40:]
+            line = "ip6 %s > %s" % (ntop(socket.AF_INET6, p[8:24]),
+                                    ntop(socket.AF_INET6, p[24:40]))
+            first = True
+            while nh in (0, 44) and len(q) >= 8:
+                if nh == 44:
+                    fo, ident = struct.unpack("!HI", q[2:8])
+                    first = fo & 0xfff8 == 0
+                    line += " frag id %d off %d mf %d" % (ident, fo & 0xfff8,
+                                                          fo & 1)
+                    nh, q = q[0], q[8:]
+                else:
+                    nh, q = q[0], q[(q[1] + 1) * 8:]
+            if first and nh == 17 and len(q) >= 4:
+                line += " udp %d > %d" % struct.unpack("!HH", q[:4])
+            elif first and nh == 58 and len(q) >= 1:
+                line += " icmp6 %d" % q[0]
+                if q[0] in (135, 136) and len(q) >= 24:
+                    line += " target %s" % ntop(socket.AF_INET6, q[8:24])
+            elif not first or nh not in (17, 58):
+                line += " nh %d" % nh
+            log(line)
+        else:
+            log("eth 0x%04x" % et)
+
+elif cmd == "eth-send":
+    # DEV DSTMAC KIND ARGS...: one frame built by hand, sent on DEV from
+    # its own MAC address, whatever its addresses say.  DSTMAC is an
+    # address, "bcast", or "mcast" (the IPv6 multicast MAC of DST).
+    #   udp SRC SPORT DST DPORT [LEN]   a UDP datagram, IPv4 or IPv6
+    #   frag SRC DST OFFSET             a lone later fragment of a UDP
+    #                                   datagram (offset in bytes)
+    #   arp OP SPA TPA                  an ARP request (1) or reply (2)
+    #   na SRC DST TARGET               an unsolicited neighbour
+    #                                   advertisement, override flag set
+    #   ns SRC DST TARGET               a neighbour solicitation (from :::
+    #                                   duplicate address detection)
+    #   dhcp                            a DHCP discover, 0.0.0.0:68 to
+    #                                   255.255.255.255:67
+    dev, dmac, kind, a = args[0], args[1], args[2], args[3:]
+    if dmac == "bcast":
+        dmac = "ff:ff:ff:ff:ff:ff"
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((dev, 0))
+    smac = s.getsockname()[4]
+
+    def ip4(src, dst, proto, body, ident=0x5a5a, fo=0):
+        h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(body), ident, fo,
+                        64, proto, 0, ip_bytes(src), ip_bytes(dst))
+        return h[:10] + struct.pack("!H", csum(h)) + h[12:] + body
+
+    def ip6(src, dst, nh, body, hops=64):
+        return struct.pack("!IHBB", 0x60000000, len(body), nh, hops) + \
+            ip_bytes(src) + ip_bytes(dst) + body
+
+    def l4sum(src, dst, proto, body):
+        if family(dst) == socket.AF_INET:
+            pseudo = ip_bytes(src) + ip_bytes(dst) + \
+                struct.pack("!BBH", 0, proto, len(body))
+        else:
+            pseudo = ip_bytes(src) + ip_bytes(dst) + \
+                struct.pack("!IBBBB", len(body), 0, 0, 0, proto)
+        return csum(pseudo + body) or 0xffff
+
+    def udp(src, sport, dst, dport, data):
+        u = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+        c = l4sum(src, dst, 17, u)
+        return u[:6] + struct.pack("!H", c) + u[8:]
+
+    def icmp6(src, dst, msg):
+        c = l4sum(src, dst, 58, msg)
+        return msg[:2] + struct.pack("!H", c) + msg[4:]
+
+    dst = None
+    if kind == "udp":
+        src, sport, dst, dport = a[0], int(a[1]), a[2], int(a[3])
+        data = b"sgfw-forged"
+        if len(a) > 4:
+            data = data.ljust(int(a[4]), b"x")
+        u = udp(src, sport, dst, dport, data)
+        if family(dst) == socket.AF_INET:
+            et, pkt = 0x0800, ip4(src, dst, 17, u)
+        else:
+            et, pkt = 0x86dd, ip6(src, dst, 17, u)
+    elif kind == "frag":
+        src, dst, off = a[0], a[1], int(a[2])
+        data = b"sgfw-frag".ljust(64, b"x")
+        if family(dst) == socket.AF_INET:
+            et, pkt = 0x0800, ip4(src, dst, 17, data, 0x5a5a, off // 8)
+        else:
+            fh = struct.pack("!BBHI", 17, 0, off, 0x5a5a5a5a)
+            et, pkt = 0x86dd, ip6(src, dst, 44, fh + data)
+    elif kind == "arp":
+        op, spa, tpa = int(a[0]), a[1], a[2]
+        tha = bytes(6) if op == 1 else bytes.fromhex(dmac.replace(":", ""))
+        et = 0x0806
+        pkt = struct.pack("!HHBBH", 1, 0x0800, 6, 4, op) + smac + \
+            ip_bytes(spa) + tha + ip_bytes(tpa)
+    elif kind in ("na", "ns"):
+        src, dst, target = a[0], a[1], a[2]
+        if kind == "na":
+            msg = struct.pack("!BBHI", 136, 0, 0, 0x20000000) + \
+                ip_bytes(target) + struct.pack("!BB", 2, 1) + smac
+        else:
+            msg = struct.pack("!BBHI", 135, 0, 0, 0) + ip_bytes(target)
+            if src != "::":
+                msg += struct.pack("!BB", 1, 1) + smac
+        et, pkt = 0x86dd, ip6(src, dst, 58, icmp6(src, dst, msg), 255)
+    elif kind == "dhcp":
+        dst = "255.255.255.255"
+        bootp = struct.pack("!BBBBIHH4s4s4s4s", 1, 1, 6, 0, 0x5a5a5a5a, 0,
+                            0x8000, bytes(4), bytes(4), bytes(4), bytes(4))
+        bootp += smac.ljust(16, b"\0") + bytes(192) + \
+            bytes.fromhex("63825363") + bytes([53, 1, 1, 255])
+        et, pkt = 0x0800, ip4("0.0.0.0", dst, 17,
+                              udp("0.0.0.0", 68, dst, 67, bootp))
+    else:
+        die("eth-send: no kind " + kind)
+    if dmac == "mcast":
+        dmac = "33:33:" + ip_bytes(dst)[12:].hex(":")
+    frame = bytes.fromhex(dmac.replace(":", "")) + smac + \
+        struct.pack("!H", et) + pkt
+    s.send(frame.ljust(60, b"\0"))
+
 elif cmd == "jpy":
     # EXPR JSON: EXPR evaluated with j the document JSON; a string printed
     # as is, anything else as JSON.
