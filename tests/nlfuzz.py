@@ -58,22 +58,24 @@ NLA_F_NESTED = 0x8000
 
 # uapi/linux/sgfw.h, as the grammar needs it.
 U8, U16, U32, U64, STR, BIN4, BIN16, NEST, CIDR, FLAG, RNEST, NNEST, \
-    MATCH, FNEST = range(14)
+    MATCH, FNEST, ANEST = range(15)
 CIDR_ATTRS = {1: BIN4, 2: BIN16, 3: U8}
 MATCH_ATTRS = {1: U8, 2: U16, 3: U16, 4: U8, 5: U8}
 # A flow filter: ifindex, sg, rule-id, protocol, src, dst, sport, dport,
 # state, stale.
 FILTER_ATTRS = {1: U32, 2: STR, 3: U32, 4: U8, 5: CIDR, 6: CIDR, 7: U16,
                 8: U16, 9: U32, 10: FLAG}
-NESTS = (CIDR, RNEST, NNEST, MATCH, FNEST)
+NESTS = (CIDR, RNEST, NNEST, MATCH, FNEST, ANEST)
 SETS = {
     "status": {4: U32},
     "sg": {1: STR, 3: STR, 5: CIDR},
     "rule": {1: U32, 2: STR, 3: U32, 4: MATCH, 5: CIDR, 6: STR, 7: STR,
              8: STR},
     "pl": {1: STR, 2: CIDR, 3: U32},
+    # Device: ifindex, name, group, the timeouts, tracking, NACL, audit,
+    # mode, source check, addresses (a nest of address nests of a CIDR).
     "iface": {2: U32, 3: STR, 4: STR, 5: U32, 6: U32, 7: U32, 8: U32,
-              11: STR, 17: U8},
+              11: STR, 17: U8, 23: U32, 24: U8, 25: ANEST},
     "flow": {16: FNEST},
     "nacl": {1: STR},
     # Explain: ifindex, direction, protocol, src, dst, sport, dport, icmp
@@ -150,6 +152,10 @@ def value(rng, kind):
                         for t, k in FILTER_ATTRS.items() if rng.random() < .3)
     if kind == FLAG:
         return b""
+    if kind == ANEST:
+        # Up to 64 addresses; sometimes one too many, sometimes none.
+        return b"".join(attr(1 | nest_flag(rng, CIDR), value(rng, CIDR))
+                        for _ in range(rng.choice([0, 1, 2, 3, 64, 65])))
     if kind in (RNEST, NNEST):
         nest = RULE_NEST if kind == RNEST else NACL_NEST
         return b"".join(attr(t | nest_flag(rng, k), value(rng, k))
