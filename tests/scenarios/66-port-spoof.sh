@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Port mode's source check.  Instance 1 forges, on its eth0, packets that
+# claim its neighbour's (instance 3's) addresses: UDP from 10.0.0.3 and
+# from fd00::3 to the host, an ARP reply to instance 2 and a gratuitous
+# ARP saying that 10.0.0.3 is at instance 1's MAC, a neighbour
+# advertisement (from its link-local address) saying the same of fd00::3.
+#
+#  - source check on (the default): none of them gets past p1 (no
+#    datagram reaches the host's listener or its bridge, the neighbour
+#    tables of instance 2 and of the host still name instance 3's MAC),
+#    and p1 counts each of them once as spoofed.  What an instance sends
+#    before it has an address passes: a DHCP discover from 0.0.0.0 reaches
+#    the host's DHCP port (once a rule allows udp/67 out: it is judged by
+#    the rules, and refused before), an ARP probe from 0.0.0.0 and the
+#    duplicate address detection from :: reach the bridge (without a rule,
+#    as neighbour discovery).  Datagrams from its own address pass;
+#  - source check off: the same forged packets go to the rules: the
+#    datagrams a rule allows arrive (one to a port no rule allows does
+#    not), the ARP reply and the advertisement rewrite the neighbours'
+#    tables; nothing is counted as spoofed.
+#
+#   +------------------------------ $nsh -------------------------------+
+#   |   br0 10.0.0.254/24 fd00::fe/64   listeners udp 9, 10 and 67,     |
+#   |          |                         a sniffer on br0               |
+#   |          p1 "inst", mode port, address 10.0.0.1 fd00::1           |
+#   |          |              p2              p3                         |
+#   +----------|--------------|---------------|--------------------------+
+#   $ns1 eth0 10.0.0.1   $ns2 eth0 10.0.0.2   $ns3 eth0 10.0.0.3
+#        fd00::1  (forger)    fd00::2              fd00::3 (impersonated)
+#
+#   group "inst": out udp/9 to 10.0.0.0/24 and fd00::/64 (udp/67 to
+#                 0.0.0.0/0 added on the way); in nothing
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+require_sgtool
+topo_port_bridge
+mac1=$(mac_of "$ns1" eth0)
+mac2=$(mac_of "$ns2" eth0)
+mac3=$(mac_of "$ns3" eth0)
+brmac=$(mac_of "$nsh" br0)
+ll1=$(nsx "$ns1" ip -6 -o addr show dev eth0 scope link |
+	awk '{ sub("/.*", "", $4); print $4 }')
+[ -n "$ll1" ] || fail "instance 1 has no link-local address"
+
+assert sgt "$nsh" sg add inst
+sg_egress_clear "$nsh" inst
+rule_add "$nsh" inst egress udp port 9 to 10.0.0.0/24 >/dev/null
+rule_add "$nsh" inst egress udp port 9 to fd00::/64 >/dev/null
+assert sgt "$nsh" iface set p1 mode port address 10.0.0.1 fd00::1
+assert sgt "$nsh" iface attach p1 inst
+assert_eq "p1 mode and source check" '["port", true]' \
+	"$(sgj "$nsh" iface show p1 | jpy '[j[0]["mode"], j[0]["source_check"]]')"
+
+udp_listen h9 "$nsh" :: 9
+udp_listen h10 "$nsh" :: 10
+udp_listen d67 "$nsh" 0.0.0.0 67
+sniff sbr "$nsh" br0
+
+# Instance 2 and the host know instance 3's MAC (stale entries, which a
+# received ARP or advertisement may update once they are a second old).
+nsx "$ns2" ip -4 neigh replace 10.0.0.3 lladdr "$mac3" dev eth0 nud stale
+nsx "$ns2" ip -6 neigh replace fd00::3 lladdr "$mac3" dev eth0 nud stale
+nh ip -4 neigh replace 10.0.0.3 lladdr "$mac3" dev br0 nud stale
+sleep 1.5
+
+# neigh NS DEV ADDR: the MAC that NS has for ADDR.
+neigh() { nsx "$1" ip neigh show "$3" dev "$2" | awk '{ print $3 }'; }
+spoofed() { dev_counter "$nsh" p1 dropped.spoofed; }
+got() { bg_log "$1" | grep -c "^udp from $2 port " || true; }
+sniffed() { bg_log sbr | grep -c -- "$1" || true; }
+# For wait_until: got NAME ADDR is COUNT, sniffed PATTERN is COUNT, the MAC
+# for ADDR is MAC.
+got_is() { [ "$(got "$1" "$2")" = "$3" ]; }
+sniffed_is() { [ "$(sniffed "$1")" = "$2" ]; }
+neigh_is() { [ "$(neigh "$1" "$2" "$3")" = "$4" ]; }
+
+# forge: what instance 1 sends with another's addresses.
+forge() {
+	assert eth_send "$ns1" eth0 "$brmac" udp 10.0.0.3 4000 10.0.0.254 9
+	assert eth_send "$ns1" eth0 "$brmac" udp fd00::3 4000 fd00::fe 9
+	assert eth_send "$ns1" eth0 "$brmac" udp 10.0.0.3 4000 10.0.0.254 10
+	assert eth_send "$ns1" eth0 "$mac2" arp 2 10.0.0.3 10.0.0.2
+	assert eth_send "$ns1" eth0 bcast arp 1 10.0.0.3 10.0.0.3
+	assert eth_send "$ns1" eth0 mcast na "$ll1" ff02::1 fd00::3
+}
+
+log "source check on: forged sources, ARP and advertisements are dropped"
+s0=$(spoofed)
+forge
+sleep 1
+assert_eq "packets counted spoofed" 6 $(($(spoofed) - s0))
+assert_eq "forged datagrams at the host (v4 v6 port 10)" "0 0 0" \
+	"$(got h9 ::ffff:10.0.0.3) $(got h9 fd00::3) $(got h10 ::ffff:10.0.0.3)"
+assert_eq "forged packets on the bridge" "0 0 0 0" \
+	"$(sniffed 'ip4 10.0.0.3 >') $(sniffed 'ip6 fd00::3 >') $(sniffed 'arp op 1 sender 10.0.0.3 ') $(sniffed 'icmp6 136 target fd00::3')"
+assert_eq "instance 2's MAC for 10.0.0.3" "$mac3" "$(neigh "$ns2" eth0 10.0.0.3)"
+assert_eq "instance 2's MAC for fd00::3" "$mac3" "$(neigh "$ns2" eth0 fd00::3)"
+assert_eq "the host's MAC for 10.0.0.3" "$mac3" "$(neigh "$nsh" br0 10.0.0.3)"
+
+log "its own addresses pass"
+assert eth_send "$ns1" eth0 "$brmac" udp 10.0.0.1 4001 10.0.0.254 9
+assert eth_send "$ns1" eth0 "$brmac" udp fd00::1 4001 fd00::fe 9
+wait_until 5 got_is h9 ::ffff:10.0.0.1 1
+wait_until 5 got_is h9 fd00::1 1
+
+log "before it has an address: DHCP by the rules, ARP probe and DAD without"
+n=$(dev_counter "$nsh" p1 dropped.no_rule)
+assert eth_send "$ns1" eth0 bcast dhcp
+sleep 1
+assert_eq "DHCP discovers at the host, no rule" 0 "$(got d67 0.0.0.0)"
+assert_eq "dropped for want of a rule" 1 \
+	$(($(dev_counter "$nsh" p1 dropped.no_rule) - n))
+rule_add "$nsh" inst egress udp port 67 to 0.0.0.0/0 >/dev/null
+assert eth_send "$ns1" eth0 bcast dhcp
+wait_until 5 got_is d67 0.0.0.0 1
+assert eth_send "$ns1" eth0 bcast arp 1 0.0.0.0 10.0.0.1
+assert eth_send "$ns1" eth0 mcast ns :: ff02::1:ff00:1 fd00::1
+wait_until 5 sniffed_is 'arp op 1 sender 0.0.0.0 target 10.0.0.1' 1
+wait_until 5 sniffed_is 'ip6 :: > ff02::1:ff00:1 icmp6 135 target fd00::1' 1
+assert_eq "packets counted spoofed" 6 $(($(spoofed) - s0))
+
+log "source check off: the same packets go to the rules"
+assert sgt "$nsh" iface set p1 mode port source-check off
+assert_eq "p1 mode, source check, addresses" \
+	'["port", false, ["10.0.0.1", "fd00::1"]]' \
+	"$(sgj "$nsh" iface show p1 | jpy '[j[0]["mode"], j[0]["source_check"],
+		sorted(a.split("/")[0] for a in j[0]["addresses"])]')"
+n=$(dev_counter "$nsh" p1 dropped.no_rule)
+forge
+wait_until 5 got_is h9 ::ffff:10.0.0.3 1
+wait_until 5 got_is h9 fd00::3 1
+wait_until 5 neigh_is "$ns2" eth0 10.0.0.3 "$mac1"
+wait_until 5 neigh_is "$ns2" eth0 fd00::3 "$mac1"
+wait_until 5 neigh_is "$nsh" br0 10.0.0.3 "$mac1"
+assert_eq "forged datagrams to port 10 at the host" 0 \
+	"$(got h10 ::ffff:10.0.0.3)"
+assert_eq "dropped for want of a rule" 1 \
+	$(($(dev_counter "$nsh" p1 dropped.no_rule) - n))
+assert_eq "packets counted spoofed" 6 $(($(spoofed) - s0))
