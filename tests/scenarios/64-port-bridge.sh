@@ -73,10 +73,10 @@ flow_check "$nsh" 1 "f['src'] == 'fd00::fe' and f['sport'] == $(tcp_hold_sport h
 flow_check "$nsh" 0 "f['dport'] in (23, 5001)"
 
 log "the instance has no configuration, and cannot name p1"
-assert_eq "iface show in instance 1" "[]" "$(sgj "$ns1" iface show)"
+assert_eq "devices configured in instance 1" 0 "$(sgj "$ns1" iface show | jpy "len(j)")"
 assert_fails sgt "$ns1" iface set p1 mode port address 10.0.0.1
 assert_fails sgt "$ns1" iface set p1 mode endpoint
-assert_eq "iface show in instance 1" "[]" "$(sgj "$ns1" iface show)"
+assert_eq "devices configured in instance 1" 0 "$(sgj "$ns1" iface show | jpy "len(j)")"
 log "the other ports are not filtered"
 assert ping_ok "$ns2" 10.0.0.3
 assert tcp_connect "$ns3" 10.0.0.2 22

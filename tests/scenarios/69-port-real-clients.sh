@@ -148,4 +148,4 @@ log "the flows of p1 carried them all; instance 1 has no configuration"
 assert_eq "ports of p1's flows" True "$(sgj "$nsh" flow show | jpy '
 	set((22, 53, 5201, 8080)) <= set(f["dport"] for f in j
 		if f["device"] == "p1" and f["direction"] == "ingress")')"
-assert_eq "iface show in instance 1" "[]" "$(sgj "$ns1" iface show)"
+assert_eq "devices configured in instance 1" 0 "$(sgj "$ns1" iface show | jpy "len(j)")"
