@@ -421,6 +421,14 @@ void cidr_format(const struct cidr *c, char *buf, size_t len)
 	snprintf(buf + n, len - n, "/%u", c->plen);
 }
 
+void prefix_format(const struct cidr *c, char *buf, size_t len)
+{
+	if (c->plen == (c->addr.family == AF_INET ? 32 : 128))
+		addr_format(&c->addr, buf, len);
+	else
+		cidr_format(c, buf, len);
+}
+
 void endpoint_format(const struct addr *a, bool port, uint16_t p,
 		     char *buf, size_t len)
 {

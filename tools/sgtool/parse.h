@@ -97,6 +97,8 @@ const char *cmd_name(uint32_t cmd);
 void addr_format(const struct addr *a, char *buf, size_t len);
 /* "10.0.0.0/8": always with the prefix length. */
 void cidr_format(const struct cidr *c, char *buf, size_t len);
+/* "10.0.0.0/8", but a host without its length: "10.0.0.1", "fd00::1". */
+void prefix_format(const struct cidr *c, char *buf, size_t len);
 /* "10.0.0.1:22", "[fd00::1]:22", or the bare address without a port. */
 void endpoint_format(const struct addr *a, bool port, uint16_t p,
 		     char *buf, size_t len);

@@ -188,6 +188,22 @@ static int test_addr_format(void)
 			      "/128", &c), 0);
 	cidr_format(&c, buf, sizeof(buf));
 	EXPECT_STR(buf, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128");
+	/* prefix_format(): a host without its length, with or without "/N". */
+	EXPECT_INT(parse_cidr("10.0.0.5", &c), 0);
+	prefix_format(&c, buf, sizeof(buf));
+	EXPECT_STR(buf, "10.0.0.5");
+	EXPECT_INT(parse_cidr("10.0.0.5/32", &c), 0);
+	prefix_format(&c, buf, sizeof(buf));
+	EXPECT_STR(buf, "10.0.0.5");
+	EXPECT_INT(parse_cidr("10.9.0.0/24", &c), 0);
+	prefix_format(&c, buf, sizeof(buf));
+	EXPECT_STR(buf, "10.9.0.0/24");
+	EXPECT_INT(parse_cidr("fd00::5/128", &c), 0);
+	prefix_format(&c, buf, sizeof(buf));
+	EXPECT_STR(buf, "fd00::5");
+	EXPECT_INT(parse_cidr("fd00::/64", &c), 0);
+	prefix_format(&c, buf, sizeof(buf));
+	EXPECT_STR(buf, "fd00::/64");
 	return 0;
 }
 
