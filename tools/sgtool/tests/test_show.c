@@ -640,7 +640,7 @@ static int test_flow_limit_show(void)
 	return 0;
 }
 
-#define PROM_WANT							\
+#define PROM_STATUS							\
 	"# HELP sgfw_flows Flows tracked in the namespace.\n"		\
 	"# TYPE sgfw_flows gauge\n"					\
 	"sgfw_flows 5\n"						\
@@ -654,7 +654,19 @@ static int test_flow_limit_show(void)
 	"# HELP sgfw_conntrack_allowance_exceeded_total Packets dropped"	\
 	" because the flow table was full.\n"				\
 	"# TYPE sgfw_conntrack_allowance_exceeded_total counter\n"	\
-	"sgfw_conntrack_allowance_exceeded_total 1099511627777\n"	\
+	"sgfw_conntrack_allowance_exceeded_total 1099511627777\n"
+
+#define PROM_FRAGS							\
+	"# HELP sgfw_frags Fragmented datagrams of port-mode devices"	\
+	" whose other fragments may still come.\n"			\
+	"# TYPE sgfw_frags gauge\n"					\
+	"sgfw_frags 3\n"						\
+	"# HELP sgfw_frags_full_total First fragments dropped because"	\
+	" the fragment table was full.\n"				\
+	"# TYPE sgfw_frags_full_total counter\n"			\
+	"sgfw_frags_full_total 8589934594\n"
+
+#define PROM_DEVICES							\
 	"# HELP sgfw_device_accepted_packets_total Packets a filtered"	\
 	" device accepted.\n"						\
 	"# TYPE sgfw_device_accepted_packets_total counter\n"		\
@@ -679,6 +691,8 @@ static int test_flow_limit_show(void)
 	"# HELP sgfw_rule_flows_total Flows a security group's rule"	\
 	" opened.\n"							\
 	"# TYPE sgfw_rule_flows_total counter\n"
+
+#define PROM_WANT PROM_STATUS PROM_DEVICES
 
 static int test_stats(void)
 {
@@ -720,6 +734,11 @@ static int test_stats_prometheus(void)
 	/* The same after "show", and whatever -j says. */
 	EXPECT_RUN(run_sgtool("-j", "stats", "show", "-o", "prometheus", NULL),
 		   0, PROM_WANT, "");
+	/* The fragment table's figures, when the kernel sends them. */
+	fake.status_frags = true;
+	EXPECT_RUN(run_sgtool("stats", "-o", "prometheus", NULL), 0,
+		   PROM_STATUS PROM_FRAGS PROM_DEVICES, "");
+	fake.status_frags = false;
 	EXPECT_RUN(run_sgtool("stats", "-o", NULL), 1, "",
 		   "sgtool: \"-o\" needs a format, try \"sgtool stats help\"\n");
 	return 0;
