@@ -312,6 +312,12 @@ static int test_keywords(void)
 	EXPECT_INT(parse_tracking("always", &v), 0);
 	EXPECT_INT(v, SGFW_TRACKING_ALWAYS);
 	EXPECT_INT(parse_tracking("alway", &v), -EINVAL);
+	EXPECT_INT(parse_iface_mode("port", &v), 0);
+	EXPECT_INT(v, SGFW_IFACE_MODE_PORT);
+	EXPECT_INT(parse_iface_mode("endpoint", &v), 0);
+	EXPECT_INT(v, SGFW_IFACE_MODE_ENDPOINT);
+	EXPECT_INT(parse_iface_mode("Port", &v), -EINVAL);
+	EXPECT_INT(parse_iface_mode("", &v), -EINVAL);
 	EXPECT_INT(parse_direction("ingress", &v), 0);
 	EXPECT_INT(v, SGFW_DIRECTION_INGRESS);
 	EXPECT_INT(parse_direction("egress", &v), 0);
@@ -354,6 +360,9 @@ static int test_names(void)
 	EXPECT(direction_name(2) == NULL);
 	EXPECT_STR(tracking_name(SGFW_TRACKING_ALWAYS), "always");
 	EXPECT(tracking_name(2) == NULL);
+	EXPECT_STR(iface_mode_name(SGFW_IFACE_MODE_ENDPOINT), "endpoint");
+	EXPECT_STR(iface_mode_name(SGFW_IFACE_MODE_PORT), "port");
+	EXPECT(iface_mode_name(2) == NULL);
 	EXPECT_STR(nacl_action_name(SGFW_NACL_ACTION_ALLOW), "allow");
 	EXPECT_STR(nacl_action_name(SGFW_NACL_ACTION_DENY), "deny");
 	EXPECT(nacl_action_name(2) == NULL);
@@ -407,7 +416,7 @@ void suite_parse(void)
 		 test_protocols);
 	tap_test("parse: timeouts in seconds, aws-nitro is 350",
 		 test_timeouts);
-	tap_test("parse: tracking, direction and NACL action keywords",
+	tap_test("parse: tracking, mode, direction and NACL action keywords",
 		 test_keywords);
 	tap_test("parse: on and off", test_on_off);
 	tap_test("parse: protocol, direction, tracking, action, state, "
