@@ -1026,7 +1026,8 @@ static json_t *addresses_json(const struct nlattr *nest)
 	json_t *out = NULL;
 
 	if (!msg_addresses(nest, cidr_vec_add, &a)) {
-		qsort(a.v, a.n, sizeof(*a.v), cidr_qcmp);
+		if (a.n)
+			qsort(a.v, a.n, sizeof(*a.v), cidr_qcmp);
 		out = json_array();
 		for (size_t i = 0; i < a.n; i++)
 			add(out, cidr_json(&a.v[i], CIDR_ADDRESS));

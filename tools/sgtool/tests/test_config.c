@@ -396,9 +396,9 @@ static int test_apply_refused_port(void)
 	n = (size_t)snprintf(many, sizeof(many),
 			     "{\"interfaces\":[{\"name\":\"vm0\","
 			     "\"addresses\":[");
-	for (int i = 0; i < 65; i++)
+	for (unsigned int i = 0; i < 65; i++)
 		n += (size_t)snprintf(many + n, sizeof(many) - n,
-				      "%s\"10.0.%d.1\"", i ? "," : "", i);
+				      "%s\"10.0.%u.1\"", i ? "," : "", i);
 	snprintf(many + n, sizeof(many) - n, "]}]}");
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {

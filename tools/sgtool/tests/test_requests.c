@@ -601,7 +601,7 @@ static int test_iface_set_port_errors(void)
 		{ { "source-check" }, "\"source-check\" needs a value" },
 	};
 	char *argv[80], want[200];
-	char addrs[65][16];
+	char addrs[65][32];
 	int argc;
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -628,8 +628,8 @@ static int test_iface_set_port_errors(void)
 	argv[argc++] = "set";
 	argv[argc++] = "vm0";
 	argv[argc++] = "address";
-	for (int i = 0; i < 64; i++) {
-		snprintf(addrs[i], sizeof(addrs[i]), "10.0.0.%d", i + 1);
+	for (unsigned int i = 0; i < 64; i++) {
+		snprintf(addrs[i], sizeof(addrs[i]), "10.0.0.%u", i + 1);
 		argv[argc++] = addrs[i];
 	}
 	argv[argc] = NULL;
