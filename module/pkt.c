@@ -465,21 +465,23 @@ static int sgfw_pkt_tcp(const struct sk_buff *skb, int thoff,
 /*
  * Neighbour advertisements (RFC 4861, 4.4) carry the address they are
  * about after the icmpv6 header: port mode's source check reads it.
+ * Return: 0, or -EINVAL for one cut short before it.
  */
-static void sgfw_pkt_nd_target(const struct sk_buff *skb, int thoff,
-			       struct sgfw_pkt *p)
+static int sgfw_pkt_nd_target(const struct sk_buff *skb, int thoff,
+			      struct sgfw_pkt *p)
 {
 	const struct in6_addr *a;
 	struct in6_addr _a;
 
 	if (p->icmp_type != NDISC_NEIGHBOUR_ADVERTISEMENT)
-		return;
+		return 0;
 	a = skb_header_pointer(skb, thoff + sizeof(struct icmp6hdr),
 			       sizeof(_a), &_a);
 	if (!a)
-		return;
+		return -EINVAL;
 	p->nd_target.in6 = *a;
 	p->flags |= SGFW_PKT_ND_TARGET;
+	return 0;
 }
 
 static int __sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
@@ -519,8 +521,8 @@ static int __sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
 	if (!sgfw_pkt_is_icmp(af, p->t.proto))
 		return 0;
 	err = sgfw_pkt_icmp(skb, thoff, af, hops, p);
-	if (!err && af == SGFW_AF_INET6)
-		sgfw_pkt_nd_target(skb, thoff, p);
+	if (!err && frags && af == SGFW_AF_INET6)
+		err = sgfw_pkt_nd_target(skb, thoff, p);
 	return err;
 }
 

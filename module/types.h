@@ -56,7 +56,7 @@ struct sgfw_tuple {
 #define SGFW_PKT_FRAG		BIT(4)	/* a fragment: @frag says which */
 #define SGFW_PKT_FRAG_LATER	BIT(5)	/* not the first: no ports, no type */
 #define SGFW_PKT_FRAG_MORE	BIT(6)	/* not the last */
-#define SGFW_PKT_ND_TARGET	BIT(7)	/* @nd_target is set */
+#define SGFW_PKT_ND_TARGET	BIT(7)	/* @nd_target is set (ports only) */
 
 /* A TCP option that was not in the packet. */
 #define SGFW_TCP_WSCALE_NONE	0xf
@@ -80,8 +80,9 @@ struct sgfw_tuple {
  *	parsed it): @id, the datagram's identification (16 bits in IPv4);
  *	@off and @len, where its payload starts in the datagram's and how
  *	long it is, in bytes.
- * @nd_target: of an IPv6 neighbour advertisement (SGFW_PKT_ND_TARGET),
- *	the address it announces.
+ * @nd_target: of an IPv6 neighbour advertisement (SGFW_PKT_ND_TARGET,
+ *	only where sgfw_pkt_parse_frag() parsed it), the address it
+ *	announces.
  */
 struct sgfw_pkt {
 	struct sgfw_tuple t;
