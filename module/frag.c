@@ -84,6 +84,11 @@ static void sgfw_frag_forget(struct sgfw_frags *fr, struct sgfw_frag *f)
 	kfree(f);
 }
 
+static struct hlist_head *sgfw_frag_bucket(struct sgfw_frags *fr, u32 hash)
+{
+	return &fr->buckets[hash_min(hash, HASH_BITS(fr->buckets))];
+}
+
 /* Forget the expired datagrams of one bucket, or (NULL) of all. */
 static void sgfw_frags_expire(struct sgfw_frags *fr, struct hlist_head *head)
 {
@@ -195,8 +200,7 @@ int sgfw_frag_first(struct sgfw_frags *fr, struct mem_cgroup *memcg,
 	if (sgfw_frag_find(fr, hash, ifindex, dir, &key))
 		goto out_free;
 	if (fr->count >= SGFW_MAX_FRAGS)
-		sgfw_frags_expire(fr, &fr->buckets[hash_min(hash,
-							     HASH_BITS(fr->buckets))]);
+		sgfw_frags_expire(fr, sgfw_frag_bucket(fr, hash));
 	if (fr->count >= SGFW_MAX_FRAGS) {
 		atomic64_inc(&fr->full);
 		err = -ENOSPC;

@@ -42,7 +42,7 @@ struct mem_cgroup;
  * @gc: forgets expired datagrams while any is remembered.
  */
 struct sgfw_frags {
-	spinlock_t lock;
+	spinlock_t lock;	/* see above */
 	DECLARE_HASHTABLE(buckets, 8);
 	u32 count;
 	atomic64_t full;

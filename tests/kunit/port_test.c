@@ -251,10 +251,12 @@ static struct sgfw_pkt port_frag(enum sgfw_af af, u32 id, u16 off, u16 len,
 	p.frag.id = id;
 	p.frag.off = off;
 	p.frag.len = len;
-	if (off)
+	if (off) {
 		p.t.proto = af == SGFW_AF_INET ? IPPROTO_UDP : NEXTHDR_DEST;
-	else
-		p.t.sport = p.t.dport = htons(53);
+	} else {
+		p.t.sport = htons(53);
+		p.t.dport = htons(53);
+	}
 	return p;
 }
 
