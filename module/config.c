@@ -25,6 +25,7 @@
 #include "compat.h"
 #include "config.h"
 #include "flowtable.h"
+#include "hooks.h"
 #include "txn.h"
 
 void sgfw_cidr_canonicalize(struct sgfw_cidr *c)
@@ -376,6 +377,7 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
 		sd->sgs[i]->attached--;
 	sd->nsgs = 0;
 	sgfw_dev_set_nacl(sd, NULL);
+	sgfw_port_hooks_del(sn->net, sd);
 	if (sd->ifindex)
 		xa_erase(&sn->devs, sd->ifindex);
 	list_del(&sd->list);
@@ -383,6 +385,8 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
 	sgfw_config_changed(sn);
 	sgfw_ruleset_replace(&sd->rs, NULL, sgfw_config_owned(sn));
 	sgfw_ruleset_replace(&sd->nacl_rs, NULL, sgfw_config_owned(sn));
+	sgfw_port_put(rcu_replace_pointer(sd->port, NULL,
+					  sgfw_config_owned(sn)));
 	if (flush && sd->ifindex) {
 		synchronize_net();
 		sgfw_flowtable_flush(sn->net, &sn->flows, sd->ifindex,
@@ -406,8 +410,11 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
  * device may have addresses already; a new one, or one that moved in from
  * another namespace, has none yet, and the address notifiers take over).
  * Context: RTNL.
- * Return: 0, or -ENOMEM (the caller refuses the device or its name: a
- * device that should be filtered is never let go unfiltered).
+ * A port's hooks are registered on the device before it can pass a
+ * packet too.
+ * Return: 0, or -ENOMEM or an error of registering the hooks (the caller
+ * refuses the device or its name: a device that should be filtered is
+ * never let go unfiltered).
  */
 int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev, bool renamed)
 {
@@ -423,6 +430,14 @@ int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev, bool renamed)
 	err = sgfw_dev_publish(sn, sd, dev);
 	if (err)
 		return err;
+	if (rtnl_dereference(sd->port)) {
+		err = sgfw_port_hooks_add(sn->net, sd, dev);
+		if (err) {
+			xa_erase(&sn->devs, sd->ifindex);
+			sd->ifindex = 0;
+			return err;
+		}
+	}
 	if (renamed && sd->nsgs && sgfw_config_commit(sn))
 		pr_warn_ratelimited("cannot rebuild rulesets after %s came\n",
 				    dev->name);
@@ -450,6 +465,7 @@ void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev)
 	sd = xa_load(&sn->devs, dev->ifindex);
 	if (!sd)
 		return;
+	sgfw_port_hooks_del(sn->net, sd);
 	xa_erase(&sn->devs, sd->ifindex);
 	sd->ifindex = 0;
 	sgfw_config_changed(sn);
@@ -472,7 +488,7 @@ void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev)
 void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd)
 {
 	if (sd->nsgs || sd->nacl || sd->tracking != SGFW_TRACKING_AUTO ||
-	    sd->audit ||
+	    sd->audit || rtnl_dereference(sd->port) ||
 	    sd->to.tcp_established != SGFW_TCP_EST_TIMEOUT_DEF ||
 	    sd->to.udp != SGFW_UDP_TIMEOUT_DEF ||
 	    sd->to.udp_stream != SGFW_UDP_STREAM_TIMEOUT_DEF)
@@ -861,28 +877,58 @@ static int sgfw_peers_add_dev(struct sgfw_peers *p, struct net_device *dev,
 	return err;
 }
 
+/* The addresses of a port-mode device's instance, of family @af. */
+static int sgfw_peers_add_port(struct sgfw_peers *p,
+			       const struct sgfw_port *port, enum sgfw_af af)
+{
+	u32 i;
+	int err;
+
+	for (i = 0; i < port->n; i++) {
+		if (port->addrs[i].af != af)
+			continue;
+		err = sgfw_peers_add(p, &port->addrs[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /*
- * The members of a group, as a sorted set of host addresses of family @af
- * (what the matcher searches in, ruleset.h): the addresses added by hand,
- * and those of every device of the namespace that has the group attached,
- * at most SGFW_MAX_SG_PEER_ADDRS.
+ * The members of a group, as a sorted set of addresses of family @af
+ * (what the matcher searches in, ruleset.h): the addresses added by hand;
+ * those of every device of the namespace in endpoint mode that has the
+ * group attached; and the instance addresses of every device in port mode
+ * that has it, whether a device has the name or not (they are the
+ * configuration's); at most SGFW_MAX_SG_PEER_ADDRS.  *@hosts says whether
+ * they are all host addresses: an instance's may be prefixes.
  */
 static int sgfw_peers_add_sg(struct sgfw_net *sn, struct sgfw_peers *p,
-			     const struct sgfw_sg *sg, enum sgfw_af af)
+			     const struct sgfw_sg *sg, enum sgfw_af af,
+			     bool *hosts)
 {
 	struct sgfw_dev *sd;
 	u32 i, k;
 	int err;
 
+	*hosts = true;
 	err = sgfw_peers_add_set(p, &sg->members, af);
 	if (err)
 		return err;
 	list_for_each_entry(sd, &sn->dev_list, list) {
+		const struct sgfw_port *port;
 		struct net_device *dev;
 		u32 mark = p->n;
 
 		if (!sgfw_dev_has_sg(sd, sg))
 			continue;
+		port = rtnl_dereference(sd->port);
+		if (port) {
+			err = sgfw_peers_add_port(p, port, af);
+			if (err)
+				return err;
+			continue;
+		}
 		if (!sd->ifindex)
 			continue;
 		dev = __dev_get_by_index(sn->net, sd->ifindex);
@@ -914,6 +960,9 @@ static int sgfw_peers_add_sg(struct sgfw_net *sn, struct sgfw_peers *p,
 				    SGFW_MAX_SG_PEER_ADDRS);
 		p->n = SGFW_MAX_SG_PEER_ADDRS;
 	}
+	for (i = 0; i < p->n; i++)
+		if (p->v[i].plen != (af == SGFW_AF_INET ? 32 : 128))
+			*hosts = false;
 	return 0;
 }
 
@@ -958,11 +1007,11 @@ static int sgfw_build_rule(struct sgfw_net *sn,
 		case SGFW_PEER_SG:
 			/* Every rule naming the group shares one set. */
 			spec.peer_key = r->peer_sg;
-			spec.peer_hosts = true;
 			err = sgfw_ruleset_add_shared(b, af, &spec);
 			if (err != -ENOENT)
 				goto next;
-			err = sgfw_peers_add_sg(sn, p, r->peer_sg, af);
+			err = sgfw_peers_add_sg(sn, p, r->peer_sg, af,
+						&spec.peer_hosts);
 			break;
 		case SGFW_PEER_PL:
 			spec.peer_key = r->peer_pl;

@@ -12,11 +12,13 @@
 #include <linux/bottom_half.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
+#include <linux/netfilter.h>
 #include <linux/netlink.h>
 #include <linux/percpu.h>
 #include <linux/u64_stats_sync.h>
 
 #include "netns.h"
+#include "port.h"
 #include "ruleset.h"
 #include "types.h"
 
@@ -188,6 +190,11 @@ struct sgfw_dev_stats {
  *	the first match decides); published like @rs.
  * @stats: per-CPU packet counts, written by the hooks; they belong to the
  *	name, and carry on when a device of the name comes back.
+ * @port: port mode's settings (port.h); NULL in endpoint mode.  Published
+ *	like @rs.
+ * @port_ops, @hooked: the netdev hooks of port mode (hooks.c), on the
+ *	bound device, registered while @hooked: from before a @port is
+ *	published for it until after it is not, or the device goes.
  * Everything but @stats and @audit changes under the RTNL only.
  * Freed with call_rcu() once out of sgfw_net.devs.
  */
@@ -208,6 +215,9 @@ struct sgfw_dev {
 	struct sgfw_nacl *nacl;
 	struct sgfw_ruleset __rcu *nacl_rs;	/* the NACL, compiled */
 	struct sgfw_dev_stats __percpu *stats;
+	struct sgfw_port __rcu *port;
+	struct nf_hook_ops port_ops[2];
+	bool hooked;
 	struct rcu_head rcu;
 };
 

@@ -263,6 +263,7 @@ int sgfw_nl_explain_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sgfw_net *sn = info->user_ptr[0];
 	struct sgfw_explain_req q = {};
 	struct sgfw_judgement j = {};
+	const struct sgfw_port *port;
 	struct sgfw_dev *sd;
 	struct sk_buff *msg;
 	struct sgfw_pkt p;
@@ -284,12 +285,17 @@ int sgfw_nl_explain_doit(struct sk_buff *skb, struct genl_info *info)
 
 	rcu_read_lock();
 	sd = xa_load(&sn->devs, q.ifindex);
+	/* What the instance of a port sends is checked first. */
+	port = sd && q.dir == SGFW_DIRECTION_EGRESS ?
+	       rcu_dereference(sd->port) : NULL;
 	if (sd && !rcu_access_pointer(sd->rs) &&
 	    !rcu_access_pointer(sd->nacl_rs))
 		sd = NULL;	/* not filtered: everything passes */
 	err = sgfw_explain_pkt(sn, &q, &p);
 	if (err == -EINVAL)
 		j.verdict = SGFW_VERDICT_INVALID;
+	else if (!err && port && sgfw_port_spoofed(port, &p, false))
+		j.verdict = SGFW_VERDICT_SPOOFED;
 	else if (!err && sd && !(p.flags & SGFW_PKT_ALWAYS_PASS))
 		sgfw_judge(sn, sd, q.dir, &p, true, &j);
 	if (err != -ENOMEM)

@@ -4,15 +4,19 @@
  * (LOCAL_IN, after reassembly); egress is what this namespace sends out
  * through a device (LOCAL_OUT, before fragmentation).  Forwarded traffic
  * is neither.  Loopback is never filtered, nor is a device with neither a
- * security group nor a network ACL.
+ * security group nor a network ACL.  A device in port mode is filtered at
+ * its own netdev hooks instead (sgfw_port_hook()), in the instance's
+ * directions.
  *
  * Context: netfilter hooks run under rcu_read_lock(), in softirq on
  * ingress and in process or softirq context on egress.  Nothing here
  * sleeps or takes a configuration lock.
  */
 
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter_netdev.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
@@ -22,9 +26,11 @@
 #include "debug.h"
 #include "events.h"
 #include "flowtable.h"
+#include "frag.h"
 #include "hooks.h"
 #include "netns.h"
 #include "pkt.h"
+#include "port.h"
 #include "ruleset.h"
 #include "track.h"
 
@@ -175,6 +181,36 @@ void sgfw_judge(struct sgfw_net *sn, struct sgfw_dev *sd,
 	j->verdict = what;
 }
 
+/*
+ * Count @p's verdict @j on @sd (seen on device @ifindex in @dir), report
+ * it, and say what becomes of the packet: a drop passes in audit mode.
+ */
+static unsigned int sgfw_hook_end(struct sgfw_net *sn, struct sgfw_dev *sd,
+				  int ifindex, enum sgfw_direction dir,
+				  const struct sgfw_pkt *p,
+				  const struct sgfw_judgement *j)
+{
+	bool audit;
+
+	if (j->verdict == SGFW_COUNT_ACCEPTED) {
+		sgfw_dev_count(sd, SGFW_COUNT_ACCEPTED, false);
+		/* Passed, the egress NACL included: an untracked packet. */
+		if (j->track == SGFW_TRACK_UNTRACKED)
+			sgfw_event_untracked(sn, ifindex, dir, p, j->rule);
+		return NF_ACCEPT;
+	}
+	/*
+	 * Audit mode lets the drop pass, counted apart; the event says which
+	 * NACL rule denied (none for the implicit deny).
+	 */
+	audit = READ_ONCE(sd->audit);
+	sgfw_dev_count(sd, j->verdict, audit);
+	sgfw_event_drop(sn, ifindex, dir, p, j->verdict,
+			j->verdict == SGFW_COUNT_NACL && j->nacl_rule ?
+			j->nacl_rule->rule_id : 0, audit);
+	return audit ? NF_ACCEPT : NF_DROP;
+}
+
 static unsigned int sgfw_hook(const struct nf_hook_state *state,
 			      struct sk_buff *skb, enum sgfw_af af)
 {
@@ -187,7 +223,6 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 	struct sgfw_net *sn;
 	struct sgfw_dev *sd;
 	struct sgfw_pkt p;
-	bool audit;
 
 	if (!dev || (dev->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
@@ -196,6 +231,9 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 	if (!sd)
 		return NF_ACCEPT;
 	if (!rcu_access_pointer(sd->rs) && !rcu_access_pointer(sd->nacl_rs))
+		return NF_ACCEPT;
+	/* A port's packets are the instance's: its own hooks judge them. */
+	if (rcu_access_pointer(sd->port))
 		return NF_ACCEPT;
 
 	if (sgfw_pkt_parse(skb, af, &p)) {
@@ -206,23 +244,155 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 	} else {
 		memset(&j, 0, sizeof(j));	/* accepted */
 	}
-	if (j.verdict == SGFW_COUNT_ACCEPTED) {
-		sgfw_dev_count(sd, SGFW_COUNT_ACCEPTED, false);
-		/* Passed, the egress NACL included: an untracked packet. */
-		if (j.track == SGFW_TRACK_UNTRACKED)
-			sgfw_event_untracked(sn, dev->ifindex, dir, &p, j.rule);
-		return NF_ACCEPT;
+	return sgfw_hook_end(sn, sd, dev->ifindex, dir, &p, &j);
+}
+
+/*
+ * The verdict on a frame of port-mode device @sd, whose instance's side
+ * @dir it travels (egress: it came out of the device).  IPv4 and IPv6 are
+ * judged as at an endpoint's hooks, fragments by the first of their
+ * datagram (frag.h), after the source check (port.c) of what the instance
+ * sends; ARP passes once it passes the check.  Frames of any other type,
+ * and frames with a VLAN tag, are not the instance's traffic to judge and
+ * would carry it past the rules: dropped.
+ */
+static void sgfw_port_verdict(struct sgfw_net *sn, struct sgfw_dev *sd,
+			      const struct sgfw_port *port,
+			      enum sgfw_direction dir, struct sk_buff *skb,
+			      struct sgfw_pkt *p, struct sgfw_judgement *j)
+{
+	bool out = dir == SGFW_DIRECTION_EGRESS;
+	enum sgfw_af af;
+
+	memset(j, 0, sizeof(*j));	/* accepted */
+	memset(p, 0, sizeof(*p));
+	p->len = skb->len;
+	if (skb_vlan_tag_present(skb))
+		goto invalid;
+	switch (skb->protocol) {
+	case htons(ETH_P_IP):
+		af = SGFW_AF_INET;
+		break;
+	case htons(ETH_P_IPV6):
+		af = SGFW_AF_INET6;
+		break;
+	case htons(ETH_P_ARP):
+		if (sgfw_port_arp(skb, p))
+			j->verdict = SGFW_COUNT_INVALID;
+		else if (out && sgfw_port_spoofed(port, p, true))
+			j->verdict = SGFW_COUNT_SPOOFED;
+		return;
+	default:
+		goto invalid;
 	}
-	/*
-	 * Audit mode lets the drop pass, counted apart; the event says which
-	 * NACL rule denied (none for the implicit deny).
-	 */
-	audit = READ_ONCE(sd->audit);
-	sgfw_dev_count(sd, j.verdict, audit);
-	sgfw_event_drop(sn, dev->ifindex, dir, &p, j.verdict,
-			j.verdict == SGFW_COUNT_NACL && j.nacl_rule ?
-			j.nacl_rule->rule_id : 0, audit);
-	return audit ? NF_ACCEPT : NF_DROP;
+	if (sgfw_pkt_parse_frag(skb, af, p))
+		goto invalid;
+	if (out && sgfw_port_spoofed(port, p, false)) {
+		j->verdict = SGFW_COUNT_SPOOFED;
+		return;
+	}
+	if (!rcu_access_pointer(sd->rs) && !rcu_access_pointer(sd->nacl_rs))
+		return;
+	if (p->flags & SGFW_PKT_FRAG_LATER) {
+		if (!sgfw_frag_later(&sn->frags, sd->ifindex, dir, p))
+			j->verdict = SGFW_COUNT_INVALID;
+		return;
+	}
+	if (p->flags & SGFW_PKT_ALWAYS_PASS)
+		return;
+	sgfw_judge(sn, sd, dir, p, false, j);
+	if (j->verdict == SGFW_COUNT_ACCEPTED && (p->flags & SGFW_PKT_FRAG) &&
+	    sgfw_frag_first(&sn->frags, READ_ONCE(sn->flows.memcg),
+			    sd->ifindex, dir, p))
+		j->verdict = SGFW_COUNT_TABLE_FULL;
+	return;
+
+invalid:
+	j->verdict = SGFW_COUNT_INVALID;
+}
+
+/*
+ * Port mode's hooks: netdev ingress of the device is what comes out of
+ * the instance (its egress), netdev egress what goes into it (its
+ * ingress).  They see every frame the device carries, whatever way it
+ * takes through the host: routed, bridged (before the bridge takes it in,
+ * after it sends it out, with or without br_netfilter), or to and from
+ * the host itself; and only that device's, so that no other device pays
+ * for them.  The configuration is found by the device, as at the inet
+ * hooks, not by the hook's private data: a device renamed away keeps its
+ * hooks until the notifier unregisters them.
+ */
+static unsigned int sgfw_port_hook(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	enum sgfw_direction dir = state->hook == NF_NETDEV_INGRESS ?
+				  SGFW_DIRECTION_EGRESS :
+				  SGFW_DIRECTION_INGRESS;
+	struct net_device *dev = dir == SGFW_DIRECTION_EGRESS ?
+				 state->in : state->out;
+	const struct sgfw_port *port;
+	struct sgfw_judgement j;
+	struct sgfw_net *sn;
+	struct sgfw_dev *sd;
+	struct sgfw_pkt p;
+
+	sn = sgfw_pernet(state->net);
+	sd = xa_load(&sn->devs, dev->ifindex);
+	if (!sd)
+		return NF_ACCEPT;
+	port = rcu_dereference(sd->port);
+	if (!port)
+		return NF_ACCEPT;
+	if (!port->source_check && !rcu_access_pointer(sd->rs) &&
+	    !rcu_access_pointer(sd->nacl_rs))
+		return NF_ACCEPT;
+	sgfw_port_verdict(sn, sd, port, dir, skb, &p, &j);
+	return sgfw_hook_end(sn, sd, dev->ifindex, dir, &p, &j);
+}
+
+/**
+ * sgfw_port_hooks_add() - register port mode's hooks on @dev for @sd.
+ * @net: their namespace.
+ * @sd: the configuration @dev has, with a port (or about to have one).
+ * @dev: the device.
+ *
+ * Context: RTNL.  Return: 0, or an error of nf_register_net_hooks().
+ */
+int sgfw_port_hooks_add(struct net *net, struct sgfw_dev *sd,
+			struct net_device *dev)
+{
+	static const u8 hooknum[] = { NF_NETDEV_INGRESS, NF_NETDEV_EGRESS };
+	int i, err;
+
+	ASSERT_RTNL();
+	if (sd->hooked)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(sd->port_ops); i++)
+		sd->port_ops[i] = (struct nf_hook_ops){
+			.hook		= sgfw_port_hook,
+			.pf		= NFPROTO_NETDEV,
+			.hooknum	= hooknum[i],
+			.priority	= 0,
+			.dev		= dev,
+		};
+	err = nf_register_net_hooks(net, sd->port_ops,
+				    ARRAY_SIZE(sd->port_ops));
+	if (!err)
+		sd->hooked = true;
+	return err;
+}
+
+/*
+ * sgfw_port_hooks_del() - unregister them, if they are.  A packet may
+ * still be in them: what they read goes after a grace period.
+ * Context: RTNL.
+ */
+void sgfw_port_hooks_del(struct net *net, struct sgfw_dev *sd)
+{
+	if (!sd->hooked)
+		return;
+	nf_unregister_net_hooks(net, sd->port_ops, ARRAY_SIZE(sd->port_ops));
+	sd->hooked = false;
 }
 
 static unsigned int sgfw_hook_ipv4(void *priv, struct sk_buff *skb,

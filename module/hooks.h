@@ -8,6 +8,7 @@
 #include "types.h"
 
 struct net;
+struct net_device;
 struct sgfw_crule;
 struct sgfw_dev;
 struct sgfw_flow;
@@ -16,6 +17,9 @@ struct sgfw_pkt;
 
 int sgfw_hooks_register(struct net *net);
 void sgfw_hooks_unregister(struct net *net);
+int sgfw_port_hooks_add(struct net *net, struct sgfw_dev *sd,
+			struct net_device *dev);
+void sgfw_port_hooks_del(struct net *net, struct sgfw_dev *sd);
 
 /*
  * struct sgfw_judgement - what sgfw_judge() found.

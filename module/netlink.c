@@ -577,7 +577,11 @@ int sgfw_status_fill(struct sk_buff *skb, struct net *net)
 	    nla_put_u32(skb, SGFW_A_STATUS_FLOW_LIMIT_CEILING,
 			sgfw_flow_limit_ceiling()))
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, SGFW_A_STATUS_EVENTS, READ_ONCE(sn->events)))
+	if (nla_put_u8(skb, SGFW_A_STATUS_EVENTS, READ_ONCE(sn->events)) ||
+	    nla_put_u32(skb, SGFW_A_STATUS_FRAGS, READ_ONCE(sn->frags.count)) ||
+	    nla_put_u64_64bit(skb, SGFW_A_STATUS_FRAGS_FULL,
+			      atomic64_read(&sn->frags.full),
+			      SGFW_A_STATUS_PAD))
 		return -EMSGSIZE;
 	pending = sgfw_txn_pending(sn);
 	if (pending &&
@@ -1345,6 +1349,30 @@ static int sgfw_req_dev(struct sgfw_net *sn, struct genl_info *info,
 	return 0;
 }
 
+/* Port mode's settings: mode, source check, and the addresses if any. */
+static int sgfw_put_port(struct sk_buff *skb, const struct sgfw_port *port)
+{
+	struct nlattr *nest;
+	u32 i;
+
+	if (nla_put_u32(skb, SGFW_A_IFACE_MODE,
+			port ? SGFW_IFACE_MODE_PORT : SGFW_IFACE_MODE_ENDPOINT) ||
+	    nla_put_u8(skb, SGFW_A_IFACE_SOURCE_CHECK,
+		       !port || port->source_check))
+		return -EMSGSIZE;
+	if (!port || !port->n)
+		return 0;
+	nest = nla_nest_start(skb, SGFW_A_IFACE_ADDRESSES);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < port->n; i++)
+		if (sgfw_put_cidr(skb, SGFW_A_IFACE_ADDRESSES_ADDRESS,
+				  &port->addrs[i], false))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 			   unsigned long *pos)
 {
@@ -1383,7 +1411,8 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 	    nla_put_u32(skb, SGFW_A_IFACE_UDP_STREAM_TIMEOUT,
 			sd->to.udp_stream) ||
 	    nla_put_u32(skb, SGFW_A_IFACE_TRACKING, sd->tracking) ||
-	    nla_put_u8(skb, SGFW_A_IFACE_AUDIT, sd->audit))
+	    nla_put_u8(skb, SGFW_A_IFACE_AUDIT, sd->audit) ||
+	    sgfw_put_port(skb, rtnl_dereference(sd->port)))
 		return -EMSGSIZE;
 	for (i = 0; i < SGFW_COUNT_NUM; i++) {
 		if (i != SGFW_COUNT_ACCEPTED)
@@ -1400,9 +1429,108 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 	return 0;
 }
 
-/* The timeouts, tracking and audit of an IFACE_SET or TXN_IFACE request. */
-static void sgfw_iface_settings(struct nlattr **tb, struct sgfw_txn_dev *td)
+/*
+ * The instance addresses of SGFW_A_IFACE_ADDRESSES @nest, into @set
+ * (sorted, unique, at most SGFW_MAX_PORT_ADDRS; empty when the nest is).
+ */
+static int sgfw_parse_port_addrs(const struct nlattr *nest,
+				 struct sgfw_cidr_set *set,
+				 struct netlink_ext_ack *extack)
 {
+	struct sgfw_cidr v[SGFW_MAX_PORT_ADDRS];
+	const struct nlattr *a;
+	int rem, err;
+	u32 n = 0;
+
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != SGFW_A_IFACE_ADDRESSES_ADDRESS)
+			continue;
+		if (n == SGFW_MAX_PORT_ADDRS) {
+			sgfw_err_fmt(extack, "too many addresses",
+				     "an instance has at most %u addresses",
+				     SGFW_MAX_PORT_ADDRS);
+			NL_SET_BAD_ATTR(extack, a);
+			return -E2BIG;
+		}
+		err = sgfw_parse_cidr(a, false, &v[n], extack);
+		if (err) {
+			NL_SET_BAD_ATTR(extack, a);
+			return err;
+		}
+		n++;
+	}
+	err = n ? sgfw_cidr_set_add(set, v, n, SGFW_MAX_PORT_ADDRS) : 0;
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(extack, nest, "an address is named twice");
+	return err;
+}
+
+/*
+ * Port mode's settings of an IFACE_SET or TXN_IFACE request, over those
+ * @td has: a new port for a device that is or becomes one, none for one
+ * that becomes an endpoint.  Source check and addresses belong to port
+ * mode: given to a device in endpoint mode, they are refused.
+ */
+static int sgfw_iface_port(struct nlattr **tb, struct sgfw_txn_dev *td,
+			   struct netlink_ext_ack *extack)
+{
+	const struct nlattr *only = tb[SGFW_A_IFACE_SOURCE_CHECK] ?:
+				    tb[SGFW_A_IFACE_ADDRESSES];
+	const struct sgfw_port *old = td->port;
+	struct sgfw_cidr_set set = {};
+	struct sgfw_port *port;
+	bool check = true;
+	int err;
+
+	if (!tb[SGFW_A_IFACE_MODE] && !only)
+		return 0;
+	if (tb[SGFW_A_IFACE_MODE] ?
+	    nla_get_u32(tb[SGFW_A_IFACE_MODE]) == SGFW_IFACE_MODE_ENDPOINT :
+	    !old) {
+		if (only) {
+			NL_SET_ERR_MSG_ATTR(extack, only,
+					    "source-check and address are settings of port mode: set mode port");
+			return -EINVAL;
+		}
+		sgfw_port_put(td->port);
+		td->port = NULL;
+		return 0;
+	}
+	if (old) {
+		check = old->source_check;
+		set.v = (struct sgfw_cidr *)old->addrs;
+		set.n = old->n;
+	}
+	if (tb[SGFW_A_IFACE_SOURCE_CHECK])
+		check = nla_get_u8(tb[SGFW_A_IFACE_SOURCE_CHECK]);
+	if (tb[SGFW_A_IFACE_ADDRESSES]) {
+		set = (struct sgfw_cidr_set){};
+		err = sgfw_parse_port_addrs(tb[SGFW_A_IFACE_ADDRESSES], &set,
+					    extack);
+		if (err)
+			return err;
+	}
+	port = sgfw_port_new(check, set.v, set.n);
+	if (tb[SGFW_A_IFACE_ADDRESSES])
+		kfree(set.v);
+	if (!port)
+		return -ENOMEM;
+	sgfw_port_put(td->port);
+	td->port = port;
+	return 0;
+}
+
+/*
+ * The timeouts, tracking, audit and port mode of an IFACE_SET or
+ * TXN_IFACE request, into @td; on error @td is unchanged.
+ */
+static int sgfw_iface_settings(struct nlattr **tb, struct sgfw_txn_dev *td,
+			       struct netlink_ext_ack *extack)
+{
+	int err = sgfw_iface_port(tb, td, extack);
+
+	if (err)
+		return err;
 	sgfw_get_u32(tb[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT],
 		     &td->to.tcp_established);
 	sgfw_get_u32(tb[SGFW_A_IFACE_UDP_TIMEOUT], &td->to.udp);
@@ -1411,6 +1539,7 @@ static void sgfw_iface_settings(struct nlattr **tb, struct sgfw_txn_dev *td)
 		td->tracking = nla_get_u32(tb[SGFW_A_IFACE_TRACKING]);
 	if (tb[SGFW_A_IFACE_AUDIT])
 		td->audit = nla_get_u8(tb[SGFW_A_IFACE_AUDIT]);
+	return 0;
 }
 
 /* The nth (from 0) attribute of type @type of the request, for blame. */
@@ -1529,9 +1658,8 @@ int sgfw_nl_iface_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 	txn = sgfw_single(sn);
 	td = IS_ERR(txn) ? ERR_CAST(txn) : sgfw_get_txn_dev(txn, info, name);
-	err = PTR_ERR_OR_ZERO(td);
-	if (!err)
-		sgfw_iface_settings(info->attrs, td);
+	err = PTR_ERR_OR_ZERO(td) ?:
+	      sgfw_iface_settings(info->attrs, td, info->extack);
 	err = sgfw_single_end(info, txn, err);
 	return err;
 }
@@ -1551,8 +1679,9 @@ int sgfw_nl_iface_get_doit(struct sk_buff *skb, struct genl_info *info)
 		GENL_SET_ERR_MSG(info, "sgfw has no setting for this device");
 		return -ENOENT;
 	}
+	/* Sixteen group names and 64 IPv6 addresses take most of a page. */
 	return sgfw_reply(info, SGFW_CMD_IFACE_GET, sgfw_iface_fill, sd, NULL,
-			  NLMSG_GOODSIZE);
+			  2 * NLMSG_GOODSIZE);
 }
 
 int sgfw_nl_iface_get_dumpit(struct sk_buff *skb,
@@ -2394,8 +2523,12 @@ int sgfw_nl_txn_iface_doit(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 	}
-	sgfw_iface_settings(info->attrs, &td);
+	err = sgfw_iface_settings(info->attrs, &td, info->extack);
+	if (err)
+		goto out;
 	err = sgfw_txn_add_dev(txn, &td, td.name, info->extack);
+	if (err)
+		sgfw_port_put(td.port);
 out:
 	return sgfw_txn_unlock(sn, err);
 }

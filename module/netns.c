@@ -42,6 +42,7 @@ static int __net_init sgfw_net_init(struct net *net)
 	sn->net = net;
 	sgfw_config_init(sn);
 	sgfw_flow_ns_init(&sn->flows, limit);
+	sgfw_frags_init(&sn->frags);
 	return sgfw_hooks_register(net);
 }
 
@@ -57,9 +58,18 @@ static int __net_init sgfw_net_init(struct net *net)
 void __net_exit sgfw_net_pre_exit(struct net *net)
 {
 	struct sgfw_net *sn = sgfw_pernet(net);
+	struct sgfw_dev *sd;
 
 	sgfw_hooks_unregister(net);
+	/*
+	 * Port mode's hooks too: its devices are still there (they go after
+	 * pre_exit), or, on unload, they stay and the notifier is gone.
+	 */
+	rtnl_lock();
+	list_for_each_entry(sd, &sn->dev_list, list)
+		sgfw_port_hooks_del(net, sd);
 	WRITE_ONCE(sn->dying, true);
+	rtnl_unlock();
 }
 
 /*
@@ -78,6 +88,7 @@ static void __net_exit sgfw_net_exit(struct net *net)
 	sgfw_config_free(sn);
 	sgfw_flowtable_flush(net, &sn->flows, 0, SGFW_END_NAMESPACE_GONE);
 	sgfw_flow_ns_exit(&sn->flows);
+	sgfw_frags_exit(&sn->frags);
 	if (sn->defrag) {
 		nf_defrag_ipv4_disable(net);
 		nf_defrag_ipv6_disable(net);

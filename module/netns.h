@@ -13,6 +13,7 @@
 
 #include "events.h"
 #include "flowtable.h"
+#include "frag.h"
 
 struct sgfw_txn;
 
@@ -58,6 +59,7 @@ struct sgfw_cfg {
  *	puts it in cb->seq, so that a dump a change came in the middle of
  *	is flagged NLM_F_DUMP_INTR (genl_dump_check_consistent()).
  * @flows: this namespace's share of the flow table (flowtable.h).
+ * @frags: the fragmented datagrams its port-mode devices let pass (frag.h).
  * @rebuild_work: rebuilds the rulesets when device addresses change
  *	(address notifiers may not sleep, and run outside the RTNL for IPv6).
  * @txn_lock: serialises the requests of the transaction being built.
@@ -84,6 +86,7 @@ struct sgfw_net {
 	u32 next_key;
 	u32 gen;
 	struct sgfw_flow_ns flows;
+	struct sgfw_frags frags;
 	struct work_struct rebuild_work;
 	struct mutex txn_lock;		/* see above: @txn */
 	struct sgfw_txn *txn;

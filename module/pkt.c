@@ -101,12 +101,15 @@ static enum sgfw_icmp_kind sgfw_icmp_kind(enum sgfw_af af, u8 type)
  * starts, to the first header that is not one (the transport header, or
  * 59, "no next header", which then counts as the protocol).  A fragment
  * header with a non-zero offset ends the walk: what follows is not a
- * header.
- * Return: the offset of that header, with *@nexthdr its type, or -EINVAL
- * when the chain runs past the packet or stops at a later fragment.
+ * header.  With @p, a fragment header is recorded in @p->frag, and a
+ * later fragment ends the walk at its fragment header: *@nexthdr is then
+ * what that header says comes next.
+ * Return: the offset of that header, with *@nexthdr its type; 0 for a
+ * later fragment (with @p); or -EINVAL when the chain runs past the
+ * packet or (without @p) stops at a later fragment.
  */
 static int sgfw_ipv6_skip_exthdr(const struct sk_buff *skb, int off,
-				 u8 *nexthdr)
+				 u8 *nexthdr, struct sgfw_pkt *p)
 {
 	u8 nh = *nexthdr;
 
@@ -131,11 +134,32 @@ static int sgfw_ipv6_skip_exthdr(const struct sk_buff *skb, int off,
 		if (nh == NEXTHDR_FRAGMENT) {
 			const struct frag_hdr *fh;
 			struct frag_hdr _fh;
+			u16 fo;
 
 			fh = skb_header_pointer(skb, off, sizeof(_fh), &_fh);
-			if (!fh || (fh->frag_off & htons(IP6_OFFSET)))
+			if (!fh)
 				return -EINVAL;
+			fo = ntohs(fh->frag_off);
 			off += sizeof(_fh);
+			if (p && !(p->flags & SGFW_PKT_FRAG)) {
+				p->flags |= SGFW_PKT_FRAG;
+				if (fo & IP6_MF)
+					p->flags |= SGFW_PKT_FRAG_MORE;
+				p->frag.id = ntohl(fh->identification);
+				p->frag.off = fo & IP6_OFFSET;
+				/* Its length: the caller's, which knows the end. */
+				p->frag.len = off;
+			} else if (p && (fo & (IP6_OFFSET | IP6_MF))) {
+				/* A second fragment header. */
+				return -EINVAL;
+			}
+			if (fo & IP6_OFFSET) {
+				if (!p)
+					return -EINVAL;
+				p->flags |= SGFW_PKT_FRAG_LATER;
+				*nexthdr = fh->nexthdr;
+				return 0;
+			}
 		} else if (nh == NEXTHDR_AUTH) {
 			off += ipv6_authlen(h);
 		} else {
@@ -147,27 +171,55 @@ static int sgfw_ipv6_skip_exthdr(const struct sk_buff *skb, int off,
 
 /*
  * Read the IP header of family @af at @off into @t (addresses, protocol,
- * family; ports untouched), and its hop limit (TTL) into *@hops.
- * Return: the offset of the transport header, or -EINVAL when the header
- * is truncated, of another version, or a later fragment.
+ * family; ports untouched), its hop limit (TTL) into *@hops, and where
+ * the packet ends by its header into *@end (a frame may be longer: the
+ * padding of a short Ethernet frame, before IP trims it).  With
+ * @p, a fragment is recorded in @p->frag and its flags (else a later
+ * fragment is refused).
+ * Return: the offset of the transport header; 0 for a later fragment
+ * (with @p), which has none; or -EINVAL when the header is truncated, of
+ * another version, or a later fragment (without @p).
  */
 static int sgfw_pkt_l3(const struct sk_buff *skb, int off, enum sgfw_af af,
-		       struct sgfw_tuple *t, u8 *hops)
+		       struct sgfw_tuple *t, u8 *hops, unsigned int *end,
+		       struct sgfw_pkt *p)
 {
 	if (af == SGFW_AF_INET) {
 		const struct iphdr *iph;
 		struct iphdr _iph;
+		u16 fo;
 
 		iph = skb_header_pointer(skb, off, sizeof(_iph), &_iph);
 		if (!iph || iph->version != 4 || iph->ihl < 5 ||
-		    off + iph->ihl * 4 > skb->len ||
-		    (iph->frag_off & htons(IP_OFFSET)))
+		    off + iph->ihl * 4 > skb->len)
+			return -EINVAL;
+		fo = ntohs(iph->frag_off);
+		if ((fo & IP_OFFSET) && !p)
 			return -EINVAL;
 		t->src.ip = iph->saddr;
 		t->dst.ip = iph->daddr;
 		t->proto = iph->protocol;
 		t->af = af;
 		*hops = iph->ttl;
+		/* 0 in a BIG TCP packet (above 64 KiB): the frame is it. */
+		*end = skb->len;
+		if (iph->tot_len)
+			*end = min_t(unsigned int, *end,
+				     off + ntohs(iph->tot_len));
+		if (p && (fo & (IP_MF | IP_OFFSET))) {
+			if (ntohs(iph->tot_len) < iph->ihl * 4)
+				return -EINVAL;
+			p->flags |= SGFW_PKT_FRAG;
+			if (fo & IP_MF)
+				p->flags |= SGFW_PKT_FRAG_MORE;
+			p->frag.id = ntohs(iph->id);
+			p->frag.off = (fo & IP_OFFSET) << 3;
+			p->frag.len = ntohs(iph->tot_len) - iph->ihl * 4;
+			if (fo & IP_OFFSET) {
+				p->flags |= SGFW_PKT_FRAG_LATER;
+				return 0;
+			}
+		}
 		return off + iph->ihl * 4;
 	} else if (af == SGFW_AF_INET6) {
 		const struct ipv6hdr *ip6h;
@@ -180,14 +232,31 @@ static int sgfw_pkt_l3(const struct sk_buff *skb, int off, enum sgfw_af af,
 			return -EINVAL;
 		nexthdr = ip6h->nexthdr;
 		thoff = sgfw_ipv6_skip_exthdr(skb, off + sizeof(_ip6h),
-					      &nexthdr);
+					      &nexthdr, p);
 		if (thoff < 0 || thoff > skb->len)
 			return -EINVAL;
+		if (p && (p->flags & SGFW_PKT_FRAG)) {
+			/* From the end of the fragment header to the datagram's. */
+			int end = off + sizeof(_ip6h) + ntohs(ip6h->payload_len);
+
+			if (end < p->frag.len)
+				return -EINVAL;
+			p->frag.len = end - p->frag.len;
+			/* An atomic fragment is a whole datagram (RFC 6946). */
+			if (!p->frag.off && !(p->flags & SGFW_PKT_FRAG_MORE))
+				p->flags &= ~SGFW_PKT_FRAG;
+		}
 		t->src.in6 = ip6h->saddr;
 		t->dst.in6 = ip6h->daddr;
 		t->proto = nexthdr;
 		t->af = af;
 		*hops = ip6h->hop_limit;
+		/* A jumbogram (RFC 2675) says 0: the frame is the packet. */
+		*end = skb->len;
+		if (ip6h->payload_len)
+			*end = min_t(unsigned int, *end,
+				     off + sizeof(_ip6h) +
+				     ntohs(ip6h->payload_len));
 		return thoff;
 	}
 	return -EINVAL;
@@ -237,10 +306,11 @@ static int sgfw_pkt_quoted(const struct sk_buff *skb, int off,
 			   enum sgfw_af af, struct sgfw_tuple *in)
 {
 	struct sgfw_tuple q = {};
+	unsigned int end;
 	int thoff;
 	u8 hops;
 
-	thoff = sgfw_pkt_l3(skb, off, af, &q, &hops);
+	thoff = sgfw_pkt_l3(skb, off, af, &q, &hops, &end, NULL);
 	if (thoff < 0)
 		return thoff;
 
@@ -365,7 +435,7 @@ static u8 sgfw_tcp_wscale(const struct sk_buff *skb, int thoff,
 }
 
 static int sgfw_pkt_tcp(const struct sk_buff *skb, int thoff,
-			struct sgfw_pkt *p)
+			unsigned int end, struct sgfw_pkt *p)
 {
 	const struct tcphdr *th;
 	struct tcphdr _th;
@@ -376,14 +446,15 @@ static int sgfw_pkt_tcp(const struct sk_buff *skb, int thoff,
 		return -EINVAL;
 	doff = th->doff * 4;
 	/* A header that ends before its options or past the packet. */
-	if (doff < sizeof(*th) || thoff + doff > skb->len)
+	if (doff < sizeof(*th) || thoff + doff > end)
 		return -EINVAL;
 	p->t.sport = th->source;
 	p->t.dport = th->dest;
 	p->tcp_flags = tcp_flag_byte(th);
 	p->tcp_seq = ntohl(th->seq);
 	p->tcp_ack = ntohl(th->ack_seq);
-	p->tcp_len = skb->len - thoff - doff;
+	/* Of a first fragment, what it holds: the rest is not known yet. */
+	p->tcp_len = end - thoff - doff;
 	p->tcp_wscale = SGFW_TCP_WSCALE_NONE;
 	if (th->syn && doff > sizeof(*th))
 		p->tcp_wscale = sgfw_tcp_wscale(skb, thoff,
@@ -391,10 +462,33 @@ static int sgfw_pkt_tcp(const struct sk_buff *skb, int thoff,
 	return 0;
 }
 
-int sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
-		   struct sgfw_pkt *p)
+/*
+ * Neighbour advertisements (RFC 4861, 4.4) carry the address they are
+ * about after the icmpv6 header: port mode's source check reads it.
+ * Return: 0, or -EINVAL for one cut short before it.
+ */
+static int sgfw_pkt_nd_target(const struct sk_buff *skb, int thoff,
+			      struct sgfw_pkt *p)
 {
-	int thoff;
+	const struct in6_addr *a;
+	struct in6_addr _a;
+
+	if (p->icmp_type != NDISC_NEIGHBOUR_ADVERTISEMENT)
+		return 0;
+	a = skb_header_pointer(skb, thoff + sizeof(struct icmp6hdr),
+			       sizeof(_a), &_a);
+	if (!a)
+		return -EINVAL;
+	p->nd_target.in6 = *a;
+	p->flags |= SGFW_PKT_ND_TARGET;
+	return 0;
+}
+
+static int __sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
+			    struct sgfw_pkt *p, bool frags)
+{
+	unsigned int end;
+	int thoff, err;
 	u8 hops;
 
 	memset(p, 0, sizeof(*p));
@@ -402,13 +496,14 @@ int sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
 	/* Known even of a packet whose header cannot be read (drop events). */
 	p->t.af = af;
 
-	thoff = sgfw_pkt_l3(skb, skb_network_offset(skb), af, &p->t, &hops);
-	if (thoff < 0)
-		return thoff;
+	thoff = sgfw_pkt_l3(skb, skb_network_offset(skb), af, &p->t, &hops,
+			    &end, frags ? p : NULL);
+	if (thoff <= 0)
+		return thoff;	/* an error, or a later fragment: no ports */
 
 	switch (p->t.proto) {
 	case IPPROTO_TCP:
-		return sgfw_pkt_tcp(skb, thoff, p);
+		return sgfw_pkt_tcp(skb, thoff, end, p);
 	case IPPROTO_UDP: {
 		const struct udphdr *uh;
 		struct udphdr _uh;
@@ -423,7 +518,22 @@ int sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
 	}
 
 	/* icmp in IPv6 and icmpv6 in IPv4 are just other protocols. */
-	if (sgfw_pkt_is_icmp(af, p->t.proto))
-		return sgfw_pkt_icmp(skb, thoff, af, hops, p);
-	return 0;
+	if (!sgfw_pkt_is_icmp(af, p->t.proto))
+		return 0;
+	err = sgfw_pkt_icmp(skb, thoff, af, hops, p);
+	if (!err && frags && af == SGFW_AF_INET6)
+		err = sgfw_pkt_nd_target(skb, thoff, p);
+	return err;
+}
+
+int sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
+		   struct sgfw_pkt *p)
+{
+	return __sgfw_pkt_parse(skb, af, p, false);
+}
+
+int sgfw_pkt_parse_frag(const struct sk_buff *skb, enum sgfw_af af,
+			struct sgfw_pkt *p)
+{
+	return __sgfw_pkt_parse(skb, af, p, true);
 }

@@ -24,4 +24,15 @@ struct sk_buff;
 int sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
 		   struct sgfw_pkt *p);
 
+/*
+ * sgfw_pkt_parse_frag() - the same for a packet that may be a fragment
+ * (port mode: no reassembly comes before its hooks).  A fragment gets
+ * SGFW_PKT_FRAG and @p->frag; a later one (SGFW_PKT_FRAG_LATER) has its
+ * addresses and protocol, and no ports or icmp type: those are in the
+ * first.  A first fragment must hold its transport header.  A neighbour
+ * advertisement gets its target (SGFW_PKT_ND_TARGET), and must hold it.
+ */
+int sgfw_pkt_parse_frag(const struct sk_buff *skb, enum sgfw_af af,
+			struct sgfw_pkt *p);
+
 #endif /* _SGFW_PKT_H */

@@ -17,6 +17,8 @@
 #include "compat.h"
 #include "config.h"
 #include "events.h"
+#include "flowtable.h"
+#include "hooks.h"
 #include "txn.h"
 
 struct sgfw_txn *sgfw_txn_new(u32 portid)
@@ -37,6 +39,7 @@ static void sgfw_txn_devs_free(struct list_head *devs)
 
 	list_for_each_entry_safe(td, tmp, devs, list) {
 		list_del(&td->list);
+		sgfw_port_put(td->port);
 		kfree(td);
 	}
 }
@@ -262,7 +265,8 @@ static int sgfw_txn_dev_room(struct sgfw_txn *txn,
  * sgfw_txn_add_dev() - give a device settings in the candidate.
  * @txn: the transaction.
  * @td: the settings: a valid device name (which no device need have),
- *	groups and NACL of @txn, valid timeouts.
+ *	groups and NACL of @txn, valid timeouts; its reference to a port
+ *	becomes the candidate's on success.
  * @name: the device's name, for messages.
  * @extack: for the message.
  *
@@ -315,6 +319,7 @@ static void sgfw_txn_dev_save(struct sgfw_txn_dev *td, struct sgfw_dev *sd)
 	td->to = sd->to;
 	td->tracking = sd->tracking;
 	td->audit = sd->audit;
+	td->port = sgfw_port_get(rtnl_dereference(sd->port));
 }
 
 /* Give @sd the settings @td, or (NULL) none. */
@@ -328,6 +333,9 @@ static void sgfw_txn_dev_load(struct sgfw_dev *sd,
 		sd->to = td->to;
 		sd->tracking = td->tracking;
 		WRITE_ONCE(sd->audit, td->audit);
+		sgfw_port_put(rcu_replace_pointer(sd->port,
+						  sgfw_port_get(td->port),
+						  true));
 		return;
 	}
 	sd->nsgs = 0;
@@ -337,6 +345,7 @@ static void sgfw_txn_dev_load(struct sgfw_dev *sd,
 	sd->to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF;
 	sd->tracking = SGFW_TRACKING_AUTO;
 	WRITE_ONCE(sd->audit, false);
+	sgfw_port_put(rcu_replace_pointer(sd->port, NULL, true));
 }
 
 /* The attached counts of @cfg's objects, from the devices of @sn. */
@@ -574,6 +583,64 @@ static void sgfw_txn_keys(struct sgfw_net *sn, struct sgfw_cfg *cfg)
 	list_sort(NULL, &cfg->nacls, sgfw_nacl_key_cmp);
 }
 
+/*
+ * Port mode's hooks go on every bound device the candidate puts in port
+ * mode before anything is published, since registering them may fail;
+ * they let every packet pass until the device's port is published.
+ */
+static int sgfw_txn_hook_ports(struct sgfw_net *sn, struct sgfw_txn *txn)
+{
+	struct sgfw_txn_dev *td;
+	struct net_device *dev;
+	int err;
+
+	list_for_each_entry(td, &txn->devs, list) {
+		if (!td->port || !td->sd->ifindex)
+			continue;
+		dev = __dev_get_by_index(sn->net, td->sd->ifindex);
+		if (WARN_ON_ONCE(!dev))
+			continue;
+		err = sgfw_port_hooks_add(sn->net, td->sd, dev);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ... and come off every device that is not in port mode, after. */
+static void sgfw_txn_unhook_ports(struct sgfw_net *sn)
+{
+	struct sgfw_dev *sd;
+
+	list_for_each_entry(sd, &sn->dev_list, list)
+		if (sd->hooked && !rtnl_dereference(sd->port))
+			sgfw_port_hooks_del(sn->net, sd);
+}
+
+/*
+ * The flows of a device that changed mode were opened the other way
+ * round, by the namespace or by the instance: they go, once every packet
+ * that saw the old mode is done.  @saved: the settings from before.
+ */
+static void sgfw_txn_remode(struct sgfw_net *sn, struct list_head *saved)
+{
+	struct sgfw_txn_dev *td;
+	bool any = false;
+
+	list_for_each_entry(td, saved, list) {
+		td->remode = td->sd->ifindex &&
+			    !td->port != !rtnl_dereference(td->sd->port);
+		any |= td->remode;
+	}
+	if (!any)
+		return;
+	synchronize_net();
+	list_for_each_entry(td, saved, list)
+		if (td->remode)
+			sgfw_flowtable_flush(sn->net, &sn->flows,
+					     td->sd->ifindex, SGFW_END_FLUSHED);
+}
+
 /**
  * sgfw_txn_commit() - make @txn's candidate the running configuration.
  * @sn: the namespace.
@@ -619,6 +686,9 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 	}
 	list_for_each_entry(td, &txn->devs, list)
 		td->sd->named = true;
+	err = sgfw_txn_hook_ports(sn, txn);
+	if (err)
+		goto err_devs;
 
 	sgfw_cfg_trade_counters(&sn->cfg, &txn->cfg);
 	err = sgfw_cfg_new_counters(&txn->cfg);
@@ -655,6 +725,8 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 	if (txn->flow_limit)
 		WRITE_ONCE(sn->flows.limit, txn->flow_limit);
 	txn->flow_limit = limit;
+	sgfw_txn_remode(sn, &saved);
+	sgfw_txn_unhook_ports(sn);
 	list_for_each_entry_safe(sd, sdt, &sn->dev_list, list)
 		sgfw_dev_put_if_unused(sn, sd);
 	sgfw_txn_devs_free(&txn->devs);
@@ -668,6 +740,7 @@ err_devs:
 	list_for_each_entry(td, &txn->devs, list)
 		td->sd = NULL;
 	sgfw_txn_devs_free(&saved);
+	sgfw_txn_unhook_ports(sn);
 	list_for_each_entry_safe(sd, sdt, &sn->dev_list, list)
 		sgfw_dev_put_if_unused(sn, sd);
 err_ids:
@@ -901,6 +974,7 @@ static int sgfw_txn_clone_devs(struct sgfw_txn *txn, struct sgfw_net *sn,
 		td->to = sd->to;
 		td->tracking = sd->tracking;
 		td->audit = sd->audit;
+		td->port = sgfw_port_get(rtnl_dereference(sd->port));
 		list_add_tail(&td->list, &txn->devs);
 	}
 	return 0;

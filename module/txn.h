@@ -34,12 +34,14 @@ struct sgfw_txn_dev {
 	struct list_head list;		/* in sgfw_txn.devs */
 	char name[IFNAMSIZ];
 	struct sgfw_dev *sd;		/* during a commit only */
+	bool remode;			/* the same: its mode changes */
 	u8 nsgs;
 	struct sgfw_sg *sgs[SGFW_MAX_SGS_PER_DEV];
 	struct sgfw_nacl *nacl;
 	struct sgfw_timeouts to;
 	enum sgfw_tracking tracking;
 	bool audit;
+	struct sgfw_port *port;		/* a reference, or NULL: endpoint */
 };
 
 /*

@@ -53,6 +53,10 @@ struct sgfw_tuple {
 #define SGFW_PKT_ICMP_ERROR	BIT(1)	/* icmp(v6) error */
 #define SGFW_PKT_ALWAYS_PASS	BIT(2)	/* IPv6 neighbour discovery, MLD */
 #define SGFW_PKT_INNER		BIT(3)	/* @inner holds the quoted tuple */
+#define SGFW_PKT_FRAG		BIT(4)	/* a fragment: @frag says which */
+#define SGFW_PKT_FRAG_LATER	BIT(5)	/* not the first: no ports, no type */
+#define SGFW_PKT_FRAG_MORE	BIT(6)	/* not the last */
+#define SGFW_PKT_ND_TARGET	BIT(7)	/* @nd_target is set (ports only) */
 
 /* A TCP option that was not in the packet. */
 #define SGFW_TCP_WSCALE_NONE	0xf
@@ -72,6 +76,13 @@ struct sgfw_tuple {
  * @len: the packet's length in bytes, for counters.
  * @tcp_seq, @tcp_ack: for tcp, host order.
  * @tcp_len: for tcp, the bytes of payload.
+ * @frag: of a fragment (SGFW_PKT_FRAG, only where sgfw_pkt_parse_frag()
+ *	parsed it): @id, the datagram's identification (16 bits in IPv4);
+ *	@off and @len, where its payload starts in the datagram's and how
+ *	long it is, in bytes.
+ * @nd_target: of an IPv6 neighbour advertisement (SGFW_PKT_ND_TARGET,
+ *	only where sgfw_pkt_parse_frag() parsed it), the address it
+ *	announces.
  */
 struct sgfw_pkt {
 	struct sgfw_tuple t;
@@ -85,6 +96,12 @@ struct sgfw_pkt {
 	u32 tcp_seq;
 	u32 tcp_ack;
 	u32 tcp_len;
+	struct {
+		u32 id;
+		u16 off;
+		u16 len;
+	} frag;
+	union sgfw_addr nd_target;
 };
 
 /* Per-device timeouts, in seconds. */

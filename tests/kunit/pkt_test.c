@@ -860,7 +860,144 @@ static void sgfw_pkt_parse_truncated(struct kunit *test)
 	}
 }
 
+/* --- port mode: fragments and neighbour advertisements ------------------ */
+
+struct sgfw_test_port_case {
+	const char *desc;
+	enum sgfw_af af;
+	struct sgfw_test_hdr hdrs[SGFW_TEST_MAX_HDRS];
+	int err;		/* of sgfw_pkt_parse_frag() */
+	bool endpoint_err;	/* sgfw_pkt_parse() refuses it */
+	struct sgfw_test_tuple t;
+	u8 flags;
+	u32 id;
+	u16 off, len;
+	const char *nd_target;
+};
+
+#define FR	SGFW_PKT_FRAG
+#define FRL	(SGFW_PKT_FRAG | SGFW_PKT_FRAG_LATER)
+#define MORE	SGFW_PKT_FRAG_MORE
+
+static const struct sgfw_test_port_case sgfw_test_port_cases[] = {
+	{ .desc = "v4 first fragment", .af = V4,
+	  .hdrs = { { .kind = HDR_IP4, .proto = PR_UDP, .src = R4, .dst = H4,
+		      .mf = true }, UDP(5353, 53), RAW(16) },
+	  .t = T(R4, H4, PR_UDP, 5353, 53), .flags = FR | MORE, .len = 24 },
+	{ .desc = "v4 middle fragment", .af = V4,
+	  .hdrs = { { .kind = HDR_IP4, .proto = PR_UDP, .src = R4, .dst = H4,
+		      .frag = 185, .mf = true }, RAW(32) },
+	  .endpoint_err = true,
+	  .t = T(R4, H4, PR_UDP, 0, 0), .flags = FRL | MORE, .off = 1480,
+	  .len = 32 },
+	{ .desc = "v4 last fragment", .af = V4,
+	  .hdrs = { { .kind = HDR_IP4, .proto = PR_TCP, .src = R4, .dst = H4,
+		      .frag = 3 }, RAW(8) },
+	  .endpoint_err = true,
+	  .t = T(R4, H4, PR_TCP, 0, 0), .flags = FRL, .off = 24, .len = 8 },
+	{ .desc = "v4 whole datagram", .af = V4,
+	  .hdrs = { IP4(PR_UDP, R4, H4), UDP(5353, 53) },
+	  .t = T(R4, H4, PR_UDP, 5353, 53) },
+	{ .desc = "v4 first fragment cut inside its transport header",
+	  .af = V4,
+	  .hdrs = { { .kind = HDR_IP4, .proto = PR_TCP, .src = R4, .dst = H4,
+		      .mf = true }, RAW(8) },
+	  .err = -EINVAL, .endpoint_err = true },
+	{ .desc = "v6 first fragment", .af = V6,
+	  .hdrs = { IP6(PR_FRAG, R6, H6),
+		    { .kind = HDR_FRAG6, .proto = PR_UDP, .mf = true },
+		    UDP(5353, 53), RAW(8) },
+	  .t = T(R6, H6, PR_UDP, 5353, 53), .flags = FR | MORE, .id = 0x5eed,
+	  .len = 16 },
+	{ .desc = "v6 later fragment", .af = V6,
+	  .hdrs = { IP6(PR_FRAG, R6, H6),
+		    { .kind = HDR_FRAG6, .proto = PR_UDP, .frag = 1 },
+		    RAW(16) },
+	  .endpoint_err = true,
+	  .t = T(R6, H6, PR_UDP, 0, 0), .flags = FRL, .id = 0x5eed, .off = 8,
+	  .len = 16 },
+	{ .desc = "v6 later fragment after destination options", .af = V6,
+	  .hdrs = { IP6(PR_DEST, R6, H6), EXT6(PR_FRAG),
+		    { .kind = HDR_FRAG6, .proto = PR_DEST, .frag = 2,
+		      .mf = true }, RAW(24) },
+	  .endpoint_err = true,
+	  .t = T(R6, H6, PR_DEST, 0, 0), .flags = FRL | MORE, .id = 0x5eed,
+	  .off = 16, .len = 24 },
+	{ .desc = "v6 atomic fragment is a whole datagram", .af = V6,
+	  .hdrs = { IP6(PR_FRAG, R6, H6),
+		    { .kind = HDR_FRAG6, .proto = PR_UDP }, UDP(5353, 53) },
+	  .t = T(R6, H6, PR_UDP, 5353, 53) },
+	{ .desc = "v6 two fragment headers", .af = V6,
+	  .hdrs = { IP6(PR_FRAG, R6, H6),
+		    { .kind = HDR_FRAG6, .proto = PR_FRAG, .mf = true },
+		    { .kind = HDR_FRAG6, .proto = PR_UDP, .mf = true },
+		    UDP(5353, 53) },
+	  .err = -EINVAL },
+	{ .desc = "v6 neighbour advertisement", .af = V6,
+	  .hdrs = { IP6H(PR_ICMP6, LL6, H6, 255),
+		    ICMP(NDISC_NEIGHBOUR_ADVERTISEMENT, 0, 0), RAW(16) },
+	  .t = T(LL6, H6, PR_ICMP6, 0, 0),
+	  .flags = PASS | SGFW_PKT_ND_TARGET,
+	  .nd_target = "a5a5:a5a5:a5a5:a5a5:a5a5:a5a5:a5a5:a5a5" },
+	{ .desc = "v6 neighbour advertisement cut before its target end",
+	  .af = V6,
+	  .hdrs = { IP6H(PR_ICMP6, LL6, H6, 255),
+		    ICMP(NDISC_NEIGHBOUR_ADVERTISEMENT, 0, 0), RAW(15) },
+	  .err = -EINVAL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(sgfw_test_port_cases, sgfw_test_port_cases, desc);
+
+/*
+ * sgfw_pkt_parse_frag(), as port mode's hooks parse: a fragment says
+ * which of its datagram it is, and a later one parses without ports;
+ * sgfw_pkt_parse(), the endpoint's, still refuses a later fragment.
+ */
+static void sgfw_pkt_parse_port(struct kunit *test)
+{
+	const struct sgfw_test_port_case *c = test->param_value;
+	struct sgfw_tuple want = {};
+	struct sk_buff *skb;
+	union sgfw_addr nd;
+	struct sgfw_pkt p;
+	unsigned int len;
+	u8 *buf;
+	int err;
+
+	buf = kunit_kzalloc(test, SGFW_TEST_BUF, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	len = sgfw_test_build(test, c->hdrs, buf);
+	KUNIT_ASSERT_GT(test, len, 0);
+	skb = sgfw_test_skb(test, buf, len, 0, SGFW_LINEAR, len);
+
+	memset(&p, 0x5a, sizeof(p));
+	err = sgfw_pkt_parse_frag(skb, c->af, &p);
+	KUNIT_ASSERT_EQ(test, err, c->err);
+	if (!c->err) {
+		sgfw_test_tuple(test, &c->t, c->af, &want);
+		sgfw_test_expect_tuple(test, "tuple", c->desc, &p.t, &want);
+		KUNIT_EXPECT_EQ(test, p.flags, c->flags);
+		if (c->flags & SGFW_PKT_FRAG) {
+			KUNIT_EXPECT_EQ(test, p.frag.id, c->id);
+			KUNIT_EXPECT_EQ(test, p.frag.off, c->off);
+			KUNIT_EXPECT_EQ(test, p.frag.len, c->len);
+		}
+		if (c->nd_target) {
+			sgfw_test_addr(test, c->nd_target, &nd);
+			KUNIT_EXPECT_TRUE(test, !memcmp(&p.nd_target, &nd,
+							sizeof(nd)));
+		}
+	}
+	err = sgfw_pkt_parse(skb, c->af, &p);
+	KUNIT_EXPECT_EQ(test, err, c->endpoint_err ? -EINVAL : 0);
+	if (!err)
+		KUNIT_EXPECT_FALSE(test, p.flags & (SGFW_PKT_FRAG |
+						    SGFW_PKT_ND_TARGET));
+}
+
 static struct kunit_case sgfw_pkt_cases[] = {
+	KUNIT_CASE_PARAM(sgfw_pkt_parse_port,
+			 sgfw_test_port_cases_gen_params),
 	KUNIT_CASE_PARAM(sgfw_pkt_parse_layouts,
 			 sgfw_test_pkt_cases_gen_params),
 	KUNIT_CASE_PARAM(sgfw_pkt_parse_truncated,

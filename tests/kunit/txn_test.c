@@ -18,6 +18,7 @@
 #include "../../module/config.h"
 #include "../../module/netns.h"
 #include "../../module/flowtable.h"
+#include "../../module/port.h"
 #include "../../module/ruleset.h"
 #include "../../module/txn.h"
 #include "sgfw_test.h"
@@ -654,7 +655,173 @@ static void txn_dev_names(struct kunit *test)
 	sgfw_txn_destroy(txn);
 }
 
+/* A port with @n of the instance addresses 10.9.0.0/24 and 10.8.0.5. */
+static struct sgfw_port *txn_port(struct kunit *test, u32 n)
+{
+	struct sgfw_cidr v[2] = {
+		{ .addr.ip = htonl(0x0a080005), .af = SGFW_AF_INET, .plen = 32 },
+		{ .addr.ip = htonl(0x0a090000), .af = SGFW_AF_INET, .plen = 24 },
+	};
+	struct sgfw_port *port = sgfw_port_new(true, v, n);
+
+	KUNIT_ASSERT_NOT_NULL(test, port);
+	return port;
+}
+
+/* Does the device's ruleset let tcp from @src to port 5432 in? */
+static bool txn_allows_from(struct sgfw_net *sn, u32 src)
+{
+	const struct sgfw_ruleset *rs;
+	struct sgfw_pkt p = {};
+	struct sgfw_dev *sd;
+	bool ok = false;
+
+	p.t.af = SGFW_AF_INET;
+	p.t.proto = IPPROTO_TCP;
+	p.t.src.ip = htonl(src);
+	p.t.dst.ip = htonl(0x0a090001);
+	p.t.sport = htons(40000);
+	p.t.dport = htons(5432);
+	rcu_read_lock();
+	sd = xa_load(&sn->devs, txn_ifindex);
+	rs = sd ? rcu_dereference(sd->rs) : NULL;
+	if (rs)
+		ok = sgfw_ruleset_match(rs, SGFW_DIRECTION_INGRESS, &p);
+	rcu_read_unlock();
+	return ok;
+}
+
+/* One UDP flow of the case's device. */
+static void txn_flow(struct kunit *test, struct sgfw_net *sn)
+{
+	struct sgfw_tuple t = {
+		.af = SGFW_AF_INET, .proto = IPPROTO_UDP,
+		.src = { .ip = htonl(0x0a090001) }, .sport = htons(1234),
+		.dst = { .ip = htonl(0x0a000002) }, .dport = htons(53),
+	};
+	struct sgfw_flow_init init = {
+		.state = SGFW_FLOW_STATE_UDP_SINGLE,
+		.timeout = 30 * HZ,
+		.len = 60,
+	};
+	struct sgfw_flow *f;
+
+	rcu_read_lock();
+	f = sgfw_flow_create(sn->net, &sn->flows, txn_ifindex, &t,
+			     sgfw_flow_hash(sn->net, txn_ifindex, &t), &init);
+	rcu_read_unlock();
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(f));
+}
+
+/*
+ * Port mode through a transaction: the device's hooks are registered once
+ * its port is committed, follow the device when it goes and comes back,
+ * and come off when it is an endpoint again, whose change of mode takes
+ * its flows; the instance addresses of a port are what its groups stand
+ * for as peers, prefixes included, whether a device has its name or not.
+ */
+static void txn_port_mode(struct kunit *test)
+{
+	struct sgfw_net *sn = txn_net_new(test);
+	struct sgfw_txn *txn = txn_new(test);
+	static const u16 none[] = { 0 };
+	struct sgfw_txn_dev td = {
+		.name = "vm1",
+		.to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF,
+		.to.udp = SGFW_UDP_TIMEOUT_DEF,
+		.to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF,
+	};
+	struct sgfw_sg *app, *db;
+	struct net_device *dev;
+	struct sgfw_txn_dev *got;
+	struct sgfw_rule *r;
+	struct sgfw_dev *sd;
+
+	app = txn_sg(test, txn, "app", none);
+	db = txn_sg(test, txn, "db", none);
+	r = txn_rule(test, 5432);
+	r->peer_kind = SGFW_PEER_SG;
+	r->peer_sg = app;
+	KUNIT_ASSERT_EQ(test, sgfw_txn_add_sg_rule(txn, db, r, NULL), 0);
+	txn_dev(test, txn, &db, 1, NULL);
+	got = list_last_entry(&txn->devs, struct sgfw_txn_dev, list);
+	got->port = txn_port(test, 1);
+	/* vm1 waits for its device: its addresses count all the same. */
+	td.sgs[td.nsgs++] = app;
+	td.port = txn_port(test, 2);
+	KUNIT_ASSERT_EQ(test, sgfw_txn_add_dev(txn, &td, td.name, NULL), 0);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+
+	rtnl_lock();
+	sd = sgfw_dev_find(sn, TXN_DEV);
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	KUNIT_EXPECT_TRUE(test, sd->hooked);
+	KUNIT_EXPECT_NOT_NULL(test, rtnl_dereference(sd->port));
+	KUNIT_EXPECT_FALSE(test, sgfw_dev_find(sn, "vm1")->hooked);
+	rtnl_unlock();
+	KUNIT_EXPECT_TRUE(test, txn_allows_from(sn, 0x0a080005));
+	KUNIT_EXPECT_TRUE(test, txn_allows_from(sn, 0x0a090077));
+	KUNIT_EXPECT_FALSE(test, txn_allows_from(sn, 0x0a080006));
+	KUNIT_EXPECT_FALSE(test, txn_allows_from(sn, 0x0a0a0001));
+
+	/* The device goes and comes back: so do its hooks. */
+	rtnl_lock();
+	dev = __dev_get_by_index(sn->net, txn_ifindex);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	sgfw_test_netdev_unregister(test, dev);
+	KUNIT_EXPECT_FALSE(test, sd->hooked);
+	rtnl_unlock();
+	dev = sgfw_test_netdev_new(test, sn->net, TXN_DEV);
+	txn_ifindex = dev->ifindex;
+	rtnl_lock();
+	KUNIT_EXPECT_TRUE(test, sd->hooked);
+	KUNIT_EXPECT_EQ(test, sd->ifindex, dev->ifindex);
+	rtnl_unlock();
+
+	/* "iface set vm1 address 10.8.0.5": the peer set follows. */
+	rtnl_lock();
+	txn = sgfw_txn_clone(sn);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, txn);
+	got = sgfw_txn_dev_get(txn, "vm1", NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(got));
+	sgfw_port_put(got->port);
+	got->port = txn_port(test, 1);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	KUNIT_EXPECT_TRUE(test, txn_allows_from(sn, 0x0a080005));
+	KUNIT_EXPECT_FALSE(test, txn_allows_from(sn, 0x0a090077));
+
+	/* "iface set kt0 mode endpoint": unhooked, and its flows go. */
+	txn_flow(test, sn);
+	KUNIT_EXPECT_EQ(test, atomic_read(&sn->flows.count), 1);
+	rtnl_lock();
+	txn = sgfw_txn_clone(sn);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, txn);
+	got = sgfw_txn_dev_get(txn, TXN_DEV, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(got));
+	sgfw_port_put(got->port);
+	got->port = NULL;
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	rtnl_lock();
+	KUNIT_EXPECT_FALSE(test, sd->hooked);
+	KUNIT_EXPECT_NULL(test, rtnl_dereference(sd->port));
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&sn->flows.count), 0);
+
+	/* And back, with what went back: port mode again, hooked. */
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	rtnl_lock();
+	KUNIT_EXPECT_TRUE(test, sd->hooked);
+	KUNIT_EXPECT_NOT_NULL(test, rtnl_dereference(sd->port));
+	rtnl_unlock();
+}
+
 static struct kunit_case sgfw_txn_cases[] = {
+	KUNIT_CASE(txn_port_mode),
 	KUNIT_CASE(txn_prefix_list_weight),
 	KUNIT_CASE(txn_clone_single_command),
 	KUNIT_CASE(txn_commit_publishes),

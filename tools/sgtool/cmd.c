@@ -3,6 +3,7 @@
  * What the commands of several objects share.  See cmd.h.
  */
 
+#include <errno.h>
 #include <stdlib.h>
 
 #include <linux/sgfw.h>
@@ -116,6 +117,18 @@ int cmd_name_only(const char *obj, const char *what, uint8_t cmd,
 		return status;
 	req_str(&q, attr, argv[1]);
 	return cmd_send(&q);
+}
+
+int cmd_parse_cidr(const char *obj, const char *arg, struct cidr *c)
+{
+	int err = parse_cidr(arg, c);
+
+	if (err == -ERANGE)
+		return cli_usage_error(obj, "prefix length out of range in "
+				       "\"%s\"", arg);
+	if (err)
+		return cli_usage_error(obj, "invalid CIDR \"%s\"", arg);
+	return SGTOOL_EXIT_OK;
 }
 
 int cmd_cidr_list(const struct cmd_cidr_list *l, uint8_t cmd,

@@ -54,6 +54,13 @@ int cmd_show(const char *obj, const struct msg_show *sh,
 int cmd_name_only(const char *obj, const char *what, uint8_t cmd,
 		  uint16_t attr, int argc, char **argv);
 
+/*
+ * ADDR or ADDR/LEN (parse_cidr()) into @c; return 0, or report what is
+ * wrong with @arg, pointing to the help of @obj, and return an exit
+ * status.
+ */
+int cmd_parse_cidr(const char *obj, const char *arg, struct cidr *c);
+
 /* A set of CIDRs that has a name (a group's members, a prefix list). */
 struct cmd_cidr_list {
 	const char *obj;	/* whose help a usage error points to */

@@ -90,12 +90,21 @@ static int cidr_qcmp(const void *a, const void *b)
 	return cidr_cmp(a, b);
 }
 
-static json_t *cidr_json(const struct cidr *c, bool host)
+/* What a list of CIDRs holds, and how save writes them. */
+enum cidr_kind {
+	CIDR_PREFIX,	/* prefixes, always "/N": entries, rule peers */
+	CIDR_HOST,	/* addresses, never "/N": members */
+	CIDR_ADDRESS,	/* either, a host bare: a device's addresses */
+};
+
+static json_t *cidr_json(const struct cidr *c, enum cidr_kind kind)
 {
 	char buf[ADDR_TEXT_LEN];
 
-	if (host)
+	if (kind == CIDR_HOST)
 		addr_format(&c->addr, buf, sizeof(buf));
+	else if (kind == CIDR_ADDRESS)
+		prefix_format(c, buf, sizeof(buf));
 	else
 		cidr_format(c, buf, sizeof(buf));
 	return json_string(buf);
@@ -109,7 +118,7 @@ static void add(json_t *a, json_t *v)
 
 /* Every nest @type of SGFW_A_CIDR_* in @nlh, appended to @arr; 0 or -1. */
 static int cidrs_json(const struct nlmsghdr *nlh, uint16_t type, json_t *arr,
-		      bool host)
+		      enum cidr_kind kind)
 {
 	const struct nlattr *a;
 
@@ -118,7 +127,7 @@ static int cidrs_json(const struct nlmsghdr *nlh, uint16_t type, json_t *arr,
 
 		if (msg_cidr(a, &c))
 			return -1;
-		add(arr, cidr_json(&c, host));
+		add(arr, cidr_json(&c, kind));
 	}
 	return 0;
 }
@@ -183,7 +192,7 @@ static json_t *nacl_rule_json(const struct nacl_rule *r)
 	set(o, "direction", json_string(direction_name(r->direction)));
 	set(o, "action", json_string(nacl_action_name(r->action)));
 	match_json(o, &r->match);
-	set(o, "cidr", cidr_json(&r->cidr, false));
+	set(o, "cidr", cidr_json(&r->cidr, CIDR_PREFIX));
 	return o;
 }
 
@@ -260,12 +269,13 @@ static int get_uint(json_t *o, const char *key, uint32_t min, uint32_t max,
 	return 0;
 }
 
-/* A boolean at @key, false when absent. */
-static int get_bool(json_t *o, const char *key, const char *where, bool *out)
+/* A boolean at @key, @def when absent. */
+static int get_bool(json_t *o, const char *key, bool def, const char *where,
+		    bool *out)
 {
 	json_t *v = json_object_get(o, key);
 
-	*out = false;
+	*out = def;
 	if (!v)
 		return 0;
 	if (!json_is_boolean(v))
@@ -285,15 +295,22 @@ static int get_name(json_t *o, const char *where, const char **name)
 	return 0;
 }
 
-static int get_cidr(json_t *v, bool host, const char *where, struct cidr *c)
+static int get_cidr(json_t *v, enum cidr_kind kind, const char *where,
+		    struct cidr *c)
 {
+	static const char *const what[] = {
+		[CIDR_PREFIX] = "an IPv4 or IPv6 CIDR",
+		[CIDR_HOST] = "an IPv4 or IPv6 address",
+		[CIDR_ADDRESS] = "an IPv4 or IPv6 address or CIDR",
+	};
+
 	if (!json_is_string(v))
 		return bad(where, "an address must be a string");
-	if (parse_cidr(json_string_value(v), c) || (host && c->has_plen))
+	if (parse_cidr(json_string_value(v), c) ||
+	    (kind == CIDR_HOST && c->has_plen))
 		return bad(where, "\"%s\" is not %s", json_string_value(v),
-			   host ? "an IPv4 or IPv6 address" :
-				  "an IPv4 or IPv6 CIDR");
-	if (!host)
+			   what[kind]);
+	if (kind == CIDR_PREFIX)
 		c->has_plen = true;
 	cidr_canon(c);
 	return 0;
@@ -389,7 +406,7 @@ static int rule_from_json(json_t *o, const char *where, struct rule *r)
 		r->peer_name = peer + 12;
 	} else {
 		r->peer = PEER_CIDR;
-		if (get_cidr(json_object_get(o, "peer"), false, where,
+		if (get_cidr(json_object_get(o, "peer"), CIDR_PREFIX, where,
 			     &r->cidr))
 			return bad(where, "\"peer\" is a CIDR, \"sg NAME\" or \"prefix-list NAME\"");
 	}
@@ -426,11 +443,13 @@ static int nacl_rule_from_json(json_t *o, const char *where,
 	if (!json_object_get(o, "cidr"))
 		return bad(where, "\"cidr\" is missing");
 	r->has_cidr = true;
-	return get_cidr(json_object_get(o, "cidr"), false, where, &r->cidr);
+	return get_cidr(json_object_get(o, "cidr"), CIDR_PREFIX, where,
+			&r->cidr);
 }
 
 /* A sorted array of canonical CIDRs from @arr, refusing a repeated one. */
-static json_t *cidrs_from_json(json_t *arr, bool host, const char *where)
+static json_t *cidrs_from_json(json_t *arr, enum cidr_kind kind,
+			       const char *where)
 {
 	size_t n = arr ? json_array_size(arr) : 0, i;
 	struct cidr *v = calloc(n ?: 1, sizeof(*v));
@@ -440,8 +459,9 @@ static json_t *cidrs_from_json(json_t *arr, bool host, const char *where)
 	if (!v || !out)
 		goto err;
 	for (i = 0; i < n; i++) {
-		snprintf(w, sizeof(w), "%s entry %zu", where, i + 1);
-		if (get_cidr(json_array_get(arr, i), host, w, &v[i]))
+		snprintf(w, sizeof(w), "%s %s %zu", where,
+			 kind == CIDR_ADDRESS ? "address" : "entry", i + 1);
+		if (get_cidr(json_array_get(arr, i), kind, w, &v[i]))
 			goto err;
 	}
 	qsort(v, n, sizeof(*v), cidr_qcmp);
@@ -449,11 +469,14 @@ static json_t *cidrs_from_json(json_t *arr, bool host, const char *where)
 		if (i && !cidr_cmp(&v[i - 1], &v[i])) {
 			char buf[ADDR_TEXT_LEN];
 
-			cidr_format(&v[i], buf, sizeof(buf));
+			if (kind == CIDR_ADDRESS)
+				prefix_format(&v[i], buf, sizeof(buf));
+			else
+				cidr_format(&v[i], buf, sizeof(buf));
 			bad(where, "%s is named twice", buf);
 			goto err;
 		}
-		add(out, cidr_json(&v[i], host));
+		add(out, cidr_json(&v[i], kind));
 	}
 	free(v);
 	return out;
@@ -492,7 +515,7 @@ static json_t *pl_from_json(json_t *in, size_t idx, json_t *seen)
 	    get_uint(in, "max_entries", 1, 1000, where, &has, &max) ||
 	    get_array(in, "entries", where, &arr))
 		return NULL;
-	entries = cidrs_from_json(arr, false, where);
+	entries = cidrs_from_json(arr, CIDR_PREFIX, where);
 	if (!entries)
 		return NULL;
 	if (json_array_size(entries) > max) {
@@ -586,7 +609,7 @@ static json_t *sg_from_json(json_t *in, size_t idx, json_t *seen)
 	}
 	if (get_array(in, "members", where, &arr))
 		goto err;
-	members = cidrs_from_json(arr, true, where);
+	members = cidrs_from_json(arr, CIDR_HOST, where);
 	if (!members)
 		goto err;
 	o = json_object();
@@ -661,19 +684,39 @@ static json_t *nacl_from_json(json_t *in, size_t idx, json_t *seen)
 
 static const char *const iface_keys[] = {
 	"name", "security_groups", "network_acl", "tcp_established_timeout",
-	"udp_timeout", "udp_stream_timeout", "tracking", "audit", NULL
+	"udp_timeout", "udp_stream_timeout", "tracking", "audit", "mode",
+	"source_check", "addresses", NULL
 };
+
+/*
+ * The port-mode settings of a device into @o, each only when it is not
+ * the default, so that a file written before port mode reads the same:
+ * "mode": "port", "source_check": false, "addresses" when there are some.
+ * @addrs is canonical (and taken).
+ */
+static void port_json(json_t *o, uint32_t mode, bool source_check,
+		      json_t *addrs)
+{
+	if (mode != SGFW_IFACE_MODE_ENDPOINT)
+		set(o, "mode", json_string(iface_mode_name(mode)));
+	if (!source_check)
+		set(o, "source_check", json_false());
+	if (json_array_size(addrs))
+		set(o, "addresses", addrs);
+	else
+		json_decref(addrs);
+}
 
 /* A device's settings; NULL with *@skip when it has none to keep. */
 static json_t *iface_from_json(json_t *in, size_t idx, json_t *seen,
 			       bool *skip)
 {
 	uint32_t est = DEF_TCP_EST, udp = DEF_UDP, stream = DEF_UDP_STREAM;
-	uint32_t tracking = 0;
-	const char *name, *nacl, *tr;
-	json_t *o, *arr, *sgs;
+	uint32_t tracking = 0, mode = SGFW_IFACE_MODE_ENDPOINT;
+	const char *name, *nacl, *tr, *md;
+	json_t *o, *arr, *sgs, *addrs, *addr_arr;
 	char where[120];
-	bool has, audit;
+	bool has, audit, source_check;
 
 	*skip = false;
 	snprintf(where, sizeof(where), "interface %zu", idx + 1);
@@ -690,12 +733,27 @@ static json_t *iface_from_json(json_t *in, size_t idx, json_t *seen,
 	    get_uint(in, "udp_stream_timeout", 60, 180, where, &has,
 		     &stream) ||
 	    get_string(in, "tracking", false, where, &tr) ||
-	    get_bool(in, "audit", where, &audit))
+	    get_bool(in, "audit", false, where, &audit) ||
+	    get_string(in, "mode", false, where, &md) ||
+	    get_bool(in, "source_check", true, where, &source_check) ||
+	    get_array(in, "addresses", where, &addr_arr))
 		return NULL;
 	if (tr && parse_tracking(tr, &tracking)) {
 		bad(where, "tracking is \"auto\" or \"always\", not \"%s\"", tr);
 		return NULL;
 	}
+	if (md && parse_iface_mode(md, &mode)) {
+		bad(where, "mode is \"endpoint\" or \"port\", not \"%s\"", md);
+		return NULL;
+	}
+	if (json_array_size(addr_arr) > IFACE_MAX_ADDRESSES) {
+		bad(where, "%zu addresses, more than the %d a device may have",
+		    json_array_size(addr_arr), IFACE_MAX_ADDRESSES);
+		return NULL;
+	}
+	addrs = cidrs_from_json(addr_arr, CIDR_ADDRESS, where);
+	if (!addrs)
+		return NULL;
 	sgs = json_array();
 	for (size_t i = 0; arr && i < json_array_size(arr); i++) {
 		json_t *g = json_array_get(arr, i);
@@ -703,15 +761,18 @@ static json_t *iface_from_json(json_t *in, size_t idx, json_t *seen,
 		if (!json_is_string(g)) {
 			bad(where, "\"security_groups\" holds names");
 			json_decref(sgs);
+			json_decref(addrs);
 			return NULL;
 		}
 		add(sgs, json_string(json_string_value(g)));
 	}
 	if (!json_array_size(sgs) && !nacl && est == DEF_TCP_EST &&
 	    udp == DEF_UDP && stream == DEF_UDP_STREAM && !tracking &&
-	    !audit) {
+	    !audit && mode == SGFW_IFACE_MODE_ENDPOINT && source_check &&
+	    !json_array_size(addrs)) {
 		/* Nothing to keep: the kernel keeps no entry for it. */
 		json_decref(sgs);
+		json_decref(addrs);
 		*skip = true;
 		return NULL;
 	}
@@ -727,6 +788,7 @@ static json_t *iface_from_json(json_t *in, size_t idx, json_t *seen,
 	/* Written only when on: a file that never heard of it reads the same. */
 	if (audit)
 		set(o, "audit", json_true());
+	port_json(o, mode, source_check, addrs);
 	return o;
 }
 
@@ -851,7 +913,7 @@ static int read_pls(struct nl_sock *s, json_t *out)
 		set(o, "name", json_string(nl_attr_str(tb[SGFW_A_PL_NAME])));
 		set(o, "max_entries", json_integer(max));
 		set(o, "entries", e);
-		if (cidrs_json(m.v[i], SGFW_A_PL_ENTRY, e, false))
+		if (cidrs_json(m.v[i], SGFW_A_PL_ENTRY, e, CIDR_PREFIX))
 			goto bad_msg;
 	}
 	nl_msgs_free(&m);
@@ -895,7 +957,7 @@ static int read_sgs(struct nl_sock *s, json_t *out)
 				goto bad_msg;
 			add(rules, rule_json(&r));
 		}
-		if (cidrs_json(m.v[i], SGFW_A_SG_MEMBER, members, true))
+		if (cidrs_json(m.v[i], SGFW_A_SG_MEMBER, members, CIDR_HOST))
 			goto bad_msg;
 	}
 	nl_msgs_free(&m);
@@ -938,6 +1000,42 @@ bad_msg:
 	return bad_reply(&m);
 }
 
+/* A device's addresses as the kernel lists them. */
+struct cidr_vec {
+	struct cidr *v;
+	size_t n;
+};
+
+static int cidr_vec_add(const struct cidr *c, void *arg)
+{
+	struct cidr_vec *a = arg;
+	struct cidr *v = realloc(a->v, (a->n + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	a->v = v;
+	a->v[a->n] = *c;
+	cidr_canon(&a->v[a->n++]);
+	return 0;
+}
+
+/* The addresses of the nest @nest, canonical and sorted, or NULL. */
+static json_t *addresses_json(const struct nlattr *nest)
+{
+	struct cidr_vec a = { 0 };
+	json_t *out = NULL;
+
+	if (!msg_addresses(nest, cidr_vec_add, &a)) {
+		if (a.n)
+			qsort(a.v, a.n, sizeof(*a.v), cidr_qcmp);
+		out = json_array();
+		for (size_t i = 0; i < a.n; i++)
+			add(out, cidr_json(&a.v[i], CIDR_ADDRESS));
+	}
+	free(a.v);
+	return out;
+}
+
 static int read_ifaces(struct nl_sock *s, json_t *out)
 {
 	struct nl_msgs m = { 0 };
@@ -946,8 +1044,9 @@ static int read_ifaces(struct nl_sock *s, json_t *out)
 	for (size_t i = 0; !status && i < m.n; i++) {
 		const struct nlattr *tb[SGFW_A_IFACE_MAX + 1], *a;
 		uint32_t est, udp, stream, tracking;
-		uint8_t audit = 0;
-		json_t *o, *sgs;
+		uint32_t mode = SGFW_IFACE_MODE_ENDPOINT;
+		uint8_t audit = 0, source_check = 1;
+		json_t *o, *sgs, *addrs;
 		const char *nacl;
 
 		if (nl_parse_attrs(m.v[i], tb, SGFW_A_IFACE_MAX) ||
@@ -959,7 +1058,11 @@ static int read_ifaces(struct nl_sock *s, json_t *out)
 		    nl_attr_u32(tb[SGFW_A_IFACE_UDP_STREAM_TIMEOUT], &stream) ||
 		    nl_attr_u32(tb[SGFW_A_IFACE_TRACKING], &tracking) ||
 		    !tracking_name(tracking) ||
-		    nl_attr_u8(tb[SGFW_A_IFACE_AUDIT], &audit) == -EBADMSG)
+		    nl_attr_u8(tb[SGFW_A_IFACE_AUDIT], &audit) == -EBADMSG ||
+		    nl_attr_u32(tb[SGFW_A_IFACE_MODE], &mode) == -EBADMSG ||
+		    !iface_mode_name(mode) ||
+		    nl_attr_u8(tb[SGFW_A_IFACE_SOURCE_CHECK],
+			       &source_check) == -EBADMSG)
 			goto bad_msg;
 		o = json_object();
 		add(out, o);
@@ -978,6 +1081,10 @@ static int read_ifaces(struct nl_sock *s, json_t *out)
 		set(o, "tracking", json_string(tracking_name(tracking)));
 		if (audit)
 			set(o, "audit", json_true());
+		addrs = addresses_json(tb[SGFW_A_IFACE_ADDRESSES]);
+		if (!addrs)
+			goto bad_msg;
+		port_json(o, mode, source_check, addrs);
 	}
 	nl_msgs_free(&m);
 	return status;
@@ -1204,6 +1311,31 @@ static int apply_nacls(struct nl_sock *s, json_t *nacls)
 	return 0;
 }
 
+/*
+ * The port-mode settings of the canonical device @o, those that are not
+ * the defaults only (absent ones are), so that a file without them
+ * applies on a module without port mode too.
+ */
+static void put_port(struct req *q, json_t *o)
+{
+	json_t *arr = json_object_get(o, "addresses"), *v;
+	struct cidr addrs[IFACE_MAX_ADDRESSES];
+	uint32_t mode;
+	size_t i;
+
+	if (jstr(o, "mode")) {
+		parse_iface_mode(jstr(o, "mode"), &mode);
+		req_u32(q, SGFW_A_IFACE_MODE, mode);
+	}
+	if (json_is_false(json_object_get(o, "source_check")))
+		req_u8(q, SGFW_A_IFACE_SOURCE_CHECK, 0);
+	if (!json_array_size(arr))
+		return;
+	json_array_foreach(arr, i, v)
+		parse_cidr(json_string_value(v), &addrs[i]);
+	req_addresses(q, addrs, json_array_size(arr));
+}
+
 static int apply_ifaces(struct nl_sock *s, json_t *ifaces)
 {
 	struct apply_ctx c = { 0 };
@@ -1232,6 +1364,7 @@ static int apply_ifaces(struct nl_sock *s, json_t *ifaces)
 		req_u32(&q, SGFW_A_IFACE_TRACKING, tracking);
 		req_u8(&q, SGFW_A_IFACE_AUDIT,
 		       json_is_true(json_object_get(o, "audit")));
+		put_port(&q, o);
 		status = txn_talk(&q, &c);
 		if (status)
 			return status;
@@ -1388,7 +1521,7 @@ static int diff_list(json_t *cur, json_t *want, const char *key,
 		     const char *what)
 {
 	static const char *const lists[] = {
-		"name", "rules", "members", "entries", NULL
+		"name", "rules", "members", "entries", "addresses", NULL
 	};
 	json_t *lc = json_object_get(cur, key), *lw = json_object_get(want, key);
 	json_t *o, *p;
@@ -1427,6 +1560,10 @@ static int diff_list(json_t *cur, json_t *want, const char *key,
 			 jstr(o, "name"));
 		n += diff_items(p, o, "entries", '-', prefix, false);
 		n += diff_items(o, p, "entries", '+', prefix, false);
+		snprintf(prefix, sizeof(prefix), "%s %s address", what,
+			 jstr(o, "name"));
+		n += diff_items(p, o, "addresses", '-', prefix, false);
+		n += diff_items(o, p, "addresses", '+', prefix, false);
 	}
 	return n;
 }

@@ -8,6 +8,8 @@
  *	iface nacl DEV {NAME|none}
  *	iface set DEV [tcp-established-timeout S] [udp-timeout S]
  *		[udp-stream-timeout S] [tracking auto|always] [audit on|off]
+ *		[mode endpoint|port] [source-check on|off]
+ *		[address ADDR...|address none]
  *	iface show [DEV]
  *
  * DEV is a device name in the namespace sgtool acts on (-n).  The
@@ -44,26 +46,58 @@ static const struct {
 	  SGFW_A_IFACE_UDP_STREAM_TIMEOUT },
 	{ "tracking", "tracking", SGFW_A_IFACE_TRACKING },
 	{ "audit", "audit", SGFW_A_IFACE_AUDIT },
+	{ "mode", "mode", SGFW_A_IFACE_MODE },
+	{ "source-check", "source_check", SGFW_A_IFACE_SOURCE_CHECK },
 };
 
 #define N_SETTINGS ARRAY_SIZE(settings)
 
+/* After the settings: "address ADDR..." or "address none". */
+#define ADDRESS_KEYWORD "address"
+
+/* The settings that are on or off: u8 attributes, booleans in JSON. */
+static bool setting_is_bool(size_t k)
+{
+	return settings[k].attr == SGFW_A_IFACE_AUDIT ||
+	       settings[k].attr == SGFW_A_IFACE_SOURCE_CHECK;
+}
+
 /*
- * The value of setting @k: a word (tracking auto, audit on) or a number,
- * and in JSON a string, a boolean or a number.
+ * What a reply without the setting @k means: an older module's device,
+ * which is an endpoint whose source check, were it a port, would be on.
+ * Return false when the setting has no default to show.
+ */
+static bool setting_default(size_t k, uint64_t *v)
+{
+	if (settings[k].attr == SGFW_A_IFACE_MODE) {
+		*v = SGFW_IFACE_MODE_ENDPOINT;
+		return true;
+	}
+	if (settings[k].attr == SGFW_A_IFACE_SOURCE_CHECK) {
+		*v = 1;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The value of setting @k: a word (tracking auto, audit on, mode port) or
+ * a number, and in JSON a string, a boolean or a number.
  */
 static void setting_print(size_t k, uint64_t v)
 {
 	const char *name = NULL;
 	char fmt[64];
 
-	if (settings[k].attr == SGFW_A_IFACE_AUDIT) {
+	if (setting_is_bool(k)) {
 		print_bool(settings[k].key, NULL, v);
 		print_text(" %s %s", settings[k].keyword, v ? "on" : "off");
 		return;
 	}
 	if (settings[k].attr == SGFW_A_IFACE_TRACKING && v <= UINT32_MAX)
 		name = tracking_name((uint32_t)v);
+	if (settings[k].attr == SGFW_A_IFACE_MODE && v <= UINT32_MAX)
+		name = iface_mode_name((uint32_t)v);
 	if (name) {
 		snprintf(fmt, sizeof(fmt), " %s %%s", settings[k].keyword);
 		print_string(settings[k].key, fmt, name);
@@ -73,17 +107,39 @@ static void setting_print(size_t k, uint64_t v)
 	}
 }
 
+/* The addresses of a device: counted, and printed when @print. */
+struct address_walk {
+	bool print;
+	unsigned int n;
+};
+
+static int address_walk(const struct cidr *c, void *arg)
+{
+	struct address_walk *w = arg;
+	char buf[ADDR_TEXT_LEN];
+
+	w->n++;
+	if (w->print) {
+		/* A host as a bare address, as members and flows are. */
+		prefix_format(c, buf, sizeof(buf));
+		print_string(NULL, " %s", buf);
+	}
+	return 0;
+}
+
 /*
  * One device.  In text:
  *
  *	eth0: ifindex 2
  *	  sgs web db
  *	  nacl edge
- *	  tcp-established-timeout 432000 ... tracking auto audit off
+ *	  tcp-established-timeout 432000 ... audit off mode port source-check on
+ *	  addresses 10.0.0.5 fd00::5 10.9.0.0/24
  */
 static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 {
 	const struct nlattr *tb[SGFW_A_IFACE_MAX + 1];
+	struct address_walk addrs = { 0 };
 	uint64_t values[N_SETTINGS];
 	bool have[N_SETTINGS];
 	const char *ifname, *nacl;
@@ -109,14 +165,15 @@ static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 		err = nl_attr_uint(tb[settings[i].attr], &values[i]);
 		if (err == -EBADMSG)
 			return err;
-		have[i] = !err;
+		have[i] = !err || setting_default(i, &values[i]);
 		any |= have[i];
 	}
 	msg_for_each_attr(a, nlh, SGFW_A_IFACE_SG)
 		if (!nl_attr_str(a))
 			return -EBADMSG;
-	if (!print)
-		return 0;
+	err = msg_addresses(tb[SGFW_A_IFACE_ADDRESSES], address_walk, &addrs);
+	if (err || !print)
+		return err;
 
 	print_open_object(NULL);
 	print_string("device", "%s:", ifname);
@@ -148,6 +205,14 @@ static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 			setting_print(i, values[i]);
 	if (any)
 		print_text("\n");
+
+	/* Absent: the list is empty. */
+	print_open_array("addresses");
+	print_text("  addresses");
+	addrs.print = true;
+	msg_addresses(tb[SGFW_A_IFACE_ADDRESSES], address_walk, &addrs);
+	print_text("%s\n", addrs.n ? "" : " none");
+	print_close_array();
 	print_close_object();
 	return 0;
 }
@@ -240,11 +305,18 @@ static int setting_parse(size_t k, const char *kw, const char *s,
 					       "not \"%s\"", s);
 		return 0;
 	}
-	if (settings[k].attr == SGFW_A_IFACE_AUDIT) {
+	if (settings[k].attr == SGFW_A_IFACE_MODE) {
+		if (parse_iface_mode(s, v))
+			return cli_usage_error(OBJ, "expected \"endpoint\" or "
+					       "\"port\" after \"mode\", not "
+					       "\"%s\"", s);
+		return 0;
+	}
+	if (setting_is_bool(k)) {
 		if (parse_on_off(s, &on))
 			return cli_usage_error(OBJ, "expected \"on\" or "
-					       "\"off\" after \"audit\", not "
-					       "\"%s\"", s);
+					       "\"off\" after \"%s\", not "
+					       "\"%s\"", kw, s);
 		*v = on;
 		return 0;
 	}
@@ -259,22 +331,87 @@ static int setting_parse(size_t k, const char *kw, const char *s,
 	return 0;
 }
 
+/* The index of the setting @s names, or N_SETTINGS. */
+static size_t setting_find(const char *s)
+{
+	size_t k;
+
+	for (k = 0; k < N_SETTINGS; k++)
+		if (!strcmp(s, settings[k].keyword))
+			break;
+	return k;
+}
+
+/* The addresses of "iface set": *n is -1 until "address" is given. */
+struct addresses {
+	int n;
+	struct cidr v[IFACE_MAX_ADDRESSES];
+};
+
+/*
+ * argv[0] is "address": the addresses up to the next keyword, or "none",
+ * into @a; *used is how many words that took.  Return 0, or report the
+ * error and return an exit status.
+ */
+static int addresses_parse(int argc, char **argv, struct addresses *a,
+			   int *used)
+{
+	int n = 1, status;
+
+	*used = 1;
+	if (a->n >= 0)
+		return cli_usage_error(OBJ, "\"%s\" given twice", argv[0]);
+	while (n < argc && setting_find(argv[n]) == N_SETTINGS &&
+	       strcmp(argv[n], ADDRESS_KEYWORD))
+		n++;
+	*used = n;
+	if (n == 1)
+		return cli_usage_error(OBJ, "\"%s\" needs an address, or "
+				       "\"none\"", argv[0]);
+	if (!strcmp(argv[1], "none")) {
+		if (n > 2)
+			return cli_usage_error(OBJ, "\"%s none\" takes no "
+					       "address", argv[0]);
+		a->n = 0;
+		return 0;
+	}
+	if (n - 1 > IFACE_MAX_ADDRESSES)
+		return cli_usage_error(OBJ, "%d addresses, more than the %d a "
+				       "device may have", n - 1,
+				       IFACE_MAX_ADDRESSES);
+	for (int i = 1; i < n; i++) {
+		status = cmd_parse_cidr(OBJ, argv[i], &a->v[i - 1]);
+		if (status)
+			return status;
+	}
+	a->n = n - 1;
+	return 0;
+}
+
 static int iface_set(int argc, char **argv)
 {
+	struct addresses addrs = { .n = -1 };
 	uint32_t values[N_SETTINGS];
 	bool have[N_SETTINGS] = { false };
 	bool any = false;
 	struct req q;
-	int status;
+	int status, used;
 
 	if (argc < 2)
 		return cli_usage_error(OBJ, "missing device name");
 	for (int i = 2; i < argc; i += 2) {
 		size_t k;
 
-		for (k = 0; k < N_SETTINGS; k++)
-			if (!strcmp(argv[i], settings[k].keyword))
-				break;
+		if (!strcmp(argv[i], ADDRESS_KEYWORD)) {
+			status = addresses_parse(argc - i, argv + i, &addrs,
+						 &used);
+			if (status)
+				return status;
+			any = true;
+			i += used - 2;
+			continue;
+		}
+		k = setting_find(argv[i]);
 		if (k == N_SETTINGS)
 			return cli_no_more_args(OBJ, argc - i, argv + i);
 		if (i + 1 >= argc)
@@ -298,11 +435,14 @@ static int iface_set(int argc, char **argv)
 	for (size_t k = 0; k < N_SETTINGS; k++) {
 		if (!have[k])
 			continue;
-		if (settings[k].attr == SGFW_A_IFACE_AUDIT)
+		if (setting_is_bool(k))
 			req_u8(&q, settings[k].attr, (uint8_t)values[k]);
 		else
 			req_u32(&q, settings[k].attr, values[k]);
 	}
+	/* "address none": an empty list, which clears the device's. */
+	if (addrs.n >= 0)
+		req_addresses(&q, addrs.v, (size_t)addrs.n);
 	return cmd_send(&q);
 }
 
@@ -313,6 +453,8 @@ static const char iface_usage[] =
 	"       sgtool [OPTIONS] iface set DEV [ tcp-established-timeout S ]\n"
 	"              [ udp-timeout S ] [ udp-stream-timeout S ]\n"
 	"              [ tracking { auto | always } ] [ audit { on | off } ]\n"
+	"              [ mode { endpoint | port } ] [ source-check { on | off } ]\n"
+	"              [ address { ADDR... | none } ]\n"
 	"       sgtool [OPTIONS] iface [ show [ DEV ] ]\n"
 	"\n"
 	"Attach security groups to the device DEV (at most 16), or\n"
@@ -335,6 +477,19 @@ static const char iface_usage[] =
 	"tracking \"always\" tracks every flow, even those that \"auto\"\n"
 	"leaves untracked.  audit \"on\" lets pass the packets DEV would\n"
 	"drop, counted by reason (see \"sgtool stats\"), to try rules out.\n"
+	"\n"
+	"mode \"endpoint\" (the default): DEV is the namespace's own\n"
+	"interface; ingress is what it receives through DEV, egress what\n"
+	"it sends.  mode \"port\": DEV is the host side of an instance's\n"
+	"interface (veth peer, tap); ingress is what the host sends into\n"
+	"DEV, egress what comes out of it.  address: the instance's\n"
+	"addresses, IPv4 or IPv6 addresses or CIDRs (at most 64), which\n"
+	"replace the list DEV has; \"none\" clears it.  They are what\n"
+	"source check accepts, and what DEV's groups stand for as peers.\n"
+	"source-check \"on\" (the default): packets from the instance with\n"
+	"another source are dropped (spoofed); \"off\": none is.\n"
+	"Any of the settings may be given alone, in any order.\n"
+	"\n"
 	"\"iface show\" prints every device name sgfw has a configuration\n"
 	"for, or DEV, bound to its device or waiting for one; with -j, a\n"
 	"JSON array.\n";
@@ -344,7 +499,8 @@ static const struct cli_cmd iface_cmds[] = {
 	{ "detach", iface_detach, "detach security groups from a device" },
 	{ "nacl", iface_nacl, "attach a network ACL to a device, or none" },
 	{ "set", iface_set,
-	  "set a device's timeouts, tracking and audit mode" },
+	  "set a device's timeouts, tracking, audit mode, port mode and "
+	  "addresses" },
 	{ "show", iface_show, "show devices (the default)" },
 	{ 0 }
 };

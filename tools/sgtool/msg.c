@@ -95,6 +95,18 @@ void req_cidr(struct req *r, uint16_t type, const struct cidr *c, bool plen)
 	req_nest_end(r, nest);
 }
 
+void req_addresses(struct req *r, const struct cidr *v, size_t n)
+{
+	struct nlattr *nest = req_nest_start(r, SGFW_A_IFACE_ADDRESSES);
+
+	if (!nest)
+		return;
+	for (size_t i = 0; i < n; i++)
+		req_cidr(r, SGFW_A_IFACE_ADDRESSES_ADDRESS, &v[i],
+			 v[i].has_plen);
+	req_nest_end(r, nest);
+}
+
 int req_talk(struct req *r, nl_cb_t cb, void *data)
 {
 	if (r->full) {
@@ -168,6 +180,30 @@ int msg_cidr(const struct nlattr *nest, struct cidr *c)
 		    c->plen > max)
 			return -EBADMSG;
 		c->has_plen = true;
+	}
+	return 0;
+}
+
+int msg_addresses(const struct nlattr *nest,
+		  int (*fn)(const struct cidr *c, void *arg), void *arg)
+{
+	const struct nlattr *tb[SGFW_A_IFACE_ADDRESSES_MAX + 1];
+	const struct nlattr *a;
+	struct cidr c;
+	int err;
+
+	if (!nest)
+		return 0;
+	if (nl_parse_nested(nest, tb, SGFW_A_IFACE_ADDRESSES_MAX))
+		return -EBADMSG;
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) != SGFW_A_IFACE_ADDRESSES_ADDRESS)
+			continue;
+		if (msg_cidr(a, &c))
+			return -EBADMSG;
+		err = fn(&c, arg);
+		if (err)
+			return err;
 	}
 	return 0;
 }

@@ -34,6 +34,12 @@ void req_addr(struct req *r, uint16_t v4, uint16_t v6, const struct addr *a);
 /* A nest of SGFW_A_CIDR_*, with the prefix length when @plen. */
 void req_cidr(struct req *r, uint16_t type, const struct cidr *c, bool plen);
 /*
+ * SGFW_A_IFACE_ADDRESSES: a nest of the @n CIDRs of @v (an empty nest when
+ * @n is 0, which clears the list), each with its prefix length when the
+ * text had one.
+ */
+void req_addresses(struct req *r, const struct cidr *v, size_t n);
+/*
  * Open a nest of type @type; NULL (and @r full) when it does not fit.
  * req_nest_end() closes it unless a put into it did not fit.
  */
@@ -56,6 +62,16 @@ int req_collect(struct req *r, struct nl_msgs *m);
 
 /* A nest of SGFW_A_CIDR_*; no prefix length means a host. */
 int msg_cidr(const struct nlattr *nest, struct cidr *c);
+
+/* The most addresses a device has (SGFW_A_IFACE_ADDRESSES). */
+#define IFACE_MAX_ADDRESSES	64
+
+/*
+ * Call @fn on every address of the nest SGFW_A_IFACE_ADDRESSES @nest (NULL:
+ * none), in order.  Return 0, -EBADMSG, or the first error of @fn.
+ */
+int msg_addresses(const struct nlattr *nest,
+		  int (*fn)(const struct cidr *c, void *arg), void *arg);
 
 /* Where a string attribute is optional: NULL when absent, else checked. */
 int msg_opt_str(const struct nlattr *a, const char **s);

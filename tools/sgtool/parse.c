@@ -210,6 +210,17 @@ int parse_tracking(const char *s, uint32_t *v)
 	return 0;
 }
 
+int parse_iface_mode(const char *s, uint32_t *v)
+{
+	if (!strcmp(s, "endpoint"))
+		*v = SGFW_IFACE_MODE_ENDPOINT;
+	else if (!strcmp(s, "port"))
+		*v = SGFW_IFACE_MODE_PORT;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 int parse_direction(const char *s, uint32_t *v)
 {
 	if (!strcmp(s, "ingress"))
@@ -269,6 +280,17 @@ const char *tracking_name(uint32_t tracking)
 		return "auto";
 	case SGFW_TRACKING_ALWAYS:
 		return "always";
+	}
+	return NULL;
+}
+
+const char *iface_mode_name(uint32_t mode)
+{
+	switch (mode) {
+	case SGFW_IFACE_MODE_ENDPOINT:
+		return "endpoint";
+	case SGFW_IFACE_MODE_PORT:
+		return "port";
 	}
 	return NULL;
 }
@@ -419,6 +441,14 @@ void cidr_format(const struct cidr *c, char *buf, size_t len)
 	addr_format(&c->addr, buf, len);
 	n = strlen(buf);
 	snprintf(buf + n, len - n, "/%u", c->plen);
+}
+
+void prefix_format(const struct cidr *c, char *buf, size_t len)
+{
+	if (c->plen == (c->addr.family == AF_INET ? 32 : 128))
+		addr_format(&c->addr, buf, len);
+	else
+		cidr_format(c, buf, len);
 }
 
 void endpoint_format(const struct addr *a, bool port, uint16_t p,

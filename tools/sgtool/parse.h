@@ -71,6 +71,8 @@ int parse_protocol(const char *s, uint8_t *proto, bool *any);
 int parse_timeout(const char *s, bool nitro_ok, uint32_t *v);
 /* auto or always, as enum sgfw_tracking. */
 int parse_tracking(const char *s, uint32_t *v);
+/* endpoint or port, as enum sgfw_iface_mode. */
+int parse_iface_mode(const char *s, uint32_t *v);
 /* ingress or egress, as enum sgfw_direction. */
 int parse_direction(const char *s, uint32_t *v);
 /* allow or deny, as enum sgfw_nacl_action. */
@@ -82,6 +84,7 @@ int parse_on_off(const char *s, bool *v);
 const char *proto_name(uint8_t proto);
 const char *direction_name(uint32_t dir);
 const char *tracking_name(uint32_t tracking);
+const char *iface_mode_name(uint32_t mode);
 const char *nacl_action_name(uint32_t action);
 const char *flow_state_name(uint32_t state);
 /* accept, no-rule, nacl, table-full, invalid, spoofed. */
@@ -97,6 +100,8 @@ const char *cmd_name(uint32_t cmd);
 void addr_format(const struct addr *a, char *buf, size_t len);
 /* "10.0.0.0/8": always with the prefix length. */
 void cidr_format(const struct cidr *c, char *buf, size_t len);
+/* "10.0.0.0/8", but a host without its length: "10.0.0.1", "fd00::1". */
+void prefix_format(const struct cidr *c, char *buf, size_t len);
 /* "10.0.0.1:22", "[fd00::1]:22", or the bare address without a port. */
 void endpoint_format(const struct addr *a, bool port, uint16_t p,
 		     char *buf, size_t len);

@@ -144,24 +144,12 @@ static int pl_del(int argc, char **argv)
 			     SGFW_A_PL_NAME, argc, argv);
 }
 
-static int parse_entry(const char *obj, const char *arg, struct cidr *c)
-{
-	int err = parse_cidr(arg, c);
-
-	if (err == -ERANGE)
-		return cli_usage_error(obj, "prefix length out of range in "
-				       "\"%s\"", arg);
-	if (err)
-		return cli_usage_error(obj, "invalid CIDR \"%s\"", arg);
-	return SGTOOL_EXIT_OK;
-}
-
 /* prefix-list entry { add | del } NAME CIDR...; argv[0] is add or del. */
 static const struct cmd_cidr_list entries = {
 	.obj = OBJ " entry",
 	.what = "prefix list",
 	.item = "CIDR",
-	.parse = parse_entry,
+	.parse = cmd_parse_cidr,
 	.name_attr = SGFW_A_PL_NAME,
 	.cidr_attr = SGFW_A_PL_ENTRY,
 	/* Sent as written: the kernel stores the canonical prefix. */

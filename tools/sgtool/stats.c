@@ -209,11 +209,17 @@ static void prom_status(const struct sgfw_status *st)
 		  "Unanswered flows evicted to make room for new ones." },
 		{ SGFW_A_STATUS_NOMEM, "sgfw_flows_nomem_total", "counter",
 		  "New flows refused for want of memory." },
+		{ SGFW_A_STATUS_FRAGS, "sgfw_frags", "gauge",
+		  "Fragmented datagrams of port-mode devices whose other "
+		  "fragments may still come." },
+		{ SGFW_A_STATUS_FRAGS_FULL, "sgfw_frags_full_total", "counter",
+		  "First fragments dropped because the fragment table was "
+		  "full." },
 	};
 	const uint64_t v[] = {
 		st->flows, st->flow_limit, st->allowance_available,
 		st->allowance_exceeded, st->bucket_full, st->evicted,
-		st->nomem,
+		st->nomem, st->frags, st->frags_full,
 	};
 
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {

@@ -77,7 +77,10 @@ static int status_cb(const struct nlmsghdr *nlh, void *data)
 	       get_u32(tb, SGFW_A_STATUS_FLOW_LIMIT_CEILING,
 		       &st->flow_limit_ceiling, &st->have) ?:
 	       get_u32(tb, SGFW_A_STATUS_CONFIRM_PENDING,
-		       &st->confirm_pending, &st->have);
+		       &st->confirm_pending, &st->have) ?:
+	       get_u32(tb, SGFW_A_STATUS_FRAGS, &st->frags, &st->have) ?:
+	       get_u64(tb, SGFW_A_STATUS_FRAGS_FULL, &st->frags_full,
+		       &st->have);
 }
 
 int status_query(struct nl_sock *s, struct sgfw_status *st)
@@ -123,6 +126,11 @@ static void status_print(const struct sgfw_status *st)
 		print_kv_u64("no_memory", st->nomem);
 	if (st->have & HAVE(SGFW_A_STATUS_FLOW_LIMIT_CEILING))
 		print_kv_u64("flow_limit_ceiling", st->flow_limit_ceiling);
+	/* Port mode's fragments: datagrams whose first fragment passed. */
+	if (st->have & HAVE(SGFW_A_STATUS_FRAGS))
+		print_kv_u64("frags", st->frags);
+	if (st->have & HAVE(SGFW_A_STATUS_FRAGS_FULL))
+		print_kv_u64("frags_full", st->frags_full);
 	/* An apply ... confirm that goes back in that many seconds. */
 	if (st->have & HAVE(SGFW_A_STATUS_CONFIRM_PENDING))
 		print_kv_u64("confirm_pending", st->confirm_pending);
@@ -159,7 +167,11 @@ static const char status_usage[] =
 	"new flows refused because their hash bucket was full\n"
 	"(bucket_full) or memory ran out (no_memory), and the highest\n"
 	"flow limit that needs no CAP_NET_ADMIN in the initial user\n"
-	"namespace (flow_limit_ceiling).  Anyone may ask for it.\n";
+	"namespace (flow_limit_ceiling); for port-mode devices, the\n"
+	"fragmented datagrams whose first fragment passed and whose\n"
+	"other fragments may still come (frags), and the first\n"
+	"fragments dropped because that table was full (frags_full).\n"
+	"Anyone may ask for it.\n";
 
 static const struct cli_cmd status_cmds[] = {
 	{ "show", status_show, "show the figures (the default)" },

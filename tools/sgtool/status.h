@@ -20,6 +20,8 @@ struct sgfw_status {
 	uint32_t flow_limit_ceiling;
 	uint32_t confirm_pending;	/* seconds; absent when none */
 	uint8_t events;			/* the namespace sends events */
+	uint32_t frags;			/* port mode's fragment table */
+	uint64_t frags_full;
 };
 
 /* Return 0 or a -errno to hand to conn_report(). */

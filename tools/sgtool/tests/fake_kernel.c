@@ -208,6 +208,11 @@ static void sgfw_status(const struct nlmsghdr *req)
 	mnl_attr_put_u64(nlh, SGFW_A_STATUS_ALLOWANCE_EXCEEDED,
 			 (1ULL << 40) + 1);
 	mnl_attr_put_u32(nlh, SGFW_A_STATUS_ALLOWANCE_AVAILABLE, 995);
+	if (fake.status_frags) {
+		mnl_attr_put_u32(nlh, SGFW_A_STATUS_FRAGS, 3);
+		mnl_attr_put_u64(nlh, SGFW_A_STATUS_FRAGS_FULL,
+				 (1ULL << 33) + 2);
+	}
 	/* A warning rides on the ack of a request that succeeded. */
 	if (req->nlmsg_flags & NLM_F_ACK) {
 		if (fake.status_extack)

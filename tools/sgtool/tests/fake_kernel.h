@@ -35,6 +35,7 @@ struct fake_kernel {
 	const char *status_extack;	/* with this message, or none */
 	bool status_omit_flows;		/* leave SGFW_A_STATUS_FLOWS out */
 	bool status_bad_size;		/* send FLOWS as a u16 */
+	bool status_frags;		/* send FRAGS and FRAGS_FULL */
 	/*
 	 * Requests to anything but the controller and SGFW_CMD_STATUS go
 	 * here; with no handler they fail with -EOPNOTSUPP.

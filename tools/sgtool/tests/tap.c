@@ -80,19 +80,24 @@ static void run_free(void)
 const struct run *run_sgtool(const char *arg, ...)
 {
 	char *argv[32] = { "sgtool" };
-	struct run *r = &last_run;
-	size_t out_len, err_len;
-	FILE *out, *err;
 	int argc = 1;
 	va_list ap;
 
-	run_free();
 	va_start(ap, arg);
 	for (; arg && argc < 31; arg = va_arg(ap, const char *))
 		argv[argc++] = (char *)arg;
 	va_end(ap);
 	argv[argc] = NULL;
+	return run_sgtool_argv(argc, argv);
+}
 
+const struct run *run_sgtool_argv(int argc, char **argv)
+{
+	struct run *r = &last_run;
+	size_t out_len, err_len;
+	FILE *out, *err;
+
+	run_free();
 	out = open_memstream(&r->out, &out_len);
 	err = open_memstream(&r->err, &err_len);
 	if (!out || !err)

@@ -65,6 +65,8 @@ struct run {
 };
 
 const struct run *run_sgtool(const char *arg, ...) __attribute__((sentinel));
+/* The same with a whole command line, argv[0] the program's name. */
+const struct run *run_sgtool_argv(int argc, char **argv);
 
 /* Evaluates @call, a run_sgtool() call, once. */
 #define EXPECT_RUN(call, want_status, want_out, want_err)		\

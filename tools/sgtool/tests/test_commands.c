@@ -210,6 +210,27 @@ static int test_missing_figure_is_left_out(void)
 	return 0;
 }
 
+static int test_status_frags(void)
+{
+	loaded();
+	fake.status_frags = true;
+	EXPECT_RUN(run_sgtool("status", NULL), 0,
+		   "version:                       1.2.3-test\n"
+		   "flows:                         5\n"
+		   "flow_limit:                    1000\n"
+		   "conntrack_allowance_exceeded:  1099511627777\n"
+		   "conntrack_allowance_available: 995\n"
+		   "frags:                         3\n"
+		   "frags_full:                    8589934594\n", "");
+	EXPECT_RUN(run_sgtool("-j", "status", NULL), 0,
+		   "{\"version\":\"1.2.3-test\",\"flows\":5,"
+		   "\"flow_limit\":1000,"
+		   "\"conntrack_allowance_exceeded\":1099511627777,"
+		   "\"conntrack_allowance_available\":995,"
+		   "\"frags\":3,\"frags_full\":8589934594}\n", "");
+	return 0;
+}
+
 static int test_malformed_reply(void)
 {
 	loaded();
@@ -243,6 +264,8 @@ void suite_commands(void)
 		 test_kernel_error_without_message);
 	tap_test("commands: a warning on success goes to stderr",
 		 test_kernel_warning);
+	tap_test("commands: status shows the fragment table's figures",
+		 test_status_frags);
 	tap_test("commands: a figure the module omits is left out",
 		 test_missing_figure_is_left_out);
 	tap_test("commands: a malformed reply is an error, exit 2",

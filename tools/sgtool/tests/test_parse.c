@@ -188,6 +188,22 @@ static int test_addr_format(void)
 			      "/128", &c), 0);
 	cidr_format(&c, buf, sizeof(buf));
 	EXPECT_STR(buf, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128");
+	/* prefix_format(): a host without its length, with or without "/N". */
+	EXPECT_INT(parse_cidr("10.0.0.5", &c), 0);
+	prefix_format(&c, buf, sizeof(buf));
+	EXPECT_STR(buf, "10.0.0.5");
+	EXPECT_INT(parse_cidr("10.0.0.5/32", &c), 0);
+	prefix_format(&c, buf, sizeof(buf));
+	EXPECT_STR(buf, "10.0.0.5");
+	EXPECT_INT(parse_cidr("10.9.0.0/24", &c), 0);
+	prefix_format(&c, buf, sizeof(buf));
+	EXPECT_STR(buf, "10.9.0.0/24");
+	EXPECT_INT(parse_cidr("fd00::5/128", &c), 0);
+	prefix_format(&c, buf, sizeof(buf));
+	EXPECT_STR(buf, "fd00::5");
+	EXPECT_INT(parse_cidr("fd00::/64", &c), 0);
+	prefix_format(&c, buf, sizeof(buf));
+	EXPECT_STR(buf, "fd00::/64");
 	return 0;
 }
 
@@ -296,6 +312,12 @@ static int test_keywords(void)
 	EXPECT_INT(parse_tracking("always", &v), 0);
 	EXPECT_INT(v, SGFW_TRACKING_ALWAYS);
 	EXPECT_INT(parse_tracking("alway", &v), -EINVAL);
+	EXPECT_INT(parse_iface_mode("port", &v), 0);
+	EXPECT_INT(v, SGFW_IFACE_MODE_PORT);
+	EXPECT_INT(parse_iface_mode("endpoint", &v), 0);
+	EXPECT_INT(v, SGFW_IFACE_MODE_ENDPOINT);
+	EXPECT_INT(parse_iface_mode("Port", &v), -EINVAL);
+	EXPECT_INT(parse_iface_mode("", &v), -EINVAL);
 	EXPECT_INT(parse_direction("ingress", &v), 0);
 	EXPECT_INT(v, SGFW_DIRECTION_INGRESS);
 	EXPECT_INT(parse_direction("egress", &v), 0);
@@ -338,6 +360,9 @@ static int test_names(void)
 	EXPECT(direction_name(2) == NULL);
 	EXPECT_STR(tracking_name(SGFW_TRACKING_ALWAYS), "always");
 	EXPECT(tracking_name(2) == NULL);
+	EXPECT_STR(iface_mode_name(SGFW_IFACE_MODE_ENDPOINT), "endpoint");
+	EXPECT_STR(iface_mode_name(SGFW_IFACE_MODE_PORT), "port");
+	EXPECT(iface_mode_name(2) == NULL);
 	EXPECT_STR(nacl_action_name(SGFW_NACL_ACTION_ALLOW), "allow");
 	EXPECT_STR(nacl_action_name(SGFW_NACL_ACTION_DENY), "deny");
 	EXPECT(nacl_action_name(2) == NULL);
@@ -391,7 +416,7 @@ void suite_parse(void)
 		 test_protocols);
 	tap_test("parse: timeouts in seconds, aws-nitro is 350",
 		 test_timeouts);
-	tap_test("parse: tracking, direction and NACL action keywords",
+	tap_test("parse: tracking, mode, direction and NACL action keywords",
 		 test_keywords);
 	tap_test("parse: on and off", test_on_off);
 	tap_test("parse: protocol, direction, tracking, action, state, "

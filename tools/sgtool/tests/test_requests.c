@@ -484,6 +484,169 @@ static int test_iface_set(void)
 	return 0;
 }
 
+/* The @nth (from 0) attribute of type @type in @nest, or NULL. */
+static const struct nlattr *nth_nested(const struct nlattr *nest,
+				       uint16_t type, unsigned int nth)
+{
+	const struct nlattr *a;
+
+	if (!nest)
+		return NULL;
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == type && !nth--)
+			return a;
+	return NULL;
+}
+
+#define ADDRESS(n) \
+	nth_nested(ATTR(SGFW_A_IFACE_ADDRESSES), SGFW_A_IFACE_ADDRESSES_ADDRESS, n)
+
+static int test_iface_set_port(void)
+{
+	const struct nlattr *c;
+
+	loaded(fake_respond_ack);
+	/* Each alone. */
+	EXPECT_RUN(run_sgtool("iface", "set", "vm0", "mode", "port", NULL), 0,
+		   "", "");
+	EXPECT_DO(SGFW_CMD_IFACE_SET);
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_MODE);
+	EXPECT_U32(ATTR(SGFW_A_IFACE_MODE), SGFW_IFACE_MODE_PORT);
+	EXPECT_RUN(run_sgtool("iface", "set", "vm0", "mode", "endpoint", NULL),
+		   0, "", "");
+	EXPECT_U32(ATTR(SGFW_A_IFACE_MODE), SGFW_IFACE_MODE_ENDPOINT);
+	EXPECT_RUN(run_sgtool("iface", "set", "vm0", "source-check", "off",
+			      NULL), 0, "", "");
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_SOURCE_CHECK);
+	EXPECT_U8(ATTR(SGFW_A_IFACE_SOURCE_CHECK), 0);
+	EXPECT_RUN(run_sgtool("iface", "set", "vm0", "source-check", "on",
+			      NULL), 0, "", "");
+	EXPECT_U8(ATTR(SGFW_A_IFACE_SOURCE_CHECK), 1);
+
+	/* Addresses up to the next keyword, as written; in any order. */
+	EXPECT_RUN(run_sgtool("iface", "set", "vm0", "address", "10.0.0.5",
+			      "fd00::5", "10.9.0.0/24", "source-check", "on",
+			      "mode", "port", NULL), 0, "", "");
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_MODE,
+		     SGFW_A_IFACE_SOURCE_CHECK, SGFW_A_IFACE_ADDRESSES);
+	EXPECT_U32(ATTR(SGFW_A_IFACE_MODE), SGFW_IFACE_MODE_PORT);
+	EXPECT_U8(ATTR(SGFW_A_IFACE_SOURCE_CHECK), 1);
+	EXPECT_NEST_TYPES(ATTR(SGFW_A_IFACE_ADDRESSES),
+			  SGFW_A_IFACE_ADDRESSES_ADDRESS,
+			  SGFW_A_IFACE_ADDRESSES_ADDRESS,
+			  SGFW_A_IFACE_ADDRESSES_ADDRESS);
+	/* A bare address is a host: no prefix length. */
+	c = ADDRESS(0);
+	EXPECT_NEST_TYPES(c, SGFW_A_CIDR_IPV4);
+	EXPECT_IN4(IN(c, SGFW_A_CIDR_IPV4), "10.0.0.5");
+	c = ADDRESS(1);
+	EXPECT_NEST_TYPES(c, SGFW_A_CIDR_IPV6);
+	EXPECT_IN6(IN(c, SGFW_A_CIDR_IPV6), "fd00::5");
+	c = ADDRESS(2);
+	EXPECT_NEST_TYPES(c, SGFW_A_CIDR_IPV4, SGFW_A_CIDR_PREFIX_LEN);
+	EXPECT_IN4(IN(c, SGFW_A_CIDR_IPV4), "10.9.0.0");
+	EXPECT_U8(IN(c, SGFW_A_CIDR_PREFIX_LEN), 24);
+
+	/* With the other settings, at the end of the line. */
+	EXPECT_RUN(run_sgtool("iface", "set", "vm0", "audit", "on", "address",
+			      "192.0.2.1/32", NULL), 0, "", "");
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_AUDIT,
+		     SGFW_A_IFACE_ADDRESSES);
+	c = ADDRESS(0);
+	EXPECT_IN4(IN(c, SGFW_A_CIDR_IPV4), "192.0.2.1");
+	EXPECT_U8(IN(c, SGFW_A_CIDR_PREFIX_LEN), 32);
+	EXPECT(ADDRESS(1) == NULL);
+
+	/* "none": an empty nest, which clears the list. */
+	EXPECT_RUN(run_sgtool("iface", "set", "vm0", "address", "none", NULL),
+		   0, "", "");
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_ADDRESSES);
+	EXPECT_INT(mnl_attr_get_payload_len(ATTR(SGFW_A_IFACE_ADDRESSES)), 0);
+
+	/* The kernel's refusal, with its message. */
+	fake.respond = respond_refuse;
+	refusal = "source check needs port mode";
+	EXPECT_RUN(run_sgtool("iface", "set", "lo", "source-check", "off",
+			      NULL), 2, "",
+		   "sgtool: source check needs port mode\n");
+	EXPECT_INT(fake.closes, fake.opens);
+	return 0;
+}
+
+static int test_iface_set_port_errors(void)
+{
+	static const struct {
+		const char *args[5];
+		const char *err;
+	} bad[] = {
+		{ { "address" }, "\"address\" needs an address, or \"none\"" },
+		{ { "address", "mode", "port" },
+		  "\"address\" needs an address, or \"none\"" },
+		{ { "address", "none", "10.0.0.1" },
+		  "\"address none\" takes no address" },
+		{ { "address", "10.0.0.1", "none" }, "invalid CIDR \"none\"" },
+		{ { "address", "10.0.0.300" }, "invalid CIDR \"10.0.0.300\"" },
+		{ { "address", "fd00::/129" },
+		  "prefix length out of range in \"fd00::/129\"" },
+		{ { "address", "10.0.0.1", "address", "10.0.0.2" },
+		  "\"address\" given twice" },
+		{ { "mode", "foo" },
+		  "expected \"endpoint\" or \"port\" after \"mode\", not "
+		  "\"foo\"" },
+		{ { "mode" }, "\"mode\" needs a value" },
+		{ { "mode", "port", "mode", "port" }, "\"mode\" given twice" },
+		{ { "source-check", "yes" },
+		  "expected \"on\" or \"off\" after \"source-check\", not "
+		  "\"yes\"" },
+		{ { "source-check" }, "\"source-check\" needs a value" },
+	};
+	char *argv[80], want[200];
+	char addrs[65][32];
+	int argc;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		argc = 0;
+		argv[argc++] = "sgtool";
+		argv[argc++] = "iface";
+		argv[argc++] = "set";
+		argv[argc++] = "vm0";
+		for (size_t k = 0; k < 5 && bad[i].args[k]; k++)
+			argv[argc++] = (char *)bad[i].args[k];
+		argv[argc] = NULL;
+		loaded(fake_respond_ack);
+		snprintf(want, sizeof(want),
+			 "sgtool: %s, try \"sgtool iface help\"\n", bad[i].err);
+		EXPECT_RUN(run_sgtool_argv(argc, argv), 1, "", want);
+		/* Nothing is sent. */
+		EXPECT_INT(fake.requests, 0);
+	}
+
+	/* At most 64 addresses. */
+	argc = 0;
+	argv[argc++] = "sgtool";
+	argv[argc++] = "iface";
+	argv[argc++] = "set";
+	argv[argc++] = "vm0";
+	argv[argc++] = "address";
+	for (unsigned int i = 0; i < 64; i++) {
+		snprintf(addrs[i], sizeof(addrs[i]), "10.0.0.%u", i + 1);
+		argv[argc++] = addrs[i];
+	}
+	argv[argc] = NULL;
+	loaded(fake_respond_ack);
+	EXPECT_RUN(run_sgtool_argv(argc, argv), 0, "", "");
+	EXPECT_NEST_TYPES(ADDRESS(63), SGFW_A_CIDR_IPV4);
+	snprintf(addrs[64], sizeof(addrs[64]), "10.0.1.1");
+	argv[argc++] = addrs[64];
+	argv[argc] = NULL;
+	loaded(fake_respond_ack);
+	EXPECT_RUN(run_sgtool_argv(argc, argv), 1, "",
+		   "sgtool: 65 addresses, more than the 64 a device may have, "
+		   "try \"sgtool iface help\"\n");
+	EXPECT_INT(fake.requests, 0);
+	return 0;
+}
+
 static int test_iface_show(void)
 {
 	loaded(respond_done);
@@ -965,6 +1128,11 @@ void suite_requests(void)
 		 test_iface_attach_detach);
 	tap_test("requests: iface set sends the settings given",
 		 test_iface_set);
+	tap_test("requests: iface set: mode, source-check and addresses, "
+		 "alone or together, none clears",
+		 test_iface_set_port);
+	tap_test("requests: iface set: a bad mode, source check or address "
+		 "sends nothing", test_iface_set_port_errors);
 	tap_test("requests: iface show is a dump, or a do for DEV",
 		 test_iface_show);
 	tap_test("requests: an unknown device is the kernel's to refuse, a bad name sgtool's",

@@ -136,6 +136,7 @@ static void put_pls(void)
 static void put_ifaces(void)
 {
 	struct nlmsghdr *nlh;
+	struct nlattr *nest;
 
 	nlh = fake_put_genl(FAKE_FAMILY_ID, NLM_F_MULTI, SGFW_CMD_IFACE_GET);
 	mnl_attr_put_u32(nlh, SGFW_A_IFACE_IFINDEX, if_nametoindex("lo"));
@@ -160,6 +161,15 @@ static void put_ifaces(void)
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_AUDIT_TABLE_FULL, 0);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_AUDIT_INVALID, 0);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_AUDIT_SPOOFED, 0);
+	/* A port: hosts with "/32" or without, as the kernel may send them. */
+	mnl_attr_put_u32(nlh, SGFW_A_IFACE_MODE, SGFW_IFACE_MODE_PORT);
+	mnl_attr_put_u8(nlh, SGFW_A_IFACE_SOURCE_CHECK, 0);
+	nest = mnl_attr_nest_start(nlh, SGFW_A_IFACE_ADDRESSES);
+	fake_put_cidr(nlh, SGFW_A_IFACE_ADDRESSES_ADDRESS, "10.0.0.5", 32);
+	fake_put_cidr(nlh, SGFW_A_IFACE_ADDRESSES_ADDRESS, "fd00::5", -1);
+	fake_put_cidr(nlh, SGFW_A_IFACE_ADDRESSES_ADDRESS, "10.9.0.0", 24);
+	fake_put_cidr(nlh, SGFW_A_IFACE_ADDRESSES_ADDRESS, "fd00:1::", 64);
+	mnl_attr_nest_end(nlh, nest);
 
 	/* Split over two reads, as a dump may be. */
 	fake_flush();
@@ -173,6 +183,10 @@ static void put_ifaces(void)
 	mnl_attr_put_u8(nlh, SGFW_A_IFACE_AUDIT, 0);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_ACCEPTED, 0);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED, 0);
+	/*
+	 * No mode, source check or addresses, as from a module before port
+	 * mode: the defaults.
+	 */
 }
 
 struct canned_flow {
@@ -237,6 +251,7 @@ static enum {
 	REPLY_TWO_PEERS,	/* a rule with two peers */
 	REPLY_MIXED_FAMILY,	/* a flow from IPv4 to IPv6 */
 	REPLY_BAD_TRACKING,	/* a 3-byte tracking mode */
+	REPLY_BAD_ADDRESS,	/* an address of 3 bytes */
 	REPLY_DUMP_FAILS,	/* NLMSG_DONE with an error */
 	REPLY_SPLIT,		/* a dump splits web over three messages */
 } reply;
@@ -287,6 +302,18 @@ static void respond(const struct nlmsghdr *req)
 			nlh = fake_put_genl(FAKE_FAMILY_ID, flags, genl->cmd);
 			mnl_attr_put_u32(nlh, SGFW_A_IFACE_IFINDEX, 1);
 			mnl_attr_put(nlh, SGFW_A_IFACE_TRACKING, 3, "abc");
+		}
+		if (reply == REPLY_BAD_ADDRESS) {
+			struct nlattr *a;
+
+			nlh = fake_put_genl(FAKE_FAMILY_ID, flags, genl->cmd);
+			mnl_attr_put_strz(nlh, SGFW_A_IFACE_IFNAME, "vm1");
+			nest = mnl_attr_nest_start(nlh, SGFW_A_IFACE_ADDRESSES);
+			a = mnl_attr_nest_start(nlh,
+						SGFW_A_IFACE_ADDRESSES_ADDRESS);
+			mnl_attr_put(nlh, SGFW_A_CIDR_IPV4, 3, "abc");
+			mnl_attr_nest_end(nlh, a);
+			mnl_attr_nest_end(nlh, nest);
 		}
 		break;
 	case SGFW_CMD_FLOW_GET:
@@ -563,24 +590,31 @@ static int test_iface_show(void)
 		 "  sgs web db\n"
 		 "  nacl edge\n"
 		 "  tcp-established-timeout 350 udp-timeout 30"
-		 " udp-stream-timeout 180 tracking always audit on\n"
+		 " udp-stream-timeout 180 tracking always audit on"
+		 " mode port source-check off\n"
+		 "  addresses 10.0.0.5 fd00::5 10.9.0.0/24 fd00:1::/64\n"
 		 "vm0: waiting\n"
 		 "  sgs none\n"
 		 "  nacl none\n"
 		 "  tcp-established-timeout 432000 udp-timeout 30"
-		 " udp-stream-timeout 180 tracking auto audit off\n", lo);
+		 " udp-stream-timeout 180 tracking auto audit off"
+		 " mode endpoint source-check on\n"
+		 "  addresses none\n", lo);
 	EXPECT_RUN(run_sgtool("iface", "show", NULL), 0, want, "");
 	snprintf(want, sizeof(want),
 		 "[{\"device\":\"lo\",\"ifindex\":%u,\"state\":\"bound\","
 		 "\"sgs\":[\"web\",\"db\"],"
 		 "\"nacl\":\"edge\",\"tcp_established_timeout\":350,\"udp_timeout\":30,"
 		 "\"udp_stream_timeout\":180,\"tracking\":\"always\","
-		 "\"audit\":true},"
+		 "\"audit\":true,\"mode\":\"port\",\"source_check\":false,"
+		 "\"addresses\":[\"10.0.0.5\",\"fd00::5\",\"10.9.0.0/24\","
+		 "\"fd00:1::/64\"]},"
 		 "{\"device\":\"vm0\",\"ifindex\":null,\"state\":\"waiting\","
 		 "\"sgs\":[],\"nacl\":null,"
 		 "\"tcp_established_timeout\":432000,\"udp_timeout\":30,"
 		 "\"udp_stream_timeout\":180,\"tracking\":\"auto\","
-		 "\"audit\":false}]\n", lo);
+		 "\"audit\":false,\"mode\":\"endpoint\","
+		 "\"source_check\":true,\"addresses\":[]}]\n", lo);
 	EXPECT_RUN(run_sgtool("-j", "iface", NULL), 0, want, "");
 	return 0;
 }
@@ -640,7 +674,7 @@ static int test_flow_limit_show(void)
 	return 0;
 }
 
-#define PROM_WANT							\
+#define PROM_STATUS							\
 	"# HELP sgfw_flows Flows tracked in the namespace.\n"		\
 	"# TYPE sgfw_flows gauge\n"					\
 	"sgfw_flows 5\n"						\
@@ -654,7 +688,19 @@ static int test_flow_limit_show(void)
 	"# HELP sgfw_conntrack_allowance_exceeded_total Packets dropped"	\
 	" because the flow table was full.\n"				\
 	"# TYPE sgfw_conntrack_allowance_exceeded_total counter\n"	\
-	"sgfw_conntrack_allowance_exceeded_total 1099511627777\n"	\
+	"sgfw_conntrack_allowance_exceeded_total 1099511627777\n"
+
+#define PROM_FRAGS							\
+	"# HELP sgfw_frags Fragmented datagrams of port-mode devices"	\
+	" whose other fragments may still come.\n"			\
+	"# TYPE sgfw_frags gauge\n"					\
+	"sgfw_frags 3\n"						\
+	"# HELP sgfw_frags_full_total First fragments dropped because"	\
+	" the fragment table was full.\n"				\
+	"# TYPE sgfw_frags_full_total counter\n"			\
+	"sgfw_frags_full_total 8589934594\n"
+
+#define PROM_DEVICES							\
 	"# HELP sgfw_device_accepted_packets_total Packets a filtered"	\
 	" device accepted.\n"						\
 	"# TYPE sgfw_device_accepted_packets_total counter\n"		\
@@ -679,6 +725,8 @@ static int test_flow_limit_show(void)
 	"# HELP sgfw_rule_flows_total Flows a security group's rule"	\
 	" opened.\n"							\
 	"# TYPE sgfw_rule_flows_total counter\n"
+
+#define PROM_WANT PROM_STATUS PROM_DEVICES
 
 static int test_stats(void)
 {
@@ -720,6 +768,11 @@ static int test_stats_prometheus(void)
 	/* The same after "show", and whatever -j says. */
 	EXPECT_RUN(run_sgtool("-j", "stats", "show", "-o", "prometheus", NULL),
 		   0, PROM_WANT, "");
+	/* The fragment table's figures, when the kernel sends them. */
+	fake.status_frags = true;
+	EXPECT_RUN(run_sgtool("stats", "-o", "prometheus", NULL), 0,
+		   PROM_STATUS PROM_FRAGS PROM_DEVICES, "");
+	fake.status_frags = false;
 	EXPECT_RUN(run_sgtool("stats", "-o", NULL), 1, "",
 		   "sgtool: \"-o\" needs a format, try \"sgtool stats help\"\n");
 	return 0;
@@ -739,6 +792,8 @@ static int test_malformed_replies_print_nothing(void)
 	EXPECT_RUN(run_sgtool("flow", NULL), 2, "", MALFORMED);
 	reply = REPLY_BAD_TRACKING;
 	EXPECT_RUN(run_sgtool("-j", "iface", NULL), 2, "", MALFORMED);
+	reply = REPLY_BAD_ADDRESS;
+	EXPECT_RUN(run_sgtool("iface", NULL), 2, "", MALFORMED);
 	EXPECT_INT(fake.closes, fake.opens);
 	return 0;
 }
@@ -773,7 +828,7 @@ void suite_show(void)
 	tap_test("show: prefix-list show in text and JSON",
 		 test_prefix_list_show);
 	tap_test("show: iface show in text and JSON, its NACL or none, a "
-		 "waiting name",
+		 "waiting name, port mode and addresses or the defaults",
 		 test_iface_show);
 	tap_test("show: flow show in text and JSON", test_flow_show);
 	tap_test("show: flow limit in text and JSON", test_flow_limit_show);

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Port mode's settings and its source check (port.h).
+ *
+ * The check is AWS's source/destination check and Neutron's port
+ * security, for what the instance sends: an IP packet must come from one
+ * of the instance's addresses; an ARP packet must claim one of them as
+ * its sender; an IPv6 neighbour advertisement must announce one of them.
+ * What an instance sends before it has an address passes: a DHCP request
+ * from 0.0.0.0 (RFC 2131, 4.1), an ARP probe from 0.0.0.0 (RFC 5227),
+ * and IPv6 from :: (duplicate address detection, RFC 4862) or from a
+ * link-local address, which every IPv6 interface makes itself (RFC 4291)
+ * and which sgfw cannot know: a neighbour advertisement for a link-local
+ * address passes for the same reason.
+ */
+
+#include <linux/if_arp.h>
+#include <linux/in.h>
+#include <linux/inetdevice.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+
+#include "port.h"
+
+struct sgfw_port *sgfw_port_new(bool source_check, const struct sgfw_cidr *v,
+				u32 n)
+{
+	struct sgfw_port *port;
+
+	if (n > SGFW_MAX_PORT_ADDRS)
+		return NULL;
+	port = kzalloc(struct_size(port, addrs, n), GFP_KERNEL_ACCOUNT);
+	if (!port)
+		return NULL;
+	refcount_set(&port->ref, 1);
+	port->source_check = source_check;
+	port->n = n;
+	if (n)
+		memcpy(port->addrs, v, n * sizeof(*v));
+	return port;
+}
+
+struct sgfw_port *sgfw_port_get(struct sgfw_port *port)
+{
+	if (port)
+		refcount_inc(&port->ref);
+	return port;
+}
+
+/* The hooks may still read it: it goes after a grace period. */
+void sgfw_port_put(struct sgfw_port *port)
+{
+	if (port && refcount_dec_and_test(&port->ref))
+		kfree_rcu(port, rcu);
+}
+
+/* The same settings?  NULL (endpoint mode) only equals NULL. */
+bool sgfw_port_equal(const struct sgfw_port *a, const struct sgfw_port *b)
+{
+	if (!a || !b)
+		return a == b;
+	return a->source_check == b->source_check && a->n == b->n &&
+	       !memcmp(a->addrs, b->addrs, a->n * sizeof(*a->addrs));
+}
+
+/* Is @a, of family @af, one of the instance's addresses or in a prefix? */
+bool sgfw_port_has(const struct sgfw_port *port, enum sgfw_af af,
+		   const union sgfw_addr *a)
+{
+	u32 i;
+
+	for (i = 0; i < port->n; i++) {
+		const struct sgfw_cidr *c = &port->addrs[i];
+
+		if (c->af != af)
+			continue;
+		if (af == SGFW_AF_INET ?
+		    !((a->ip ^ c->addr.ip) & inet_make_mask(c->plen)) :
+		    ipv6_prefix_equal(&a->in6, &c->addr.in6, c->plen))
+			return true;
+	}
+	return false;
+}
+
+static bool sgfw_ipv6_link_local(const struct in6_addr *a)
+{
+	return (a->s6_addr32[0] & htonl(0xffc00000)) == htonl(0xfe800000);
+}
+
+/*
+ * sgfw_port_spoofed() - does @p, sent by the instance of @port, fail the
+ * source check?  @p is an IP packet (sgfw_pkt_parse_frag()) or, with
+ * @arp, an ARP one (sgfw_port_arp()).
+ * Context: any.
+ */
+bool sgfw_port_spoofed(const struct sgfw_port *port, const struct sgfw_pkt *p,
+		       bool arp)
+{
+	const union sgfw_addr *src = &p->t.src;
+
+	if (!port->source_check)
+		return false;
+	if (p->t.af == SGFW_AF_INET) {
+		if (src->ip)
+			return !sgfw_port_has(port, SGFW_AF_INET, src);
+		/* A probe, or a client that has no address yet. */
+		return !arp &&
+		       !(p->t.proto == IPPROTO_UDP &&
+			 p->t.sport == htons(68) && p->t.dport == htons(67));
+	}
+	if (!ipv6_addr_any(&src->in6) && !sgfw_ipv6_link_local(&src->in6) &&
+	    !sgfw_port_has(port, SGFW_AF_INET6, src))
+		return true;
+	return (p->flags & SGFW_PKT_ND_TARGET) &&
+	       !sgfw_ipv6_link_local(&p->nd_target.in6) &&
+	       !sgfw_port_has(port, SGFW_AF_INET6, &p->nd_target);
+}
+
+/*
+ * sgfw_port_arp() - read an ARP packet for IPv4 at @skb's network header
+ * into @p: the sender's address as source, the target's as destination,
+ * protocol 0.  Return: 0, or -EINVAL when it is not one.
+ */
+int sgfw_port_arp(const struct sk_buff *skb, struct sgfw_pkt *p)
+{
+	int off = skb_network_offset(skb);
+	const struct arphdr *ah;
+	struct arphdr _ah;
+	const __be32 *ip;
+	__be32 _ip;
+
+	memset(p, 0, sizeof(*p));
+	p->len = skb->len;
+	p->t.af = SGFW_AF_INET;
+	ah = skb_header_pointer(skb, off, sizeof(_ah), &_ah);
+	if (!ah || ah->ar_pro != htons(ETH_P_IP) || ah->ar_pln != 4)
+		return -EINVAL;
+	/* Sender hardware address, sender IP, target hardware, target IP. */
+	off += sizeof(_ah) + ah->ar_hln;
+	ip = skb_header_pointer(skb, off, sizeof(_ip), &_ip);
+	if (!ip)
+		return -EINVAL;
+	p->t.src.ip = *ip;
+	ip = skb_header_pointer(skb, off + 4 + ah->ar_hln, sizeof(_ip), &_ip);
+	if (!ip)
+		return -EINVAL;
+	p->t.dst.ip = *ip;
+	return 0;
+}

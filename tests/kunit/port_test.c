@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite sgfw_port: port mode's source check (module/port.c), its
+ * reading of ARP, and the table of fragmented datagrams (module/frag.c).
+ */
+
+#include <kunit/test.h>
+#include <linux/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/inet.h>
+#include <linux/jiffies.h>
+#include <linux/skbuff.h>
+#include <net/ndisc.h>
+
+#include "../../module/frag.h"
+#include "../../module/port.h"
+
+static void port_addr(struct kunit *test, const char *s, enum sgfw_af af,
+		      union sgfw_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (af == SGFW_AF_INET)
+		KUNIT_ASSERT_TRUE(test, in4_pton(s, -1, (u8 *)&a->ip, -1,
+						 NULL));
+	else
+		KUNIT_ASSERT_TRUE(test, in6_pton(s, -1, a->in6.s6_addr, -1,
+						 NULL));
+}
+
+static void port_free(void *port)
+{
+	sgfw_port_put(port);
+}
+
+/*
+ * The instance's addresses for the source-check cases: a host and a
+ * prefix of each family.
+ */
+static struct sgfw_port *port_new(struct kunit *test, bool check)
+{
+	static const struct {
+		const char *a;
+		enum sgfw_af af;
+		u8 plen;
+	} addrs[] = {
+		{ "10.0.0.5", SGFW_AF_INET, 32 },
+		{ "10.9.0.0", SGFW_AF_INET, 24 },
+		{ "fd00::5", SGFW_AF_INET6, 128 },
+		{ "fd09::", SGFW_AF_INET6, 64 },
+	};
+	struct sgfw_cidr v[ARRAY_SIZE(addrs)];
+	struct sgfw_port *port;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
+		port_addr(test, addrs[i].a, addrs[i].af, &v[i].addr);
+		v[i].af = addrs[i].af;
+		v[i].plen = addrs[i].plen;
+	}
+	port = sgfw_port_new(check, v, ARRAY_SIZE(v));
+	KUNIT_ASSERT_NOT_NULL(test, port);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, port_free, port),
+			0);
+	return port;
+}
+
+struct port_src_case {
+	const char *desc;
+	enum sgfw_af af;
+	const char *src;
+	u8 proto;
+	u16 sport, dport;
+	const char *nd_target;	/* a neighbour advertisement's */
+	bool arp;
+	bool spoofed;
+};
+
+static const struct port_src_case port_src_cases[] = {
+	{ "v4 its address", SGFW_AF_INET, "10.0.0.5", IPPROTO_TCP, 1, 2 },
+	{ "v4 in its prefix", SGFW_AF_INET, "10.9.0.200", IPPROTO_UDP, 1, 2 },
+	{ "v4 another", SGFW_AF_INET, "10.0.0.6", IPPROTO_TCP, 1, 2,
+	  .spoofed = true },
+	{ "v4 next to its prefix", SGFW_AF_INET, "10.9.1.0", IPPROTO_UDP, 1,
+	  2, .spoofed = true },
+	{ "v4 dhcp from 0.0.0.0", SGFW_AF_INET, "0.0.0.0", IPPROTO_UDP, 68,
+	  67 },
+	{ "v4 udp from 0.0.0.0, not dhcp", SGFW_AF_INET, "0.0.0.0",
+	  IPPROTO_UDP, 68, 68, .spoofed = true },
+	{ "v4 tcp from 0.0.0.0", SGFW_AF_INET, "0.0.0.0", IPPROTO_TCP, 68, 67,
+	  .spoofed = true },
+	{ "arp from its address", SGFW_AF_INET, "10.0.0.5", .arp = true },
+	{ "arp probe from 0.0.0.0", SGFW_AF_INET, "0.0.0.0", .arp = true },
+	{ "arp claiming another", SGFW_AF_INET, "10.0.0.1", .arp = true,
+	  .spoofed = true },
+	{ "v6 its address", SGFW_AF_INET6, "fd00::5", IPPROTO_TCP, 1, 2 },
+	{ "v6 in its prefix", SGFW_AF_INET6, "fd09::77", IPPROTO_UDP, 1, 2 },
+	{ "v6 another", SGFW_AF_INET6, "fd00::6", IPPROTO_TCP, 1, 2,
+	  .spoofed = true },
+	{ "v6 link-local", SGFW_AF_INET6, "fe80::1234", IPPROTO_ICMPV6 },
+	{ "v6 unspecified (dad)", SGFW_AF_INET6, "::", IPPROTO_ICMPV6 },
+	{ "v6 na for its address", SGFW_AF_INET6, "fe80::1", IPPROTO_ICMPV6,
+	  .nd_target = "fd00::5" },
+	{ "v6 na for a link-local address", SGFW_AF_INET6, "fe80::1",
+	  IPPROTO_ICMPV6, .nd_target = "fe80::1" },
+	{ "v6 na for another's address", SGFW_AF_INET6, "fe80::1",
+	  IPPROTO_ICMPV6, .nd_target = "fd00::6", .spoofed = true },
+	{ "v6 na from its address for another's", SGFW_AF_INET6, "fd00::5",
+	  IPPROTO_ICMPV6, .nd_target = "fd00::1", .spoofed = true },
+};
+
+static void port_src_desc(const struct port_src_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(port_src, port_src_cases, port_src_desc);
+
+/* What the instance sends passes the check when it is its own. */
+static void port_source_check(struct kunit *test)
+{
+	const struct port_src_case *c = test->param_value;
+	struct sgfw_port *on = port_new(test, true);
+	struct sgfw_port *off = port_new(test, false);
+	struct sgfw_pkt p = {};
+
+	p.t.af = c->af;
+	p.t.proto = c->proto;
+	p.t.sport = htons(c->sport);
+	p.t.dport = htons(c->dport);
+	port_addr(test, c->src, c->af, &p.t.src);
+	port_addr(test, c->af == SGFW_AF_INET ? "192.0.2.1" : "2001:db8::1",
+		  c->af, &p.t.dst);
+	if (c->nd_target) {
+		p.icmp_type = NDISC_NEIGHBOUR_ADVERTISEMENT;
+		p.flags |= SGFW_PKT_ND_TARGET;
+		port_addr(test, c->nd_target, SGFW_AF_INET6, &p.nd_target);
+	}
+	KUNIT_EXPECT_EQ(test, sgfw_port_spoofed(on, &p, c->arp), c->spoofed);
+	/* Source check off: nothing is. */
+	KUNIT_EXPECT_FALSE(test, sgfw_port_spoofed(off, &p, c->arp));
+}
+
+/* A port without addresses lets only what has none yet pass. */
+static void port_no_addresses(struct kunit *test)
+{
+	struct sgfw_port *port = sgfw_port_new(true, NULL, 0);
+	struct sgfw_pkt p = { .t.af = SGFW_AF_INET, .t.proto = IPPROTO_UDP };
+
+	KUNIT_ASSERT_NOT_NULL(test, port);
+	port_addr(test, "10.0.0.5", SGFW_AF_INET, &p.t.src);
+	KUNIT_EXPECT_TRUE(test, sgfw_port_spoofed(port, &p, false));
+	KUNIT_EXPECT_TRUE(test, sgfw_port_spoofed(port, &p, true));
+	p.t.src.ip = 0;
+	p.t.sport = htons(68);
+	p.t.dport = htons(67);
+	KUNIT_EXPECT_FALSE(test, sgfw_port_spoofed(port, &p, false));
+	KUNIT_EXPECT_FALSE(test, sgfw_port_equal(port, NULL));
+	KUNIT_EXPECT_TRUE(test, sgfw_port_equal(NULL, NULL));
+	sgfw_port_put(port);
+	/* More than an instance may have. */
+	KUNIT_EXPECT_NULL(test, sgfw_port_new(true, NULL,
+					      SGFW_MAX_PORT_ADDRS + 1));
+}
+
+static void port_kfree_skb(void *skb)
+{
+	kfree_skb(skb);
+}
+
+/* An ARP frame's IPv4 payload after an Ethernet header, as received. */
+static struct sk_buff *port_arp_skb(struct kunit *test, u16 pro, u8 pln,
+				    unsigned int cut)
+{
+	struct sk_buff *skb = alloc_skb(128, GFP_KERNEL);
+	struct arphdr *ah;
+	u8 *d;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, port_kfree_skb,
+							skb), 0);
+	memset(skb_put(skb, ETH_HLEN), 0xee, ETH_HLEN);
+	skb_pull(skb, ETH_HLEN);
+	skb_reset_network_header(skb);
+	ah = skb_put_zero(skb, sizeof(*ah));
+	ah->ar_hrd = htons(ARPHRD_ETHER);
+	ah->ar_pro = htons(pro);
+	ah->ar_hln = ETH_ALEN;
+	ah->ar_pln = pln;
+	ah->ar_op = htons(ARPOP_REPLY);
+	d = skb_put(skb, 2 * (ETH_ALEN + 4));
+	memset(d, 0x02, ETH_ALEN);
+	memcpy(d + ETH_ALEN, "\x0a\x00\x00\x05", 4);
+	memset(d + ETH_ALEN + 4, 0x04, ETH_ALEN);
+	memcpy(d + 2 * ETH_ALEN + 4, "\x0a\x00\x00\x01", 4);
+	if (cut)
+		skb_trim(skb, cut);
+	return skb;
+}
+
+static void port_arp(struct kunit *test)
+{
+	struct sgfw_pkt p;
+	unsigned int len;
+
+	KUNIT_ASSERT_EQ(test, sgfw_port_arp(port_arp_skb(test, ETH_P_IP, 4, 0),
+					    &p), 0);
+	KUNIT_EXPECT_EQ(test, ntohl(p.t.src.ip), 0x0a000005);
+	KUNIT_EXPECT_EQ(test, ntohl(p.t.dst.ip), 0x0a000001);
+	KUNIT_EXPECT_EQ(test, p.t.af, SGFW_AF_INET);
+	KUNIT_EXPECT_EQ(test, p.t.proto, 0);
+	/* Not of IPv4, or cut short before the target's address ends. */
+	KUNIT_EXPECT_EQ(test, sgfw_port_arp(port_arp_skb(test, ETH_P_IPV6, 4,
+							 0), &p), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sgfw_port_arp(port_arp_skb(test, ETH_P_IP, 16,
+							 0), &p), -EINVAL);
+	len = sizeof(struct arphdr) + 2 * (ETH_ALEN + 4);
+	KUNIT_EXPECT_EQ(test, sgfw_port_arp(port_arp_skb(test, ETH_P_IP, 4,
+							 len - 1), &p),
+			-EINVAL);
+}
+
+/* --- fragments ----------------------------------------------------------- */
+
+static void port_frags_exit(void *fr)
+{
+	sgfw_frags_exit(fr);
+}
+
+static struct sgfw_frags *port_frags(struct kunit *test)
+{
+	struct sgfw_frags *fr = kunit_kzalloc(test, sizeof(*fr), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, fr);
+	sgfw_frags_init(fr);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, port_frags_exit,
+							fr), 0);
+	return fr;
+}
+
+/* A fragment of datagram @id: @off and @len bytes, @more to come. */
+static struct sgfw_pkt port_frag(enum sgfw_af af, u32 id, u16 off, u16 len,
+				 bool more)
+{
+	struct sgfw_pkt p = { .t.af = af, .t.proto = IPPROTO_UDP };
+
+	p.t.src.all[0] = htonl(0x0a000005);
+	p.t.dst.all[0] = htonl(0x0a000001);
+	p.flags = SGFW_PKT_FRAG | (off ? SGFW_PKT_FRAG_LATER : 0) |
+		  (more ? SGFW_PKT_FRAG_MORE : 0);
+	p.frag.id = id;
+	p.frag.off = off;
+	p.frag.len = len;
+	if (off) {
+		p.t.proto = af == SGFW_AF_INET ? IPPROTO_UDP : NEXTHDR_DEST;
+	} else {
+		p.t.sport = htons(53);
+		p.t.dport = htons(53);
+	}
+	return p;
+}
+
+#define IN	SGFW_DIRECTION_INGRESS
+#define OUT	SGFW_DIRECTION_EGRESS
+
+/*
+ * The later fragments of a datagram whose first passed pass on its device
+ * and direction, and no others; the datagram is forgotten when the bytes
+ * seen reach what its last fragment says, however they came.
+ */
+static void port_frag_datagram(struct kunit *test)
+{
+	struct sgfw_frags *fr = port_frags(test);
+	enum sgfw_af af;
+	struct sgfw_pkt p;
+
+	for (af = SGFW_AF_INET; af < SGFW_AF_NUM; af++) {
+		/* Never seen, nothing passes. */
+		p = port_frag(af, 7, 1480, 1480, true);
+		KUNIT_EXPECT_FALSE(test, sgfw_frag_later(fr, 3, IN, &p));
+
+		p = port_frag(af, 7, 0, 1480, true);
+		KUNIT_ASSERT_EQ(test, sgfw_frag_first(fr, NULL, 3, IN, &p), 0);
+		/* A copy of the first changes nothing. */
+		KUNIT_ASSERT_EQ(test, sgfw_frag_first(fr, NULL, 3, IN, &p), 0);
+		KUNIT_EXPECT_EQ(test, READ_ONCE(fr->count), 1);
+
+		/* Another device, direction, datagram, or an overlap. */
+		p = port_frag(af, 7, 1480, 1480, true);
+		KUNIT_EXPECT_FALSE(test, sgfw_frag_later(fr, 4, IN, &p));
+		KUNIT_EXPECT_FALSE(test, sgfw_frag_later(fr, 3, OUT, &p));
+		p = port_frag(af, 8, 1480, 1480, true);
+		KUNIT_EXPECT_FALSE(test, sgfw_frag_later(fr, 3, IN, &p));
+		p = port_frag(af, 7, 8, 1480, true);
+		KUNIT_EXPECT_FALSE(test, sgfw_frag_later(fr, 3, IN, &p));
+
+		/* The last comes before the middle one: both pass. */
+		p = port_frag(af, 7, 2960, 1040, false);
+		KUNIT_EXPECT_TRUE(test, sgfw_frag_later(fr, 3, IN, &p));
+		KUNIT_EXPECT_EQ(test, READ_ONCE(fr->count), 1);
+		p = port_frag(af, 7, 1480, 1480, true);
+		KUNIT_EXPECT_TRUE(test, sgfw_frag_later(fr, 3, IN, &p));
+		/* All 4000 bytes seen: forgotten. */
+		KUNIT_EXPECT_EQ(test, READ_ONCE(fr->count), 0);
+		KUNIT_EXPECT_FALSE(test, sgfw_frag_later(fr, 3, IN, &p));
+	}
+}
+
+/* A full table refuses first fragments, counted, and keeps what it has. */
+static void port_frag_full(struct kunit *test)
+{
+	struct sgfw_frags *fr = port_frags(test);
+	struct sgfw_pkt p;
+	u32 id;
+
+	for (id = 0; id < SGFW_MAX_FRAGS; id++) {
+		p = port_frag(SGFW_AF_INET, id, 0, 8, true);
+		KUNIT_ASSERT_EQ(test, sgfw_frag_first(fr, NULL, 3, IN, &p), 0);
+	}
+	p = port_frag(SGFW_AF_INET, id, 0, 8, true);
+	KUNIT_EXPECT_EQ(test, sgfw_frag_first(fr, NULL, 3, IN, &p), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fr->full), 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(fr->count), SGFW_MAX_FRAGS);
+	p = port_frag(SGFW_AF_INET, 17, 8, 8, false);
+	KUNIT_EXPECT_TRUE(test, sgfw_frag_later(fr, 3, IN, &p));
+	/* That one is complete: there is room for the refused one now. */
+	p = port_frag(SGFW_AF_INET, id, 0, 8, true);
+	KUNIT_EXPECT_EQ(test, sgfw_frag_first(fr, NULL, 3, IN, &p), 0);
+}
+
+static struct kunit_case sgfw_port_cases[] = {
+	KUNIT_CASE_PARAM(port_source_check, port_src_gen_params),
+	KUNIT_CASE(port_no_addresses),
+	KUNIT_CASE(port_arp),
+	KUNIT_CASE(port_frag_datagram),
+	KUNIT_CASE(port_frag_full),
+	{}
+};
+
+static struct kunit_suite sgfw_port_suite = {
+	.name = "sgfw_port",
+	.test_cases = sgfw_port_cases,
+};
+
+kunit_test_suite(sgfw_port_suite);
