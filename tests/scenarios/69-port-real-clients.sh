@@ -145,7 +145,7 @@ for x in "10.0.0.1" "fd00::1 -R"; do
 done
 
 log "the flows of p1 carried them all; instance 1 has no configuration"
-assert_eq "ports of p1's flows" True "$(sgj "$nsh" flow show |
+assert_eq "ports of p1's flows" true "$(sgj "$nsh" flow show |
 	jpy 'set((22, 53, 5201, 8080)) <= set(f["dport"] for f in j
 		if f["device"] == "p1" and f["direction"] == "ingress")')"
 assert_eq "devices configured in instance 1" 0 "$(sgj "$ns1" iface show | jpy "len(j)")"
