@@ -1020,9 +1020,14 @@ elif cmd == "eth-send":
     #                                   duplicate address detection)
     #   dhcp                            a DHCP discover, 0.0.0.0:68 to
     #                                   255.255.255.255:67
+    #   vlan VID KIND ARGS...           the frame of KIND ARGS tagged
+    #                                   with 802.1Q VLAN VID
     dev, dmac, kind, a = args[0], args[1], args[2], args[3:]
     if dmac == "bcast":
         dmac = "ff:ff:ff:ff:ff:ff"
+    vlan = None
+    if kind == "vlan":
+        vlan, kind, a = int(a[0]), a[1], a[2:]
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((dev, 0))
     smac = s.getsockname()[4]
@@ -1101,6 +1106,9 @@ elif cmd == "eth-send":
         die("eth-send: no kind " + kind)
     if dmac == "mcast":
         dmac = "33:33:" + ip_bytes(dst)[12:].hex(":")
+    if vlan is not None:
+        pkt = struct.pack("!HH", vlan, et) + pkt
+        et = 0x8100
     frame = bytes.fromhex(dmac.replace(":", "")) + smac + \
         struct.pack("!H", et) + pkt
     s.send(frame.ljust(60, b"\0"))

@@ -15,11 +15,15 @@
 #    the host's DHCP port (once a rule allows udp/67 out: it is judged by
 #    the rules, and refused before), an ARP probe from 0.0.0.0 and the
 #    duplicate address detection from :: reach the bridge (without a rule,
-#    as neighbour discovery).  Datagrams from its own address pass;
+#    as neighbour discovery).  Datagrams from its own address pass, and
+#    so does an advertisement of a link-local target.  A VLAN-tagged frame
+#    is dropped as invalid (the same frame from instance 2, whose port has
+#    no configuration, reaches the bridge);
 #  - source check off: the same forged packets go to the rules: the
 #    datagrams a rule allows arrive (one to a port no rule allows does
 #    not), the ARP reply and the advertisement rewrite the neighbours'
-#    tables; nothing is counted as spoofed.
+#    tables; nothing is counted as spoofed.  A tagged frame is still
+#    invalid.
 #
 #   +------------------------------ $nsh -------------------------------+
 #   |   br0 10.0.0.254/24 fd00::fe/64   listeners udp 9, 10 and 67,     |
@@ -106,6 +110,20 @@ assert eth_send "$ns1" eth0 "$brmac" udp fd00::1 4001 fd00::fe 9
 wait_until 5 got_is h9 ::ffff:10.0.0.1 1
 wait_until 5 got_is h9 fd00::1 1
 
+log "tagged frames are invalid in port mode; link-local targets pass"
+i=$(dev_counter "$nsh" p1 dropped.invalid)
+# The same frame from instance 2, whose port has no configuration, shows
+# that the bridge would take it.
+assert eth_send "$ns2" eth0 "$brmac" vlan 5 udp 10.0.0.2 4002 10.0.0.254 9
+assert eth_send "$ns1" eth0 "$brmac" vlan 5 udp 10.0.0.1 4002 10.0.0.254 9
+assert eth_send "$ns1" eth0 mcast na "$ll1" ff02::1 fe80::5a:5a
+wait_until 5 sniffed_is 'ip4 10.0.0.2 > 10.0.0.254 proto 17 .* udp 4002 > 9' 1
+wait_until 5 sniffed_is 'icmp6 136 target fe80::5a:5a' 1
+assert_eq "tagged frames of instance 1 on the bridge" 0 \
+	"$(sniffed 'ip4 10.0.0.1 > 10.0.0.254 proto 17 .* udp 4002 > 9')"
+assert_eq "dropped as invalid" 1 \
+	$(($(dev_counter "$nsh" p1 dropped.invalid) - i))
+
 log "before it has an address: DHCP by the rules, ARP probe and DAD without"
 n=$(dev_counter "$nsh" p1 dropped.no_rule)
 assert eth_send "$ns1" eth0 bcast dhcp
@@ -129,7 +147,9 @@ assert_eq "p1 mode, source check, addresses" \
 	"$(sgj "$nsh" iface show p1 | jpy '[j[0]["mode"], j[0]["source_check"],
 		sorted(a.split("/")[0] for a in j[0]["addresses"])]')"
 n=$(dev_counter "$nsh" p1 dropped.no_rule)
+i=$(dev_counter "$nsh" p1 dropped.invalid)
 forge
+assert eth_send "$ns1" eth0 "$brmac" vlan 5 udp 10.0.0.1 4003 10.0.0.254 9
 wait_until 5 got_is h9 ::ffff:10.0.0.3 1
 wait_until 5 got_is h9 fd00::3 1
 wait_until 5 neigh_is "$ns2" eth0 10.0.0.3 "$mac1"
@@ -140,3 +160,7 @@ assert_eq "forged datagrams to port 10 at the host" 0 \
 assert_eq "dropped for want of a rule" 1 \
 	$(($(dev_counter "$nsh" p1 dropped.no_rule) - n))
 assert_eq "packets counted spoofed" 6 $(($(spoofed) - s0))
+assert_eq "tagged frames of instance 1 on the bridge" 0 \
+	"$(sniffed 'ip4 10.0.0.1 > 10.0.0.254 proto 17 .* udp 4003 > 9')"
+assert_eq "dropped as invalid" 1 \
+	$(($(dev_counter "$nsh" p1 dropped.invalid) - i))
