@@ -13,6 +13,7 @@
 #include <linux/skbuff.h>
 #include <net/ndisc.h>
 
+#include "../../uapi/linux/sgfw.h"
 #include "../../module/frag.h"
 #include "../../module/port.h"
 
