@@ -475,10 +475,25 @@ void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev)
 		sgfw_flowtable_flush(sn->net, &sn->flows, dev->ifindex,
 				     SGFW_END_DEVICE_GONE);
 	}
+	/* None is left, and none went through sgfw_dev_flow_gone(). */
+	atomic_set(&sd->flows, 0);
 	/* Its addresses were members of its groups. */
 	if (sd->nsgs && !READ_ONCE(sn->dying) && sgfw_config_commit(sn))
 		pr_warn_ratelimited("cannot rebuild rulesets after %s left\n",
 				    dev->name);
+}
+
+/*
+ * sgfw_dev_flow_gone() - a flow of device @ifindex of @net left the table:
+ * one fewer for the configuration the device has, if it has one still.
+ * Context: the flow table's locks (a grace period keeps the configuration).
+ */
+void sgfw_dev_flow_gone(const struct net *net, int ifindex)
+{
+	struct sgfw_dev *sd = xa_load(&sgfw_pernet(net)->devs, ifindex);
+
+	if (sd)
+		atomic_dec(&sd->flows);
 }
 
 /*

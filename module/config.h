@@ -192,6 +192,10 @@ struct sgfw_dev_stats {
  *	name, and carry on when a device of the name comes back.
  * @port: port mode's settings (port.h); NULL in endpoint mode.  Published
  *	like @rs.
+ * @flows: flows of the bound device in the table: counted up by the hooks
+ *	that create them, down as they go (sgfw_dev_flow_gone()), and set
+ *	to 0 once the flows of a device that lost its name are flushed;
+ *	the two may cross, so that it may read -1 for a moment.
  * @port_ops, @hooked: the netdev hooks of port mode (hooks.c), on the
  *	bound device, registered while @hooked: from before a @port is
  *	published for it until after it is not, or the device goes.
@@ -216,6 +220,7 @@ struct sgfw_dev {
 	struct sgfw_ruleset __rcu *nacl_rs;	/* the NACL, compiled */
 	struct sgfw_dev_stats __percpu *stats;
 	struct sgfw_port __rcu *port;
+	atomic_t flows;
 	struct nf_hook_ops port_ops[2];
 	bool hooked;
 	struct rcu_head rcu;
@@ -273,6 +278,7 @@ struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, const char *name);
 void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush);
 int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev, bool renamed);
 void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev);
+void sgfw_dev_flow_gone(const struct net *net, int ifindex);
 void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd);
 void sgfw_dev_set_nacl(struct sgfw_dev *sd, struct sgfw_nacl *nacl);
 u32 sgfw_sg_rule_count(const struct sgfw_sg *sg);

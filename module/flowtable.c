@@ -95,6 +95,7 @@
 #include <net/netns/hash.h>
 
 #include "../uapi/linux/sgfw.h"
+#include "config.h"
 #include "events.h"
 #include "flowtable.h"
 #include "netns.h"
@@ -643,6 +644,7 @@ static bool __sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
 	list_del(&f->lru);
 	atomic_dec(&fns->count);
 	percpu_counter_dec(&sgfw_ft_ctl.count);
+	sgfw_dev_flow_gone(f->net, f->ifindex);
 	/* @rcu shares its bytes with @lru, which is off every list now. */
 	call_rcu(&f->rcu, sgfw_flow_free_rcu);
 	return true;

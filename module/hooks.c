@@ -55,10 +55,12 @@ static void sgfw_flow_events(struct sgfw_flow *flow, unsigned int events)
  */
 static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 					const struct sgfw_ruleset *rs,
-					int ifindex, enum sgfw_direction dir,
+					struct sgfw_dev *sd,
+					enum sgfw_direction dir,
 					const struct sgfw_pkt *p, bool dry,
 					struct sgfw_judgement *j)
 {
+	int ifindex = sd->ifindex;
 	const struct sgfw_timeouts *to = sgfw_ruleset_timeouts(rs);
 	const struct sgfw_crule *rule;
 	struct sgfw_flow_init init;
@@ -140,6 +142,7 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	j->flow = flow;
 	/* Another CPU's packet may have opened it first, and counted it. */
 	if (created) {
+		atomic_inc(&sd->flows);
 		sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
 		sgfw_event_flow_new(flow);
 	}
@@ -173,7 +176,7 @@ void sgfw_judge(struct sgfw_net *sn, struct sgfw_dev *sd,
 	    !sgfw_nacl_allows(nacl, dir, p, dry, j))
 		what = SGFW_COUNT_NACL;
 	if (what == SGFW_COUNT_ACCEPTED && rs)
-		what = sgfw_verdict(sn, rs, sd->ifindex, dir, p, dry, j);
+		what = sgfw_verdict(sn, rs, sd, dir, p, dry, j);
 	if (what == SGFW_COUNT_ACCEPTED && nacl &&
 	    dir == SGFW_DIRECTION_EGRESS &&
 	    !sgfw_nacl_allows(nacl, dir, p, dry, j))

@@ -1412,7 +1412,9 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 			sd->to.udp_stream) ||
 	    nla_put_u32(skb, SGFW_A_IFACE_TRACKING, sd->tracking) ||
 	    nla_put_u8(skb, SGFW_A_IFACE_AUDIT, sd->audit) ||
-	    sgfw_put_port(skb, rtnl_dereference(sd->port)))
+	    sgfw_put_port(skb, rtnl_dereference(sd->port)) ||
+	    nla_put_u32(skb, SGFW_A_IFACE_FLOWS,
+			max(atomic_read(&sd->flows), 0)))
 		return -EMSGSIZE;
 	for (i = 0; i < SGFW_COUNT_NUM; i++) {
 		if (i != SGFW_COUNT_ACCEPTED)

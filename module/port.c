@@ -11,7 +11,8 @@
  * and IPv6 from :: (duplicate address detection, RFC 4862) or from a
  * link-local address, which every IPv6 interface makes itself (RFC 4291)
  * and which sgfw cannot know: a neighbour advertisement for a link-local
- * address passes for the same reason.
+ * address passes for the same reason.  And an instance is not the
+ * network's router or DHCP server (sgfw_port_server()).
  */
 
 #include <linux/if_arp.h>
@@ -20,6 +21,7 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
+#include <net/ndisc.h>
 
 #include "port.h"
 
@@ -89,6 +91,23 @@ static bool sgfw_ipv6_link_local(const struct in6_addr *a)
 }
 
 /*
+ * Is @p what only the network's router or DHCP server sends: a router
+ * advertisement, a DHCP or DHCPv6 server's message?  An instance that
+ * sends one claims to be them (a rogue router or server takes over its
+ * neighbours' traffic), as Neutron's port security also refuses.
+ */
+static bool sgfw_port_server(const struct sgfw_pkt *p)
+{
+	if (p->t.proto == IPPROTO_UDP)
+		return p->t.af == SGFW_AF_INET ?
+		       p->t.sport == htons(67) && p->t.dport == htons(68) :
+		       p->t.sport == htons(547) && p->t.dport == htons(546);
+	return p->t.af == SGFW_AF_INET6 && p->t.proto == IPPROTO_ICMPV6 &&
+	       !(p->flags & SGFW_PKT_FRAG_LATER) &&
+	       p->icmp_type == NDISC_ROUTER_ADVERTISEMENT;
+}
+
+/*
  * sgfw_port_spoofed() - does @p, sent by the instance of @port, fail the
  * source check?  @p is an IP packet (sgfw_pkt_parse_frag()) or, with
  * @arp, an ARP one (sgfw_port_arp()).
@@ -101,6 +120,8 @@ bool sgfw_port_spoofed(const struct sgfw_port *port, const struct sgfw_pkt *p,
 
 	if (!port->source_check)
 		return false;
+	if (!arp && sgfw_port_server(p))
+		return true;
 	if (p->t.af == SGFW_AF_INET) {
 		if (src->ip)
 			return !sgfw_port_has(port, SGFW_AF_INET, src);

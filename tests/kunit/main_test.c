@@ -273,6 +273,8 @@ static const struct nla_policy sgfw_test_status_policy[SGFW_A_STATUS_MAX + 1] = 
 	[SGFW_A_STATUS_FLOW_LIMIT_CEILING]	= { .type = NLA_U32 },
 	[SGFW_A_STATUS_CONFIRM_PENDING]		= { .type = NLA_U32 },
 	[SGFW_A_STATUS_EVENTS]			= NLA_POLICY_MAX(NLA_U8, 1),
+	[SGFW_A_STATUS_FRAGS]			= { .type = NLA_U32 },
+	[SGFW_A_STATUS_FRAGS_FULL]		= { .type = NLA_U64 },
 };
 
 /*
@@ -406,7 +408,8 @@ static bool sgfw_test_status_u64(int type)
 	return type == SGFW_A_STATUS_ALLOWANCE_EXCEEDED ||
 	       type == SGFW_A_STATUS_BUCKET_FULL ||
 	       type == SGFW_A_STATUS_EVICTED ||
-	       type == SGFW_A_STATUS_NOMEM;
+	       type == SGFW_A_STATUS_NOMEM ||
+	       type == SGFW_A_STATUS_FRAGS_FULL;
 }
 
 /*
@@ -455,7 +458,9 @@ static void sgfw_status_attrs_and_pad(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, seen[i], 1, "attribute %d", i);
 	KUNIT_EXPECT_EQ(test, seen[SGFW_A_STATUS_CONFIRM_PENDING], 0);
 	KUNIT_EXPECT_EQ(test, seen[SGFW_A_STATUS_EVENTS], 1);
-	KUNIT_EXPECT_LE(test, seen[SGFW_A_STATUS_PAD], 4);
+	KUNIT_EXPECT_EQ(test, seen[SGFW_A_STATUS_FRAGS], 1);
+	KUNIT_EXPECT_EQ(test, seen[SGFW_A_STATUS_FRAGS_FULL], 1);
+	KUNIT_EXPECT_LE(test, seen[SGFW_A_STATUS_PAD], 5);
 	if (IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS))
 		KUNIT_EXPECT_EQ(test, seen[SGFW_A_STATUS_PAD], 0);
 }

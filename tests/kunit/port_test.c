@@ -13,6 +13,7 @@
 #include <linux/skbuff.h>
 #include <net/ndisc.h>
 
+#include "../../uapi/linux/sgfw.h"
 #include "../../module/frag.h"
 #include "../../module/port.h"
 
@@ -72,6 +73,7 @@ struct port_src_case {
 	u8 proto;
 	u16 sport, dport;
 	const char *nd_target;	/* a neighbour advertisement's */
+	u8 icmp_type;
 	bool arp;
 	bool spoofed;
 };
@@ -107,6 +109,17 @@ static const struct port_src_case port_src_cases[] = {
 	  IPPROTO_ICMPV6, .nd_target = "fd00::6", .spoofed = true },
 	{ "v6 na from its address for another's", SGFW_AF_INET6, "fd00::5",
 	  IPPROTO_ICMPV6, .nd_target = "fd00::1", .spoofed = true },
+	{ "v4 dhcp server's offer", SGFW_AF_INET, "10.0.0.5", IPPROTO_UDP,
+	  67, 68, .spoofed = true },
+	{ "v6 dhcp server's reply", SGFW_AF_INET6, "fe80::1", IPPROTO_UDP,
+	  547, 546, .spoofed = true },
+	{ "v6 dhcp client's solicit", SGFW_AF_INET6, "fe80::1", IPPROTO_UDP,
+	  546, 547 },
+	{ "v6 router advertisement", SGFW_AF_INET6, "fe80::1",
+	  IPPROTO_ICMPV6, .icmp_type = NDISC_ROUTER_ADVERTISEMENT,
+	  .spoofed = true },
+	{ "v6 router solicitation", SGFW_AF_INET6, "fe80::1",
+	  IPPROTO_ICMPV6, .icmp_type = NDISC_ROUTER_SOLICITATION },
 };
 
 static void port_src_desc(const struct port_src_case *c, char *desc)
@@ -131,6 +144,7 @@ static void port_source_check(struct kunit *test)
 	port_addr(test, c->src, c->af, &p.t.src);
 	port_addr(test, c->af == SGFW_AF_INET ? "192.0.2.1" : "2001:db8::1",
 		  c->af, &p.t.dst);
+	p.icmp_type = c->icmp_type;
 	if (c->nd_target) {
 		p.icmp_type = NDISC_NEIGHBOUR_ADVERTISEMENT;
 		p.flags |= SGFW_PKT_ND_TARGET;

@@ -55,8 +55,8 @@ struct by_reason {
 struct dev_counters {
 	uint32_t ifindex;
 	const char *ifname;
-	bool has_accepted;
-	uint64_t accepted;
+	bool has_accepted, has_flows;
+	uint64_t accepted, flows;
 	struct by_reason dropped, audited;
 };
 
@@ -81,6 +81,14 @@ static int dev_counters_decode(const struct nlmsghdr *nlh,
 			  &d->dropped.total);
 	if (err)
 		return err;
+	if (tb[SGFW_A_IFACE_FLOWS]) {
+		uint32_t flows;
+
+		if (nl_attr_u32(tb[SGFW_A_IFACE_FLOWS], &flows))
+			return -EBADMSG;
+		d->has_flows = true;
+		d->flows = flows;
+	}
 	/* The kernel sends no total of the audited: their sum. */
 	for (size_t i = 0; i < N_REASONS; i++) {
 		err = msg_opt_u64(tb[reasons[i].dropped], &d->dropped.has[i],
@@ -126,7 +134,7 @@ static void by_reason_print(const char *key, const char *text,
  *	conntrack_allowance_exceeded:  0
  *	conntrack_allowance_available: 995
  *	devices:
- *	  eth0: accepted 100 dropped 3 (no-rule 2, ...) audited 0 (no-rule 0, ...)
+ *	  eth0: flows 2 accepted 100 dropped 3 (no-rule 2, ...) audited 0 ...
  */
 static void stats_print(const struct sgfw_status *st,
 			const struct nl_msgs *devs)
@@ -149,6 +157,8 @@ static void stats_print(const struct sgfw_status *st,
 		dev_counters_decode(devs->v[i], &d);
 		print_open_object(NULL);
 		dev_print("device", "  %s:", d.ifindex, d.ifname);
+		if (d.has_flows)
+			print_u64("flows", " flows %" PRIu64, d.flows);
 		if (d.has_accepted)
 			print_u64("accepted", " accepted %" PRIu64,
 				  d.accepted);
@@ -287,6 +297,18 @@ static void prom_devices(const struct nl_msgs *devs)
 		fputs("sgfw_device_accepted_packets_total{", sgtool_out);
 		prom_label("device", name);
 		fprintf(sgtool_out, "} %" PRIu64 "\n", d.accepted);
+	}
+	prom_head("sgfw_device_flows", "gauge",
+		  "Flows tracked on a device now.");
+	for (size_t i = 0; i < devs->n; i++) {
+		struct dev_counters d;
+		const char *name = prom_device(devs, i, &d, buf);
+
+		if (!d.has_flows)
+			continue;
+		fputs("sgfw_device_flows{", sgtool_out);
+		prom_label("device", name);
+		fprintf(sgtool_out, "} %" PRIu64 "\n", d.flows);
 	}
 	prom_reasons(devs, "sgfw_device_dropped_packets_total",
 		     "Packets a filtered device dropped, by reason.", false);

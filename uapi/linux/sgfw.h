@@ -209,7 +209,8 @@
  *   SGFW_A_IFACE_AUDIT, and what audit mode let pass by the same reasons:
  *   SGFW_A_IFACE_AUDIT_NO_RULE ... SGFW_A_IFACE_AUDIT_SPOOFED (u64);
  *   SGFW_A_IFACE_MODE, SGFW_A_IFACE_SOURCE_CHECK and, when the list is
- *   not empty, SGFW_A_IFACE_ADDRESSES.
+ *   not empty, SGFW_A_IFACE_ADDRESSES; SGFW_A_IFACE_FLOWS (u32, flows
+ *   tracked on the device now).
  *
  * SGFW_CMD_FLOW_GET (dump, admin)
  *   Reply, one message per tracked flow: SGFW_A_FLOW_PROTOCOL,
@@ -582,6 +583,7 @@ enum sgfw_a_iface {
 	SGFW_A_IFACE_AUDIT_SPOOFED,
 	SGFW_A_IFACE_MODE,
 	SGFW_A_IFACE_SOURCE_CHECK,
+	SGFW_A_IFACE_FLOWS,
 	SGFW_A_IFACE_ADDRESSES,
 
 	__SGFW_A_IFACE_MAX

@@ -149,6 +149,7 @@ static void put_ifaces(void)
 	mnl_attr_put_u32(nlh, SGFW_A_IFACE_TRACKING, SGFW_TRACKING_ALWAYS);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_ACCEPTED, 100);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED, 3);
+	mnl_attr_put_u32(nlh, SGFW_A_IFACE_FLOWS, 12);
 	mnl_attr_put_strz(nlh, SGFW_A_IFACE_NACL, "edge");
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED_NO_RULE, 2);
 	mnl_attr_put_u64(nlh, SGFW_A_IFACE_DROPPED_NACL, 0);
@@ -706,6 +707,9 @@ static int test_flow_limit_show(void)
 	"# TYPE sgfw_device_accepted_packets_total counter\n"		\
 	"sgfw_device_accepted_packets_total{device=\"lo\"} 100\n"	\
 	"sgfw_device_accepted_packets_total{device=\"vm0\"} 0\n"	\
+	"# HELP sgfw_device_flows Flows tracked on a device now.\n"	\
+	"# TYPE sgfw_device_flows gauge\n"				\
+	"sgfw_device_flows{device=\"lo\"} 12\n"			\
 	"# HELP sgfw_device_dropped_packets_total Packets a filtered"	\
 	" device dropped, by reason.\n"					\
 	"# TYPE sgfw_device_dropped_packets_total counter\n"		\
@@ -735,7 +739,7 @@ static int test_stats(void)
 		   "conntrack_allowance_exceeded:  1099511627777\n"
 		   "conntrack_allowance_available: 995\n"
 		   "devices:\n"
-		   "  lo: accepted 100 dropped 3 (no-rule 2, nacl 0, "
+		   "  lo: flows 12 accepted 100 dropped 3 (no-rule 2, nacl 0, "
 		   "table-full 0, invalid 1, spoofed 0) audited 7 (no-rule 4, "
 		   "nacl 3, table-full 0, invalid 0, spoofed 0)\n"
 		   "  vm0: accepted 0 dropped 0\n", "");
@@ -746,7 +750,7 @@ static int test_stats(void)
 	EXPECT_RUN(run_sgtool("-j", "stats", NULL), 0,
 		   "{\"conntrack_allowance_exceeded\":1099511627777,"
 		   "\"conntrack_allowance_available\":995,"
-		   "\"devices\":[{\"device\":\"lo\",\"accepted\":100,"
+		   "\"devices\":[{\"device\":\"lo\",\"flows\":12,\"accepted\":100,"
 		   "\"dropped\":{\"total\":3,\"no_rule\":2,\"nacl\":0,"
 		   "\"table_full\":0,\"invalid\":1,\"spoofed\":0},"
 		   "\"audit\":{\"total\":7,\"no_rule\":4,\"nacl\":3,"
