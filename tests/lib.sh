@@ -1018,6 +1018,8 @@ elif cmd == "eth-send":
     #                                   advertisement, override flag set
     #   ns SRC DST TARGET               a neighbour solicitation (from :::
     #                                   duplicate address detection)
+    #   ra SRC DST                      a router advertisement (router
+    #                                   lifetime 0: not a default router)
     #   dhcp                            a DHCP discover, 0.0.0.0:68 to
     #                                   255.255.255.255:67
     #   vlan VID KIND ARGS...           the frame of KIND ARGS tagged
@@ -1084,6 +1086,10 @@ elif cmd == "eth-send":
         et = 0x0806
         pkt = struct.pack("!HHBBH", 1, 0x0800, 6, 4, op) + smac + \
             ip_bytes(spa) + tha + ip_bytes(tpa)
+    elif kind == "ra":
+        src, dst = a[0], a[1]
+        msg = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 0, 0, 0)
+        et, pkt = 0x86dd, ip6(src, dst, 58, icmp6(src, dst, msg), 255)
     elif kind in ("na", "ns"):
         src, dst, target = a[0], a[1], a[2]
         if kind == "na":

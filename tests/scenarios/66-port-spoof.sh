@@ -18,12 +18,15 @@
 #    as neighbour discovery).  Datagrams from its own address pass, and
 #    so does an advertisement of a link-local target.  A VLAN-tagged frame
 #    is dropped as invalid (the same frame from instance 2, whose port has
-#    no configuration, reaches the bridge);
+#    no configuration, reaches the bridge).  What only the network's
+#    router or DHCP server sends, a router advertisement or a DHCP offer
+#    (udp 67 to 68), is refused as spoofed;
 #  - source check off: the same forged packets go to the rules: the
 #    datagrams a rule allows arrive (one to a port no rule allows does
 #    not), the ARP reply and the advertisement rewrite the neighbours'
-#    tables; nothing is counted as spoofed.  A tagged frame is still
-#    invalid.
+#    tables, the router advertisement passes (as neighbour discovery) and
+#    the DHCP offer finds no rule; nothing is counted as spoofed.  A
+#    tagged frame is still invalid.
 #
 #   +------------------------------ $nsh -------------------------------+
 #   |   br0 10.0.0.254/24 fd00::fe/64   listeners udp 9, 10 and 67,     |
@@ -140,12 +143,22 @@ wait_until 5 sniffed_is 'arp op 1 sender 0.0.0.0 target 10.0.0.1' 1
 wait_until 5 sniffed_is 'ip6 :: > ff02::1:ff00:1 icmp6 135 target fd00::1' 1
 assert_eq "packets counted spoofed" 6 $(($(spoofed) - s0))
 
+log "what only a router or a DHCP server sends is refused"
+s1=$(spoofed)
+assert eth_send "$ns1" eth0 mcast ra "$ll1" ff02::1
+assert eth_send "$ns1" eth0 bcast udp 10.0.0.1 67 255.255.255.255 68
+sleep 1
+assert_eq "packets counted spoofed" 2 $(($(spoofed) - s1))
+assert_eq "router advertisements and DHCP offers on the bridge" "0 0" \
+	"$(sniffed 'icmp6 134') $(sniffed 'udp 67 > 68')"
+
 log "source check off: the same packets go to the rules"
 assert sgt "$nsh" iface set p1 mode port source-check off
 assert_eq "p1 mode, source check, addresses" \
 	'["port", false, ["10.0.0.1", "fd00::1"]]' \
 	"$(sgj "$nsh" iface show p1 | jpy '[j[0]["mode"], j[0]["source_check"],
 		sorted(a.split("/")[0] for a in j[0]["addresses"])]')"
+s0=$(spoofed)
 n=$(dev_counter "$nsh" p1 dropped.no_rule)
 i=$(dev_counter "$nsh" p1 dropped.invalid)
 forge
@@ -159,8 +172,18 @@ assert_eq "forged datagrams to port 10 at the host" 0 \
 	"$(got h10 ::ffff:10.0.0.3)"
 assert_eq "dropped for want of a rule" 1 \
 	$(($(dev_counter "$nsh" p1 dropped.no_rule) - n))
-assert_eq "packets counted spoofed" 6 $(($(spoofed) - s0))
 assert_eq "tagged frames of instance 1 on the bridge" 0 \
 	"$(sniffed 'ip4 10.0.0.1 > 10.0.0.254 proto 17 .* udp 4003 > 9')"
 assert_eq "dropped as invalid" 1 \
 	$(($(dev_counter "$nsh" p1 dropped.invalid) - i))
+# A router advertisement passes as neighbour discovery; a DHCP offer has
+# no rule.
+n=$(dev_counter "$nsh" p1 dropped.no_rule)
+assert eth_send "$ns1" eth0 mcast ra "$ll1" ff02::1
+assert eth_send "$ns1" eth0 bcast udp 10.0.0.1 67 255.255.255.255 68
+wait_until 5 sniffed_is 'icmp6 134' 1
+sleep 0.5
+assert_eq "DHCP offers on the bridge" 0 "$(sniffed 'udp 67 > 68')"
+assert_eq "dropped for want of a rule" 1 \
+	$(($(dev_counter "$nsh" p1 dropped.no_rule) - n))
+assert_eq "packets counted spoofed" 0 $(($(spoofed) - s0))
