@@ -460,6 +460,7 @@ int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev, bool renamed)
 void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev)
 {
 	struct sgfw_dev *sd;
+	int cpu;
 
 	ASSERT_RTNL();
 	sd = xa_load(&sn->devs, dev->ifindex);
@@ -476,7 +477,8 @@ void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev)
 				     SGFW_END_DEVICE_GONE);
 	}
 	/* None is left, and none went through sgfw_dev_flow_gone(). */
-	atomic_set(&sd->flows, 0);
+	for_each_possible_cpu(cpu)
+		per_cpu_ptr(sd->stats, cpu)->flows = 0;
 	/* Its addresses were members of its groups. */
 	if (sd->nsgs && !READ_ONCE(sn->dying) && sgfw_config_commit(sn))
 		pr_warn_ratelimited("cannot rebuild rulesets after %s left\n",
@@ -493,7 +495,17 @@ void sgfw_dev_flow_gone(const struct net *net, int ifindex)
 	struct sgfw_dev *sd = xa_load(&sgfw_pernet(net)->devs, ifindex);
 
 	if (sd)
-		atomic_dec(&sd->flows);
+		this_cpu_dec(sd->stats->flows);
+}
+
+/* The flows of @sd's device in the table now. */
+u32 sgfw_dev_flows(const struct sgfw_dev *sd)
+{
+	int cpu, n = 0;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu_ptr(sd->stats, cpu)->flows);
+	return max(n, 0);
 }
 
 /*

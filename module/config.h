@@ -164,11 +164,17 @@ enum sgfw_dev_count {
 	SGFW_COUNT_NUM,
 };
 
-/* @audit: what audit mode let pass, by the reason it would have dropped. */
+/*
+ * @audit: what audit mode let pass, by the reason it would have dropped.
+ * @flows: flows of the device opened on this CPU less those that ended
+ *	on it (this_cpu_inc(), this_cpu_dec(): no shared line is written per
+ *	new flow); their sum over the CPUs is the device's flows.
+ */
 struct sgfw_dev_stats {
 	u64_stats_t ctr[SGFW_COUNT_NUM];
 	u64_stats_t audit[SGFW_COUNT_NUM];
 	struct u64_stats_sync syncp;
+	int flows;
 };
 
 /*
@@ -189,13 +195,13 @@ struct sgfw_dev_stats {
  *	a ruleset (deny rules flagged SGFW_CRULE_DENY, in number order, so
  *	the first match decides); published like @rs.
  * @stats: per-CPU packet counts, written by the hooks; they belong to the
- *	name, and carry on when a device of the name comes back.
+ *	name, and carry on when a device of the name comes back.  And its
+ *	flows in the table: counted up by the hooks that create them, down
+ *	as they go (sgfw_dev_flow_gone()), and set to 0 once the flows of a
+ *	device that lost its name are flushed (sgfw_dev_flows()); the two
+ *	may cross, so that the sum may read -1 for a moment.
  * @port: port mode's settings (port.h); NULL in endpoint mode.  Published
  *	like @rs.
- * @flows: flows of the bound device in the table: counted up by the hooks
- *	that create them, down as they go (sgfw_dev_flow_gone()), and set
- *	to 0 once the flows of a device that lost its name are flushed;
- *	the two may cross, so that it may read -1 for a moment.
  * @port_ops, @hooked: the netdev hooks of port mode (hooks.c), on the
  *	bound device, registered while @hooked: from before a @port is
  *	published for it until after it is not, or the device goes.
@@ -220,7 +226,6 @@ struct sgfw_dev {
 	struct sgfw_ruleset __rcu *nacl_rs;	/* the NACL, compiled */
 	struct sgfw_dev_stats __percpu *stats;
 	struct sgfw_port __rcu *port;
-	atomic_t flows;
 	struct nf_hook_ops port_ops[2];
 	bool hooked;
 	struct rcu_head rcu;
@@ -279,6 +284,7 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush);
 int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev, bool renamed);
 void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev);
 void sgfw_dev_flow_gone(const struct net *net, int ifindex);
+u32 sgfw_dev_flows(const struct sgfw_dev *sd);
 void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd);
 void sgfw_dev_set_nacl(struct sgfw_dev *sd, struct sgfw_nacl *nacl);
 u32 sgfw_sg_rule_count(const struct sgfw_sg *sg);

@@ -142,7 +142,7 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	j->flow = flow;
 	/* Another CPU's packet may have opened it first, and counted it. */
 	if (created) {
-		atomic_inc(&sd->flows);
+		this_cpu_inc(sd->stats->flows);
 		sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
 		sgfw_event_flow_new(flow);
 	}

@@ -1613,8 +1613,8 @@ event_wait() {
 }
 
 # stats_get NS EXPR: EXPR over "sgtool stats -j" (j).  dev_counter NS DEV
-# accepted|dropped|dropped.REASON: a device's packet counter (REASON:
-# no_rule, nacl, table_full, invalid).
+# accepted|dropped|dropped.REASON|flows: a device's packet counter (REASON:
+# no_rule, nacl, table_full, invalid, spoofed), or its flows now.
 stats_get() { sgj "$1" stats | jpy "$2"; }
 dev_counter() {
 	local v
@@ -1622,6 +1622,7 @@ dev_counter() {
 	accepted)	v='d["accepted"]' ;;
 	dropped)	v='d["dropped"]["total"]' ;;
 	dropped.*)	v="d[\"dropped\"][\"${3#dropped.}\"]" ;;
+	flows)		v='d["flows"]' ;;
 	*)		fail "dev_counter: no counter $3" ;;
 	esac
 	stats_get "$1" "sum($v for d in j[\"devices\"] if d[\"device\"] == \"$2\")"

@@ -71,6 +71,13 @@ flow_check "$nsh" 1 "f['src'] == 'fd00::fe' and f['sport'] == $(tcp_hold_sport h
 	"f['dst'] == 'fd00::1'" "f['device'] == 'p1'" \
 	"f['state'] == 'established'" "f['direction'] == 'ingress'"
 flow_check "$nsh" 0 "f['dport'] in (23, 5001)"
+# The port's flows in stats are those the table lists for it.
+_p1_flows_agree() {
+	[ "$(dev_counter "$nsh" p1 flows)" = \
+	  "$(sgj "$nsh" flow show | jpy 'len([f for f in j if f["device"] == "p1"])')" ]
+}
+wait_until 5 _p1_flows_agree || fail "p1's flows in stats are not its flows"
+[ "$(dev_counter "$nsh" p1 flows)" -ge 2 ] || fail "p1 counts fewer than 2 flows"
 
 log "the instance has no configuration, and cannot name p1"
 assert_eq "devices configured in instance 1" 0 "$(sgj "$ns1" iface show | jpy "len(j)")"
