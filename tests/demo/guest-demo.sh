@@ -12,6 +12,10 @@
 #                                            group "ssh-only" on veth-s,
 #                                            then tcp/80 with NACL "web",
 #                                            then with group "web"
+#
+#   then the guest's own namespace as a host bridging two instances:
+#   br-demo -- vnet1 (port mode, group "vm-ssh") -- vm1 eth0 10.0.1.1
+#           -- vnet2                             -- vm2 eth0 10.0.1.2
 set -u
 set -o pipefail
 
@@ -32,6 +36,12 @@ cleanup() {
 	ip netns pids server 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns del client 2>/dev/null
 	ip netns del server 2>/dev/null
+	ip netns pids vm1 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns del vm1 2>/dev/null
+	ip netns del vm2 2>/dev/null
+	ip link del br-demo 2>/dev/null
+	ip link del vnet1 2>/dev/null
+	ip link del vnet2 2>/dev/null
 }
 trap cleanup EXIT
 
@@ -193,6 +203,50 @@ say "Counters: the conntrack allowance (flows that can still be tracked," \
 	"and packets dropped because the table was full), then the packets" \
 	"each filtered device accepted and dropped:"
 cmd 'sgtool -n server stats'
+
+say "Port mode.  On a hypervisor or a container host the group belongs" \
+	"outside the instance, where its root cannot touch it.  The host" \
+	"(this guest's own namespace) bridges two instances, \"vm1\"" \
+	"(10.0.1.1) and \"vm2\" (10.0.1.2), each on a veth pair whose host end" \
+	"is on the bridge; vm1 runs the same two services."
+cmd 'ip netns add vm1'
+cmd 'ip netns add vm2'
+cmd 'ip link add br-demo type bridge'
+cmd 'ip link add vnet1 type veth peer name eth0 netns vm1'
+cmd 'ip link add vnet2 type veth peer name eth0 netns vm2'
+for c in 'ip link set vnet1 master br-demo' 'ip link set vnet2 master br-demo' \
+	 'ip -n vm1 addr add 10.0.1.1/24 dev eth0' \
+	 'ip -n vm2 addr add 10.0.1.2/24 dev eth0' \
+	 'ip link set br-demo up' 'ip link set vnet1 up' 'ip link set vnet2 up' \
+	 'ip -n vm1 link set eth0 up' 'ip -n vm2 link set eth0 up'; do
+	cmd "$c"
+done
+background 'ip netns exec vm1 probe serve 22 23 &'
+wait_for 10 sh -c "ip netns exec vm1 ss -Hltn 'sport = :23' | grep -q LISTEN"
+
+say "The host puts vnet1, vm1's port, in port mode with vm1's address, and" \
+	"gives it a group that lets tcp/22 in from the subnet.  Directions are" \
+	"vm1's: ingress is what goes into vnet1 towards it."
+cmd 'sgtool sg add vm-ssh'
+cmd 'sgtool rule add vm-ssh ingress tcp port 22 from 10.0.1.0/24'
+cmd 'sgtool iface attach vnet1 vm-ssh'
+cmd 'sgtool iface set vnet1 mode port address 10.0.1.1'
+cmd 'sgtool iface show vnet1'
+expect ok 'ip netns exec vm2 probe connect 10.0.1.1 22'
+expect fail 'ip netns exec vm2 probe connect 10.0.1.1 23'
+
+say "vm1's root has no sgfw configuration to change, and cannot name" \
+	"vnet1, which is not in its namespace:"
+cmd 'sgtool -n vm1 iface show'
+expect fail 'sgtool -n vm1 iface set vnet1 mode endpoint'
+
+say "The source check: vm1 may send only from its own address.  A packet" \
+	"it sends from another (root in vm1 adds 10.0.1.99 and pings from it)" \
+	"never reaches the bridge, and counts as spoofed:"
+cmd 'ip -n vm1 addr add 10.0.1.99/24 dev eth0'
+expect ok 'ip netns exec vm1 ping -c 1 -W 2 -I 10.0.1.1 10.0.1.2'
+expect fail 'ip netns exec vm1 ping -c 1 -W 2 -I 10.0.1.99 10.0.1.2'
+cmd 'sgtool stats'
 
 echo
 if [ "$unexpected" -ne 0 ]; then
