@@ -1438,11 +1438,14 @@ static int sgfw_parse_port_addrs(const struct nlattr *nest,
 				 struct sgfw_cidr_set *set,
 				 struct netlink_ext_ack *extack)
 {
-	struct sgfw_cidr v[SGFW_MAX_PORT_ADDRS];
 	const struct nlattr *a;
-	int rem, err;
+	struct sgfw_cidr *v;
+	int rem, err = 0;
 	u32 n = 0;
 
+	v = kmalloc_array(SGFW_MAX_PORT_ADDRS, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
 	nla_for_each_nested(a, nest, rem) {
 		if (nla_type(a) != SGFW_A_IFACE_ADDRESSES_ADDRESS)
 			continue;
@@ -1451,18 +1454,21 @@ static int sgfw_parse_port_addrs(const struct nlattr *nest,
 				     "an instance has at most %u addresses",
 				     SGFW_MAX_PORT_ADDRS);
 			NL_SET_BAD_ATTR(extack, a);
-			return -E2BIG;
+			err = -E2BIG;
+			goto out;
 		}
 		err = sgfw_parse_cidr(a, false, &v[n], extack);
 		if (err) {
 			NL_SET_BAD_ATTR(extack, a);
-			return err;
+			goto out;
 		}
 		n++;
 	}
 	err = n ? sgfw_cidr_set_add(set, v, n, SGFW_MAX_PORT_ADDRS) : 0;
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(extack, nest, "an address is named twice");
+out:
+	kfree(v);
 	return err;
 }
 
