@@ -846,20 +846,28 @@ static int sgfw_peers_add(struct sgfw_peers *p, const struct sgfw_cidr *c)
 	return 0;
 }
 
-static int sgfw_peers_add_set(struct sgfw_peers *p,
-			      const struct sgfw_cidr_set *s, enum sgfw_af af)
+/* Those of the @n CIDRs @v (a set, an instance's list) of family @af. */
+static int sgfw_peers_add_cidrs(struct sgfw_peers *p,
+				const struct sgfw_cidr *v, u32 n,
+				enum sgfw_af af)
 {
 	u32 i;
 	int err;
 
-	for (i = 0; i < s->n; i++) {
-		if (s->v[i].af != af)
+	for (i = 0; i < n; i++) {
+		if (v[i].af != af)
 			continue;
-		err = sgfw_peers_add(p, &s->v[i]);
+		err = sgfw_peers_add(p, &v[i]);
 		if (err)
 			return err;
 	}
 	return 0;
+}
+
+static int sgfw_peers_add_set(struct sgfw_peers *p,
+			      const struct sgfw_cidr_set *s, enum sgfw_af af)
+{
+	return sgfw_peers_add_cidrs(p, s->v, s->n, af);
 }
 
 /* The addresses of one device, as host CIDRs of family @af. */
@@ -904,23 +912,6 @@ static int sgfw_peers_add_dev(struct sgfw_peers *p, struct net_device *dev,
 	return err;
 }
 
-/* The addresses of a port-mode device's instance, of family @af. */
-static int sgfw_peers_add_port(struct sgfw_peers *p,
-			       const struct sgfw_port *port, enum sgfw_af af)
-{
-	u32 i;
-	int err;
-
-	for (i = 0; i < port->n; i++) {
-		if (port->addrs[i].af != af)
-			continue;
-		err = sgfw_peers_add(p, &port->addrs[i]);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 /*
  * The members of a group, as a sorted set of addresses of family @af
  * (what the matcher searches in, ruleset.h): the addresses added by hand;
@@ -951,7 +942,8 @@ static int sgfw_peers_add_sg(struct sgfw_net *sn, struct sgfw_peers *p,
 			continue;
 		port = rtnl_dereference(sd->port);
 		if (port) {
-			err = sgfw_peers_add_port(p, port, af);
+			err = sgfw_peers_add_cidrs(p, port->addrs, port->n,
+						   af);
 			if (err)
 				return err;
 			continue;

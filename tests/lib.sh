@@ -425,6 +425,22 @@ v$f inst1 -> host ping: refused
 	fi
 }
 
+# port_matrix_endpoint N23: the port's group taken off p1 and the same group
+# put on instance 1's own eth0 gives the same verdicts, and port 23 has
+# still served only the N23 connections it had before any group.
+port_matrix_endpoint() {
+	log "endpoint mode: the same group in instance 1, on eth0"
+	assert sgt "$nsh" iface detach p1
+	assert sgt "$nsh" iface set p1 mode endpoint
+	port_group "$ns1" inst
+	assert sgt "$ns1" iface attach eth0 inst
+	port_matrix "endpoint mode"
+	[ "$(dev_counter "$ns1" eth0 dropped)" -gt 0 ] ||
+		fail "eth0 in instance 1 counted no packet dropped"
+	assert_eq "connections served on port 23" "$1" \
+		"$(server_log tcp "$ns1" 23 | wc -l)"
+}
+
 # ---------------------------------------------------------------- module
 
 sgfw_loaded() { [ -d /sys/module/sgfw ]; }

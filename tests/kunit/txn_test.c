@@ -110,8 +110,8 @@ static int txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 	return err;
 }
 
-/* Does the device's ruleset let tcp from 10.1.2.3 to @port in? */
-static bool txn_allows(struct sgfw_net *sn, u16 port)
+/* Does the device's ruleset let tcp from @src to @port in? */
+static bool txn_allows_tcp(struct sgfw_net *sn, u32 src, u16 port)
 {
 	const struct sgfw_ruleset *rs;
 	struct sgfw_pkt p = {};
@@ -120,7 +120,7 @@ static bool txn_allows(struct sgfw_net *sn, u16 port)
 
 	p.t.af = SGFW_AF_INET;
 	p.t.proto = IPPROTO_TCP;
-	p.t.src.ip = htonl(0x0a010203);
+	p.t.src.ip = htonl(src);
 	p.t.dst.ip = htonl(0xc0000201);
 	p.t.sport = htons(40000);
 	p.t.dport = htons(port);
@@ -131,6 +131,12 @@ static bool txn_allows(struct sgfw_net *sn, u16 port)
 		ok = sgfw_ruleset_match(rs, SGFW_DIRECTION_INGRESS, &p);
 	rcu_read_unlock();
 	return ok;
+}
+
+/* ... from 10.1.2.3. */
+static bool txn_allows(struct sgfw_net *sn, u16 port)
+{
+	return txn_allows_tcp(sn, 0x0a010203, port);
 }
 
 static u32 txn_rule_id(struct sgfw_net *sn, const char *sg_name, u16 port)
@@ -671,24 +677,7 @@ static struct sgfw_port *txn_port(struct kunit *test, u32 n)
 /* Does the device's ruleset let tcp from @src to port 5432 in? */
 static bool txn_allows_from(struct sgfw_net *sn, u32 src)
 {
-	const struct sgfw_ruleset *rs;
-	struct sgfw_pkt p = {};
-	struct sgfw_dev *sd;
-	bool ok = false;
-
-	p.t.af = SGFW_AF_INET;
-	p.t.proto = IPPROTO_TCP;
-	p.t.src.ip = htonl(src);
-	p.t.dst.ip = htonl(0x0a090001);
-	p.t.sport = htons(40000);
-	p.t.dport = htons(5432);
-	rcu_read_lock();
-	sd = xa_load(&sn->devs, txn_ifindex);
-	rs = sd ? rcu_dereference(sd->rs) : NULL;
-	if (rs)
-		ok = sgfw_ruleset_match(rs, SGFW_DIRECTION_INGRESS, &p);
-	rcu_read_unlock();
-	return ok;
+	return txn_allows_tcp(sn, src, 5432);
 }
 
 /* One UDP flow of the case's device. */

@@ -73,13 +73,4 @@ log "the other ports are not filtered"
 assert ping_ok "$ns2" 10.0.3.1
 assert tcp_connect "$ns3" fd00:2::1 22
 
-log "endpoint mode: the same group in instance 1, on eth0"
-assert sgt "$nsh" iface detach p1
-assert sgt "$nsh" iface set p1 mode endpoint
-port_group "$ns1" inst
-assert sgt "$ns1" iface attach eth0 inst
-port_matrix "endpoint mode"
-[ "$(dev_counter "$ns1" eth0 dropped)" -gt 0 ] ||
-	fail "eth0 in instance 1 counted no packet dropped"
-assert_eq "connections served on port 23" "$n23" \
-	"$(server_log tcp "$ns1" 23 | wc -l)"
+port_matrix_endpoint "$n23"
