@@ -116,7 +116,7 @@ union sgfw_flow_sw {
 		u8 state;
 		u8 flags;
 		u8 pstate;
-		u8 spare;
+		u8 tag;
 	};
 };
 
@@ -135,8 +135,11 @@ union sgfw_flow_sw {
  * @pstate: per-protocol state (track.c): for UDP the number of direction
  *	changes seen, for an icmp query flow the type of the request, for
  *	TCP the window scales of both sides.
- * @sw: @state, @flags and @pstate as one word (union sgfw_flow_sw); every
- *	change to any of them is an atomic_try_cmpxchg() on it.
+ * @tag: the top 8 bits of the flow's hash, set when it is created and
+ *	never changed: its chain's filter (flowtable.c) is made of them.
+ * @sw: @state, @flags, @pstate and @tag as one word (union
+ *	sgfw_flow_sw); every change to any of them is an atomic_try_cmpxchg()
+ *	on it.
  * @ifindex: the device it was seen on.
  * @deadline: jiffies when it expires, their low 32 bits (a timeout is at
  *	most 5 days, far less than 2^31 jiffies: sgfw_flow_deadline() gives
@@ -164,6 +167,7 @@ struct sgfw_flow {
 			u8 state;
 			u8 flags;
 			u8 pstate;
+			u8 tag;
 		};
 		atomic_t sw;
 	};
@@ -368,6 +372,7 @@ unsigned int sgfw_flowtable_size(void);
 unsigned int sgfw_flowtable_bucket(const struct net *net, int ifindex,
 				   const struct sgfw_tuple *t);
 unsigned int sgfw_flowtable_chain_max(void);
+unsigned int sgfw_flowtable_filters_stale(void);
 unsigned int sgfw_flowtable_cache_size(void);
 void sgfw_flowtable_gc_pause(bool pause);
 int sgfw_flowtable_resize(unsigned int size);

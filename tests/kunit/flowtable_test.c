@@ -1523,6 +1523,7 @@ static void ft_resize_keeps_flows(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ft_rz_missing(net, 0, FT_RZ_FLOWS), 0);
 		KUNIT_EXPECT_EQ(test, ft_walk_count(net), FT_RZ_FLOWS);
 		KUNIT_EXPECT_EQ(test, ft_count(net), FT_RZ_FLOWS);
+		KUNIT_EXPECT_EQ(test, sgfw_flowtable_filters_stale(), 0);
 	}
 	for (i = 0; i < FT_RZ_FLOWS; i += 2) {
 		t = ft_rz_tuple(i);
@@ -1720,6 +1721,51 @@ static void ft_resize_by_itself(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ft_rz_missing(net, 0, FT_RZ_FLOWS), 0);
 }
 
+/*
+ * The chain filter: flows come into one chain and leave it in another
+ * order; after each change the filter is exactly the union of the bits
+ * of the flows in the chain (so a bit no flow needs is cleared again),
+ * every flow in it is found both ways and every flow gone is not.
+ */
+#define FT_FILTER_FLOWS	24
+
+static void ft_chain_filter(struct kunit *test)
+{
+	struct net *net = ft_net(test, 1000);
+	struct sgfw_tuple *t;
+	bool in[FT_FILTER_FLOWS] = {};
+	unsigned int i, k, step;
+	struct sgfw_flow *f;
+	bool rev;
+
+	t = kunit_kcalloc(test, FT_FILTER_FLOWS, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	ft_same_bucket(test, net, t, FT_FILTER_FLOWS, 5000);
+	for (i = 0; i < FT_FILTER_FLOWS; i++) {
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t[i]));
+		in[i] = true;
+		KUNIT_EXPECT_EQ(test, sgfw_flowtable_filters_stale(), 0);
+	}
+	/* Out in an order of their own: every 7th, wrapping. */
+	for (step = 0, i = 0; step < FT_FILTER_FLOWS; step++) {
+		i = (i + 7) % FT_FILTER_FLOWS;
+		f = ft_lookup(net, 1, &t[i], NULL);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		ft_remove(net, f);
+		in[i] = false;
+		KUNIT_EXPECT_EQ(test, sgfw_flowtable_filters_stale(), 0);
+		for (k = 0; k < FT_FILTER_FLOWS; k++) {
+			struct sgfw_tuple r = ft_reverse(&t[k]);
+
+			KUNIT_EXPECT_EQ_MSG(test, !!ft_lookup(net, 1, &t[k], &rev),
+					    in[k], "flow %u after %u went", k, i);
+			KUNIT_EXPECT_EQ_MSG(test, !!ft_lookup(net, 1, &r, &rev),
+					    in[k], "reply %u after %u went", k, i);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+}
+
 /* --- memory ----------------------------------------------------------------------- */
 
 /* The figures of the memory goal (see the top of module/flowtable.c). */
@@ -1744,6 +1790,8 @@ static int ft_case_init(struct kunit *test)
 
 static void ft_case_exit(struct kunit *test)
 {
+	/* Whatever the case did, every chain's filter is exact. */
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_filters_stale(), 0);
 	sgfw_flowtable_clock_real();
 }
 
@@ -1843,6 +1891,7 @@ static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE(ft_hash_both_ways),
 	KUNIT_CASE_PARAM(ft_lookup_miss, ft_miss_cases_gen_params),
 	KUNIT_CASE(ft_create_existing),
+	KUNIT_CASE(ft_chain_filter),
 	KUNIT_CASE(ft_expiry_invisible_then_reaped),
 	KUNIT_CASE(ft_expiry_deadline_pushed),
 	KUNIT_CASE(ft_expiry_jiffies_wrap),
