@@ -20,7 +20,8 @@
  *
  * Matching.  A list of rules (one family and direction, at most 1000 on a
  * device) is searched for its first rule that allows the packet, in build
- * order.  A short list is walked.  A longer one has a classifier (struct
+ * order.  A short list (at most SGFW_RS_LINEAR_MAX rules and as many
+ * prefixes of theirs) is walked.  A longer one has a classifier (struct
  * sgfw_rs_index), in the manner of the bit-vector schemes of packet
  * classification (Lakshman and Stiliadis, SIGCOMM 1998): each of two
  * dimensions cuts its key space into intervals, and an interval names the
@@ -37,7 +38,11 @@
  * are supersets (a group's members, an icmp code with any type, a protocol
  * of the "other" class are only told by the exact test), so the classifier
  * can never change the answer, only how soon it comes.  Neighbouring
- * intervals with the same set are merged.
+ * intervals with the same set are merged.  The peer dimension is exact for
+ * a rule whose peer is CIDRs (a prefix list's among them): its intervals
+ * are the union of the prefixes, so the exact test of such a candidate
+ * skips its prefixes, and a prefix list costs one search however long it
+ * is.
  *
  * The worst case of one packet, bounded by the limits (config.h): the two
  * searches, then the exact test of at most every rule of its family and
@@ -77,7 +82,10 @@
 
 #define SGFW_NUM_DIRS		2
 
-/* Lists of at most this many rules are walked; longer ones classified. */
+/*
+ * Lists of at most this many rules, with at most as many prefixes among
+ * their peers, are walked; others classified.
+ */
 #define SGFW_RS_LINEAR_MAX	8
 
 /* The classes of protocol of the port dimension. */
@@ -133,7 +141,7 @@ struct sgfw_rs_list {
 	u32 count;
 	/* One of the rules allows every protocol from/to 0.0.0.0/0 or ::/0. */
 	bool all_open;
-	/* Its classifier, when it has more than SGFW_RS_LINEAR_MAX rules. */
+	/* Its classifier, unless it is short (SGFW_RS_LINEAR_MAX). */
 	struct sgfw_rs_index *idx;
 };
 
@@ -737,6 +745,20 @@ static void sgfw_ruleset_free_rcu(struct rcu_head *head)
 	sgfw_ruleset_free(container_of(head, struct sgfw_ruleset, rcu));
 }
 
+/* Is @l short enough to be walked (SGFW_RS_LINEAR_MAX)? */
+static bool sgfw_rs_short(const struct sgfw_rs_list *l)
+{
+	u32 i, prefixes = 0;
+
+	if (l->count > SGFW_RS_LINEAR_MAX)
+		return false;
+	for (i = 0; i < l->count; i++)
+		if (!(l->rules[i].flags & (SGFW_CRULE_PEER_ANY |
+					   SGFW_CRULE_PEER_HOSTS)))
+			prefixes += l->rules[i].peer_count;
+	return prefixes <= SGFW_RS_LINEAR_MAX;
+}
+
 struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
 					 const struct sgfw_timeouts *to,
 					 enum sgfw_tracking tracking)
@@ -790,7 +812,7 @@ struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
 		for (dir = 0; dir < SGFW_NUM_DIRS; dir++) {
 			struct sgfw_rs_list *l = &rs->list[af][dir];
 
-			if (l->count <= SGFW_RS_LINEAR_MAX)
+			if (sgfw_rs_short(l))
 				continue;
 			l->idx = sgfw_rs_index_build(peers, l->rules, l->count,
 						     af);
@@ -1028,9 +1050,11 @@ sgfw_rs_index_match(const struct sgfw_ruleset *rs, const struct sgfw_rs_list *l,
 	     i = sgfw_rs_next(idx, a, b, i + 1)) {
 		const struct sgfw_crule *r = &l->rules[i];
 
+		/* The peer interval was exact, but for a group's hosts. */
 		if (sgfw_crule_match_l4(r, p->t.proto, port, p->icmp_type,
 					p->icmp_code) &&
-		    sgfw_crule_match_peer(rs, r, p->t.af, peer))
+		    (!(r->flags & SGFW_CRULE_PEER_HOSTS) ||
+		     sgfw_crule_match_peer(rs, r, p->t.af, peer)))
 			return r;
 	}
 	return NULL;
