@@ -28,10 +28,12 @@
  * of the bucket array included.  A struct sgfw_flow is 120 bytes on x86_64
  * (deadline and start time in 32 bits each), and the cache is created
  * without SLAB_HWCACHE_ALIGN, so its slab object is 120 bytes too (34 to a
- * 4 KiB page); a bucket is 8 bytes, and the table grows only past two
- * flows per bucket, so a large table costs at most 4 to 8 bytes per flow:
- * 124 to 128 in all (the KUnit case ft_flow_size prints the sizes of the
- * build it runs in).  A struct timer_list is 40 bytes on x86_64: with one,
+ * 4 KiB page); a bucket is 8 bytes and its chain filter (below) one more,
+ * and the table grows only past two flows per bucket, so a large table
+ * costs 4.5 to 9 bytes per flow: 125 in all at two flows per bucket (make
+ * bench measures 125.6 for its million flows in 524288 buckets), 129 just
+ * after the table doubled (the KUnit case ft_flow_size prints the sizes of
+ * the build it runs in).  A struct timer_list is 40 bytes on x86_64: with one,
  * a flow would take 160.  A timer would also have to be
  * re-armed by every packet that pushes the deadline, taking a timer base
  * lock in the packet path.  nf_conntrack made the same trade in 2016
