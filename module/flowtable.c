@@ -656,24 +656,31 @@ static void sgfw_flow_to_wheel(struct sgfw_flow_ns *fns, struct sgfw_flow *f)
 }
 
 /*
- * Make the filters of the chains of hash @h exact (the union of their
- * flows' bits) after a flow left one of them.  The bucket lock of @h.
+ * What the filter of chain @b of @tab should be: the union of its flows'
+ * bits.  The bucket lock of hash @h (whose chain it is).
+ */
+static u8 sgfw_chain_bits(const struct sgfw_ftab *tab, unsigned int b, u32 h)
+{
+	struct sgfw_flow *f;
+	u8 bits = 0;
+
+	for (f = sgfw_chain_deref(tab->buckets[b], h); !sgfw_is_nulls(f);
+	     f = sgfw_chain_deref(f->next, h))
+		bits |= sgfw_tag_bit(READ_ONCE(f->tag));
+	return bits;
+}
+
+/*
+ * Make the filters of the chains of hash @h exact after a flow left one
+ * of them.  The bucket lock of @h.
  */
 static void sgfw_ft_refilter(u32 h)
 {
 	struct sgfw_ftab *tab;
-	struct sgfw_flow *f;
-	unsigned int b;
-	u8 bits;
 
-	for (tab = sgfw_ft_tab(); tab; tab = sgfw_ft_future(tab)) {
-		b = h & tab->mask;
-		bits = 0;
-		for (f = sgfw_chain_deref(tab->buckets[b], h); !sgfw_is_nulls(f);
-		     f = sgfw_chain_deref(f->next, h))
-			bits |= sgfw_tag_bit(READ_ONCE(f->tag));
-		WRITE_ONCE(tab->filter[b], bits);
-	}
+	for (tab = sgfw_ft_tab(); tab; tab = sgfw_ft_future(tab))
+		WRITE_ONCE(tab->filter[h & tab->mask],
+			   sgfw_chain_bits(tab, h & tab->mask, h));
 }
 
 /*
@@ -1764,22 +1771,18 @@ unsigned int sgfw_flowtable_filters_stale(void)
 	struct sgfw_ftab *tab;
 	struct sgfw_flow *f;
 	bool wrong;
-	u8 bits;
 
 	mutex_lock(&sgfw_ft_ctl.mutex);
 	tab = sgfw_ft_tab();
 	for (b = 0; b <= tab->mask; b++) {
 		spin_lock_bh(sgfw_ft_lock(b));
-		bits = 0;
-		wrong = false;
+		wrong = sgfw_chain_bits(tab, b, b) != tab->filter[b];
+		/* And every tag is its flow's. */
 		for (f = sgfw_chain_deref(tab->buckets[b], b); !sgfw_is_nulls(f);
-		     f = sgfw_chain_deref(f->next, b)) {
-			bits |= sgfw_tag_bit(READ_ONCE(f->tag));
-			/* And the tag is the flow's. */
+		     f = sgfw_chain_deref(f->next, b))
 			wrong |= READ_ONCE(f->tag) !=
 				 sgfw_hash_tag(sgfw_flow_hash_of(f));
-		}
-		if (wrong || bits != tab->filter[b])
+		if (wrong)
 			bad++;
 		spin_unlock_bh(sgfw_ft_lock(b));
 	}
