@@ -3,7 +3,8 @@
 #
 # A rule whose peer is a prefix list ("from prefix-list office") matches
 # the list's prefixes and nothing else, and follows the list as entries
-# are added and removed.  Entries are stored canonical.
+# are added and removed, short (walked) or long (classified).  Entries are
+# stored canonical.
 #
 #   client A                      server                       client B
 #   $ns1 veth1 ---------- veth2   $ns2   veth2c ---------- veth3 $ns3
@@ -53,6 +54,17 @@ assert_eq "entries" '["198.51.100.3/32", "fd00:3::3/128"]' \
 reach "$ns3" 198.51.100.2 fd00:3::2 yes
 reach "$ns1" 192.0.2.2 fd00::2 no
 assert_eq "connections served" 4 "$(server_log tcp "$srv" 22 | wc -l)"
+
+log "a long list (matched by the classifier, not walked): B among 24 entries"
+assert sgt "$srv" prefix-list set office max-entries 50
+# shellcheck disable=SC2046 # one entry per word
+assert sgt "$srv" prefix-list entry add office \
+	$(for i in $(seq 1 22); do echo "10.$i.0.0/16 fd10:$i::/32"; done)
+assert_eq "entries" 46 \
+	"$(sgj "$srv" prefix-list show office | jpy 'len(j[0]["entries"])')"
+reach "$ns3" 198.51.100.2 fd00:3::2 yes
+reach "$ns1" 192.0.2.2 fd00::2 no
+assert_eq "connections served" 6 "$(server_log tcp "$srv" 22 | wc -l)"
 
 log "a list a rule names cannot be deleted"
 assert_fails sgt "$srv" prefix-list del office
