@@ -1145,10 +1145,12 @@ static int sgfw_config_commit_injected(struct sgfw_net *sn)
  * ruleset is freed after it is unpublished (sgfw_ruleset_replace()).  A
  * device that is no longer filtered by groups loses its flows, after a
  * grace period: a packet that found its old ruleset may be about to record
- * one.
+ * one.  The namespace's first device turns netfilter's defragmentation on
+ * and registers sgfw's hooks (netns.c says why only then).
  *
  * Context: RTNL; may sleep.
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM, or the error of turning defragmentation on or of
+ * registering the hooks.
  */
 int sgfw_config_commit(struct sgfw_net *sn)
 {
@@ -1203,6 +1205,13 @@ int sgfw_config_commit(struct sgfw_net *sn)
 		if (err)
 			goto err_put;
 		sn->defrag = true;
+	}
+	if (!sn->hooked && n) {
+		/* The first device: the hooks, from now on (netns.c). */
+		err = sgfw_hooks_register(sn->net);
+		if (err)
+			goto err_put;
+		sn->hooked = true;
 	}
 	if (n)
 		sgfw_flow_ns_set_memcg(&sn->flows);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-network-namespace state: one struct sgfw_net in every namespace, with
- * the namespace's netfilter hooks registered for as long as it lives; and
- * the notifiers that keep it in step with the namespace's devices.
+ * Per-network-namespace state: one struct sgfw_net in every namespace, and
+ * the notifiers that keep it in step with the namespace's devices.  Its
+ * netfilter hooks are registered when its first device is configured
+ * (sgfw_config_commit()) and stay until it goes: a namespace sgfw has
+ * nothing to do in (on a container host, most of them) pays nothing for
+ * packets.
  */
 
 #include <linux/inetdevice.h>
@@ -43,7 +46,7 @@ static int __net_init sgfw_net_init(struct net *net)
 	sgfw_config_init(sn);
 	sgfw_flow_ns_init(&sn->flows, limit);
 	sgfw_frags_init(&sn->frags);
-	return sgfw_hooks_register(net);
+	return 0;
 }
 
 /*
@@ -60,12 +63,14 @@ void __net_exit sgfw_net_pre_exit(struct net *net)
 	struct sgfw_net *sn = sgfw_pernet(net);
 	struct sgfw_dev *sd;
 
-	sgfw_hooks_unregister(net);
+	rtnl_lock();
+	if (sn->hooked)
+		sgfw_hooks_unregister(net);
+	sn->hooked = false;
 	/*
 	 * Port mode's hooks too: its devices are still there (they go after
 	 * pre_exit), or, on unload, they stay and the notifier is gone.
 	 */
-	rtnl_lock();
 	list_for_each_entry(sd, &sn->dev_list, list)
 		sgfw_port_hooks_del(net, sd);
 	WRITE_ONCE(sn->dying, true);

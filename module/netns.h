@@ -35,10 +35,10 @@ struct sgfw_cfg {
  * struct sgfw_net - sgfw's state in one network namespace.
  *
  * Locking: the configuration (@cfg, @dev_list, @dev_names, the objects
- * on those lists, @next_id, @next_key, @gen, @defrag) changes only under
- * the RTNL, which every configuration command takes and under which the
- * netdevice notifier runs; the RTNL also keeps the namespace's devices and their
- * addresses still while a ruleset is built from them.  The data path never
+ * on those lists, @next_id, @next_key, @gen, @defrag, @hooked) changes
+ * only under the RTNL, which every configuration command takes and under
+ * which the netdevice notifier runs; the RTNL also keeps the namespace's
+ * devices and their addresses still while a ruleset is built from them.  The data path never
  * takes it: it reads @devs (an xarray, RCU-safe) and the RCU-published
  * ruleset of each device.
  *
@@ -72,6 +72,7 @@ struct sgfw_cfg {
  *	READ_ONCE, WRITE_ONCE.
  * @drop_rl, @untracked_rl: the budgets of drop and untracked events.
  * @defrag: netfilter's defragmentation is on for this namespace.
+ * @hooked: sgfw's netfilter hooks are registered in it (netns.c).
  * @dying: the namespace is going away: its hooks are gone, and
  *	@rebuild_work must not run again.
  */
@@ -97,6 +98,7 @@ struct sgfw_net {
 	struct sgfw_evlimit drop_rl;
 	struct sgfw_evlimit untracked_rl;
 	bool defrag;
+	bool hooked;
 	bool dying;
 };
 

@@ -4,9 +4,10 @@
  * reply (sgfw_status).
  *
  * Built in tree on UML by scripts/kunit.sh, where sgfw itself is built in:
- * its module_init has run, and init_net has its sgfw state and hooks, before
- * the suites start.  The other test files of sgfw_test.o use the helpers
- * declared in sgfw_test.h, which live here.
+ * its module_init has run, and init_net has its sgfw state, before the
+ * suites start (and its hooks, once a suite configured a device there).
+ * The other test files of sgfw_test.o use the helpers declared in
+ * sgfw_test.h, which live here.
  */
 
 #include <kunit/skbuff.h>
@@ -23,6 +24,7 @@
 #include <net/netlink.h>
 
 #include "../../uapi/linux/sgfw.h"
+#include "../../module/config.h"
 #include "../../module/hooks.h"
 #include "../../module/netlink.h"
 #include "../../module/netns.h"
@@ -199,16 +201,39 @@ static unsigned int sgfw_test_hooks_at(struct net *net,
 	return n;
 }
 
+/* Configure a device named @name in @net (it need not exist) and commit. */
+static void sgfw_test_dev_configure(struct kunit *test, struct net *net,
+				    const char *name)
+{
+	struct sgfw_net *sn = sgfw_pernet(net);
+	int err;
+
+	rtnl_lock();
+	err = sgfw_dev_get_or_create(sn, name) ? sgfw_config_commit(sn) :
+						 -ENOMEM;
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+}
+
 /*
- * A new namespace gets sgfw's hook at each point.  Nothing else in this
- * kernel registers hooks in a new namespace, and unregistering sgfw's hooks
- * must take exactly that one away, which shows it is sgfw's.
+ * A new namespace has no hook of sgfw's: its packets cost nothing until
+ * sgfw has a device to filter there.  Its first configured device brings
+ * sgfw's hook at each point, and a second one no other.  Nothing else in
+ * this kernel registers hooks in a new namespace, and unregistering sgfw's
+ * hooks must take exactly that one away, which shows it is sgfw's.
  */
 static void sgfw_netns_new_net_hooks(struct kunit *test)
 {
 	const struct sgfw_test_hook_point *hp = test->param_value;
 	struct net *net = sgfw_test_net_new(test);
 
+	KUNIT_EXPECT_EQ(test, sgfw_test_hooks_at(net, hp), 0);
+	KUNIT_EXPECT_FALSE(test, sgfw_pernet(net)->hooked);
+
+	sgfw_test_dev_configure(test, net, "sgfwt0");
+	KUNIT_EXPECT_EQ(test, sgfw_test_hooks_at(net, hp), 1);
+	KUNIT_EXPECT_TRUE(test, sgfw_pernet(net)->hooked);
+	sgfw_test_dev_configure(test, net, "sgfwt1");
 	KUNIT_EXPECT_EQ(test, sgfw_test_hooks_at(net, hp), 1);
 
 	sgfw_hooks_unregister(net);
@@ -231,14 +256,17 @@ static void sgfw_netns_pre_exit_unhooks(struct kunit *test)
 	struct net *net = sgfw_test_net_new(test);
 	struct sgfw_net *sn = sgfw_pernet(net);
 
+	sgfw_test_dev_configure(test, net, "sgfwt0");
 	KUNIT_ASSERT_EQ(test, sgfw_test_hooks_at(net, hp), 1);
 	sgfw_net_pre_exit(net);
 	KUNIT_EXPECT_EQ(test, sgfw_test_hooks_at(net, hp), 0);
+	KUNIT_EXPECT_FALSE(test, sn->hooked);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(sn->dying));
 
 	/* As it was, for the real teardown. */
 	if (!sgfw_test_hooks_at(net, hp))
 		KUNIT_ASSERT_EQ(test, sgfw_hooks_register(net), 0);
+	sn->hooked = true;
 	WRITE_ONCE(sn->dying, false);
 }
 
