@@ -32,6 +32,9 @@ die() { echo "bench/run.sh: $*" >&2; exit 1; }
 rel=$(SGFW_UML_FLAVOUR=bench "$repo/scripts/uml.sh" module) ||
 	die "building the benchmark's kernel failed"
 make -s -C "$repo" sgtool >&2 || die "building sgtool failed"
+mkdir -p "$repo/build/bench"
+${CC:-cc} -O2 -Wall -o "$repo/build/bench/tcpconn" "$here/tcpconn.c" ||
+	die "building tcpconn failed"
 linux=$cache/uml-bench/linux
 case $repo$cache in
 *[!A-Za-z0-9_./+-]*) die "unsupported characters in $repo or $cache" ;;
