@@ -1034,14 +1034,22 @@ void sgfw_flow_ns_set_memcg(struct sgfw_flow_ns *fns)
  * one a resize moves it to): unlink their expired flows, and find the live
  * flow of @t if there is one; else *@len is the number of flows of @net in
  * them, *@tail the link a new flow goes to, at the end of the newest
- * table's chain, and *@filter that chain's filter.
+ * table's chain, *@end what that link holds (the chain's end marker, the
+ * new flow's @next) and *@filter that chain's filter.
+ *
+ * A chain whose filter is empty holds no flow (a bit is set before its
+ * flow is linked, and cleared under this lock once no flow needs it): its
+ * bucket is not read.  In a table of about one flow per bucket, most new
+ * flows go to an empty chain, and the bucket's cache miss (often a TLB
+ * miss too) was the larger part of the insert; the store that links the
+ * new flow does not wait for the line.
  */
 static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now,
 				      const struct net *net, int ifindex,
 				      const struct sgfw_tuple *t,
 				      unsigned int *len,
 				      struct sgfw_flow __rcu ***tail,
-				      u8 **filter)
+				      struct sgfw_flow **end, u8 **filter)
 {
 	struct sgfw_flow __rcu **link;
 	struct sgfw_ftab *tab;
@@ -1052,6 +1060,9 @@ static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now,
 	*len = 0;
 	for (tab = sgfw_ft_tab(); tab; tab = sgfw_ft_future(tab)) {
 		link = &tab->buckets[h & tab->mask];
+		f = sgfw_nulls(tab, h & tab->mask);
+		if (!READ_ONCE(tab->filter[h & tab->mask]))
+			goto empty;
 		while (!sgfw_is_nulls(f = sgfw_chain_deref(*link, h))) {
 			if (sgfw_flow_expired(f, now)) {
 				sgfw_flow_unlink(f, h, link, SGFW_END_TIMED);
@@ -1063,7 +1074,9 @@ static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now,
 				(*len)++;
 			link = &f->next;
 		}
+empty:
 		*tail = link;
+		*end = f;
 		*filter = &tab->filter[h & tab->mask];
 	}
 	return NULL;
@@ -1188,7 +1201,7 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
 	u32 b = hash;
 	spinlock_t *lock = sgfw_ft_lock(b);
 	unsigned long now = sgfw_flow_now();
-	struct sgfw_flow *f = NULL, *old;
+	struct sgfw_flow *f = NULL, *old, *end;
 	struct sgfw_flow __rcu **tail;
 	union sgfw_flow_sw sw = {};
 	unsigned int len;
@@ -1200,7 +1213,7 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
 	    !(sgfw_flow_ns_at_limit(fns) && sgfw_flow_ns_make_room(fns, now))) {
 		/* No room; but another CPU may have made our flow already. */
 		spin_lock_bh(lock);
-		old = sgfw_ft_scan(b, now, net, ifindex, t, &len, &tail,
+		old = sgfw_ft_scan(b, now, net, ifindex, t, &len, &tail, &end,
 				   &filter);
 		if (old)
 			goto exists;
@@ -1239,7 +1252,8 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
 	f->seq_end[1] = init->seq_end[1];
 
 	spin_lock_bh(lock);
-	old = sgfw_ft_scan(b, now, net, ifindex, t, &len, &tail, &filter);
+	old = sgfw_ft_scan(b, now, net, ifindex, t, &len, &tail, &end,
+			   &filter);
 	if (old)
 		goto exists;
 	if (len >= SGFW_FT_CHAIN_MAX) {
@@ -1266,7 +1280,7 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
 	 * the filter among them, before the flow is seen.
 	 */
 	WRITE_ONCE(*filter, *filter | sgfw_tag_bit(sw.tag));
-	RCU_INIT_POINTER(f->next, sgfw_chain_deref(*tail, b));
+	RCU_INIT_POINTER(f->next, end);
 	rcu_assign_pointer(*tail, f);
 	spin_unlock_bh(lock);
 	percpu_counter_inc(&sgfw_ft_ctl.count);
