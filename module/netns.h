@@ -38,9 +38,9 @@ struct sgfw_cfg {
  * on those lists, @next_id, @next_key, @gen, @defrag, @hooked) changes
  * only under the RTNL, which every configuration command takes and under
  * which the netdevice notifier runs; the RTNL also keeps the namespace's
- * devices and their addresses still while a ruleset is built from them.  The data path never
- * takes it: it reads @devs (an xarray, RCU-safe) and the RCU-published
- * ruleset of each device.
+ * devices and their addresses still while a ruleset is built from them.
+ * The data path never takes it: it reads @devs (an xarray, RCU-safe) and
+ * the RCU-published ruleset of each device.
  *
  * @devs: ifindex -> struct sgfw_dev, for the data path (RCU readers):
  *	the configured names that a device of the namespace has (bound).
