@@ -101,10 +101,28 @@ static struct io_uring_sqe *sqe_get(struct ring *r, uint8_t op, int fd)
 	return sqe;
 }
 
+/*
+ * Send @msg from the socket in slot @from, and receive it at slot @to,
+ * which must get all of it.
+ */
+static void sqe_message(struct ring *r, int from, int to, const char *msg)
+{
+	static char buf[16];
+	struct io_uring_sqe *sqe;
+
+	sqe = sqe_get(r, IORING_OP_SEND, from);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	sqe->addr = (uintptr_t)msg;
+	sqe->len = strlen(msg);
+	sqe = sqe_get(r, IORING_OP_RECV, to);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	sqe->addr = (uintptr_t)buf;
+	sqe->len = sizeof(buf);
+	sqe->user_data |= strlen(msg) << 8;
+}
+
 int main(int argc, char **argv)
 {
-	static const char hello[] = "hello", ok[] = "ok";
-	static char buf[2][16];
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
 	unsigned int done = 0, n, i, k, head;
@@ -139,24 +157,8 @@ int main(int argc, char **argv)
 			sqe->off = sizeof(sin);
 			sqe = sqe_get(&r, IORING_OP_ACCEPT, lfd);
 			sqe->file_index = SLOT_S + 1;
-			sqe = sqe_get(&r, IORING_OP_SEND, SLOT_C);
-			sqe->flags |= IOSQE_FIXED_FILE;
-			sqe->addr = (uintptr_t)hello;
-			sqe->len = 5;
-			sqe = sqe_get(&r, IORING_OP_RECV, SLOT_S);
-			sqe->flags |= IOSQE_FIXED_FILE;
-			sqe->addr = (uintptr_t)buf[0];
-			sqe->len = sizeof(buf[0]);
-			sqe->user_data |= 5 << 8;
-			sqe = sqe_get(&r, IORING_OP_SEND, SLOT_S);
-			sqe->flags |= IOSQE_FIXED_FILE;
-			sqe->addr = (uintptr_t)ok;
-			sqe->len = 2;
-			sqe = sqe_get(&r, IORING_OP_RECV, SLOT_C);
-			sqe->flags |= IOSQE_FIXED_FILE;
-			sqe->addr = (uintptr_t)buf[1];
-			sqe->len = sizeof(buf[1]);
-			sqe->user_data |= 2 << 8;
+			sqe_message(&r, SLOT_C, SLOT_S, "hello");
+			sqe_message(&r, SLOT_S, SLOT_C, "ok");
 			sqe = sqe_get(&r, IORING_OP_CLOSE, 0);
 			sqe->file_index = SLOT_C + 1;
 			sqe = sqe_get(&r, IORING_OP_CLOSE, 0);

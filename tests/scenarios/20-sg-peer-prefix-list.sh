@@ -55,7 +55,7 @@ reach "$ns3" 198.51.100.2 fd00:3::2 yes
 reach "$ns1" 192.0.2.2 fd00::2 no
 assert_eq "connections served" 4 "$(server_log tcp "$srv" 22 | wc -l)"
 
-log "a long list (matched by the classifier, not walked): B among 24 entries"
+log "a long list (matched by the classifier, not walked): B among 46 entries"
 assert sgt "$srv" prefix-list set office max-entries 50
 # shellcheck disable=SC2046 # one entry per word
 assert sgt "$srv" prefix-list entry add office \
