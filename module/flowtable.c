@@ -9,8 +9,8 @@
  * or writers (sgfw_ft_rehash(), as rhashtable does).  A flow is keyed
  * by its namespace, device, family, protocol and its two (address, port)
  * endpoints in a fixed order, hashed with hsiphash (SipHash-1-3 on 64-bit
- * machines: the kernel's keyed hash for hashtables; IPv4 hashes half the
- * bytes of IPv6) under a key drawn at boot, so a remote sender cannot aim
+ * machines: the kernel's keyed hash for hashtables; an IPv4 key is four
+ * words, sgfw_flow_hash() says how) under a key drawn at boot, so a remote sender cannot aim
  * at one bucket.  Lookups walk a chain under RCU with no lock; inserts and
  * removals take one of SGFW_FT_LOCKS spinlocks, chosen by the bucket.  A
  * chain never holds more than SGFW_FT_CHAIN_MAX flows of one namespace: an
@@ -248,7 +248,7 @@ static bool sgfw_ft_resize_paused(void)
 }
 #endif
 
-/* The hash input: a tuple with its endpoints in a fixed order. */
+/* The hash input of an IPv6 flow: its endpoints in a fixed order. */
 struct sgfw_ft_hkey {
 	union sgfw_addr lo;
 	union sgfw_addr hi;
@@ -259,18 +259,6 @@ struct sgfw_ft_hkey {
 	u8 af;
 	u8 proto;
 	u16 zero;
-} __aligned(HSIPHASH_ALIGNMENT);
-
-/* The same for IPv4: half as many bytes to hash. */
-struct sgfw_ft_hkey4 {
-	__be32 lo;
-	__be32 hi;
-	__be16 lo_port;
-	__be16 hi_port;
-	u32 net_mix;
-	s32 ifindex;
-	u8 proto;
-	u8 zero[3];
 } __aligned(HSIPHASH_ALIGNMENT);
 
 static bool sgfw_addr_eq(u8 af, const union sgfw_addr *a,
@@ -293,37 +281,18 @@ static void sgfw_addr_copy(u8 af, union sgfw_addr *to,
 	}
 }
 
-/**
- * sgfw_flow_hash() - the hash of a packet's flow, for lookup and insert.
- * @net: the namespace of the packet.
- * @ifindex: the device it is seen on.
- * @t: its tuple; the same for either direction of the flow.
- *
- * Return: the hash; the table's size picks its bucket.
+/*
+ * An IPv6 flow's hash, out of line: the key it builds is zeroed first
+ * (padding included), by hand and, in a kernel that zeroes stack
+ * variables, by the compiler too; IPv4 packets need not pay for that.
  */
-u32 sgfw_flow_hash(const struct net *net, int ifindex,
-		   const struct sgfw_tuple *t)
+static noinline u32 sgfw_flow_hash6(const struct net *net, int ifindex,
+				    const struct sgfw_tuple *t)
 {
 	struct sgfw_ft_hkey k6;
 	bool flip;
 	int c;
 
-	if (t->af == SGFW_AF_INET) {
-		struct sgfw_ft_hkey4 k = {
-			.net_mix = net_hash_mix(net),
-			.ifindex = ifindex,
-			.proto = t->proto,
-		};
-
-		flip = ntohl(t->src.ip) > ntohl(t->dst.ip) ||
-		       (t->src.ip == t->dst.ip &&
-			ntohs(t->sport) > ntohs(t->dport));
-		k.lo = flip ? t->dst.ip : t->src.ip;
-		k.hi = flip ? t->src.ip : t->dst.ip;
-		k.lo_port = flip ? t->dport : t->sport;
-		k.hi_port = flip ? t->sport : t->dport;
-		return hsiphash(&k, sizeof(k), &sgfw_ft.key);
-	}
 	memset(&k6, 0, sizeof(k6));
 	c = memcmp(&t->src, &t->dst, sizeof(t->src.in6));
 	flip = c > 0 || (!c && ntohs(t->sport) > ntohs(t->dport));
@@ -336,6 +305,43 @@ u32 sgfw_flow_hash(const struct net *net, int ifindex,
 	k6.af = t->af;
 	k6.proto = t->proto;
 	return hsiphash(&k6, sizeof(k6), &sgfw_ft.key);
+}
+
+/**
+ * sgfw_flow_hash() - the hash of a packet's flow, for lookup and insert.
+ * @net: the namespace of the packet.
+ * @ifindex: the device it is seen on.
+ * @t: its tuple; the same for either direction of the flow.
+ *
+ * An IPv4 flow is hashed as four words: its addresses and ports in a fixed
+ * order, and one word for the rest, its namespace's random mix xor its
+ * device and protocol.  Two keys that differ only in that word may meet in
+ * it and share a chain, as any two flows may; the flows still compare
+ * whole, and a packet's sender chooses neither the namespace's mix nor the
+ * hash key.
+ *
+ * Return: the hash; the table's size picks its bucket.
+ */
+u32 sgfw_flow_hash(const struct net *net, int ifindex,
+		   const struct sgfw_tuple *t)
+{
+	__be16 lo_port, hi_port;
+	__be32 lo, hi;
+	bool flip;
+
+	if (t->af != SGFW_AF_INET)
+		return sgfw_flow_hash6(net, ifindex, t);
+	flip = ntohl(t->src.ip) > ntohl(t->dst.ip) ||
+	       (t->src.ip == t->dst.ip && ntohs(t->sport) > ntohs(t->dport));
+	lo = flip ? t->dst.ip : t->src.ip;
+	hi = flip ? t->src.ip : t->dst.ip;
+	lo_port = flip ? t->dport : t->sport;
+	hi_port = flip ? t->sport : t->dport;
+	return hsiphash_4u32((__force u32)lo, (__force u32)hi,
+			     (u32)(__force u16)lo_port << 16 |
+			     (__force u16)hi_port,
+			     net_hash_mix(net) ^ (u32)ifindex << 8 ^ t->proto,
+			     &sgfw_ft.key);
 }
 
 /* A flow's tag (struct sgfw_flow), from its hash @h. */

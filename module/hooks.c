@@ -166,7 +166,7 @@ void sgfw_judge(struct sgfw_net *sn, struct sgfw_dev *sd,
 	const struct sgfw_ruleset *nacl = rcu_dereference(sd->nacl_rs);
 	enum sgfw_dev_count what = SGFW_COUNT_ACCEPTED;
 
-	memset(j, 0, sizeof(*j));
+	*j = (struct sgfw_judgement){};
 	/*
 	 * The NACL comes before the groups on ingress and after them on
 	 * egress; it is stateless, so it judges packets of tracked flows
@@ -222,10 +222,15 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 				  SGFW_DIRECTION_EGRESS;
 	struct net_device *dev = dir == SGFW_DIRECTION_INGRESS ?
 				 state->in : state->out;
-	struct sgfw_judgement j;
+	/*
+	 * Both are zeroed before use on every path, by the parse and the
+	 * judgement (or below); a kernel that zeroes stack variables would
+	 * do it once more, on entry, for every packet of every device.
+	 */
+	struct sgfw_judgement j __uninitialized;
+	struct sgfw_pkt p __uninitialized;
 	struct sgfw_net *sn;
 	struct sgfw_dev *sd;
-	struct sgfw_pkt p;
 
 	if (!dev || (dev->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
@@ -334,10 +339,11 @@ static unsigned int sgfw_port_hook(void *priv, struct sk_buff *skb,
 	struct net_device *dev = dir == SGFW_DIRECTION_EGRESS ?
 				 state->in : state->out;
 	const struct sgfw_port *port;
-	struct sgfw_judgement j;
+	/* Zeroed by sgfw_port_verdict() first (as in sgfw_hook()). */
+	struct sgfw_judgement j __uninitialized;
+	struct sgfw_pkt p __uninitialized;
 	struct sgfw_net *sn;
 	struct sgfw_dev *sd;
-	struct sgfw_pkt p;
 
 	sn = sgfw_pernet(state->net);
 	sd = xa_load(&sn->devs, dev->ifindex);
