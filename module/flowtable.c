@@ -10,13 +10,13 @@
  * by its namespace, device, family, protocol and its two (address, port)
  * endpoints in a fixed order, hashed with hsiphash (SipHash-1-3 on 64-bit
  * machines: the kernel's keyed hash for hashtables; an IPv4 key is four
- * words, sgfw_flow_hash() says how) under a key drawn at boot, so a remote sender cannot aim
- * at one bucket.  Lookups walk a chain under RCU with no lock; inserts and
- * removals take one of SGFW_FT_LOCKS spinlocks, chosen by the bucket.  A
- * chain never holds more than SGFW_FT_CHAIN_MAX flows of one namespace: an
- * insert past that is refused and counted, so that even a flood aimed at
- * one bucket keeps lookups short, and one namespace's flood never refuses
- * another namespace's flows.
+ * words, sgfw_flow_hash() says how) under a key drawn at boot, so a
+ * remote sender cannot aim at one bucket.  Lookups walk a chain under RCU
+ * with no lock; inserts and removals take one of SGFW_FT_LOCKS spinlocks,
+ * chosen by the bucket.  A chain never holds more than SGFW_FT_CHAIN_MAX
+ * flows of one namespace: an insert past that is refused and counted, so
+ * that even a flood aimed at one bucket keeps lookups short, and one
+ * namespace's flood never refuses another namespace's flows.
  *
  * A chain is a single pointer per flow, as in rhashtable: removal finds the
  * link that points at the flow by walking its chain (at most a few dozen
