@@ -468,7 +468,6 @@ void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev)
 		return;
 	sgfw_port_hooks_del(sn->net, sd);
 	xa_erase(&sn->devs, sd->ifindex);
-	sd->ifindex = 0;
 	sgfw_config_changed(sn);
 	if (!READ_ONCE(sn->dying) && (rtnl_dereference(sd->rs) ||
 				      rtnl_dereference(sd->nacl_rs))) {
@@ -476,6 +475,13 @@ void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev)
 		sgfw_flowtable_flush(sn->net, &sn->flows, dev->ifindex,
 				     SGFW_END_DEVICE_GONE);
 	}
+	/*
+	 * Only now: a packet that found @sd before the erase records its
+	 * flow under @sd's ifindex (sgfw_verdict()), which the flush above
+	 * must find; with no grace period no such packet can record one
+	 * (no ruleset, or the hooks gone).
+	 */
+	sd->ifindex = 0;
 	/* None is left, and none went through sgfw_dev_flow_gone(). */
 	for_each_possible_cpu(cpu)
 		per_cpu_ptr(sd->stats, cpu)->flows = 0;
