@@ -282,6 +282,7 @@ static int sgfw_dev_publish(struct sgfw_net *sn, struct sgfw_dev *sd,
 	if (err)
 		return err;
 	sd->ifindex = dev->ifindex;
+	WRITE_ONCE(sd->fd.ifindex, dev->ifindex);
 	sgfw_config_changed(sn);
 	return 0;
 }
@@ -301,15 +302,18 @@ static struct net_device *sgfw_dev_by_name(struct sgfw_net *sn,
 /*
  * Context: RTNL.  Return: the configuration of device name @name, new
  * (the defaults) if need be, bound to the device of that name if there is
- * one; or NULL when out of memory.
+ * one; or ERR_PTR(-ENOMEM), or -ENOSPC when every namespace number is
+ * taken (struct sgfw_flow_dev).
  */
 struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, const char *name)
 {
 	u32 hash = sgfw_dev_name_hash(name);
 	struct net_device *dev;
 	struct sgfw_dev *sd;
-	int i;
+	int i, err = -ENOMEM;
 
+	/* A running configuration and a candidate, each of the most. */
+	BUILD_BUG_ON(2 * SGFW_MAX_DEVS > BIT(SGFW_FT_DEV_BITS));
 	ASSERT_RTNL();
 	sd = sgfw_dev_find_hashed(sn, name, hash);
 	if (sd)
@@ -317,30 +321,38 @@ struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, const char *name)
 
 	sd = kzalloc(sizeof(*sd), GFP_KERNEL_ACCOUNT);
 	if (!sd)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	sd->stats = alloc_percpu_gfp(struct sgfw_dev_stats, GFP_KERNEL_ACCOUNT);
 	if (!sd->stats)
 		goto err_free_dev;
 	for_each_possible_cpu(i)
 		u64_stats_init(&per_cpu_ptr(sd->stats, i)->syncp);
+	err = sgfw_flow_dev_init(&sn->flows, &sd->fd, &sd->stats->flows);
+	if (err)
+		goto err_free_stats;
 	strscpy(sd->name, name, sizeof(sd->name));
 	sd->to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF;
 	sd->to.udp = SGFW_UDP_TIMEOUT_DEF;
 	sd->to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF;
 	sd->tracking = SGFW_TRACKING_AUTO;
 	dev = sgfw_dev_by_name(sn, name);
-	if (dev && sgfw_dev_publish(sn, sd, dev))
-		goto err_free_stats;
+	if (dev) {
+		err = sgfw_dev_publish(sn, sd, dev);
+		if (err)
+			goto err_flow_dev;
+	}
 	sd->key = sn->next_key++;
 	list_add_tail(&sd->list, &sn->dev_list);
 	hash_add(sn->dev_names, &sd->hnode, hash);
 	return sd;
 
+err_flow_dev:
+	sgfw_flow_dev_exit(&sd->fd);
 err_free_stats:
 	free_percpu(sd->stats);
 err_free_dev:
 	kfree(sd);
-	return NULL;
+	return ERR_PTR(err);
 }
 
 static void sgfw_dev_free_rcu(struct rcu_head *head)
@@ -389,9 +401,10 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
 					  sgfw_config_owned(sn)));
 	if (flush && sd->ifindex) {
 		synchronize_net();
-		sgfw_flowtable_flush(sn->net, &sn->flows, sd->ifindex,
+		sgfw_flowtable_flush(&sn->flows, &sd->fd,
 				     SGFW_END_DEVICE_GONE);
 	}
+	sgfw_flow_dev_exit(&sd->fd);
 	call_rcu(&sd->rcu, sgfw_dev_free_rcu);
 }
 
@@ -435,6 +448,7 @@ int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev, bool renamed)
 		if (err) {
 			xa_erase(&sn->devs, sd->ifindex);
 			sd->ifindex = 0;
+			WRITE_ONCE(sd->fd.ifindex, 0);
 			return err;
 		}
 	}
@@ -472,36 +486,22 @@ void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev)
 	if (!READ_ONCE(sn->dying) && (rtnl_dereference(sd->rs) ||
 				      rtnl_dereference(sd->nacl_rs))) {
 		synchronize_net();
-		sgfw_flowtable_flush(sn->net, &sn->flows, dev->ifindex,
+		sgfw_flowtable_flush(&sn->flows, &sd->fd,
 				     SGFW_END_DEVICE_GONE);
 	}
 	/*
-	 * Only now: a packet that found @sd before the erase records its
-	 * flow under @sd's ifindex (sgfw_verdict()), which the flush above
-	 * must find; with no grace period no such packet can record one
-	 * (no ruleset, or the hooks gone).
+	 * Only now, that the end events of the flows flushed above name
+	 * the device.
 	 */
 	sd->ifindex = 0;
-	/* None is left, and none went through sgfw_dev_flow_gone(). */
+	WRITE_ONCE(sd->fd.ifindex, 0);
+	/* None is left (but in a dying namespace, whose exit flushes). */
 	for_each_possible_cpu(cpu)
 		per_cpu_ptr(sd->stats, cpu)->flows = 0;
 	/* Its addresses were members of its groups. */
 	if (sd->nsgs && !READ_ONCE(sn->dying) && sgfw_config_commit(sn))
 		pr_warn_ratelimited("cannot rebuild rulesets after %s left\n",
 				    dev->name);
-}
-
-/*
- * sgfw_dev_flow_gone() - a flow of device @ifindex of @net left the table:
- * one fewer for the configuration the device has, if it has one still.
- * Context: the flow table's locks (a grace period keeps the configuration).
- */
-void sgfw_dev_flow_gone(const struct net *net, int ifindex)
-{
-	struct sgfw_dev *sd = xa_load(&sgfw_pernet(net)->devs, ifindex);
-
-	if (sd)
-		this_cpu_dec(sd->stats->flows);
 }
 
 /* The flows of @sd's device in the table now. */
@@ -1237,8 +1237,7 @@ int sgfw_config_commit(struct sgfw_net *sn)
 		synchronize_net();
 		list_for_each_entry(sd, &sn->dev_list, list) {
 			if (sd->unfiltered && sd->ifindex)
-				sgfw_flowtable_flush(sn->net, &sn->flows,
-						     sd->ifindex,
+				sgfw_flowtable_flush(&sn->flows, &sd->fd,
 						     SGFW_END_GROUP_GONE);
 			sd->unfiltered = false;
 		}

@@ -197,9 +197,12 @@ struct sgfw_dev_stats {
  * @stats: per-CPU packet counts, written by the hooks; they belong to the
  *	name, and carry on when a device of the name comes back.  And its
  *	flows in the table: counted up by the hooks that create them, down
- *	as they go (sgfw_dev_flow_gone()), and set to 0 once the flows of a
+ *	by the table as they go (@fd), and set to 0 once the flows of a
  *	device that lost its name are flushed (sgfw_dev_flows()); the two
  *	may cross, so that the sum may read -1 for a moment.
+ * @fd: its entry in the flow table's registry, for the life of the
+ *	configuration: its flows are keyed by @fd.key.  @fd.ifindex follows
+ *	@ifindex.
  * @port: port mode's settings (port.h); NULL in endpoint mode.  Published
  *	like @rs.
  * @port_ops, @hooked: the netdev hooks of port mode (hooks.c), on the
@@ -214,6 +217,7 @@ struct sgfw_dev {
 	char name[IFNAMSIZ];
 	u32 key;
 	int ifindex;
+	struct sgfw_flow_dev fd;
 	u8 nsgs;
 	struct sgfw_sg *sgs[SGFW_MAX_SGS_PER_DEV];
 	struct sgfw_timeouts to;
@@ -283,7 +287,6 @@ struct sgfw_dev *sgfw_dev_get_or_create(struct sgfw_net *sn, const char *name);
 void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush);
 int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev, bool renamed);
 void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev);
-void sgfw_dev_flow_gone(const struct net *net, int ifindex);
 u32 sgfw_dev_flows(const struct sgfw_dev *sd);
 void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd);
 void sgfw_dev_set_nacl(struct sgfw_dev *sd, struct sgfw_nacl *nacl);

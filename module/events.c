@@ -165,8 +165,12 @@ static int sgfw_event_rule(struct sk_buff *skb, const struct net *net,
 	return 0;
 }
 
-/* @reason: enum sgfw_end_reason, or a negative number for a new flow. */
-static void sgfw_event_flow(const struct sgfw_flow *f, int reason)
+/*
+ * Flow @f of @net, seen on @ifindex.  @reason: enum sgfw_end_reason, or a
+ * negative number for a new flow.
+ */
+static void sgfw_event_flow(const struct net *net, int ifindex,
+			    const struct sgfw_flow *f, int reason)
 {
 	u8 cmd = reason < 0 ? SGFW_CMD_FLOW_NEW_NTF : SGFW_CMD_FLOW_END_NTF;
 	u32 dir = (READ_ONCE(f->flags) & SGFW_FLOW_F_OPENER_EGRESS) ?
@@ -174,15 +178,15 @@ static void sgfw_event_flow(const struct sgfw_flow *f, int reason)
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!sgfw_events_wanted(f->net))
+	if (!sgfw_events_wanted(net))
 		return;
 	skb = sgfw_event_new(cmd, SGFW_EV_FLOW, SGFW_EVENT_GFP, &hdr);
 	if (!skb)
 		return;
-	if (sgfw_event_tuple(skb, f->ifindex, dir, &f->t) ||
+	if (sgfw_event_tuple(skb, ifindex, dir, &f->t) ||
 	    (sgfw_event_icmp(&f->t) &&
 	     nla_put_u16(skb, SGFW_A_EVENT_ICMP_ID, ntohs(f->t.sport))) ||
-	    sgfw_event_rule(skb, f->net, f->sg_id, f->rule_id) ||
+	    sgfw_event_rule(skb, net, f->sg_id, f->rule_id) ||
 	    nla_put_u32(skb, SGFW_A_EVENT_STATE, READ_ONCE(f->state)) ||
 	    nla_put_u64_64bit(skb, SGFW_A_EVENT_PACKETS,
 			      atomic64_read(&f->packets), SGFW_A_EVENT_PAD) ||
@@ -197,17 +201,19 @@ static void sgfw_event_flow(const struct sgfw_flow *f, int reason)
 		nlmsg_free(skb);
 		return;
 	}
-	sgfw_event_send(f->net, skb, hdr);
+	sgfw_event_send(net, skb, hdr);
 }
 
-void sgfw_event_flow_new(const struct sgfw_flow *f)
+void sgfw_event_flow_new(const struct net *net, int ifindex,
+			 const struct sgfw_flow *f)
 {
-	sgfw_event_flow(f, -1);
+	sgfw_event_flow(net, ifindex, f, -1);
 }
 
-void sgfw_event_flow_end(const struct sgfw_flow *f, u32 reason)
+void sgfw_event_flow_end(const struct net *net, int ifindex,
+			 const struct sgfw_flow *f, u32 reason)
 {
-	sgfw_event_flow(f, reason);
+	sgfw_event_flow(net, ifindex, f, reason);
 }
 
 /* The part of a drop or untracked event that describes the packet. */

@@ -54,11 +54,14 @@ void sgfw_events_stop(void);
 bool sgfw_events_wanted(const struct net *net);
 
 /*
- * A flow began, or ended for @reason (enum sgfw_end_reason).
+ * Flow @f of @net, seen on @ifindex (0 once its device's configuration
+ * has gone), began, or ended for @reason (enum sgfw_end_reason).
  * Context: RCU, any context (under the table's locks for an end).
  */
-void sgfw_event_flow_new(const struct sgfw_flow *f);
-void sgfw_event_flow_end(const struct sgfw_flow *f, u32 reason);
+void sgfw_event_flow_new(const struct net *net, int ifindex,
+			 const struct sgfw_flow *f);
+void sgfw_event_flow_end(const struct net *net, int ifindex,
+			 const struct sgfw_flow *f, u32 reason);
 
 /*
  * A packet of @ifindex in @dir was dropped for @verdict (enum

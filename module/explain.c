@@ -136,11 +136,12 @@ static struct sk_buff *sgfw_explain_skb(const struct sgfw_explain_req *q,
 }
 
 /*
- * Parse the packet of @q into @p; a tcp packet of an existing flow is
- * made the flow's next ACK.  Return: 0, -ENOMEM, or -EINVAL when the
- * parser refuses it (an invalid packet).  Context: RCU.
+ * Parse the packet of @q into @p; a tcp packet of an existing flow of
+ * filtered device @sd (if any) is made the flow's next ACK.  Return: 0,
+ * -ENOMEM, or -EINVAL when the parser refuses it (an invalid packet).
+ * Context: RCU.
  */
-static int sgfw_explain_pkt(struct sgfw_net *sn,
+static int sgfw_explain_pkt(const struct sgfw_dev *sd,
 			    const struct sgfw_explain_req *q,
 			    struct sgfw_pkt *p)
 {
@@ -157,11 +158,12 @@ static int sgfw_explain_pkt(struct sgfw_net *sn,
 			return -ENOMEM;
 		err = sgfw_pkt_parse(skb, q->src.af, p);
 		kfree_skb(skb);
-		if (err || q->proto != IPPROTO_TCP || flags != TCPHDR_SYN)
+		if (err || q->proto != IPPROTO_TCP || flags != TCPHDR_SYN ||
+		    !sd)
 			return err;
-		flow = sgfw_flow_lookup(sn->net, q->ifindex, &p->t,
-					sgfw_flow_hash(sn->net, q->ifindex,
-						       &p->t), &reply);
+		flow = sgfw_flow_lookup(sd->fd.key, &p->t,
+					sgfw_flow_hash(sd->fd.key, &p->t),
+					&reply);
 		if (!flow)
 			return 0;
 		flags = TCPHDR_ACK;
@@ -291,7 +293,7 @@ int sgfw_nl_explain_doit(struct sk_buff *skb, struct genl_info *info)
 	if (sd && !rcu_access_pointer(sd->rs) &&
 	    !rcu_access_pointer(sd->nacl_rs))
 		sd = NULL;	/* not filtered: everything passes */
-	err = sgfw_explain_pkt(sn, &q, &p);
+	err = sgfw_explain_pkt(sd, &q, &p);
 	if (err == -EINVAL)
 		j.verdict = SGFW_VERDICT_INVALID;
 	else if (!err && port && sgfw_port_spoofed(port, &p, false))

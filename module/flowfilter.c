@@ -46,7 +46,7 @@ static bool sgfw_flow_stale(struct sgfw_net *sn, const struct sgfw_flow *f)
 	struct sgfw_pkt p = { .t = f->t };
 	struct sgfw_dev *sd;
 
-	sd = xa_load(&sn->devs, f->ifindex);
+	sd = xa_load(&sn->devs, sgfw_flow_ifindex(&sn->flows, f));
 	rs = sd ? rcu_dereference(sd->rs) : NULL;
 	if (!rs)
 		return true;
@@ -63,7 +63,7 @@ bool sgfw_flow_filter_match(const struct sgfw_flow_filter *ff,
 {
 	u32 m = ff->fields;
 
-	if (((m & SGFW_FF_IFINDEX) && f->ifindex != ff->ifindex) ||
+	if (((m & SGFW_FF_IFINDEX) && f->key != ff->key) ||
 	    ((m & SGFW_FF_SG) && f->sg_id != ff->sg_id) ||
 	    ((m & SGFW_FF_RULE) && f->rule_id != ff->rule_id) ||
 	    ((m & SGFW_FF_PROTO) && f->t.proto != ff->proto) ||

@@ -27,7 +27,8 @@ struct sgfw_net;
  * @fields: SGFW_FF_*, the fields that are set: a flow matches when it
  *	matches each of them (no field: every flow).
  * @sn: the namespace, whose devices' rulesets judge SGFW_FF_STALE.
- * @ifindex: the flow's device.
+ * @key: the key of the flow's device (struct sgfw_flow_dev): of the
+ *	configuration of the ifindex asked for, or 0, which no flow has.
  * @sg_id: the group whose rule opened the flow.
  * @rule_id: that rule (with SGFW_FF_SG).
  * @proto: the flow's IP protocol.
@@ -40,7 +41,7 @@ struct sgfw_net;
 struct sgfw_flow_filter {
 	u32 fields;
 	struct sgfw_net *sn;
-	int ifindex;
+	u32 key;
 	u32 sg_id;
 	u32 rule_id;
 	u8 proto;

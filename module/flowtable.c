@@ -7,7 +7,8 @@
  * bucket and halves (never below hashsize) when it holds less than one
  * per eight, moving its flows in the background without stopping readers
  * or writers (sgfw_ft_rehash(), as rhashtable does).  A flow is keyed
- * by its namespace, device, family, protocol and its two (address, port)
+ * by its device's key (which names the namespace too: struct
+ * sgfw_flow_dev), family, protocol and its two (address, port)
  * endpoints in a fixed order, hashed with hsiphash (SipHash-1-3 on 64-bit
  * machines: the kernel's keyed hash for hashtables; an IPv4 key is four
  * words, sgfw_flow_hash() says how) under a key drawn at boot, so a
@@ -24,17 +25,18 @@
  * reader standing on it walks on.  The 8 bytes this saves over an
  * hlist_node hold the TCP sequence window (track.c).
  *
- * Why no timer per flow.  The goal is at most 128 bytes per flow, its share
- * of the bucket array included.  A struct sgfw_flow is 120 bytes on x86_64
- * (deadline and start time in 32 bits each), and the cache is created
- * without SLAB_HWCACHE_ALIGN, so its slab object is 120 bytes too (34 to a
- * 4 KiB page); a bucket is 8 bytes and its chain filter (below) one more,
- * and the table grows only past two flows per bucket, so a large table
- * costs 4.5 to 9 bytes per flow: 125 in all at two flows per bucket (make
- * bench measures 125.6 for its million flows in 524288 buckets), 129 just
- * after the table doubled (the KUnit case ft_flow_size prints the sizes of
- * the build it runs in).  A struct timer_list is 40 bytes on x86_64: with one,
- * a flow would take 160.  A timer would also have to be
+ * Why 112 bytes, and no timer per flow.  The goal is at most 128 bytes per
+ * flow, its share of the bucket array included.  A struct sgfw_flow is 112
+ * bytes on x86_64 (deadline and start time in 32 bits each; namespace and
+ * device in one 32-bit key, not a pointer and an ifindex), and the cache
+ * is created without SLAB_HWCACHE_ALIGN, so its slab object is 112 bytes
+ * too (36 to a 4 KiB page, 113.8 bytes each); a bucket is 8 bytes and its
+ * chain filter (below) one more, and the table grows only past two flows
+ * per bucket, so a large table costs 4.5 to 9 bytes per flow: 118 in all
+ * at a million flows in 524288 buckets, 123 just after the table doubled
+ * (the KUnit case ft_flow_size prints the sizes of the build it runs in).
+ * A struct timer_list is 40 bytes on x86_64: with one, a flow would take
+ * 152.  A timer would also have to be
  * re-armed by every packet that pushes the deadline, taking a timer base
  * lock in the packet path.  nf_conntrack made the same trade in 2016
  * (commit f330a7fdbe16, "netfilter: conntrack: get rid of conntrack
@@ -110,7 +112,6 @@
 #include <linux/workqueue.h>
 #include <net/ipv6.h>
 #include <net/net_debug.h>
-#include <net/netns/hash.h>
 
 #include "../uapi/linux/sgfw.h"
 #include "config.h"
@@ -254,8 +255,7 @@ struct sgfw_ft_hkey {
 	union sgfw_addr hi;
 	__be16 lo_port;
 	__be16 hi_port;
-	u32 net_mix;
-	s32 ifindex;
+	u32 key;
 	u8 af;
 	u8 proto;
 	u16 zero;
@@ -286,8 +286,7 @@ static void sgfw_addr_copy(u8 af, union sgfw_addr *to,
  * (padding included), by hand and, in a kernel that zeroes stack
  * variables, by the compiler too; IPv4 packets need not pay for that.
  */
-static noinline u32 sgfw_flow_hash6(const struct net *net, int ifindex,
-				    const struct sgfw_tuple *t)
+static noinline u32 sgfw_flow_hash6(u32 key, const struct sgfw_tuple *t)
 {
 	struct sgfw_ft_hkey k6;
 	bool flip;
@@ -300,8 +299,7 @@ static noinline u32 sgfw_flow_hash6(const struct net *net, int ifindex,
 	k6.hi = flip ? t->src : t->dst;
 	k6.lo_port = flip ? t->dport : t->sport;
 	k6.hi_port = flip ? t->sport : t->dport;
-	k6.net_mix = net_hash_mix(net);
-	k6.ifindex = ifindex;
+	k6.key = key;
 	k6.af = t->af;
 	k6.proto = t->proto;
 	return hsiphash(&k6, sizeof(k6), &sgfw_ft.key);
@@ -309,28 +307,25 @@ static noinline u32 sgfw_flow_hash6(const struct net *net, int ifindex,
 
 /**
  * sgfw_flow_hash() - the hash of a packet's flow, for lookup and insert.
- * @net: the namespace of the packet.
- * @ifindex: the device it is seen on.
+ * @key: the key of the device it is seen on (struct sgfw_flow_dev).
  * @t: its tuple; the same for either direction of the flow.
  *
  * An IPv4 flow is hashed as four words: its addresses and ports in a fixed
- * order, and one word for the rest, its namespace's random mix xor its
- * device and protocol.  Two keys that differ only in that word may meet in
- * it and share a chain, as any two flows may; the flows still compare
- * whole, and a packet's sender chooses neither the namespace's mix nor the
- * hash key.
+ * order, and one word for the rest, its device's key xor its protocol in
+ * the top byte.  Two keys that differ only in that word may meet in it and
+ * share a chain, as any two flows may; the flows still compare whole, and
+ * a packet's sender chooses neither the device's key nor the hash key.
  *
  * Return: the hash; the table's size picks its bucket.
  */
-u32 sgfw_flow_hash(const struct net *net, int ifindex,
-		   const struct sgfw_tuple *t)
+u32 sgfw_flow_hash(u32 key, const struct sgfw_tuple *t)
 {
 	__be16 lo_port, hi_port;
 	__be32 lo, hi;
 	bool flip;
 
 	if (t->af != SGFW_AF_INET)
-		return sgfw_flow_hash6(net, ifindex, t);
+		return sgfw_flow_hash6(key, t);
 	flip = ntohl(t->src.ip) > ntohl(t->dst.ip) ||
 	       (t->src.ip == t->dst.ip && ntohs(t->sport) > ntohs(t->dport));
 	lo = flip ? t->dst.ip : t->src.ip;
@@ -340,8 +335,7 @@ u32 sgfw_flow_hash(const struct net *net, int ifindex,
 	return hsiphash_4u32((__force u32)lo, (__force u32)hi,
 			     (u32)(__force u16)lo_port << 16 |
 			     (__force u16)hi_port,
-			     net_hash_mix(net) ^ (u32)ifindex << 8 ^ t->proto,
-			     &sgfw_ft.key);
+			     key ^ (u32)t->proto << 24, &sgfw_ft.key);
 }
 
 /* A flow's tag (struct sgfw_flow), from its hash @h. */
@@ -361,7 +355,7 @@ static u8 sgfw_tag_bit(u8 tag)
 
 static u32 sgfw_flow_hash_of(const struct sgfw_flow *f)
 {
-	return sgfw_flow_hash(f->net, f->ifindex, &f->t);
+	return sgfw_flow_hash(f->key, &f->t);
 }
 
 /* The lock of every bucket a flow of hash @h may be in. */
@@ -405,14 +399,12 @@ static struct sgfw_ftab *sgfw_ft_future(const struct sgfw_ftab *tab)
 }
 
 /* Does @f carry @t, in its own direction or (*@reply) the other one? */
-static bool sgfw_flow_match(const struct sgfw_flow *f, const struct net *net,
-			    int ifindex, const struct sgfw_tuple *t,
-			    bool *reply)
+static bool sgfw_flow_match(const struct sgfw_flow *f, u32 key,
+			    const struct sgfw_tuple *t, bool *reply)
 {
 	const struct sgfw_tuple *ft = &f->t;
 
-	if (f->net != net || f->ifindex != ifindex || ft->af != t->af ||
-	    ft->proto != t->proto)
+	if (f->key != key || ft->af != t->af || ft->proto != t->proto)
 		return false;
 	if (ft->sport == t->sport && ft->dport == t->dport &&
 	    sgfw_addr_eq(t->af, &ft->src, &t->src) &&
@@ -434,9 +426,76 @@ static bool sgfw_flow_expired(const struct sgfw_flow *f, unsigned long now)
 	return sgfw_deadline_passed(READ_ONCE(f->deadline), now);
 }
 
-static struct sgfw_flow_ns *sgfw_flow_ns_of(const struct net *net)
+/*
+ * The registry: every namespace with a registered device, by its number
+ * (struct sgfw_flow_ns @id), so that a flow's key leads to its namespace;
+ * each namespace holds its devices by slot (@devs).  An entry goes only
+ * once no flow in the table carries its key (a device's flows are flushed
+ * before it leaves; a namespace leaves last, empty), so a flow linked in
+ * the table always finds its namespace.  Changes under sgfw_ft_reg_mutex,
+ * lookups under RCU.
+ */
+static DEFINE_XARRAY_FLAGS(sgfw_ft_nss, XA_FLAGS_ALLOC1);
+static DEFINE_MUTEX(sgfw_ft_reg_mutex);
+static u32 sgfw_ft_ns_next;
+
+/* The namespace of linked flow @f.  Context: RCU, or a bucket lock. */
+static struct sgfw_flow_ns *sgfw_flow_ns_of(const struct sgfw_flow *f)
 {
-	return &sgfw_pernet(net)->flows;
+	return xa_load(&sgfw_ft_nss, sgfw_key_ns(f->key));
+}
+
+struct sgfw_flow_dev *sgfw_flow_dev(struct sgfw_flow_ns *fns,
+				    const struct sgfw_flow *f)
+{
+	return xa_load(&fns->devs, f->key & SGFW_FT_DEV_MASK);
+}
+
+int sgfw_flow_ifindex(struct sgfw_flow_ns *fns,
+		      const struct sgfw_flow *f)
+{
+	const struct sgfw_flow_dev *fd = sgfw_flow_dev(fns, f);
+
+	return fd ? READ_ONCE(fd->ifindex) : 0;
+}
+
+int sgfw_flow_dev_init(struct sgfw_flow_ns *fns, struct sgfw_flow_dev *fd,
+		       int __percpu *flows)
+{
+	struct xa_limit ns_lim = XA_LIMIT(1, BIT(SGFW_FT_NS_BITS) - 1);
+	u32 id, slot;
+	int err;
+
+	might_sleep();
+	mutex_lock(&sgfw_ft_reg_mutex);
+	if (!fns->id) {
+		err = xa_alloc_cyclic(&sgfw_ft_nss, &id, fns, ns_lim,
+				      &sgfw_ft_ns_next, GFP_KERNEL);
+		if (err < 0)
+			goto out;
+		fns->id = id;
+	}
+	fd->fns = fns;
+	fd->flows = flows;
+	fd->ifindex = 0;
+	/* Cyclic: a key comes back only after the others were all used. */
+	err = xa_alloc_cyclic(&fns->devs, &slot, fd,
+			      XA_LIMIT(0, SGFW_FT_DEV_MASK), &fns->dev_next,
+			      GFP_KERNEL_ACCOUNT);
+	if (err < 0)
+		goto out;
+	fd->key = fns->id << SGFW_FT_DEV_BITS | slot;
+	err = 0;
+out:
+	mutex_unlock(&sgfw_ft_reg_mutex);
+	return err == -EBUSY ? -ENOSPC : err;
+}
+
+void sgfw_flow_dev_exit(struct sgfw_flow_dev *fd)
+{
+	mutex_lock(&sgfw_ft_reg_mutex);
+	xa_erase(&fd->fns->devs, fd->key & SGFW_FT_DEV_MASK);
+	mutex_unlock(&sgfw_ft_reg_mutex);
 }
 
 /* Set and clear flags of @f's state word, whatever else changes in it. */
@@ -703,6 +762,7 @@ static bool __sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
 			       struct sgfw_flow __rcu **link,
 			       struct sgfw_flow_ns *fns, bool evict, int reason)
 {
+	const struct sgfw_flow_dev *fd;
 	union sgfw_flow_sw old, new;
 
 	lockdep_assert_held(sgfw_ft_lock(b));
@@ -722,24 +782,26 @@ static bool __sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
 			 (old.state == SGFW_FLOW_STATE_TIME_WAIT ||
 			  old.state == SGFW_FLOW_STATE_CLOSE) ?
 			 SGFW_END_CLOSED : SGFW_END_EXPIRED;
-	sgfw_event_flow_end(f, reason);
+	fd = sgfw_flow_dev(fns, f);
+	sgfw_event_flow_end(fns->net, fd ? READ_ONCE(fd->ifindex) : 0, f,
+			    reason);
 	if (!(old.flags & SGFW_FLOW_F_ON_WHEEL))
 		fns->n_unassured--;
 	list_del(&f->lru);
 	atomic_dec(&fns->count);
 	percpu_counter_dec(&sgfw_ft_ctl.count);
-	sgfw_dev_flow_gone(f->net, f->ifindex);
+	/* A device that left took its count along. */
+	if (fd && fd->flows)
+		this_cpu_dec(*fd->flows);
 	/* @rcu shares its bytes with @lru, which is off every list now. */
 	call_rcu(&f->rcu, sgfw_flow_free_rcu);
 	return true;
 }
 
-/* As above, taking the namespace's lock. */
-static void sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
-			     struct sgfw_flow __rcu **link, int reason)
+/* As above, taking the lock of @f's namespace @fns. */
+static void sgfw_flow_unlink(struct sgfw_flow_ns *fns, struct sgfw_flow *f,
+			     u32 b, struct sgfw_flow __rcu **link, int reason)
 {
-	struct sgfw_flow_ns *fns = sgfw_flow_ns_of(f->net);
-
 	spin_lock(&fns->lock);
 	__sgfw_flow_unlink(f, b, link, fns, false, reason);
 	spin_unlock(&fns->lock);
@@ -976,11 +1038,13 @@ static void sgfw_flow_ns_gc_worker(struct work_struct *work)
 /**
  * sgfw_flow_ns_init() - set up a namespace's share of the table.
  * @fns: the share, in the namespace's struct sgfw_net.
+ * @net: the namespace.
  * @limit: the most flows it may have.
  *
  * Context: process, the namespace's pernet init.
  */
-void sgfw_flow_ns_init(struct sgfw_flow_ns *fns, u32 limit)
+void sgfw_flow_ns_init(struct sgfw_flow_ns *fns, const struct net *net,
+		       u32 limit)
 {
 	int i;
 
@@ -998,6 +1062,10 @@ void sgfw_flow_ns_init(struct sgfw_flow_ns *fns, u32 limit)
 		INIT_LIST_HEAD(&fns->wheel[i]);
 	INIT_DEFERRABLE_WORK(&fns->gc, sgfw_flow_ns_gc_worker);
 	fns->memcg = NULL;
+	fns->net = net;
+	fns->id = 0;
+	fns->dev_next = 0;
+	xa_init_flags(&fns->devs, XA_FLAGS_ALLOC);
 }
 
 /**
@@ -1013,6 +1081,14 @@ void sgfw_flow_ns_exit(struct sgfw_flow_ns *fns)
 	WARN_ON_ONCE(atomic_read(&fns->count));
 	mem_cgroup_put(fns->memcg);
 	fns->memcg = NULL;
+	/* No flow carries its number now: it may go to another namespace. */
+	mutex_lock(&sgfw_ft_reg_mutex);
+	WARN_ON_ONCE(!xa_empty(&fns->devs));
+	xa_destroy(&fns->devs);
+	if (fns->id)
+		xa_erase(&sgfw_ft_nss, fns->id);
+	fns->id = 0;
+	mutex_unlock(&sgfw_ft_reg_mutex);
 }
 
 /**
@@ -1038,10 +1114,10 @@ void sgfw_flow_ns_set_memcg(struct sgfw_flow_ns *fns)
 /*
  * Walk the chains of hash @h before an insert (in the table, and in the
  * one a resize moves it to): unlink their expired flows, and find the live
- * flow of @t if there is one; else *@len is the number of flows of @net in
- * them, *@tail the link a new flow goes to, at the end of the newest
- * table's chain, *@end what that link holds (the chain's end marker, the
- * new flow's @next) and *@filter that chain's filter.
+ * flow of @t if there is one; else *@len is the number of flows of @key's
+ * namespace in them, *@tail the link a new flow goes to, at the end of the
+ * newest table's chain, *@end what that link holds (the chain's end
+ * marker, the new flow's @next) and *@filter that chain's filter.
  *
  * A chain whose filter is empty holds no flow (a bit is set before its
  * flow is linked, and cleared under this lock once no flow needs it): its
@@ -1050,13 +1126,13 @@ void sgfw_flow_ns_set_memcg(struct sgfw_flow_ns *fns)
  * miss too) was the larger part of the insert; the store that links the
  * new flow does not wait for the line.
  */
-static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now,
-				      const struct net *net, int ifindex,
+static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now, u32 key,
 				      const struct sgfw_tuple *t,
 				      unsigned int *len,
 				      struct sgfw_flow __rcu ***tail,
 				      struct sgfw_flow **end, u8 **filter)
 {
+	struct sgfw_flow_ns *fns;
 	struct sgfw_flow __rcu **link;
 	struct sgfw_ftab *tab;
 	struct sgfw_flow *f;
@@ -1071,12 +1147,18 @@ static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now,
 			goto empty;
 		while (!sgfw_is_nulls(f = sgfw_chain_deref(*link, h))) {
 			if (sgfw_flow_expired(f, now)) {
-				sgfw_flow_unlink(f, h, link, SGFW_END_TIMED);
+				/* Of any namespace: a linked flow has one. */
+				fns = sgfw_flow_ns_of(f);
+				if (!WARN_ON_ONCE(!fns))
+					sgfw_flow_unlink(fns, f, h, link,
+							 SGFW_END_TIMED);
+				else
+					link = &f->next;
 				continue;
 			}
-			if (sgfw_flow_match(f, net, ifindex, t, &rev))
+			if (sgfw_flow_match(f, key, t, &rev))
 				return f;
-			if (f->net == net)
+			if (sgfw_key_ns(f->key) == sgfw_key_ns(key))
 				(*len)++;
 			link = &f->next;
 		}
@@ -1128,18 +1210,16 @@ static bool sgfw_flow_ns_at_limit(struct sgfw_flow_ns *fns)
 
 /**
  * sgfw_flow_lookup() - the live flow a packet belongs to.
- * @net: the namespace of the packet.
- * @ifindex: the device it is seen on.
+ * @key: the key of the device it is seen on (struct sgfw_flow_dev).
  * @t: its tuple.
- * @hash: sgfw_flow_hash() of the three.
+ * @hash: sgfw_flow_hash() of the two.
  * @reply: set to true when @t runs opposite to the flow's opener.
  *
  * Context: rcu_read_lock().  The flow stays valid until rcu_read_unlock().
  * Return: the flow, or NULL (also for an expired one).
  */
-struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
-				   const struct sgfw_tuple *t, u32 hash,
-				   bool *reply)
+struct sgfw_flow *sgfw_flow_lookup(u32 key, const struct sgfw_tuple *t,
+				   u32 hash, bool *reply)
 {
 	struct sgfw_ftab *next, *tab = rcu_dereference(sgfw_ft.tab);
 	unsigned long now = sgfw_flow_now();
@@ -1162,7 +1242,7 @@ next_table:
 again:
 	for (f = rcu_dereference(tab->buckets[b]); !sgfw_is_nulls(f);
 	     f = rcu_dereference(f->next)) {
-		if (!sgfw_flow_match(f, net, ifindex, t, &rev))
+		if (!sgfw_flow_match(f, key, t, &rev))
 			continue;
 		/*
 		 * An expired flow may still share the chain with the new
@@ -1211,15 +1291,14 @@ static struct sgfw_flow *sgfw_flow_alloc(struct sgfw_flow_ns *fns)
 
 /**
  * sgfw_flow_create_ex() - insert a new flow for @t, opened by @t's source.
- * @net: the namespace of the packet.
- * @fns: the accounting of @net.
- * @ifindex: the device it is seen on.
+ * @fd: the device it is seen on.
  * @t: its tuple.
- * @hash: sgfw_flow_hash() of @net, @ifindex and @t.
+ * @hash: sgfw_flow_hash() of @fd's key and @t.
  * @init: what the flow starts with.
  * @created: set when this call inserted the flow it returns.
  *
- * Counts against @fns.  If a live flow for @t exists already (another CPU
+ * Counts against @fd's namespace.  If a live flow for @t exists already
+ * (another CPU
  * raced us), that one is returned and nothing is inserted.  Either way the
  * flow counts the opening packet.  Expired flows of the bucket are reaped
  * first, so that they neither fill the chain nor the namespace; a full
@@ -1228,13 +1307,13 @@ static struct sgfw_flow *sgfw_flow_alloc(struct sgfw_flow_ns *fns)
  * Context: rcu_read_lock(), any context; allocates GFP_NOWAIT.
  * Return: the flow, or ERR_PTR(-ENOSPC), -EBUSY or -ENOMEM (flowtable.h).
  */
-struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
-				      struct sgfw_flow_ns *fns, int ifindex,
+struct sgfw_flow *sgfw_flow_create_ex(const struct sgfw_flow_dev *fd,
 				      const struct sgfw_tuple *t, u32 hash,
 				      const struct sgfw_flow_init *init,
 				      bool *created)
 {
-	u32 b = hash;
+	struct sgfw_flow_ns *fns = fd->fns;
+	u32 b = hash, key = fd->key;
 	spinlock_t *lock = sgfw_ft_lock(b);
 	unsigned long now = sgfw_flow_now();
 	struct sgfw_flow *f = NULL, *old, *end;
@@ -1243,14 +1322,11 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
 	unsigned int len;
 	u8 *filter;
 
-	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(net));
-
 	if (sgfw_flow_ns_full(fns) &&
 	    !(sgfw_flow_ns_at_limit(fns) && sgfw_flow_ns_make_room(fns, now))) {
 		/* No room; but another CPU may have made our flow already. */
 		spin_lock_bh(lock);
-		old = sgfw_ft_scan(b, now, net, ifindex, t, &len, &tail, &end,
-				   &filter);
+		old = sgfw_ft_scan(b, now, key, t, &len, &tail, &end, &filter);
 		if (old)
 			goto exists;
 		spin_unlock_bh(lock);
@@ -1263,7 +1339,7 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
 		atomic64_inc(&fns->nomem);
 		return ERR_PTR(-ENOMEM);
 	}
-	f->net = net;
+	f->key = key;
 	/* Its padding too: a tuple compares whole (the KUnit suites do). */
 	memset(&f->t, 0, sizeof(f->t));
 	f->t.af = t->af;
@@ -1278,7 +1354,6 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
 	sw.pstate = init->pstate;
 	sw.tag = sgfw_hash_tag(hash);
 	atomic_set(&f->sw, sw.word);
-	f->ifindex = ifindex;
 	f->deadline = (u32)(now + init->timeout);
 	f->start = (u32)ktime_get_boottime_seconds();
 	f->sg_id = init->sg_id;
@@ -1289,8 +1364,7 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
 	f->seq_end[1] = init->seq_end[1];
 
 	spin_lock_bh(lock);
-	old = sgfw_ft_scan(b, now, net, ifindex, t, &len, &tail, &end,
-			   &filter);
+	old = sgfw_ft_scan(b, now, key, t, &len, &tail, &end, &filter);
 	if (old)
 		goto exists;
 	if (len >= SGFW_FT_CHAIN_MAX) {
@@ -1357,26 +1431,27 @@ void sgfw_flow_remove(struct sgfw_flow_ns *fns, struct sgfw_flow *flow)
 	spinlock_t *lock = sgfw_ft_lock(b);
 	struct sgfw_flow __rcu **link;
 
-	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(flow->net));
+	DEBUG_NET_WARN_ON_ONCE(sgfw_key_ns(flow->key) != fns->id);
 	spin_lock_bh(lock);
 	/* The reaper, a flush or another CPU may have been first. */
 	link = sgfw_chain_link(b, flow);
 	if (link)
-		sgfw_flow_unlink(flow, b, link, SGFW_END_FLUSHED);
+		sgfw_flow_unlink(fns, flow, b, link, SGFW_END_FLUSHED);
 	spin_unlock_bh(lock);
 }
 
 /**
  * sgfw_flow_assured() - a flow became assured: it may no longer be evicted.
+ * @fns: its namespace's share.
  * @flow: the flow.
  *
  * Context: rcu_read_lock(), any context.
  */
-void sgfw_flow_assured(struct sgfw_flow *flow)
+void sgfw_flow_assured(struct sgfw_flow_ns *fns, struct sgfw_flow *flow)
 {
-	struct sgfw_flow_ns *fns = sgfw_flow_ns_of(flow->net);
 	u8 flags;
 
+	DEBUG_NET_WARN_ON_ONCE(sgfw_key_ns(flow->key) != fns->id);
 	spin_lock_bh(&fns->lock);
 	flags = READ_ONCE(flow->flags);
 	/* Dead: off every list; on the wheel: the reaper was first. */
@@ -1387,16 +1462,17 @@ void sgfw_flow_assured(struct sgfw_flow *flow)
 
 /**
  * sgfw_flow_requeue() - place a flow whose deadline came nearer.
+ * @fns: its namespace's share.
  * @flow: the flow.
  *
  * A flow on the unassured list stays there: the reaper rotates through it.
  * Context: rcu_read_lock(), any context.
  */
-void sgfw_flow_requeue(struct sgfw_flow *flow)
+void sgfw_flow_requeue(struct sgfw_flow_ns *fns, struct sgfw_flow *flow)
 {
-	struct sgfw_flow_ns *fns = sgfw_flow_ns_of(flow->net);
 	u8 flags;
 
+	DEBUG_NET_WARN_ON_ONCE(sgfw_key_ns(flow->key) != fns->id);
 	spin_lock_bh(&fns->lock);
 	flags = READ_ONCE(flow->flags);
 	if ((flags & SGFW_FLOW_F_ON_WHEEL) && !(flags & SGFW_FLOW_F_DEAD))
@@ -1405,11 +1481,11 @@ void sgfw_flow_requeue(struct sgfw_flow *flow)
 }
 
 /*
- * What a flush removes: the flows of @net that @match (if any) takes,
- * only those still live at @now with @live.  Context: RCU.
+ * What a flush removes: the flows of @fns's namespace that @match (if any)
+ * takes, only those still live at @now with @live.  Context: RCU.
  */
 struct sgfw_flush {
-	const struct net *net;
+	struct sgfw_flow_ns *fns;
 	bool (*match)(const struct sgfw_flow *f, const void *arg);
 	const void *arg;
 	bool live;
@@ -1420,7 +1496,7 @@ struct sgfw_flush {
 static bool sgfw_flow_flushed(const struct sgfw_flow *f,
 			      const struct sgfw_flush *fl)
 {
-	return f->net == fl->net &&
+	return sgfw_key_ns(f->key) == fl->fns->id &&
 	       (!fl->live || !sgfw_flow_expired(f, fl->now)) &&
 	       (!fl->match || fl->match(f, fl->arg));
 }
@@ -1440,7 +1516,7 @@ static unsigned int sgfw_flowtable_flush_some(const struct sgfw_flush *fl)
 	mutex_lock(&sgfw_ft_ctl.mutex);
 	tab = sgfw_ft_tab();
 	for (b = 0; b <= tab->mask; b++) {
-		/* Most chains hold nothing of @net: look before locking. */
+		/* Most chains hold nothing of ours: look before locking. */
 		found = false;
 		rcu_read_lock();
 		for (f = rcu_dereference(tab->buckets[b]); !sgfw_is_nulls(f);
@@ -1459,7 +1535,7 @@ static unsigned int sgfw_flowtable_flush_some(const struct sgfw_flush *fl)
 			while (!sgfw_is_nulls(f = sgfw_chain_deref(*link, b))) {
 				if (sgfw_flow_flushed(f, fl)) {
 					removed++;
-					sgfw_flow_unlink(f, b, link,
+					sgfw_flow_unlink(fl->fns, f, b, link,
 							 fl->reason);
 				} else {
 					link = &f->next;
@@ -1479,14 +1555,13 @@ static unsigned int sgfw_flowtable_flush_some(const struct sgfw_flush *fl)
 
 static bool sgfw_flow_of_dev(const struct sgfw_flow *f, const void *arg)
 {
-	return f->ifindex == *(const int *)arg;
+	return f->key == ((const struct sgfw_flow_dev *)arg)->key;
 }
 
 /**
  * sgfw_flowtable_flush() - remove the flows of a namespace or a device.
- * @net: the namespace.
- * @fns: its accounting.
- * @ifindex: a device of @net, or 0 for all of them.
+ * @fns: the namespace's share.
+ * @fd: a device of it, or NULL for all of them.
  * @reason: why (enum sgfw_end_reason), for the flows' end events.
  *
  * Every flow unlinked here leaves @fns's count, so a flush of a namespace
@@ -1494,41 +1569,40 @@ static bool sgfw_flow_of_dev(const struct sgfw_flow *f, const void *arg)
  *
  * Context: process; may sleep.
  */
-void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
-			  int ifindex, int reason)
+void sgfw_flowtable_flush(struct sgfw_flow_ns *fns,
+			  const struct sgfw_flow_dev *fd, int reason)
 {
 	struct sgfw_flush fl = {
-		.net = net,
-		.match = ifindex ? sgfw_flow_of_dev : NULL,
-		.arg = &ifindex,
+		.fns = fns,
+		.match = fd ? sgfw_flow_of_dev : NULL,
+		.arg = fd,
 		.reason = reason,
 	};
 
-	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(net));
-	sgfw_flowtable_flush_some(&fl);
+	/* A namespace that never had a device has no flow. */
+	if (fns->id)
+		sgfw_flowtable_flush_some(&fl);
 }
 
 /**
  * sgfw_flowtable_flush_if() - remove the live flows of a namespace that
  * match.
- * @net: the namespace.
- * @fns: its accounting.
+ * @fns: the namespace's share.
  * @match: called under RCU (and a bucket's lock) for each live flow of
- *	@net; NULL takes them all.
+ *	the namespace; NULL takes them all.
  * @arg: for @match.
  *
  * Flows that expired are left to the reaper.
  * Context: process; may sleep.
  * Return: how many flows it removed.
  */
-unsigned int sgfw_flowtable_flush_if(const struct net *net,
-				     struct sgfw_flow_ns *fns,
+unsigned int sgfw_flowtable_flush_if(struct sgfw_flow_ns *fns,
 				     bool (*match)(const struct sgfw_flow *f,
 						   const void *arg),
 				     const void *arg)
 {
 	struct sgfw_flush fl = {
-		.net = net,
+		.fns = fns,
 		.match = match,
 		.arg = arg,
 		.live = true,
@@ -1536,8 +1610,7 @@ unsigned int sgfw_flowtable_flush_if(const struct net *net,
 		.reason = SGFW_END_FLUSHED,
 	};
 
-	DEBUG_NET_WARN_ON_ONCE(fns != sgfw_flow_ns_of(net));
-	return sgfw_flowtable_flush_some(&fl);
+	return fns->id ? sgfw_flowtable_flush_some(&fl) : 0;
 }
 
 /* The ports of a flow, as struct sgfw_flow_pos keeps them. */
@@ -1548,7 +1621,7 @@ static u32 sgfw_flow_pos_ports(const struct sgfw_flow *f)
 
 /**
  * sgfw_flowtable_walk() - call @fn for every live flow of a namespace.
- * @net: the namespace.
+ * @fns: the namespace's share.
  * @pos: where to start (zeroed at first), and where the next call starts.
  * @fn: takes one flow, told whether it is the first of its bucket in this
  *	call; returns 0, SGFW_WALK_AGAIN to stop and have the next call walk
@@ -1574,7 +1647,8 @@ static u32 sgfw_flow_pos_ports(const struct sgfw_flow *f)
  * Context: process; takes rcu_read_lock() itself and calls @fn under it.
  * Return: 0 when the walk is complete, else what @fn returned.
  */
-int sgfw_flowtable_walk(const struct net *net, struct sgfw_flow_pos *pos,
+int sgfw_flowtable_walk(const struct sgfw_flow_ns *fns,
+			struct sgfw_flow_pos *pos,
 			int (*fn)(const struct sgfw_flow *flow, bool first,
 				  void *arg),
 			void *arg)
@@ -1603,7 +1677,8 @@ again:
 		rcu_read_lock();
 		for (f = rcu_dereference(tab->buckets[pos->bucket]);
 		     !sgfw_is_nulls(f); f = rcu_dereference(f->next)) {
-			if (f->net != net || sgfw_flow_expired(f, now) ||
+			if (sgfw_key_ns(f->key) != fns->id ||
+			    sgfw_flow_expired(f, now) ||
 			    (READ_ONCE(f->flags) & SGFW_FLOW_F_DEAD))
 				continue;
 			if (pos->flow) {
@@ -1691,7 +1766,7 @@ int sgfw_flowtable_init(void)
 	sgfw_ft.lock_mask = min(hashsize, SGFW_FT_LOCKS) - 1;
 
 	/*
-	 * No SLAB_HWCACHE_ALIGN: it would round 120 bytes up to 128.
+	 * No SLAB_HWCACHE_ALIGN: it would round 112 bytes up to 128.
 	 * SLAB_ACCOUNT: flows are charged to their namespace's memory cgroup
 	 * (sgfw_flow_alloc()).
 	 */
@@ -1790,10 +1865,9 @@ unsigned int sgfw_flowtable_size(void)
 	return size;
 }
 
-unsigned int sgfw_flowtable_bucket(const struct net *net, int ifindex,
-				   const struct sgfw_tuple *t)
+unsigned int sgfw_flowtable_bucket(u32 key, const struct sgfw_tuple *t)
 {
-	return sgfw_flow_hash(net, ifindex, t) & (sgfw_flowtable_size() - 1);
+	return sgfw_flow_hash(key, t) & (sgfw_flowtable_size() - 1);
 }
 
 /*

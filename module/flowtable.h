@@ -4,9 +4,12 @@
  *
  * Like nf_conntrack, there is one hash table for the whole system and the
  * namespace is part of every key; counts, limits, expiry and eviction are
- * per namespace (struct sgfw_flow_ns).  A flow is found from a packet of
- * either direction: the key is the tuple with its two endpoints put in a
- * fixed order, so one entry serves both directions.
+ * per namespace (struct sgfw_flow_ns).  A flow is keyed by its device's key
+ * (struct sgfw_flow_dev: the namespace's number and the device's slot in
+ * it, 32 bits that stand for a namespace pointer and an ifindex) and its
+ * tuple; it is found from a packet of either direction: the key is the
+ * tuple with its two endpoints put in a fixed order, so one entry serves
+ * both directions.
  *
  * Locking (flowtable.c says why):
  * - lookups run under rcu_read_lock() and take no lock;
@@ -38,6 +41,7 @@
 #include <linux/timekeeping.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include "types.h"
 
@@ -77,6 +81,13 @@ struct mem_cgroup;
  * @wheel_next: the next tick the reaper handles (its first jiffy).
  * @gc: the reaper of this namespace, while it has flows.
  * @memcg: the memory cgroup flows are charged to (or NULL).
+ * @net: the namespace.
+ * @id: its number in the keys of its flows (SGFW_FT_NS_BITS), given when
+ *	its first device registers (sgfw_flow_dev_init()), 0 before; taken
+ *	back by sgfw_flow_ns_exit(), when it has no flow left.
+ * @devs: its registered devices (struct sgfw_flow_dev) by slot; RCU for
+ *	readers, the registry's mutex for writers.
+ * @dev_next: where the cyclic allocation of slots goes on.
  */
 struct sgfw_flow_ns {
 	atomic_t count;
@@ -92,6 +103,45 @@ struct sgfw_flow_ns {
 	struct list_head wheel[SGFW_WHEEL_SLOTS];
 	struct delayed_work gc;
 	struct mem_cgroup *memcg;
+	const struct net *net;
+	u32 id;
+	u32 dev_next;
+	struct xarray devs;
+};
+
+/*
+ * A flow's key names its namespace and device in 32 bits: the namespace's
+ * number in the top SGFW_FT_NS_BITS, the device's slot below: a namespace
+ * configures at most SGFW_MAX_DEVS devices, and while a commit replaces
+ * its configuration by another as large both exist.  So at most 2^19 - 1
+ * namespaces have devices configured at once.
+ */
+#define SGFW_FT_DEV_BITS	13
+#define SGFW_FT_NS_BITS		(32 - SGFW_FT_DEV_BITS)
+#define SGFW_FT_DEV_MASK	(BIT(SGFW_FT_DEV_BITS) - 1)
+
+/* The namespace number of key @key. */
+static inline u32 sgfw_key_ns(u32 key)
+{
+	return key >> SGFW_FT_DEV_BITS;
+}
+
+/*
+ * struct sgfw_flow_dev - a configured device's entry in the table's
+ * registry, embedded in its configuration (struct sgfw_dev): what its
+ * flows are keyed by, and how a flow finds its device again.
+ * @key: the key of its flows; set by sgfw_flow_dev_init(), never changed.
+ * @ifindex: the device it is bound to, 0 while none is; WRITE_ONCE() by
+ *	its owner, READ_ONCE().
+ * @fns: its namespace's share.
+ * @flows: the per-CPU count of its flows that the table decrements when
+ *	one goes (the owner increments it for a flow it created), or NULL.
+ */
+struct sgfw_flow_dev {
+	u32 key;
+	int ifindex;
+	struct sgfw_flow_ns *fns;
+	int __percpu *flows;
 };
 
 /* struct sgfw_flow flags */
@@ -121,14 +171,15 @@ union sgfw_flow_sw {
 };
 
 /*
- * struct sgfw_flow - one tracked flow.  120 bytes on 64-bit; the slab
+ * struct sgfw_flow - one tracked flow.  112 bytes on 64-bit; the slab
  * object is as large (no cache-line alignment).
  * @next: the next flow of its chain; bucket lock, RCU for readers.
  * @lru: in its namespace's unassured list or a wheel slot; the
  *	namespace's lock.  Once the flow is unlinked it is off both, and the
  *	same bytes hold @rcu.
  * @rcu: for call_rcu().
- * @net: the namespace; the flow never outlives it.
+ * @key: its device's key (struct sgfw_flow_dev), which names the
+ *	namespace too; the flow never outlives the namespace.
  * @t: the tuple of the packet that opened the flow (src is the opener).
  * @state: enum sgfw_flow_state; READ_ONCE().
  * @flags: SGFW_FLOW_F_*; READ_ONCE().
@@ -140,7 +191,6 @@ union sgfw_flow_sw {
  * @sw: @state, @flags, @pstate and @tag as one word (union
  *	sgfw_flow_sw); every change to any of them is an atomic_try_cmpxchg()
  *	on it.
- * @ifindex: the device it was seen on.
  * @deadline: jiffies when it expires, their low 32 bits (a timeout is at
  *	most 5 days, far less than 2^31 jiffies: sgfw_flow_deadline() gives
  *	the whole value back); WRITE_ONCE/READ_ONCE.
@@ -160,8 +210,7 @@ struct sgfw_flow {
 		struct list_head lru;
 		struct rcu_head rcu;
 	};
-	const struct net *net;
-	struct sgfw_tuple t;
+	u32 key;
 	union {
 		struct {
 			u8 state;
@@ -171,7 +220,7 @@ struct sgfw_flow {
 		};
 		atomic_t sw;
 	};
-	int ifindex;
+	struct sgfw_tuple t;
 	u32 deadline;
 	u32 start;
 	u32 sg_id;
@@ -243,8 +292,38 @@ int sgfw_flowtable_init(void);
 void sgfw_flowtable_exit(void);
 
 /* A namespace's share: set up in its pernet init, torn down in its exit. */
-void sgfw_flow_ns_init(struct sgfw_flow_ns *fns, u32 limit);
+void sgfw_flow_ns_init(struct sgfw_flow_ns *fns, const struct net *net,
+		       u32 limit);
 void sgfw_flow_ns_exit(struct sgfw_flow_ns *fns);
+
+/*
+ * sgfw_flow_dev_init() - register a device of @fns in the table: give
+ * @fd its key.  @flows: see struct sgfw_flow_dev.  Context: process.
+ * Return: 0, -ENOMEM, or -ENOSPC when every key is taken.
+ */
+int sgfw_flow_dev_init(struct sgfw_flow_ns *fns, struct sgfw_flow_dev *fd,
+		       int __percpu *flows);
+
+/*
+ * sgfw_flow_dev_exit() - take @fd out of the registry.  Its flows are gone
+ * (or go with the namespace); @fd may be freed after a grace period.
+ * Context: process.
+ */
+void sgfw_flow_dev_exit(struct sgfw_flow_dev *fd);
+
+/*
+ * The registered device @f was seen on, or NULL once its configuration has
+ * gone.  @fns: @f's namespace.  Context: RCU.
+ */
+struct sgfw_flow_dev *sgfw_flow_dev(struct sgfw_flow_ns *fns,
+				    const struct sgfw_flow *f);
+
+/*
+ * The device @f was seen on, or 0 once its configuration has gone.
+ * @fns: @f's namespace.  Context: RCU.
+ */
+int sgfw_flow_ifindex(struct sgfw_flow_ns *fns,
+		      const struct sgfw_flow *f);
 
 /*
  * Charge the namespace's flows to the memory cgroup of the current task,
@@ -253,28 +332,26 @@ void sgfw_flow_ns_exit(struct sgfw_flow_ns *fns);
 void sgfw_flow_ns_set_memcg(struct sgfw_flow_ns *fns);
 
 /*
- * The hash of the flow of @t seen on device @ifindex of @net, computed once
+ * The hash of the flow of @t seen on the device of key @key, computed once
  * for the lookup and the insert of a packet.  Context: any.
  */
-u32 sgfw_flow_hash(const struct net *net, int ifindex,
-		   const struct sgfw_tuple *t);
+u32 sgfw_flow_hash(u32 key, const struct sgfw_tuple *t);
 
 /*
  * sgfw_flow_lookup() - the live flow a packet belongs to.
- * @hash: sgfw_flow_hash() of @net, @ifindex and @t.
+ * @hash: sgfw_flow_hash() of @key and @t.
  * @reply: set to true when @t runs opposite to the flow's opener.
  *
  * Context: rcu_read_lock().  The flow stays valid until rcu_read_unlock().
  * Return: the flow, or NULL (also for an expired one).
  */
-struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
-				   const struct sgfw_tuple *t, u32 hash,
-				   bool *reply);
+struct sgfw_flow *sgfw_flow_lookup(u32 key, const struct sgfw_tuple *t,
+				   u32 hash, bool *reply);
 
 /*
  * sgfw_flow_create() - insert a new flow for @t, opened by @t's source.
  *
- * Counts against @fns.  If a live flow for @t exists already (another CPU
+ * Counts against @fd's namespace.  If a live flow for @t exists already (another CPU
  * raced us), that one is returned and nothing is inserted.  Either way the
  * flow counts the opening packet (one packet, @init->len bytes).  A full
  * namespace first reclaims its expired flows, then evicts its oldest
@@ -286,21 +363,19 @@ struct sgfw_flow *sgfw_flow_lookup(const struct net *net, int ifindex,
  * the chain holds the most flows of the namespace it may
  * (@fns->bucket_full grows), -ENOMEM (@fns->nomem grows).
  */
-struct sgfw_flow *sgfw_flow_create_ex(const struct net *net,
-				      struct sgfw_flow_ns *fns, int ifindex,
+struct sgfw_flow *sgfw_flow_create_ex(const struct sgfw_flow_dev *fd,
 				      const struct sgfw_tuple *t, u32 hash,
 				      const struct sgfw_flow_init *init,
 				      bool *created);
 
 /* sgfw_flow_create_ex() for a caller that need not know who inserted. */
 static inline struct sgfw_flow *
-sgfw_flow_create(const struct net *net, struct sgfw_flow_ns *fns, int ifindex,
-		 const struct sgfw_tuple *t, u32 hash,
-		 const struct sgfw_flow_init *init)
+sgfw_flow_create(const struct sgfw_flow_dev *fd, const struct sgfw_tuple *t,
+		 u32 hash, const struct sgfw_flow_init *init)
 {
 	bool created;
 
-	return sgfw_flow_create_ex(net, fns, ifindex, t, hash, init, &created);
+	return sgfw_flow_create_ex(fd, t, hash, init, &created);
 }
 
 /*
@@ -312,41 +387,42 @@ void sgfw_flow_remove(struct sgfw_flow_ns *fns, struct sgfw_flow *flow);
 /*
  * sgfw_flow_assured() - @flow became assured: it leaves the unassured
  * list for the wheel and can no longer be evicted.  Called once, by the
- * packet that set SGFW_FLOW_F_ASSURED.  Context: RCU, any context.
+ * packet that set SGFW_FLOW_F_ASSURED.  @fns: its namespace's share.
+ * Context: RCU, any context.
  */
-void sgfw_flow_assured(struct sgfw_flow *flow);
+void sgfw_flow_assured(struct sgfw_flow_ns *fns, struct sgfw_flow *flow);
 
 /*
  * sgfw_flow_requeue() - @flow's deadline moved earlier (a state with a
  * shorter timeout): place it in the wheel slot of its deadline, so that
- * it is reaped on time.  Context: RCU, any context.
+ * it is reaped on time.  @fns: its namespace's share.
+ * Context: RCU, any context.
  */
-void sgfw_flow_requeue(struct sgfw_flow *flow);
+void sgfw_flow_requeue(struct sgfw_flow_ns *fns, struct sgfw_flow *flow);
 
 /*
- * Remove every flow of @net (ifindex 0) or of one device of @net, for
+ * Remove every flow of @fns's namespace (@fd NULL) or of device @fd, for
  * @reason (enum sgfw_end_reason, which their end events carry).  Flows
  * created while it runs may survive it: callers make sure that no packet
  * can create one (hooks gone, or a grace period after the device stopped
  * being filtered).
  * Context: process; may sleep.
  */
-void sgfw_flowtable_flush(const struct net *net, struct sgfw_flow_ns *fns,
-			  int ifindex, int reason);
+void sgfw_flowtable_flush(struct sgfw_flow_ns *fns,
+			  const struct sgfw_flow_dev *fd, int reason);
 
 /*
- * Remove the live flows of @net that @match (called under RCU) takes, or
- * every flow of @net when @match is NULL; return how many live ones.
+ * Remove the live flows of @fns's namespace that @match (called under RCU)
+ * takes, or all of them when @match is NULL; return how many.
  * Context: process; may sleep.
  */
-unsigned int sgfw_flowtable_flush_if(const struct net *net,
-				     struct sgfw_flow_ns *fns,
+unsigned int sgfw_flowtable_flush_if(struct sgfw_flow_ns *fns,
 				     bool (*match)(const struct sgfw_flow *f,
 						   const void *arg),
 				     const void *arg);
 
 /*
- * Walk the live flows of @net for a netlink dump, resuming at *@pos
+ * Walk the live flows of @fns's namespace for a netlink dump, resuming at *@pos
  * (zeroed to start); @fn returns non-zero when it cannot take a flow
  * (message full): the walk stops and returns that value, and *@pos then
  * names that flow, so the next call starts with it.  Returns 0 when the
@@ -354,7 +430,8 @@ unsigned int sgfw_flowtable_flush_if(const struct net *net,
  * Context: process, not under the RTNL; takes rcu_read_lock() itself and
  * calls @fn under it.
  */
-int sgfw_flowtable_walk(const struct net *net, struct sgfw_flow_pos *pos,
+int sgfw_flowtable_walk(const struct sgfw_flow_ns *fns,
+			struct sgfw_flow_pos *pos,
 			int (*fn)(const struct sgfw_flow *flow, bool first,
 				  void *arg),
 			void *arg);
@@ -369,8 +446,7 @@ unsigned long sgfw_flow_now(void);
 void sgfw_flowtable_clock_set(unsigned long at);
 void sgfw_flowtable_clock_real(void);
 unsigned int sgfw_flowtable_size(void);
-unsigned int sgfw_flowtable_bucket(const struct net *net, int ifindex,
-				   const struct sgfw_tuple *t);
+unsigned int sgfw_flowtable_bucket(u32 key, const struct sgfw_tuple *t);
 unsigned int sgfw_flowtable_chain_max(void);
 unsigned int sgfw_flowtable_filters_stale(void);
 unsigned int sgfw_flowtable_cache_size(void);

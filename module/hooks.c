@@ -35,12 +35,13 @@
 #include "track.h"
 
 /* Tell the table what a packet of @flow changed (track.h). */
-static void sgfw_flow_events(struct sgfw_flow *flow, unsigned int events)
+static void sgfw_flow_events(struct sgfw_net *sn, struct sgfw_flow *flow,
+			     unsigned int events)
 {
 	if (events & SGFW_TRACK_ASSURED)
-		sgfw_flow_assured(flow);
+		sgfw_flow_assured(&sn->flows, flow);
 	else if (events & SGFW_TRACK_SOONER)
-		sgfw_flow_requeue(flow);
+		sgfw_flow_requeue(&sn->flows, flow);
 }
 
 /*
@@ -60,7 +61,7 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 					const struct sgfw_pkt *p, bool dry,
 					struct sgfw_judgement *j)
 {
-	int ifindex = sd->ifindex;
+	u32 key = sd->fd.key;
 	const struct sgfw_timeouts *to = sgfw_ruleset_timeouts(rs);
 	const struct sgfw_crule *rule;
 	struct sgfw_flow_init init;
@@ -72,9 +73,8 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 
 	if (p->flags & SGFW_PKT_ICMP_ERROR) {
 		if (p->flags & SGFW_PKT_INNER) {
-			j->flow = sgfw_flow_lookup(sn->net, ifindex, &p->inner,
-						   sgfw_flow_hash(sn->net,
-								  ifindex,
+			j->flow = sgfw_flow_lookup(key, &p->inner,
+						   sgfw_flow_hash(key,
 								  &p->inner),
 						   &reply);
 			if (j->flow)
@@ -86,8 +86,8 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	}
 
 	/* One hash for the lookup and, if it comes to that, the insert. */
-	hash = sgfw_flow_hash(sn->net, ifindex, &p->t);
-	flow = sgfw_flow_lookup(sn->net, ifindex, &p->t, hash, &reply);
+	hash = sgfw_flow_hash(key, &p->t);
+	flow = sgfw_flow_lookup(key, &p->t, hash, &reply);
 	if (flow) {
 		if (dry) {
 			if (sgfw_track_takes(flow, p, reply)) {
@@ -95,7 +95,7 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 				return SGFW_COUNT_ACCEPTED;
 			}
 		} else if (sgfw_track_packet(flow, p, reply, to, &events)) {
-			sgfw_flow_events(flow, events);
+			sgfw_flow_events(sn, flow, events);
 			j->flow = flow;
 			return SGFW_COUNT_ACCEPTED;
 		}
@@ -134,8 +134,7 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	if (dir == SGFW_DIRECTION_EGRESS)
 		init.flags |= SGFW_FLOW_F_OPENER_EGRESS;
 	sgfw_debug_delay(SGFW_DEBUG_BEFORE_CREATE);
-	flow = sgfw_flow_create_ex(sn->net, &sn->flows, ifindex, &p->t, hash,
-				   &init, &created);
+	flow = sgfw_flow_create_ex(&sd->fd, &p->t, hash, &init, &created);
 	/* Full table or chain: the new flow is dropped, the old ones live. */
 	if (IS_ERR(flow))
 		return SGFW_COUNT_TABLE_FULL;
@@ -144,7 +143,7 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	if (created) {
 		this_cpu_inc(sd->stats->flows);
 		sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
-		sgfw_event_flow_new(flow);
+		sgfw_event_flow_new(sn->net, sd->ifindex, flow);
 	}
 	return SGFW_COUNT_ACCEPTED;
 }

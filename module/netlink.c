@@ -1757,7 +1757,14 @@ static int sgfw_flow_filter_parse(struct sgfw_net *sn,
 		ff->fields |= SGFW_FF_RULE;
 	}
 	if (tb[SGFW_A_FLOW_FILTER_IFINDEX]) {
-		ff->ifindex = nla_get_u32(tb[SGFW_A_FLOW_FILTER_IFINDEX]);
+		u32 ifindex = nla_get_u32(tb[SGFW_A_FLOW_FILTER_IFINDEX]);
+		const struct sgfw_dev *sd;
+
+		/* A device with no configuration has no flow: key 0. */
+		rcu_read_lock();
+		sd = ifindex <= INT_MAX ? xa_load(&sn->devs, ifindex) : NULL;
+		ff->key = sd ? sd->fd.key : 0;
+		rcu_read_unlock();
 		ff->fields |= SGFW_FF_IFINDEX;
 	}
 	if (tb[SGFW_A_FLOW_FILTER_PROTOCOL]) {
@@ -1812,8 +1819,8 @@ int sgfw_nl_flow_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	/* Not under the RTNL: a flush of a large table takes a while. */
-	n = sgfw_flowtable_flush_if(sn->net, &sn->flows,
-				    sgfw_flow_filter_match_arg, &ff);
+	n = sgfw_flowtable_flush_if(&sn->flows, sgfw_flow_filter_match_arg,
+				    &ff);
 	hdr = genlmsg_put_reply(msg, info, &sgfw_genl_family, 0,
 				SGFW_CMD_FLOW_FLUSH);
 	if (!hdr || nla_put_u32(msg, SGFW_A_FLOW_FLUSHED, n)) {
@@ -1865,7 +1872,8 @@ static int sgfw_flow_fill(struct sgfw_flow_dump *d, const struct sgfw_flow *f)
 			goto err_cancel;
 	}
 	sg = xa_load(&d->sn->sg_ids, f->sg_id);
-	if (nla_put_u32(skb, SGFW_A_FLOW_IFINDEX, f->ifindex) ||
+	if (nla_put_u32(skb, SGFW_A_FLOW_IFINDEX,
+			sgfw_flow_ifindex(&d->sn->flows, f)) ||
 	    nla_put_u32(skb, SGFW_A_FLOW_STATE, READ_ONCE(f->state)) ||
 	    nla_put_u32(skb, SGFW_A_FLOW_EXPIRES_IN,
 			left > 0 ? jiffies_to_msecs(left) : 0) ||
@@ -1967,7 +1975,8 @@ int sgfw_nl_flow_get_dumpit(struct sk_buff *skb,
 	};
 	int err;
 
-	err = sgfw_flowtable_walk(net, &pos, sgfw_flow_fill_one, &d);
+	err = sgfw_flowtable_walk(&d.sn->flows, &pos, sgfw_flow_fill_one,
+				  &d);
 	cb->args[0] = pos.bucket;
 	cb->args[1] = pos.flow;
 	cb->args[2] = pos.ports;

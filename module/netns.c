@@ -44,7 +44,7 @@ static int __net_init sgfw_net_init(struct net *net)
 		limit = min(limit, sgfw_flow_limit_ceiling());
 	sn->net = net;
 	sgfw_config_init(sn);
-	sgfw_flow_ns_init(&sn->flows, limit);
+	sgfw_flow_ns_init(&sn->flows, net, limit);
 	sgfw_frags_init(&sn->frags);
 	return 0;
 }
@@ -91,7 +91,7 @@ static void __net_exit sgfw_net_exit(struct net *net)
 	sgfw_txn_destroy(sn->rollback);
 	sgfw_txn_destroy(sn->txn);
 	sgfw_config_free(sn);
-	sgfw_flowtable_flush(net, &sn->flows, 0, SGFW_END_NAMESPACE_GONE);
+	sgfw_flowtable_flush(&sn->flows, NULL, SGFW_END_NAMESPACE_GONE);
 	sgfw_flow_ns_exit(&sn->flows);
 	sgfw_frags_exit(&sn->frags);
 	if (sn->defrag) {

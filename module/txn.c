@@ -637,8 +637,8 @@ static void sgfw_txn_remode(struct sgfw_net *sn, struct list_head *saved)
 	synchronize_net();
 	list_for_each_entry(td, saved, list)
 		if (td->remode)
-			sgfw_flowtable_flush(sn->net, &sn->flows,
-					     td->sd->ifindex, SGFW_END_FLUSHED);
+			sgfw_flowtable_flush(&sn->flows, &td->sd->fd,
+					     SGFW_END_FLUSHED);
 }
 
 /**
@@ -669,8 +669,9 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 	sgfw_txn_keys(sn, &txn->cfg);
 	list_for_each_entry(td, &txn->devs, list) {
 		td->sd = sgfw_dev_get_or_create(sn, td->name);
-		if (!td->sd) {
-			err = -ENOMEM;
+		if (IS_ERR(td->sd)) {
+			err = PTR_ERR(td->sd);
+			td->sd = NULL;
 			goto err_devs;
 		}
 	}

@@ -426,17 +426,20 @@ MEM0 = {}
 def memory(v, n):
     """Bytes per flow: the slab objects and what else the slab holds for
     them, measured as the change in slab memory since the namespace had no
-    flow, plus the flows' share of the hash buckets (8 bytes each) that
-    the table has now."""
+    flow, plus the flows' share of the hash buckets that the table has
+    now: 8 bytes each for nf_conntrack (a list head), 9 for sgfw (a chain
+    head and its chain's filter byte)."""
     used = kernel_mem() - MEM0[v]
     if v == "nft":
         buckets = int(read("/proc/sys/net/netfilter/nf_conntrack_buckets"))
+        per_bucket = 8
         obj = slab("nf_conntrack")[1]
     else:
         buckets = int(read("/sys/module/sgfw/parameters/hashsize"))
+        per_bucket = 9
         obj = slab("sgfw_flow")[1]
     record("buckets", v, buckets)
-    record("mem_per_flow", v, used / n + buckets * 8 / n)
+    record("mem_per_flow", v, used / n + buckets * per_bucket / n)
     record("slab_object", v, obj)
 
 

@@ -81,7 +81,7 @@ static void cfg_attach(struct kunit *test, struct sgfw_net *sn,
 
 	rtnl_lock();
 	sd = sgfw_dev_get_or_create(sn, CFG_DEV);
-	KUNIT_ASSERT_NOT_NULL(test, sd);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sd);
 	sd->sgs[sd->nsgs++] = sg;
 	sg->attached++;
 	KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
@@ -140,7 +140,7 @@ static void cfg_set_nacl(struct kunit *test, struct sgfw_net *sn,
 
 	rtnl_lock();
 	sd = sgfw_dev_get_or_create(sn, CFG_DEV);
-	KUNIT_ASSERT_NOT_NULL(test, sd);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sd);
 	sgfw_dev_set_nacl(sd, nacl);
 	KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
 	rtnl_unlock();
@@ -230,10 +230,10 @@ struct cfg_reader {
 };
 
 /*
- * A UDP flow 10.0.0.1:1234 -> 10.0.0.2:53 of device @ifindex, as the hook
- * records one.  Context: RCU.
+ * A UDP flow 10.0.0.1:1234 -> 10.0.0.2:53 of the device of configuration
+ * @sd, as the hook records one.  Context: RCU.
  */
-static struct sgfw_flow *cfg_udp_flow_create(struct net *net, int ifindex)
+static struct sgfw_flow *cfg_udp_flow_create(const struct sgfw_dev *sd)
 {
 	struct sgfw_tuple t = {
 		.af = SGFW_AF_INET, .proto = IPPROTO_UDP,
@@ -246,8 +246,8 @@ static struct sgfw_flow *cfg_udp_flow_create(struct net *net, int ifindex)
 		.len = 60,
 	};
 
-	return sgfw_flow_create(net, &cfg_sn(net)->flows, ifindex, &t,
-				sgfw_flow_hash(net, ifindex, &t), &init);
+	return sgfw_flow_create(&sd->fd, &t, sgfw_flow_hash(sd->fd.key, &t),
+				&init);
 }
 
 /*
@@ -284,7 +284,7 @@ static int cfg_reader_fn(void *arg)
 		preempt_enable();
 	}
 	WRITE_ONCE(rd->saw_commit_begin, READ_ONCE(rd->commit_began));
-	f = cfg_udp_flow_create(rd->net, cfg_ifindex);
+	f = cfg_udp_flow_create(sd);
 	rd->err = PTR_ERR_OR_ZERO(f);
 	rcu_read_unlock();
 	complete(&rd->done);
@@ -347,7 +347,7 @@ static void cfg_counters_from_process_context(struct kunit *test)
 	rtnl_lock();
 	sd = sgfw_dev_get_or_create(sn, CFG_DEV);
 	rtnl_unlock();
-	KUNIT_ASSERT_NOT_NULL(test, sd);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sd);
 	ctr = alloc_percpu(struct sgfw_rule_ctr);
 	KUNIT_ASSERT_NOT_NULL(test, ctr);
 	KUNIT_ASSERT_TRUE(test, preemptible() || !IS_ENABLED(CONFIG_PREEMPTION));
@@ -665,10 +665,13 @@ static struct sgfw_dev *cfg_bound(struct sgfw_net *sn, int ifindex)
 /* One UDP flow of the device @ifindex. */
 static void cfg_flow(struct kunit *test, struct net *net, int ifindex)
 {
+	struct sgfw_dev *sd;
 	struct sgfw_flow *f;
 
 	rcu_read_lock();
-	f = cfg_udp_flow_create(net, ifindex);
+	sd = xa_load(&cfg_sn(net)->devs, ifindex);
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	f = cfg_udp_flow_create(sd);
 	rcu_read_unlock();
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(f));
 }
@@ -691,7 +694,7 @@ static void cfg_dev_bound_by_name(struct kunit *test)
 
 	rtnl_lock();
 	sd = sgfw_dev_get_or_create(sn, "kt1");
-	KUNIT_ASSERT_NOT_NULL(test, sd);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sd);
 	sd->sgs[sd->nsgs++] = web;
 	web->attached++;
 	KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
@@ -747,7 +750,7 @@ static void cfg_dev_bound_by_name(struct kunit *test)
 	lo = __dev_get_by_name(net, "lo");
 	KUNIT_ASSERT_NOT_NULL(test, lo);
 	sd = sgfw_dev_get_or_create(sn, "lo");
-	KUNIT_ASSERT_NOT_NULL(test, sd);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sd);
 	KUNIT_EXPECT_EQ(test, sd->ifindex, 0);
 	KUNIT_EXPECT_NULL(test, cfg_bound(sn, lo->ifindex));
 	sgfw_dev_remove(sn, sd, false);

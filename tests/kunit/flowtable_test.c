@@ -41,7 +41,81 @@ static void ft_flush_action(void *arg)
 {
 	struct net *net = arg;
 
-	sgfw_flowtable_flush(net, ft_fns(net), 0, SGFW_END_FLUSHED);
+	sgfw_flowtable_flush(ft_fns(net), NULL, SGFW_END_FLUSHED);
+}
+
+/*
+ * The devices the cases' flows are seen on: registered in the table when
+ * a case first names one (ft_dev()), taken out when the case ends
+ * (ft_devs_exit()).  Not called under RCU: registering sleeps.
+ */
+#define FT_DEVS		16
+
+static struct ft_dev_ent {
+	struct net *net;
+	int ifindex;
+	struct sgfw_flow_dev *fd;
+} ft_devs[FT_DEVS];
+static DEFINE_MUTEX(ft_devs_mutex);
+
+static struct sgfw_flow_dev *ft_dev(struct net *net, int ifindex)
+{
+	struct sgfw_flow_dev *fd = NULL;
+	int i;
+
+	mutex_lock(&ft_devs_mutex);
+	for (i = 0; i < FT_DEVS && ft_devs[i].fd; i++) {
+		if (ft_devs[i].net == net && ft_devs[i].ifindex == ifindex) {
+			fd = ft_devs[i].fd;
+			goto out;
+		}
+	}
+	if (WARN_ON(i == FT_DEVS))
+		goto out;
+	fd = kzalloc(sizeof(*fd), GFP_KERNEL);
+	if (WARN_ON(!fd) || WARN_ON(sgfw_flow_dev_init(ft_fns(net), fd, NULL))) {
+		kfree(fd);
+		fd = NULL;
+		goto out;
+	}
+	WRITE_ONCE(fd->ifindex, ifindex);
+	ft_devs[i] = (struct ft_dev_ent){ net, ifindex, fd };
+out:
+	mutex_unlock(&ft_devs_mutex);
+	return fd;
+}
+
+static u32 ft_key(struct net *net, int ifindex)
+{
+	return ft_dev(net, ifindex)->key;
+}
+
+/* The namespace of a flow of one of the devices above. */
+static struct sgfw_flow_ns *ft_fns_of(const struct sgfw_flow *f)
+{
+	struct sgfw_flow_ns *fns = NULL;
+	int i;
+
+	mutex_lock(&ft_devs_mutex);
+	for (i = 0; i < FT_DEVS && ft_devs[i].fd; i++)
+		if (ft_devs[i].fd->key == f->key)
+			fns = ft_fns(ft_devs[i].net);
+	mutex_unlock(&ft_devs_mutex);
+	return fns;
+}
+
+static void ft_devs_exit(void)
+{
+	int i;
+
+	mutex_lock(&ft_devs_mutex);
+	for (i = 0; i < FT_DEVS && ft_devs[i].fd; i++)
+		sgfw_flow_dev_exit(ft_devs[i].fd);
+	synchronize_rcu();
+	for (i = 0; i < FT_DEVS && ft_devs[i].fd; i++)
+		kfree(ft_devs[i].fd);
+	memset(ft_devs, 0, sizeof(ft_devs));
+	mutex_unlock(&ft_devs_mutex);
 }
 
 /*
@@ -115,11 +189,11 @@ static struct sgfw_flow *ft_create_init(struct net *net, int ifindex,
 					const struct sgfw_tuple *t,
 					const struct sgfw_flow_init *init)
 {
+	struct sgfw_flow_dev *fd = ft_dev(net, ifindex);
 	struct sgfw_flow *f;
 
 	rcu_read_lock();
-	f = sgfw_flow_create(net, ft_fns(net), ifindex, t,
-			     sgfw_flow_hash(net, ifindex, t), init);
+	f = sgfw_flow_create(fd, t, sgfw_flow_hash(fd->key, t), init);
 	rcu_read_unlock();
 	return f;
 }
@@ -137,12 +211,12 @@ static struct sgfw_flow *ft_create(struct net *net, int ifindex,
 static struct sgfw_flow *ft_lookup(struct net *net, int ifindex,
 				   const struct sgfw_tuple *t, bool *reply)
 {
+	u32 key = ft_key(net, ifindex);
 	struct sgfw_flow *f;
 	bool r = false;
 
 	rcu_read_lock();
-	f = sgfw_flow_lookup(net, ifindex, t, sgfw_flow_hash(net, ifindex, t),
-			     &r);
+	f = sgfw_flow_lookup(key, t, sgfw_flow_hash(key, t), &r);
 	rcu_read_unlock();
 	if (reply)
 		*reply = r;
@@ -182,6 +256,7 @@ static unsigned int ft_gc_pass(struct net *net)
 /* What the hooks do when a flow becomes assured (track.c says when). */
 static void ft_reply(struct sgfw_flow *f)
 {
+	struct sgfw_flow_ns *fns = ft_fns_of(f);
 	union sgfw_flow_sw old, new;
 
 	old.word = atomic_read(&f->sw);
@@ -190,7 +265,7 @@ static void ft_reply(struct sgfw_flow *f)
 		new.flags |= SGFW_FLOW_F_REPLIED | SGFW_FLOW_F_ASSURED;
 	} while (!atomic_try_cmpxchg(&f->sw, &old.word, new.word));
 	rcu_read_lock();
-	sgfw_flow_assured(f);
+	sgfw_flow_assured(fns, f);
 	rcu_read_unlock();
 }
 
@@ -206,7 +281,7 @@ static unsigned int ft_walk_count(struct net *net)
 	struct sgfw_flow_pos pos = {};
 	unsigned int n = 0;
 
-	sgfw_flowtable_walk(net, &pos, ft_count_fn, &n);
+	sgfw_flowtable_walk(ft_fns(net), &pos, ft_count_fn, &n);
 	return n;
 }
 
@@ -254,11 +329,10 @@ static void ft_insert_lookup_both_ways(struct kunit *test)
 	/* A flow to itself on the same port reads as the opener's way. */
 	KUNIT_EXPECT_EQ(test, reply, !!memcmp(&r, &c->t, sizeof(r)));
 
-	KUNIT_EXPECT_EQ(test, sgfw_flowtable_bucket(net, 3, &c->t),
-			sgfw_flowtable_bucket(net, 3, &r));
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_bucket(ft_key(net, 3), &c->t),
+			sgfw_flowtable_bucket(ft_key(net, 3), &r));
 	KUNIT_EXPECT_EQ(test, memcmp(&f->t, &c->t, sizeof(f->t)), 0);
-	KUNIT_EXPECT_PTR_EQ(test, f->net, (const struct net *)net);
-	KUNIT_EXPECT_EQ(test, f->ifindex, 3);
+	KUNIT_EXPECT_EQ(test, f->key, ft_key(net, 3));
 	KUNIT_EXPECT_EQ(test, f->state, SGFW_FLOW_STATE_ACTIVE);
 	KUNIT_EXPECT_EQ(test, f->flags, SGFW_FLOW_F_OPENER_EGRESS);
 	KUNIT_EXPECT_EQ(test, f->sg_id, 7);
@@ -312,29 +386,29 @@ static void ft_hash_both_ways(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(ts); i++) {
 		struct sgfw_tuple r = ft_reverse(&ts[i]), o = ts[i];
-		u32 h = sgfw_flow_hash(net, 3, &ts[i]);
+		u32 h = sgfw_flow_hash(ft_key(net, 3), &ts[i]);
 
-		KUNIT_EXPECT_EQ_MSG(test, sgfw_flow_hash(net, 3, &r), h,
+		KUNIT_EXPECT_EQ_MSG(test, sgfw_flow_hash(ft_key(net, 3), &r), h,
 				    "tuple %u reversed", i);
-		KUNIT_EXPECT_NE_MSG(test, sgfw_flow_hash(net, 4, &ts[i]), h,
+		KUNIT_EXPECT_NE_MSG(test, sgfw_flow_hash(ft_key(net, 4), &ts[i]), h,
 				    "tuple %u on another device", i);
-		KUNIT_EXPECT_NE_MSG(test, sgfw_flow_hash(other, 3, &ts[i]), h,
+		KUNIT_EXPECT_NE_MSG(test, sgfw_flow_hash(ft_key(other, 3), &ts[i]), h,
 				    "tuple %u in another namespace", i);
 		o.proto = ts[i].proto == IPPROTO_TCP ? IPPROTO_UDP :
 						       IPPROTO_TCP;
-		KUNIT_EXPECT_NE_MSG(test, sgfw_flow_hash(net, 3, &o), h,
+		KUNIT_EXPECT_NE_MSG(test, sgfw_flow_hash(ft_key(net, 3), &o), h,
 				    "tuple %u of another protocol", i);
 		if (ts[i].af != SGFW_AF_INET)
 			continue;
 		o = ts[i];
 		o.src.all[1] = htonl(0xdead);
 		o.dst.all[3] = htonl(0xbeef);
-		KUNIT_EXPECT_EQ_MSG(test, sgfw_flow_hash(net, 3, &o), h,
+		KUNIT_EXPECT_EQ_MSG(test, sgfw_flow_hash(ft_key(net, 3), &o), h,
 				    "tuple %u with unused words set", i);
 	}
 	/* The ports decide between equal addresses, either way. */
-	KUNIT_EXPECT_NE(test, sgfw_flow_hash(net, 3, &ts[2]),
-			sgfw_flow_hash(net, 3, &ts[0]));
+	KUNIT_EXPECT_NE(test, sgfw_flow_hash(ft_key(net, 3), &ts[2]),
+			sgfw_flow_hash(ft_key(net, 3), &ts[0]));
 }
 
 struct ft_miss_case {
@@ -591,7 +665,7 @@ static void ft_wheel(struct kunit *test)
 	WRITE_ONCE(fb->deadline, (u32)(start + 50 * HZ));
 	WRITE_ONCE(fc->deadline, (u32)(start + FT_TIMEOUT));
 	rcu_read_lock();
-	sgfw_flow_requeue(fc);
+	sgfw_flow_requeue(ft_fns(net), fc);
 	rcu_read_unlock();
 
 	ft_clock(start + FT_TIMEOUT + 2 * SGFW_WHEEL_TICK);
@@ -880,12 +954,12 @@ static void ft_chain_cap(struct kunit *test)
 	t = kunit_kcalloc(test, max + 1, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	first = ft_v4(IPPROTO_TCP, 0x0a000000, 0, 0xc0a80001, 443);
-	b = sgfw_flowtable_bucket(net, 1, &first);
+	b = sgfw_flowtable_bucket(ft_key(net, 1), &first);
 	for (i = 0; found <= max && i < 256 * size; i++) {
 		struct sgfw_tuple c = ft_v4(IPPROTO_TCP, 0x0a000000 + (i >> 16),
 					    i & 0xffff, 0xc0a80001, 443);
 
-		if (sgfw_flowtable_bucket(net, 1, &c) == b)
+		if (sgfw_flowtable_bucket(ft_key(net, 1), &c) == b)
 			t[found++] = c;
 		if (!(i & 0xffff))
 			cond_resched();
@@ -934,14 +1008,14 @@ static void ft_chain_cap_per_namespace(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	KUNIT_ASSERT_NOT_NULL(test, u);
 	first = ft_v4(IPPROTO_UDP, 0x0a000000, 0, 0xc0a80001, 53);
-	b = sgfw_flowtable_bucket(net, 1, &first);
+	b = sgfw_flowtable_bucket(ft_key(net, 1), &first);
 	for (i = 0; (found <= max || others < 4) && i < 256 * size; i++) {
 		struct sgfw_tuple c = ft_v4(IPPROTO_UDP, 0x0a000000 + (i >> 16),
 					    i & 0xffff, 0xc0a80001, 53);
 
-		if (found <= max && sgfw_flowtable_bucket(net, 1, &c) == b)
+		if (found <= max && sgfw_flowtable_bucket(ft_key(net, 1), &c) == b)
 			t[found++] = c;
-		if (others < 4 && sgfw_flowtable_bucket(other, 1, &c) == b)
+		if (others < 4 && sgfw_flowtable_bucket(ft_key(other, 1), &c) == b)
 			u[others++] = c;
 		if (!(i & 0xffff))
 			cond_resched();
@@ -982,7 +1056,7 @@ static void ft_flush_net(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t));
 	KUNIT_ASSERT_EQ(test, ft_count(net), 51);
 
-	sgfw_flowtable_flush(net, ft_fns(net), 0, SGFW_END_FLUSHED);
+	sgfw_flowtable_flush(ft_fns(net), NULL, SGFW_END_FLUSHED);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 	KUNIT_EXPECT_EQ(test, ft_count(other), 50);
 	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &t, NULL));
@@ -1003,7 +1077,7 @@ static void ft_flush_device(struct kunit *test)
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1 + i % 3,
 							     &t));
 	}
-	sgfw_flowtable_flush(net, ft_fns(net), 2, SGFW_END_FLUSHED);
+	sgfw_flowtable_flush(ft_fns(net), ft_dev(net, 2), SGFW_END_FLUSHED);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 20);
 	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 20);
 	for (i = 0; i < 30; i++) {
@@ -1136,7 +1210,7 @@ static void ft_walk_resume(struct kunit *test)
 	do {
 		w.room = c->per_call;
 		w.start = w.nseen;
-		err = sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w);
+		err = sgfw_flowtable_walk(ft_fns(net), &pos, ft_walk_fn, &w);
 		KUNIT_ASSERT_TRUE(test, !err || err == -EMSGSIZE);
 		KUNIT_ASSERT_LT(test, ++calls, 1000);
 	} while (err);
@@ -1151,7 +1225,7 @@ static void ft_walk_resume(struct kunit *test)
 
 	/* A finished walk stays finished. */
 	w.room = 1000;
-	KUNIT_EXPECT_EQ(test, sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w),
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_walk(ft_fns(net), &pos, ft_walk_fn, &w),
 			0);
 	KUNIT_EXPECT_EQ(test, w.nseen, ARRAY_SIZE(mine));
 }
@@ -1174,12 +1248,12 @@ static void ft_same_bucket(struct kunit *test, struct net *net,
 	unsigned int size = sgfw_flowtable_size(), b, i, found = 0;
 
 	t[0] = ft_v4(IPPROTO_TCP, 0x0a000000, sport, 0xc0a80001, 443);
-	b = sgfw_flowtable_bucket(net, 1, &t[0]);
+	b = sgfw_flowtable_bucket(ft_key(net, 1), &t[0]);
 	for (i = 1, found = 1; found < n && i < 256 * size; i++) {
 		struct sgfw_tuple c = ft_v4(IPPROTO_TCP, 0x0a000000 + i,
 					    sport, 0xc0a80001, 443);
 
-		if (sgfw_flowtable_bucket(net, 1, &c) == b)
+		if (sgfw_flowtable_bucket(ft_key(net, 1), &c) == b)
 			t[found++] = c;
 		if (!(i & 0xffff))
 			cond_resched();
@@ -1212,7 +1286,7 @@ static void ft_walk_changing(struct kunit *test)
 
 	/* 0 1 2 go out; the walk stops at 3. */
 	w.room = 3;
-	KUNIT_ASSERT_EQ(test, sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w),
+	KUNIT_ASSERT_EQ(test, sgfw_flowtable_walk(ft_fns(net), &pos, ft_walk_fn, &w),
 			-EMSGSIZE);
 	KUNIT_EXPECT_EQ(test, w.nseen, 3);
 
@@ -1229,7 +1303,7 @@ static void ft_walk_changing(struct kunit *test)
 
 	/* 3 5 6 go out; the walk stops at 7, which then goes too. */
 	w.room = 3;
-	KUNIT_ASSERT_EQ(test, sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w),
+	KUNIT_ASSERT_EQ(test, sgfw_flowtable_walk(ft_fns(net), &pos, ft_walk_fn, &w),
 			-EMSGSIZE);
 	KUNIT_EXPECT_EQ(test, w.nseen, 6);
 	for (i = 0; i < 10; i++)
@@ -1241,7 +1315,7 @@ static void ft_walk_changing(struct kunit *test)
 
 	/* The bucket again: what is left of it, 10 last. */
 	w.room = 100;
-	KUNIT_EXPECT_EQ(test, sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w),
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_walk(ft_fns(net), &pos, ft_walk_fn, &w),
 			0);
 	for (i = 0; i < 11; i++)
 		KUNIT_EXPECT_EQ_MSG(test, ft_walk_hits(&w, f[i]),
@@ -1272,8 +1346,8 @@ static void ft_walk_whole_buckets(struct kunit *test)
 	sport = 2000;
 	do
 		ft_same_bucket(test, net, tb, ARRAY_SIZE(tb), sport++);
-	while (sgfw_flowtable_bucket(net, 1, &ta[0]) ==
-	       sgfw_flowtable_bucket(net, 1, &tb[0]));
+	while (sgfw_flowtable_bucket(ft_key(net, 1), &ta[0]) ==
+	       sgfw_flowtable_bucket(ft_key(net, 1), &tb[0]));
 	for (i = 0; i < 5; i++) {
 		a[i] = ft_create(net, 1, &ta[i]);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a[i]);
@@ -1286,7 +1360,7 @@ static void ft_walk_whole_buckets(struct kunit *test)
 		starts[calls] = w.nseen;
 		w.room = 7;
 		w.start = w.nseen;
-		err = sgfw_flowtable_walk(net, &pos, ft_walk_fn, &w);
+		err = sgfw_flowtable_walk(ft_fns(net), &pos, ft_walk_fn, &w);
 		KUNIT_ASSERT_TRUE(test, !err || err == SGFW_WALK_AGAIN);
 		KUNIT_ASSERT_LT(test, ++calls, ARRAY_SIZE(starts));
 	} while (err);
@@ -1331,9 +1405,9 @@ static void ft_count_exact(struct kunit *test)
 	ft_gc_pass(net);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 20);
 
-	sgfw_flowtable_flush(net, ft_fns(net), 2, SGFW_END_FLUSHED);
+	sgfw_flowtable_flush(ft_fns(net), ft_dev(net, 2), SGFW_END_FLUSHED);
 	KUNIT_EXPECT_EQ(test, ft_count(net), ft_walk_count(net));
-	sgfw_flowtable_flush(net, ft_fns(net), 0, SGFW_END_FLUSHED);
+	sgfw_flowtable_flush(ft_fns(net), NULL, SGFW_END_FLUSHED);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 0);
 }
@@ -1345,6 +1419,7 @@ static void ft_count_exact(struct kunit *test)
 
 struct ft_race {
 	struct net *net;
+	struct sgfw_flow_dev *fd[2];
 	struct sgfw_tuple t[FT_RACE_TUPLES];
 	struct completion done[2];
 	atomic_t errors;
@@ -1368,20 +1443,18 @@ static int ft_race_thread(void *arg)
 	struct sgfw_flow *f;
 	unsigned int i, k;
 	u32 h;
+	struct sgfw_flow_dev *fd;
 	bool reply;
-	int ifindex;
 
 	for (i = 0; i < FT_RACE_ROUNDS; i++) {
 		k = (i * 5 + a->me) % FT_RACE_TUPLES;
-		ifindex = 1 + (k & 1);
+		fd = r->fd[k & 1];
 		rcu_read_lock();
-		h = sgfw_flow_hash(r->net, ifindex, &r->t[k]);
-		f = sgfw_flow_lookup(r->net, ifindex, &r->t[k], h, &reply);
+		h = sgfw_flow_hash(fd->key, &r->t[k]);
+		f = sgfw_flow_lookup(fd->key, &r->t[k], h, &reply);
 		if (f)
 			sgfw_flow_remove(ft_fns(r->net), f);
-		else if (IS_ERR(sgfw_flow_create(r->net, ft_fns(r->net),
-						 ifindex, &r->t[k], h,
-						 &ft_init)))
+		else if (IS_ERR(sgfw_flow_create(fd, &r->t[k], h, &ft_init)))
 			atomic_inc(&r->errors);
 		rcu_read_unlock();
 		if (!(i & 15))
@@ -1404,6 +1477,8 @@ static void ft_concurrent_toggle(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	r->net = net;
+	r->fd[0] = ft_dev(net, 1);
+	r->fd[1] = ft_dev(net, 2);
 	for (i = 0; i < FT_RACE_TUPLES; i++)
 		r->t[i] = i & 2 ? ft_v6(IPPROTO_UDP, 1, 100 + i, 2, 53) :
 				  ft_v4(IPPROTO_TCP, 0x0a000001, 100 + i,
@@ -1434,7 +1509,7 @@ static void ft_concurrent_toggle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&r->errors), 0);
 	KUNIT_EXPECT_LE(test, ft_count(net), FT_RACE_TUPLES);
 	KUNIT_EXPECT_EQ(test, ft_count(net), ft_walk_count(net));
-	sgfw_flowtable_flush(net, ft_fns(net), 0, SGFW_END_FLUSHED);
+	sgfw_flowtable_flush(ft_fns(net), NULL, SGFW_END_FLUSHED);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 }
 
@@ -1539,7 +1614,7 @@ static void ft_resize_keeps_flows(struct kunit *test)
 		f = ft_lookup(net, ft_rz_dev(i), &t, NULL);
 		KUNIT_EXPECT_EQ_MSG(test, !!f, i % 2, "flow %u", i);
 	}
-	sgfw_flowtable_flush(net, ft_fns(net), 0, SGFW_END_FLUSHED);
+	sgfw_flowtable_flush(ft_fns(net), NULL, SGFW_END_FLUSHED);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 0);
 	/* Not a power of two, or smaller than a bucket lock's share. */
@@ -1591,7 +1666,7 @@ static void ft_resize_walk_resumes(struct kunit *test)
 	ft_rz_create(test, net, 0, FT_RZ_FLOWS);
 	do {
 		w.in_call = 0;
-		err = sgfw_flowtable_walk(net, &pos, ft_rz_walk_fn, &w);
+		err = sgfw_flowtable_walk(ft_fns(net), &pos, ft_rz_walk_fn, &w);
 		KUNIT_ASSERT_TRUE(test, !err || err == -EMSGSIZE);
 		size = sizes[(calls / 10) % ARRAY_SIZE(sizes)];
 		if (err && calls % 10 == 5 && calls < 40) {
@@ -1765,6 +1840,89 @@ static void ft_chain_filter(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 }
 
+/* --- keys ------------------------------------------------------------------------- */
+
+static int ft_percpu_sum(int __percpu *count)
+{
+	int cpu, n = 0;
+
+	for_each_possible_cpu(cpu)
+		n += *per_cpu_ptr(count, cpu);
+	return n;
+}
+
+/*
+ * A device's key is its own and names its namespace; a flow finds its
+ * device by it, and counts down the device's flows when it goes, until the
+ * device leaves the registry: then its flows name no device, and count
+ * nothing down.
+ */
+static void ft_dev_keys(struct kunit *test)
+{
+	struct net *net = ft_net(test, 100), *other = ft_net(test, 100);
+	struct sgfw_tuple t = ft_v4(IPPROTO_UDP, 0x0a000001, 1000, 0x0a000002,
+				    53);
+	struct sgfw_flow_dev *a, *b, *c, *fd;
+	int __percpu *count;
+	struct sgfw_flow *f;
+
+	a = ft_dev(net, 1);
+	b = ft_dev(net, 2);
+	c = ft_dev(other, 1);
+	KUNIT_ASSERT_TRUE(test, a && b && c);
+	KUNIT_EXPECT_NE(test, a->key, b->key);
+	KUNIT_EXPECT_NE(test, a->key, c->key);
+	KUNIT_EXPECT_EQ(test, sgfw_key_ns(a->key), sgfw_key_ns(b->key));
+	KUNIT_EXPECT_EQ(test, sgfw_key_ns(a->key), ft_fns(net)->id);
+	KUNIT_EXPECT_EQ(test, sgfw_key_ns(c->key), ft_fns(other)->id);
+	KUNIT_EXPECT_NE(test, ft_fns(net)->id, ft_fns(other)->id);
+	KUNIT_EXPECT_NE(test, ft_fns(net)->id, 0);
+
+	count = alloc_percpu(int);
+	KUNIT_ASSERT_NOT_NULL(test, count);
+	fd = kzalloc(sizeof(*fd), GFP_KERNEL);
+	if (!fd)
+		free_percpu(count);
+	KUNIT_ASSERT_NOT_NULL(test, fd);
+	KUNIT_ASSERT_EQ(test, sgfw_flow_dev_init(ft_fns(net), fd, count), 0);
+	WRITE_ONCE(fd->ifindex, 7);
+	KUNIT_EXPECT_EQ(test, sgfw_key_ns(fd->key), ft_fns(net)->id);
+
+	/* As the hooks do: counted up by its creator, down as it goes. */
+	rcu_read_lock();
+	f = sgfw_flow_create(fd, &t, sgfw_flow_hash(fd->key, &t), &ft_init);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	this_cpu_inc(*count);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, sgfw_flow_dev(ft_fns(net), f), fd);
+	KUNIT_EXPECT_EQ(test, sgfw_flow_ifindex(ft_fns(net), f), 7);
+	rcu_read_unlock();
+	ft_remove(net, f);
+	KUNIT_EXPECT_EQ(test, ft_percpu_sum(count), 0);
+
+	/* The same tuple on another device of the namespace: not the same. */
+	rcu_read_lock();
+	f = sgfw_flow_create(fd, &t, sgfw_flow_hash(fd->key, &t), &ft_init);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	this_cpu_inc(*count);
+	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &t, NULL));
+
+	/* Its device left (its flows would have been flushed first). */
+	sgfw_flow_dev_exit(fd);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, sgfw_flow_dev(ft_fns(net), f));
+	KUNIT_EXPECT_EQ(test, sgfw_flow_ifindex(ft_fns(net), f), 0);
+	rcu_read_unlock();
+	ft_remove(net, f);
+	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
+	KUNIT_EXPECT_EQ(test, ft_percpu_sum(count), 1);
+	synchronize_rcu();
+	kfree(fd);
+	free_percpu(count);
+}
+
 /* --- memory ----------------------------------------------------------------------- */
 
 /* The figures of the memory goal (see the top of module/flowtable.c). */
@@ -1774,7 +1932,7 @@ static void ft_flow_size(struct kunit *test)
 		   sizeof(struct sgfw_flow), sgfw_flowtable_cache_size(),
 		   sgfw_flowtable_size());
 	/* With its share of the buckets, at most 128 bytes a flow. */
-	KUNIT_EXPECT_LE(test, sizeof(struct sgfw_flow), 120);
+	KUNIT_EXPECT_LE(test, sizeof(struct sgfw_flow), 112);
 	KUNIT_EXPECT_EQ(test, sgfw_flowtable_cache_size(),
 			sizeof(struct sgfw_flow));
 }
@@ -1792,6 +1950,7 @@ static void ft_case_exit(struct kunit *test)
 	/* Whatever the case did, every chain's filter is exact. */
 	KUNIT_EXPECT_EQ(test, sgfw_flowtable_filters_stale(), 0);
 	sgfw_flowtable_clock_real();
+	ft_devs_exit();
 }
 
 static int ft_suite_init(struct kunit_suite *suite)
@@ -1824,16 +1983,16 @@ static void ft_filter_fields(struct kunit *test)
 			.proto = IPPROTO_TCP,
 		},
 		.state = SGFW_FLOW_STATE_ESTABLISHED,
-		.ifindex = 3,
+		.key = 3,
 		.sg_id = 7,
 		.rule_id = 4,
 	};
 	struct sgfw_flow_filter ff = { };
 
 	KUNIT_EXPECT_TRUE(test, sgfw_flow_filter_match(&ff, &f));
-	ff = (struct sgfw_flow_filter){ .fields = SGFW_FF_IFINDEX, .ifindex = 3 };
+	ff = (struct sgfw_flow_filter){ .fields = SGFW_FF_IFINDEX, .key = 3 };
 	KUNIT_EXPECT_TRUE(test, sgfw_flow_filter_match(&ff, &f));
-	ff.ifindex = 2;
+	ff.key = 2;
 	KUNIT_EXPECT_FALSE(test, sgfw_flow_filter_match(&ff, &f));
 
 	ff = (struct sgfw_flow_filter){ .fields = SGFW_FF_SG | SGFW_FF_RULE,
@@ -1920,6 +2079,7 @@ static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE(ft_resize_walk_resumes),
 	KUNIT_CASE(ft_resize_under_traffic),
 	KUNIT_CASE(ft_resize_by_itself),
+	KUNIT_CASE(ft_dev_keys),
 	KUNIT_CASE(ft_flow_size),
 	KUNIT_CASE(ft_filter_fields),
 	{}

@@ -209,8 +209,9 @@ static void sgfw_test_dev_configure(struct kunit *test, struct net *net,
 	int err;
 
 	rtnl_lock();
-	err = sgfw_dev_get_or_create(sn, name) ? sgfw_config_commit(sn) :
-						 -ENOMEM;
+	err = PTR_ERR_OR_ZERO(sgfw_dev_get_or_create(sn, name));
+	if (!err)
+		err = sgfw_config_commit(sn);
 	rtnl_unlock();
 	KUNIT_ASSERT_EQ(test, err, 0);
 }

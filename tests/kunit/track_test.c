@@ -92,7 +92,7 @@ static struct sgfw_flow *tr_flow(struct kunit *test, const struct sgfw_pkt *p,
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	f->t = p->t;
-	f->ifindex = 1;
+	f->key = 1;
 	sw.state = init->state;
 	sw.flags = init->flags;
 	sw.pstate = init->pstate;

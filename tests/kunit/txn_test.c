@@ -693,11 +693,14 @@ static void txn_flow(struct kunit *test, struct sgfw_net *sn)
 		.timeout = 30 * HZ,
 		.len = 60,
 	};
+	struct sgfw_dev *sd;
 	struct sgfw_flow *f;
 
 	rcu_read_lock();
-	f = sgfw_flow_create(sn->net, &sn->flows, txn_ifindex, &t,
-			     sgfw_flow_hash(sn->net, txn_ifindex, &t), &init);
+	sd = xa_load(&sn->devs, txn_ifindex);
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	f = sgfw_flow_create(&sd->fd, &t, sgfw_flow_hash(sd->fd.key, &t),
+			     &init);
 	rcu_read_unlock();
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(f));
 }
