@@ -36,12 +36,12 @@
  * at a million flows in 524288 buckets, 123 just after the table doubled
  * (the KUnit case ft_flow_size prints the sizes of the build it runs in).
  * A struct timer_list is 40 bytes on x86_64: with one, a flow would take
- * 152.  A timer would also have to be
- * re-armed by every packet that pushes the deadline, taking a timer base
- * lock in the packet path.  nf_conntrack made the same trade in 2016
- * (commit f330a7fdbe16, "netfilter: conntrack: get rid of conntrack
- * timer"): a deadline in the entry, which lookups check so that an expired
- * flow is gone at once, and a worker that frees expired entries.
+ * 152.  A timer would also have to be re-armed by every packet that
+ * pushes the deadline, taking a timer base lock in the packet path.
+ * nf_conntrack made the same trade in 2016 (commit f330a7fdbe16,
+ * "netfilter: conntrack: get rid of conntrack timer"): a deadline in the
+ * entry, which lookups check so that an expired flow is gone at once, and
+ * a worker that frees expired entries.
  *
  * The chain filter.  Most lookups of a packet that opens a flow would walk
  * a chain that does not hold it: the bucket and every flow in it are cache
@@ -429,11 +429,14 @@ static bool sgfw_flow_expired(const struct sgfw_flow *f, unsigned long now)
 /*
  * The registry: every namespace with a registered device, by its number
  * (struct sgfw_flow_ns @id), so that a flow's key leads to its namespace;
- * each namespace holds its devices by slot (@devs).  An entry goes only
- * once no flow in the table carries its key (a device's flows are flushed
- * before it leaves; a namespace leaves last, empty), so a flow linked in
- * the table always finds its namespace.  Changes under sgfw_ft_reg_mutex,
- * lookups under RCU.
+ * each namespace holds its devices by slot (@devs).  A namespace leaves
+ * only once it has no flow (sgfw_flow_ns_exit()), so a flow linked in the
+ * table always finds its namespace.  A device leaves with its
+ * configuration, after its flows were flushed; but a dying namespace
+ * flushes its flows after its configuration has gone, and such a flow
+ * names no device (ifindex 0) and counts nothing down.  Both numbers are
+ * given cyclically, so that one comes back only after all the others were
+ * used.  Changes under sgfw_ft_reg_mutex, lookups under RCU.
  */
 static DEFINE_XARRAY_FLAGS(sgfw_ft_nss, XA_FLAGS_ALLOC1);
 static DEFINE_MUTEX(sgfw_ft_reg_mutex);
