@@ -196,10 +196,9 @@ struct sgfw_dev_stats {
  *	the first match decides); published like @rs.
  * @stats: per-CPU packet counts, written by the hooks; they belong to the
  *	name, and carry on when a device of the name comes back.  And its
- *	flows in the table: counted up by the hooks that create them, down
- *	by the table as they go (@fd), and set to 0 once the flows of a
- *	device that lost its name are flushed (sgfw_dev_flows()); the two
- *	may cross, so that the sum may read -1 for a moment.
+ *	flows in the table: counted by the table as they come and go
+ *	(@fd), and set to 0 once the flows of a device that lost its name
+ *	are flushed (sgfw_dev_flows()).
  * @fd: its entry in the flow table's registry, for the life of the
  *	configuration: its flows are keyed by @fd.key.  @fd.ifindex follows
  *	@ifindex.

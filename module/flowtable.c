@@ -1396,6 +1396,9 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct sgfw_flow_dev *fd,
 	WRITE_ONCE(*filter, *filter | sgfw_tag_bit(sw.tag));
 	RCU_INIT_POINTER(f->next, end);
 	rcu_assign_pointer(*tail, f);
+	/* Under the lock its unlink takes to count it down. */
+	if (fd->flows)
+		this_cpu_inc(*fd->flows);
 	spin_unlock_bh(lock);
 	percpu_counter_inc(&sgfw_ft_ctl.count);
 	*created = true;

@@ -134,8 +134,9 @@ static inline u32 sgfw_key_ns(u32 key)
  * @ifindex: the device it is bound to, 0 while none is; WRITE_ONCE() by
  *	its owner, READ_ONCE().
  * @fns: its namespace's share.
- * @flows: the per-CPU count of its flows that the table decrements when
- *	one goes (the owner increments it for a flow it created), or NULL.
+ * @flows: the per-CPU count of its flows, which the table keeps: up when
+ *	it links one, down when it unlinks one (under the bucket lock both);
+ *	or NULL.
  */
 struct sgfw_flow_dev {
 	u32 key;

@@ -141,7 +141,6 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	j->flow = flow;
 	/* Another CPU's packet may have opened it first, and counted it. */
 	if (created) {
-		this_cpu_inc(sd->stats->flows);
 		sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
 		sgfw_event_flow_new(sn->net, sd->ifindex, flow);
 	}

@@ -1888,12 +1888,19 @@ static void ft_dev_keys(struct kunit *test)
 	WRITE_ONCE(fd->ifindex, 7);
 	KUNIT_EXPECT_EQ(test, sgfw_key_ns(fd->key), ft_fns(net)->id);
 
-	/* As the hooks do: counted up by its creator, down as it goes. */
+	/* Counted up as it comes, down as it goes. */
 	rcu_read_lock();
 	f = sgfw_flow_create(fd, &t, sgfw_flow_hash(fd->key, &t), &ft_init);
 	rcu_read_unlock();
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
-	this_cpu_inc(*count);
+	KUNIT_EXPECT_EQ(test, ft_percpu_sum(count), 1);
+	/* The same tuple again: the same flow, counted once. */
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, sgfw_flow_create(fd, &t,
+						   sgfw_flow_hash(fd->key, &t),
+						   &ft_init), f);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, ft_percpu_sum(count), 1);
 	rcu_read_lock();
 	KUNIT_EXPECT_PTR_EQ(test, sgfw_flow_dev(ft_fns(net), f), fd);
 	KUNIT_EXPECT_EQ(test, sgfw_flow_ifindex(ft_fns(net), f), 7);
@@ -1906,7 +1913,7 @@ static void ft_dev_keys(struct kunit *test)
 	f = sgfw_flow_create(fd, &t, sgfw_flow_hash(fd->key, &t), &ft_init);
 	rcu_read_unlock();
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
-	this_cpu_inc(*count);
+	KUNIT_EXPECT_EQ(test, ft_percpu_sum(count), 1);
 	KUNIT_EXPECT_NULL(test, ft_lookup(net, 1, &t, NULL));
 
 	/* Its device left (its flows would have been flushed first). */
