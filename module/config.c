@@ -281,7 +281,6 @@ static int sgfw_dev_publish(struct sgfw_net *sn, struct sgfw_dev *sd,
 	err = xa_insert(&sn->devs, dev->ifindex, sd, GFP_KERNEL_ACCOUNT);
 	if (err)
 		return err;
-	sd->ifindex = dev->ifindex;
 	WRITE_ONCE(sd->fd.ifindex, dev->ifindex);
 	sgfw_config_changed(sn);
 	return 0;
@@ -390,8 +389,8 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
 	sd->nsgs = 0;
 	sgfw_dev_set_nacl(sd, NULL);
 	sgfw_port_hooks_del(sn->net, sd);
-	if (sd->ifindex)
-		xa_erase(&sn->devs, sd->ifindex);
+	if (sd->fd.ifindex)
+		xa_erase(&sn->devs, sd->fd.ifindex);
 	list_del(&sd->list);
 	hash_del(&sd->hnode);
 	sgfw_config_changed(sn);
@@ -399,7 +398,7 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
 	sgfw_ruleset_replace(&sd->nacl_rs, NULL, sgfw_config_owned(sn));
 	sgfw_port_put(rcu_replace_pointer(sd->port, NULL,
 					  sgfw_config_owned(sn)));
-	if (flush && sd->ifindex) {
+	if (flush && sd->fd.ifindex) {
 		synchronize_net();
 		sgfw_flowtable_flush(&sn->flows, &sd->fd,
 				     SGFW_END_DEVICE_GONE);
@@ -438,7 +437,7 @@ int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev, bool renamed)
 	if (dev->flags & IFF_LOOPBACK)
 		return 0;
 	sd = sgfw_dev_find(sn, dev->name);
-	if (!sd || sd->ifindex)
+	if (!sd || sd->fd.ifindex)
 		return 0;
 	err = sgfw_dev_publish(sn, sd, dev);
 	if (err)
@@ -446,8 +445,7 @@ int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev, bool renamed)
 	if (rtnl_dereference(sd->port)) {
 		err = sgfw_port_hooks_add(sn->net, sd, dev);
 		if (err) {
-			xa_erase(&sn->devs, sd->ifindex);
-			sd->ifindex = 0;
+			xa_erase(&sn->devs, sd->fd.ifindex);
 			WRITE_ONCE(sd->fd.ifindex, 0);
 			return err;
 		}
@@ -481,7 +479,7 @@ void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev)
 	if (!sd)
 		return;
 	sgfw_port_hooks_del(sn->net, sd);
-	xa_erase(&sn->devs, sd->ifindex);
+	xa_erase(&sn->devs, sd->fd.ifindex);
 	sgfw_config_changed(sn);
 	if (!READ_ONCE(sn->dying) && (rtnl_dereference(sd->rs) ||
 				      rtnl_dereference(sd->nacl_rs))) {
@@ -493,7 +491,6 @@ void sgfw_dev_unbind(struct sgfw_net *sn, struct net_device *dev)
 	 * Only now, that the end events of the flows flushed above name
 	 * the device.
 	 */
-	sd->ifindex = 0;
 	WRITE_ONCE(sd->fd.ifindex, 0);
 	/* None is left (but in a dying namespace, whose exit flushes). */
 	for_each_possible_cpu(cpu)
@@ -954,9 +951,9 @@ static int sgfw_peers_add_sg(struct sgfw_net *sn, struct sgfw_peers *p,
 				return err;
 			continue;
 		}
-		if (!sd->ifindex)
+		if (!sd->fd.ifindex)
 			continue;
-		dev = __dev_get_by_index(sn->net, sd->ifindex);
+		dev = __dev_get_by_index(sn->net, sd->fd.ifindex);
 		if (!dev)
 			continue;
 		/*
@@ -1236,7 +1233,7 @@ int sgfw_config_commit(struct sgfw_net *sn)
 		/* Every packet that saw an old ruleset is done. */
 		synchronize_net();
 		list_for_each_entry(sd, &sn->dev_list, list) {
-			if (sd->unfiltered && sd->ifindex)
+			if (sd->unfiltered && sd->fd.ifindex)
 				sgfw_flowtable_flush(&sn->flows, &sd->fd,
 						     SGFW_END_GROUP_GONE);
 			sd->unfiltered = false;

@@ -186,8 +186,6 @@ struct sgfw_dev_stats {
  * @name: the device name; never changes.
  * @key: the order of dumps; never reused (sgfw_net.next_key).
  * @hnode: in sgfw_net.dev_names, by @name.
- * @ifindex: the device that has the name, through which the data path
- *	finds this (sgfw_net.devs); 0 while none has it ("waiting").
  * @rs: what the data path applies; NULL when no group is attached.
  *	rcu_assign_pointer() under the RTNL, rcu_dereference() in the hooks.
  *	Built for waiting names too, so that binding is only publishing.
@@ -200,8 +198,11 @@ struct sgfw_dev_stats {
  *	(@fd), and set to 0 once the flows of a device that lost its name
  *	are flushed (sgfw_dev_flows()).
  * @fd: its entry in the flow table's registry, for the life of the
- *	configuration: its flows are keyed by @fd.key.  @fd.ifindex follows
- *	@ifindex.
+ *	configuration: its flows are keyed by @fd.key.  @fd.ifindex is the
+ *	device that has the name, through which the data path finds this
+ *	(sgfw_net.devs); 0 while none has it ("waiting").  Changed under the
+ *	RTNL with WRITE_ONCE(): the table reads it without (for a flow's
+ *	events and dumps).
  * @port: port mode's settings (port.h); NULL in endpoint mode.  Published
  *	like @rs.
  * @port_ops, @hooked: the netdev hooks of port mode (hooks.c), on the
@@ -215,7 +216,6 @@ struct sgfw_dev {
 	struct hlist_node hnode;
 	char name[IFNAMSIZ];
 	u32 key;
-	int ifindex;
 	struct sgfw_flow_dev fd;
 	u8 nsgs;
 	struct sgfw_sg *sgs[SGFW_MAX_SGS_PER_DEV];

@@ -142,7 +142,7 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	/* Another CPU's packet may have opened it first, and counted it. */
 	if (created) {
 		sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
-		sgfw_event_flow_new(sn->net, sd->ifindex, flow);
+		sgfw_event_flow_new(sn->net, sd->fd.ifindex, flow);
 	}
 	return SGFW_COUNT_ACCEPTED;
 }
@@ -300,7 +300,7 @@ static void sgfw_port_verdict(struct sgfw_net *sn, struct sgfw_dev *sd,
 	if (!rcu_access_pointer(sd->rs) && !rcu_access_pointer(sd->nacl_rs))
 		return;
 	if (p->flags & SGFW_PKT_FRAG_LATER) {
-		if (!sgfw_frag_later(&sn->frags, sd->ifindex, dir, p))
+		if (!sgfw_frag_later(&sn->frags, sd->fd.ifindex, dir, p))
 			j->verdict = SGFW_COUNT_INVALID;
 		return;
 	}
@@ -309,7 +309,7 @@ static void sgfw_port_verdict(struct sgfw_net *sn, struct sgfw_dev *sd,
 	sgfw_judge(sn, sd, dir, p, false, j);
 	if (j->verdict == SGFW_COUNT_ACCEPTED && (p->flags & SGFW_PKT_FRAG) &&
 	    sgfw_frag_first(&sn->frags, READ_ONCE(sn->flows.memcg),
-			    sd->ifindex, dir, p))
+			    sd->fd.ifindex, dir, p))
 		j->verdict = SGFW_COUNT_TABLE_FULL;
 	return;
 

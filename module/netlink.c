@@ -1397,8 +1397,8 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 
 	sgfw_dev_stats_read(sd, ctr, audit);
 	if (nla_put_string(skb, SGFW_A_IFACE_IFNAME, sd->name) ||
-	    (sd->ifindex &&
-	     nla_put_u32(skb, SGFW_A_IFACE_IFINDEX, sd->ifindex)))
+	    (sd->fd.ifindex &&
+	     nla_put_u32(skb, SGFW_A_IFACE_IFINDEX, sd->fd.ifindex)))
 		return -EMSGSIZE;
 	for (i = 0; i < sd->nsgs; i++)
 		if (nla_put_string(skb, SGFW_A_IFACE_SG, sd->sgs[i]->name))

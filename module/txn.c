@@ -595,9 +595,9 @@ static int sgfw_txn_hook_ports(struct sgfw_net *sn, struct sgfw_txn *txn)
 	int err;
 
 	list_for_each_entry(td, &txn->devs, list) {
-		if (!td->port || !td->sd->ifindex)
+		if (!td->port || !td->sd->fd.ifindex)
 			continue;
-		dev = __dev_get_by_index(sn->net, td->sd->ifindex);
+		dev = __dev_get_by_index(sn->net, td->sd->fd.ifindex);
 		if (WARN_ON_ONCE(!dev))
 			continue;
 		err = sgfw_port_hooks_add(sn->net, td->sd, dev);
@@ -628,7 +628,7 @@ static void sgfw_txn_remode(struct sgfw_net *sn, struct list_head *saved)
 	bool any = false;
 
 	list_for_each_entry(td, saved, list) {
-		td->remode = td->sd->ifindex &&
+		td->remode = td->sd->fd.ifindex &&
 			    !td->port != !rtnl_dereference(td->sd->port);
 		any |= td->remode;
 	}

@@ -699,7 +699,7 @@ static void cfg_dev_bound_by_name(struct kunit *test)
 	web->attached++;
 	KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
 	/* Waiting: built, not published. */
-	KUNIT_EXPECT_EQ(test, sd->ifindex, 0);
+	KUNIT_EXPECT_EQ(test, sd->fd.ifindex, 0);
 	KUNIT_EXPECT_NOT_NULL(test, rtnl_dereference(sd->rs));
 	KUNIT_EXPECT_TRUE(test, xa_empty(&sn->devs));
 	rtnl_unlock();
@@ -707,7 +707,7 @@ static void cfg_dev_bound_by_name(struct kunit *test)
 	dev = sgfw_test_netdev_new(test, net, "kt1");
 	rtnl_lock();
 	KUNIT_EXPECT_PTR_EQ(test, cfg_bound(sn, dev->ifindex), sd);
-	KUNIT_EXPECT_EQ(test, sd->ifindex, dev->ifindex);
+	KUNIT_EXPECT_EQ(test, sd->fd.ifindex, dev->ifindex);
 	rtnl_unlock();
 
 	/* Renamed away: the flows go, the name waits. */
@@ -717,7 +717,7 @@ static void cfg_dev_bound_by_name(struct kunit *test)
 	err = dev_change_name(dev, "kt2");
 	KUNIT_EXPECT_EQ(test, err, 0);
 	KUNIT_EXPECT_NULL(test, cfg_bound(sn, dev->ifindex));
-	KUNIT_EXPECT_EQ(test, sd->ifindex, 0);
+	KUNIT_EXPECT_EQ(test, sd->fd.ifindex, 0);
 	KUNIT_EXPECT_PTR_EQ(test, sgfw_dev_find(sn, "kt1"), sd);
 	KUNIT_EXPECT_NULL(test, sgfw_dev_find(sn, "kt2"));
 	rtnl_unlock();
@@ -734,7 +734,7 @@ static void cfg_dev_bound_by_name(struct kunit *test)
 	rtnl_lock();
 	sgfw_test_netdev_unregister(test, dev);
 	KUNIT_EXPECT_TRUE(test, xa_empty(&sn->devs));
-	KUNIT_EXPECT_EQ(test, sd->ifindex, 0);
+	KUNIT_EXPECT_EQ(test, sd->fd.ifindex, 0);
 	KUNIT_EXPECT_PTR_EQ(test, sgfw_dev_find(sn, "kt1"), sd);
 	KUNIT_EXPECT_EQ(test, sd->nsgs, 1);
 	rtnl_unlock();
@@ -751,7 +751,7 @@ static void cfg_dev_bound_by_name(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, lo);
 	sd = sgfw_dev_get_or_create(sn, "lo");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sd);
-	KUNIT_EXPECT_EQ(test, sd->ifindex, 0);
+	KUNIT_EXPECT_EQ(test, sd->fd.ifindex, 0);
 	KUNIT_EXPECT_NULL(test, cfg_bound(sn, lo->ifindex));
 	sgfw_dev_remove(sn, sd, false);
 	rtnl_unlock();

@@ -625,7 +625,7 @@ static void txn_dev_names(struct kunit *test)
 	rtnl_lock();
 	sd = sgfw_dev_find(sn, "vm0");
 	KUNIT_ASSERT_NOT_NULL(test, sd);
-	KUNIT_EXPECT_EQ(test, sd->ifindex, 0);
+	KUNIT_EXPECT_EQ(test, sd->fd.ifindex, 0);
 	KUNIT_EXPECT_EQ(test, sd->nsgs, 1);
 	KUNIT_EXPECT_EQ(test, web->attached, 2);
 	rtnl_unlock();
@@ -768,7 +768,7 @@ static void txn_port_mode(struct kunit *test)
 	txn_ifindex = dev->ifindex;
 	rtnl_lock();
 	KUNIT_EXPECT_TRUE(test, sd->hooked);
-	KUNIT_EXPECT_EQ(test, sd->ifindex, dev->ifindex);
+	KUNIT_EXPECT_EQ(test, sd->fd.ifindex, dev->ifindex);
 	rtnl_unlock();
 
 	/* "iface set vm1 address 10.8.0.5": the peer set follows. */
