@@ -14,9 +14,10 @@
  * words, sgfw_flow_hash() says how) under a key drawn at boot, so a
  * remote sender cannot aim at one bucket.  Lookups walk a chain under RCU
  * with no lock; inserts and removals take one of SGFW_FT_LOCKS spinlocks,
- * chosen by the bucket.  A chain never holds more than SGFW_FT_CHAIN_MAX
- * flows of one namespace: an insert past that is refused and counted, so
- * that even a flood aimed at one bucket keeps lookups short, and one
+ * chosen by the bucket.  A chain takes no more than SGFW_FT_CHAIN_MAX
+ * flows of one namespace (a few more only from a flood that aims at tag
+ * bits too: sgfw_ft_scan()): an insert past that is refused and counted,
+ * so that even a flood aimed at one bucket keeps lookups short, and one
  * namespace's flood never refuses another namespace's flows.
  *
  * A chain is a single pointer per flow, as in rhashtable: removal finds the
@@ -87,6 +88,7 @@
  * flow whose bucket is busy is left for the next round.
  */
 
+#include <linux/bitops.h>
 #include <linux/bug.h>
 #include <linux/cache.h>
 #include <linux/err.h>
@@ -129,6 +131,11 @@
 #define SGFW_FT_LOCKS		1024
 /* Live flows of one namespace in one chain past which an insert is refused. */
 #define SGFW_FT_CHAIN_MAX	64
+/*
+ * A chain whose filter holds fewer bits than this, none of them a new
+ * flow's, takes the flow at its head without being walked.
+ */
+#define SGFW_FT_UNWALKED_BITS	4
 #define SGFW_FT_MIN_SIZE	256U
 #define SGFW_FT_MAX_SIZE	16777216U	/* 2^24 */
 /* The table doubles past this many flows per bucket... */
@@ -1118,9 +1125,9 @@ void sgfw_flow_ns_set_memcg(struct sgfw_flow_ns *fns)
  * Walk the chains of hash @h before an insert (in the table, and in the
  * one a resize moves it to): unlink their expired flows, and find the live
  * flow of @t if there is one; else *@len is the number of flows of @key's
- * namespace in them, *@tail the link a new flow goes to, at the end of the
- * newest table's chain, *@end what that link holds (the chain's end
- * marker, the new flow's @next) and *@filter that chain's filter.
+ * namespace in them, *@tail the link a new flow goes to in the newest
+ * table's chain, *@end what that link holds (the new flow's @next) and
+ * *@filter that chain's filter.
  *
  * A chain whose filter is empty holds no flow (a bit is set before its
  * flow is linked, and cleared under this lock once no flow needs it): its
@@ -1128,6 +1135,20 @@ void sgfw_flow_ns_set_memcg(struct sgfw_flow_ns *fns)
  * flows go to an empty chain, and the bucket's cache miss (often a TLB
  * miss too) was the larger part of the insert; the store that links the
  * new flow does not wait for the line.
+ *
+ * Nor is a chain walked whose filter lacks the new flow's bit (the flow
+ * cannot be in it) and holds fewer than SGFW_FT_UNWALKED_BITS bits: the
+ * flow goes to its head.  Each flow the walk would pass is a cache miss
+ * under the bucket lock, and 61% of new flows find their chain not empty
+ * at one flow per bucket.  Such an insert is not counted against the cap;
+ * it gives the filter a bit it lacked, so the chain's flows then have one
+ * more tag value, and a chain takes one only while its flows have fewer
+ * than SGFW_FT_UNWALKED_BITS.  A chain of SGFW_FT_CHAIN_MAX flows of a
+ * namespace can so gain at most SGFW_FT_UNWALKED_BITS - 1 more of them,
+ * only if all of its flows share at most three tag values (a flood that
+ * knows the hash key and aims at three bits more than the bucket's).
+ * While a resize moves flows between two chains, both are walked, so that
+ * the cap counts them all.
  */
 static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now, u32 key,
 				      const struct sgfw_tuple *t,
@@ -1139,15 +1160,23 @@ static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now, u32 key,
 	struct sgfw_flow __rcu **link;
 	struct sgfw_ftab *tab;
 	struct sgfw_flow *f;
-	bool rev;
+	bool resizing, rev;
+	u8 bits;
 
 	lockdep_assert_held(sgfw_ft_lock(h));
 	*len = 0;
+	resizing = sgfw_ft_future(sgfw_ft_tab());
 	for (tab = sgfw_ft_tab(); tab; tab = sgfw_ft_future(tab)) {
 		link = &tab->buckets[h & tab->mask];
 		f = sgfw_nulls(tab, h & tab->mask);
-		if (!READ_ONCE(tab->filter[h & tab->mask]))
+		bits = READ_ONCE(tab->filter[h & tab->mask]);
+		if (!bits)
 			goto empty;
+		if (!resizing && !(bits & sgfw_tag_bit(sgfw_hash_tag(h))) &&
+		    hweight8(bits) < SGFW_FT_UNWALKED_BITS) {
+			f = sgfw_chain_deref(*link, h);
+			goto empty;
+		}
 		while (!sgfw_is_nulls(f = sgfw_chain_deref(*link, h))) {
 			if (sgfw_flow_expired(f, now)) {
 				/* Of any namespace: a linked flow has one. */
@@ -1174,7 +1203,7 @@ empty:
 }
 
 /*
- * The insert of a flow of hash @h walks its chain to the tail, under the
+ * The insert of a flow of hash @h may walk its chain to the tail, under the
  * bucket lock; each flow it passes is a cache miss, often a TLB miss too.
  * The lookup that missed prefetched the bucket; by the time the rules
  * have allowed the flow the bucket is there, and the chain's first flow
@@ -1389,9 +1418,11 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct sgfw_flow_dev *fd,
 	fns->n_unassured++;
 	spin_unlock(&fns->lock);
 	/*
-	 * At the tail, so that a dump that resumes at a position in this
-	 * chain never sees a flow twice.  Orders the stores above, its bit in
-	 * the filter among them, before the flow is seen.
+	 * At the tail of a chain that was walked, at the head of one that was
+	 * not (sgfw_ft_scan()): never between two flows it held, so that a
+	 * dump that resumes at a position in this chain never sees a flow
+	 * twice.  Orders the stores above, its bit in the filter among
+	 * them, before the flow is seen.
 	 */
 	WRITE_ONCE(*filter, *filter | sgfw_tag_bit(sw.tag));
 	RCU_INIT_POINTER(f->next, end);
@@ -1638,9 +1669,12 @@ static u32 sgfw_flow_pos_ports(const struct sgfw_flow *f)
  * @arg: for @fn.
  *
  * A resumed walk looks for the flow it stopped at (by address and ports,
- * which never dereferences a flow that may be gone).  New flows join a
- * chain at its tail and removals keep the order of the rest, so the walk
- * then skips nothing and repeats nothing; if that flow has left the
+ * which never dereferences a flow that may be gone).  A new flow joins a
+ * chain at its tail or its head (sgfw_ft_scan()), never between two flows
+ * it held, and removals keep the order of the rest, so the walk then
+ * repeats nothing and skips no flow the chain held when it stopped (one
+ * linked at the head meanwhile is not seen, as one in a bucket already
+ * walked is not); if that flow has left the
  * table, the walk takes its bucket again from the start, and may return
  * some flows of it twice (as ctnetlink does).  A resize between two calls
  * (@pos remembers the size) makes the walk go on from the same bucket
@@ -1924,6 +1958,12 @@ unsigned int sgfw_flowtable_filters_stale(void)
 unsigned int sgfw_flowtable_chain_max(void)
 {
 	return SGFW_FT_CHAIN_MAX;
+}
+
+/* A flow's bit in its chain's filter, 0 to 7. */
+unsigned int sgfw_flowtable_tag_bit(u32 key, const struct sgfw_tuple *t)
+{
+	return ilog2(sgfw_tag_bit(sgfw_hash_tag(sgfw_flow_hash(key, t))));
 }
 
 unsigned int sgfw_flowtable_cache_size(void)

@@ -449,6 +449,7 @@ void sgfw_flowtable_clock_real(void);
 unsigned int sgfw_flowtable_size(void);
 unsigned int sgfw_flowtable_bucket(u32 key, const struct sgfw_tuple *t);
 unsigned int sgfw_flowtable_chain_max(void);
+unsigned int sgfw_flowtable_tag_bit(u32 key, const struct sgfw_tuple *t);
 unsigned int sgfw_flowtable_filters_stale(void);
 unsigned int sgfw_flowtable_cache_size(void);
 void sgfw_flowtable_gc_pause(bool pause);

@@ -1033,6 +1033,98 @@ static void ft_chain_cap_per_namespace(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ft_count(other), 4);
 }
 
+/* Records the order a walk gives the flows of one bucket in. */
+static int ft_order_fn(const struct sgfw_flow *flow, bool first, void *arg)
+{
+	const struct sgfw_flow **order = arg;
+
+	while (*order)
+		order++;
+	*order = flow;
+	return 0;
+}
+
+/*
+ * A new flow whose chain's filter lacks its bit, in a chain of fewer than
+ * four tag values, goes to the chain's head unwalked; one whose bit is
+ * there goes to the tail, walked and counted.  A chain whose flows a flood
+ * holds to three tag values takes the cap, then at most three flows more
+ * with new values: here one, as the fourth value ends the unwalked inserts.
+ */
+static void ft_chain_unwalked(struct kunit *test)
+{
+	unsigned int max = sgfw_flowtable_chain_max();
+	unsigned int size = sgfw_flowtable_size();
+	struct net *net = ft_net(test, 1000);
+	const struct sgfw_flow *order[4] = {};
+	unsigned int bkt, i, n = 0, n3 = 0, n4 = 0, tag0, tag;
+	struct sgfw_tuple *t, first, v3[2], v4;
+	struct sgfw_flow_pos pos = {};
+	struct sgfw_flow *a, *b, *c;
+
+	t = kunit_kcalloc(test, max + 1, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	first = ft_v4(IPPROTO_UDP, 0x0a000000, 0, 0xc0a80002, 53);
+	bkt = sgfw_flowtable_bucket(ft_key(net, 1), &first);
+	tag0 = sgfw_flowtable_tag_bit(ft_key(net, 1), &first);
+	/*
+	 * Tuples of the bucket: max + 1 whose tag values are tag0 to
+	 * tag0 + 2 (mod 8), two of value tag0 + 3 and one of tag0 + 4.
+	 */
+	for (i = 0; (n <= max || n3 < 2 || !n4) && i < 256 * size; i++) {
+		struct sgfw_tuple x = ft_v4(IPPROTO_UDP, 0x0a000000 + (i >> 16),
+					    i & 0xffff, 0xc0a80002, 53);
+
+		if (!(i & 0xffff))
+			cond_resched();
+		if (sgfw_flowtable_bucket(ft_key(net, 1), &x) != bkt)
+			continue;
+		tag = (sgfw_flowtable_tag_bit(ft_key(net, 1), &x) + 8 - tag0) % 8;
+		if (tag < 3 && n <= max) {
+			t[n++] = x;
+		} else if (tag == 3 && n3 < 2) {
+			v3[n3++] = x;
+		} else if (tag == 4 && !n4) {
+			v4 = x;
+			n4 = 1;
+		}
+	}
+	KUNIT_ASSERT_EQ_MSG(test, n, max + 1, "after %u tuples", i);
+	KUNIT_ASSERT_EQ_MSG(test, n3 + n4, 3, "after %u tuples", i);
+
+	/* The bucket's first flow, then one of another value: at the head. */
+	a = ft_create(net, 1, &t[0]);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+	b = ft_create(net, 1, &v3[0]);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
+	/* One of the second's value: its bit is there, it goes to the tail. */
+	c = ft_create(net, 1, &v3[1]);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	KUNIT_ASSERT_EQ(test, sgfw_flowtable_walk(ft_fns(net), &pos,
+						  ft_order_fn, order), 0);
+	KUNIT_EXPECT_PTR_EQ(test, order[0], (const struct sgfw_flow *)b);
+	KUNIT_EXPECT_PTR_EQ(test, order[1], (const struct sgfw_flow *)a);
+	KUNIT_EXPECT_PTR_EQ(test, order[2], (const struct sgfw_flow *)c);
+	KUNIT_EXPECT_NULL(test, order[3]);
+	rcu_read_lock();
+	sgfw_flow_remove(ft_fns(net), b);
+	sgfw_flow_remove(ft_fns(net), c);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
+
+	/* A flood of three tag values fills the chain to the cap... */
+	for (i = 1; i < max; i++)
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t[i]));
+	KUNIT_EXPECT_EQ(test, ft_count(net), max);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ft_create(net, 1, &t[max])),
+			-EBUSY);
+	/* ...and then takes one flow of a fourth value, not one of a fifth. */
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &v3[1]));
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ft_create(net, 1, &v4)), -EBUSY);
+	KUNIT_EXPECT_EQ(test, ft_count(net), max + 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ft_fns(net)->bucket_full), 2);
+}
+
 /* --- flush, remove, walk ------------------------------------------------------ */
 
 /* Flushing a namespace takes all of its flows and none of another's. */
@@ -2074,6 +2166,7 @@ static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE(ft_evict_among_many),
 	KUNIT_CASE(ft_chain_cap),
 	KUNIT_CASE(ft_chain_cap_per_namespace),
+	KUNIT_CASE(ft_chain_unwalked),
 	KUNIT_CASE(ft_flush_net),
 	KUNIT_CASE(ft_flush_device),
 	KUNIT_CASE(ft_remove_once),
