@@ -1333,6 +1333,9 @@ static unsigned int ft_walk_hits(const struct ft_walk_ctx *w,
 	return hits;
 }
 
+/* Tuples of one bucket that ft_walk_changing() picks from. */
+#define FT_WALK_TUPLES	128
+
 /* @n tuples of one bucket of @net (TCP from port @sport on, to 443). */
 static void ft_same_bucket(struct kunit *test, struct net *net,
 			   struct sgfw_tuple *t, unsigned int n, u16 sport)
@@ -1356,25 +1359,43 @@ static void ft_same_bucket(struct kunit *test, struct net *net,
 /*
  * Flows come and go in a bucket between the calls of a walk: one that
  * stays is never skipped, one that went is never returned, and one that
- * came is returned once.  Only when the flow the walk stopped at goes is
- * the bucket walked again from its start.
+ * came at the chain's tail is returned once.  Only when the flow the walk
+ * stopped at goes is the bucket walked again from its start.
  */
 static void ft_walk_changing(struct kunit *test)
 {
 	struct net *net = ft_net(test, 1000);
 	struct ft_walk_ctx w = { .test = test, .max = 100 };
+	const struct sgfw_flow *order[11] = {};
 	struct sgfw_flow_pos pos = {};
-	struct sgfw_flow *f[12];
-	struct sgfw_tuple t[12];
-	unsigned int i;
+	struct sgfw_flow *f[11];
+	struct sgfw_tuple *t;
+	unsigned int i, tag0;
 
 	w.seen = kunit_kcalloc(test, w.max, sizeof(*w.seen), GFP_KERNEL);
+	t = kunit_kcalloc(test, FT_WALK_TUPLES, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, w.seen);
-	ft_same_bucket(test, net, t, ARRAY_SIZE(t), 1000);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	ft_same_bucket(test, net, t, FT_WALK_TUPLES, 1000);
+	for (i = 0; i < 10; i++)
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t[i]));
+	/*
+	 * f[] in the order of the chain, which the walk follows: a new flow
+	 * goes to the chain's head when it need not walk it (sgfw_ft_scan()).
+	 */
+	KUNIT_ASSERT_EQ(test, sgfw_flowtable_walk(ft_fns(net), &pos,
+						  ft_order_fn, order), 0);
 	for (i = 0; i < 10; i++) {
-		f[i] = ft_create(net, 1, &t[i]);
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
+		KUNIT_ASSERT_NOT_NULL(test, order[i]);
+		f[i] = (struct sgfw_flow *)order[i];
 	}
+	pos = (struct sgfw_flow_pos){};
+	/* The one that comes shares t[0]'s bit: it is walked, to the tail. */
+	tag0 = sgfw_flowtable_tag_bit(ft_key(net, 1), &t[0]);
+	for (i = 10; i < FT_WALK_TUPLES - 1; i++)
+		if (sgfw_flowtable_tag_bit(ft_key(net, 1), &t[i]) == tag0)
+			break;
+	t[10] = t[i];
 
 	/* 0 1 2 go out; the walk stops at 3. */
 	w.room = 3;
