@@ -1122,6 +1122,16 @@ void sgfw_flow_ns_set_memcg(struct sgfw_flow_ns *fns)
 /* ---- the chains ------------------------------------------------------- */
 
 /*
+ * Need the insert of a flow of hash @h not walk a chain whose filter is
+ * @bits (not empty)?  See sgfw_ft_scan().
+ */
+static bool sgfw_chain_unwalked(u8 bits, u32 h)
+{
+	return !(bits & sgfw_tag_bit(sgfw_hash_tag(h))) &&
+	       hweight8(bits) < SGFW_FT_UNWALKED_BITS;
+}
+
+/*
  * Walk the chains of hash @h before an insert (in the table, and in the
  * one a resize moves it to): unlink their expired flows, and find the live
  * flow of @t if there is one; else *@len is the number of flows of @key's
@@ -1172,8 +1182,7 @@ static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now, u32 key,
 		bits = READ_ONCE(tab->filter[h & tab->mask]);
 		if (!bits)
 			goto empty;
-		if (!resizing && !(bits & sgfw_tag_bit(sgfw_hash_tag(h))) &&
-		    hweight8(bits) < SGFW_FT_UNWALKED_BITS) {
+		if (!resizing && sgfw_chain_unwalked(bits, h)) {
 			f = sgfw_chain_deref(*link, h);
 			goto empty;
 		}
@@ -1207,16 +1216,18 @@ empty:
  * bucket lock; each flow it passes is a cache miss, often a TLB miss too.
  * The lookup that missed prefetched the bucket; by the time the rules
  * have allowed the flow the bucket is there, and the chain's first flow
- * can be fetched while the new one is allocated and filled in.  Only a
- * hint: the chain may change before the lock is taken.  Context: RCU.
+ * can be fetched while the new one is allocated and filled in, unless the
+ * insert will not walk the chain.  Only a hint: the chain may change
+ * before the lock is taken.  Context: RCU.
  */
 static void sgfw_ft_prefetch_chain(u32 h)
 {
 	struct sgfw_ftab *tab = rcu_dereference(sgfw_ft.tab);
 	unsigned int b = h & tab->mask;
+	u8 bits = READ_ONCE(tab->filter[b]);
 	struct sgfw_flow *f;
 
-	if (!READ_ONCE(tab->filter[b]))
+	if (!bits || sgfw_chain_unwalked(bits, h))
 		return;
 	f = rcu_dereference(tab->buckets[b]);
 	if (sgfw_is_nulls(f))
