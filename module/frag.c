@@ -5,11 +5,13 @@
 
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
+#include <linux/lockdep.h>
 #include <linux/memcontrol.h>
 #include <linux/random.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
+#include "../uapi/linux/sgfw.h"
 #include "frag.h"
 
 /*
@@ -77,8 +79,33 @@ static void sgfw_frag_key(const struct sgfw_pkt *p, struct sgfw_pkt *key)
 		key->t.proto = 0;
 }
 
+/* Where the datagrams of device @ifindex in direction @dir are counted. */
+static unsigned long sgfw_frag_side(int ifindex, u8 dir)
+{
+	return (unsigned long)(u32)ifindex << 1 |
+	       (dir == SGFW_DIRECTION_EGRESS);
+}
+
+static unsigned int sgfw_frag_side_count(struct sgfw_frags *fr,
+					 unsigned long side)
+{
+	void *v = xa_load(&fr->sides, side);
+
+	return v ? xa_to_value(v) : 0;
+}
+
 static void sgfw_frag_forget(struct sgfw_frags *fr, struct sgfw_frag *f)
 {
+	unsigned long side = sgfw_frag_side(f->ifindex, f->dir);
+	unsigned int n = sgfw_frag_side_count(fr, side);
+
+	lockdep_assert_held(&fr->lock);
+	WARN_ON_ONCE(!n);
+	/* The entry is there: replacing it allocates nothing. */
+	if (n > 1)
+		xa_store(&fr->sides, side, xa_mk_value(n - 1), GFP_NOWAIT);
+	else
+		xa_erase(&fr->sides, side);
 	hash_del(&f->node);
 	fr->count--;
 	kfree(f);
@@ -126,6 +153,7 @@ void sgfw_frags_init(struct sgfw_frags *fr)
 {
 	spin_lock_init(&fr->lock);
 	hash_init(fr->buckets);
+	xa_init(&fr->sides);
 	atomic64_set(&fr->full, 0);
 	fr->seed = get_random_u32();
 	INIT_DELAYED_WORK(&fr->gc, sgfw_frags_gc);
@@ -139,8 +167,12 @@ void sgfw_frags_exit(struct sgfw_frags *fr)
 	unsigned int b;
 
 	cancel_delayed_work_sync(&fr->gc);
+	spin_lock_bh(&fr->lock);
 	hash_for_each_safe(fr->buckets, b, tmp, f, node)
 		sgfw_frag_forget(fr, f);
+	spin_unlock_bh(&fr->lock);
+	WARN_ON_ONCE(!xa_empty(&fr->sides));
+	xa_destroy(&fr->sides);
 }
 
 /*
@@ -166,17 +198,25 @@ static struct sgfw_frag *sgfw_frag_alloc(struct mem_cgroup *memcg)
  * @dir: the direction it passed in.
  * @p: the fragment (SGFW_PKT_FRAG, not SGFW_PKT_FRAG_LATER).
  *
- * A copy of a first fragment already remembered changes nothing.
+ * A copy of a first fragment already remembered changes nothing.  A side
+ * or a table that is full first forgets the expired datagrams of the new
+ * one's bucket; the others go with the next run of the reaper, within a
+ * quarter of SGFW_FRAG_TIMEOUT.
  * Context: the hooks (RCU, softirq or process).
- * Return: 0, or -ENOSPC (the table is full) or -ENOMEM: the fragment is
- * then dropped, and so will the rest of its datagram be.
+ * Return: 0, or -ENOSPC (the device's side or the table is full) or
+ * -ENOMEM: the fragment is then dropped, and so will the rest of its
+ * datagram be.
  */
 int sgfw_frag_first(struct sgfw_frags *fr, struct mem_cgroup *memcg,
 		    int ifindex, u8 dir, const struct sgfw_pkt *p)
 {
+	unsigned long side = sgfw_frag_side(ifindex, dir);
+	struct mem_cgroup *old;
 	struct sgfw_frag *f;
 	struct sgfw_pkt key;
+	unsigned int n;
 	int err = 0;
+	void *e;
 	u32 hash;
 
 	sgfw_frag_key(p, &key);
@@ -199,11 +239,22 @@ int sgfw_frag_first(struct sgfw_frags *fr, struct mem_cgroup *memcg,
 	spin_lock_bh(&fr->lock);
 	if (sgfw_frag_find(fr, hash, ifindex, dir, &key))
 		goto out_free;
-	if (fr->count >= SGFW_MAX_FRAGS)
+	n = sgfw_frag_side_count(fr, side);
+	if (fr->count >= SGFW_MAX_FRAGS || n >= SGFW_FRAGS_PER_SIDE) {
 		sgfw_frags_expire(fr, sgfw_frag_bucket(fr, hash));
-	if (fr->count >= SGFW_MAX_FRAGS) {
+		n = sgfw_frag_side_count(fr, side);
+	}
+	if (fr->count >= SGFW_MAX_FRAGS || n >= SGFW_FRAGS_PER_SIDE) {
 		atomic64_inc(&fr->full);
 		err = -ENOSPC;
+		goto out_free;
+	}
+	old = set_active_memcg(memcg);
+	e = xa_store(&fr->sides, side, xa_mk_value(n + 1),
+		     GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT);
+	set_active_memcg(old);
+	if (xa_is_err(e)) {
+		err = xa_err(e);
 		goto out_free;
 	}
 	hash_add(fr->buckets, &f->node, hash);

@@ -12,8 +12,13 @@
  * its first, as IP reassembly gives up (net.ipv4.ipfrag_time).  A later
  * fragment that would overlap the first is dropped: reassembled, it could
  * rewrite the transport header that was judged (RFC 1858, 3.2).
- * A namespace remembers at most SGFW_MAX_FRAGS datagrams; past that, a
- * first fragment is dropped (counted in @full) until some are forgotten.
+ * A namespace remembers at most SGFW_MAX_FRAGS datagrams, and a device at
+ * most SGFW_FRAGS_PER_SIDE of them in each direction (its "side"); past
+ * either, a first fragment is dropped (counted in @full) until some are
+ * forgotten.  So an instance that sends (or a sender that aims at one
+ * instance) first fragments whose datagrams never end fills only its own
+ * side's share, not the table the other instances' fragments need: that
+ * would take sixteen sides at once.
  */
 #ifndef _SGFW_FRAG_H
 #define _SGFW_FRAG_H
@@ -23,10 +28,12 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include "types.h"
 
 #define SGFW_MAX_FRAGS		4096
+#define SGFW_FRAGS_PER_SIDE	(SGFW_MAX_FRAGS / 16)
 #define SGFW_FRAG_TIMEOUT	(30 * HZ)
 
 struct mem_cgroup;
@@ -34,9 +41,11 @@ struct mem_cgroup;
 /*
  * struct sgfw_frags - the datagrams a namespace's port-mode devices let
  * the first fragment of.
- * @lock: guards @buckets and @count; taken with bottom halves off (the
- *	hooks run in softirq and, on egress, in process context).
+ * @lock: guards @buckets, @count and @sides; taken with bottom halves off
+ *	(the hooks run in softirq and, on egress, in process context).
  * @count: datagrams remembered; READ_ONCE() without @lock.
+ * @sides: datagrams remembered per side, xa_mk_value(count) at
+ *	sgfw_frag_side(); a side with none has no entry.
  * @full: first fragments dropped for want of room.
  * @seed: of the hash, so that a sender cannot aim at one bucket.
  * @gc: forgets expired datagrams while any is remembered.
@@ -45,6 +54,7 @@ struct sgfw_frags {
 	spinlock_t lock;	/* see above */
 	DECLARE_HASHTABLE(buckets, 8);
 	u32 count;
+	struct xarray sides;
 	atomic64_t full;
 	u32 seed;
 	struct delayed_work gc;

@@ -1029,6 +1029,10 @@ elif cmd == "eth-send":
     #   udp SRC SPORT DST DPORT [LEN]   a UDP datagram, IPv4 or IPv6
     #   frag SRC DST OFFSET             a lone later fragment of a UDP
     #                                   datagram (offset in bytes)
+    #   firsts SRC DST DPORT N          the first fragments (UDP to DPORT)
+    #                                   of N datagrams, identifications 1
+    #                                   to N, whose other fragments never
+    #                                   come: N frames
     #   arp OP SPA TPA                  an ARP request (1) or reply (2)
     #   na SRC DST TARGET               an unsolicited neighbour
     #                                   advertisement, override flag set
@@ -1078,7 +1082,20 @@ elif cmd == "eth-send":
         return msg[:2] + struct.pack("!H", c) + msg[4:]
 
     dst = None
-    if kind == "udp":
+    frames = None
+    if kind == "firsts":
+        src, dst, dport, n = a[0], a[1], int(a[2]), int(a[3])
+        # The UDP header of a 2000-byte datagram, and its first 1000 bytes.
+        u = struct.pack("!HHHH", 40000, dport, 2008, 0) + bytes(1000)
+        frames = []
+        for i in range(1, n + 1):
+            if family(dst) == socket.AF_INET:
+                et, pkt = 0x0800, ip4(src, dst, 17, u, i & 0xffff, 0x2000)
+            else:
+                fh = struct.pack("!BBHI", 17, 0, 1, i)
+                et, pkt = 0x86dd, ip6(src, dst, 44, fh + u)
+            frames.append(pkt)
+    elif kind == "udp":
         src, sport, dst, dport = a[0], int(a[1]), a[2], int(a[3])
         data = b"sgfw-forged"
         if len(a) > 4:
@@ -1131,9 +1148,10 @@ elif cmd == "eth-send":
     if vlan is not None:
         pkt = struct.pack("!HH", vlan, et) + pkt
         et = 0x8100
-    frame = bytes.fromhex(dmac.replace(":", "")) + smac + \
-        struct.pack("!H", et) + pkt
-    s.send(frame.ljust(60, b"\0"))
+    for pkt in frames or [pkt]:
+        frame = bytes.fromhex(dmac.replace(":", "")) + smac + \
+            struct.pack("!H", et) + pkt
+        s.send(frame.ljust(60, b"\0"))
 
 elif cmd == "jpy":
     # EXPR JSON: EXPR evaluated with j the document JSON; a string printed

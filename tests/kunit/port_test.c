@@ -320,26 +320,83 @@ static void port_frag_datagram(struct kunit *test)
 	}
 }
 
-/* A full table refuses first fragments, counted, and keeps what it has. */
-static void port_frag_full(struct kunit *test)
+/*
+ * A device's side (a direction) refuses first fragments past its share,
+ * counted, whatever their family; its other side and other devices still
+ * have room, and a datagram it completes makes room on it again.
+ */
+static void port_frag_side(struct kunit *test)
 {
 	struct sgfw_frags *fr = port_frags(test);
 	struct sgfw_pkt p;
 	u32 id;
 
-	for (id = 0; id < SGFW_MAX_FRAGS; id++) {
-		p = port_frag(SGFW_AF_INET, id, 0, 8, true);
+	for (id = 0; id < SGFW_FRAGS_PER_SIDE; id++) {
+		p = port_frag(id & 1 ? SGFW_AF_INET6 : SGFW_AF_INET, id, 0, 8,
+			      true);
 		KUNIT_ASSERT_EQ(test, sgfw_frag_first(fr, NULL, 3, IN, &p), 0);
 	}
 	p = port_frag(SGFW_AF_INET, id, 0, 8, true);
 	KUNIT_EXPECT_EQ(test, sgfw_frag_first(fr, NULL, 3, IN, &p), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&fr->full), 1);
+	p = port_frag(SGFW_AF_INET6, id, 0, 8, true);
+	KUNIT_EXPECT_EQ(test, sgfw_frag_first(fr, NULL, 3, IN, &p), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fr->full), 2);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(fr->count), SGFW_FRAGS_PER_SIDE);
+	/* A copy of one it has is no new datagram. */
+	p = port_frag(SGFW_AF_INET, 0, 0, 8, true);
+	KUNIT_EXPECT_EQ(test, sgfw_frag_first(fr, NULL, 3, IN, &p), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fr->full), 2);
+
+	/* The other direction, another device. */
+	p = port_frag(SGFW_AF_INET, id, 0, 8, true);
+	KUNIT_EXPECT_EQ(test, sgfw_frag_first(fr, NULL, 3, OUT, &p), 0);
+	KUNIT_EXPECT_EQ(test, sgfw_frag_first(fr, NULL, 4, IN, &p), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(fr->count), SGFW_FRAGS_PER_SIDE + 2);
+
+	/* Datagram 6 (IPv4) complete: room for one more on the full side. */
+	p = port_frag(SGFW_AF_INET, 6, 8, 8, false);
+	KUNIT_EXPECT_TRUE(test, sgfw_frag_later(fr, 3, IN, &p));
+	p = port_frag(SGFW_AF_INET6, id, 0, 8, true);
+	KUNIT_EXPECT_EQ(test, sgfw_frag_first(fr, NULL, 3, IN, &p), 0);
+	p = port_frag(SGFW_AF_INET6, id + 1, 0, 8, true);
+	KUNIT_EXPECT_EQ(test, sgfw_frag_first(fr, NULL, 3, IN, &p), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fr->full), 3);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(fr->count), SGFW_FRAGS_PER_SIDE + 2);
+}
+
+/*
+ * A full table (every side of sixteen at its share) refuses first
+ * fragments, counted, and keeps what it has.
+ */
+static void port_frag_full(struct kunit *test)
+{
+	const int sides = SGFW_MAX_FRAGS / SGFW_FRAGS_PER_SIDE;
+	struct sgfw_frags *fr = port_frags(test);
+	struct sgfw_pkt p;
+	int dev;
+	u32 id;
+
+	for (dev = 1; dev <= sides; dev++)
+		for (id = 0; id < SGFW_FRAGS_PER_SIDE; id++) {
+			p = port_frag(SGFW_AF_INET, id, 0, 8, true);
+			KUNIT_ASSERT_EQ(test,
+					sgfw_frag_first(fr, NULL, dev, IN, &p),
+					0);
+		}
+	KUNIT_EXPECT_EQ(test, READ_ONCE(fr->count), SGFW_MAX_FRAGS);
+	p = port_frag(SGFW_AF_INET, 0, 0, 8, true);
+	KUNIT_EXPECT_EQ(test, sgfw_frag_first(fr, NULL, dev, IN, &p),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, sgfw_frag_first(fr, NULL, 1, OUT, &p),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&fr->full), 2);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(fr->count), SGFW_MAX_FRAGS);
 	p = port_frag(SGFW_AF_INET, 17, 8, 8, false);
-	KUNIT_EXPECT_TRUE(test, sgfw_frag_later(fr, 3, IN, &p));
+	KUNIT_EXPECT_TRUE(test, sgfw_frag_later(fr, 5, IN, &p));
 	/* That one is complete: there is room for the refused one now. */
-	p = port_frag(SGFW_AF_INET, id, 0, 8, true);
-	KUNIT_EXPECT_EQ(test, sgfw_frag_first(fr, NULL, 3, IN, &p), 0);
+	p = port_frag(SGFW_AF_INET, 0, 0, 8, true);
+	KUNIT_EXPECT_EQ(test, sgfw_frag_first(fr, NULL, dev, IN, &p), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(fr->count), SGFW_MAX_FRAGS);
 }
 
 static struct kunit_case sgfw_port_cases[] = {
@@ -347,6 +404,7 @@ static struct kunit_case sgfw_port_cases[] = {
 	KUNIT_CASE(port_no_addresses),
 	KUNIT_CASE(port_arp),
 	KUNIT_CASE(port_frag_datagram),
+	KUNIT_CASE(port_frag_side),
 	KUNIT_CASE(port_frag_full),
 	{}
 };

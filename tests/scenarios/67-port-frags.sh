@@ -13,7 +13,11 @@
 #  - a later fragment alone, whose first fragment never came, is dropped
 #    as invalid, to the instance and from it;
 #  - the table of datagrams in progress ("frags" in status) is empty again
-#    once they are complete, and it was never full.
+#    once they are complete, and it was never full;
+#  - instance 2 (p2 in port mode too) sends the first fragments of 4200
+#    datagrams that never end, more than the table holds: it fills only
+#    its own share (256: a device's side), the host's datagrams still
+#    reach instance 1, and its own then do not.
 #
 #   +------------------------------ $nsh -------------------------------+
 #   |   br0 10.0.0.254/24 fd00::fe/64   (a sniffer on br0)              |
@@ -104,3 +108,29 @@ assert_eq "lone fragments at the host (v4 v6)" "0 0" \
 log "no datagram left in progress, the table never full"
 wait_until 10 no_frags
 assert_eq "frags_full" 0 "$(sgj "$nsh" status | jpy 'j["frags_full"]')"
+
+log "instance 2 floods first fragments: it fills its own share, not the table"
+assert sgt "$nsh" sg add inst2
+assert sgt "$nsh" iface set p2 mode port address 10.0.0.2 fd00::2
+assert sgt "$nsh" iface attach p2 inst2
+t=$(dev_counter "$nsh" p2 dropped.table_full)
+# To udp/5001 of instance 1, which p1 refuses: only p2 remembers them.
+# Together more than the whole table holds.
+assert eth_send "$ns2" eth0 "$mac1" firsts 10.0.0.2 10.0.0.1 5001 2100
+assert eth_send "$ns2" eth0 "$mac1" firsts fd00::2 fd00::1 5001 2100
+share=256
+assert_eq "datagrams remembered: instance 2's share" $share "$(status_frags)"
+assert_eq "frags_full" $((4200 - share)) \
+	"$(sgj "$nsh" status | jpy 'j["frags_full"]')"
+assert_eq "refused at p2 (table_full)" $((4200 - share)) \
+	$(($(dev_counter "$nsh" p2 dropped.table_full) - t))
+log "the host's datagrams still reach instance 1, both families"
+assert udp_send "$nsh" 10.0.0.1 5000 4000
+assert udp_send "$nsh" fd00::1 5000 4000
+wait_until 5 whole_is u5000 ::ffff:10.0.0.254 2
+wait_until 5 whole_is u5000 fd00::fe 2
+log "instance 2's own, past its share, do not"
+assert udp_send "$ns2" 10.0.0.1 5000 4000
+sleep 1
+assert_eq "datagrams from instance 2" 1 "$(whole u5000 ::ffff:10.0.0.2)"
+assert_eq "datagrams remembered" $share "$(status_frags)"

@@ -223,8 +223,8 @@ static void prom_status(const struct sgfw_status *st)
 		  "Fragmented datagrams of port-mode devices whose other "
 		  "fragments may still come." },
 		{ SGFW_A_STATUS_FRAGS_FULL, "sgfw_frags_full_total", "counter",
-		  "First fragments dropped because the fragment table was "
-		  "full." },
+		  "First fragments dropped because the fragment table, or a "
+		  "device's share of it, was full." },
 	};
 	const uint64_t v[] = {
 		st->flows, st->flow_limit, st->allowance_available,

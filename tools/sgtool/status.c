@@ -170,7 +170,8 @@ static const char status_usage[] =
 	"namespace (flow_limit_ceiling); for port-mode devices, the\n"
 	"fragmented datagrams whose first fragment passed and whose\n"
 	"other fragments may still come (frags), and the first\n"
-	"fragments dropped because that table was full (frags_full).\n"
+	"fragments dropped because that table, or a device's share\n"
+	"of it, was full (frags_full).\n"
 	"Anyone may ask for it.\n";
 
 static const struct cli_cmd status_cmds[] = {

@@ -63,7 +63,8 @@
  *   1 when the namespace sends events), SGFW_A_STATUS_FRAGS (u32,
  *   fragmented datagrams of port-mode devices whose first fragment passed
  *   and whose other fragments may still come), SGFW_A_STATUS_FRAGS_FULL
- *   (u64, first fragments dropped because that table was full).
+ *   (u64, first fragments dropped because that table, or the device's
+ *   share of it in that direction, was full).
  *
  * SGFW_CMD_STATUS_SET (do, admin)
  *   Request: SGFW_A_STATUS_FLOW_LIMIT (u32, 1 to 16777216; above the

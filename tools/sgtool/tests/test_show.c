@@ -697,7 +697,7 @@ static int test_flow_limit_show(void)
 	"# TYPE sgfw_frags gauge\n"					\
 	"sgfw_frags 3\n"						\
 	"# HELP sgfw_frags_full_total First fragments dropped because"	\
-	" the fragment table was full.\n"				\
+	" the fragment table, or a device's share of it, was full.\n"	\
 	"# TYPE sgfw_frags_full_total counter\n"			\
 	"sgfw_frags_full_total 8589934594\n"
 
