@@ -168,6 +168,53 @@ struct sgfw_sg *sgfw_txn_add_sg(struct sgfw_txn *txn, const char *name,
 	return sg;
 }
 
+/* The weight of the rules of the groups of @td (sgfw_rule_weight()). */
+static u32 sgfw_txn_dev_rules(const struct sgfw_txn_dev *td)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < td->nsgs; i++)
+		n += sgfw_sg_rule_count(td->sgs[i]);
+	return n;
+}
+
+static bool sgfw_txn_dev_has(const struct sgfw_txn_dev *td,
+			     const struct sgfw_sg *sg)
+{
+	int i;
+
+	for (i = 0; i < td->nsgs; i++)
+		if (td->sgs[i] == sg)
+			return true;
+	return false;
+}
+
+/*
+ * May rule @r join group @sg of @txn?  Not if a device of @txn that has
+ * the group would then count more than SGFW_MAX_DEV_RULES: 0 or -ENOSPC.
+ */
+static int sgfw_txn_devs_room(const struct sgfw_txn *txn,
+			      const struct sgfw_sg *sg,
+			      const struct sgfw_rule *r,
+			      struct netlink_ext_ack *extack)
+{
+	const struct sgfw_txn_dev *td;
+	u32 add;
+
+	add = sgfw_rule_weight(r, SGFW_AF_INET) +
+	      sgfw_rule_weight(r, SGFW_AF_INET6);
+	list_for_each_entry(td, &txn->devs, list) {
+		if (!sgfw_txn_dev_has(td, sg) ||
+		    sgfw_txn_dev_rules(td) + add <= SGFW_MAX_DEV_RULES)
+			continue;
+		sgfw_err_fmt(extack, "a device would have more than 1000 rules",
+			     "device %s would have more than %u rules",
+			     td->name, SGFW_MAX_DEV_RULES);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 /**
  * sgfw_txn_add_sg_rule() - add a rule to a group of the candidate.
  * @txn: the transaction.
@@ -175,8 +222,10 @@ struct sgfw_sg *sgfw_txn_add_sg(struct sgfw_txn *txn, const char *name,
  * @r: the rule, its peer (if a group or a list) one of @txn; its id 0.
  * @extack: for the message.
  *
- * The group's own limits apply here; a device's limit when a device is
- * given the group (sgfw_txn_add_dev()).
+ * The group's own limits apply here, and those of the devices already
+ * given the group; a device's limit also when a device is given it later
+ * (sgfw_txn_add_dev()), so that the order of a transaction's requests
+ * does not matter.
  * Return: 0 (@r is the candidate's), -EEXIST or -ENOSPC (@r is not).
  */
 int sgfw_txn_add_sg_rule(struct sgfw_txn *txn, struct sgfw_sg *sg,
@@ -189,7 +238,8 @@ int sgfw_txn_add_sg_rule(struct sgfw_txn *txn, struct sgfw_sg *sg,
 			     "security group %s has this rule twice", sg->name);
 		return -EEXIST;
 	}
-	err = sgfw_sg_group_limits(sg, r, extack);
+	err = sgfw_sg_group_limits(sg, r, extack) ?:
+	      sgfw_txn_devs_room(txn, sg, r, extack);
 	if (err)
 		return err;
 	list_add_tail(&r->list, &sg->rules);
@@ -1016,27 +1066,6 @@ struct sgfw_txn *sgfw_txn_clone(struct sgfw_net *sn)
 	return txn;
 }
 
-/* The weight of the rules of the groups of @td (sgfw_rule_weight()). */
-static u32 sgfw_txn_dev_rules(const struct sgfw_txn_dev *td)
-{
-	u32 i, n = 0;
-
-	for (i = 0; i < td->nsgs; i++)
-		n += sgfw_sg_rule_count(td->sgs[i]);
-	return n;
-}
-
-static bool sgfw_txn_dev_has(const struct sgfw_txn_dev *td,
-			     const struct sgfw_sg *sg)
-{
-	int i;
-
-	for (i = 0; i < td->nsgs; i++)
-		if (td->sgs[i] == sg)
-			return true;
-	return false;
-}
-
 /**
  * sgfw_txn_sg_new() - create a group in the candidate, as SG_NEW does.
  * @txn: the transaction.
@@ -1129,9 +1158,7 @@ int sgfw_txn_sg_del(struct sgfw_txn *txn, struct sgfw_sg *sg,
 int sgfw_txn_rule_new(struct sgfw_txn *txn, struct sgfw_sg *sg,
 		      struct sgfw_rule *r, struct netlink_ext_ack *extack)
 {
-	const struct sgfw_txn_dev *td;
 	struct sgfw_rule *o;
-	u32 add;
 	int err;
 
 	o = sgfw_sg_rule_find(sg, r);
@@ -1141,20 +1168,10 @@ int sgfw_txn_rule_new(struct sgfw_txn *txn, struct sgfw_sg *sg,
 			     sg->name, o->id);
 		return -EEXIST;
 	}
-	err = sgfw_sg_group_limits(sg, r, extack);
+	err = sgfw_sg_group_limits(sg, r, extack) ?:
+	      sgfw_txn_devs_room(txn, sg, r, extack);
 	if (err)
 		return err;
-	add = sgfw_rule_weight(r, SGFW_AF_INET) +
-	      sgfw_rule_weight(r, SGFW_AF_INET6);
-	list_for_each_entry(td, &txn->devs, list) {
-		if (!sgfw_txn_dev_has(td, sg) ||
-		    sgfw_txn_dev_rules(td) + add <= SGFW_MAX_DEV_RULES)
-			continue;
-		sgfw_err_fmt(extack, "a device would have more than 1000 rules",
-			     "device %s would have more than %u rules",
-			     td->name, SGFW_MAX_DEV_RULES);
-		return -ENOSPC;
-	}
 	list_add_tail(&r->list, &sg->rules);
 	sgfw_rule_peer_hold(r, true);
 	return 0;

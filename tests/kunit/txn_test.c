@@ -482,6 +482,25 @@ static void txn_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sgfw_txn_add_dev(txn, &td, "dev", NULL),
 			-EEXIST);
 	KUNIT_EXPECT_EQ(test, list_count_nodes(&txn->devs), 1);
+
+	/*
+	 * Rules that come after the device count against it too (960 of
+	 * 1000 now): an egress rule naming the list, which its group has
+	 * room for, would make 1080.  A group the device does not have
+	 * takes it; a rule of weight 1 fits.
+	 */
+	r = txn_rule(test, 2);
+	r->dir = SGFW_DIRECTION_EGRESS;
+	r->peer_kind = SGFW_PEER_PL;
+	r->peer_pl = pl;
+	KUNIT_EXPECT_EQ(test, sgfw_txn_add_sg_rule(txn, many[0], r, NULL),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, sgfw_sg_rule_count(many[0]), 120);
+	KUNIT_EXPECT_EQ(test, sgfw_txn_add_sg_rule(txn, many[8], r, NULL), 0);
+	r = txn_rule(test, 2);
+	r->dir = SGFW_DIRECTION_EGRESS;
+	KUNIT_EXPECT_EQ(test, sgfw_txn_add_sg_rule(txn, many[0], r, NULL), 0);
+	KUNIT_EXPECT_EQ(test, sgfw_sg_rule_count(many[0]), 121);
 }
 
 /*
