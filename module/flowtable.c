@@ -1741,11 +1741,12 @@ again:
 			err = fn(f, first, arg);
 			first = false;
 			if (err) {
-				rcu_read_unlock();
+				/* Read while @f cannot be freed. */
 				if (err != SGFW_WALK_AGAIN) {
 					pos->flow = (unsigned long)f;
 					pos->ports = sgfw_flow_pos_ports(f);
 				}
+				rcu_read_unlock();
 				goto out;
 			}
 		}

@@ -34,13 +34,18 @@
 #include "ruleset.h"
 #include "track.h"
 
-/* Tell the table what a packet of @flow changed (track.h). */
+/*
+ * Tell the table what a packet of @flow changed (track.h).  Both, when
+ * both came: the reaper may have put the newly assured flow on the wheel
+ * by its old deadline before this packet's moved it nearer, and then
+ * sgfw_flow_assured() leaves it where it is.
+ */
 static void sgfw_flow_events(struct sgfw_net *sn, struct sgfw_flow *flow,
 			     unsigned int events)
 {
 	if (events & SGFW_TRACK_ASSURED)
 		sgfw_flow_assured(&sn->flows, flow);
-	else if (events & SGFW_TRACK_SOONER)
+	if (events & SGFW_TRACK_SOONER)
 		sgfw_flow_requeue(&sn->flows, flow);
 }
 
