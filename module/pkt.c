@@ -290,6 +290,14 @@ static int sgfw_pkt_icmp_hdr(const struct sk_buff *skb, int off,
 	return 0;
 }
 
+static bool sgfw_pkt_addr_eq(enum sgfw_af af, const union sgfw_addr *a,
+			     const union sgfw_addr *b)
+{
+	if (af == SGFW_AF_INET)
+		return a->ip == b->ip;
+	return ipv6_addr_equal(&a->in6, &b->in6);
+}
+
 static bool sgfw_pkt_is_icmp(enum sgfw_af af, u8 proto)
 {
 	return proto == (af == SGFW_AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
@@ -385,12 +393,17 @@ static int sgfw_pkt_icmp(const struct sk_buff *skb, int thoff,
 	case SGFW_ICMP_ERROR:
 		/*
 		 * An error whose quote names no flow is still an error: the
-		 * rules judge it like any stray one.  icmphdr and icmp6hdr
+		 * rules judge it like any stray one.  So is an error that
+		 * does not go back to the quoted packet's sender (@inner's
+		 * destination, reversed), as nf_conntrack requires too: else
+		 * a quote of any tracked flow would carry an error, and what
+		 * it holds, to anywhere past the rules.  icmphdr and icmp6hdr
 		 * are both 8 bytes.
 		 */
 		p->flags |= SGFW_PKT_ICMP_ERROR;
 		if (!sgfw_pkt_quoted(skb, thoff + sizeof(struct icmphdr), af,
-				     &p->inner))
+				     &p->inner) &&
+		    sgfw_pkt_addr_eq(af, &p->t.dst, &p->inner.dst))
 			p->flags |= SGFW_PKT_INNER;
 		break;
 	case SGFW_ICMP_ND:

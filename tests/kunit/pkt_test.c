@@ -209,7 +209,18 @@ static const struct sgfw_test_pkt_case sgfw_test_pkt_cases[] = {
 	  .need = 28, .need_inner = 48, .t = T(R4, H4, PR_ICMP, 0, 0),
 	  .inner = T(R4, H4, PR_GRE, 0, 0), .type = ICMP_PARAMETERPROB,
 	  .flags = E },
-	/* Errors whose quote names no flow are errors all the same. */
+	/*
+	 * Errors whose quote names no flow are errors all the same, and so
+	 * is one that does not go to the quoted packet's sender (this host
+	 * to the router, about a packet from R4 to this host).
+	 */
+	{ .desc = "v4 error not to the quoted packet's sender", .af = V4,
+	  .hdrs = { IP4(PR_ICMP, H4, GW4),
+		    ICMP(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0),
+		    IP4(PR_UDP, R4, H4), UDP(53, 40000), RAW(4) },
+	  .need = 28, .need_inner = 52, .t = T(H4, GW4, PR_ICMP, 0, 0),
+	  .inner = T(H4, R4, PR_UDP, 40000, 53), .type = ICMP_DEST_UNREACH,
+	  .code = ICMP_PORT_UNREACH, .flags = EN },
 	{ .desc = "v4 error quoting an error", .af = V4,
 	  .hdrs = { IP4(PR_ICMP, GW4, H4), ICMP(ICMP_DEST_UNREACH, 1, 0),
 		    IP4(PR_ICMP, H4, R4), ICMP(ICMP_TIME_EXCEEDED, 0, 0) },
@@ -362,6 +373,13 @@ static const struct sgfw_test_pkt_case sgfw_test_pkt_cases[] = {
 	  .need = 48, .need_inner = 88, .t = T(R6, H6, PR_ICMP6, 0, 0),
 	  .inner = T(R6, H6, PR_NONE, 0, 0), .type = ICMPV6_PARAMPROB,
 	  .code = 1, .flags = E },
+	{ .desc = "v6 error not to the quoted packet's sender", .af = V6,
+	  .hdrs = { IP6(PR_ICMP6, H6, GW6),
+		    ICMP(ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0),
+		    IP6(PR_UDP, R6, H6), UDP(53, 40000), RAW(4) },
+	  .need = 48, .need_inner = 92, .t = T(H6, GW6, PR_ICMP6, 0, 0),
+	  .inner = T(H6, R6, PR_UDP, 40000, 53), .type = ICMPV6_DEST_UNREACH,
+	  .code = ICMPV6_PORT_UNREACH, .flags = EN },
 	{ .desc = "v6 error quoting an error", .af = V6,
 	  .hdrs = { IP6(PR_ICMP6, GW6, H6), ICMP(ICMPV6_DEST_UNREACH, 0, 0),
 		    IP6(PR_ICMP6, H6, R6), ICMP(ICMPV6_PKT_TOOBIG, 0, 0) },

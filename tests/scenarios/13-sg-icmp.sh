@@ -6,7 +6,8 @@
 # Errors: the port unreachable answering a tracked UDP datagram reaches the
 # sender, whose group has no ingress rule at all, and its socket sees
 # ECONNREFUSED; an error quoting a flow that does not exist is dropped,
-# while the same error quoting a tracked flow passes.
+# while the same error quoting a tracked flow passes, but only to the
+# quoted packet's sender: to another address it is a stray one.
 #
 #   client, group "pinger"                  server, group "icmp-srv"
 #   +------------------------------+        +-------------------------------+
@@ -87,3 +88,27 @@ fi
 after=$(dev_counter "$cli" veth1 dropped)
 [ "$after" -ge $((before + 2)) ] ||
 	fail "veth1 dropped $((after - before)) packets, expected 2 or more"
+
+log "an error about a tracked flow that does not go to the quoted packet's sender is a stray one"
+# The client has a second address; the server sends errors to it about
+# the client's tracked datagrams to the server (from 192.0.2.1 and
+# fd00::1).  They are no answer to anything: the server's group has no
+# rule for them (its icmp rules are to 192.0.2.1 and fd00::1), nor has the
+# client's.
+addr_add "$cli" veth1 192.0.2.11/24 fd00::11/64
+wait_until 5 dad_done "$cli"
+icmp_listen err11 "$cli" 192.0.2.11
+icmp_listen err611 "$cli" fd00::11
+d=$(dev_counter "$srv" veth2 dropped.no_rule)
+for x in "192.0.2.2 192.0.2.11 192.0.2.1" "fd00::2 fd00::11 fd00::1"; do
+	# shellcheck disable=SC2086 # the fields of x
+	set -- $x
+	# Dropped at LOCAL_OUT: sendto() fails (EPERM).
+	assert_fails icmp_unreach "$srv" "$1" "$2" "$3" 41000 "$1" 9999
+done
+sleep 1
+assert_eq "errors dropped by the server's group (no_rule)" 2 \
+	$(($(dev_counter "$srv" veth2 dropped.no_rule) - d))
+if bg_log err11 | grep -q 'port 41000' || bg_log err611 | grep -q 'port 41000'; then
+	fail "an error to another address of the client reached it"
+fi
