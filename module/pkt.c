@@ -5,7 +5,8 @@
  * Every read goes through skb_header_pointer(): nothing past the network
  * header is assumed to be in the linear area (a reassembled datagram is a
  * frag list, a locally sent one may carry its payload in pages), and the
- * skb is never written.  Runs in the hooks, so it neither allocates nor
+ * skb is never written.  Nor is anything read past the end the IP header
+ * gives (sgfw_hdr()).  Runs in the hooks, so it neither allocates nor
  * sleeps.
  */
 
@@ -97,6 +98,20 @@ static enum sgfw_icmp_kind sgfw_icmp_kind(enum sgfw_af af, u8 type)
 }
 
 /*
+ * skb_header_pointer() for @len bytes at @off that must lie before @end,
+ * where the packet ends by its IP header (or the quote by its error's): a
+ * frame may carry bytes past its datagram (at netdev hooks nothing trims
+ * them), and a receiver judges only what the datagram holds.
+ */
+static const void *sgfw_hdr(const struct sk_buff *skb, int off,
+			    unsigned int len, unsigned int end, void *buf)
+{
+	if (off < 0 || off + len > end)
+		return NULL;
+	return skb_header_pointer(skb, off, len, buf);
+}
+
+/*
  * Walk the IPv6 extension headers from @off, where header *@nexthdr
  * starts, to the first header that is not one (the transport header, or
  * 59, "no next header", which then counts as the protocol).  A fragment
@@ -105,11 +120,12 @@ static enum sgfw_icmp_kind sgfw_icmp_kind(enum sgfw_af af, u8 type)
  * later fragment ends the walk at its fragment header: *@nexthdr is then
  * what that header says comes next.
  * Return: the offset of that header, with *@nexthdr its type; 0 for a
- * later fragment (with @p); or -EINVAL when the chain runs past the
- * packet or (without @p) stops at a later fragment.
+ * later fragment (with @p); or -EINVAL when the chain runs past @end or
+ * (without @p) stops at a later fragment.
  */
 static int sgfw_ipv6_skip_exthdr(const struct sk_buff *skb, int off,
-				 u8 *nexthdr, struct sgfw_pkt *p)
+				 unsigned int end, u8 *nexthdr,
+				 struct sgfw_pkt *p)
 {
 	u8 nh = *nexthdr;
 
@@ -128,7 +144,7 @@ static int sgfw_ipv6_skip_exthdr(const struct sk_buff *skb, int off,
 			*nexthdr = nh;
 			return off;
 		}
-		h = skb_header_pointer(skb, off, sizeof(_h), &_h);
+		h = sgfw_hdr(skb, off, sizeof(_h), end, &_h);
 		if (!h)
 			return -EINVAL;
 		if (nh == NEXTHDR_FRAGMENT) {
@@ -136,7 +152,7 @@ static int sgfw_ipv6_skip_exthdr(const struct sk_buff *skb, int off,
 			struct frag_hdr _fh;
 			u16 fo;
 
-			fh = skb_header_pointer(skb, off, sizeof(_fh), &_fh);
+			fh = sgfw_hdr(skb, off, sizeof(_fh), end, &_fh);
 			if (!fh)
 				return -EINVAL;
 			fo = ntohs(fh->frag_off);
@@ -170,28 +186,29 @@ static int sgfw_ipv6_skip_exthdr(const struct sk_buff *skb, int off,
 }
 
 /*
- * Read the IP header of family @af at @off into @t (addresses, protocol,
- * family; ports untouched), its hop limit (TTL) into *@hops, and where
- * the packet ends by its header into *@end (a frame may be longer: the
- * padding of a short Ethernet frame, before IP trims it).  With
- * @p, a fragment is recorded in @p->frag and its flags (else a later
- * fragment is refused).
+ * Read the IP header of family @af at @off, in bytes that end by @limit,
+ * into @t (addresses, protocol, family; ports untouched), its hop limit
+ * (TTL) into *@hops, and where the packet ends by its header into *@end
+ * (a frame may be longer: the padding of a short Ethernet frame, before
+ * IP trims it, or any bytes a sender adds at a netdev hook).  With @p, a
+ * fragment is recorded in @p->frag and its flags (else a later fragment
+ * is refused).
  * Return: the offset of the transport header; 0 for a later fragment
  * (with @p), which has none; or -EINVAL when the header is truncated, of
  * another version, or a later fragment (without @p).
  */
-static int sgfw_pkt_l3(const struct sk_buff *skb, int off, enum sgfw_af af,
-		       struct sgfw_tuple *t, u8 *hops, unsigned int *end,
-		       struct sgfw_pkt *p)
+static int sgfw_pkt_l3(const struct sk_buff *skb, int off, unsigned int limit,
+		       enum sgfw_af af, struct sgfw_tuple *t, u8 *hops,
+		       unsigned int *end, struct sgfw_pkt *p)
 {
 	if (af == SGFW_AF_INET) {
 		const struct iphdr *iph;
 		struct iphdr _iph;
 		u16 fo;
 
-		iph = skb_header_pointer(skb, off, sizeof(_iph), &_iph);
+		iph = sgfw_hdr(skb, off, sizeof(_iph), limit, &_iph);
 		if (!iph || iph->version != 4 || iph->ihl < 5 ||
-		    off + iph->ihl * 4 > skb->len)
+		    off + iph->ihl * 4 > limit)
 			return -EINVAL;
 		fo = ntohs(iph->frag_off);
 		if ((fo & IP_OFFSET) && !p)
@@ -202,7 +219,7 @@ static int sgfw_pkt_l3(const struct sk_buff *skb, int off, enum sgfw_af af,
 		t->af = af;
 		*hops = iph->ttl;
 		/* 0 in a BIG TCP packet (above 64 KiB): the frame is it. */
-		*end = skb->len;
+		*end = limit;
 		if (iph->tot_len)
 			*end = min_t(unsigned int, *end,
 				     off + ntohs(iph->tot_len));
@@ -227,21 +244,27 @@ static int sgfw_pkt_l3(const struct sk_buff *skb, int off, enum sgfw_af af,
 		u8 nexthdr;
 		int thoff;
 
-		ip6h = skb_header_pointer(skb, off, sizeof(_ip6h), &_ip6h);
+		ip6h = sgfw_hdr(skb, off, sizeof(_ip6h), limit, &_ip6h);
 		if (!ip6h || ip6h->version != 6)
 			return -EINVAL;
+		/* A jumbogram (RFC 2675) says 0: the frame is the packet. */
+		*end = limit;
+		if (ip6h->payload_len)
+			*end = min_t(unsigned int, *end,
+				     off + sizeof(_ip6h) +
+				     ntohs(ip6h->payload_len));
 		nexthdr = ip6h->nexthdr;
-		thoff = sgfw_ipv6_skip_exthdr(skb, off + sizeof(_ip6h),
+		thoff = sgfw_ipv6_skip_exthdr(skb, off + sizeof(_ip6h), *end,
 					      &nexthdr, p);
-		if (thoff < 0 || thoff > skb->len)
+		if (thoff < 0 || thoff > *end)
 			return -EINVAL;
 		if (p && (p->flags & SGFW_PKT_FRAG)) {
 			/* From the end of the fragment header to the datagram's. */
-			int end = off + sizeof(_ip6h) + ntohs(ip6h->payload_len);
+			int dg = off + sizeof(_ip6h) + ntohs(ip6h->payload_len);
 
-			if (end < p->frag.len)
+			if (dg < p->frag.len)
 				return -EINVAL;
-			p->frag.len = end - p->frag.len;
+			p->frag.len = dg - p->frag.len;
 			/* An atomic fragment is a whole datagram (RFC 6946). */
 			if (!p->frag.off && !(p->flags & SGFW_PKT_FRAG_MORE))
 				p->flags &= ~SGFW_PKT_FRAG;
@@ -251,12 +274,6 @@ static int sgfw_pkt_l3(const struct sk_buff *skb, int off, enum sgfw_af af,
 		t->proto = nexthdr;
 		t->af = af;
 		*hops = ip6h->hop_limit;
-		/* A jumbogram (RFC 2675) says 0: the frame is the packet. */
-		*end = skb->len;
-		if (ip6h->payload_len)
-			*end = min_t(unsigned int, *end,
-				     off + sizeof(_ip6h) +
-				     ntohs(ip6h->payload_len));
 		return thoff;
 	}
 	return -EINVAL;
@@ -264,13 +281,14 @@ static int sgfw_pkt_l3(const struct sk_buff *skb, int off, enum sgfw_af af,
 
 /* The first 8 bytes of an icmp or icmpv6 header, which share one layout. */
 static int sgfw_pkt_icmp_hdr(const struct sk_buff *skb, int off,
-			     enum sgfw_af af, u8 *type, u8 *code, __be16 *id)
+			     unsigned int end, enum sgfw_af af, u8 *type,
+			     u8 *code, __be16 *id)
 {
 	if (af == SGFW_AF_INET) {
 		const struct icmphdr *ih;
 		struct icmphdr _ih;
 
-		ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
+		ih = sgfw_hdr(skb, off, sizeof(_ih), end, &_ih);
 		if (!ih)
 			return -EINVAL;
 		*type = ih->type;
@@ -280,7 +298,7 @@ static int sgfw_pkt_icmp_hdr(const struct sk_buff *skb, int off,
 		const struct icmp6hdr *ih;
 		struct icmp6hdr _ih;
 
-		ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
+		ih = sgfw_hdr(skb, off, sizeof(_ih), end, &_ih);
 		if (!ih)
 			return -EINVAL;
 		*type = ih->icmp6_type;
@@ -305,20 +323,22 @@ static bool sgfw_pkt_is_icmp(enum sgfw_af af, u8 proto)
 
 /*
  * The packet an icmp error at @off quotes (its IP header and at least the
- * first 8 bytes after it), into @in reversed: @in then reads as a packet of
- * the quoted packet's flow travelling the way the error does.
+ * first 8 bytes after it, before the error's end @limit), into @in
+ * reversed: @in then reads as a packet of the quoted packet's flow
+ * travelling the way the error does.
  * Return: 0, or -EINVAL when the quote names no flow (cut short, a later
  * fragment, an error about an error, which RFC 792 and 4443 forbid).
  */
 static int sgfw_pkt_quoted(const struct sk_buff *skb, int off,
-			   enum sgfw_af af, struct sgfw_tuple *in)
+			   unsigned int limit, enum sgfw_af af,
+			   struct sgfw_tuple *in)
 {
 	struct sgfw_tuple q = {};
 	unsigned int end;
 	int thoff;
 	u8 hops;
 
-	thoff = sgfw_pkt_l3(skb, off, af, &q, &hops, &end, NULL);
+	thoff = sgfw_pkt_l3(skb, off, limit, af, &q, &hops, &end, NULL);
 	if (thoff < 0)
 		return thoff;
 
@@ -327,7 +347,7 @@ static int sgfw_pkt_quoted(const struct sk_buff *skb, int off,
 		const __be16 *ports;
 		__be16 _ports[2];
 
-		ports = skb_header_pointer(skb, thoff, sizeof(_ports), _ports);
+		ports = sgfw_hdr(skb, thoff, sizeof(_ports), end, _ports);
 		if (!ports)
 			return -EINVAL;
 		q.sport = ports[0];
@@ -336,7 +356,7 @@ static int sgfw_pkt_quoted(const struct sk_buff *skb, int off,
 		u8 type, code;
 		__be16 id;
 
-		if (sgfw_pkt_icmp_hdr(skb, thoff, af, &type, &code, &id))
+		if (sgfw_pkt_icmp_hdr(skb, thoff, end, af, &type, &code, &id))
 			return -EINVAL;
 		switch (sgfw_icmp_kind(af, type)) {
 		case SGFW_ICMP_QUERY:
@@ -373,13 +393,14 @@ static bool sgfw_pkt_link_local(enum sgfw_icmp_kind kind, u8 hops)
 }
 
 static int sgfw_pkt_icmp(const struct sk_buff *skb, int thoff,
-			 enum sgfw_af af, u8 hops, struct sgfw_pkt *p)
+			 unsigned int end, enum sgfw_af af, u8 hops,
+			 struct sgfw_pkt *p)
 {
 	enum sgfw_icmp_kind kind;
 	__be16 id;
 
-	if (sgfw_pkt_icmp_hdr(skb, thoff, af, &p->icmp_type, &p->icmp_code,
-			      &id))
+	if (sgfw_pkt_icmp_hdr(skb, thoff, end, af, &p->icmp_type,
+			      &p->icmp_code, &id))
 		return -EINVAL;
 
 	kind = sgfw_icmp_kind(af, p->icmp_type);
@@ -401,8 +422,8 @@ static int sgfw_pkt_icmp(const struct sk_buff *skb, int thoff,
 		 * are both 8 bytes.
 		 */
 		p->flags |= SGFW_PKT_ICMP_ERROR;
-		if (!sgfw_pkt_quoted(skb, thoff + sizeof(struct icmphdr), af,
-				     &p->inner) &&
+		if (!sgfw_pkt_quoted(skb, thoff + sizeof(struct icmphdr), end,
+				     af, &p->inner) &&
 		    sgfw_pkt_addr_eq(af, &p->t.dst, &p->inner.dst))
 			p->flags |= SGFW_PKT_INNER;
 		break;
@@ -454,7 +475,7 @@ static int sgfw_pkt_tcp(const struct sk_buff *skb, int thoff,
 	struct tcphdr _th;
 	unsigned int doff;
 
-	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	th = sgfw_hdr(skb, thoff, sizeof(_th), end, &_th);
 	if (!th)
 		return -EINVAL;
 	doff = th->doff * 4;
@@ -481,15 +502,15 @@ static int sgfw_pkt_tcp(const struct sk_buff *skb, int thoff,
  * Return: 0, or -EINVAL for one cut short before it.
  */
 static int sgfw_pkt_nd_target(const struct sk_buff *skb, int thoff,
-			      struct sgfw_pkt *p)
+			      unsigned int end, struct sgfw_pkt *p)
 {
 	const struct in6_addr *a;
 	struct in6_addr _a;
 
 	if (p->icmp_type != NDISC_NEIGHBOUR_ADVERTISEMENT)
 		return 0;
-	a = skb_header_pointer(skb, thoff + sizeof(struct icmp6hdr),
-			       sizeof(_a), &_a);
+	a = sgfw_hdr(skb, thoff + sizeof(struct icmp6hdr), sizeof(_a), end,
+		     &_a);
 	if (!a)
 		return -EINVAL;
 	p->nd_target.in6 = *a;
@@ -509,8 +530,8 @@ static int __sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
 	/* Known even of a packet whose header cannot be read (drop events). */
 	p->t.af = af;
 
-	thoff = sgfw_pkt_l3(skb, skb_network_offset(skb), af, &p->t, &hops,
-			    &end, frags ? p : NULL);
+	thoff = sgfw_pkt_l3(skb, skb_network_offset(skb), skb->len, af, &p->t,
+			    &hops, &end, frags ? p : NULL);
 	if (thoff <= 0)
 		return thoff;	/* an error, or a later fragment: no ports */
 
@@ -521,7 +542,7 @@ static int __sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
 		const struct udphdr *uh;
 		struct udphdr _uh;
 
-		uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
+		uh = sgfw_hdr(skb, thoff, sizeof(_uh), end, &_uh);
 		if (!uh)
 			return -EINVAL;
 		p->t.sport = uh->source;
@@ -533,9 +554,9 @@ static int __sgfw_pkt_parse(const struct sk_buff *skb, enum sgfw_af af,
 	/* icmp in IPv6 and icmpv6 in IPv4 are just other protocols. */
 	if (!sgfw_pkt_is_icmp(af, p->t.proto))
 		return 0;
-	err = sgfw_pkt_icmp(skb, thoff, af, hops, p);
+	err = sgfw_pkt_icmp(skb, thoff, end, af, hops, p);
 	if (!err && frags && af == SGFW_AF_INET6)
-		err = sgfw_pkt_nd_target(skb, thoff, p);
+		err = sgfw_pkt_nd_target(skb, thoff, end, p);
 	return err;
 }
 

@@ -891,6 +891,7 @@ struct sgfw_test_port_case {
 	u32 id;
 	u16 off, len;
 	const char *nd_target;
+	u8 trailer;		/* bytes of @hdrs past the IP header's end */
 };
 
 #define FR	SGFW_PKT_FRAG
@@ -962,6 +963,36 @@ static const struct sgfw_test_port_case sgfw_test_port_cases[] = {
 	  .hdrs = { IP6H(PR_ICMP6, LL6, H6, 255),
 		    ICMP(NDISC_NEIGHBOUR_ADVERTISEMENT, 0, 0), RAW(15) },
 	  .err = -EINVAL },
+	/*
+	 * A frame may go on past its datagram (nothing trims it before a
+	 * netdev hook): what lies there is not read, for the receiver never
+	 * sees it.  Here the frame's last @trailer bytes.
+	 */
+	{ .desc = "v4 udp header past the datagram's end", .af = V4,
+	  .hdrs = { IP4(PR_UDP, R4, H4), UDP(5353, 53) }, .trailer = 8,
+	  .err = -EINVAL, .endpoint_err = true },
+	{ .desc = "v6 first fragment, udp header past its end", .af = V6,
+	  .hdrs = { IP6(PR_FRAG, R6, H6),
+		    { .kind = HDR_FRAG6, .proto = PR_UDP, .mf = true },
+		    UDP(5353, 53) }, .trailer = 8,
+	  .err = -EINVAL, .endpoint_err = true },
+	{ .desc = "v4 first fragment of an error, its quote past its end",
+	  .af = V4,
+	  .hdrs = { { .kind = HDR_IP4, .proto = PR_ICMP, .src = GW4,
+		      .dst = H4, .mf = true },
+		    ICMP(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0),
+		    IP4(PR_UDP, H4, R4), UDP(40000, 53) }, .trailer = 28,
+	  .t = T(GW4, H4, PR_ICMP, 0, 0), .flags = FR | MORE | EN, .len = 8 },
+	{ .desc = "v6 error, its quote's ports past its end", .af = V6,
+	  .hdrs = { IP6(PR_ICMP6, R6, H6),
+		    ICMP(ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0),
+		    IP6(PR_UDP, H6, R6), UDP(40000, 53) }, .trailer = 8,
+	  .t = T(R6, H6, PR_ICMP6, 0, 0), .flags = EN },
+	{ .desc = "v6 neighbour advertisement, its target past its end",
+	  .af = V6,
+	  .hdrs = { IP6H(PR_ICMP6, LL6, H6, 255),
+		    ICMP(NDISC_NEIGHBOUR_ADVERTISEMENT, 0, 0), RAW(16) },
+	  .trailer = 16, .err = -EINVAL },
 };
 
 KUNIT_ARRAY_PARAM_DESC(sgfw_test_port_cases, sgfw_test_port_cases, desc);
@@ -985,7 +1016,12 @@ static void sgfw_pkt_parse_port(struct kunit *test)
 	buf = kunit_kzalloc(test, SGFW_TEST_BUF, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	len = sgfw_test_build(test, c->hdrs, buf);
-	KUNIT_ASSERT_GT(test, len, 0);
+	KUNIT_ASSERT_GT(test, len, c->trailer);
+	if (c->af == SGFW_AF_INET && c->trailer)
+		((struct iphdr *)buf)->tot_len = htons(len - c->trailer);
+	else if (c->trailer)
+		((struct ipv6hdr *)buf)->payload_len =
+			htons(len - c->trailer - sizeof(struct ipv6hdr));
 	skb = sgfw_test_skb(test, buf, len, 0, SGFW_LINEAR, len);
 
 	memset(&p, 0x5a, sizeof(p));
