@@ -50,6 +50,21 @@ static void sgfw_flow_events(struct sgfw_net *sn, struct sgfw_flow *flow,
 }
 
 /*
+ * Is @flow's packet (in its reply direction if @reply) seen where it can
+ * be, in direction @dir of the device?  A flow's own direction is that of
+ * the packet that opened it, its replies the other: a packet claiming to
+ * be the opener's on the other side (a forged one, fed to the wrong side
+ * of an instance's port) is no packet of the flow.
+ */
+static bool sgfw_flow_dir_ok(const struct sgfw_flow *flow,
+			     enum sgfw_direction dir, bool reply)
+{
+	bool opener_out = READ_ONCE(flow->flags) & SGFW_FLOW_F_OPENER_EGRESS;
+
+	return reply == ((dir == SGFW_DIRECTION_EGRESS) != opener_out);
+}
+
+/*
  * sgfw_verdict() - what happens to one packet on a filtered device.
  *
  * A packet of a tracked flow passes without the rules.  An ICMP error
@@ -82,8 +97,9 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 						   sgfw_flow_hash(key,
 								  &p->inner),
 						   &reply);
-			if (j->flow)
+			if (j->flow && sgfw_flow_dir_ok(j->flow, dir, reply))
 				return SGFW_COUNT_ACCEPTED;
+			j->flow = NULL;
 		}
 		/* A stray error passes only where a rule allows it. */
 		j->rule = sgfw_ruleset_match(rs, dir, p);
@@ -93,6 +109,8 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	/* One hash for the lookup and, if it comes to that, the insert. */
 	hash = sgfw_flow_hash(key, &p->t);
 	flow = sgfw_flow_lookup(key, &p->t, hash, &reply);
+	if (flow && !sgfw_flow_dir_ok(flow, dir, reply))
+		flow = NULL;
 	if (flow) {
 		if (dry) {
 			if (sgfw_track_takes(flow, p, reply)) {

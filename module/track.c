@@ -488,7 +488,7 @@ enum sgfw_tcp_verdict {
  * outside the receiver's window, or an answer to the SYN that does not
  * acknowledge it, which change nothing.  A SYN that reopens the flow
  * starts its sequence space afresh; the SYN/ACK brings the peer's window
- * scale.
+ * scale, while the peer's place is not known yet.
  */
 static enum sgfw_tcp_verdict sgfw_tcp_step(const struct sgfw_flow *flow,
 					   const struct sgfw_pkt *p,
@@ -522,7 +522,13 @@ static enum sgfw_tcp_verdict sgfw_tcp_step(const struct sgfw_flow *flow,
 	    old.state != SGFW_FLOW_STATE_SYN_SENT) {
 		new->pstate = SGFW_WS_PACK(p->tcp_wscale, SGFW_TCP_WSCALE_NONE);
 		new->flags &= ~(SGFW_FLOW_F_SEQ_PEER | SGFW_FLOW_F_PICKUP);
-	} else if (reply && (p->tcp_flags & TCPHDR_SYN)) {
+	} else if (reply && (p->tcp_flags & TCPHDR_SYN) &&
+		   !(old.flags & SGFW_FLOW_F_SEQ_PEER)) {
+		/*
+		 * Once the peer's place is known, a SYN/ACK is at most a
+		 * late copy of its answer: it may not change the scale
+		 * that widens the windows an RST is checked against.
+		 */
 		new->pstate = SGFW_WS_PACK(SGFW_WS_OPENER(old.pstate),
 					   p->tcp_wscale);
 	}

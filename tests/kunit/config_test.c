@@ -654,6 +654,76 @@ static void cfg_judge_dry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, packets, 1);
 }
 
+/*
+ * A packet counts as its flow's only on its side: the opener's in the
+ * direction that opened the flow, the replies in the other.  On the wrong
+ * side the same packet is no packet of the flow: the rules judge it.
+ */
+static void cfg_judge_side(struct kunit *test)
+{
+	static const struct {
+		enum sgfw_direction dir;
+		bool reply, flow;
+	} cases[] = {
+		{ SGFW_DIRECTION_INGRESS, false, true },
+		{ SGFW_DIRECTION_EGRESS, true, true },
+		{ SGFW_DIRECTION_EGRESS, false, false },
+		{ SGFW_DIRECTION_INGRESS, true, false },
+	};
+	struct net *net = cfg_net_new(test);
+	struct sgfw_net *sn = cfg_sn(net);
+	struct sgfw_sg *web = cfg_sg(test, sn, "web");
+	struct sgfw_judgement j;
+	struct sgfw_pkt p = {}, r;
+	struct sgfw_dev *sd;
+	int i, err;
+
+	cfg_attach(test, sn, web);
+	rtnl_lock();
+	sd = xa_load(&sn->devs, cfg_ifindex);
+	if (sd)
+		sd->tracking = SGFW_TRACKING_ALWAYS;
+	err = sgfw_config_commit(sn);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	KUNIT_EXPECT_EQ(test, err, 0);
+
+	p.t.af = SGFW_AF_INET;
+	p.t.proto = IPPROTO_UDP;
+	p.t.src.ip = htonl(0x0a000001);
+	p.t.dst.ip = htonl(0xc0000201);
+	p.t.sport = htons(40000);
+	p.t.dport = htons(53);
+	p.len = 60;
+	rcu_read_lock();
+	sd = xa_load(&sn->devs, cfg_ifindex);
+	sgfw_judge(sn, sd, SGFW_DIRECTION_INGRESS, &p, false, &j);
+	KUNIT_EXPECT_EQ(test, j.verdict, SGFW_VERDICT_ACCEPTED);
+	KUNIT_EXPECT_NOT_NULL(test, j.flow);
+	rcu_read_unlock();
+
+	r = p;
+	r.t.src = p.t.dst;
+	r.t.dst = p.t.src;
+	r.t.sport = p.t.dport;
+	r.t.dport = p.t.sport;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct sgfw_pkt *q = &p;
+
+		if (cases[i].reply)
+			q = &r;
+		rcu_read_lock();
+		sd = xa_load(&sn->devs, cfg_ifindex);
+		sgfw_judge(sn, sd, cases[i].dir, q, true, &j);
+		KUNIT_EXPECT_EQ_MSG(test, !!j.flow, cases[i].flow, "case %d",
+				    i);
+		KUNIT_EXPECT_EQ_MSG(test, !j.rule, cases[i].flow, "case %d",
+				    i);
+		rcu_read_unlock();
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&sn->flows.count), 1);
+}
+
 /* --- devices bound by name --------------------------------------------- */
 
 /* The configuration the data path finds for @ifindex, under the RTNL. */
@@ -766,6 +836,7 @@ static struct kunit_case sgfw_config_cases[] = {
 	KUNIT_CASE(cfg_sg_cap),
 	KUNIT_CASE(cfg_sg_peer_hosts),
 	KUNIT_CASE(cfg_judge_dry),
+	KUNIT_CASE(cfg_judge_side),
 	KUNIT_CASE(cfg_dev_bound_by_name),
 	{}
 };

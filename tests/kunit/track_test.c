@@ -727,6 +727,27 @@ static void tcp_blind_teardown(struct kunit *test)
 }
 
 /*
+ * A SYN/ACK once the peer's place is known is at most a late copy of its
+ * answer: it passes, but its window scale is not taken, so that it cannot
+ * widen the window a forged RST is checked against.
+ */
+static void tcp_late_synack_scale(struct kunit *test)
+{
+	struct sgfw_flow *f = tr_established(test, 7, 7);
+	struct sgfw_pkt p = tr_tcp(F_SA);
+
+	p.tcp_wscale = 14;
+	tr_seq(&p, 1);
+	tr_feed(test, f, &p, true, true, T_ES, 10);
+	/*
+	 * An RST from the opener's side, checked against the peer's window:
+	 * beyond it at scale 7, inside it at 14.
+	 */
+	p = tr_forged(F_RST, tr_nxt[0] - 65535 * 200, tr_nxt[1]);
+	tr_feed_ignored(test, f, &p, false, 11);
+}
+
+/*
  * A forged packet far from where its side is moves nothing: it cannot
  * carry the window to where a forged RST would then fit.
  */
@@ -892,6 +913,7 @@ static struct kunit_case sgfw_tcp_cases[] = {
 	KUNIT_CASE(tcp_established_per_device),
 	KUNIT_CASE(tcp_unreplied_capped),
 	KUNIT_CASE_PARAM(tcp_blind_teardown, tcp_blind_cases_gen_params),
+	KUNIT_CASE(tcp_late_synack_scale),
 	KUNIT_CASE(tcp_window_not_moved),
 	KUNIT_CASE(tcp_syn_answer_acks),
 	KUNIT_CASE(tcp_syn_sent_blind),
