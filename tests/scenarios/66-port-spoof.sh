@@ -21,6 +21,9 @@
 #    no configuration, reaches the bridge).  What only the network's
 #    router or DHCP server sends, a router advertisement or a DHCP offer
 #    (udp 67 to 68), is refused as spoofed;
+#  - a flow counts on its side only: a datagram forged into p1 with the
+#    tuple of a flow that instance 1 opened (as if it came from instance
+#    1) is judged by the rules, which let nothing in;
 #  - source check off: the same forged packets go to the rules: the
 #    datagrams a rule allows arrive (one to a port no rule allows does
 #    not), the ARP reply and the advertisement rewrite the neighbours'
@@ -187,3 +190,26 @@ assert_eq "DHCP offers on the bridge" 0 "$(sniffed 'udp 67 > 68')"
 assert_eq "dropped for want of a rule" 1 \
 	$(($(dev_counter "$nsh" p1 dropped.no_rule) - n))
 assert_eq "packets counted spoofed" 0 $(($(spoofed) - s0))
+
+log "a flow counts on its side only: its opener's tuple forged into the port is judged by the rules"
+for x in "10.0.0.1 10.0.0.254" "fd00::1 fd00::fe"; do
+	# shellcheck disable=SC2086 # the fields of x
+	set -- $x
+	# Instance 1 opens a flow to the host's udp/9 (its group allows it).
+	assert eth_send "$ns1" eth0 "$brmac" udp "$1" 41000 "$2" 9
+	sleep 0.5
+	flow_check "$nsh" 1 "f['sport'] == 41000 and f['src'] == '$1'" \
+		"f['direction'] == 'egress'"
+	# The host's answer goes in as the flow's reply.
+	n=$(dev_counter "$nsh" p1 dropped.no_rule)
+	assert eth_send "$nsh" br0 "$mac1" udp "$2" 9 "$1" 41000
+	sleep 0.5
+	assert_eq "[$1] the reply dropped for want of a rule" 0 \
+		$(($(dev_counter "$nsh" p1 dropped.no_rule) - n))
+	# The opener's tuple, sent into the instance: not of the flow, and
+	# no rule lets anything in.
+	assert eth_send "$nsh" br0 "$mac1" udp "$1" 41000 "$2" 9
+	sleep 0.5
+	assert_eq "[$1] dropped for want of a rule" 1 \
+		$(($(dev_counter "$nsh" p1 dropped.no_rule) - n))
+done
