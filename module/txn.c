@@ -776,6 +776,7 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 	if (txn->flow_limit)
 		WRITE_ONCE(sn->flows.limit, txn->flow_limit);
 	txn->flow_limit = limit;
+	txn->flow_limit_set = READ_ONCE(sn->flows.limit);
 	sgfw_txn_remode(sn, &saved);
 	sgfw_txn_unhook_ports(sn);
 	list_for_each_entry_safe(sd, sdt, &sn->dev_list, list)
@@ -859,6 +860,9 @@ void sgfw_txn_rollback_work(struct work_struct *work)
 	txn = sn->rollback;
 	if (!txn || READ_ONCE(sn->dying))
 		goto out_unlock;
+	/* The limit was changed since the commit: it stays (struct sgfw_txn). */
+	if (READ_ONCE(sn->flows.limit) != txn->flow_limit_set)
+		txn->flow_limit = 0;
 	if (sgfw_txn_commit(sn, txn)) {
 		pr_warn_ratelimited("cannot go back to the unconfirmed configuration's predecessor yet; trying again\n");
 		mod_delayed_work(system_wq, &sn->rollback_work, HZ);

@@ -53,12 +53,17 @@ struct sgfw_txn_dev {
  *	does not name has no group, no NACL and the default settings once
  *	it is committed.  At most SGFW_MAX_DEVS.
  * @flow_limit: the namespace's flow limit after the commit; 0 keeps it.
+ * @flow_limit_set: once committed, the limit the commit left in force.  A
+ *	commit that goes back restores @flow_limit only while the limit is
+ *	still that one: a limit changed meanwhile (a host's admin lowering
+ *	a container's) stays as it was changed.
  */
 struct sgfw_txn {
 	u32 portid;
 	struct sgfw_cfg cfg;
 	struct list_head devs;
 	u32 flow_limit;
+	u32 flow_limit_set;
 };
 
 struct sgfw_txn *sgfw_txn_new(u32 portid);

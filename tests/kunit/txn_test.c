@@ -262,6 +262,37 @@ static void txn_commit_back(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, txn_allows(sn, 5432));
 }
 
+/*
+ * A commit that goes back unconfirmed restores the flow limit it replaced,
+ * unless the limit was changed since (the host's admin lowered it): then
+ * the limit stays as it was changed.
+ */
+static void txn_rollback_limit(struct kunit *test)
+{
+	struct sgfw_net *sn = txn_net_new(test);
+	static const u32 changed[] = { 0, 2000 };
+	struct sgfw_txn *txn;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(changed); i++) {
+		WRITE_ONCE(sn->flows.limit, 1000);
+		txn = txn_new(test);
+		txn->flow_limit = 5000;
+		KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+		KUNIT_EXPECT_EQ(test, READ_ONCE(sn->flows.limit), 5000);
+		rtnl_lock();
+		sgfw_txn_arm(sn, txn, 1);
+		if (changed[i])
+			WRITE_ONCE(sn->flows.limit, changed[i]);
+		rtnl_unlock();
+		/* Goes back now, as it would in a second. */
+		flush_delayed_work(&sn->rollback_work);
+		KUNIT_EXPECT_NULL(test, READ_ONCE(sn->rollback));
+		KUNIT_EXPECT_EQ(test, READ_ONCE(sn->flows.limit),
+				changed[i] ?: 1000);
+	}
+}
+
 static struct sgfw_nacl *txn_nacl(struct kunit *test, struct sgfw_txn *txn,
 				  bool deny)
 {
@@ -838,6 +869,7 @@ static struct kunit_case sgfw_txn_cases[] = {
 	KUNIT_CASE(txn_commit_publishes),
 	KUNIT_CASE(txn_same_keeps_ids),
 	KUNIT_CASE(txn_commit_back),
+	KUNIT_CASE(txn_rollback_limit),
 	KUNIT_CASE(txn_nacl_counters),
 	KUNIT_CASE(txn_failed_commit),
 	KUNIT_CASE(txn_limits),
