@@ -17,6 +17,10 @@
                                      that is not zero, must be refused
                                      with EINVAL (the family validates its
                                      header from its first command on)
+    nlfuzz.py txn-order              a transaction that gives a device nine
+                                     groups first and their rules after:
+                                     the rules that would take the device
+                                     past 1000 must be refused (ENOSPC)
     nlfuzz.py dump-intr CMD KEY ITEM PROG [ARG...]
                                      dump command CMD, and run PROG once
                                      the first part of the answer is read;
@@ -373,8 +377,52 @@ def dump_intr(cmd, key, item, prog):
             off += (ln + 3) & ~3
 
 
+TXN_BEGIN, TXN_SG, TXN_SG_RULE, TXN_IFACE, TXN_ABORT = 27, 29, 30, 32, 34
+
+
+def tcp_rule(direction, port):
+    """An SG_RULE nest: tcp @port from or to 10.0.0.0/8."""
+    match = attr(1, struct.pack("=B", 6)) + attr(2, struct.pack("=H", port)) \
+        + attr(3, struct.pack("=H", port))
+    peer = attr(1, bytes([10, 0, 0, 0])) + attr(3, struct.pack("=B", 8))
+    return attr(4 | NLA_F_NESTED,
+                attr(3, struct.pack("=I", direction)) +
+                attr(4 | NLA_F_NESTED, match) + attr(5 | NLA_F_NESTED, peer))
+
+
+def txn_order():
+    """Groups g0 to g8 given to device d0 while empty, then 120 rules each
+    (60 a direction): eight make 960 rules on d0, the ninth's would make
+    1080, past the 1000 a device may have."""
+    g = Genl()
+
+    def do(cmd, attrs):
+        return g.answer(g.send(g.family, NLM_F_REQUEST | NLM_F_ACK, cmd, 1,
+                               0, attrs))
+
+    def name(i):
+        return attr(1, b"g%d\0" % i)
+
+    got = [("begin", do(TXN_BEGIN, b""))]
+    got += [("group g%d" % i, do(TXN_SG, name(i))) for i in range(9)]
+    got.append(("device d0", do(TXN_IFACE, attr(3, b"d0\0") + b"".join(
+        attr(4, b"g%d\0" % i) for i in range(9)))))
+    rules = b"".join(tcp_rule(d, port) for d in (0, 1)
+                     for port in range(1, 61))
+    got += [("rules of g%d" % i, do(TXN_SG_RULE, name(i) + rules))
+            for i in range(9)]
+    do(TXN_ABORT, b"")
+    want = [0] * (len(got) - 1) + [errno.ENOSPC]
+    for (what, err), w in zip(got, want):
+        print("%s: %s%s" % (what, os.strerror(err) if err else "ok",
+                            "" if err == w else " (wrong)"))
+    return [err for _, err in got] == want
+
+
 def main():
-    if sys.argv[1] == "dump-intr":
+    if sys.argv[1] == "txn-order":
+        good = txn_order()
+    elif sys.argv[1] == "dump-intr":
         good = dump_intr(int(sys.argv[2]), int(sys.argv[3]),
                          int(sys.argv[4]), sys.argv[5:])
     elif sys.argv[1] == "fuzz":

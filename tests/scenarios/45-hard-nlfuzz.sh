@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Every command refuses a header whose reserved field is not zero (a new
-# family validates it from its first command: resv_start_op 0).
+# family validates it from its first command: resv_start_op 0).  A
+# transaction that gives a device groups before it gives them rules is
+# held to the device's 1000 rules all the same (tests/nlfuzz.py
+# txn-order).
 #
 # Netlink fuzzing (tests/nlfuzz.py): random and mutated requests of the
 # family (bad types, lengths, nests, missing and extra attributes, huge
@@ -32,6 +35,12 @@ assert_eq "the same devices" "$(nsx "$ns1" ip -o link | cut -d' ' -f1,2)" \
 log "every command checks the reserved field of its header"
 out=$(nsx "$ns1" "$PYTHON" "$SGFW_REPO/tests/nlfuzz.py" header) ||
 	fail "the reserved field: $out"
+echo "$out"
+assert_eq "the configuration after it" '[]' "$(sgj "$ns1" sg show)"
+
+log "a transaction's rules count against a device given their group before"
+out=$(nsx "$ns1" "$PYTHON" "$SGFW_REPO/tests/nlfuzz.py" txn-order) ||
+	fail "rules past a device's 1000 in a transaction: $out"
 echo "$out"
 assert_eq "the configuration after it" '[]' "$(sgj "$ns1" sg show)"
 
