@@ -587,15 +587,25 @@ u32 sgfw_sg_rule_count(const struct sgfw_sg *sg)
 	return n;
 }
 
-static bool sgfw_dev_has_sg(const struct sgfw_dev *sd,
-			    const struct sgfw_sg *sg)
+/* Is @sg one of the @n groups @sgs (a device's, running or candidate)? */
+bool sgfw_sgs_has(struct sgfw_sg *const *sgs, u32 n, const struct sgfw_sg *sg)
 {
 	u32 i;
 
-	for (i = 0; i < sd->nsgs; i++)
-		if (sd->sgs[i] == sg)
+	for (i = 0; i < n; i++)
+		if (sgs[i] == sg)
 			return true;
 	return false;
+}
+
+/* The rules of the @n groups @sgs, counted as sgfw_sg_rule_count() does. */
+u32 sgfw_sgs_rule_count(struct sgfw_sg *const *sgs, u32 n)
+{
+	u32 i, rules = 0;
+
+	for (i = 0; i < n; i++)
+		rules += sgfw_sg_rule_count(sgs[i]);
+	return rules;
 }
 
 static const char *sgfw_af_name(enum sgfw_af af)
@@ -679,10 +689,8 @@ int sgfw_sg_group_limits(const struct sgfw_sg *sg, const struct sgfw_rule *r,
 int sgfw_sgs_limits(struct sgfw_sg *const *sgs, u32 n, const char *dev,
 		    struct netlink_ext_ack *extack)
 {
-	u32 i, rules = 0;
+	u32 rules = sgfw_sgs_rule_count(sgs, n);
 
-	for (i = 0; i < n; i++)
-		rules += sgfw_sg_rule_count(sgs[i]);
 	if (rules <= SGFW_MAX_DEV_RULES)
 		return 0;
 	sgfw_err_fmt(extack, "the device would have more than 1000 rules",
@@ -941,7 +949,7 @@ static int sgfw_peers_add_sg(struct sgfw_net *sn, struct sgfw_peers *p,
 		struct net_device *dev;
 		u32 mark = p->n;
 
-		if (!sgfw_dev_has_sg(sd, sg))
+		if (!sgfw_sgs_has(sd->sgs, sd->nsgs, sg))
 			continue;
 		port = rtnl_dereference(sd->port);
 		if (port) {

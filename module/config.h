@@ -312,6 +312,8 @@ struct sgfw_rule *sgfw_sg_rule_find(const struct sgfw_sg *sg,
 				    const struct sgfw_rule *r);
 int sgfw_sg_group_limits(const struct sgfw_sg *sg, const struct sgfw_rule *r,
 			 struct netlink_ext_ack *extack);
+bool sgfw_sgs_has(struct sgfw_sg *const *sgs, u32 n, const struct sgfw_sg *sg);
+u32 sgfw_sgs_rule_count(struct sgfw_sg *const *sgs, u32 n);
 int sgfw_sgs_limits(struct sgfw_sg *const *sgs, u32 n, const char *dev,
 		    struct netlink_ext_ack *extack);
 int sgfw_nacl_rule_place(struct sgfw_nacl *nacl,

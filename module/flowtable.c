@@ -268,14 +268,6 @@ struct sgfw_ft_hkey {
 	u16 zero;
 } __aligned(HSIPHASH_ALIGNMENT);
 
-static bool sgfw_addr_eq(u8 af, const union sgfw_addr *a,
-			 const union sgfw_addr *b)
-{
-	if (af == SGFW_AF_INET)
-		return a->ip == b->ip;
-	return ipv6_addr_equal(&a->in6, &b->in6);
-}
-
 /* Copy @a, with the unused words of an IPv4 address cleared. */
 static void sgfw_addr_copy(u8 af, union sgfw_addr *to,
 			   const union sgfw_addr *a)

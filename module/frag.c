@@ -94,6 +94,12 @@ static unsigned int sgfw_frag_side_count(struct sgfw_frags *fr,
 	return v ? xa_to_value(v) : 0;
 }
 
+/* No room for one more datagram, in the table or on a side holding @n? */
+static bool sgfw_frags_full(const struct sgfw_frags *fr, unsigned int n)
+{
+	return fr->count >= SGFW_MAX_FRAGS || n >= SGFW_FRAGS_PER_SIDE;
+}
+
 static void sgfw_frag_forget(struct sgfw_frags *fr, struct sgfw_frag *f)
 {
 	unsigned long side = sgfw_frag_side(f->ifindex, f->dir);
@@ -240,11 +246,11 @@ int sgfw_frag_first(struct sgfw_frags *fr, struct mem_cgroup *memcg,
 	if (sgfw_frag_find(fr, hash, ifindex, dir, &key))
 		goto out_free;
 	n = sgfw_frag_side_count(fr, side);
-	if (fr->count >= SGFW_MAX_FRAGS || n >= SGFW_FRAGS_PER_SIDE) {
+	if (sgfw_frags_full(fr, n)) {
 		sgfw_frags_expire(fr, sgfw_frag_bucket(fr, hash));
 		n = sgfw_frag_side_count(fr, side);
 	}
-	if (fr->count >= SGFW_MAX_FRAGS || n >= SGFW_FRAGS_PER_SIDE) {
+	if (sgfw_frags_full(fr, n)) {
 		atomic64_inc(&fr->full);
 		err = -ENOSPC;
 		goto out_free;

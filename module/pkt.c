@@ -308,14 +308,6 @@ static int sgfw_pkt_icmp_hdr(const struct sk_buff *skb, int off,
 	return 0;
 }
 
-static bool sgfw_pkt_addr_eq(enum sgfw_af af, const union sgfw_addr *a,
-			     const union sgfw_addr *b)
-{
-	if (af == SGFW_AF_INET)
-		return a->ip == b->ip;
-	return ipv6_addr_equal(&a->in6, &b->in6);
-}
-
 static bool sgfw_pkt_is_icmp(enum sgfw_af af, u8 proto)
 {
 	return proto == (af == SGFW_AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
@@ -424,7 +416,7 @@ static int sgfw_pkt_icmp(const struct sk_buff *skb, int thoff,
 		p->flags |= SGFW_PKT_ICMP_ERROR;
 		if (!sgfw_pkt_quoted(skb, thoff + sizeof(struct icmphdr), end,
 				     af, &p->inner) &&
-		    sgfw_pkt_addr_eq(af, &p->t.dst, &p->inner.dst))
+		    sgfw_addr_eq(af, &p->t.dst, &p->inner.dst))
 			p->flags |= SGFW_PKT_INNER;
 		break;
 	case SGFW_ICMP_ND:

@@ -168,27 +168,6 @@ struct sgfw_sg *sgfw_txn_add_sg(struct sgfw_txn *txn, const char *name,
 	return sg;
 }
 
-/* The weight of the rules of the groups of @td (sgfw_rule_weight()). */
-static u32 sgfw_txn_dev_rules(const struct sgfw_txn_dev *td)
-{
-	u32 i, n = 0;
-
-	for (i = 0; i < td->nsgs; i++)
-		n += sgfw_sg_rule_count(td->sgs[i]);
-	return n;
-}
-
-static bool sgfw_txn_dev_has(const struct sgfw_txn_dev *td,
-			     const struct sgfw_sg *sg)
-{
-	int i;
-
-	for (i = 0; i < td->nsgs; i++)
-		if (td->sgs[i] == sg)
-			return true;
-	return false;
-}
-
 /*
  * May rule @r join group @sg of @txn?  Not if a device of @txn that has
  * the group would then count more than SGFW_MAX_DEV_RULES: 0 or -ENOSPC.
@@ -204,8 +183,9 @@ static int sgfw_txn_devs_room(const struct sgfw_txn *txn,
 	add = sgfw_rule_weight(r, SGFW_AF_INET) +
 	      sgfw_rule_weight(r, SGFW_AF_INET6);
 	list_for_each_entry(td, &txn->devs, list) {
-		if (!sgfw_txn_dev_has(td, sg) ||
-		    sgfw_txn_dev_rules(td) + add <= SGFW_MAX_DEV_RULES)
+		if (!sgfw_sgs_has(td->sgs, td->nsgs, sg) ||
+		    sgfw_sgs_rule_count(td->sgs, td->nsgs) + add <=
+		    SGFW_MAX_DEV_RULES)
 			continue;
 		sgfw_err_fmt(extack, "a device would have more than 1000 rules",
 			     "device %s would have more than %u rules",
@@ -1360,14 +1340,14 @@ int sgfw_txn_attach(struct sgfw_txn *txn, struct sgfw_txn_dev *td,
 		    const char *dev, struct sgfw_sg *const *add, int n,
 		    int *bad, struct netlink_ext_ack *extack)
 {
-	u32 rules = sgfw_txn_dev_rules(td);
+	u32 rules = sgfw_sgs_rule_count(td->sgs, td->nsgs);
 	int i, j;
 
 	for (i = 0; i < n; i++) {
 		*bad = i;
 		for (j = 0; j < i && add[j] != add[i]; j++)
 			;
-		if (j < i || sgfw_txn_dev_has(td, add[i])) {
+		if (j < i || sgfw_sgs_has(td->sgs, td->nsgs, add[i])) {
 			sgfw_err_fmt(extack,
 				     "security group is attached already",
 				     "security group %s is attached to %s already",

@@ -8,6 +8,7 @@
 
 #include <linux/in6.h>
 #include <linux/types.h>
+#include <net/ipv6.h>
 
 /* Index of a family in per-family arrays. */
 enum sgfw_af {
@@ -22,6 +23,15 @@ union sgfw_addr {
 	struct in6_addr in6;
 	__be32 all[4];
 };
+
+/* Are @a and @b, addresses of family @af, the same? */
+static inline bool sgfw_addr_eq(u8 af, const union sgfw_addr *a,
+				const union sgfw_addr *b)
+{
+	if (af == SGFW_AF_INET)
+		return a->ip == b->ip;
+	return ipv6_addr_equal(&a->in6, &b->in6);
+}
 
 /* A CIDR, canonical: no bit set past @plen. */
 struct sgfw_cidr {

@@ -552,6 +552,21 @@ static void cfg_sg_peer_hosts(struct kunit *test)
 	rcu_read_unlock();
 }
 
+/* A 60-byte packet of @proto from 10.0.0.1:40000 to 192.0.2.1:@dport. */
+static struct sgfw_pkt cfg_pkt4(u8 proto, u16 dport)
+{
+	struct sgfw_pkt p = {};
+
+	p.t.af = SGFW_AF_INET;
+	p.t.proto = proto;
+	p.t.src.ip = htonl(0x0a000001);
+	p.t.dst.ip = htonl(0xc0000201);
+	p.t.sport = htons(40000);
+	p.t.dport = htons(dport);
+	p.len = 60;
+	return p;
+}
+
 /*
  * sgfw_judge() dry, as explain runs it, says what the data path would do
  * and changes nothing: no flow, no counter; then the same packet judged
@@ -567,22 +582,16 @@ static void cfg_judge_dry(struct kunit *test)
 						     struct sgfw_nacl_rule,
 						     list);
 	struct sgfw_judgement j;
-	struct sgfw_pkt p = {};
+	struct sgfw_pkt p;
 	struct sgfw_dev *sd;
 	u64 packets, bytes;
 
 	cfg_attach(test, sn, web);
 	cfg_set_nacl(test, sn, nacl);
-	p.t.af = SGFW_AF_INET;
-	p.t.proto = IPPROTO_TCP;
-	p.t.src.ip = htonl(0x0a000001);
-	p.t.dst.ip = htonl(0xc0000201);
-	p.t.sport = htons(40000);
-	p.t.dport = htons(22);
+	p = cfg_pkt4(IPPROTO_TCP, 22);
 	p.tcp_flags = TCPHDR_SYN;
 	p.tcp_wscale = SGFW_TCP_WSCALE_NONE;
 	p.tcp_seq = 1000;
-	p.len = 60;
 
 	/* All open both ways, tracking auto: a flow of the untracked kind. */
 	rcu_read_lock();
@@ -674,7 +683,7 @@ static void cfg_judge_side(struct kunit *test)
 	struct sgfw_net *sn = cfg_sn(net);
 	struct sgfw_sg *web = cfg_sg(test, sn, "web");
 	struct sgfw_judgement j;
-	struct sgfw_pkt p = {}, r;
+	struct sgfw_pkt p, r;
 	struct sgfw_dev *sd;
 	int i, err;
 
@@ -688,13 +697,7 @@ static void cfg_judge_side(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, sd);
 	KUNIT_EXPECT_EQ(test, err, 0);
 
-	p.t.af = SGFW_AF_INET;
-	p.t.proto = IPPROTO_UDP;
-	p.t.src.ip = htonl(0x0a000001);
-	p.t.dst.ip = htonl(0xc0000201);
-	p.t.sport = htons(40000);
-	p.t.dport = htons(53);
-	p.len = 60;
+	p = cfg_pkt4(IPPROTO_UDP, 53);
 	rcu_read_lock();
 	sd = xa_load(&sn->devs, cfg_ifindex);
 	sgfw_judge(sn, sd, SGFW_DIRECTION_INGRESS, &p, false, &j);
