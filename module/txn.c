@@ -697,14 +697,11 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 	if (err)
 		goto err_ids;
 	sgfw_txn_keys(sn, &txn->cfg);
-	list_for_each_entry(td, &txn->devs, list) {
-		td->sd = sgfw_dev_get_or_create(sn, td->name);
-		if (IS_ERR(td->sd)) {
-			err = PTR_ERR(td->sd);
-			td->sd = NULL;
-			goto err_devs;
-		}
-	}
+	/*
+	 * What runs is saved before the candidate's new names get an entry:
+	 * going back then needs the slots of at most SGFW_MAX_DEVS names
+	 * beside those running, as this commit did (struct sgfw_flow_dev).
+	 */
 	list_for_each_entry(sd, &sn->dev_list, list) {
 		td = kzalloc(sizeof(*td), GFP_KERNEL_ACCOUNT);
 		if (!td) {
@@ -715,8 +712,18 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 		list_add_tail(&td->list, &saved);
 		sd->named = false;
 	}
-	list_for_each_entry(td, &txn->devs, list)
+	list_for_each_entry(td, &txn->devs, list) {
+		td->sd = sgfw_dev_find(sn, td->name);
+		td->created = !td->sd;
+		if (td->created)
+			td->sd = sgfw_dev_get_or_create(sn, td->name);
+		if (IS_ERR(td->sd)) {
+			err = PTR_ERR(td->sd);
+			td->sd = NULL;
+			goto err_devs;
+		}
 		td->sd->named = true;
+	}
 	err = sgfw_txn_hook_ports(sn, txn);
 	if (err)
 		goto err_devs;
@@ -741,6 +748,9 @@ int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn)
 		sgfw_cfg_trade_counters(&sn->cfg, &txn->cfg);
 		list_for_each_entry(td, &saved, list)
 			sgfw_txn_dev_load(td->sd, td);
+		list_for_each_entry(td, &txn->devs, list)
+			if (td->created)
+				sgfw_txn_dev_load(td->sd, NULL);
 		goto err_devs;
 	}
 

@@ -35,6 +35,7 @@ struct sgfw_txn_dev {
 	char name[IFNAMSIZ];
 	struct sgfw_dev *sd;		/* during a commit only */
 	bool remode;			/* the same: its mode changes */
+	bool created;			/* the same: @sd is new */
 	u8 nsgs;
 	struct sgfw_sg *sgs[SGFW_MAX_SGS_PER_DEV];
 	struct sgfw_nacl *nacl;

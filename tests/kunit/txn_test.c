@@ -681,7 +681,7 @@ static void txn_dev_names(struct kunit *test)
 	rtnl_unlock();
 	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 80));
 	/* What ran had neither device: both go back to nothing. */
-	KUNIT_EXPECT_EQ(test, list_count_nodes(&txn->devs), 2);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&txn->devs), 0);
 	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
 	rtnl_lock();
 	KUNIT_EXPECT_NULL(test, sgfw_dev_find(sn, "vm0"));
@@ -709,6 +709,73 @@ static void txn_dev_names(struct kunit *test)
 			-ENOSPC);
 	KUNIT_EXPECT_EQ(test, list_count_nodes(&txn->devs), SGFW_MAX_DEVS);
 	sgfw_txn_destroy(txn);
+}
+
+/* Names @fmt of 0 to @n - 1, in audit mode (so kept with no group). */
+static void txn_audit_devs(struct kunit *test, struct sgfw_txn *txn,
+			   const char *fmt, int n)
+{
+	struct sgfw_txn_dev *td;
+	char name[IFNAMSIZ];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), fmt, i);
+		td = sgfw_txn_dev_get(txn, name, NULL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(td));
+		td->audit = true;
+	}
+}
+
+/*
+ * Going back needs no more device slots than the commit it undoes: the
+ * saved configuration names what ran, not also the names the candidate
+ * brought.  4096 names, then 4096 others committed; a single command
+ * trades one of those for a third name; going back then creates the 4096
+ * first names beside the 4096 running (the 8192 slots there are), and
+ * none of the candidate's.
+ */
+static void txn_rollback_slots(struct kunit *test)
+{
+	struct sgfw_net *sn = txn_net_new(test);
+	struct sgfw_txn *txn = txn_new(test), *back, *one;
+	struct sgfw_txn_dev *td;
+	struct sgfw_dev *sd;
+
+	txn_audit_devs(test, txn, "a%d", SGFW_MAX_DEVS);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+
+	back = txn_new(test);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							txn_destroy_action,
+							back), 0);
+	txn_audit_devs(test, back, "b%d", SGFW_MAX_DEVS);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, back), 0);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&back->devs), SGFW_MAX_DEVS);
+
+	rtnl_lock();
+	one = sgfw_txn_clone(sn);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, one);
+	list_for_each_entry(td, &one->devs, list)
+		if (!strcmp(td->name, "b0"))
+			break;
+	KUNIT_ASSERT_FALSE(test, list_entry_is_head(td, &one->devs, list));
+	list_del(&td->list);
+	kfree(td);
+	txn_audit_devs(test, one, "c%d", 1);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, one), 0);
+	sgfw_txn_destroy(one);
+
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, back), 0);
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&sn->dev_list), SGFW_MAX_DEVS);
+	sd = sgfw_dev_find(sn, "a4095");
+	KUNIT_EXPECT_TRUE(test, sd && sd->audit);
+	KUNIT_EXPECT_NULL(test, sgfw_dev_find(sn, "b1"));
+	KUNIT_EXPECT_NULL(test, sgfw_dev_find(sn, "c0"));
+	rtnl_unlock();
 }
 
 /* A port with @n of the instance addresses 10.9.0.0/24 and 10.8.0.5. */
@@ -870,6 +937,7 @@ static struct kunit_case sgfw_txn_cases[] = {
 	KUNIT_CASE(txn_same_keeps_ids),
 	KUNIT_CASE(txn_commit_back),
 	KUNIT_CASE(txn_rollback_limit),
+	KUNIT_CASE(txn_rollback_slots),
 	KUNIT_CASE(txn_nacl_counters),
 	KUNIT_CASE(txn_failed_commit),
 	KUNIT_CASE(txn_limits),
