@@ -850,6 +850,15 @@ void sgfw_txn_rollback_work(struct work_struct *work)
 	txn = sn->rollback;
 	if (!txn || READ_ONCE(sn->dying))
 		goto out_unlock;
+	/*
+	 * A run that waited for the RTNL while a confirm took the rollback it
+	 * came for, and a commit armed another: that one is not due yet.
+	 */
+	if (time_before(jiffies, READ_ONCE(sn->rollback_at))) {
+		mod_delayed_work(system_wq, &sn->rollback_work,
+				 READ_ONCE(sn->rollback_at) - jiffies);
+		goto out_unlock;
+	}
 	/* The limit was changed since the commit: it stays (struct sgfw_txn). */
 	if (READ_ONCE(sn->flows.limit) != txn->flow_limit_set)
 		txn->flow_limit = 0;

@@ -284,8 +284,9 @@ static void txn_rollback_limit(struct kunit *test)
 		sgfw_txn_arm(sn, txn, 1);
 		if (changed[i])
 			WRITE_ONCE(sn->flows.limit, changed[i]);
+		/* Due now: goes back now, as it would in a second. */
+		WRITE_ONCE(sn->rollback_at, jiffies);
 		rtnl_unlock();
-		/* Goes back now, as it would in a second. */
 		flush_delayed_work(&sn->rollback_work);
 		KUNIT_EXPECT_NULL(test, READ_ONCE(sn->rollback));
 		KUNIT_EXPECT_EQ(test, READ_ONCE(sn->flows.limit),
@@ -711,6 +712,43 @@ static void txn_dev_names(struct kunit *test)
 	sgfw_txn_destroy(txn);
 }
 
+/*
+ * A run of the rollback work that comes before the pending rollback is due
+ * (it waited for the RTNL while a confirm took the rollback it came for,
+ * and a new commit armed another) leaves that one alone.
+ */
+static void txn_rollback_early(struct kunit *test)
+{
+	struct sgfw_net *sn = txn_net_new(test);
+	static const u16 a[] = { 22, 0 }, b[] = { 5432, 0 };
+	struct sgfw_txn *txn = txn_new(test), *pending;
+	struct sgfw_sg *sg;
+
+	sg = txn_sg(test, txn, "ssh", a);
+	txn_dev(test, txn, &sg, 1, NULL);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+
+	txn = txn_new(test);
+	sg = txn_sg(test, txn, "db", b);
+	txn_dev(test, txn, &sg, 1, NULL);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	rtnl_lock();
+	sgfw_txn_arm(sn, txn, 600);
+	rtnl_unlock();
+	/* The stale run, as the workqueue would make it. */
+	sgfw_txn_rollback_work(&sn->rollback_work.work);
+	pending = READ_ONCE(sn->rollback);
+	KUNIT_EXPECT_PTR_EQ(test, pending, txn);
+	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 5432));
+	KUNIT_EXPECT_FALSE(test, txn_allows(sn, 22));
+	KUNIT_EXPECT_GT(test, sgfw_txn_pending(sn), 590);
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, sgfw_txn_confirm(sn), 0);
+	rtnl_unlock();
+	KUNIT_EXPECT_TRUE(test, txn_allows(sn, 5432));
+}
+
 /* Names @fmt of 0 to @n - 1, in audit mode (so kept with no group). */
 static void txn_audit_devs(struct kunit *test, struct sgfw_txn *txn,
 			   const char *fmt, int n)
@@ -938,6 +976,7 @@ static struct kunit_case sgfw_txn_cases[] = {
 	KUNIT_CASE(txn_commit_back),
 	KUNIT_CASE(txn_rollback_limit),
 	KUNIT_CASE(txn_rollback_slots),
+	KUNIT_CASE(txn_rollback_early),
 	KUNIT_CASE(txn_nacl_counters),
 	KUNIT_CASE(txn_failed_commit),
 	KUNIT_CASE(txn_limits),
