@@ -1010,6 +1010,47 @@ static void sgfw_spec_match(struct sgfw_rule_spec *spec,
 	spec->icmp_code = m->icmp_code;
 }
 
+/*
+ * The addresses @sg stands for as a peer in @af, made by the first rule
+ * of a commit that needs them (@p: room to make them in) and shared by
+ * every ruleset the commit builds; sgfw_config_commit() drops them at its
+ * end.  Return: the set, or an ERR_PTR.
+ */
+static struct sgfw_peer_set *sgfw_sg_peer_set(struct sgfw_net *sn,
+					      struct sgfw_sg *sg,
+					      enum sgfw_af af,
+					      struct sgfw_peers *p)
+{
+	struct sgfw_peer_set *set = sg->peer_set[af];
+	bool hosts;
+	int err;
+
+	if (set)
+		return set;
+	p->n = 0;
+	err = sgfw_peers_add_sg(sn, p, sg, af, &hosts);
+	if (err)
+		return ERR_PTR(err);
+	set = sgfw_peer_set_new(af, p->v, p->n, hosts);
+	if (!IS_ERR(set))
+		sg->peer_set[af] = set;
+	return set;
+}
+
+/* Drop the sets sgfw_sg_peer_set() made for this commit. */
+static void sgfw_sg_peer_sets_put(struct sgfw_net *sn)
+{
+	struct sgfw_sg *sg;
+	int af;
+
+	list_for_each_entry(sg, &sn->cfg.sgs, list) {
+		for (af = 0; af < SGFW_AF_NUM; af++) {
+			sgfw_peer_set_put(sg->peer_set[af]);
+			sg->peer_set[af] = NULL;
+		}
+	}
+}
+
 static int sgfw_build_rule(struct sgfw_net *sn,
 			   struct sgfw_ruleset_builder *b,
 			   const struct sgfw_sg *sg, const struct sgfw_rule *r,
@@ -1022,6 +1063,7 @@ static int sgfw_build_rule(struct sgfw_net *sn,
 		.ctr = r->ctr,
 	};
 	u32 fams = sgfw_rule_families(r);
+	struct sgfw_peer_set *set;
 	enum sgfw_af af;
 	int err;
 
@@ -1035,14 +1077,11 @@ static int sgfw_build_rule(struct sgfw_net *sn,
 			err = sgfw_peers_add(p, &r->cidr);
 			break;
 		case SGFW_PEER_SG:
-			/* Every rule naming the group shares one set. */
-			spec.peer_key = r->peer_sg;
-			err = sgfw_ruleset_add_shared(b, af, &spec);
-			if (err != -ENOENT)
-				goto next;
-			err = sgfw_peers_add_sg(sn, p, r->peer_sg, af,
-						&spec.peer_hosts);
-			break;
+			/* Every device's rules naming the group share one set. */
+			set = sgfw_sg_peer_set(sn, r->peer_sg, af, p);
+			err = IS_ERR(set) ? PTR_ERR(set) :
+			      sgfw_ruleset_add_set(b, af, &spec, set);
+			goto next;
 		case SGFW_PEER_PL:
 			spec.peer_key = r->peer_pl;
 			err = sgfw_ruleset_add_shared(b, af, &spec);
@@ -1180,6 +1219,8 @@ int sgfw_config_commit(struct sgfw_net *sn)
 	next_nacl = next + (n ?: 1);
 
 	list_for_each_entry(sd, &sn->dev_list, list) {
+		/* Up to 4096 devices of 1000 rules, under the RTNL. */
+		cond_resched();
 		if (sd->nsgs) {
 			next[i] = sgfw_build_dev(sn, sd, &p);
 			if (IS_ERR(next[i])) {
@@ -1200,6 +1241,7 @@ int sgfw_config_commit(struct sgfw_net *sn)
 		i++;
 	}
 	kfree(p.v);
+	sgfw_sg_peer_sets_put(sn);
 	if (!err)
 		err = sgfw_config_commit_injected(sn);
 	if (err)

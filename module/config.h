@@ -111,6 +111,8 @@ struct sgfw_sg {
 	u32 attached;			/* devices it is attached to */
 	u32 peer_refs;			/* rules naming it as their peer */
 	bool new_id;			/* a commit (txn.c) put @id in sg_ids */
+	/* Its addresses as a peer, while sgfw_config_commit() builds. */
+	struct sgfw_peer_set *peer_set[SGFW_AF_NUM];
 };
 
 /*

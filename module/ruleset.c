@@ -65,6 +65,7 @@
 #include <linux/in.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -153,8 +154,12 @@ struct sgfw_rs_list {
  * @timeouts: the device's timeouts, as the builder's caller gave them.
  * @tracking: the device's tracking mode.
  * @list: the rules per family and direction; they point into @rules.
- * @peers: every peer CIDR, after the rules in the same allocation; a rule's
- *	are @peers[peer_first] to @peers[peer_first + peer_count - 1].
+ * @peers: every peer CIDR but the shared sets', after the rules and @sets
+ *	in the same allocation; a rule's are @peers[peer_first] to
+ *	@peers[peer_first + peer_count - 1], or, with SGFW_CRULE_PEER_SET,
+ *	those of @sets[peer_first] (sgfw_crule_peers()).
+ * @sets: the shared peer sets its rules use, a reference to each.
+ * @nsets: how many.
  * @rules: every rule, family by family, direction by direction.
  */
 struct sgfw_ruleset {
@@ -163,8 +168,27 @@ struct sgfw_ruleset {
 	enum sgfw_tracking tracking;
 	struct sgfw_rs_list list[SGFW_AF_NUM][SGFW_NUM_DIRS];
 	const struct sgfw_cidr *peers;
+	struct sgfw_peer_set **sets;
+	u32 nsets;
 	struct sgfw_crule rules[];
 };
+
+/* A peer set (ruleset.h); @flags: SGFW_CRULE_PEER_ANY, _PEER_HOSTS. */
+struct sgfw_peer_set {
+	refcount_t refs;
+	u32 n;
+	u8 flags;
+	struct sgfw_cidr v[];
+};
+
+/* The peer CIDRs of @r, a rule of @rs. */
+static const struct sgfw_cidr *sgfw_crule_peers(const struct sgfw_ruleset *rs,
+						const struct sgfw_crule *r)
+{
+	if (r->flags & SGFW_CRULE_PEER_SET)
+		return rs->sets[r->peer_first]->v;
+	return &rs->peers[r->peer_first];
+}
 
 /* A growable array of rules for one family and direction. */
 struct sgfw_rs_vec {
@@ -192,6 +216,9 @@ struct sgfw_ruleset_builder {
 	struct sgfw_rs_shared *shared;
 	u32 nshared;
 	u32 shared_cap;
+	struct sgfw_peer_set **sets;	/* a reference to each */
+	u32 nsets;
+	u32 sets_cap;
 };
 
 struct sgfw_ruleset_builder *sgfw_ruleset_builder_new(void)
@@ -211,6 +238,9 @@ void sgfw_ruleset_builder_destroy(struct sgfw_ruleset_builder *b)
 			kvfree(b->vec[af][dir].rules);
 	kvfree(b->peers);
 	kvfree(b->shared);
+	while (b->nsets)
+		sgfw_peer_set_put(b->sets[--b->nsets]);
+	kvfree(b->sets);
 	kfree(b);
 }
 
@@ -367,13 +397,45 @@ int sgfw_ruleset_add_shared(struct sgfw_ruleset_builder *b, enum sgfw_af af,
 	return -ENOENT;
 }
 
+/* Are @v (@n of them) peers of family @af, host addresses if @hosts? */
+static bool sgfw_rs_peers_ok(enum sgfw_af af, const struct sgfw_cidr *v,
+			     u32 n, bool hosts)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].af != af || v[i].plen > sgfw_af_plen_max(af) ||
+		    (hosts && v[i].plen != sgfw_af_plen_max(af)))
+			return false;
+	return true;
+}
+
+/*
+ * Copy @n peers to @to, canonical whatever the caller gave (matching
+ * relies on it).  Return: SGFW_CRULE_PEER_ANY when they hold 0.0.0.0/0
+ * (::/0), which matches every address, else 0.
+ */
+static u8 sgfw_rs_peers_copy(struct sgfw_cidr *to, const struct sgfw_cidr *v,
+			     u32 n, enum sgfw_af af)
+{
+	u8 flags = 0;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		to[i] = v[i];
+		sgfw_addr_mask(&to[i].addr, af, to[i].plen);
+		if (!to[i].plen)
+			flags |= SGFW_CRULE_PEER_ANY;
+	}
+	return flags;
+}
+
 int sgfw_ruleset_add(struct sgfw_ruleset_builder *b, enum sgfw_af af,
 		     const struct sgfw_rule_spec *spec,
 		     const struct sgfw_cidr *peers, u32 n)
 {
 	struct sgfw_rs_shared *sh = NULL;
 	struct sgfw_crule c;
-	u32 i;
 	int err;
 
 	err = sgfw_rs_check(af, spec);
@@ -382,10 +444,8 @@ int sgfw_ruleset_add(struct sgfw_ruleset_builder *b, enum sgfw_af af,
 	err = sgfw_rs_compile(af, spec, &c);
 	if (err)
 		return err;
-	for (i = 0; i < n; i++)
-		if (peers[i].af != af || peers[i].plen > sgfw_af_plen_max(af) ||
-		    (spec->peer_hosts && peers[i].plen != sgfw_af_plen_max(af)))
-			return -EINVAL;
+	if (!sgfw_rs_peers_ok(af, peers, n, spec->peer_hosts))
+		return -EINVAL;
 	if (b->nrules >= SGFW_RS_MAX_RULES ||
 	    n > SGFW_RS_MAX_PEERS - b->npeers)
 		return -E2BIG;
@@ -407,16 +467,7 @@ int sgfw_ruleset_add(struct sgfw_ruleset_builder *b, enum sgfw_af af,
 	c.peer_count = n;
 	if (spec->peer_hosts)
 		c.flags |= SGFW_CRULE_PEER_HOSTS;
-	for (i = 0; i < n; i++) {
-		struct sgfw_cidr *p = &b->peers[b->npeers + i];
-
-		/* Canonical whatever the caller gave: matching relies on it. */
-		*p = peers[i];
-		sgfw_addr_mask(&p->addr, af, p->plen);
-		/* A set that holds 0.0.0.0/0 (::/0) matches every address. */
-		if (!p->plen)
-			c.flags |= SGFW_CRULE_PEER_ANY;
-	}
+	c.flags |= sgfw_rs_peers_copy(&b->peers[b->npeers], peers, n, af);
 	err = sgfw_rs_push(b, af, spec->dir, &c);
 	if (err)
 		return err;
@@ -431,6 +482,70 @@ int sgfw_ruleset_add(struct sgfw_ruleset_builder *b, enum sgfw_af af,
 					    SGFW_CRULE_PEER_HOSTS),
 		};
 		b->nshared++;
+	}
+	return 0;
+}
+
+struct sgfw_peer_set *sgfw_peer_set_new(enum sgfw_af af,
+					const struct sgfw_cidr *v, u32 n,
+					bool hosts)
+{
+	struct sgfw_peer_set *set;
+
+	if ((unsigned int)af >= SGFW_AF_NUM || (n && !v) ||
+	    !sgfw_rs_peers_ok(af, v, n, hosts))
+		return ERR_PTR(-EINVAL);
+	if (n > SGFW_RS_MAX_PEERS)
+		return ERR_PTR(-E2BIG);
+	set = kvmalloc(struct_size(set, v, n), GFP_KERNEL_ACCOUNT);
+	if (!set)
+		return ERR_PTR(-ENOMEM);
+	refcount_set(&set->refs, 1);
+	set->n = n;
+	set->flags = sgfw_rs_peers_copy(set->v, v, n, af);
+	if (hosts)
+		set->flags |= SGFW_CRULE_PEER_HOSTS;
+	return set;
+}
+
+void sgfw_peer_set_put(struct sgfw_peer_set *set)
+{
+	if (set && refcount_dec_and_test(&set->refs))
+		kvfree(set);
+}
+
+int sgfw_ruleset_add_set(struct sgfw_ruleset_builder *b, enum sgfw_af af,
+			 const struct sgfw_rule_spec *spec,
+			 struct sgfw_peer_set *set)
+{
+	struct sgfw_crule c;
+	u32 i;
+	int err;
+
+	err = sgfw_rs_check(af, spec);
+	if (err)
+		return err;
+	err = sgfw_rs_compile(af, spec, &c);
+	if (err)
+		return err;
+	if (b->nrules >= SGFW_RS_MAX_RULES)
+		return -E2BIG;
+	for (i = 0; i < b->nsets && b->sets[i] != set; i++)
+		;
+	/* Room first, the set taken once the rule is in: all or nothing. */
+	err = sgfw_rs_grow((void **)&b->sets, &b->sets_cap, b->nsets,
+			   b->nsets + 1, sizeof(*b->sets));
+	if (err)
+		return err;
+	c.peer_first = i;
+	c.peer_count = set->n;
+	c.flags |= set->flags | SGFW_CRULE_PEER_SET;
+	err = sgfw_rs_push(b, af, spec->dir, &c);
+	if (err)
+		return err;
+	if (i == b->nsets) {
+		refcount_inc(&set->refs);
+		b->sets[b->nsets++] = set;
 	}
 	return 0;
 }
@@ -653,10 +768,10 @@ static void sgfw_rs_index_free(struct sgfw_rs_index *idx)
 }
 
 /*
- * The classifier of the @count rules at @rules of family @af, whose peers
- * are in @peers.  Return: it, or NULL when out of memory.
+ * The classifier of the @count rules at @rules of family @af, rules of
+ * @rs.  Return: it, or NULL when out of memory.
  */
-static struct sgfw_rs_index *sgfw_rs_index_build(const struct sgfw_cidr *peers,
+static struct sgfw_rs_index *sgfw_rs_index_build(const struct sgfw_ruleset *rs,
 						 const struct sgfw_crule *rules,
 						 u32 count, enum sgfw_af af)
 {
@@ -692,8 +807,8 @@ static struct sgfw_rs_index *sgfw_rs_index_build(const struct sgfw_cidr *peers,
 			continue;
 		}
 		for (j = 0; j < r->peer_count; j++)
-			sgfw_rs_range_prefix(&rg[n++], &peers[r->peer_first + j],
-					     i);
+			sgfw_rs_range_prefix(&rg[n++],
+					     &sgfw_crule_peers(rs, r)[j], i);
 	}
 	err = sgfw_rs_dim_build(&idx->peer, &m, idx->words, rg, n);
 	if (err)
@@ -733,10 +848,13 @@ out:
 static void sgfw_ruleset_free(struct sgfw_ruleset *rs)
 {
 	int af, dir;
+	u32 i;
 
 	for (af = 0; af < SGFW_AF_NUM; af++)
 		for (dir = 0; dir < SGFW_NUM_DIRS; dir++)
 			sgfw_rs_index_free(rs->list[af][dir].idx);
+	for (i = 0; i < rs->nsets; i++)
+		sgfw_peer_set_put(rs->sets[i]);
 	kvfree(rs);
 }
 
@@ -773,7 +891,8 @@ struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
 	u32 af, dir, i, off = 0;
 	size_t size;
 
-	size = size_add(struct_size(rs, rules, b->nrules),
+	size = size_add(size_add(struct_size(rs, rules, b->nrules),
+				 array_size(b->nsets, sizeof(*b->sets))),
 			array_size(b->npeers, sizeof(*b->peers)));
 	rs = kvzalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!rs) {
@@ -801,8 +920,17 @@ struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
 			off += v->count;
 		}
 	}
-	/* The CIDRs are 4-byte aligned, as the rules before them are. */
-	peers = (struct sgfw_cidr *)&rs->rules[b->nrules];
+	/*
+	 * The sets' pointers are aligned as the rules before them are (a
+	 * rule holds a pointer), the CIDRs 4-byte aligned after them.  The
+	 * builder's references to the sets become the ruleset's.
+	 */
+	rs->sets = (struct sgfw_peer_set **)&rs->rules[b->nrules];
+	if (b->nsets)
+		memcpy(rs->sets, b->sets, b->nsets * sizeof(*rs->sets));
+	rs->nsets = b->nsets;
+	b->nsets = 0;
+	peers = (struct sgfw_cidr *)&rs->sets[rs->nsets];
 	if (b->npeers)
 		memcpy(peers, b->peers, b->npeers * sizeof(*peers));
 	rs->peers = peers;
@@ -814,7 +942,7 @@ struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
 
 			if (sgfw_rs_short(l))
 				continue;
-			l->idx = sgfw_rs_index_build(peers, l->rules, l->count,
+			l->idx = sgfw_rs_index_build(rs, l->rules, l->count,
 						     af);
 			if (!l->idx) {
 				sgfw_ruleset_free(rs);
@@ -902,6 +1030,16 @@ static void sgfw_ruleset_put_check(const struct sgfw_ruleset *rs)
 	if (hook)
 		hook(rs);
 }
+
+const struct sgfw_cidr *sgfw_ruleset_rule_peers(const struct sgfw_ruleset *rs,
+						enum sgfw_af af,
+						enum sgfw_direction dir,
+						u32 i)
+{
+	const struct sgfw_rs_list *l = &rs->list[af][dir];
+
+	return i < l->count ? sgfw_crule_peers(rs, &l->rules[i]) : NULL;
+}
 #else
 static void sgfw_ruleset_put_check(const struct sgfw_ruleset *rs)
 {
@@ -982,7 +1120,7 @@ static bool sgfw_crule_match_peer(const struct sgfw_ruleset *rs,
 				  const struct sgfw_crule *r, enum sgfw_af af,
 				  const union sgfw_addr *a)
 {
-	const struct sgfw_cidr *c = &rs->peers[r->peer_first];
+	const struct sgfw_cidr *c = sgfw_crule_peers(rs, r);
 	const struct sgfw_cidr *end = c + r->peer_count;
 
 	if (r->flags & SGFW_CRULE_PEER_ANY)

@@ -26,6 +26,7 @@
 #define SGFW_CRULE_PEER_ANY	BIT(4)	/* peer is 0.0.0.0/0 or ::/0 */
 #define SGFW_CRULE_DENY		BIT(5)	/* a network ACL's deny rule */
 #define SGFW_CRULE_PEER_HOSTS	BIT(6)	/* peers: sorted host addresses */
+#define SGFW_CRULE_PEER_SET	BIT(7)	/* peers: a shared set (below) */
 
 /*
  * The hit counters of one rule, per CPU.  They belong to the rule in the
@@ -113,6 +114,7 @@ struct sgfw_crule {
 	u8 icmp_code;
 	u8 flags;		/* SGFW_CRULE_* */
 	u32 peer_first;		/* index of the first peer CIDR */
+				/* (PEER_SET: of the ruleset's shared set) */
 	u32 peer_count;		/* how many; 0 for a group with no member */
 				/* (PEER_HOSTS: sorted, searched by halves) */
 	struct sgfw_rule_ctr __percpu *ctr;	/* or NULL */
@@ -172,6 +174,28 @@ struct sgfw_rule_spec {
  */
 struct sgfw_ruleset_builder;
 struct sgfw_ruleset_builder *sgfw_ruleset_builder_new(void);
+
+/*
+ * A peer set: the CIDRs of one family that a group stands for as a peer,
+ * made once per commit and shared by the ruleset of every device that
+ * names the group, so that its addresses are held and sorted once, not
+ * once per device (4096 devices naming 500 groups of 1000 addresses would
+ * otherwise hold 40 GiB).  Immutable; every ruleset that uses one holds a
+ * reference, dropped when the ruleset is freed.
+ * sgfw_peer_set_new() checks and canonicalises @v as sgfw_ruleset_add()
+ * does (@hosts: as @spec->peer_hosts) and returns the set with one
+ * reference, or ERR_PTR(-EINVAL, -E2BIG, -ENOMEM).
+ * sgfw_ruleset_add_set() adds a rule whose peers are @set's, taking a
+ * reference to it; it returns as sgfw_ruleset_add() does.
+ */
+struct sgfw_peer_set;
+struct sgfw_peer_set *sgfw_peer_set_new(enum sgfw_af af,
+					const struct sgfw_cidr *v, u32 n,
+					bool hosts);
+void sgfw_peer_set_put(struct sgfw_peer_set *set);
+int sgfw_ruleset_add_set(struct sgfw_ruleset_builder *b, enum sgfw_af af,
+			 const struct sgfw_rule_spec *spec,
+			 struct sgfw_peer_set *set);
 int sgfw_ruleset_add(struct sgfw_ruleset_builder *b, enum sgfw_af af,
 		     const struct sgfw_rule_spec *spec,
 		     const struct sgfw_cidr *peers, u32 n);
@@ -202,6 +226,11 @@ void sgfw_ruleset_replace(struct sgfw_ruleset __rcu **slot,
 #if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)
 /* KUnit only: called by sgfw_ruleset_put() with each ruleset it retires. */
 extern void (*sgfw_ruleset_put_hook)(const struct sgfw_ruleset *rs);
+/* KUnit only: the peers of rule @i of @af and @dir, or NULL. */
+const struct sgfw_cidr *sgfw_ruleset_rule_peers(const struct sgfw_ruleset *rs,
+						enum sgfw_af af,
+						enum sgfw_direction dir,
+						u32 i);
 #endif
 
 const struct sgfw_timeouts *sgfw_ruleset_timeouts(const struct sgfw_ruleset *rs);

@@ -493,7 +493,8 @@ static void cfg_sg_cap(struct kunit *test)
 
 /*
  * A group peer is a sorted set of host addresses: a packet from any of
- * them matches, from none of the others; the set is bounded.
+ * them matches, from none of the others; the set is bounded, and shared
+ * by the rulesets of every device.
  */
 static void cfg_sg_peer_hosts(struct kunit *test)
 {
@@ -504,8 +505,9 @@ static void cfg_sg_peer_hosts(struct kunit *test)
 	const struct sgfw_ruleset *rs;
 	struct sgfw_rule *tmp;
 	struct sgfw_cidr *m;
+	const struct sgfw_cidr *a, *b;
 	struct sgfw_pkt p = {};
-	struct sgfw_dev *sd;
+	struct sgfw_dev *sd, *sd2;
 	unsigned int i, n = SGFW_MAX_SG_PEER_ADDRS;
 
 	peers = cfg_sg(test, sn, "peers");
@@ -550,6 +552,29 @@ static void cfg_sg_peer_hosts(struct kunit *test)
 				    i >> 8, i & 255);
 	}
 	rcu_read_unlock();
+
+	/*
+	 * A second device with the group: its ruleset holds the very set
+	 * the first one does, made once by the commit, not a copy.
+	 */
+	rtnl_lock();
+	sd2 = sgfw_dev_get_or_create(sn, "kt1");
+	if (!IS_ERR(sd2)) {
+		sd2->sgs[sd2->nsgs++] = web;
+		web->attached++;
+		KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
+		sd = sgfw_dev_find(sn, CFG_DEV);
+		a = sgfw_ruleset_rule_peers(rtnl_dereference(sd->rs),
+					    SGFW_AF_INET,
+					    SGFW_DIRECTION_INGRESS, 0);
+		b = sgfw_ruleset_rule_peers(rtnl_dereference(sd2->rs),
+					    SGFW_AF_INET,
+					    SGFW_DIRECTION_INGRESS, 0);
+		KUNIT_EXPECT_NOT_NULL(test, a);
+		KUNIT_EXPECT_PTR_EQ(test, a, b);
+	}
+	rtnl_unlock();
+	KUNIT_EXPECT_FALSE(test, IS_ERR(sd2));
 }
 
 /* A 60-byte packet of @proto from 10.0.0.1:40000 to 192.0.2.1:@dport. */

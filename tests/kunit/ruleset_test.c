@@ -645,6 +645,79 @@ static void sgfw_ruleset_group_peer_several_cidrs(struct kunit *test)
 }
 
 /*
+ * Shared peer sets: the rules of @n (walked when short, classified when
+ * long) on tcp ports 100 + i take set @a (i even) or @b (i odd); the
+ * ruleset keeps its own references, so the sets outlive their maker's.
+ */
+static void sgfw_test_peer_sets(struct kunit *test, u32 n)
+{
+	static const struct sgfw_test_rule tcp =
+		R_PORTS(SGFW_IN, TCP, 100, 100, "0.0.0.0/0");
+	struct sgfw_ruleset_builder *b = sgfw_test_builder(test);
+	struct sgfw_cidr ca[SGFW_TEST_MAX_CIDRS], cb[SGFW_TEST_MAX_CIDRS];
+	struct sgfw_peer_set *a, *bs;
+	struct sgfw_rule_spec spec;
+	struct sgfw_ruleset *rs;
+	u32 i, na, nb;
+
+	na = sgfw_test_cidrs(test, "10.0.0.1/32,10.0.0.5/32", ca);
+	nb = sgfw_test_cidrs(test, "192.168.0.0/16", cb);
+	a = sgfw_peer_set_new(SGFW_AF_INET, ca, na, true);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	bs = sgfw_peer_set_new(SGFW_AF_INET, cb, nb, false);
+	if (IS_ERR(bs))
+		sgfw_peer_set_put(a);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(bs));
+	for (i = 0; i < n; i++) {
+		sgfw_test_spec(&tcp, i + 1, 100, &spec);
+		spec.port_from = 100 + i;
+		spec.port_to = 100 + i;
+		KUNIT_EXPECT_EQ(test, sgfw_ruleset_add_set(b, SGFW_AF_INET,
+							   &spec,
+							   i % 2 ? bs : a), 0);
+	}
+	sgfw_peer_set_put(a);
+	sgfw_peer_set_put(bs);
+	rs = sgfw_test_finish(test, b, NULL, SGFW_TRACKING_AUTO);
+
+	KUNIT_EXPECT_EQ(test, sgfw_test_id(test, rs, SGFW_IN, "10.0.0.5", H4,
+					   TCP, 100), 1);
+	KUNIT_EXPECT_EQ(test, sgfw_test_id(test, rs, SGFW_IN, "10.0.0.1", H4,
+					   TCP, 100 + n - 2), n - 1);
+	KUNIT_EXPECT_EQ(test, sgfw_test_id(test, rs, SGFW_IN, "10.0.0.2", H4,
+					   TCP, 100), 0);
+	KUNIT_EXPECT_EQ(test, sgfw_test_id(test, rs, SGFW_IN, "192.168.3.4",
+					   H4, TCP, 100), 0);
+	KUNIT_EXPECT_EQ(test, sgfw_test_id(test, rs, SGFW_IN, "192.168.3.4",
+					   H4, TCP, 101), 2);
+	KUNIT_EXPECT_EQ(test, sgfw_test_id(test, rs, SGFW_IN, "10.0.0.1", H4,
+					   TCP, 101), 0);
+	KUNIT_EXPECT_EQ(test, sgfw_test_id(test, rs, SGFW_IN, "192.168.3.4",
+					   H4, TCP, 100 + n - 1), n);
+	KUNIT_EXPECT_PTR_EQ(test,
+			    sgfw_ruleset_rule_peers(rs, SGFW_AF_INET, SGFW_IN,
+						    0),
+			    sgfw_ruleset_rule_peers(rs, SGFW_AF_INET, SGFW_IN,
+						    2));
+}
+
+static void sgfw_ruleset_peer_set_shared(struct kunit *test)
+{
+	struct sgfw_cidr c[SGFW_TEST_MAX_CIDRS];
+	u32 n;
+
+	/* Checked as sgfw_ruleset_add() checks its peers. */
+	n = sgfw_test_cidrs(test, "10.0.0.0/24", c);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(sgfw_peer_set_new(SGFW_AF_INET, c, n,
+							true)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(sgfw_peer_set_new(SGFW_AF_INET6, c, n,
+							false)), -EINVAL);
+	/* Walked (short) and classified (long). */
+	sgfw_test_peer_sets(test, 4);
+	sgfw_test_peer_sets(test, 20);
+}
+
+/*
  * A rule whose peer has no address (a group with no member) matches no
  * packet, even for every protocol, does not hide the rules after it, and
  * does not make its direction "all open".
@@ -1405,6 +1478,7 @@ static struct kunit_case sgfw_ruleset_cases[] = {
 	KUNIT_CASE(sgfw_ruleset_first_match_in_build_order),
 	KUNIT_CASE(sgfw_ruleset_union_of_groups),
 	KUNIT_CASE(sgfw_ruleset_group_peer_several_cidrs),
+	KUNIT_CASE(sgfw_ruleset_peer_set_shared),
 	KUNIT_CASE(sgfw_ruleset_peer_without_cidrs_matches_nothing),
 	KUNIT_CASE(sgfw_ruleset_empty_allows_nothing),
 	KUNIT_CASE(sgfw_ruleset_settings),
