@@ -1229,6 +1229,15 @@ static void sgfw_ft_prefetch_chain(u32 h)
 	prefetch(f);
 }
 
+/*
+ * May @fns have a flow in the table?  Not before its first device, nor
+ * while it counts none (a flow is counted before it is linked).
+ */
+static bool sgfw_flow_ns_has_flows(const struct sgfw_flow_ns *fns)
+{
+	return fns->id && atomic_read(&fns->count);
+}
+
 static bool sgfw_flow_ns_full(struct sgfw_flow_ns *fns)
 {
 	return (u32)atomic_read(&fns->count) >= READ_ONCE(fns->limit);
@@ -1650,7 +1659,7 @@ unsigned int sgfw_flowtable_flush_if(struct sgfw_flow_ns *fns,
 		.reason = SGFW_END_FLUSHED,
 	};
 
-	return fns->id ? sgfw_flowtable_flush_some(&fl) : 0;
+	return sgfw_flow_ns_has_flows(fns) ? sgfw_flowtable_flush_some(&fl) : 0;
 }
 
 /* The ports of a flow, as struct sgfw_flow_pos keeps them. */
@@ -1705,6 +1714,9 @@ int sgfw_flowtable_walk(const struct sgfw_flow_ns *fns,
 
 	if (IS_ENABLED(CONFIG_PROVE_LOCKING))
 		WARN_ON_ONCE(lockdep_rtnl_is_held());
+	/* Nothing to walk the whole table for (a user namespace's dumps). */
+	if (!sgfw_flow_ns_has_flows(fns))
+		return 0;
 	mutex_lock(&sgfw_ft_ctl.mutex);
 	tab = sgfw_ft_tab();
 	size = tab->mask + 1;
