@@ -283,7 +283,10 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
  * datagram (frag.h), after the source check (port.c) of what the instance
  * sends; ARP passes once it passes the check.  Frames of any other type,
  * and frames with a VLAN tag, are not the instance's traffic to judge and
- * would carry it past the rules: dropped.
+ * would carry it past the rules: dropped.  So is a GSO frame that is a
+ * fragment (a VM's tap may hand one over): segmentation after the hooks
+ * numbers its pieces from offset 0 (UFO, inet_gso_segment()), so a "later
+ * fragment" would arrive as a first one that no rule judged.
  */
 static void sgfw_port_verdict(struct sgfw_net *sn, struct sgfw_dev *sd,
 			      const struct sgfw_port *port,
@@ -314,7 +317,8 @@ static void sgfw_port_verdict(struct sgfw_net *sn, struct sgfw_dev *sd,
 	default:
 		goto invalid;
 	}
-	if (sgfw_pkt_parse_frag(skb, af, p))
+	if (sgfw_pkt_parse_frag(skb, af, p) ||
+	    ((p->flags & SGFW_PKT_FRAG) && skb_is_gso(skb)))
 		goto invalid;
 	if (out && sgfw_port_spoofed(port, p, false)) {
 		j->verdict = SGFW_COUNT_SPOOFED;

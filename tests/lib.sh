@@ -1044,6 +1044,17 @@ elif cmd == "eth-send":
     #                                   255.255.255.255:67
     #   vlan VID KIND ARGS...           the frame of KIND ARGS tagged
     #                                   with 802.1Q VLAN VID
+    #   ufo SRC DST DPORT1 DPORT2       DEV a tap: what a VM may write to
+    #                                   it (IPv4, from 52:54:00:00:00:04):
+    #                                   a first fragment, a UDP header to
+    #                                   DPORT1 and 16 bytes, its IP
+    #                                   checksum wrong (the receiver drops
+    #                                   it); then, asking for UDP
+    #                                   fragmentation offload (GSO) in a
+    #                                   virtio-net header, a later fragment
+    #                                   of the datagram at offset 24 whose
+    #                                   3008 bytes begin with a UDP header
+    #                                   to DPORT2: 2 frames
     dev, dmac, kind, a = args[0], args[1], args[2], args[3:]
     if dmac == "bcast":
         dmac = "ff:ff:ff:ff:ff:ff"
@@ -1083,7 +1094,20 @@ elif cmd == "eth-send":
 
     dst = None
     frames = None
-    if kind == "firsts":
+    vnet = None
+    if kind == "ufo":
+        src, dst, p1, p2 = a[0], a[1], int(a[2]), int(a[3])
+        smac = bytes.fromhex("525400000004")
+        u = struct.pack("!HHHH", 40000, p1, 3032, 0) + bytes(16)
+        f1 = ip4(src, dst, 17, u, 0x7777, 0x2000)
+        bad = struct.unpack("!H", f1[10:12])[0] ^ 0x0101
+        f1 = f1[:10] + struct.pack("!H", bad) + f1[12:]
+        u = struct.pack("!HHHH", 40000, p2, 3008, 0) + b"sgfw-ufo" * 375
+        et, frames = 0x0800, [f1, ip4(src, dst, 17, u, 0x7777, 24 // 8)]
+        # flags, gso_type UDP, header length, gso_size, no checksum asked
+        vnet = [struct.pack("=BBHHHH", 0, 0, 0, 0, 0, 0),
+                struct.pack("=BBHHHH", 0, 3, 14 + 20 + 8, 1400, 0, 0)]
+    elif kind == "firsts":
         src, dst, dport, n = a[0], a[1], int(a[2]), int(a[3])
         # The UDP header of a 2000-byte datagram, and its first 1000 bytes.
         u = struct.pack("!HHHH", 40000, dport, 2008, 0) + bytes(1000)
@@ -1148,10 +1172,21 @@ elif cmd == "eth-send":
     if vlan is not None:
         pkt = struct.pack("!HH", vlan, et) + pkt
         et = 0x8100
-    for pkt in frames or [pkt]:
+    if vnet:
+        import fcntl, time
+        tun = os.open("/dev/net/tun", os.O_RDWR)
+        # TUNSETIFF: IFF_TAP | IFF_NO_PI | IFF_VNET_HDR
+        fcntl.ioctl(tun, 0x400454ca,
+                    struct.pack("16sH", dev.encode(), 0x5002))
+        # Its carrier up, and the bridge port forwarding (linkwatch).
+        time.sleep(2)
+    for i, pkt in enumerate(frames or [pkt]):
         frame = bytes.fromhex(dmac.replace(":", "")) + smac + \
             struct.pack("!H", et) + pkt
-        s.send(frame.ljust(60, b"\0"))
+        if vnet:
+            os.write(tun, vnet[i] + frame)
+        else:
+            s.send(frame.ljust(60, b"\0"))
 
 elif cmd == "jpy":
     # EXPR JSON: EXPR evaluated with j the document JSON; a string printed
