@@ -12,6 +12,7 @@
  */
 
 #include <linux/inetdevice.h>
+#include <linux/jhash.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -1138,6 +1139,53 @@ static struct sgfw_ruleset *sgfw_build_dev(struct sgfw_net *sn,
 	return sgfw_ruleset_finish(b, &sd->to, sd->tracking);
 }
 
+/* Does @b's group ruleset come out the same as @a's (sgfw_build_dev())? */
+static bool sgfw_dev_same_build(const struct sgfw_dev *a,
+				const struct sgfw_dev *b)
+{
+	return a->nsgs == b->nsgs && a->tracking == b->tracking &&
+	       a->to.tcp_established == b->to.tcp_established &&
+	       a->to.udp == b->to.udp && a->to.udp_stream == b->to.udp_stream &&
+	       !memcmp(a->sgs, b->sgs, a->nsgs * sizeof(a->sgs[0]));
+}
+
+static u32 sgfw_dev_build_key(const struct sgfw_dev *sd)
+{
+	return jhash(sd->sgs, sd->nsgs * sizeof(sd->sgs[0]),
+		     sd->nsgs ^ sd->tracking << 8 ^ sd->to.tcp_established ^
+		     sd->to.udp << 12 ^ sd->to.udp_stream << 20);
+}
+
+/*
+ * The devices of a commit so far (@sd of each, @key its
+ * sgfw_dev_build_key()), so that devices alike get one ruleset.
+ */
+struct sgfw_build_memo {
+	const struct sgfw_dev *sd;
+	u32 key;
+};
+
+/*
+ * The group ruleset of @sd, device @i of a commit (@memo[i] filled in): a
+ * reference to the one an earlier device of the same groups and settings
+ * got (@memo and @next: the devices and rulesets before it), or a new
+ * one.  4096 instances of one kind cost one build and one ruleset.
+ */
+static struct sgfw_ruleset *sgfw_build_dev_once(struct sgfw_net *sn,
+						const struct sgfw_dev *sd,
+						struct sgfw_build_memo *memo,
+						struct sgfw_ruleset **next,
+						int i, struct sgfw_peers *p)
+{
+	int j;
+
+	for (j = 0; j < i; j++)
+		if (next[j] && memo[j].key == memo[i].key &&
+		    sgfw_dev_same_build(memo[j].sd, sd))
+			return sgfw_ruleset_get(next[j]);
+	return sgfw_build_dev(sn, sd, p);
+}
+
 /*
  * A network ACL as a ruleset: its rules in direction and number order,
  * each with its own CIDR, deny rules flagged, so that the first rule that
@@ -1205,6 +1253,7 @@ static int sgfw_config_commit_injected(struct sgfw_net *sn)
 int sgfw_config_commit(struct sgfw_net *sn)
 {
 	struct sgfw_ruleset **next, **next_nacl;
+	struct sgfw_build_memo *memo;
 	struct sgfw_peers p = {};
 	struct sgfw_dev *sd;
 	int n = 0, i = 0, err = 0;
@@ -1217,12 +1266,20 @@ int sgfw_config_commit(struct sgfw_net *sn)
 	if (!next)
 		return -ENOMEM;
 	next_nacl = next + (n ?: 1);
+	memo = kvcalloc(n ?: 1, sizeof(*memo), GFP_KERNEL_ACCOUNT);
+	if (!memo) {
+		kfree(next);
+		return -ENOMEM;
+	}
 
 	list_for_each_entry(sd, &sn->dev_list, list) {
 		/* Up to 4096 devices of 1000 rules, under the RTNL. */
 		cond_resched();
+		memo[i].sd = sd;
+		memo[i].key = sgfw_dev_build_key(sd);
 		if (sd->nsgs) {
-			next[i] = sgfw_build_dev(sn, sd, &p);
+			next[i] = sgfw_build_dev_once(sn, sd, memo, next, i,
+						      &p);
 			if (IS_ERR(next[i])) {
 				err = PTR_ERR(next[i]);
 				next[i] = NULL;
@@ -1241,6 +1298,7 @@ int sgfw_config_commit(struct sgfw_net *sn)
 		i++;
 	}
 	kfree(p.v);
+	kvfree(memo);
 	sgfw_sg_peer_sets_put(sn);
 	if (!err)
 		err = sgfw_config_commit_injected(sn);

@@ -12,9 +12,10 @@
  *   again.  The owner publishes it with rcu_assign_pointer()
  *   and readers find it with rcu_dereference() inside an RCU read-side
  *   section; nothing in a ruleset needs a lock to read.
- * - The owner retires a ruleset with sgfw_ruleset_put() after it has
- *   unpublished it; the memory is freed after a grace period, so a reader
- *   that found the old ruleset may finish its walk.  A struct sgfw_crule
+ * - Each owner (devices alike share one ruleset) drops its reference with
+ *   sgfw_ruleset_put() after it has unpublished it; the last one frees the
+ *   memory after a grace period, so a reader that found the old ruleset
+ *   may finish its walk.  A struct sgfw_crule
  *   returned by sgfw_ruleset_match() lives in the ruleset: it is valid in
  *   the same RCU section only; a flow copies what it keeps (the ids).
  *
@@ -148,8 +149,9 @@ struct sgfw_rs_list {
 
 /*
  * struct sgfw_ruleset - immutable once sgfw_ruleset_finish() returns it:
- * readers need only rcu_read_lock(), the owner frees it with
+ * readers need only rcu_read_lock(), each owner drops its reference with
  * sgfw_ruleset_put() after unpublishing it.
+ * @refs: one per owner (devices alike share one: config.c).
  * @rcu: for sgfw_ruleset_put().
  * @timeouts: the device's timeouts, as the builder's caller gave them.
  * @tracking: the device's tracking mode.
@@ -163,6 +165,7 @@ struct sgfw_rs_list {
  * @rules: every rule, family by family, direction by direction.
  */
 struct sgfw_ruleset {
+	refcount_t refs;
 	struct rcu_head rcu;
 	struct sgfw_timeouts timeouts;
 	enum sgfw_tracking tracking;
@@ -900,6 +903,7 @@ struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
 		return ERR_PTR(-ENOMEM);
 	}
 
+	refcount_set(&rs->refs, 1);
 	rs->timeouts = to ? *to : def;
 	rs->tracking = tracking;
 	for (af = 0; af < SGFW_AF_NUM; af++) {
@@ -1046,9 +1050,15 @@ static void sgfw_ruleset_put_check(const struct sgfw_ruleset *rs)
 }
 #endif
 
+struct sgfw_ruleset *sgfw_ruleset_get(struct sgfw_ruleset *rs)
+{
+	refcount_inc(&rs->refs);
+	return rs;
+}
+
 void sgfw_ruleset_put(struct sgfw_ruleset *rs)
 {
-	if (!rs)
+	if (!rs || !refcount_dec_and_test(&rs->refs))
 		return;
 	sgfw_ruleset_put_check(rs);
 	/* A callback of this module: sgfw_flowtable_exit()'s rcu_barrier(). */

@@ -207,11 +207,13 @@ struct sgfw_ruleset *sgfw_ruleset_finish(struct sgfw_ruleset_builder *b,
 void sgfw_ruleset_builder_destroy(struct sgfw_ruleset_builder *b);
 
 /*
- * Free after a grace period (kvfree_rcu); NULL is fine.  Only a ruleset
- * that no reader can find any more: never published, or unpublished
- * already (sgfw_ruleset_replace() does both in that order).
+ * Drop a reference (NULL is fine); the last one frees the ruleset after a
+ * grace period.  Only a reference that no reader can find any more: never
+ * published, or unpublished already (sgfw_ruleset_replace() does both in
+ * that order).  sgfw_ruleset_get() takes another, for another owner.
  */
 void sgfw_ruleset_put(struct sgfw_ruleset *rs);
+struct sgfw_ruleset *sgfw_ruleset_get(struct sgfw_ruleset *rs);
 
 /*
  * sgfw_ruleset_replace() - publish @rs in *@slot (NULL to unpublish), then
@@ -224,7 +226,7 @@ void sgfw_ruleset_replace(struct sgfw_ruleset __rcu **slot,
 			  struct sgfw_ruleset *rs, bool owned);
 
 #if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)
-/* KUnit only: called by sgfw_ruleset_put() with each ruleset it retires. */
+/* KUnit only: called by sgfw_ruleset_put() with each ruleset it frees. */
 extern void (*sgfw_ruleset_put_hook)(const struct sgfw_ruleset *rs);
 /* KUnit only: the peers of rule @i of @af and @dir, or NULL. */
 const struct sgfw_cidr *sgfw_ruleset_rule_peers(const struct sgfw_ruleset *rs,

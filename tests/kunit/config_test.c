@@ -494,7 +494,7 @@ static void cfg_sg_cap(struct kunit *test)
 /*
  * A group peer is a sorted set of host addresses: a packet from any of
  * them matches, from none of the others; the set is bounded, and shared
- * by the rulesets of every device.
+ * by the rulesets of every device; devices alike share one ruleset.
  */
 static void cfg_sg_peer_hosts(struct kunit *test)
 {
@@ -502,12 +502,12 @@ static void cfg_sg_peer_hosts(struct kunit *test)
 	struct sgfw_net *sn = cfg_sn(net);
 	struct sgfw_sg *web = cfg_sg(test, sn, "web"), *peers;
 	struct sgfw_rule *r = cfg_rule(test, sn, SGFW_DIRECTION_INGRESS, NULL);
-	const struct sgfw_ruleset *rs;
+	const struct sgfw_ruleset *rs, *rs2, *rs3;
 	struct sgfw_rule *tmp;
 	struct sgfw_cidr *m;
 	const struct sgfw_cidr *a, *b;
 	struct sgfw_pkt p = {};
-	struct sgfw_dev *sd, *sd2;
+	struct sgfw_dev *sd, *sd2, *sd3;
 	unsigned int i, n = SGFW_MAX_SG_PEER_ADDRS;
 
 	peers = cfg_sg(test, sn, "peers");
@@ -554,27 +554,47 @@ static void cfg_sg_peer_hosts(struct kunit *test)
 	rcu_read_unlock();
 
 	/*
-	 * A second device with the group: its ruleset holds the very set
-	 * the first one does, made once by the commit, not a copy.
+	 * A second device with the group and another UDP timeout: a ruleset
+	 * of its own, which holds the very set the first one does, made
+	 * once by the commit, not a copy.  A third one alike the first in
+	 * all gets the first one's ruleset itself.
 	 */
 	rtnl_lock();
 	sd2 = sgfw_dev_get_or_create(sn, "kt1");
-	if (!IS_ERR(sd2)) {
+	sd3 = IS_ERR(sd2) ? sd2 : sgfw_dev_get_or_create(sn, "kt2");
+	if (!IS_ERR(sd3)) {
 		sd2->sgs[sd2->nsgs++] = web;
-		web->attached++;
+		sd2->to.udp = 60;
+		sd3->sgs[sd3->nsgs++] = web;
+		web->attached += 2;
 		KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
 		sd = sgfw_dev_find(sn, CFG_DEV);
-		a = sgfw_ruleset_rule_peers(rtnl_dereference(sd->rs),
-					    SGFW_AF_INET,
+		rs = rtnl_dereference(sd->rs);
+		rs2 = rtnl_dereference(sd2->rs);
+		rs3 = rtnl_dereference(sd3->rs);
+		KUNIT_EXPECT_PTR_NE(test, rs, rs2);
+		KUNIT_EXPECT_PTR_EQ(test, rs, rs3);
+		a = sgfw_ruleset_rule_peers(rs, SGFW_AF_INET,
 					    SGFW_DIRECTION_INGRESS, 0);
-		b = sgfw_ruleset_rule_peers(rtnl_dereference(sd2->rs),
-					    SGFW_AF_INET,
+		b = sgfw_ruleset_rule_peers(rs2, SGFW_AF_INET,
 					    SGFW_DIRECTION_INGRESS, 0);
 		KUNIT_EXPECT_NOT_NULL(test, a);
 		KUNIT_EXPECT_PTR_EQ(test, a, b);
+		/* Apart again: the third keeps its own reference. */
+		sd->to.udp = 90;
+		KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
+		rs = rtnl_dereference(sd->rs);
+		KUNIT_EXPECT_PTR_NE(test, rs, rtnl_dereference(sd3->rs));
 	}
 	rtnl_unlock();
-	KUNIT_EXPECT_FALSE(test, IS_ERR(sd2));
+	KUNIT_EXPECT_FALSE(test, IS_ERR(sd3));
+	p.t.src.ip = htonl(0x0a000001);
+	rcu_read_lock();
+	sd = xa_load(&sn->devs, cfg_ifindex);
+	KUNIT_EXPECT_NOT_NULL(test, sgfw_ruleset_match(rcu_dereference(sd->rs),
+						       SGFW_DIRECTION_INGRESS,
+						       &p));
+	rcu_read_unlock();
 }
 
 /* A 60-byte packet of @proto from 10.0.0.1:40000 to 192.0.2.1:@dport. */
