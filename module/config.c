@@ -1140,50 +1140,74 @@ static struct sgfw_ruleset *sgfw_build_dev(struct sgfw_net *sn,
 }
 
 /* Does @b's group ruleset come out the same as @a's (sgfw_build_dev())? */
-static bool sgfw_dev_same_build(const struct sgfw_dev *a,
-				const struct sgfw_dev *b)
+static bool sgfw_build_same(const struct sgfw_build_in *a,
+			    const struct sgfw_build_in *b)
 {
 	return a->nsgs == b->nsgs && a->tracking == b->tracking &&
-	       a->to.tcp_established == b->to.tcp_established &&
-	       a->to.udp == b->to.udp && a->to.udp_stream == b->to.udp_stream &&
+	       a->to->tcp_established == b->to->tcp_established &&
+	       a->to->udp == b->to->udp &&
+	       a->to->udp_stream == b->to->udp_stream &&
 	       !memcmp(a->sgs, b->sgs, a->nsgs * sizeof(a->sgs[0]));
 }
 
-static u32 sgfw_dev_build_key(const struct sgfw_dev *sd)
+static u32 sgfw_build_key(const struct sgfw_build_in *in)
 {
-	return jhash(sd->sgs, sd->nsgs * sizeof(sd->sgs[0]),
-		     sd->nsgs ^ sd->tracking << 8 ^ sd->to.tcp_established ^
-		     sd->to.udp << 12 ^ sd->to.udp_stream << 20);
+	return jhash(in->sgs, in->nsgs * sizeof(in->sgs[0]),
+		     in->nsgs ^ in->tracking << 8 ^ in->to->tcp_established ^
+		     in->to->udp << 12 ^ in->to->udp_stream << 20);
 }
 
-/*
- * The devices of a commit so far (@sd of each, @key its
- * sgfw_dev_build_key()), so that devices alike get one ruleset.
+/**
+ * sgfw_build_dedup() - which devices of a commit get the same ruleset.
+ * @in: what the group ruleset of each of @n devices is built from.
+ * @n: how many (a few thousand at most).
+ *
+ * Devices alike (the same groups in the same order, timeouts and
+ * tracking) get one ruleset, built for the first of them, so that 4096
+ * instances of one kind cost one build.  In time linear in @n (a table of
+ * the first ones by sgfw_build_key()), as the transaction's check runs it
+ * on every command.
+ *
+ * Return: an array of @n indices (kvfree() it): for device i, the first
+ * device alike it (i itself for the first one, and for a device of no
+ * group); or NULL when out of memory.
  */
-struct sgfw_build_memo {
-	const struct sgfw_dev *sd;
-	u32 key;
-};
-
-/*
- * The group ruleset of @sd, device @i of a commit (@memo[i] filled in): a
- * reference to the one an earlier device of the same groups and settings
- * got (@memo and @next: the devices and rulesets before it), or a new
- * one.  4096 instances of one kind cost one build and one ruleset.
- */
-static struct sgfw_ruleset *sgfw_build_dev_once(struct sgfw_net *sn,
-						const struct sgfw_dev *sd,
-						struct sgfw_build_memo *memo,
-						struct sgfw_ruleset **next,
-						int i, struct sgfw_peers *p)
+u32 *sgfw_build_dedup(const struct sgfw_build_in *in, u32 n)
 {
-	int j;
+	u32 size = roundup_pow_of_two(2 * (n ?: 1));
+	u32 *first, *slots, i, j, k;
 
-	for (j = 0; j < i; j++)
-		if (next[j] && memo[j].key == memo[i].key &&
-		    sgfw_dev_same_build(memo[j].sd, sd))
-			return sgfw_ruleset_get(next[j]);
-	return sgfw_build_dev(sn, sd, p);
+	first = kvcalloc(n + size, sizeof(*first), GFP_KERNEL_ACCOUNT);
+	if (!first)
+		return NULL;
+	/* Slot values are the index of a first device plus one; 0 is free. */
+	slots = first + n;
+	for (i = 0; i < n; i++) {
+		first[i] = i;
+		if (!in[i].nsgs)
+			continue;
+		for (k = sgfw_build_key(&in[i]) & (size - 1); slots[k];
+		     k = (k + 1) & (size - 1)) {
+			j = slots[k] - 1;
+			if (sgfw_build_same(&in[j], &in[i])) {
+				first[i] = j;
+				break;
+			}
+		}
+		if (first[i] == i)
+			slots[k] = i + 1;
+	}
+	return first;
+}
+
+/* What @sd's group ruleset is built from. */
+static void sgfw_dev_build_in(struct sgfw_build_in *in,
+			      const struct sgfw_dev *sd)
+{
+	in->sgs = sd->sgs;
+	in->nsgs = sd->nsgs;
+	in->to = &sd->to;
+	in->tracking = sd->tracking;
 }
 
 /*
@@ -1253,11 +1277,13 @@ static int sgfw_config_commit_injected(struct sgfw_net *sn)
 int sgfw_config_commit(struct sgfw_net *sn)
 {
 	struct sgfw_ruleset **next, **next_nacl;
-	struct sgfw_build_memo *memo;
+	struct sgfw_build_in *in;
 	struct sgfw_peers p = {};
+	struct sgfw_nacl *nacl;
 	struct sgfw_dev *sd;
 	int n = 0, i = 0, err = 0;
 	bool unfiltered = false;
+	u32 *first;
 
 	ASSERT_RTNL();
 	list_for_each_entry(sd, &sn->dev_list, list)
@@ -1266,27 +1292,37 @@ int sgfw_config_commit(struct sgfw_net *sn)
 	if (!next)
 		return -ENOMEM;
 	next_nacl = next + (n ?: 1);
-	memo = kvcalloc(n ?: 1, sizeof(*memo), GFP_KERNEL_ACCOUNT);
-	if (!memo) {
+	in = kvcalloc(n ?: 1, sizeof(*in), GFP_KERNEL_ACCOUNT);
+	if (!in) {
+		kfree(next);
+		return -ENOMEM;
+	}
+	list_for_each_entry(sd, &sn->dev_list, list)
+		sgfw_dev_build_in(&in[i++], sd);
+	first = sgfw_build_dedup(in, n);
+	kvfree(in);
+	if (!first) {
 		kfree(next);
 		return -ENOMEM;
 	}
 
+	i = 0;
 	list_for_each_entry(sd, &sn->dev_list, list) {
 		/* Up to 4096 devices of 1000 rules, under the RTNL. */
 		cond_resched();
-		memo[i].sd = sd;
-		memo[i].key = sgfw_dev_build_key(sd);
 		if (sd->nsgs) {
-			next[i] = sgfw_build_dev_once(sn, sd, memo, next, i,
-						      &p);
+			next[i] = first[i] == i ? sgfw_build_dev(sn, sd, &p) :
+				  sgfw_ruleset_get(next[first[i]]);
 			if (IS_ERR(next[i])) {
 				err = PTR_ERR(next[i]);
 				next[i] = NULL;
 				break;
 			}
 		}
-		if (sd->nacl) {
+		/* A NACL's ruleset depends on it alone: one per commit. */
+		if (sd->nacl && sd->nacl->built) {
+			next_nacl[i] = sgfw_ruleset_get(sd->nacl->built);
+		} else if (sd->nacl) {
 			next_nacl[i] = sgfw_build_nacl(sd->nacl);
 			if (IS_ERR(next_nacl[i])) {
 				err = PTR_ERR(next_nacl[i]);
@@ -1294,12 +1330,15 @@ int sgfw_config_commit(struct sgfw_net *sn)
 				i++;
 				break;
 			}
+			sd->nacl->built = next_nacl[i];
 		}
 		i++;
 	}
 	kfree(p.v);
-	kvfree(memo);
+	kvfree(first);
 	sgfw_sg_peer_sets_put(sn);
+	list_for_each_entry(nacl, &sn->cfg.nacls, list)
+		nacl->built = NULL;
 	if (!err)
 		err = sgfw_config_commit_injected(sn);
 	if (err)

@@ -47,6 +47,14 @@
  * are left out of the rulesets (fail closed), with a warning.
  */
 #define SGFW_MAX_SG_PEER_ADDRS	1000
+/*
+ * The rules (counted as against SGFW_MAX_DEV_RULES) of a namespace's
+ * distinct device rulesets, which every commit builds under the RTNL, each
+ * in time that grows with the square of its rules: 256 devices of 1000
+ * rules, or 4096 of 64, but not 4096 different ones of 1000 (struct
+ * sgfw_build_in).
+ */
+#define SGFW_MAX_BUILD_RULES	262144
 
 enum sgfw_peer_kind {
 	SGFW_PEER_CIDR,
@@ -147,6 +155,8 @@ struct sgfw_nacl {
 	char name[SGFW_NAME_MAX];
 	struct list_head rules;
 	u32 attached;			/* devices */
+	/* During a commit only, its ruleset once built (the commit holds it). */
+	struct sgfw_ruleset *built;
 };
 
 /*
@@ -316,6 +326,20 @@ int sgfw_sg_group_limits(const struct sgfw_sg *sg, const struct sgfw_rule *r,
 			 struct netlink_ext_ack *extack);
 bool sgfw_sgs_has(struct sgfw_sg *const *sgs, u32 n, const struct sgfw_sg *sg);
 u32 sgfw_sgs_rule_count(struct sgfw_sg *const *sgs, u32 n);
+
+/*
+ * What a device's group ruleset is built from (a running device's or a
+ * candidate's settings): devices alike share one ruleset, and a commit
+ * builds one for each distinct one (sgfw_build_dedup()).
+ */
+struct sgfw_build_in {
+	struct sgfw_sg *const *sgs;
+	const struct sgfw_timeouts *to;
+	u8 nsgs;
+	enum sgfw_tracking tracking;
+};
+
+u32 *sgfw_build_dedup(const struct sgfw_build_in *in, u32 n);
 int sgfw_sgs_limits(struct sgfw_sg *const *sgs, u32 n, const char *dev,
 		    struct netlink_ext_ack *extack);
 int sgfw_nacl_rule_place(struct sgfw_nacl *nacl,

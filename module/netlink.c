@@ -262,6 +262,8 @@ static int sgfw_single_end(struct genl_info *info, struct sgfw_txn *txn,
 	if (IS_ERR(txn))
 		return err;
 	if (!err)
+		err = sgfw_txn_build_room(txn, info->extack);
+	if (!err)
 		err = sgfw_txn_commit(info->user_ptr[0], txn);
 	/* Committed, it holds what ran before; refused, the candidate. */
 	sgfw_txn_destroy(txn);
@@ -2564,6 +2566,8 @@ int sgfw_nl_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
 	err = tb[SGFW_A_TXN_FLOW_LIMIT] ?
 	      sgfw_flow_limit_attr(skb, tb[SGFW_A_TXN_FLOW_LIMIT],
 				   &txn->flow_limit, info->extack) : 0;
+	if (!err)
+		err = sgfw_txn_build_room(txn, info->extack);
 	if (err)
 		goto out;
 

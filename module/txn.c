@@ -672,6 +672,63 @@ static void sgfw_txn_remode(struct sgfw_net *sn, struct list_head *saved)
 }
 
 /**
+ * sgfw_txn_build_room() - may a commit of @txn build its rulesets?
+ * @txn: the transaction, its candidate complete.
+ * @extack: for the message.
+ *
+ * A commit builds, under the RTNL, a ruleset for each distinct device of
+ * the candidate (its groups, timeouts and tracking: sgfw_build_dedup()),
+ * whatever the command changed.  Root of a user namespace could otherwise
+ * give 4096 device names 4096 different sets of 1000 rules, and hold
+ * every RTNL user of the host for a minute with each command it sends.
+ * Context: may sleep; @txn is the caller's alone (a transaction under its
+ * lock, or a single command's copy).
+ * Return: 0, -ENOSPC (their rules would pass SGFW_MAX_BUILD_RULES) or
+ * -ENOMEM.
+ */
+int sgfw_txn_build_room(const struct sgfw_txn *txn,
+			struct netlink_ext_ack *extack)
+{
+	const struct sgfw_txn_dev *td;
+	struct sgfw_build_in *in;
+	u32 n = 0, i = 0, builds = 0, rules = 0;
+	u32 *first;
+
+	list_for_each_entry(td, &txn->devs, list)
+		n++;
+	in = kvcalloc(n ?: 1, sizeof(*in), GFP_KERNEL_ACCOUNT);
+	if (!in)
+		return -ENOMEM;
+	list_for_each_entry(td, &txn->devs, list) {
+		in[i].sgs = td->sgs;
+		in[i].nsgs = td->nsgs;
+		in[i].to = &td->to;
+		in[i].tracking = td->tracking;
+		i++;
+	}
+	first = sgfw_build_dedup(in, n);
+	for (i = 0; first && i < n; i++) {
+		if (first[i] != i || !in[i].nsgs)
+			continue;
+		builds++;
+		/* Each rule walked counts one at least: a walk of the limit. */
+		if (rules <= SGFW_MAX_BUILD_RULES)
+			rules += sgfw_sgs_rule_count(in[i].sgs, in[i].nsgs);
+	}
+	kvfree(first);
+	kvfree(in);
+	if (!first)
+		return -ENOMEM;
+	if (rules <= SGFW_MAX_BUILD_RULES)
+		return 0;
+	sgfw_err_fmt(extack,
+		     "the devices' distinct rulesets would hold more than 262144 rules",
+		     "the devices' %u distinct rulesets would hold over %u rules",
+		     builds, SGFW_MAX_BUILD_RULES);
+	return -ENOSPC;
+}
+
+/**
  * sgfw_txn_commit() - make @txn's candidate the running configuration.
  * @sn: the namespace.
  * @txn: the transaction; the device names it has a configuration for

@@ -86,6 +86,8 @@ int sgfw_txn_add_nacl_rule(struct sgfw_txn *txn, struct sgfw_nacl *nacl,
 int sgfw_txn_add_dev(struct sgfw_txn *txn, const struct sgfw_txn_dev *td,
 		     const char *name, struct netlink_ext_ack *extack);
 
+int sgfw_txn_build_room(const struct sgfw_txn *txn,
+			struct netlink_ext_ack *extack);
 int sgfw_txn_commit(struct sgfw_net *sn, struct sgfw_txn *txn);
 struct sgfw_txn *sgfw_txn_clone(struct sgfw_net *sn);
 

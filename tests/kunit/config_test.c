@@ -613,6 +613,87 @@ static struct sgfw_pkt cfg_pkt4(u8 proto, u16 dport)
 }
 
 /*
+ * Devices alike (groups in order, timeouts, tracking) are found in linear
+ * time, each pointing at the first of its kind; a device of no group is
+ * its own; and two devices of one NACL get one NACL ruleset per commit.
+ */
+static void cfg_build_dedup(struct kunit *test)
+{
+	enum { N = SGFW_MAX_DEVS };
+	struct net *net = cfg_net_new(test);
+	struct sgfw_net *sn = cfg_sn(net);
+	struct sgfw_sg *sgs[3] = { (void *)0x10, (void *)0x20, (void *)0x30 };
+	struct sgfw_sg *rev[3] = { sgs[1], sgs[0], sgs[2] };
+	struct sgfw_timeouts to[3] = { { .udp = 30 }, { .udp = 31 },
+				       { .udp = 31 } };
+	struct sgfw_build_in *in;
+	struct sgfw_nacl *nacl;
+	struct sgfw_dev *sd, *sd2;
+	u32 *first, i;
+
+	in = kunit_kcalloc(test, N, sizeof(*in), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	/*
+	 * Device i is of kind i % 6: the groups, the groups in another order,
+	 * fewer groups, other tracking, other timeouts (two copies of the
+	 * same values), no group.
+	 */
+	for (i = 0; i < N; i++) {
+		in[i].to = &to[0];
+		in[i].nsgs = 3;
+		in[i].sgs = sgs;
+		switch (i % 6) {
+		case 1:
+			in[i].sgs = rev;
+			break;
+		case 2:
+			in[i].nsgs = 2;
+			break;
+		case 3:
+			in[i].tracking = SGFW_TRACKING_ALWAYS;
+			break;
+		case 4:
+			in[i].to = &to[1 + i / 6 % 2];
+			break;
+		case 5:
+			in[i].nsgs = 0;
+			break;
+		}
+	}
+	first = sgfw_build_dedup(in, N);
+	KUNIT_ASSERT_NOT_NULL(test, first);
+	for (i = 0; i < N; i++) {
+		u32 want = i % 6 == 5 ? i : i % 6;
+
+		if (first[i] != want) {
+			KUNIT_FAIL(test, "device %u: first alike %u, not %u", i,
+				   first[i], want);
+			break;
+		}
+	}
+	kvfree(first);
+	first = sgfw_build_dedup(in, 0);
+	KUNIT_EXPECT_NOT_NULL(test, first);
+	kvfree(first);
+
+	nacl = cfg_nacl(test, sn, "edge", 100);
+	cfg_set_nacl(test, sn, nacl);
+	rtnl_lock();
+	sd = sgfw_dev_find(sn, CFG_DEV);
+	sd2 = sgfw_dev_get_or_create(sn, "kt1");
+	if (!IS_ERR(sd2)) {
+		sgfw_dev_set_nacl(sd2, nacl);
+		KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
+		KUNIT_EXPECT_NOT_NULL(test, rtnl_dereference(sd->nacl_rs));
+		KUNIT_EXPECT_PTR_EQ(test, rtnl_dereference(sd->nacl_rs),
+				    rtnl_dereference(sd2->nacl_rs));
+		KUNIT_EXPECT_NULL(test, nacl->built);
+	}
+	rtnl_unlock();
+	KUNIT_EXPECT_FALSE(test, IS_ERR(sd2));
+}
+
+/*
  * sgfw_judge() dry, as explain runs it, says what the data path would do
  * and changes nothing: no flow, no counter; then the same packet judged
  * for real opens the flow the dry run named, and a dry run sees it.
@@ -883,6 +964,7 @@ static struct kunit_case sgfw_config_cases[] = {
 	KUNIT_CASE(cfg_sg_self_reference),
 	KUNIT_CASE(cfg_sg_cap),
 	KUNIT_CASE(cfg_sg_peer_hosts),
+	KUNIT_CASE(cfg_build_dedup),
 	KUNIT_CASE(cfg_judge_dry),
 	KUNIT_CASE(cfg_judge_side),
 	KUNIT_CASE(cfg_dev_bound_by_name),

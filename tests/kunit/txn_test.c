@@ -536,6 +536,79 @@ static void txn_limits(struct kunit *test)
 }
 
 /*
+ * A candidate's distinct device rulesets (groups in order, timeouts,
+ * tracking) may hold SGFW_MAX_BUILD_RULES rules in all, what every commit
+ * builds under the RTNL; devices alike count once, and a device of no
+ * group not at all.
+ */
+static void txn_build_room(struct kunit *test)
+{
+	struct sgfw_txn *txn = txn_new(test);
+	struct sgfw_cidr c = { .af = SGFW_AF_INET, .plen = 32 };
+	struct sgfw_txn_dev td = {
+		.to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF,
+		.to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF,
+	};
+	struct sgfw_rule *r;
+	struct sgfw_pl *pl;
+	struct sgfw_sg *sg;
+	u32 per, n, i;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							txn_destroy_action,
+							txn), 0);
+	pl = sgfw_txn_add_pl(txn, "p", 60, &c, 1, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pl);
+	/* Four groups of two rules naming the list: 960 rules. */
+	for (i = 0; i < 4; i++) {
+		char name[8];
+		int dir;
+
+		snprintf(name, sizeof(name), "g%u", i);
+		sg = sgfw_txn_add_sg(txn, name, "", NULL, 0, NULL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sg);
+		for (dir = SGFW_DIRECTION_INGRESS;
+		     dir <= SGFW_DIRECTION_EGRESS; dir++) {
+			r = txn_rule(test, 1);
+			r->dir = dir;
+			r->peer_kind = SGFW_PEER_PL;
+			r->peer_pl = pl;
+			KUNIT_ASSERT_EQ(test,
+					sgfw_txn_add_sg_rule(txn, sg, r, NULL),
+					0);
+		}
+		td.sgs[td.nsgs++] = sg;
+	}
+	per = sgfw_sgs_rule_count(td.sgs, td.nsgs);
+	KUNIT_ASSERT_EQ(test, per, 960);
+	n = SGFW_MAX_BUILD_RULES / per;
+	for (i = 0; i < n; i++) {
+		snprintf(td.name, sizeof(td.name), "d%u", i);
+		td.to.udp = 30 + i;
+		KUNIT_ASSERT_EQ(test, sgfw_txn_add_dev(txn, &td, "dev", NULL),
+				0);
+	}
+	for (i = 0; i < 100; i++) {
+		snprintf(td.name, sizeof(td.name), "a%u", i);
+		td.to.udp = 30 + i;
+		KUNIT_ASSERT_EQ(test, sgfw_txn_add_dev(txn, &td, "dev", NULL),
+				0);
+	}
+	strscpy(td.name, "none", sizeof(td.name));
+	td.nsgs = 0;
+	KUNIT_ASSERT_EQ(test, sgfw_txn_add_dev(txn, &td, "dev", NULL), 0);
+	KUNIT_EXPECT_EQ(test, sgfw_txn_build_room(txn, NULL), 0);
+
+	/* The same groups in another order are another ruleset. */
+	strscpy(td.name, "x", sizeof(td.name));
+	td.nsgs = 4;
+	swap(td.sgs[0], td.sgs[1]);
+	td.to.udp = 30;
+	KUNIT_ASSERT_EQ(test, sgfw_txn_add_dev(txn, &td, "dev", NULL), 0);
+	KUNIT_EXPECT_EQ(test, sgfw_txn_build_room(txn, NULL), -ENOSPC);
+}
+
+/*
  * A rule naming a prefix list counts as its max-entries against the limits
  * (60 per group, direction and family), and max-entries may not grow past
  * them nor fall below the entries.  The operations of single commands.
@@ -980,6 +1053,7 @@ static struct kunit_case sgfw_txn_cases[] = {
 	KUNIT_CASE(txn_nacl_counters),
 	KUNIT_CASE(txn_failed_commit),
 	KUNIT_CASE(txn_limits),
+	KUNIT_CASE(txn_build_room),
 	KUNIT_CASE(txn_dev_names),
 	{}
 };

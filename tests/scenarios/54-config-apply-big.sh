@@ -5,7 +5,9 @@
 # transaction: 500 security groups of 60 rules (each with a description)
 # and ten prefix lists of 1000 entries.  Applied over a running
 # configuration, it replaces it whole; saved again it is the same file;
-# applied again it changes nothing.  The times are logged, not asserted.
+# applied again it changes nothing.  Names whose distinct rulesets would
+# hold more than 262144 rules are refused whole.  The times are logged, not
+# asserted.
 #
 #   client                           server
 #   +-----------------+              +------------------------------------+
@@ -13,6 +15,8 @@
 #   | veth1 192.0.2.1 ------------------- veth2 192.0.2.2                 |
 #   +-----------------+              |  tcp 7007 open by group g0007      |
 #                                    +------------------------------------+
+# Minutes on the debug kernel: the servers live until the end.
+SGFW_SERVER_LIFETIME=600
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -105,4 +109,36 @@ assert sgt "$srv" apply "$d/saved.json"
 t4=$(date +%s%N)
 assert_eq "ids after applying it again" "$before" "$(ids)"
 log "save took $(((t1 - t0) / 1000000)) ms, diff $(((t3 - t2) / 1000000)) ms, apply again $(((t4 - t3) / 1000000)) ms"
+assert tcp_connect "$cli" 192.0.2.2 7007
+
+log "the rules of the devices' distinct rulesets are bounded: a commit builds them all"
+# Each name gets 16 groups of 60 rules (960) in a window of its own, so
+# that no two are alike; with veth2's 120, 272 names fit in 262144 rules
+# and 273 do not.  A name without a device waits for one.
+python3 -S - "$d/saved.json" "$d" <<'EOF2'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+veth2 = doc["interfaces"][0]
+for n in (272, 273):
+    doc["interfaces"] = [veth2] + [
+        {"name": "w%d" % i,
+         "security_groups": ["g%04d" % (i + k) for k in range(16)]}
+        for i in range(n)]
+    json.dump(doc, open("%s/names%d.json" % (sys.argv[2], n), "w"))
+EOF2
+for how in "apply check" apply; do
+	# shellcheck disable=SC2086 # "apply check": two words
+	out=$(sgt "$srv" $how "$d/names273.json" 2>&1) &&
+		fail "$how of 273 distinct rulesets of 960 rules succeeded"
+	assert_match "$how: the error" \
+		"distinct rulesets would hold (over|more than) 262144 rules" "$out"
+done
+assert_eq "names after the refused apply" 1 \
+	"$(sgj "$srv" iface show | jpy 'len(j)')"
+assert tcp_connect "$cli" 192.0.2.2 7007
+t0=$(date +%s%N)
+assert sgt "$srv" apply "$d/names272.json"
+t1=$(date +%s%N)
+log "272 distinct rulesets of 960 rules applied in $(((t1 - t0) / 1000000)) ms"
+assert_eq "names after the apply" 273 "$(sgj "$srv" iface show | jpy 'len(j)')"
 assert tcp_connect "$cli" 192.0.2.2 7007
