@@ -87,11 +87,15 @@ flock 9
 # Join the sgfw sources to the kernel tree.  The Kconfig and Makefile lines
 # are added once; the test object needs nothing more, since sgfw's Kbuild
 # lists it and CONFIG_SGFW_KUNIT_TEST depends on CONFIG_SGFW.
-ln -sfn "$repo" "$src/net/sgfw"
-grep -qxF 'source "net/sgfw/Kconfig"' "$src/net/Kconfig" ||
-	echo 'source "net/sgfw/Kconfig"' >>"$src/net/Kconfig"
-grep -qxF 'obj-$(CONFIG_SGFW) += sgfw/' "$src/net/Makefile" ||
-	echo 'obj-$(CONFIG_SGFW) += sgfw/' >>"$src/net/Makefile"
+# Both architectures' runs may start together (make check): one at a time.
+(
+	flock 8
+	ln -sfn "$repo" "$src/net/sgfw"
+	grep -qxF 'source "net/sgfw/Kconfig"' "$src/net/Kconfig" ||
+		echo 'source "net/sgfw/Kconfig"' >>"$src/net/Kconfig"
+	grep -qxF 'obj-$(CONFIG_SGFW) += sgfw/' "$src/net/Makefile" ||
+		echo 'obj-$(CONFIG_SGFW) += sgfw/' >>"$src/net/Makefile"
+) 8>"$cache/kunit-src.lock"
 
 # Make decides what to rebuild from timestamps, which say nothing when the
 # symlink now points at another checkout, or when deps.sh unpacked a newer
