@@ -65,6 +65,18 @@ static bool sgfw_flow_dir_ok(const struct sgfw_flow *flow,
 }
 
 /*
+ * A flow reopened by a SYN that @rule allowed (sgfw_track_reopens()):
+ * it now stands for the new connection, which that rule admitted.
+ */
+static void sgfw_flow_reopened(struct sgfw_flow *flow,
+			       const struct sgfw_crule *rule)
+{
+	WRITE_ONCE(flow->sg_id, rule->sg_id);
+	WRITE_ONCE(flow->rule_id, rule->rule_id);
+	sgfw_rule_ctr_flow(rule->ctr, sgfw_flow_now());
+}
+
+/*
  * sgfw_verdict() - what happens to one packet on a filtered device.
  *
  * A packet of a tracked flow passes without the rules.  An ICMP error
@@ -111,7 +123,26 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	flow = sgfw_flow_lookup(key, &p->t, hash, &reply);
 	if (flow && !sgfw_flow_dir_ok(flow, dir, reply))
 		flow = NULL;
-	if (flow) {
+	if (flow && sgfw_track_reopens(flow, p, reply)) {
+		/*
+		 * A new connection on the ports of one that ended: no rule
+		 * that admitted the old one may let it in once removed.
+		 */
+		rule = sgfw_ruleset_match(rs, dir, p);
+		j->rule = rule;
+		if (!rule)
+			return SGFW_COUNT_NO_RULE;
+		if (dry && sgfw_track_takes(flow, p, reply)) {
+			j->flow = flow;
+			return SGFW_COUNT_ACCEPTED;
+		}
+		if (!dry && sgfw_track_packet(flow, p, reply, to, &events)) {
+			sgfw_flow_reopened(flow, rule);
+			sgfw_flow_events(sn, flow, events);
+			j->flow = flow;
+			return SGFW_COUNT_ACCEPTED;
+		}
+	} else if (flow) {
 		if (dry) {
 			if (sgfw_track_takes(flow, p, reply)) {
 				j->flow = flow;

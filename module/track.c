@@ -136,9 +136,11 @@ static const u8 sgfw_tcp_next[2][SGFW_TCP_CLASSES][SGFW_TCP_STATES] = {
  *			answers with a (challenge) ACK.  Passed, no change,
  *			as nf_conntrack ignores it.
  *	S_TW -> S_SS	The opener reopens the connection (RFC 1122, 4.2.2.13).
- *	S_CL -> S_SS	The opener reconnects after an RST.  nf_conntrack
- *			kills the old entry and looks the SYN up again; here
- *			the flow is reused, keeping the rule that admitted it.
+ *	S_CL -> S_SS	The opener reconnects after an RST.  Both are new
+ *			connections: the rules judge them first, as
+ *			nf_conntrack, which kills the old entry and looks
+ *			the SYN up again (sgfw_track_reopens()); the flow is
+ *			reused and records the rule that allowed the SYN.
  */
 /* synack */	      { S_IV, S_IV, S_SR, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV },
 /*
@@ -753,6 +755,17 @@ static bool sgfw_flow_fresh(const struct sgfw_flow *flow,
 			   READ_ONCE(flow->deadline));
 
 	return moved >= 0 && moved < (long)min(timeout / 64, (unsigned long)HZ);
+}
+
+bool sgfw_track_reopens(const struct sgfw_flow *flow,
+			const struct sgfw_pkt *p, bool reply)
+{
+	u8 state = READ_ONCE(flow->state);
+
+	return !reply && flow->t.proto == IPPROTO_TCP &&
+	       sgfw_tcp_class_of[p->tcp_flags & SGFW_TCP_CLASS_MASK] ==
+	       SGFW_TCP_SYN &&
+	       (state == S_TW || state == S_CL);
 }
 
 bool sgfw_track_takes(struct sgfw_flow *flow, const struct sgfw_pkt *p,

@@ -51,6 +51,15 @@ bool sgfw_track_packet(struct sgfw_flow *flow, const struct sgfw_pkt *p,
 		       unsigned int *events);
 
 /*
+ * sgfw_track_reopens() - is @p the opener's SYN on @flow in time-wait or
+ * close: a new connection on an ended one's ports, which reopens the flow
+ * but must first be allowed by a rule, as a new flow's opener?
+ * Context: RCU.
+ */
+bool sgfw_track_reopens(const struct sgfw_flow *flow,
+			const struct sgfw_pkt *p, bool reply);
+
+/*
  * sgfw_track_takes() - would sgfw_track_packet() accept @p as part of
  * @flow?  Changes nothing (explain).  Context: RCU.
  */

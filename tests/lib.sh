@@ -507,11 +507,25 @@ cmd, args = sys.argv[1], sys.argv[2:]
 timeout = float(os.environ.get("SGFW_NET_TIMEOUT", "2"))
 payload = ("sgfw-probe-%d" % os.getpid()).encode()
 
-if cmd == "tcp-connect":
+if cmd in ("tcp-connect", "tcp-connect-from"):
     # Success: connected, sent the payload and read it back.
+    # tcp-connect-from SRC SPORT ADDR PORT [rst]: from a fixed source port
+    # (SO_REUSEADDR), closed with an RST (SO_LINGER 0) if asked.
+    src = None
+    if cmd == "tcp-connect-from":
+        src, args = (args[0], int(args[1])), args[2:]
     addr, port = args[0], int(args[1])
+    rst = args[2:] == ["rst"]
     try:
-        s = socket.create_connection((addr, port), timeout=timeout)
+        s = socket.socket(family(addr), socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        if src:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(src)
+        s.connect((addr, port))
+        if rst:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                         struct.pack("ii", 1, 0))
         s.sendall(payload)
         got = b""
         while len(got) < len(payload):
@@ -1483,6 +1497,9 @@ server_log() {
 # tcp_connect NS ADDR PORT: succeeds if a TCP connection from NS to ADDR:PORT
 # opens and echoes within the probe timeout.
 tcp_connect() { _py "$1" tcp-connect "$2" "$3"; }
+# tcp_connect_from NS SRC SPORT ADDR PORT [rst]: the same from SRC:SPORT,
+# closed with an RST instead of a FIN with "rst".
+tcp_connect_from() { local ns=$1; shift; _py "$ns" tcp-connect-from "$@"; }
 
 # udp_request NS ADDR PORT: succeeds if a datagram from NS to ADDR:PORT comes
 # back within the probe timeout.

@@ -612,6 +612,90 @@ static struct sgfw_pkt cfg_pkt4(u8 proto, u16 dport)
 	return p;
 }
 
+/* Judge @p coming in on the case's device, for real. */
+static enum sgfw_verdict cfg_judge_in(struct sgfw_net *sn,
+				      const struct sgfw_pkt *p,
+				      struct sgfw_judgement *j)
+{
+	struct sgfw_dev *sd;
+
+	rcu_read_lock();
+	sd = xa_load(&sn->devs, cfg_ifindex);
+	sgfw_judge(sn, sd, SGFW_DIRECTION_INGRESS, p, false, j);
+	rcu_read_unlock();
+	return j->verdict;
+}
+
+/*
+ * The opener's SYN on a flow in time-wait or close is a new connection:
+ * once the rule that admitted the old one is gone it is refused, and the
+ * flow stays as it was; with a rule again it reopens the flow, which then
+ * names that rule.  The peer's packets of an open flow need no rule.
+ */
+static void cfg_judge_reopen(struct kunit *test)
+{
+	static const u8 ended[] = { SGFW_FLOW_STATE_TIME_WAIT,
+				    SGFW_FLOW_STATE_CLOSE };
+	struct net *net = cfg_net_new(test);
+	struct sgfw_net *sn = cfg_sn(net);
+	struct sgfw_sg *web = cfg_sg(test, sn, "web");
+	struct sgfw_rule *r, *tmp;
+	struct sgfw_judgement j;
+	struct sgfw_flow *flow;
+	struct sgfw_pkt p;
+	struct sgfw_dev *sd;
+	unsigned int i;
+	u32 id;
+
+	cfg_attach(test, sn, web);
+	rtnl_lock();
+	sd = sgfw_dev_find(sn, CFG_DEV);
+	sd->tracking = SGFW_TRACKING_ALWAYS;
+	KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
+	rtnl_unlock();
+	p = cfg_pkt4(IPPROTO_TCP, 22);
+	p.tcp_flags = TCPHDR_SYN;
+	p.tcp_wscale = SGFW_TCP_WSCALE_NONE;
+	p.tcp_seq = 1000;
+	KUNIT_ASSERT_EQ(test, cfg_judge_in(sn, &p, &j), SGFW_VERDICT_ACCEPTED);
+	flow = j.flow;
+	KUNIT_ASSERT_NOT_NULL(test, flow);
+	id = flow->rule_id;
+
+	/* The group loses its rule: the flow's state alone lets packets in. */
+	rtnl_lock();
+	list_for_each_entry_safe(r, tmp, &web->rules, list)
+		sgfw_rule_free(r);
+	KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, cfg_judge_in(sn, &p, &j), SGFW_VERDICT_ACCEPTED);
+	KUNIT_EXPECT_PTR_EQ(test, j.flow, flow);
+
+	for (i = 0; i < ARRAY_SIZE(ended); i++) {
+		WRITE_ONCE(flow->state, ended[i]);
+		p.tcp_seq += 100000;
+		KUNIT_EXPECT_EQ_MSG(test, cfg_judge_in(sn, &p, &j),
+				    SGFW_VERDICT_NO_RULE, "state %u",
+				    ended[i]);
+		KUNIT_EXPECT_NULL(test, j.rule);
+		KUNIT_EXPECT_EQ(test, flow->state, ended[i]);
+	}
+
+	/* A rule again, another one: the SYN reopens the flow under it. */
+	r = cfg_rule(test, sn, SGFW_DIRECTION_INGRESS, NULL);
+	r->cidr.af = SGFW_AF_INET;
+	KUNIT_ASSERT_NE(test, r->id, id);
+	KUNIT_ASSERT_EQ(test, cfg_rule_add(sn, web, r), 0);
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, sgfw_config_commit(sn), 0);
+	rtnl_unlock();
+	KUNIT_EXPECT_EQ(test, cfg_judge_in(sn, &p, &j), SGFW_VERDICT_ACCEPTED);
+	KUNIT_EXPECT_PTR_EQ(test, j.flow, flow);
+	KUNIT_EXPECT_EQ(test, flow->state, SGFW_FLOW_STATE_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, flow->rule_id, r->id);
+	KUNIT_EXPECT_EQ(test, flow->sg_id, web->id);
+}
+
 /*
  * Devices alike (groups in order, timeouts, tracking) are found in linear
  * time, each pointing at the first of its kind; a device of no group is
@@ -965,6 +1049,7 @@ static struct kunit_case sgfw_config_cases[] = {
 	KUNIT_CASE(cfg_sg_cap),
 	KUNIT_CASE(cfg_sg_peer_hosts),
 	KUNIT_CASE(cfg_build_dedup),
+	KUNIT_CASE(cfg_judge_reopen),
 	KUNIT_CASE(cfg_judge_dry),
 	KUNIT_CASE(cfg_judge_side),
 	KUNIT_CASE(cfg_dev_bound_by_name),
