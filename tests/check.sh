@@ -95,21 +95,22 @@ if [ -n "$smp_pid" ]; then
 fi
 
 # uml_half N: the scenarios of the debug kernel's guest N of two, which run
-# side by side (User-Mode Linux has one CPU): the longest (netlink fuzzing,
-# the reloads, the full table, the growing table) apart, and the others
-# alternately.
+# side by side (User-Mode Linux has one CPU), split so that both take about
+# as long: the longest first, each to the guest with less so far, by the
+# seconds each took there (tests/uml/seconds; 60 for one not listed).
 uml_half() {
-	local n=0 s
+	local s w
 	for s in tests/scenarios/*.sh; do
 		s=$(basename "$s" .sh)
-		case $s in
-		41-hard-table-full | 45-hard-nlfuzz) [ "$1" = 1 ] && echo "$s" ;;
-		47-hard-reload | 51-table-grows) [ "$1" = 2 ] && echo "$s" ;;
-		*)
-			n=$((n + 1))
-			[ $((n % 2 + 1)) = "$1" ] && echo "$s" ;;
-		esac
-	done
+		w=$(awk -v s="$s" '$1 == s { print $2 }' tests/uml/seconds)
+		echo "${w:-60} $s"
+	done | sort -k1,1nr -k2,2 |
+		awk -v want="$1" '{
+			g = t[1] <= t[2] ? 1 : 2
+			t[g] += $1
+			if (g == want)
+				print $2
+		}' | sort
 }
 
 if want qemu || want uml || want bench; then
