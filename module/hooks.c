@@ -312,9 +312,12 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
  * @dir it travels (egress: it came out of the device).  IPv4 and IPv6 are
  * judged as at an endpoint's hooks, fragments by the first of their
  * datagram (frag.h), after the source check (port.c) of what the instance
- * sends; ARP passes once it passes the check.  Frames of any other type,
- * and frames with a VLAN tag, are not the instance's traffic to judge and
- * would carry it past the rules: dropped.  So is a GSO frame that is a
+ * sends; ARP passes once it passes the check.  With the instance's MAC
+ * address, the check first drops any frame from the instance whose
+ * Ethernet source (or ARP sender) is another, whatever its type, and an
+ * IPv6 neighbour discovery message whose options name another.  Frames of
+ * any other type, and frames with a VLAN tag, are not the instance's
+ * traffic to judge and would carry it past the rules: dropped.  So is a GSO frame that is a
  * fragment (a VM's tap may hand one over): segmentation after the hooks
  * numbers its pieces from offset 0 (UFO, inet_gso_segment()), so a "later
  * fragment" would arrive as a first one that no rule judged.
@@ -330,6 +333,10 @@ static void sgfw_port_verdict(struct sgfw_net *sn, struct sgfw_dev *sd,
 	memset(j, 0, sizeof(*j));	/* accepted */
 	memset(p, 0, sizeof(*p));
 	p->len = skb->len;
+	if (out && sgfw_port_mac_spoofed(port, skb)) {
+		j->verdict = SGFW_COUNT_SPOOFED;
+		return;
+	}
 	if (skb_vlan_tag_present(skb))
 		goto invalid;
 	switch (skb->protocol) {
@@ -351,7 +358,8 @@ static void sgfw_port_verdict(struct sgfw_net *sn, struct sgfw_dev *sd,
 	if (sgfw_pkt_parse_frag(skb, af, p) ||
 	    ((p->flags & SGFW_PKT_FRAG) && skb_is_gso(skb)))
 		goto invalid;
-	if (out && sgfw_port_spoofed(port, p, false)) {
+	if (out && (sgfw_port_spoofed(port, p, false) ||
+		    sgfw_port_nd_spoofed(port, skb, p))) {
 		j->verdict = SGFW_COUNT_SPOOFED;
 		return;
 	}

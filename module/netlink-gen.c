@@ -180,7 +180,7 @@ static const struct nla_policy sgfw_iface_detach_nl_policy[SGFW_A_IFACE_SG + 1] 
 };
 
 /* SGFW_CMD_IFACE_SET - do */
-static const struct nla_policy sgfw_iface_set_nl_policy[SGFW_A_IFACE_ADDRESSES + 1] = {
+static const struct nla_policy sgfw_iface_set_nl_policy[SGFW_A_IFACE_MAC + 1] = {
 	[SGFW_A_IFACE_IFINDEX] = { .type = NLA_U32, },
 	[SGFW_A_IFACE_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[SGFW_A_IFACE_TCP_ESTABLISHED_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &sgfw_a_iface_tcp_established_timeout_range),
@@ -191,6 +191,7 @@ static const struct nla_policy sgfw_iface_set_nl_policy[SGFW_A_IFACE_ADDRESSES +
 	[SGFW_A_IFACE_MODE] = NLA_POLICY_MAX(NLA_U32, 1),
 	[SGFW_A_IFACE_SOURCE_CHECK] = NLA_POLICY_MAX(NLA_U8, 1),
 	[SGFW_A_IFACE_ADDRESSES] = NLA_POLICY_NESTED(sgfw_iface_addresses_nl_policy),
+	[SGFW_A_IFACE_MAC] = NLA_POLICY_EXACT_LEN(6),
 };
 
 /* SGFW_CMD_IFACE_GET - do */
@@ -276,7 +277,7 @@ static const struct nla_policy sgfw_txn_nacl_nl_policy[SGFW_A_NACL_RULE + 1] = {
 };
 
 /* SGFW_CMD_TXN_IFACE - do */
-static const struct nla_policy sgfw_txn_iface_nl_policy[SGFW_A_IFACE_ADDRESSES + 1] = {
+static const struct nla_policy sgfw_txn_iface_nl_policy[SGFW_A_IFACE_MAC + 1] = {
 	[SGFW_A_IFACE_IFINDEX] = { .type = NLA_U32, },
 	[SGFW_A_IFACE_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[SGFW_A_IFACE_SG] = { .type = NLA_STRING, .len = 63, },
@@ -289,6 +290,7 @@ static const struct nla_policy sgfw_txn_iface_nl_policy[SGFW_A_IFACE_ADDRESSES +
 	[SGFW_A_IFACE_MODE] = NLA_POLICY_MAX(NLA_U32, 1),
 	[SGFW_A_IFACE_SOURCE_CHECK] = NLA_POLICY_MAX(NLA_U8, 1),
 	[SGFW_A_IFACE_ADDRESSES] = NLA_POLICY_NESTED(sgfw_iface_addresses_nl_policy),
+	[SGFW_A_IFACE_MAC] = NLA_POLICY_EXACT_LEN(6),
 };
 
 /* SGFW_CMD_TXN_COMMIT - do */
@@ -478,7 +480,7 @@ const struct genl_split_ops sgfw_nl_ops[41] = {
 		.doit		= sgfw_nl_iface_set_doit,
 		.post_doit	= sgfw_nl_post_doit,
 		.policy		= sgfw_iface_set_nl_policy,
-		.maxattr	= SGFW_A_IFACE_ADDRESSES,
+		.maxattr	= SGFW_A_IFACE_MAC,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -623,7 +625,7 @@ const struct genl_split_ops sgfw_nl_ops[41] = {
 		.doit		= sgfw_nl_txn_iface_doit,
 		.post_doit	= sgfw_nl_post_doit,
 		.policy		= sgfw_txn_iface_nl_policy,
-		.maxattr	= SGFW_A_IFACE_ADDRESSES,
+		.maxattr	= SGFW_A_IFACE_MAC,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

@@ -26,6 +26,7 @@
  */
 
 #include <linux/ctype.h>
+#include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
@@ -1351,7 +1352,10 @@ static int sgfw_req_dev(struct sgfw_net *sn, struct genl_info *info,
 	return 0;
 }
 
-/* Port mode's settings: mode, source check, and the addresses if any. */
+/*
+ * Port mode's settings: mode, source check, and the addresses and MAC
+ * address if any.
+ */
 static int sgfw_put_port(struct sk_buff *skb, const struct sgfw_port *port)
 {
 	struct nlattr *nest;
@@ -1361,6 +1365,9 @@ static int sgfw_put_port(struct sk_buff *skb, const struct sgfw_port *port)
 			port ? SGFW_IFACE_MODE_PORT : SGFW_IFACE_MODE_ENDPOINT) ||
 	    nla_put_u8(skb, SGFW_A_IFACE_SOURCE_CHECK,
 		       !port || port->source_check))
+		return -EMSGSIZE;
+	if (port && !is_zero_ether_addr(port->mac) &&
+	    nla_put(skb, SGFW_A_IFACE_MAC, ETH_ALEN, port->mac))
 		return -EMSGSIZE;
 	if (!port || !port->n)
 		return 0;
@@ -1477,16 +1484,19 @@ out:
 /*
  * Port mode's settings of an IFACE_SET or TXN_IFACE request, over those
  * @td has: a new port for a device that is or becomes one, none for one
- * that becomes an endpoint.  Source check and addresses belong to port
- * mode: given to a device in endpoint mode, they are refused.
+ * that becomes an endpoint.  Source check, addresses and MAC address
+ * belong to port mode: given to a device in endpoint mode, they are
+ * refused.  The MAC address is an instance's, unicast; all zeros is none.
  */
 static int sgfw_iface_port(struct nlattr **tb, struct sgfw_txn_dev *td,
 			   struct netlink_ext_ack *extack)
 {
 	const struct nlattr *only = tb[SGFW_A_IFACE_SOURCE_CHECK] ?:
-				    tb[SGFW_A_IFACE_ADDRESSES];
+				    tb[SGFW_A_IFACE_ADDRESSES] ?:
+				    tb[SGFW_A_IFACE_MAC];
 	const struct sgfw_port *old = td->port;
 	struct sgfw_cidr_set set = {};
+	u8 mac[ETH_ALEN] __aligned(2) = {};
 	struct sgfw_port *port;
 	bool check = true;
 	int err;
@@ -1498,20 +1508,29 @@ static int sgfw_iface_port(struct nlattr **tb, struct sgfw_txn_dev *td,
 	    !old) {
 		if (only) {
 			NL_SET_ERR_MSG_ATTR(extack, only,
-					    "source-check and address are settings of port mode: set mode port");
+					    "source-check, address and mac are settings of port mode: set mode port");
 			return -EINVAL;
 		}
 		sgfw_port_put(td->port);
 		td->port = NULL;
 		return 0;
 	}
+	if (tb[SGFW_A_IFACE_MAC] &&
+	    is_multicast_ether_addr(nla_data(tb[SGFW_A_IFACE_MAC]))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SGFW_A_IFACE_MAC],
+				    "an instance's MAC address is unicast, not multicast or broadcast");
+		return -EINVAL;
+	}
 	if (old) {
 		check = old->source_check;
+		ether_addr_copy(mac, old->mac);
 		set.v = (struct sgfw_cidr *)old->addrs;
 		set.n = old->n;
 	}
 	if (tb[SGFW_A_IFACE_SOURCE_CHECK])
 		check = nla_get_u8(tb[SGFW_A_IFACE_SOURCE_CHECK]);
+	if (tb[SGFW_A_IFACE_MAC])
+		ether_addr_copy(mac, nla_data(tb[SGFW_A_IFACE_MAC]));
 	if (tb[SGFW_A_IFACE_ADDRESSES]) {
 		set = (struct sgfw_cidr_set){};
 		err = sgfw_parse_port_addrs(tb[SGFW_A_IFACE_ADDRESSES], &set,
@@ -1519,7 +1538,7 @@ static int sgfw_iface_port(struct nlattr **tb, struct sgfw_txn_dev *td,
 		if (err)
 			return err;
 	}
-	port = sgfw_port_new(check, set.v, set.n);
+	port = sgfw_port_new(check, mac, set.v, set.n);
 	if (tb[SGFW_A_IFACE_ADDRESSES])
 		kfree(set.v);
 	if (!port)

@@ -490,15 +490,33 @@ static int sgfw_pkt_tcp(const struct sk_buff *skb, int thoff,
 
 /*
  * Neighbour advertisements (RFC 4861, 4.4) carry the address they are
- * about after the icmpv6 header: port mode's source check reads it.
- * Return: 0, or -EINVAL for one cut short before it.
+ * about after the icmpv6 header: port mode's source check reads it.  And
+ * the options of neighbour discovery messages (4.1-4.5) may say what the
+ * sender's or target's link-layer address is: where they are is noted
+ * for port mode's MAC check (sgfw_port_nd_spoofed()).
+ * Return: 0, or -EINVAL for one cut short before its target.
  */
 static int sgfw_pkt_nd_target(const struct sk_buff *skb, int thoff,
 			      unsigned int end, struct sgfw_pkt *p)
 {
+	/* The fixed part of each message, icmpv6 header included. */
+	static const u8 fixed[] = {
+		[NDISC_ROUTER_SOLICITATION - NDISC_ROUTER_SOLICITATION] = 8,
+		[NDISC_ROUTER_ADVERTISEMENT - NDISC_ROUTER_SOLICITATION] = 16,
+		[NDISC_NEIGHBOUR_SOLICITATION - NDISC_ROUTER_SOLICITATION] = 24,
+		[NDISC_NEIGHBOUR_ADVERTISEMENT - NDISC_ROUTER_SOLICITATION] = 24,
+		[NDISC_REDIRECT - NDISC_ROUTER_SOLICITATION] = 40,
+	};
 	const struct in6_addr *a;
 	struct in6_addr _a;
 
+	if (p->icmp_type >= NDISC_ROUTER_SOLICITATION &&
+	    p->icmp_type <= NDISC_REDIRECT) {
+		p->nd_opts = thoff +
+			     fixed[p->icmp_type - NDISC_ROUTER_SOLICITATION];
+		/* Cut short before its options: it has none. */
+		p->nd_end = max(end, p->nd_opts);
+	}
 	if (p->icmp_type != NDISC_NEIGHBOUR_ADVERTISEMENT)
 		return 0;
 	a = sgfw_hdr(skb, thoff + sizeof(struct icmp6hdr), sizeof(_a), end,

@@ -13,8 +13,17 @@
  * and which sgfw cannot know: a neighbour advertisement for a link-local
  * address passes for the same reason.  And an instance is not the
  * network's router or DHCP server (sgfw_port_server()).
+ *
+ * When the port has the instance's MAC address, a frame from the
+ * instance must come from it, and what it says of its link-layer address
+ * must be it: the sender hardware address of ARP, the link-layer address
+ * options of IPv6 neighbour discovery (RFC 4861, 4.6.1).  Otherwise an
+ * instance could take its neighbours' traffic at layer 2: a bridge learns
+ * where a MAC address is from the frames' sources, and neighbours from
+ * ARP and neighbour discovery.
  */
 
+#include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <linux/in.h>
 #include <linux/inetdevice.h>
@@ -25,8 +34,14 @@
 
 #include "port.h"
 
-struct sgfw_port *sgfw_port_new(bool source_check, const struct sgfw_cidr *v,
-				u32 n)
+/*
+ * sgfw_port_new() - port mode's settings: @mac, the instance's MAC address
+ * (unicast) or NULL for none; @n addresses of @v (canonical, sorted and
+ * unique).  Return: a port with one reference, or NULL (out of memory, or
+ * too many addresses).
+ */
+struct sgfw_port *sgfw_port_new(bool source_check, const u8 *mac,
+				const struct sgfw_cidr *v, u32 n)
 {
 	struct sgfw_port *port;
 
@@ -37,6 +52,8 @@ struct sgfw_port *sgfw_port_new(bool source_check, const struct sgfw_cidr *v,
 		return NULL;
 	refcount_set(&port->ref, 1);
 	port->source_check = source_check;
+	if (mac)
+		ether_addr_copy(port->mac, mac);
 	port->n = n;
 	if (n)
 		memcpy(port->addrs, v, n * sizeof(*v));
@@ -62,7 +79,8 @@ bool sgfw_port_equal(const struct sgfw_port *a, const struct sgfw_port *b)
 {
 	if (!a || !b)
 		return a == b;
-	return a->source_check == b->source_check && a->n == b->n &&
+	return a->source_check == b->source_check &&
+	       ether_addr_equal(a->mac, b->mac) && a->n == b->n &&
 	       !memcmp(a->addrs, b->addrs, a->n * sizeof(*a->addrs));
 }
 
@@ -168,4 +186,92 @@ int sgfw_port_arp(const struct sk_buff *skb, struct sgfw_pkt *p)
 		return -EINVAL;
 	p->t.dst.ip = *ip;
 	return 0;
+}
+
+/* Does the port check MAC addresses? */
+static bool sgfw_port_has_mac(const struct sgfw_port *port)
+{
+	return port->source_check && !is_zero_ether_addr(port->mac);
+}
+
+/*
+ * sgfw_port_mac_spoofed() - does the frame @skb, sent by the instance of
+ * @port (at its device's netdev ingress: data at the network header),
+ * fail the MAC check: an Ethernet source that is not the port's MAC
+ * address, or, for ARP, a sender hardware address that is not?  Any type
+ * of frame.  A frame without an Ethernet header (an IP tun device) has no
+ * source to check; an ARP packet too short to say its sender is left to
+ * sgfw_port_arp() (invalid).  False when the port has no MAC address or
+ * the source check is off.
+ * Context: any.
+ */
+bool sgfw_port_mac_spoofed(const struct sgfw_port *port,
+			   const struct sk_buff *skb)
+{
+	int off = skb_network_offset(skb);
+	const struct arphdr *ah;
+	struct arphdr _ah;
+	const u8 *sha;
+	u8 _sha[ETH_ALEN];
+
+	if (!sgfw_port_has_mac(port))
+		return false;
+	if (skb_mac_header_was_set(skb) &&
+	    skb_mac_header_len(skb) >= ETH_HLEN &&
+	    !ether_addr_equal_unaligned(eth_hdr(skb)->h_source, port->mac))
+		return true;
+	if (skb->protocol != htons(ETH_P_ARP))
+		return false;
+	ah = skb_header_pointer(skb, off, sizeof(_ah), &_ah);
+	if (!ah)
+		return false;
+	/* Whatever its hardware type: it cannot name the port's MAC. */
+	if (ah->ar_hln != ETH_ALEN)
+		return true;
+	sha = skb_header_pointer(skb, off + sizeof(_ah), sizeof(_sha), _sha);
+	return sha && !ether_addr_equal_unaligned(sha, port->mac);
+}
+
+/*
+ * sgfw_port_nd_spoofed() - does the IPv6 packet @p, parsed from @skb by
+ * sgfw_pkt_parse_frag() and sent by the instance of @port, name another
+ * link-layer address than the port's MAC address?  That is, is it a
+ * neighbour discovery message (@p->nd_end set) with a source or target
+ * link-layer address option that is not the port's MAC address?  An
+ * option of length 0, one cut short, or a link-layer address option not
+ * of an Ethernet address's size cannot be checked, and a receiver drops
+ * such a message (RFC 4861, 4.6): so does the check.  False when the port
+ * has no MAC address or the source check is off.
+ * Context: any.
+ */
+bool sgfw_port_nd_spoofed(const struct sgfw_port *port,
+			  const struct sk_buff *skb, const struct sgfw_pkt *p)
+{
+	u32 off = p->nd_opts;
+	u8 _o[2 + ETH_ALEN];
+	const u8 *o;
+	u32 len;
+
+	if (!sgfw_port_has_mac(port) || !p->nd_end)
+		return false;
+	while (off < p->nd_end) {
+		if (p->nd_end - off < 2)
+			return true;
+		o = skb_header_pointer(skb, off, 2, _o);
+		if (!o || !o[1])
+			return true;
+		len = o[1] * 8;
+		if (len > p->nd_end - off)
+			return true;
+		if (o[0] == ND_OPT_SOURCE_LL_ADDR ||
+		    o[0] == ND_OPT_TARGET_LL_ADDR) {
+			if (len != 8)
+				return true;
+			o = skb_header_pointer(skb, off, sizeof(_o), _o);
+			if (!o || !ether_addr_equal_unaligned(o + 2, port->mac))
+				return true;
+		}
+		off += len;
+	}
+	return false;
 }

@@ -93,6 +93,9 @@ struct sgfw_tuple {
  * @nd_target: of an IPv6 neighbour advertisement (SGFW_PKT_ND_TARGET,
  *	only where sgfw_pkt_parse_frag() parsed it), the address it
  *	announces.
+ * @nd_opts, @nd_end: of an IPv6 neighbour discovery message (only where
+ *	sgfw_pkt_parse_frag() parsed it; @nd_end 0 otherwise), where its
+ *	options start and where the packet (or fragment) ends, in @skb.
  */
 struct sgfw_pkt {
 	struct sgfw_tuple t;
@@ -112,6 +115,8 @@ struct sgfw_pkt {
 		u16 len;
 	} frag;
 	union sgfw_addr nd_target;
+	u32 nd_opts;
+	u32 nd_end;
 };
 
 /* Per-device timeouts, in seconds. */

@@ -59,7 +59,7 @@ static struct sgfw_port *port_new(struct kunit *test, bool check)
 		v[i].af = addrs[i].af;
 		v[i].plen = addrs[i].plen;
 	}
-	port = sgfw_port_new(check, v, ARRAY_SIZE(v));
+	port = sgfw_port_new(check, NULL, v, ARRAY_SIZE(v));
 	KUNIT_ASSERT_NOT_NULL(test, port);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, port_free, port),
 			0);
@@ -158,7 +158,7 @@ static void port_source_check(struct kunit *test)
 /* A port without addresses lets only what has none yet pass. */
 static void port_no_addresses(struct kunit *test)
 {
-	struct sgfw_port *port = sgfw_port_new(true, NULL, 0);
+	struct sgfw_port *port = sgfw_port_new(true, NULL, NULL, 0);
 	struct sgfw_pkt p = { .t.af = SGFW_AF_INET, .t.proto = IPPROTO_UDP };
 
 	KUNIT_ASSERT_NOT_NULL(test, port);
@@ -173,7 +173,7 @@ static void port_no_addresses(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, sgfw_port_equal(NULL, NULL));
 	sgfw_port_put(port);
 	/* More than an instance may have. */
-	KUNIT_EXPECT_NULL(test, sgfw_port_new(true, NULL,
+	KUNIT_EXPECT_NULL(test, sgfw_port_new(true, NULL, NULL,
 					      SGFW_MAX_PORT_ADDRS + 1));
 }
 

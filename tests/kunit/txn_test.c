@@ -896,7 +896,7 @@ static struct sgfw_port *txn_port(struct kunit *test, u32 n)
 		{ .addr.ip = htonl(0x0a080005), .af = SGFW_AF_INET, .plen = 32 },
 		{ .addr.ip = htonl(0x0a090000), .af = SGFW_AF_INET, .plen = 24 },
 	};
-	struct sgfw_port *port = sgfw_port_new(true, v, n);
+	struct sgfw_port *port = sgfw_port_new(true, NULL, v, n);
 
 	KUNIT_ASSERT_NOT_NULL(test, port);
 	return port;

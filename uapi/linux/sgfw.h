@@ -192,7 +192,13 @@
  *   SGFW_A_IFACE_ADDRESSES (a nest of up to 64 SGFW_A_IFACE_ADDRESSES_ADDRESS,
  *   nests of SGFW_A_CIDR_*): the instance's addresses, replacing the whole
  *   list (an empty nest clears it); they are also what the device's
- *   groups stand for as peers.
+ *   groups stand for as peers.  SGFW_A_IFACE_MAC (6 bytes, port mode):
+ *   the instance's MAC address; while the source check is on, a frame
+ *   from the instance whose Ethernet source is another, an ARP packet
+ *   whose sender hardware address is another, and an IPv6 neighbour
+ *   discovery message whose link-layer address option names another are
+ *   dropped as spoofed.  A multicast (or broadcast) address is refused;
+ *   all zeros clears it (the default: MAC addresses are not checked).
  *
  * SGFW_CMD_IFACE_GET (do, dump, admin)
  *   Request (do): SGFW_A_IFACE_IFNAME.  Reply, one message per device
@@ -210,8 +216,8 @@
  *   SGFW_A_IFACE_AUDIT, and what audit mode let pass by the same reasons:
  *   SGFW_A_IFACE_AUDIT_NO_RULE ... SGFW_A_IFACE_AUDIT_SPOOFED (u64);
  *   SGFW_A_IFACE_MODE, SGFW_A_IFACE_SOURCE_CHECK and, when the list is
- *   not empty, SGFW_A_IFACE_ADDRESSES; SGFW_A_IFACE_FLOWS (u32, flows
- *   tracked on the device now).
+ *   not empty, SGFW_A_IFACE_ADDRESSES, and SGFW_A_IFACE_MAC when there is
+ *   one; SGFW_A_IFACE_FLOWS (u32, flows tracked on the device now).
  *
  * SGFW_CMD_FLOW_GET (dump, admin)
  *   Reply, one message per tracked flow: SGFW_A_FLOW_PROTOCOL,
@@ -301,8 +307,9 @@
  *   A device's settings: SGFW_A_IFACE_IFNAME (which no device need have:
  *   its configuration then waits), SGFW_A_IFACE_SG (names, up to 16),
  *   SGFW_A_IFACE_NACL, the timeouts, SGFW_A_IFACE_TRACKING and
- *   SGFW_A_IFACE_AUDIT, SGFW_A_IFACE_MODE, SGFW_A_IFACE_SOURCE_CHECK and
- *   SGFW_A_IFACE_ADDRESSES (as IFACE_SET; absent ones are the defaults).  A
+ *   SGFW_A_IFACE_AUDIT, SGFW_A_IFACE_MODE, SGFW_A_IFACE_SOURCE_CHECK,
+ *   SGFW_A_IFACE_ADDRESSES and SGFW_A_IFACE_MAC (as IFACE_SET; absent ones
+ *   are the defaults).  A
  *   device that the transaction does not name has no group, no NACL and
  *   the defaults once it is committed.  At most 4096 device names.
  *
@@ -586,6 +593,7 @@ enum sgfw_a_iface {
 	SGFW_A_IFACE_SOURCE_CHECK,
 	SGFW_A_IFACE_FLOWS,
 	SGFW_A_IFACE_ADDRESSES,
+	SGFW_A_IFACE_MAC,
 
 	__SGFW_A_IFACE_MAX
 };
