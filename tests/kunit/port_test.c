@@ -1,20 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite sgfw_port: port mode's source check (module/port.c), its
- * reading of ARP, and the table of fragmented datagrams (module/frag.c).
+ * reading of ARP, its check of MAC addresses, and the table of fragmented
+ * datagrams (module/frag.c).
  */
 
 #include <kunit/test.h>
+#include <linux/etherdevice.h>
+#include <linux/icmpv6.h>
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/inet.h>
 #include <linux/jiffies.h>
 #include <linux/skbuff.h>
+#include <net/ipv6.h>
 #include <net/ndisc.h>
 
 #include "../../uapi/linux/sgfw.h"
 #include "../../module/frag.h"
+#include "../../module/pkt.h"
 #include "../../module/port.h"
 
 static void port_addr(struct kunit *test, const char *s, enum sgfw_af af,
@@ -38,7 +43,8 @@ static void port_free(void *port)
  * The instance's addresses for the source-check cases: a host and a
  * prefix of each family.
  */
-static struct sgfw_port *port_new(struct kunit *test, bool check)
+static struct sgfw_port *port_new_mac(struct kunit *test, bool check,
+				      const u8 *mac)
 {
 	static const struct {
 		const char *a;
@@ -59,11 +65,16 @@ static struct sgfw_port *port_new(struct kunit *test, bool check)
 		v[i].af = addrs[i].af;
 		v[i].plen = addrs[i].plen;
 	}
-	port = sgfw_port_new(check, NULL, v, ARRAY_SIZE(v));
+	port = sgfw_port_new(check, mac, v, ARRAY_SIZE(v));
 	KUNIT_ASSERT_NOT_NULL(test, port);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, port_free, port),
 			0);
 	return port;
+}
+
+static struct sgfw_port *port_new(struct kunit *test, bool check)
+{
+	return port_new_mac(test, check, NULL);
 }
 
 struct port_src_case {
@@ -232,6 +243,266 @@ static void port_arp(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sgfw_port_arp(port_arp_skb(test, ETH_P_IP, 4,
 							 len - 1), &p),
 			-EINVAL);
+}
+
+/* --- MAC addresses ------------------------------------------------------- */
+
+/* The instance's MAC address, and another instance's. */
+static const u8 port_mac[ETH_ALEN] __aligned(2) = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x05
+};
+
+static const u8 port_other_mac[ETH_ALEN] __aligned(2) = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x06
+};
+
+/*
+ * A frame of type @proto from @src (no Ethernet header when NULL), with
+ * @len bytes of @payload, as port mode's hooks see what the instance
+ * sends: data at the network header.
+ */
+static struct sk_buff *port_frame(struct kunit *test, const u8 *src,
+				  u16 proto, const void *payload,
+				  unsigned int len)
+{
+	struct sk_buff *skb = alloc_skb(NET_IP_ALIGN + ETH_HLEN + len,
+					GFP_KERNEL);
+	struct ethhdr *eth;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, port_kfree_skb,
+							skb), 0);
+	skb_reserve(skb, NET_IP_ALIGN);
+	skb_reset_mac_header(skb);
+	if (src) {
+		eth = skb_put(skb, ETH_HLEN);
+		eth_broadcast_addr(eth->h_dest);
+		ether_addr_copy(eth->h_source, src);
+		eth->h_proto = htons(proto);
+		skb_pull(skb, ETH_HLEN);
+	}
+	skb_reset_network_header(skb);
+	skb_put_data(skb, payload, len);
+	skb->protocol = htons(proto);
+	return skb;
+}
+
+/* An ARP reply for 10.0.0.5 from @sha, whose addresses are @hln long. */
+static struct sk_buff *port_arp_frame(struct kunit *test, const u8 *src,
+				      const u8 *sha, u8 hln)
+{
+	u8 buf[sizeof(struct arphdr) + 2 * (8 + 4)] = {};
+	struct arphdr *ah = (struct arphdr *)buf;
+	u8 *d = buf + sizeof(*ah);
+
+	ah->ar_hrd = htons(ARPHRD_ETHER);
+	ah->ar_pro = htons(ETH_P_IP);
+	ah->ar_hln = hln;
+	ah->ar_pln = 4;
+	ah->ar_op = htons(ARPOP_REPLY);
+	memcpy(d, sha, min_t(u8, hln, ETH_ALEN));
+	memcpy(d + hln, "\x0a\x00\x00\x05", 4);
+	memcpy(d + 2 * hln + 4, "\x0a\x00\x00\x01", 4);
+	return port_frame(test, src, ETH_P_ARP, buf,
+			  sizeof(*ah) + 2 * (hln + 4));
+}
+
+/* An IPv4 UDP header from 10.0.0.5, enough for the Ethernet source. */
+static const u8 port_ipv4[28] = {
+	0x45, 0, 0, 28, 0, 0, 0, 0, 64, IPPROTO_UDP, 0, 0,
+	10, 0, 0, 5, 10, 0, 0, 1, 0, 68, 0, 67, 0, 8, 0, 0
+};
+
+/*
+ * With the instance's MAC address, a frame from another is spoofed,
+ * whatever its type; one from it is not.  Without a MAC address, or with
+ * the source check off, no frame is.  A frame without an Ethernet header
+ * has no source to check.
+ */
+static void port_mac_frame(struct kunit *test)
+{
+	static const u8 lldp[64];
+	struct sgfw_port *on = port_new_mac(test, true, port_mac);
+	struct sgfw_port *off = port_new_mac(test, false, port_mac);
+	struct sgfw_port *none = port_new(test, true);
+	static const struct {
+		u16 proto;
+		const void *payload;
+		unsigned int len;
+	} types[] = {
+		{ ETH_P_IP, port_ipv4, sizeof(port_ipv4) },
+		{ ETH_P_IPV6, lldp, sizeof(lldp) },
+		{ ETH_P_LLDP, lldp, sizeof(lldp) },
+		{ ETH_P_8021Q, lldp, sizeof(lldp) },
+	};
+	struct sk_buff *own, *other;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		own = port_frame(test, port_mac, types[i].proto,
+				 types[i].payload, types[i].len);
+		other = port_frame(test, port_other_mac, types[i].proto,
+				   types[i].payload, types[i].len);
+		KUNIT_EXPECT_FALSE_MSG(test, sgfw_port_mac_spoofed(on, own),
+				       "type %04x", types[i].proto);
+		KUNIT_EXPECT_TRUE_MSG(test, sgfw_port_mac_spoofed(on, other),
+				      "type %04x", types[i].proto);
+		KUNIT_EXPECT_FALSE(test, sgfw_port_mac_spoofed(off, other));
+		KUNIT_EXPECT_FALSE(test, sgfw_port_mac_spoofed(none, other));
+	}
+	other = port_frame(test, NULL, ETH_P_IP, port_ipv4, sizeof(port_ipv4));
+	KUNIT_EXPECT_FALSE(test, sgfw_port_mac_spoofed(on, other));
+
+	/* The MAC address is one of the settings. */
+	KUNIT_EXPECT_FALSE(test, sgfw_port_equal(on, none));
+	KUNIT_EXPECT_TRUE(test, sgfw_port_equal(on,
+						port_new_mac(test, true,
+							     port_mac)));
+	KUNIT_EXPECT_FALSE(test, sgfw_port_equal(on,
+						 port_new_mac(test, true,
+							      port_other_mac)));
+}
+
+/*
+ * An ARP packet must say the port's MAC address is its sender's, even
+ * from the right Ethernet source; one whose addresses are not Ethernet's
+ * cannot.  One too short to say is left to sgfw_port_arp() (invalid).
+ */
+static void port_mac_arp(struct kunit *test)
+{
+	struct sgfw_port *on = port_new_mac(test, true, port_mac);
+	struct sgfw_port *off = port_new_mac(test, false, port_mac);
+	struct sgfw_port *none = port_new(test, true);
+	struct sk_buff *skb;
+	struct sgfw_pkt p;
+
+	skb = port_arp_frame(test, port_mac, port_mac, ETH_ALEN);
+	KUNIT_EXPECT_FALSE(test, sgfw_port_mac_spoofed(on, skb));
+	KUNIT_ASSERT_EQ(test, sgfw_port_arp(skb, &p), 0);
+	KUNIT_EXPECT_FALSE(test, sgfw_port_spoofed(on, &p, true));
+
+	skb = port_arp_frame(test, port_mac, port_other_mac, ETH_ALEN);
+	KUNIT_EXPECT_TRUE(test, sgfw_port_mac_spoofed(on, skb));
+	KUNIT_EXPECT_FALSE(test, sgfw_port_mac_spoofed(off, skb));
+	KUNIT_EXPECT_FALSE(test, sgfw_port_mac_spoofed(none, skb));
+	/* As a tun device would carry it. */
+	skb = port_arp_frame(test, NULL, port_other_mac, ETH_ALEN);
+	KUNIT_EXPECT_TRUE(test, sgfw_port_mac_spoofed(on, skb));
+
+	skb = port_arp_frame(test, port_mac, port_mac, 8);
+	KUNIT_EXPECT_TRUE(test, sgfw_port_mac_spoofed(on, skb));
+	KUNIT_EXPECT_FALSE(test, sgfw_port_mac_spoofed(none, skb));
+
+	skb = port_arp_frame(test, port_mac, port_other_mac, ETH_ALEN);
+	skb_trim(skb, sizeof(struct arphdr) + 2);
+	KUNIT_EXPECT_FALSE(test, sgfw_port_mac_spoofed(on, skb));
+	KUNIT_EXPECT_EQ(test, sgfw_port_arp(skb, &p), -EINVAL);
+}
+
+struct port_nd_case {
+	const char *desc;
+	u8 type;
+	u8 opts[40];	/* the options, as on the wire */
+	u8 n;		/* bytes of @opts */
+	bool spoofed;
+};
+
+/*
+ * Options: source (1) and target (2) link-layer addresses, 8 bytes, of
+ * 02:00:00:00:00:0N; and a nonce (14, RFC 3971).
+ */
+static const struct port_nd_case port_nd_cases[] = {
+	{ "na, no option", NDISC_NEIGHBOUR_ADVERTISEMENT },
+	{ "na, its target lla", NDISC_NEIGHBOUR_ADVERTISEMENT,
+	  { 2, 1, 2, 0, 0, 0, 0, 5 }, 8 },
+	{ "na, another's target lla", NDISC_NEIGHBOUR_ADVERTISEMENT,
+	  { 2, 1, 2, 0, 0, 0, 0, 6 }, 8, true },
+	{ "na, its own then another's", NDISC_NEIGHBOUR_ADVERTISEMENT,
+	  { 2, 1, 2, 0, 0, 0, 0, 5, 2, 1, 2, 0, 0, 0, 0, 6 }, 16, true },
+	{ "ns, its source lla", NDISC_NEIGHBOUR_SOLICITATION,
+	  { 1, 1, 2, 0, 0, 0, 0, 5 }, 8 },
+	{ "ns, another's source lla", NDISC_NEIGHBOUR_SOLICITATION,
+	  { 1, 1, 2, 0, 0, 0, 0, 6 }, 8, true },
+	{ "ns, a nonce and its source lla", NDISC_NEIGHBOUR_SOLICITATION,
+	  { 14, 1, 1, 2, 3, 4, 5, 6, 1, 1, 2, 0, 0, 0, 0, 5 }, 16 },
+	{ "ns, a nonce and another's source lla",
+	  NDISC_NEIGHBOUR_SOLICITATION,
+	  { 14, 1, 1, 2, 3, 4, 5, 6, 1, 1, 2, 0, 0, 0, 0, 6 }, 16, true },
+	{ "ns, an option of length 0", NDISC_NEIGHBOUR_SOLICITATION,
+	  { 14, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 0, 0, 0, 0, 6 }, 16, true },
+	{ "ns, an lla option of 16 bytes", NDISC_NEIGHBOUR_SOLICITATION,
+	  { 1, 2, 2, 0, 0, 0, 0, 5 }, 16, true },
+	{ "ns, an option past its end", NDISC_NEIGHBOUR_SOLICITATION,
+	  { 14, 2, 0, 0, 0, 0, 0, 0 }, 8, true },
+	{ "rs, another's source lla", NDISC_ROUTER_SOLICITATION,
+	  { 1, 1, 2, 0, 0, 0, 0, 6 }, 8, true },
+	{ "redirect, another's target lla", NDISC_REDIRECT,
+	  { 2, 1, 2, 0, 0, 0, 0, 6 }, 8, true },
+};
+
+static void port_nd_desc(const struct port_nd_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(port_nd, port_nd_cases, port_nd_desc);
+
+/*
+ * A neighbour discovery message from the instance, from fe80::5 (and
+ * from the port's MAC address): a link-layer address option must name
+ * the port's MAC address.  The fixed part of each message is zeros,
+ * which is enough for the check.
+ */
+static void port_mac_nd(struct kunit *test)
+{
+	const struct port_nd_case *c = test->param_value;
+	struct sgfw_port *on = port_new_mac(test, true, port_mac);
+	struct sgfw_port *off = port_new_mac(test, false, port_mac);
+	struct sgfw_port *none = port_new(test, true);
+	static const u8 fixed[] = {
+		[NDISC_ROUTER_SOLICITATION] = 8,
+		[NDISC_NEIGHBOUR_SOLICITATION] = 24,
+		[NDISC_NEIGHBOUR_ADVERTISEMENT] = 24,
+		[NDISC_REDIRECT] = 40,
+	};
+	u8 buf[sizeof(struct ipv6hdr) + 40 + sizeof(c->opts)] = {};
+	struct ipv6hdr *ip6 = (struct ipv6hdr *)buf;
+	unsigned int len = fixed[c->type] + c->n;
+	struct icmp6hdr *ic = (struct icmp6hdr *)(ip6 + 1);
+	struct sk_buff *skb;
+	struct sgfw_pkt p;
+
+	ip6->version = 6;
+	ip6->payload_len = htons(len);
+	ip6->nexthdr = IPPROTO_ICMPV6;
+	ip6->hop_limit = 255;
+	ip6->saddr.s6_addr[0] = 0xfe;
+	ip6->saddr.s6_addr[1] = 0x80;
+	ip6->saddr.s6_addr[15] = 5;
+	ip6->daddr.s6_addr[0] = 0xff;
+	ip6->daddr.s6_addr[1] = 0x02;
+	ip6->daddr.s6_addr[15] = 1;
+	ic->icmp6_type = c->type;
+	/* A target in fe80::/10: the address check passes it. */
+	if (c->type == NDISC_NEIGHBOUR_SOLICITATION ||
+	    c->type == NDISC_NEIGHBOUR_ADVERTISEMENT ||
+	    c->type == NDISC_REDIRECT)
+		memcpy((u8 *)ic + 8, &ip6->saddr, sizeof(ip6->saddr));
+	memcpy((u8 *)ic + fixed[c->type], c->opts, c->n);
+	skb = port_frame(test, port_mac, ETH_P_IPV6, buf,
+			 sizeof(*ip6) + len);
+
+	KUNIT_ASSERT_EQ(test, sgfw_pkt_parse_frag(skb, SGFW_AF_INET6, &p), 0);
+	KUNIT_EXPECT_EQ(test, p.icmp_type, c->type);
+	KUNIT_EXPECT_FALSE(test, sgfw_port_spoofed(on, &p, false));
+	KUNIT_EXPECT_FALSE(test, sgfw_port_mac_spoofed(on, skb));
+	KUNIT_EXPECT_EQ(test, sgfw_port_nd_spoofed(on, skb, &p), c->spoofed);
+	KUNIT_EXPECT_FALSE(test, sgfw_port_nd_spoofed(off, skb, &p));
+	KUNIT_EXPECT_FALSE(test, sgfw_port_nd_spoofed(none, skb, &p));
+
+	/* The endpoint's parse notes no options. */
+	KUNIT_ASSERT_EQ(test, sgfw_pkt_parse(skb, SGFW_AF_INET6, &p), 0);
+	KUNIT_EXPECT_FALSE(test, sgfw_port_nd_spoofed(on, skb, &p));
 }
 
 /* --- fragments ----------------------------------------------------------- */
@@ -403,6 +674,9 @@ static struct kunit_case sgfw_port_cases[] = {
 	KUNIT_CASE_PARAM(port_source_check, port_src_gen_params),
 	KUNIT_CASE(port_no_addresses),
 	KUNIT_CASE(port_arp),
+	KUNIT_CASE(port_mac_frame),
+	KUNIT_CASE(port_mac_arp),
+	KUNIT_CASE_PARAM(port_mac_nd, port_nd_gen_params),
 	KUNIT_CASE(port_frag_datagram),
 	KUNIT_CASE(port_frag_side),
 	KUNIT_CASE(port_frag_full),

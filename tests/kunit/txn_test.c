@@ -10,6 +10,7 @@
 
 #include <kunit/test.h>
 #include <linux/err.h>
+#include <linux/etherdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
@@ -938,10 +939,12 @@ static void txn_flow(struct kunit *test, struct sgfw_net *sn)
  * its port is committed, follow the device when it goes and comes back,
  * and come off when it is an endpoint again, whose change of mode takes
  * its flows; the instance addresses of a port are what its groups stand
- * for as peers, prefixes included, whether a device has its name or not.
+ * for as peers, prefixes included, whether a device has its name or not;
+ * its MAC address is committed, and goes back, with the rest.
  */
 static void txn_port_mode(struct kunit *test)
 {
+	static const u8 mac[ETH_ALEN] __aligned(2) = { 2, 0, 0, 0, 0, 5 };
 	struct sgfw_net *sn = txn_net_new(test);
 	struct sgfw_txn *txn = txn_new(test);
 	static const u16 none[] = { 0 };
@@ -954,6 +957,7 @@ static void txn_port_mode(struct kunit *test)
 	struct sgfw_sg *app, *db;
 	struct net_device *dev;
 	struct sgfw_txn_dev *got;
+	struct sgfw_port *port;
 	struct sgfw_rule *r;
 	struct sgfw_dev *sd;
 
@@ -1012,6 +1016,37 @@ static void txn_port_mode(struct kunit *test)
 	sgfw_txn_destroy(txn);
 	KUNIT_EXPECT_TRUE(test, txn_allows_from(sn, 0x0a080005));
 	KUNIT_EXPECT_FALSE(test, txn_allows_from(sn, 0x0a090077));
+
+	/*
+	 * "iface set kt0 mac 02:00:00:00:00:05": a port of its own, which
+	 * the commit publishes and going back takes away again.
+	 */
+	rtnl_lock();
+	txn = sgfw_txn_clone(sn);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, txn);
+	got = sgfw_txn_dev_get(txn, TXN_DEV, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(got));
+	KUNIT_ASSERT_NOT_NULL(test, got->port);
+	port = sgfw_port_new(got->port->source_check, mac, got->port->addrs,
+			     got->port->n);
+	KUNIT_ASSERT_NOT_NULL(test, port);
+	KUNIT_EXPECT_FALSE(test, sgfw_port_equal(port, got->port));
+	sgfw_port_put(got->port);
+	got->port = port;
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	rtnl_lock();
+	KUNIT_EXPECT_TRUE(test, sgfw_port_equal(rtnl_dereference(sd->port),
+						port));
+	KUNIT_EXPECT_TRUE(test, ether_addr_equal(rtnl_dereference(sd->port)->mac,
+						 mac));
+	rtnl_unlock();
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	rtnl_lock();
+	KUNIT_EXPECT_TRUE(test,
+			  is_zero_ether_addr(rtnl_dereference(sd->port)->mac));
+	rtnl_unlock();
 
 	/* "iface set kt0 mode endpoint": unhooked, and its flows go. */
 	txn_flow(test, sn);
