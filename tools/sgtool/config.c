@@ -685,17 +685,44 @@ static json_t *nacl_from_json(json_t *in, size_t idx, json_t *seen)
 static const char *const iface_keys[] = {
 	"name", "security_groups", "network_acl", "tcp_established_timeout",
 	"udp_timeout", "udp_stream_timeout", "tracking", "audit", "mode",
-	"source_check", "addresses", NULL
+	"source_check", "addresses", "mac", NULL
 };
+
+/*
+ * The instance's MAC address at "mac", canonical ("02:00:00:00:00:05"),
+ * into @out (MAC_STRLEN bytes); "" when it has none (absent or null).
+ */
+static int get_mac(json_t *o, const char *where, char *out)
+{
+	json_t *v = json_object_get(o, "mac");
+	uint8_t mac[MAC_LEN];
+	int err;
+
+	*out = 0;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return bad(where, "\"mac\" must be a string or null");
+	err = parse_mac(json_string_value(v), mac);
+	if (err == -EDOM)
+		return bad(where, "\"mac\" \"%s\" is not an instance's MAC "
+			   "address (all zeros, multicast or broadcast)",
+			   json_string_value(v));
+	if (err)
+		return bad(where, "\"mac\" \"%s\" is not a MAC address "
+			   "(XX:XX:XX:XX:XX:XX)", json_string_value(v));
+	mac_format(mac, out, MAC_STRLEN);
+	return 0;
+}
 
 /*
  * The port-mode settings of a device into @o, each only when it is not
  * the default, so that a file written before port mode reads the same:
- * "mode": "port", "source_check": false, "addresses" when there are some.
- * @addrs is canonical (and taken).
+ * "mode": "port", "source_check": false, "addresses" when there are some,
+ * "mac" when there is one (@mac not "").  @addrs is canonical (and taken).
  */
 static void port_json(json_t *o, uint32_t mode, bool source_check,
-		      json_t *addrs)
+		      json_t *addrs, const char *mac)
 {
 	if (mode != SGFW_IFACE_MODE_ENDPOINT)
 		set(o, "mode", json_string(iface_mode_name(mode)));
@@ -705,6 +732,8 @@ static void port_json(json_t *o, uint32_t mode, bool source_check,
 		set(o, "addresses", addrs);
 	else
 		json_decref(addrs);
+	if (*mac)
+		set(o, "mac", json_string(mac));
 }
 
 /* A device's settings; NULL with *@skip when it has none to keep. */
@@ -715,7 +744,7 @@ static json_t *iface_from_json(json_t *in, size_t idx, json_t *seen,
 	uint32_t tracking = 0, mode = SGFW_IFACE_MODE_ENDPOINT;
 	const char *name, *nacl, *tr, *md;
 	json_t *o, *arr, *sgs, *addrs, *addr_arr;
-	char where[120];
+	char where[120], mac[MAC_STRLEN];
 	bool has, audit, source_check;
 
 	*skip = false;
@@ -736,7 +765,8 @@ static json_t *iface_from_json(json_t *in, size_t idx, json_t *seen,
 	    get_bool(in, "audit", false, where, &audit) ||
 	    get_string(in, "mode", false, where, &md) ||
 	    get_bool(in, "source_check", true, where, &source_check) ||
-	    get_array(in, "addresses", where, &addr_arr))
+	    get_array(in, "addresses", where, &addr_arr) ||
+	    get_mac(in, where, mac))
 		return NULL;
 	if (tr && parse_tracking(tr, &tracking)) {
 		bad(where, "tracking is \"auto\" or \"always\", not \"%s\"", tr);
@@ -769,7 +799,7 @@ static json_t *iface_from_json(json_t *in, size_t idx, json_t *seen,
 	if (!json_array_size(sgs) && !nacl && est == DEF_TCP_EST &&
 	    udp == DEF_UDP && stream == DEF_UDP_STREAM && !tracking &&
 	    !audit && mode == SGFW_IFACE_MODE_ENDPOINT && source_check &&
-	    !json_array_size(addrs)) {
+	    !json_array_size(addrs) && !*mac) {
 		/* Nothing to keep: the kernel keeps no entry for it. */
 		json_decref(sgs);
 		json_decref(addrs);
@@ -788,7 +818,7 @@ static json_t *iface_from_json(json_t *in, size_t idx, json_t *seen,
 	/* Written only when on: a file that never heard of it reads the same. */
 	if (audit)
 		set(o, "audit", json_true());
-	port_json(o, mode, source_check, addrs);
+	port_json(o, mode, source_check, addrs, mac);
 	return o;
 }
 
@@ -1045,7 +1075,8 @@ static int read_ifaces(struct nl_sock *s, json_t *out)
 		const struct nlattr *tb[SGFW_A_IFACE_MAX + 1], *a;
 		uint32_t est, udp, stream, tracking;
 		uint32_t mode = SGFW_IFACE_MODE_ENDPOINT;
-		uint8_t audit = 0, source_check = 1;
+		uint8_t audit = 0, source_check = 1, mac[MAC_LEN];
+		char macbuf[MAC_STRLEN] = "";
 		json_t *o, *sgs, *addrs;
 		const char *nacl;
 
@@ -1062,8 +1093,11 @@ static int read_ifaces(struct nl_sock *s, json_t *out)
 		    nl_attr_u32(tb[SGFW_A_IFACE_MODE], &mode) == -EBADMSG ||
 		    !iface_mode_name(mode) ||
 		    nl_attr_u8(tb[SGFW_A_IFACE_SOURCE_CHECK],
-			       &source_check) == -EBADMSG)
+			       &source_check) == -EBADMSG ||
+		    msg_mac(tb[SGFW_A_IFACE_MAC], mac) == -EBADMSG)
 			goto bad_msg;
+		if (tb[SGFW_A_IFACE_MAC])
+			mac_format(mac, macbuf, sizeof(macbuf));
 		o = json_object();
 		add(out, o);
 		set(o, "name", json_string(nl_attr_str(tb[SGFW_A_IFACE_IFNAME])));
@@ -1084,7 +1118,7 @@ static int read_ifaces(struct nl_sock *s, json_t *out)
 		addrs = addresses_json(tb[SGFW_A_IFACE_ADDRESSES]);
 		if (!addrs)
 			goto bad_msg;
-		port_json(o, mode, source_check, addrs);
+		port_json(o, mode, source_check, addrs, macbuf);
 	}
 	nl_msgs_free(&m);
 	return status;
@@ -1320,6 +1354,7 @@ static void put_port(struct req *q, json_t *o)
 {
 	json_t *arr = json_object_get(o, "addresses"), *v;
 	struct cidr addrs[IFACE_MAX_ADDRESSES];
+	uint8_t mac[MAC_LEN];
 	uint32_t mode;
 	size_t i;
 
@@ -1329,6 +1364,8 @@ static void put_port(struct req *q, json_t *o)
 	}
 	if (json_is_false(json_object_get(o, "source_check")))
 		req_u8(q, SGFW_A_IFACE_SOURCE_CHECK, 0);
+	if (jstr(o, "mac") && !parse_mac(jstr(o, "mac"), mac))
+		req_mac(q, mac);
 	if (!json_array_size(arr))
 		return;
 	json_array_foreach(arr, i, v)

@@ -9,7 +9,7 @@
  *	iface set DEV [tcp-established-timeout S] [udp-timeout S]
  *		[udp-stream-timeout S] [tracking auto|always] [audit on|off]
  *		[mode endpoint|port] [source-check on|off]
- *		[address ADDR...|address none]
+ *		[address ADDR...|address none] [mac MAC|mac none]
  *	iface show [DEV]
  *
  * DEV is a device name in the namespace sgtool acts on (-n).  The
@@ -54,6 +54,8 @@ static const struct {
 
 /* After the settings: "address ADDR..." or "address none". */
 #define ADDRESS_KEYWORD "address"
+/* "mac MAC" or "mac none". */
+#define MAC_KEYWORD "mac"
 
 /* The settings that are on or off: u8 attributes, booleans in JSON. */
 static bool setting_is_bool(size_t k)
@@ -135,12 +137,15 @@ static int address_walk(const struct cidr *c, void *arg)
  *	  nacl edge
  *	  tcp-established-timeout 432000 ... audit off mode port source-check on
  *	  addresses 10.0.0.5 fd00::5 10.9.0.0/24
+ *	  mac 02:00:00:00:00:05
  */
 static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 {
 	const struct nlattr *tb[SGFW_A_IFACE_MAX + 1];
 	struct address_walk addrs = { 0 };
 	uint64_t values[N_SETTINGS];
+	char macbuf[MAC_STRLEN];
+	uint8_t mac[MAC_LEN];
 	bool have[N_SETTINGS];
 	const char *ifname, *nacl;
 	const struct nlattr *a;
@@ -171,6 +176,8 @@ static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 	msg_for_each_attr(a, nlh, SGFW_A_IFACE_SG)
 		if (!nl_attr_str(a))
 			return -EBADMSG;
+	if (msg_mac(tb[SGFW_A_IFACE_MAC], mac) == -EBADMSG)
+		return -EBADMSG;
 	err = msg_addresses(tb[SGFW_A_IFACE_ADDRESSES], address_walk, &addrs);
 	if (err || !print)
 		return err;
@@ -213,6 +220,13 @@ static int iface_walk(const struct nlmsghdr *nlh, bool print, void *arg)
 	msg_addresses(tb[SGFW_A_IFACE_ADDRESSES], address_walk, &addrs);
 	print_text("%s\n", addrs.n ? "" : " none");
 	print_close_array();
+	/* Absent: none, MAC addresses are not checked. */
+	if (tb[SGFW_A_IFACE_MAC]) {
+		mac_format(mac, macbuf, sizeof(macbuf));
+		print_string("mac", "  mac %s\n", macbuf);
+	} else {
+		print_null("mac", "  mac %s\n");
+	}
 	print_close_object();
 	return 0;
 }
@@ -362,7 +376,7 @@ static int addresses_parse(int argc, char **argv, struct addresses *a,
 	if (a->n >= 0)
 		return cli_usage_error(OBJ, "\"%s\" given twice", argv[0]);
 	while (n < argc && setting_find(argv[n]) == N_SETTINGS &&
-	       strcmp(argv[n], ADDRESS_KEYWORD))
+	       strcmp(argv[n], ADDRESS_KEYWORD) && strcmp(argv[n], MAC_KEYWORD))
 		n++;
 	*used = n;
 	if (n == 1)
@@ -388,9 +402,34 @@ static int addresses_parse(int argc, char **argv, struct addresses *a,
 	return 0;
 }
 
+/*
+ * The value @s of "mac" into @mac (all zeros for "none"); return 0, or
+ * report it and return an exit status.
+ */
+static int mac_parse(const char *s, uint8_t mac[MAC_LEN])
+{
+	int err;
+
+	if (!strcmp(s, "none")) {
+		memset(mac, 0, MAC_LEN);
+		return 0;
+	}
+	err = parse_mac(s, mac);
+	if (err == -EDOM)
+		return cli_usage_error(OBJ, "\"%s\" is not an instance's MAC "
+				       "address (all zeros, multicast or "
+				       "broadcast)", s);
+	if (err)
+		return cli_usage_error(OBJ, "invalid MAC address \"%s\" "
+				       "(XX:XX:XX:XX:XX:XX, or \"none\")", s);
+	return 0;
+}
+
 static int iface_set(int argc, char **argv)
 {
 	struct addresses addrs = { .n = -1 };
+	uint8_t mac[MAC_LEN];
+	bool have_mac = false;
 	uint32_t values[N_SETTINGS];
 	bool have[N_SETTINGS] = { false };
 	bool any = false;
@@ -402,6 +441,21 @@ static int iface_set(int argc, char **argv)
 	for (int i = 2; i < argc; i += 2) {
 		size_t k;
 
+		if (!strcmp(argv[i], MAC_KEYWORD)) {
+			if (i + 1 >= argc)
+				return cli_usage_error(OBJ, "\"%s\" needs a MAC "
+						       "address, or \"none\"",
+						       argv[i]);
+			if (have_mac)
+				return cli_usage_error(OBJ, "\"%s\" given "
+						       "twice", argv[i]);
+			status = mac_parse(argv[i + 1], mac);
+			if (status)
+				return status;
+			have_mac = true;
+			any = true;
+			continue;
+		}
 		if (!strcmp(argv[i], ADDRESS_KEYWORD)) {
 			status = addresses_parse(argc - i, argv + i, &addrs,
 						 &used);
@@ -443,6 +497,9 @@ static int iface_set(int argc, char **argv)
 	/* "address none": an empty list, which clears the device's. */
 	if (addrs.n >= 0)
 		req_addresses(&q, addrs.v, (size_t)addrs.n);
+	/* "mac none": all zeros, which clears the device's. */
+	if (have_mac)
+		req_mac(&q, mac);
 	return cmd_send(&q);
 }
 
@@ -454,7 +511,7 @@ static const char iface_usage[] =
 	"              [ udp-timeout S ] [ udp-stream-timeout S ]\n"
 	"              [ tracking { auto | always } ] [ audit { on | off } ]\n"
 	"              [ mode { endpoint | port } ] [ source-check { on | off } ]\n"
-	"              [ address { ADDR... | none } ]\n"
+	"              [ address { ADDR... | none } ] [ mac { MAC | none } ]\n"
 	"       sgtool [OPTIONS] iface [ show [ DEV ] ]\n"
 	"\n"
 	"Attach security groups to the device DEV (at most 16), or\n"
@@ -488,6 +545,11 @@ static const char iface_usage[] =
 	"source check accepts, and what DEV's groups stand for as peers.\n"
 	"source-check \"on\" (the default): packets from the instance with\n"
 	"another source are dropped (spoofed); \"off\": none is.\n"
+	"mac: the instance's MAC address (XX:XX:XX:XX:XX:XX, unicast); with\n"
+	"source-check on, frames from the instance with another Ethernet\n"
+	"source, ARP with another sender hardware address and neighbour\n"
+	"discovery naming another link-layer address are dropped (spoofed);\n"
+	"\"none\" (the default): MAC addresses are not checked.\n"
 	"Any of the settings may be given alone, in any order.\n"
 	"\n"
 	"\"iface show\" prints every device name sgfw has a configuration\n"
@@ -499,8 +561,8 @@ static const struct cli_cmd iface_cmds[] = {
 	{ "detach", iface_detach, "detach security groups from a device" },
 	{ "nacl", iface_nacl, "attach a network ACL to a device, or none" },
 	{ "set", iface_set,
-	  "set a device's timeouts, tracking, audit mode, port mode and "
-	  "addresses" },
+	  "set a device's timeouts, tracking, audit mode, port mode, "
+	  "addresses and MAC address" },
 	{ "show", iface_show, "show devices (the default)" },
 	{ 0 }
 };

@@ -48,6 +48,22 @@ void req_u32(struct req *r, uint16_t type, uint32_t v)
 	req_put(r, type, sizeof(v), &v);
 }
 
+void req_mac(struct req *r, const uint8_t mac[MAC_LEN])
+{
+	req_put(r, SGFW_A_IFACE_MAC, MAC_LEN, mac);
+}
+
+int msg_mac(const struct nlattr *a, uint8_t mac[MAC_LEN])
+{
+	memset(mac, 0, MAC_LEN);
+	if (!a)
+		return -ENOENT;
+	if (mnl_attr_get_payload_len(a) != MAC_LEN)
+		return -EBADMSG;
+	memcpy(mac, mnl_attr_get_payload(a), MAC_LEN);
+	return 0;
+}
+
 void req_str(struct req *r, uint16_t type, const char *v)
 {
 	/* An attribute's length is 16 bits: past that it cannot be sent. */

@@ -29,6 +29,8 @@ void req_flag(struct req *r, uint16_t type);
 void req_u16(struct req *r, uint16_t type, uint16_t v);
 void req_u32(struct req *r, uint16_t type, uint32_t v);
 void req_str(struct req *r, uint16_t type, const char *v);
+/* SGFW_A_IFACE_MAC: a MAC address, all zeros for none. */
+void req_mac(struct req *r, const uint8_t mac[MAC_LEN]);
 /* @v4 and @v6 are the attribute types for the two families. */
 void req_addr(struct req *r, uint16_t v4, uint16_t v6, const struct addr *a);
 /* A nest of SGFW_A_CIDR_*, with the prefix length when @plen. */
@@ -62,6 +64,12 @@ int req_collect(struct req *r, struct nl_msgs *m);
 
 /* A nest of SGFW_A_CIDR_*; no prefix length means a host. */
 int msg_cidr(const struct nlattr *nest, struct cidr *c);
+
+/*
+ * The MAC address of SGFW_A_IFACE_MAC @a into @mac: 0, -ENOENT when @a is
+ * NULL (none: @mac all zeros), -EBADMSG when it is not six bytes.
+ */
+int msg_mac(const struct nlattr *a, uint8_t mac[MAC_LEN]);
 
 /* The most addresses a device has (SGFW_A_IFACE_ADDRESSES). */
 #define IFACE_MAX_ADDRESSES	64

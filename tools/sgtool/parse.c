@@ -4,6 +4,7 @@
  */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,6 +255,31 @@ int parse_on_off(const char *s, bool *v)
 	return 0;
 }
 
+int parse_mac(const char *s, uint8_t mac[MAC_LEN])
+{
+	uint8_t v[MAC_LEN], any = 0;
+
+	for (int i = 0; i < MAC_LEN; i++) {
+		int digits = 0;
+
+		v[i] = 0;
+		for (; digits < 2 && isxdigit((unsigned char)*s); digits++, s++)
+			v[i] = (uint8_t)(v[i] * 16 +
+					 (isdigit((unsigned char)*s) ?
+					  *s - '0' :
+					  tolower((unsigned char)*s) - 'a' +
+					  10));
+		if (!digits || *s != (i == MAC_LEN - 1 ? '\0' : ':'))
+			return -EINVAL;
+		s++;
+		any |= v[i];
+	}
+	if (!any || (v[0] & 1))
+		return -EDOM;
+	memcpy(mac, v, MAC_LEN);
+	return 0;
+}
+
 const char *proto_name(uint8_t proto)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(protos); i++)
@@ -424,6 +450,12 @@ const char *cmd_name(uint32_t cmd)
 	if (cmd >= ARRAY_SIZE(names))
 		return NULL;
 	return names[cmd];
+}
+
+void mac_format(const uint8_t mac[MAC_LEN], char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+		 mac[2], mac[3], mac[4], mac[5]);
 }
 
 void addr_format(const struct addr *a, char *buf, size_t len)

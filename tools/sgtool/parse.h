@@ -79,6 +79,13 @@ int parse_direction(const char *s, uint32_t *v);
 int parse_nacl_action(const char *s, uint32_t *v);
 /* on or off. */
 int parse_on_off(const char *s, bool *v);
+/*
+ * A MAC address, six hexadecimal bytes of one or two digits separated by
+ * colons ("02:00:00:00:00:05"): -EINVAL when it is not one, -EDOM when it
+ * is all zeros or multicast (broadcast too), which no instance has.
+ */
+#define MAC_LEN 6
+int parse_mac(const char *s, uint8_t mac[MAC_LEN]);
 
 /* Names for output; NULL when the value has none. */
 const char *proto_name(uint8_t proto);
@@ -98,6 +105,9 @@ const char *cmd_name(uint32_t cmd);
 
 /* "10.0.0.1", "fd00::1". */
 void addr_format(const struct addr *a, char *buf, size_t len);
+/* "02:00:00:00:00:05": lower case, two digits a byte; 18 bytes. */
+#define MAC_STRLEN 18
+void mac_format(const uint8_t mac[MAC_LEN], char *buf, size_t len);
 /* "10.0.0.0/8": always with the prefix length. */
 void cidr_format(const struct cidr *c, char *buf, size_t len);
 /* "10.0.0.0/8", but a host without its length: "10.0.0.1", "fd00::1". */

@@ -30,6 +30,7 @@ static int txn_mode;		/* SGFW_A_IFACE_MODE of the last; -1: none */
 static int txn_source_check;	/* SGFW_A_IFACE_SOURCE_CHECK; -1: none */
 /* The addresses of the last, in text with their prefix length if sent. */
 static char txn_addresses[512];	/* "-" without SGFW_A_IFACE_ADDRESSES */
+static char txn_mac[32];	/* "-" without SGFW_A_IFACE_MAC */
 
 /*
  * Three devices: lo in audit mode, dummy0 with a group and tracking
@@ -74,6 +75,22 @@ static void put_ifaces(void)
 	fake_put_cidr(nlh, SGFW_A_IFACE_ADDRESSES_ADDRESS, "10.9.0.0", 24);
 	fake_put_cidr(nlh, SGFW_A_IFACE_ADDRESSES_ADDRESS, "10.0.0.5", 32);
 	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put(nlh, SGFW_A_IFACE_MAC, 6, "\x02\x00\x00\x00\x00\xa5");
+}
+
+/* The request's SGFW_A_IFACE_MAC into txn_mac, or "-". */
+static void record_mac(void)
+{
+	const struct nlattr *a = fake_req_attr(SGFW_A_IFACE_MAC, 0);
+	const uint8_t *m;
+
+	if (!a || mnl_attr_get_payload_len(a) != 6) {
+		snprintf(txn_mac, sizeof(txn_mac), "%s", a ? "bad" : "-");
+		return;
+	}
+	m = mnl_attr_get_payload(a);
+	snprintf(txn_mac, sizeof(txn_mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+		 m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
 /* The addresses of the request's SGFW_A_IFACE_ADDRESSES into txn_addresses. */
@@ -134,6 +151,7 @@ static void respond_config(const struct nlmsghdr *req)
 		a = fake_req_attr(SGFW_A_IFACE_SOURCE_CHECK, 0);
 		txn_source_check = a && !nl_attr_u8(a, &v) ? v : -1;
 		record_addresses();
+		record_mac();
 	}
 	fake_respond_ack(req);
 }
@@ -157,6 +175,7 @@ static void scripted(void)
 	txn_mode = -1;
 	txn_source_check = -1;
 	snprintf(txn_addresses, sizeof(txn_addresses), "-");
+	snprintf(txn_mac, sizeof(txn_mac), "-");
 }
 
 /* @text into the file at @path; 0 or -1. */
@@ -184,11 +203,12 @@ static int put_file(const char *text)
 	"\"tcp_established_timeout\":432000,\"udp_timeout\":30,"	\
 	"\"udp_stream_timeout\":180,\"tracking\":\"auto\","		\
 	"\"mode\":\"port\",\"source_check\":false,"			\
-	"\"addresses\":[\"10.0.0.5\",\"10.9.0.0/24\",\"fd00::5\"]}]}\n"
+	"\"addresses\":[\"10.0.0.5\",\"10.9.0.0/24\",\"fd00::5\"],"	\
+	"\"mac\":\"02:00:00:00:00:a5\"}]}\n"
 
 /*
- * "audit": true only when on, "mode", "source_check" and "addresses" only
- * when not the defaults, and `save | diff` finds nothing.
+ * "audit": true only when on, "mode", "source_check", "addresses" and
+ * "mac" only when not the defaults, and `save | diff` finds nothing.
  */
 static int test_save(void)
 {
@@ -214,7 +234,7 @@ static int test_diff(void)
 			    "{\"name\":\"vm0\",\"mode\":\"port\","
 			    "\"source_check\":false,"
 			    "\"addresses\":[\"10.0.0.5/32\",\"10.9.0.0/24\","
-			    "\"fd00::5\"]}]}"), 0);
+			    "\"fd00::5\"],\"mac\":\"2:0:0:0:0:A5\"}]}"), 0);
 	EXPECT_RUN(run_sgtool("diff", path, NULL), 1,
 		   "- iface lo\n"
 		   "~ iface dummy0: audit none -> true\n", "");
@@ -228,11 +248,14 @@ static int test_diff(void)
 			    "\"tracking\":\"always\",\"mode\":\"port\"},"
 			    "{\"name\":\"vm0\",\"source_check\":true,"
 			    "\"addresses\":[\"fd00::5\",\"10.0.0.6\","
-			    "\"10.0.0.5\"]}]}"), 0);
+			    "\"10.0.0.5\"],\"mac\":\"02:00:00:00:00:A6\"}]}"),
+		   0);
 	EXPECT_RUN(run_sgtool("diff", path, NULL), 1,
 		   "~ iface dummy0: mode none -> \"port\"\n"
 		   "~ iface vm0: mode \"port\" -> none\n"
 		   "~ iface vm0: source_check false -> none\n"
+		   "~ iface vm0: mac \"02:00:00:00:00:a5\" -> "
+		   "\"02:00:00:00:00:a6\"\n"
 		   "- iface vm0 address \"10.9.0.0/24\"\n"
 		   "+ iface vm0 address \"10.0.0.6\"\n", "");
 	/* A port with nothing else is kept, and a new one. */
@@ -254,26 +277,36 @@ static const struct {
 	int audit;
 	int mode, source_check;		/* -1: not sent, the default */
 	const char *addresses;		/* "-": not sent */
+	const char *mac;		/* "-": not sent */
 } applied[] = {
 	{ "{\"interfaces\":[{\"name\":\"lo\",\"audit\":true}]}", 1, 1,
-	  -1, -1, "-" },
+	  -1, -1, "-", "-" },
 	{ "{\"interfaces\":[{\"name\":\"lo\",\"audit\":false,"
-	  "\"tracking\":\"always\"}]}", 1, 0, -1, -1, "-" },
+	  "\"tracking\":\"always\"}]}", 1, 0, -1, -1, "-", "-" },
 	{ "{\"interfaces\":[{\"name\":\"lo\",\"tracking\":\"always\"}]}",
-	  1, 0, -1, -1, "-" },
+	  1, 0, -1, -1, "-", "-" },
 	/* Nothing but the defaults: nothing to keep, nothing sent. */
 	{ "{\"interfaces\":[{\"name\":\"lo\",\"audit\":false}]}", 0, -1,
-	  -1, -1, "-" },
+	  -1, -1, "-", "-" },
 	{ "{\"interfaces\":[{\"name\":\"lo\",\"mode\":\"endpoint\","
-	  "\"source_check\":true,\"addresses\":[]}]}", 0, -1, -1, -1, "-" },
+	  "\"source_check\":true,\"addresses\":[]}]}", 0, -1, -1, -1, "-",
+	  "-" },
 	/* A port: canonical, sorted, hosts without a prefix length. */
 	{ "{\"interfaces\":[{\"name\":\"vm0\",\"mode\":\"port\","
 	  "\"addresses\":[\"fd00::5/128\",\"10.9.0.7/24\",\"10.0.0.5\"]}]}",
-	  1, 0, SGFW_IFACE_MODE_PORT, -1, "10.0.0.5 10.9.0.0/24 fd00::5" },
+	  1, 0, SGFW_IFACE_MODE_PORT, -1, "10.0.0.5 10.9.0.0/24 fd00::5",
+	  "-" },
 	{ "{\"interfaces\":[{\"name\":\"vm0\",\"mode\":\"port\","
-	  "\"source_check\":false}]}", 1, 0, SGFW_IFACE_MODE_PORT, 0, "-" },
+	  "\"source_check\":false}]}", 1, 0, SGFW_IFACE_MODE_PORT, 0, "-",
+	  "-" },
 	{ "{\"interfaces\":[{\"name\":\"vm0\",\"source_check\":false}]}",
-	  1, 0, -1, 0, "-" },
+	  1, 0, -1, 0, "-", "-" },
+	/* A MAC address, canonical; null is none. */
+	{ "{\"interfaces\":[{\"name\":\"vm0\",\"mode\":\"port\","
+	  "\"mac\":\"02:0:00:AB:cd:5\"}]}", 1, 0, SGFW_IFACE_MODE_PORT, -1,
+	  "-", "02:00:00:ab:cd:05" },
+	{ "{\"interfaces\":[{\"name\":\"vm0\",\"mode\":\"port\","
+	  "\"mac\":null}]}", 1, 0, SGFW_IFACE_MODE_PORT, -1, "-", "-" },
 };
 
 static int test_apply(void)
@@ -286,13 +319,15 @@ static int test_apply(void)
 		    txn_audit != applied[i].audit ||
 		    txn_mode != applied[i].mode ||
 		    txn_source_check != applied[i].source_check ||
-		    strcmp(txn_addresses, applied[i].addresses))
+		    strcmp(txn_addresses, applied[i].addresses) ||
+		    strcmp(txn_mac, applied[i].mac))
 			tap_diag_str("file:", applied[i].file);
 		EXPECT_INT(txn_ifaces, applied[i].ifaces);
 		EXPECT_INT(txn_audit, applied[i].audit);
 		EXPECT_INT(txn_mode, applied[i].mode);
 		EXPECT_INT(txn_source_check, applied[i].source_check);
 		EXPECT_STR(txn_addresses, applied[i].addresses);
+		EXPECT_STR(txn_mac, applied[i].mac);
 		EXPECT_INT(fake.cmds[fake.n_cmds - 1], SGFW_CMD_TXN_COMMIT);
 	}
 	return 0;
@@ -390,6 +425,28 @@ static int test_apply_refused_port(void)
 		  "interface 1: unknown key \"adresses\"" },
 		{ many, "interface \"vm0\": 65 addresses, more than the 64 a "
 		  "device may have" },
+		{ "{\"interfaces\":[{\"name\":\"vm0\",\"mac\":5}]}",
+		  "interface \"vm0\": \"mac\" must be a string or null" },
+		{ "{\"interfaces\":[{\"name\":\"vm0\","
+		  "\"mac\":\"02:00:00:00:05\"}]}",
+		  "interface \"vm0\": \"mac\" \"02:00:00:00:05\" is not a MAC "
+		  "address (XX:XX:XX:XX:XX:XX)" },
+		{ "{\"interfaces\":[{\"name\":\"vm0\","
+		  "\"mac\":\"02:00:00:00:00:005\"}]}",
+		  "interface \"vm0\": \"mac\" \"02:00:00:00:00:005\" is not a "
+		  "MAC address (XX:XX:XX:XX:XX:XX)" },
+		{ "{\"interfaces\":[{\"name\":\"vm0\","
+		  "\"mac\":\"ff:ff:ff:ff:ff:ff\"}]}",
+		  "interface \"vm0\": \"mac\" \"ff:ff:ff:ff:ff:ff\" is not an "
+		  "instance's MAC address (all zeros, multicast or broadcast)" },
+		{ "{\"interfaces\":[{\"name\":\"vm0\","
+		  "\"mac\":\"01:00:5e:00:00:01\"}]}",
+		  "interface \"vm0\": \"mac\" \"01:00:5e:00:00:01\" is not an "
+		  "instance's MAC address (all zeros, multicast or broadcast)" },
+		{ "{\"interfaces\":[{\"name\":\"vm0\","
+		  "\"mac\":\"00:00:00:00:00:00\"}]}",
+		  "interface \"vm0\": \"mac\" \"00:00:00:00:00:00\" is not an "
+		  "instance's MAC address (all zeros, multicast or broadcast)" },
 	};
 	size_t n;
 
@@ -434,14 +491,14 @@ void suite_config(void)
 	tap_test("config: save writes \"audit\": true only for a device in "
 		 "audit mode, port mode only when not the defaults, and diff "
 		 "of it finds nothing", test_save);
-	tap_test("config: diff shows a device's audit mode, port mode and "
-		 "addresses changing", test_diff);
+	tap_test("config: diff shows a device's audit mode, port mode, "
+		 "addresses and MAC address changing", test_diff);
 	tap_test("config: apply sends each device's audit mode and port "
-		 "mode in TXN_IFACE", test_apply);
+		 "mode (MAC address too) in TXN_IFACE", test_apply);
 	tap_test("config: apply refuses an \"audit\" that is not a boolean",
 		 test_apply_refused);
-	tap_test("config: apply and diff refuse a bad mode, source_check or "
-		 "address, and more than 64 addresses",
+	tap_test("config: apply and diff refuse a bad mode, source_check, "
+		 "address or MAC address, and more than 64 addresses",
 		 test_apply_refused_port);
 	tap_test("config: the packages' empty /etc/sgfw/sgfw.json is what "
 		 "save prints for an empty namespace, and applies",

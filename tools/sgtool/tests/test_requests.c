@@ -563,6 +563,24 @@ static int test_iface_set_port(void)
 	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_ADDRESSES);
 	EXPECT_INT(mnl_attr_get_payload_len(ATTR(SGFW_A_IFACE_ADDRESSES)), 0);
 
+	/* "mac": six bytes, one or two digits each, either case. */
+	EXPECT_RUN(run_sgtool("iface", "set", "vm0", "mac", "02:00:5E:0a:b:5",
+			      "address", "10.0.0.5", NULL), 0, "", "");
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_ADDRESSES,
+		     SGFW_A_IFACE_MAC);
+	EXPECT_INT(mnl_attr_get_payload_len(ATTR(SGFW_A_IFACE_MAC)), 6);
+	EXPECT(!memcmp(mnl_attr_get_payload(ATTR(SGFW_A_IFACE_MAC)),
+		       "\x02\x00\x5e\x0a\x0b\x05", 6));
+	/* It ends a list of addresses; "none" is all zeros, which clears. */
+	EXPECT_RUN(run_sgtool("iface", "set", "vm0", "address", "10.0.0.5",
+			      "mac", "none", NULL), 0, "", "");
+	EXPECT_TYPES(SGFW_A_IFACE_IFNAME, SGFW_A_IFACE_ADDRESSES,
+		     SGFW_A_IFACE_MAC);
+	EXPECT(ADDRESS(1) == NULL);
+	EXPECT_INT(mnl_attr_get_payload_len(ATTR(SGFW_A_IFACE_MAC)), 6);
+	EXPECT(!memcmp(mnl_attr_get_payload(ATTR(SGFW_A_IFACE_MAC)),
+		       "\0\0\0\0\0\0", 6));
+
 	/* The kernel's refusal, with its message. */
 	fake.respond = respond_refuse;
 	refusal = "source check needs port mode";
@@ -599,6 +617,32 @@ static int test_iface_set_port_errors(void)
 		  "expected \"on\" or \"off\" after \"source-check\", not "
 		  "\"yes\"" },
 		{ { "source-check" }, "\"source-check\" needs a value" },
+		{ { "mac" }, "\"mac\" needs a MAC address, or \"none\"" },
+		{ { "mac", "none", "mac", "none" }, "\"mac\" given twice" },
+		{ { "mac", "02:00:00:00:05" },
+		  "invalid MAC address \"02:00:00:00:05\" "
+		  "(XX:XX:XX:XX:XX:XX, or \"none\")" },
+		{ { "mac", "02:00:00:00:00:05:06" },
+		  "invalid MAC address \"02:00:00:00:00:05:06\" "
+		  "(XX:XX:XX:XX:XX:XX, or \"none\")" },
+		{ { "mac", "02-00-00-00-00-05" },
+		  "invalid MAC address \"02-00-00-00-00-05\" "
+		  "(XX:XX:XX:XX:XX:XX, or \"none\")" },
+		{ { "mac", "02:00:00:00:00:123" },
+		  "invalid MAC address \"02:00:00:00:00:123\" "
+		  "(XX:XX:XX:XX:XX:XX, or \"none\")" },
+		{ { "mac", "02:00:00:00:00:0g" },
+		  "invalid MAC address \"02:00:00:00:00:0g\" "
+		  "(XX:XX:XX:XX:XX:XX, or \"none\")" },
+		{ { "mac", "ff:ff:ff:ff:ff:ff" },
+		  "\"ff:ff:ff:ff:ff:ff\" is not an instance's MAC address "
+		  "(all zeros, multicast or broadcast)" },
+		{ { "mac", "33:33:00:00:00:01" },
+		  "\"33:33:00:00:00:01\" is not an instance's MAC address "
+		  "(all zeros, multicast or broadcast)" },
+		{ { "mac", "0:0:0:0:0:0" },
+		  "\"0:0:0:0:0:0\" is not an instance's MAC address "
+		  "(all zeros, multicast or broadcast)" },
 	};
 	char *argv[80], want[200];
 	char addrs[65][32];
@@ -1128,7 +1172,7 @@ void suite_requests(void)
 		 test_iface_attach_detach);
 	tap_test("requests: iface set sends the settings given",
 		 test_iface_set);
-	tap_test("requests: iface set: mode, source-check and addresses, "
+	tap_test("requests: iface set: mode, source-check, addresses and mac, "
 		 "alone or together, none clears",
 		 test_iface_set_port);
 	tap_test("requests: iface set: a bad mode, source check or address "

@@ -171,6 +171,7 @@ static void put_ifaces(void)
 	fake_put_cidr(nlh, SGFW_A_IFACE_ADDRESSES_ADDRESS, "10.9.0.0", 24);
 	fake_put_cidr(nlh, SGFW_A_IFACE_ADDRESSES_ADDRESS, "fd00:1::", 64);
 	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put(nlh, SGFW_A_IFACE_MAC, 6, "\x02\x00\x5e\xab\xcd\x05");
 
 	/* Split over two reads, as a dump may be. */
 	fake_flush();
@@ -594,13 +595,15 @@ static int test_iface_show(void)
 		 " udp-stream-timeout 180 tracking always audit on"
 		 " mode port source-check off\n"
 		 "  addresses 10.0.0.5 fd00::5 10.9.0.0/24 fd00:1::/64\n"
+		 "  mac 02:00:5e:ab:cd:05\n"
 		 "vm0: waiting\n"
 		 "  sgs none\n"
 		 "  nacl none\n"
 		 "  tcp-established-timeout 432000 udp-timeout 30"
 		 " udp-stream-timeout 180 tracking auto audit off"
 		 " mode endpoint source-check on\n"
-		 "  addresses none\n", lo);
+		 "  addresses none\n"
+		 "  mac none\n", lo);
 	EXPECT_RUN(run_sgtool("iface", "show", NULL), 0, want, "");
 	snprintf(want, sizeof(want),
 		 "[{\"device\":\"lo\",\"ifindex\":%u,\"state\":\"bound\","
@@ -609,13 +612,14 @@ static int test_iface_show(void)
 		 "\"udp_stream_timeout\":180,\"tracking\":\"always\","
 		 "\"audit\":true,\"mode\":\"port\",\"source_check\":false,"
 		 "\"addresses\":[\"10.0.0.5\",\"fd00::5\",\"10.9.0.0/24\","
-		 "\"fd00:1::/64\"]},"
+		 "\"fd00:1::/64\"],\"mac\":\"02:00:5e:ab:cd:05\"},"
 		 "{\"device\":\"vm0\",\"ifindex\":null,\"state\":\"waiting\","
 		 "\"sgs\":[],\"nacl\":null,"
 		 "\"tcp_established_timeout\":432000,\"udp_timeout\":30,"
 		 "\"udp_stream_timeout\":180,\"tracking\":\"auto\","
 		 "\"audit\":false,\"mode\":\"endpoint\","
-		 "\"source_check\":true,\"addresses\":[]}]\n", lo);
+		 "\"source_check\":true,\"addresses\":[],\"mac\":null}]\n",
+		 lo);
 	EXPECT_RUN(run_sgtool("-j", "iface", NULL), 0, want, "");
 	return 0;
 }
@@ -832,7 +836,7 @@ void suite_show(void)
 	tap_test("show: prefix-list show in text and JSON",
 		 test_prefix_list_show);
 	tap_test("show: iface show in text and JSON, its NACL or none, a "
-		 "waiting name, port mode and addresses or the defaults",
+		 "waiting name, port mode, addresses and MAC address or the defaults",
 		 test_iface_show);
 	tap_test("show: flow show in text and JSON", test_flow_show);
 	tap_test("show: flow limit in text and JSON", test_flow_limit_show);
