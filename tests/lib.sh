@@ -335,8 +335,9 @@ udp_send() { _py "$1" udp-send "$2" "$3" "$4"; }
 # each: see "sniff" in the program above.
 sniff() { _bg "$1" "$2" sniff "$3"; }
 
-# eth_send NS DEV DSTMAC KIND ARGS...: one frame made by hand, sent on DEV
-# from its MAC address: see "eth-send" in the program above.
+# eth_send NS DEV DSTMAC [smac MAC] [lladdr MAC] KIND ARGS...: one frame
+# made by hand, sent on DEV from its MAC address (or smac's): see
+# "eth-send" in the program above.
 eth_send() { local ns=$1; shift; _py "$ns" eth-send "$@"; }
 
 # port_group NS SG: the group of instance 1 in the port scenarios: in
@@ -1037,9 +1038,12 @@ elif cmd == "sniff":
             log("eth 0x%04x" % et)
 
 elif cmd == "eth-send":
-    # DEV DSTMAC KIND ARGS...: one frame built by hand, sent on DEV from
-    # its own MAC address, whatever its addresses say.  DSTMAC is an
-    # address, "bcast", or "mcast" (the IPv6 multicast MAC of DST).
+    # DEV DSTMAC [smac MAC] [lladdr MAC] KIND ARGS...: one frame built by
+    # hand, sent on DEV from its own MAC address (or from smac MAC),
+    # whatever its addresses say.  DSTMAC is an address, "bcast", or
+    # "mcast" (the IPv6 multicast MAC of DST).  The link-layer address
+    # that ARP and neighbour discovery name as the sender or target is
+    # lladdr MAC, or else the source of the frame.
     #   udp SRC SPORT DST DPORT [LEN]   a UDP datagram, IPv4 or IPv6
     #   frag SRC DST OFFSET             a lone later fragment of a UDP
     #                                   datagram (offset in bytes)
@@ -1069,7 +1073,12 @@ elif cmd == "eth-send":
     #                                   of the datagram at offset 24 whose
     #                                   3008 bytes begin with a UDP header
     #                                   to DPORT2: 2 frames
-    dev, dmac, kind, a = args[0], args[1], args[2], args[3:]
+    dev, dmac, a = args[0], args[1], args[2:]
+    opt = {}
+    while a and a[0] in ("smac", "lladdr"):
+        opt[a[0]] = bytes.fromhex(a[1].replace(":", ""))
+        a = a[2:]
+    kind, a = a[0], a[1:]
     if dmac == "bcast":
         dmac = "ff:ff:ff:ff:ff:ff"
     vlan = None
@@ -1077,7 +1086,8 @@ elif cmd == "eth-send":
         vlan, kind, a = int(a[0]), a[1], a[2:]
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((dev, 0))
-    smac = s.getsockname()[4]
+    smac = opt.get("smac", s.getsockname()[4])
+    lladdr = opt.get("lladdr", smac)
 
     def ip4(src, dst, proto, body, ident=0x5a5a, fo=0):
         h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(body), ident, fo,
@@ -1155,7 +1165,7 @@ elif cmd == "eth-send":
         op, spa, tpa = int(a[0]), a[1], a[2]
         tha = bytes(6) if op == 1 else bytes.fromhex(dmac.replace(":", ""))
         et = 0x0806
-        pkt = struct.pack("!HHBBH", 1, 0x0800, 6, 4, op) + smac + \
+        pkt = struct.pack("!HHBBH", 1, 0x0800, 6, 4, op) + lladdr + \
             ip_bytes(spa) + tha + ip_bytes(tpa)
     elif kind == "ra":
         src, dst = a[0], a[1]
@@ -1165,11 +1175,11 @@ elif cmd == "eth-send":
         src, dst, target = a[0], a[1], a[2]
         if kind == "na":
             msg = struct.pack("!BBHI", 136, 0, 0, 0x20000000) + \
-                ip_bytes(target) + struct.pack("!BB", 2, 1) + smac
+                ip_bytes(target) + struct.pack("!BB", 2, 1) + lladdr
         else:
             msg = struct.pack("!BBHI", 135, 0, 0, 0) + ip_bytes(target)
             if src != "::":
-                msg += struct.pack("!BB", 1, 1) + smac
+                msg += struct.pack("!BB", 1, 1) + lladdr
         et, pkt = 0x86dd, ip6(src, dst, 58, icmp6(src, dst, msg), 255)
     elif kind == "dhcp":
         dst = "255.255.255.255"

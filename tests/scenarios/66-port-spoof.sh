@@ -21,6 +21,14 @@
 #    no configuration, reaches the bridge).  What only the network's
 #    router or DHCP server sends, a router advertisement or a DHCP offer
 #    (udp 67 to 68), is refused as spoofed;
+#  - with p1's "mac" set to instance 1's MAC, instance 1 forges, with its
+#    own addresses, a datagram from instance 3's MAC (Ethernet source), an
+#    ARP reply, a neighbour advertisement and a solicitation that say
+#    instance 3's MAC is its own: none reaches the bridge (which still
+#    has instance 3's MAC on p3), each counted spoofed; the same with its
+#    own MAC pass.  "mac" is refused on an endpoint, and "mode endpoint"
+#    forgets it; with "mac none" the forged ones pass as before (and the
+#    bridge learns instance 3's MAC on p1);
 #  - a flow counts on its side only: a datagram forged into p1 with the
 #    tuple of a flow that instance 1 opened (as if it came from instance
 #    1) is judged by the rules, which let nothing in;
@@ -154,6 +162,71 @@ sleep 1
 assert_eq "packets counted spoofed" 2 $(($(spoofed) - s1))
 assert_eq "router advertisements and DHCP offers on the bridge" "0 0" \
 	"$(sniffed 'icmp6 134') $(sniffed 'udp 67 > 68')"
+
+# fdb_dev MAC: the bridge port the bridge has MAC on.
+fdb_dev() {
+	nh bridge fdb show br br0 |
+		awk -v m="$1" '$1 == m && $2 == "dev" { print $3; exit }'
+}
+fdb_is() { [ "$(fdb_dev "$1")" = "$2" ]; }
+# forge_mac N: what instance 1 sends with its addresses but instance 3's
+# MAC (N tells them apart: udp source port 40N0, ARP target 10.0.0.2N0,
+# advertisement target fe80::5a:N0, solicitation target fe80::5a:N1).
+forge_mac() {
+	assert eth_send "$ns1" eth0 "$brmac" smac "$mac3" \
+		udp 10.0.0.1 "40${1}0" 10.0.0.254 9
+	assert eth_send "$ns1" eth0 bcast lladdr "$mac3" \
+		arp 2 10.0.0.1 "10.0.0.2${1}0"
+	assert eth_send "$ns1" eth0 mcast lladdr "$mac3" \
+		na "$ll1" ff02::1 "fe80::5a:${1}0"
+	assert eth_send "$ns1" eth0 mcast lladdr "$mac3" \
+		ns "$ll1" ff02::1 "fe80::5a:${1}1"
+}
+# mac_sniffed N: how many of forge_mac N's reached the bridge.
+mac_sniffed() {
+	echo $(($(sniffed "udp 40${1}0 > 9") +
+		$(sniffed "arp op 2 sender 10.0.0.1 target 10.0.0.2${1}0\$") +
+		$(sniffed "icmp6 136 target fe80::5a:${1}0\$") +
+		$(sniffed "icmp6 135 target fe80::5a:${1}1\$")))
+}
+mac_sniffed_is() { [ "$(mac_sniffed "$1")" = "$2" ]; }
+
+log "mac: a frame from another MAC, or naming another, is spoofed"
+wait_until 5 fdb_is "$mac3" p3
+out=$(sgt "$nsh" iface set p2 mac "$mac2" 2>&1) &&
+	fail "mac on an endpoint: $out"
+assert_match "mac on an endpoint" "settings of port mode" "$out"
+assert sgt "$nsh" iface set p1 mac "$mac1"
+assert_eq "p1 mac" "$mac1" "$(sgj "$nsh" iface show p1 | jpy 'j[0]["mac"]')"
+s0=$(spoofed)
+forge_mac 1
+sleep 1
+assert_eq "packets counted spoofed" 4 $(($(spoofed) - s0))
+assert_eq "forged frames on the bridge" 0 "$(mac_sniffed 1)"
+assert_eq "the bridge's port for instance 3's MAC" p3 "$(fdb_dev "$mac3")"
+# The same from its own MAC.
+assert eth_send "$ns1" eth0 "$brmac" udp 10.0.0.1 4020 10.0.0.254 9
+assert eth_send "$ns1" eth0 bcast arp 2 10.0.0.1 10.0.0.220
+assert eth_send "$ns1" eth0 mcast na "$ll1" ff02::1 fe80::5a:20
+assert eth_send "$ns1" eth0 mcast ns "$ll1" ff02::1 fe80::5a:21
+wait_until 5 mac_sniffed_is 2 4
+assert_eq "packets counted spoofed" 4 $(($(spoofed) - s0))
+
+log "mode endpoint forgets the mac; mac none checks no MAC"
+assert sgt "$nsh" iface set p1 mode endpoint
+assert sgt "$nsh" iface set p1 mode port address 10.0.0.1 fd00::1
+assert_eq "p1 mac" None "$(sgj "$nsh" iface show p1 | jpy 'str(j[0]["mac"])')"
+assert sgt "$nsh" iface set p1 mac "$mac1"
+assert sgt "$nsh" iface set p1 mac none
+assert_eq "p1 mac" None "$(sgj "$nsh" iface show p1 | jpy 'str(j[0]["mac"])')"
+s0=$(spoofed)
+forge_mac 3
+wait_until 5 mac_sniffed_is 3 4
+assert_eq "packets counted spoofed" 0 $(($(spoofed) - s0))
+wait_until 5 fdb_is "$mac3" p1
+# Instance 3 takes its MAC back.
+assert eth_send "$ns3" eth0 bcast arp 1 10.0.0.3 10.0.0.254
+wait_until 5 fdb_is "$mac3" p3
 
 log "source check off: the same packets go to the rules"
 assert sgt "$nsh" iface set p1 mode port source-check off
