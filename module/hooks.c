@@ -334,6 +334,18 @@ static void sgfw_port_verdict(struct sgfw_net *sn, struct sgfw_dev *sd,
 	memset(p, 0, sizeof(*p));
 	p->len = skb->len;
 	if (out && sgfw_port_mac_spoofed(port, skb)) {
+		/* Reported with the addresses it carries, if it has any. */
+		switch (skb_vlan_tag_present(skb) ? 0 : skb->protocol) {
+		case htons(ETH_P_ARP):
+			sgfw_port_arp(skb, p);
+			break;
+		case htons(ETH_P_IP):
+			sgfw_pkt_parse_frag(skb, SGFW_AF_INET, p);
+			break;
+		case htons(ETH_P_IPV6):
+			sgfw_pkt_parse_frag(skb, SGFW_AF_INET6, p);
+			break;
+		}
 		j->verdict = SGFW_COUNT_SPOOFED;
 		return;
 	}
