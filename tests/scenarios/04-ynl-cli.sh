@@ -3,7 +3,8 @@
 #
 # The family's YNL spec is complete enough for the kernel's own generic
 # client: tools/net/ynl/cli.py, driven by uapi/sgfw.yaml alone, validates the
-# spec against the kernel's schema and gets the status of a namespace.
+# spec against the kernel's schema and gets the status of a namespace,
+# and sets and reads a port's MAC address (a multicast one refused).
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -48,3 +49,27 @@ if st["allowance-available"] > st["flow-limit"]:
     sys.exit("%s: more allowance available than the limit" % where)
 PY
 done
+
+# A port's MAC address through the spec: six bytes (shown as a MAC
+# address), a multicast one refused with the kernel's message, all zeros
+# none.
+ynl() {
+	nsx "$ns1" "$PYTHON" "$cli" --spec "$spec" --schema "$schema" \
+		--process-unknown "$@" 2>&1
+}
+mac_got() {
+	ynl --do iface-get --json '{"ifname": "d0"}' --output-json |
+		jpy 'j.get("mac", "none")'
+}
+nsx "$ns1" ip link add d0 type dummy
+out=$(ynl --do iface-set --json \
+	'{"ifname": "d0", "mode": 1, "mac": "01005e000001"}') &&
+	fail "a multicast MAC address was taken: $out"
+assert_match "a multicast MAC address" "unicast" "$out"
+out=$(ynl --do iface-set --json \
+	'{"ifname": "d0", "mode": 1, "mac": "020000000005"}') ||
+	fail "iface-set mac: $out"
+assert_eq "d0's MAC address" 02:00:00:00:00:05 "$(mac_got)"
+out=$(ynl --do iface-set --json '{"ifname": "d0", "mac": "000000000000"}') ||
+	fail "iface-set mac none: $out"
+assert_eq "d0's MAC address" none "$(mac_got)"
