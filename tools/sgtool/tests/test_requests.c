@@ -1175,8 +1175,8 @@ void suite_requests(void)
 	tap_test("requests: iface set: mode, source-check, addresses and mac, "
 		 "alone or together, none clears",
 		 test_iface_set_port);
-	tap_test("requests: iface set: a bad mode, source check or address "
-		 "sends nothing", test_iface_set_port_errors);
+	tap_test("requests: iface set: a bad mode, source check, address or "
+		 "mac sends nothing", test_iface_set_port_errors);
 	tap_test("requests: iface show is a dump, or a do for DEV",
 		 test_iface_show);
 	tap_test("requests: an unknown device is the kernel's to refuse, a bad name sgtool's",
