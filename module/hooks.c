@@ -317,10 +317,11 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
  * Ethernet source (or ARP sender) is another, whatever its type, and an
  * IPv6 neighbour discovery message whose options name another.  Frames of
  * any other type, and frames with a VLAN tag, are not the instance's
- * traffic to judge and would carry it past the rules: dropped.  So is a GSO frame that is a
- * fragment (a VM's tap may hand one over): segmentation after the hooks
- * numbers its pieces from offset 0 (UFO, inet_gso_segment()), so a "later
- * fragment" would arrive as a first one that no rule judged.
+ * traffic to judge and would carry it past the rules: dropped.  So is a
+ * GSO frame that is a fragment (a VM's tap may hand one over):
+ * segmentation after the hooks numbers its pieces from offset 0 (UFO,
+ * inet_gso_segment()), so a "later fragment" would arrive as a first one
+ * that no rule judged.
  */
 static void sgfw_port_verdict(struct sgfw_net *sn, struct sgfw_dev *sd,
 			      const struct sgfw_port *port,
