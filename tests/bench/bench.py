@@ -22,6 +22,9 @@ round lets another variant go first.
 Prints a table, and the figures as JSON between "bench-json begin" and
 "bench-json end" lines.  --smoke: one round, few packets, small tables (the
 figures then mean nothing; make check runs it so that the bench cannot rot).
+--only GROUPS: only these groups of figures, comma-separated (for a quick
+comparison while working on one of them): established (with buckets,
+mem_per_flow and slab_object), new_flow, rules, tcp, expiry.
 """
 
 import ctypes
@@ -34,6 +37,12 @@ import sys
 import time
 
 SMOKE = "--smoke" in sys.argv
+GROUPS = ("established", "new_flow", "rules", "tcp", "expiry")
+ONLY = set(GROUPS)
+if "--only" in sys.argv:
+    ONLY = set(sys.argv[sys.argv.index("--only") + 1].split(","))
+    if not ONLY <= set(GROUPS):
+        sys.exit("bench.py: --only takes some of " + ",".join(GROUPS))
 REPS = 1 if SMOKE else 5
 SGTOOL = os.environ.get("SGTOOL", "sgtool")
 KO = os.environ.get("SGFW_KO", "")
@@ -640,14 +649,19 @@ def main():
             MEM0[v] = kernel_mem()
     for rnd in range(REPS):
         log("round %d of %d, %.0f s" % (rnd + 1, REPS, time.time() - t0))
-        fig_established(rnd, 1000, pkts)
-        fig_established(rnd, big, pkts)
-        fig_new_flows(rnd, pkts // 2)
-        fig_rules(rnd, sizes, pkts // 4)
-        fig_tcp(rnd, 50 if SMOKE else 20000)
+        if "established" in ONLY:
+            fig_established(rnd, 1000, pkts)
+            fig_established(rnd, big, pkts)
+        if "new_flow" in ONLY:
+            fig_new_flows(rnd, pkts // 2)
+        if "rules" in ONLY:
+            fig_rules(rnd, sizes, pkts // 4)
+        if "tcp" in ONLY:
+            fig_tcp(rnd, 50 if SMOKE else 20000)
     # Long enough for every flow to go: 30 s of timeout, then sgfw's reaper
     # and conntrack's garbage collector.  Once: it takes minutes.
-    fig_expiry(big, 3 if SMOKE else 150)
+    if "expiry" in ONLY:
+        fig_expiry(big, 3 if SMOKE else 150)
     sgfw_load()
     report(time.time() - t0)
     return 0
