@@ -435,20 +435,21 @@ MEM0 = {}
 def memory(v, n):
     """Bytes per flow: the slab objects and what else the slab holds for
     them, measured as the change in slab memory since the namespace had no
-    flow, plus the flows' share of the hash buckets that the table has
-    now: 8 bytes each for nf_conntrack (a list head), 9 for sgfw (a chain
-    head and its chain's filter byte)."""
+    flow, plus the flows' share of the hash table that the table has
+    now: 8 bytes a bucket for nf_conntrack (a list head); for sgfw what
+    its table_bytes parameter says (11 lines per 32 buckets, 64 bytes
+    each and a filter byte)."""
     used = kernel_mem() - MEM0[v]
     if v == "nft":
         buckets = int(read("/proc/sys/net/netfilter/nf_conntrack_buckets"))
-        per_bucket = 8
+        table = buckets * 8
         obj = slab("nf_conntrack")[1]
     else:
         buckets = int(read("/sys/module/sgfw/parameters/hashsize"))
-        per_bucket = 9
+        table = int(read("/sys/module/sgfw/parameters/table_bytes"))
         obj = slab("sgfw_flow")[1]
     record("buckets", v, buckets)
-    record("mem_per_flow", v, used / n + buckets * per_bucket / n)
+    record("mem_per_flow", v, used / n + table / n)
     record("slab_object", v, obj)
 
 
