@@ -24,7 +24,11 @@ Prints a table, and the figures as JSON between "bench-json begin" and
 figures then mean nothing; make check runs it so that the bench cannot rot).
 --only GROUPS: only these groups of figures, comma-separated (for a quick
 comparison while working on one of them): established (with buckets,
-mem_per_flow and slab_object), new_flow, rules, tcp, expiry.
+mem_per_flow and slab_object), new_flow, rules, tcp, expiry.  --base-ko KO:
+a fourth variant, "base", measured as sgfw is with another build of the
+module (another commit's), in the same boot and interleaved with the
+others: for the established and new_flow groups only (the others go
+without it); the table gets a column and a ratio of its own.
 """
 
 import ctypes
@@ -59,6 +63,13 @@ CT_BUCKETS = 524288
 HASHSIZE = CT_BUCKETS
 DEFAULT_HASHSIZE = 65536
 VARIANTS = ("baseline", "nft", "sgfw")
+BASE_KO = None
+if "--base-ko" in sys.argv:
+    BASE_KO = sys.argv[sys.argv.index("--base-ko") + 1]
+# The variants of the established and new_flow groups: sgfw, and with
+# --base-ko the other build too.
+AB_VARIANTS = VARIANTS + (("base",) if BASE_KO else ())
+SGFW_LIKE = ("sgfw", "base")
 
 libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNET = 0x40000000
@@ -111,17 +122,21 @@ def sgfw_loaded():
 
 
 loaded_hashsize = None
+loaded_ko = None
 
 
-def sgfw_load(hashsize=None):
-    """sgfw loaded with a table of at least @hashsize (HASHSIZE) buckets."""
-    global loaded_hashsize
+def sgfw_load(hashsize=None, ko=None):
+    """sgfw loaded with a table of at least @hashsize (HASHSIZE) buckets,
+    from @ko (KO)."""
+    global loaded_hashsize, loaded_ko
     hashsize = hashsize or HASHSIZE
-    if sgfw_loaded() and loaded_hashsize != hashsize:
+    ko = ko or KO
+    if sgfw_loaded() and (loaded_hashsize != hashsize or loaded_ko != ko):
         sgfw_unload()
     if not sgfw_loaded():
-        run("insmod", KO, "hashsize=%d" % hashsize)
+        run("insmod", ko, "hashsize=%d" % hashsize)
         loaded_hashsize = hashsize
+        loaded_ko = ko
 
 
 def sgfw_unload():
@@ -195,8 +210,9 @@ class Netns:
 
     def __enter__(self):
         settle()
-        if self.variant == "sgfw":
-            sgfw_load(self.hashsize)
+        if self.variant in SGFW_LIKE:
+            sgfw_load(self.hashsize,
+                      BASE_KO if self.variant == "base" else KO)
         else:
             sgfw_unload()
         run("ip", "netns", "add", self.name)
@@ -376,14 +392,14 @@ def egress_clear(g):
 def setup(variant, **kw):
     if variant == "nft":
         setup_nft(**kw)
-    elif variant == "sgfw":
+    elif variant in SGFW_LIKE:
         setup_sgfw(**kw)
 
 
 def flows_of(variant):
     if variant == "nft":
         return int(read("/proc/sys/net/netfilter/nf_conntrack_count"))
-    if variant == "sgfw":
+    if variant in SGFW_LIKE:
         return json.loads(sgt("-j", "status"))["flows"]
     return 0
 
@@ -393,11 +409,11 @@ def flows_of(variant):
 results = {}
 
 
-def order(rnd):
+def order(rnd, variants=VARIANTS):
     """The variants of round @rnd: each goes first in turn, so that no
     variant always pays for the one before it."""
-    i = rnd % len(VARIANTS)
-    return VARIANTS[i:] + VARIANTS[:i]
+    i = rnd % len(variants)
+    return variants[i:] + variants[:i]
 
 
 def record(name, variant, value):
@@ -414,7 +430,7 @@ def flows_shape(n):
 def fig_established(rnd, nflows, pkts):
     """Cost of a packet of a tracked flow, with @nflows flows live."""
     srcs, ports = flows_shape(nflows)
-    for v in order(rnd):
+    for v in order(rnd, AB_VARIANTS):
         with Netns(v) as ns:
             setup(v)
             ns.pktgen(srcs * ports, srcs, ports)   # every flow opened
@@ -446,7 +462,11 @@ def memory(v, n):
         obj = slab("nf_conntrack")[1]
     else:
         buckets = int(read("/sys/module/sgfw/parameters/hashsize"))
-        table = int(read("/sys/module/sgfw/parameters/table_bytes"))
+        if os.path.exists("/sys/module/sgfw/parameters/table_bytes"):
+            table = int(read("/sys/module/sgfw/parameters/table_bytes"))
+        else:
+            # A build before table_bytes: a chain head and a filter byte.
+            table = buckets * 9
         obj = slab("sgfw_flow")[1]
     record("buckets", v, buckets)
     record("mem_per_flow", v, used / n + table / n)
@@ -458,17 +478,20 @@ def fig_new_flows(rnd, pkts):
     with its table at the default size, growing as the flows come
     (new_flow_growing_ns; its other columns are new_flow_ns's)."""
     srcs, ports = flows_shape(pkts)
-    for v in order(rnd):
+    for v in order(rnd, AB_VARIANTS):
         with Netns(v) as ns:
             setup(v)
             pps = ns.pktgen(pkts, srcs, ports)
             record("new_flow_ns", v, 1e9 / pps)
-            if v != "sgfw":
+            if v not in SGFW_LIKE:
                 record("new_flow_growing_ns", v, 1e9 / pps)
-    with Netns("sgfw", DEFAULT_HASHSIZE) as ns:
-        setup("sgfw")
-        pps = ns.pktgen(pkts, srcs, ports)
-        record("new_flow_growing_ns", "sgfw", 1e9 / pps)
+    for v in AB_VARIANTS:
+        if v not in SGFW_LIKE:
+            continue
+        with Netns(v, DEFAULT_HASHSIZE) as ns:
+            setup(v)
+            pps = ns.pktgen(pkts, srcs, ports)
+            record("new_flow_growing_ns", v, 1e9 / pps)
 
 
 def fig_rules(rnd, sizes, pkts):
@@ -644,7 +667,7 @@ def main():
     # against each variant's empty namespace.
     with Netns("baseline") as ns:
         ns.pktgen(pkts, 63, 16)
-    for v in VARIANTS:
+    for v in AB_VARIANTS:
         with Netns(v) as ns:
             setup(v)
             MEM0[v] = kernel_mem()
@@ -673,43 +696,51 @@ def stats(vals):
             "max": max(vals), "n": len(vals)}
 
 
+def ratio_of(name, per, med, x):
+    """The ratio column of figure @name for sgfw-like variant @x, noting
+    the added costs in @per."""
+    ratio = "-"
+    if "nft" in med and x in med and med["nft"]:
+        if name.endswith("_ns") or name.startswith("established"):
+            b = med.get("baseline", 0)
+            added = {v: med[v] - b for v in ("nft", x)}
+            per.setdefault("added_ns", {}).update(added)
+            if added["nft"] > 0:
+                ratio = "%.2f (added)" % (added[x] / added["nft"])
+        else:
+            ratio = "%.2f" % (med[x] / med["nft"])
+    if name == "tcp_conn_per_s" and ratio != "-" and med.get("baseline"):
+        # And the time each variant adds to a connection.
+        added = {v: 1e6 / med[v] - 1e6 / med["baseline"] for v in ("nft", x)}
+        per.setdefault("added_us", {}).update(added)
+        if added["nft"] > 0:
+            ratio += ", %.2f (added)" % (added[x] / added["nft"])
+    if name.startswith("new_flow") and "nft" in med and med.get(x):
+        # New flows per second, sgfw's over nft+conntrack's.
+        ratio += ", rate x%.2f" % (med["nft"] / med[x])
+    return ratio
+
+
 def report(elapsed):
     out = {"reps": REPS, "smoke": SMOKE, "seconds": round(elapsed),
            "kernel": os.uname().release, "figures": {}}
     for name, per in results.items():
         out["figures"][name] = {v: stats(x) for v, x in per.items()}
     # Added cost over the baseline of the same kind of run.
-    print("%-34s %12s %12s %12s  %s" % ("figure", "baseline", "nft", "sgfw",
-                                        "sgfw/nft"))
+    cols = AB_VARIANTS
+    print("%-34s" % "figure" + "".join(" %12s" % v for v in cols) +
+          "  sgfw/nft" + ("  |  base/nft" if BASE_KO else ""))
     for name, per in out["figures"].items():
         med = {v: per[v]["median"] for v in per}
         row = [("%.1f" % med[v] if med[v] >= 10 else "%.3f" % med[v])
-               if v in med else "-" for v in VARIANTS]
-        ratio = "-"
-        if "nft" in med and "sgfw" in med and med["nft"]:
-            if name.endswith("_ns") or name.startswith("established"):
-                b = med.get("baseline", 0)
-                added = {v: med[v] - b for v in ("nft", "sgfw")}
-                per["added_ns"] = added
-                if added["nft"] > 0:
-                    ratio = "%.2f (added)" % (added["sgfw"] / added["nft"])
-            else:
-                ratio = "%.2f" % (med["sgfw"] / med["nft"])
-        if name == "tcp_conn_per_s" and ratio != "-" and med.get("baseline"):
-            # And the time each variant adds to a connection.
-            added = {v: 1e6 / med[v] - 1e6 / med["baseline"]
-                     for v in ("nft", "sgfw")}
-            per["added_us"] = added
-            if added["nft"] > 0:
-                ratio += ", %.2f (added)" % (added["sgfw"] / added["nft"])
-        if name.startswith("new_flow") and "nft" in med and med.get("sgfw"):
-            # New flows per second, sgfw's over nft+conntrack's.
-            ratio += ", rate x%.2f" % (med["nft"] / med["sgfw"])
+               if v in med else "-" for v in cols]
+        ratios = [ratio_of(name, per, med, x) for x in cols
+                  if x in SGFW_LIKE]
         spreads = [(per[v]["max"] - per[v]["min"]) / per[v]["median"]
                    for v in med if per[v]["median"]]
         spread = max(spreads) if spreads else 0.0
-        print("%-34s %12s %12s %12s  %s  spread %.0f%%" %
-              (name, *row, ratio, 100 * spread))
+        print("%-34s" % name + "".join(" %12s" % r for r in row) + "  " +
+              "  |  ".join(ratios) + "  spread %.0f%%" % (100 * spread))
     print("bench-json begin")
     print(json.dumps(out, indent=1, sort_keys=True))
     print("bench-json end")
