@@ -693,7 +693,7 @@ def main():
 
 def stats(vals):
     return {"median": statistics.median(vals), "min": min(vals),
-            "max": max(vals), "n": len(vals)}
+            "max": max(vals), "n": len(vals), "values": vals}
 
 
 def ratio_of(name, per, med, x):
