@@ -59,9 +59,9 @@
  * device in one 32-bit key, not a pointer and an ifindex), and the cache
  * is created without SLAB_HWCACHE_ALIGN but 16-byte aligned, which 112
  * is, so its slab object is 112 bytes too (36 to a 4 KiB page, 113.8 bytes
- * each); a line is 64 bytes and its filter (below) one more, 22.3 bytes
- * per bucket: 11.2 bytes per flow at two flows per bucket, 11.7 at a
- * million flows in 524288 buckets (125.5 in all), 22.3 just after the
+ * each); a line is 64 bytes and its filter word (below) two more, 22.7
+ * bytes per bucket: 11.3 bytes per flow at two flows per bucket, 11.9 at a
+ * million flows in 524288 buckets (125.7 in all), 22.7 just after the
  * table doubled (the KUnit case ft_flow_size prints the sizes of the build
  * it runs in).  Fewer lines would overflow more often: at seven flows a
  * line, one flow in seven would be in a chain (at 5.8, the growth point,
@@ -80,14 +80,16 @@
  * union of one bit per flow in it, chosen by the low three bits of the
  * flow's tag.  A lookup whose bit is clear knows the flow is not there
  * without reading the line: it prefetches the line for the insert and
- * goes on to the rules while the line comes.  The filters (a byte per
- * 64-byte line) stay in cache far better than the lines do; a lookup that
- * finds its flow reads its filter while its line comes.  A filter only
- * ever gains bits before the flow that needs them is linked, and is made
- * exact again (sgfw_line_bits()) under the bucket lock after a flow
- * leaves; so a clear bit is never wrong, and an empty filter says that the
- * line holds nothing: an insert then takes its first slot without reading
- * it.
+ * goes on to the rules while the line comes.  The filters (two bytes per
+ * 64-byte line, with the slot bits below) stay in cache far better than
+ * the lines do; a lookup that finds its flow reads its filter while its
+ * line comes.  A filter only ever gains bits before the flow that needs
+ * them is linked, and is made exact again (sgfw_line_bits()) under the
+ * bucket lock after a flow leaves; so a clear bit is never wrong, and an
+ * empty filter says that the line holds nothing.  Beside each filter byte
+ * a second one says which slots hold a flow, for inserts: one whose bit
+ * is clear in the filter takes a free slot without reading the line (the
+ * store does not wait for it).
  *
  * Expiry and eviction, per namespace (struct sgfw_flow_ns).  Every flow is
  * on one of two lists of its namespace, through @lru (which shares its
@@ -219,9 +221,11 @@ struct sgfw_line {
  * @future: while a resize moves the flows, the table they move to;
  *	readers that miss in this table look there too.
  * @lines: the lines, cache-line aligned, in the same allocation.
- * @filter: for each line, the union of sgfw_tag_bit() of the flows in
- *	it (the line filter, above), after the lines; changes under the
- *	bucket lock, WRITE_ONCE(); read locklessly.
+ * @filter: for each line, after the lines: in its low byte the union of
+ *	sgfw_tag_bit() of the flows in it (the line filter, above), read
+ *	locklessly; in its high byte which of its slots hold a flow
+ *	(SGFW_FILTER_SLOT()), for inserts only.  Changes under the bucket
+ *	lock, WRITE_ONCE().
  */
 struct sgfw_ftab {
 	unsigned int size;
@@ -229,8 +233,12 @@ struct sgfw_ftab {
 	unsigned int per_lock;
 	struct sgfw_ftab __rcu *future;
 	struct sgfw_line *lines;
-	u8 *filter;
+	u16 *filter;
 };
+
+/* The bit of a line's filter word that says that slot @s holds a flow. */
+#define SGFW_FILTER_SLOT(s)	BIT(8 + (s))
+#define SGFW_FILTER_SLOTS	GENMASK(8 + SGFW_LINE_SLOTS - 1, 8)
 
 /*
  * The table.  @tab changes only by a resize (sgfw_ft_rehash()); the rest is
@@ -270,7 +278,7 @@ static unsigned int sgfw_ft_nlines(unsigned int size)
 static size_t sgfw_ftab_bytes(unsigned int nlines)
 {
 	return size_add(sizeof(struct sgfw_ftab) + sizeof(struct sgfw_line) - 1,
-			size_mul(nlines, sizeof(struct sgfw_line) + 1));
+			size_mul(nlines, sizeof(struct sgfw_line) + sizeof(u16)));
 }
 
 /* The present size of the table, for the parameter's readers. */
@@ -736,8 +744,8 @@ static struct sgfw_ftab *sgfw_ftab_alloc(unsigned int size, gfp_t gfp)
 	tab->per_lock = nlines / sgfw_ft.nlocks;
 	RCU_INIT_POINTER(tab->future, NULL);
 	tab->lines = PTR_ALIGN((void *)(tab + 1), sizeof(struct sgfw_line));
-	tab->filter = (u8 *)(tab->lines + nlines);
-	memset(tab->filter, 0, nlines);
+	tab->filter = (u16 *)(tab->lines + nlines);
+	memset(tab->filter, 0, nlines * sizeof(*tab->filter));
 	for (l = 0; l < nlines; l++) {
 		memset(tab->lines[l].slot, 0, sizeof(tab->lines[l].slot));
 		RCU_INIT_POINTER(tab->lines[l].chain, sgfw_nulls(tab, l));
@@ -762,6 +770,8 @@ static void sgfw_ft_move(struct sgfw_ftab *new, struct sgfw_flow *f,
 	WRITE_ONCE(new->filter[l], new->filter[l] | sgfw_tag_bit(tag));
 	for (s = 0; s < SGFW_LINE_SLOTS; s++) {
 		if (!sgfw_line_deref(lw->slot[s], lock)) {
+			WRITE_ONCE(new->filter[l],
+				   new->filter[l] | SGFW_FILTER_SLOT(s));
 			rcu_assign_pointer(f->next, sgfw_nulls(new, l));
 			rcu_assign_pointer(lw->slot[s], sgfw_slot_word(f, tag));
 			return;
@@ -929,18 +939,20 @@ static void sgfw_flow_to_wheel(struct sgfw_flow_ns *fns, struct sgfw_flow *f)
 
 /*
  * What the filter of line @lw should be: the union of its flows' bits,
- * from its slots' tags and its chain's flows.  Its bucket lock @lock.
+ * from its slots' tags and its chain's flows, and the bits of its slots
+ * that hold one.  Its bucket lock @lock.
  */
-static u8 sgfw_line_bits(const struct sgfw_line *lw, spinlock_t *lock)
+static u16 sgfw_line_bits(const struct sgfw_line *lw, spinlock_t *lock)
 {
 	struct sgfw_flow *f;
 	unsigned int s;
-	u8 bits = 0;
+	u16 bits = 0;
 
 	for (s = 0; s < SGFW_LINE_SLOTS; s++) {
 		f = sgfw_line_deref(lw->slot[s], lock);
 		if (f)
-			bits |= sgfw_tag_bit(sgfw_slot_tag(f));
+			bits |= sgfw_tag_bit(sgfw_slot_tag(f)) |
+				SGFW_FILTER_SLOT(s);
 	}
 	for (f = sgfw_line_deref(lw->chain, lock); !sgfw_is_nulls(f);
 	     f = sgfw_line_deref(f->next, lock))
@@ -1384,10 +1396,13 @@ struct sgfw_ft_room {
  * line's filter has its bit: no other slot is dereferenced, and the chain
  * is walked only then, or when there is no free slot (the flow would join
  * the chain, whose flows of its namespace are counted against the cap),
- * and always during a resize.  A line whose filter is empty holds nothing
- * (a bit is set before its flow is linked, and cleared under this lock
- * once no flow needs it): it is not read at all, and the flow takes its
- * first slot.  The lookup that missed prefetched the line otherwise.
+ * and always during a resize.  When the filter lacks the flow's bit, the
+ * flow is not in the line, and the filter word's slot bits name a free
+ * slot if there is one: the line is not read at all (nor is one whose
+ * filter is empty, which holds nothing: a bit is set before its flow is
+ * linked, and cleared under this lock once no flow needs it), so the
+ * insert does not wait for it; the lookup that missed prefetched it for
+ * the store.
  */
 static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now, u32 key,
 				      const struct sgfw_tuple *t,
@@ -1401,7 +1416,7 @@ static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now, u32 key,
 	struct sgfw_flow *f;
 	bool resizing, rev;
 	unsigned int s;
-	u8 bits;
+	u16 bits;
 
 	lockdep_assert_held(lock);
 	room->len = 0;
@@ -1417,6 +1432,10 @@ static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now, u32 key,
 		bits = READ_ONCE(at.tab->filter[at.line]);
 		if (!bits) {
 			room->slot = 0;
+			continue;
+		}
+		if (!(bits & bit) && (~bits & SGFW_FILTER_SLOTS) && !resizing) {
+			room->slot = __ffs(~bits & SGFW_FILTER_SLOTS) - 8;
 			continue;
 		}
 		at.slot = true;
@@ -1637,7 +1656,7 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct sgfw_flow_dev *fd,
 	struct sgfw_ft_room room;
 	struct sgfw_line *lw;
 	u32 key = fd->key;
-	u8 *filter;
+	u16 *filter;
 
 	if (sgfw_flow_ns_full(fns) &&
 	    !(sgfw_flow_ns_at_limit(fns) && sgfw_flow_ns_make_room(fns, now))) {
@@ -1715,7 +1734,8 @@ again:
 	 * among them, before the flow is seen.
 	 */
 	filter = &room.tab->filter[room.line];
-	WRITE_ONCE(*filter, *filter | sgfw_tag_bit(sw.tag));
+	WRITE_ONCE(*filter, *filter | sgfw_tag_bit(sw.tag) |
+		   (room.slot >= 0 ? SGFW_FILTER_SLOT(room.slot) : 0));
 	lw = &room.tab->lines[room.line];
 	if (room.slot >= 0) {
 		RCU_INIT_POINTER(f->next, sgfw_nulls(room.tab, room.line));

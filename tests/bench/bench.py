@@ -454,7 +454,7 @@ def memory(v, n):
     flow, plus the flows' share of the hash table that the table has
     now: 8 bytes a bucket for nf_conntrack (a list head); for sgfw what
     its table_bytes parameter says (11 lines per 32 buckets, 64 bytes
-    each and a filter byte)."""
+    each and a two-byte filter word)."""
     used = kernel_mem() - MEM0[v]
     if v == "nft":
         buckets = int(read("/proc/sys/net/netfilter/nf_conntrack_buckets"))
