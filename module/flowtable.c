@@ -2,9 +2,13 @@
 /*
  * The connection table.
  *
- * One hash table of singly linked chains for every namespace.  It starts
- * with hashsize buckets, doubles while it holds more than two flows per
- * bucket and halves (never below hashsize) when it holds less than one
+ * One hash table for every namespace, made of lines (struct sgfw_line):
+ * one cache line each, seven slots for flows and the head of an overflow
+ * chain for the flows that come while the seven are taken.  Its size is
+ * counted in buckets, the unit of the hashsize parameter and of
+ * nf_conntrack's buckets: a table of N buckets (a power of two) has 11N/32
+ * lines.  It doubles while it holds more than two flows per bucket (5.8
+ * per line) and halves (never below hashsize) when it holds less than one
  * per eight, moving its flows in the background without stopping readers
  * or writers (sgfw_ft_rehash(), as rhashtable does).  A flow is keyed
  * by its device's key (which names the namespace too: struct
@@ -12,30 +16,56 @@
  * endpoints in a fixed order, hashed with hsiphash (SipHash-1-3 on 64-bit
  * machines: the kernel's keyed hash for hashtables; an IPv4 key is four
  * words, sgfw_flow_hash() says how) under a key drawn at boot, so a
- * remote sender cannot aim at one bucket.  Lookups walk a chain under RCU
- * with no lock; inserts and removals take one of SGFW_FT_LOCKS spinlocks,
- * chosen by the bucket.  A chain takes no more than SGFW_FT_CHAIN_MAX
- * flows of one namespace (a few more only from a flood that aims at tag
- * bits too: sgfw_ft_scan()): an insert past that is refused and counted,
- * so that even a flood aimed at one bucket keeps lookups short, and one
- * namespace's flood never refuses another namespace's flows.
+ * remote sender cannot aim at one line.  The high bits of the hash choose
+ * the line, by multiplication ((u64)hash * lines >> 32, which needs no
+ * power of two), the low bits are the flow's tag.  Lookups read a line
+ * under RCU with no lock; inserts and removals take one of at most
+ * SGFW_FT_LOCKS spinlocks, chosen by the high bits of the hash in the
+ * same way (sgfw_ft_lock()): as every size of the table has a whole
+ * number of lines per lock, a flow takes the same lock whatever the size,
+ * and a resize moves a flow from one line to another under that one lock.
  *
- * A chain is a single pointer per flow, as in rhashtable: removal finds the
- * link that points at the flow by walking its chain (at most a few dozen
- * flows) under the bucket lock, and leaves the flow's own @next alone, so a
- * reader standing on it walks on.  The 8 bytes this saves over an
- * hlist_node hold the TCP sequence window (track.c).
+ * Why lines.  At a million flows a lookup costs what it misses in the
+ * cache (each miss usually a TLB miss too: README, Performance).  With a
+ * chain of flows per bucket, a packet of a known flow read the bucket and
+ * nearly two flows on average, its own and those before it.  A slot holds
+ * a flow's pointer with four more bits of the flow's hash in its low bits
+ * (flows are 16-byte aligned in their cache): a lookup reads the line,
+ * compares the tags of its slots, dereferences only the slots whose tag is
+ * its own (one in sixteen of the others) and walks the overflow chain only
+ * when the line has one.  A packet of a known flow so reads its line and
+ * its flow, and a flow of another tag only one time in sixteen; at a
+ * million flows in 524288 buckets (5.5 per line) 7% of the flows are in an
+ * overflow chain, behind 1.9 others on average.
+ *
+ * A line takes no more than SGFW_FT_CHAIN_MAX flows of one namespace, its
+ * slots' and its chain's: an insert past that is refused and counted, so
+ * that even a flood aimed at one line keeps lookups short (seven tags and
+ * a chain of SGFW_FT_CHAIN_MAX - 7 flows per namespace), and one
+ * namespace's flood never refuses another namespace's flows.  The chain
+ * is a single pointer per flow, as in rhashtable: removal finds the link
+ * that points at the flow by walking it under the bucket lock, and leaves
+ * the flow's own @next alone, so a reader standing on it walks on.  A
+ * chain ends in a "nulls" marker (as in rhashtable and nf_conntrack's
+ * hlist_nulls): the address of its own line with bit 0 set, so that a
+ * reader whom a resize carried into another chain knows it, and walks its
+ * own again.  A flow is never moved between a slot and the chain of its
+ * line: a reader that looked at the slots and then at the chain would
+ * miss it.
  *
  * Why 112 bytes, and no timer per flow.  The goal is at most 128 bytes per
- * flow, its share of the bucket array included.  A struct sgfw_flow is 112
+ * flow, its share of the lines included.  A struct sgfw_flow is 112
  * bytes on x86_64 (deadline and start time in 32 bits each; namespace and
  * device in one 32-bit key, not a pointer and an ifindex), and the cache
- * is created without SLAB_HWCACHE_ALIGN, so its slab object is 112 bytes
- * too (36 to a 4 KiB page, 113.8 bytes each); a bucket is 8 bytes and its
- * chain filter (below) one more, and the table grows only past two flows
- * per bucket, so a large table costs 4.5 to 9 bytes per flow: 118 in all
- * at a million flows in 524288 buckets, 123 just after the table doubled
- * (the KUnit case ft_flow_size prints the sizes of the build it runs in).
+ * is created without SLAB_HWCACHE_ALIGN but 16-byte aligned, which 112
+ * is, so its slab object is 112 bytes too (36 to a 4 KiB page, 113.8 bytes
+ * each); a line is 64 bytes and its filter word (below) two more, 22.7
+ * bytes per bucket: 11.3 bytes per flow at two flows per bucket, 11.9 at a
+ * million flows in 524288 buckets (125.7 in all), 22.7 just after the
+ * table doubled (the KUnit case ft_flow_size prints the sizes of the build
+ * it runs in).  Fewer lines would overflow more often: at seven flows a
+ * line, one flow in seven would be in a chain (at 5.8, the growth point,
+ * one in twelve).
  * A struct timer_list is 40 bytes on x86_64: with one, a flow would take
  * 152.  A timer would also have to be re-armed by every packet that
  * pushes the deadline, taking a timer base lock in the packet path.
@@ -44,20 +74,22 @@
  * entry, which lookups check so that an expired flow is gone at once, and
  * a worker that frees expired entries.
  *
- * The chain filter.  Most lookups of a packet that opens a flow would walk
- * a chain that does not hold it: the bucket and every flow in it are cache
- * misses, the larger part of a new flow's cost in a large table.  Each
- * chain has a filter byte beside the buckets, the union of one bit per flow
- * in it, chosen by the top three bits of the flow's hash (its @tag: the
- * bucket is chosen by the low bits).  A lookup whose bit is clear knows the
- * flow is not there without reading the chain: a chain of one flow sends
- * seven lookups in eight that miss it straight on, and the filters (one
- * byte per bucket, 1/8 of the buckets' memory) stay in cache far better
- * than the buckets do.  The bucket a new flow goes to is prefetched
- * meanwhile, for the insert.  A filter only ever gains bits before the flow
- * that needs them is linked, and is made exact again (sgfw_ft_refilter())
- * under the bucket lock after a flow leaves; so a clear bit is never
- * wrong.
+ * The line filter.  A packet that opens a flow looks it up first, and a
+ * line that is not in the cache would cost it a miss to learn that its
+ * flow is not there.  Each line has a filter byte beside the lines, the
+ * union of one bit per flow in it, chosen by the low three bits of the
+ * flow's tag.  A lookup whose bit is clear knows the flow is not there
+ * without reading the line: it prefetches the line for the insert and
+ * goes on to the rules while the line comes.  The filters (two bytes per
+ * 64-byte line, with the slot bits below) stay in cache far better than
+ * the lines do; a lookup that finds its flow reads its filter while its
+ * line comes.  A filter only ever gains bits before the flow that needs
+ * them is linked, and is made exact again (sgfw_line_bits()) under the
+ * bucket lock after a flow leaves; so a clear bit is never wrong, and an
+ * empty filter says that the line holds nothing.  Beside each filter byte
+ * a second one says which slots hold a flow, for inserts: one whose bit
+ * is clear in the filter takes a free slot without reading the line (the
+ * store does not wait for it).
  *
  * Expiry and eviction, per namespace (struct sgfw_flow_ns).  Every flow is
  * on one of two lists of its namespace, through @lru (which shares its
@@ -122,20 +154,25 @@
 #include "netns.h"
 
 /*
- * Bucket locks, a power of two: bucket b takes lock b & lock_mask, where
- * lock_mask + 1 is SGFW_FT_LOCKS or the smallest size of the table if that
- * is less.  As every size of the table is a multiple of it, a flow takes
- * the same lock (its hash & lock_mask) whatever the size; a resize moves a
- * flow from one bucket to another under that one lock.
+ * Bucket locks: SGFW_FT_LOCKS or fewer (sgfw_ft.nlocks), each the lock of
+ * a run of lines.  Flow of hash h takes lock (u64)h * nlocks >> 32; every
+ * size of the table has a multiple of nlocks lines, so that lock's lines
+ * are the ones its flows go to in any size, and a resize moves a flow from
+ * one line to another under that one lock.
  */
 #define SGFW_FT_LOCKS		1024
-/* Live flows of one namespace in one chain past which an insert is refused. */
+/* Live flows of one namespace in one line past which an insert is refused. */
 #define SGFW_FT_CHAIN_MAX	64
+/* Flows a line holds in its slots (struct sgfw_line). */
+#define SGFW_LINE_SLOTS		7
 /*
- * A chain whose filter holds fewer bits than this, none of them a new
- * flow's, takes the flow at its head without being walked.
+ * A slot's tag bits: the low bits of a flow's address, which its cache
+ * aligns to SGFW_FT_TAG_MASK + 1 bytes.
  */
-#define SGFW_FT_UNWALKED_BITS	4
+#define SGFW_FT_TAG_MASK	15UL
+/* A table of N buckets has N / SGFW_FT_LINE_DIV * SGFW_FT_LINE_MUL lines. */
+#define SGFW_FT_LINE_MUL	11
+#define SGFW_FT_LINE_DIV	32
 #define SGFW_FT_MIN_SIZE	256U
 #define SGFW_FT_MAX_SIZE	16777216U	/* 2^24 */
 /* The table doubles past this many flows per bucket... */
@@ -157,32 +194,61 @@ static unsigned int hashsize = 65536;
 static unsigned int hashsize_max = SGFW_FT_MAX_SIZE;
 
 /*
- * struct sgfw_ftab - a bucket array.  A chain ends in a "nulls" marker
- * (as in rhashtable and nf_conntrack's hlist_nulls): the address of its
- * own bucket with bit 0 set, so that a reader whom a resize carried into
- * another chain knows it, and walks its own again.
- * @mask: buckets - 1.
+ * struct sgfw_line - a line of the table, one cache line on 64-bit.
+ * @slot: flows, each pointer with the flow's slot tag (the low four bits of
+ *	its hash, sgfw_slot_word()) in its low bits; NULL where free.  A slot
+ *	changes under the line's bucket lock: rcu_assign_pointer() when it
+ *	takes a flow, a plain store when it is cleared (with a write barrier
+ *	first when the flow moved to another table: sgfw_ft_rehash()).
+ *	Readers take it with rcu_dereference() and no lock.
+ * @chain: the overflow chain: flows that came while every slot was taken,
+ *	linked through their @next, ending in the line's nulls marker
+ *	(sgfw_nulls()).  Changes under the bucket lock; RCU for readers.
+ *
+ * A flow stays where it was linked, slot or chain, until it is unlinked or
+ * a resize moves it to another table.
+ */
+struct sgfw_line {
+	struct sgfw_flow __rcu *slot[SGFW_LINE_SLOTS];
+	struct sgfw_flow __rcu *chain;
+};
+
+/*
+ * struct sgfw_ftab - a table of lines.
+ * @size: its size in buckets, a power of two.
+ * @nlines: its lines, @size / SGFW_FT_LINE_DIV * SGFW_FT_LINE_MUL.
+ * @per_lock: lines per bucket lock, @nlines / sgfw_ft.nlocks.
  * @future: while a resize moves the flows, the table they move to;
  *	readers that miss in this table look there too.
- * @filter: for each chain, the union of sgfw_tag_bit() of the flows in
- *	it (the chain filter, above), in the same allocation, after the
- *	buckets; changes under the bucket lock, WRITE_ONCE(); read locklessly.
- * @buckets: the chains; a chain changes under its bucket lock.
+ * @lines: the lines, cache-line aligned, in the same allocation.
+ * @filter: for each line, after the lines: in its low byte the union of
+ *	sgfw_tag_bit() of the flows in it (the line filter, above), read
+ *	locklessly; in its high byte which of its slots hold a flow
+ *	(SGFW_FILTER_SLOT()), for inserts only.  Changes under the bucket
+ *	lock, WRITE_ONCE().
  */
 struct sgfw_ftab {
-	unsigned int mask;
+	unsigned int size;
+	unsigned int nlines;
+	unsigned int per_lock;
 	struct sgfw_ftab __rcu *future;
-	u8 *filter;
-	struct sgfw_flow __rcu *buckets[];
+	struct sgfw_line *lines;
+	u16 *filter;
 };
+
+/* The bit of a line's filter word that says that slot @s holds a flow. */
+#define SGFW_FILTER_SLOT(s)	BIT(8 + (s))
+#define SGFW_FILTER_SLOTS	GENMASK(8 + SGFW_LINE_SLOTS - 1, 8)
 
 /*
  * The table.  @tab changes only by a resize (sgfw_ft_rehash()); the rest is
  * set by sgfw_flowtable_init() and read-only until sgfw_flowtable_exit().
+ * @nlocks: the bucket locks in use: SGFW_FT_LOCKS or fewer, a divisor of
+ *	the lines of every size the table may have (sgfw_ft_size_ok()).
  */
 static struct {
 	struct sgfw_ftab __rcu *tab;
-	unsigned int lock_mask;
+	unsigned int nlocks;
 	hsiphash_key_t key;
 	struct kmem_cache *cache;
 } sgfw_ft __read_mostly;
@@ -202,6 +268,19 @@ static struct {
 
 static spinlock_t sgfw_ft_locks[SGFW_FT_LOCKS];
 
+/* The lines of a table of @size buckets. */
+static unsigned int sgfw_ft_nlines(unsigned int size)
+{
+	return size / SGFW_FT_LINE_DIV * SGFW_FT_LINE_MUL;
+}
+
+/* The bytes a table of @nlines lines takes: lines, filters and header. */
+static size_t sgfw_ftab_bytes(unsigned int nlines)
+{
+	return size_add(sizeof(struct sgfw_ftab) + sizeof(struct sgfw_line) - 1,
+			size_mul(nlines, sizeof(struct sgfw_line) + sizeof(u16)));
+}
+
 /* The present size of the table, for the parameter's readers. */
 static int sgfw_hashsize_get(char *buf, const struct kernel_param *kp)
 {
@@ -211,7 +290,7 @@ static int sgfw_hashsize_get(char *buf, const struct kernel_param *kp)
 	rcu_read_lock();
 	tab = rcu_dereference(sgfw_ft.tab);
 	if (tab)
-		size = tab->mask + 1;
+		size = tab->size;
 	rcu_read_unlock();
 	return sysfs_emit(buf, "%u\n", size);
 }
@@ -227,6 +306,28 @@ MODULE_PARM_DESC(hashsize,
 module_param(hashsize_max, uint, 0444);
 MODULE_PARM_DESC(hashsize_max,
 		 "the most buckets the table grows to, a power of two (default 16777216)");
+
+/* The bytes the present table takes, for the parameter's readers. */
+static int sgfw_table_bytes_get(char *buf, const struct kernel_param *kp)
+{
+	const struct sgfw_ftab *tab;
+	size_t bytes = 0;
+
+	rcu_read_lock();
+	tab = rcu_dereference(sgfw_ft.tab);
+	if (tab)
+		bytes = sgfw_ftab_bytes(tab->nlines);
+	rcu_read_unlock();
+	return sysfs_emit(buf, "%zu\n", bytes);
+}
+
+static const struct kernel_param_ops sgfw_table_bytes_ops = {
+	.get = sgfw_table_bytes_get,
+};
+
+module_param_cb(table_bytes, &sgfw_table_bytes_ops, NULL, 0444);
+MODULE_PARM_DESC(table_bytes,
+		 "bytes the flow table's lines and filters take at its present size (read-only; the flows are apart)");
 
 #if IS_ENABLED(CONFIG_SGFW_KUNIT_TEST)
 /* A clock the KUnit suites stop and move by hand, and reapers they pause. */
@@ -312,10 +413,10 @@ static noinline u32 sgfw_flow_hash6(u32 key, const struct sgfw_tuple *t)
  * An IPv4 flow is hashed as four words: its addresses and ports in a fixed
  * order, and one word for the rest, its device's key xor its protocol in
  * the top byte.  Two keys that differ only in that word may meet in it and
- * share a chain, as any two flows may; the flows still compare whole, and
+ * share a line, as any two flows may; the flows still compare whole, and
  * a packet's sender chooses neither the device's key nor the hash key.
  *
- * Return: the hash; the table's size picks its bucket.
+ * Return: the hash; its high bits pick its line, its low bits are its tag.
  */
 u32 sgfw_flow_hash(u32 key, const struct sgfw_tuple *t)
 {
@@ -337,19 +438,22 @@ u32 sgfw_flow_hash(u32 key, const struct sgfw_tuple *t)
 			     key ^ (u32)t->proto << 24, &sgfw_ft.key);
 }
 
-/* A flow's tag (struct sgfw_flow), from its hash @h. */
+/*
+ * A flow's tag (struct sgfw_flow), from its hash @h: the low bits, which
+ * the line is not chosen by (the high ones are: sgfw_ft_line()).
+ */
 static u8 sgfw_hash_tag(u32 h)
 {
-	return h >> 24;
+	return h;
 }
 
 /*
- * A flow's bit in its chain's filter, from its tag: the top three bits of
- * its hash, which never choose its bucket (at most 2^24 of them).
+ * A flow's bit in its line's filter, from its tag (or its slot tag, which
+ * holds the same low bits): the tag's low three bits.
  */
-static u8 sgfw_tag_bit(u8 tag)
+static u8 sgfw_tag_bit(unsigned int tag)
 {
-	return BIT(tag >> 5);
+	return BIT(tag & 7);
 }
 
 static u32 sgfw_flow_hash_of(const struct sgfw_flow *f)
@@ -357,26 +461,60 @@ static u32 sgfw_flow_hash_of(const struct sgfw_flow *f)
 	return sgfw_flow_hash(f->key, &f->t);
 }
 
-/* The lock of every bucket a flow of hash @h may be in. */
-static spinlock_t *sgfw_ft_lock(u32 h)
+/* The line of hash @h in @tab: its high bits, scaled to the lines. */
+static unsigned int sgfw_ft_line(const struct sgfw_ftab *tab, u32 h)
 {
-	return &sgfw_ft_locks[h & sgfw_ft.lock_mask];
+	return ((u64)h * tab->nlines) >> 32;
 }
 
-/* A link of a chain of hash @h, for a writer holding its lock. */
-#define sgfw_chain_deref(p, h)	\
-	rcu_dereference_protected(p, lockdep_is_held(sgfw_ft_lock(h)))
-
-/* The end of chain @b of @tab. */
-static struct sgfw_flow *sgfw_nulls(const struct sgfw_ftab *tab,
-				    unsigned int b)
+/*
+ * The lock of every line a flow of hash @h may be in: line / per_lock in
+ * every size, as nlines = nlocks * per_lock.
+ */
+static spinlock_t *sgfw_ft_lock(u32 h)
 {
-	return (struct sgfw_flow *)((unsigned long)&tab->buckets[b] | 1UL);
+	return &sgfw_ft_locks[((u64)h * sgfw_ft.nlocks) >> 32];
+}
+
+/* The lock of line @l of @tab. */
+static spinlock_t *sgfw_ft_line_lock(const struct sgfw_ftab *tab,
+				     unsigned int l)
+{
+	return &sgfw_ft_locks[l / tab->per_lock];
+}
+
+/* A slot or a link of a line, for a writer holding the line's lock. */
+#define sgfw_line_deref(p, lock)	\
+	rcu_dereference_protected(p, lockdep_is_held(lock))
+
+/* The end of the chain of line @l of @tab. */
+static struct sgfw_flow *sgfw_nulls(const struct sgfw_ftab *tab,
+				    unsigned int l)
+{
+	return (struct sgfw_flow *)((unsigned long)&tab->lines[l] | 1UL);
 }
 
 static bool sgfw_is_nulls(const struct sgfw_flow *f)
 {
 	return (unsigned long)f & 1UL;
+}
+
+/* What a slot holds for flow @f of tag @tag: its address and slot tag. */
+static struct sgfw_flow *sgfw_slot_word(struct sgfw_flow *f, u8 tag)
+{
+	return (struct sgfw_flow *)((unsigned long)f |
+				    (tag & SGFW_FT_TAG_MASK));
+}
+
+/* The flow of slot word @w (NULL for a free slot), and its slot tag. */
+static struct sgfw_flow *sgfw_slot_flow(const struct sgfw_flow *w)
+{
+	return (struct sgfw_flow *)((unsigned long)w & ~SGFW_FT_TAG_MASK);
+}
+
+static unsigned int sgfw_slot_tag(const struct sgfw_flow *w)
+{
+	return (unsigned long)w & SGFW_FT_TAG_MASK;
 }
 
 /*
@@ -395,6 +533,35 @@ static struct sgfw_ftab *sgfw_ft_future(const struct sgfw_ftab *tab)
 	return rcu_dereference_check(tab->future,
 				     rcu_read_lock_any_held() ||
 				     lockdep_is_held(&sgfw_ft_ctl.mutex));
+}
+
+/*
+ * The flow after @f in line @lw, or its first with @f NULL: its slots in
+ * order, then its chain; NULL after the last.  *@s: @f's slot, or
+ * SGFW_LINE_SLOTS in the chain.  For walks that no resize can meet (the
+ * resize mutex).  Context: RCU.
+ */
+static struct sgfw_flow *sgfw_line_next(const struct sgfw_line *lw,
+					const struct sgfw_flow *f,
+					unsigned int *s)
+{
+	struct sgfw_flow *n;
+
+	if (!f) {
+		*s = 0;
+	} else if (*s < SGFW_LINE_SLOTS) {
+		(*s)++;
+	} else {
+		n = rcu_dereference(f->next);
+		return sgfw_is_nulls(n) ? NULL : n;
+	}
+	for (; *s < SGFW_LINE_SLOTS; (*s)++) {
+		n = sgfw_slot_flow(rcu_dereference(lw->slot[*s]));
+		if (n)
+			return n;
+	}
+	n = rcu_dereference(lw->chain);
+	return sgfw_is_nulls(n) ? NULL : n;
 }
 
 /* Does @f carry @t, in its own direction or (*@reply) the other one? */
@@ -546,29 +713,72 @@ static void sgfw_ft_resize_check(void)
 
 	rcu_read_lock();
 	tab = rcu_dereference(sgfw_ft.tab);
-	size = tab->mask + 1;
+	size = tab->size;
 	rcu_read_unlock();
 	if (sgfw_ft_target(size, count) != size &&
 	    !work_pending(&sgfw_ft_ctl.resize) && !sgfw_ft_resize_paused())
 		queue_work(system_unbound_wq, &sgfw_ft_ctl.resize);
 }
 
+/*
+ * May the table have @size buckets?  A power of two within the bounds
+ * whose lines are a whole number per bucket lock.
+ */
+static bool sgfw_ft_size_ok(unsigned int size)
+{
+	return is_power_of_2(size) && size >= SGFW_FT_MIN_SIZE &&
+	       size <= SGFW_FT_MAX_SIZE &&
+	       !(sgfw_ft_nlines(size) % sgfw_ft.nlocks);
+}
+
 static struct sgfw_ftab *sgfw_ftab_alloc(unsigned int size, gfp_t gfp)
 {
+	unsigned int l, nlines = sgfw_ft_nlines(size);
 	struct sgfw_ftab *tab;
-	unsigned int b;
 
-	tab = kvmalloc(size_add(struct_size(tab, buckets, size), size),
-		       gfp | __GFP_NOWARN);
+	tab = kvmalloc(sgfw_ftab_bytes(nlines), gfp | __GFP_NOWARN);
 	if (!tab)
 		return NULL;
-	tab->mask = size - 1;
+	tab->size = size;
+	tab->nlines = nlines;
+	tab->per_lock = nlines / sgfw_ft.nlocks;
 	RCU_INIT_POINTER(tab->future, NULL);
-	tab->filter = (u8 *)tab + struct_size(tab, buckets, size);
-	memset(tab->filter, 0, size);
-	for (b = 0; b < size; b++)
-		RCU_INIT_POINTER(tab->buckets[b], sgfw_nulls(tab, b));
+	tab->lines = PTR_ALIGN((void *)(tab + 1), sizeof(struct sgfw_line));
+	tab->filter = (u16 *)(tab->lines + nlines);
+	memset(tab->filter, 0, nlines * sizeof(*tab->filter));
+	for (l = 0; l < nlines; l++) {
+		memset(tab->lines[l].slot, 0, sizeof(tab->lines[l].slot));
+		RCU_INIT_POINTER(tab->lines[l].chain, sgfw_nulls(tab, l));
+	}
 	return tab;
+}
+
+/*
+ * Link @f, linked in an older table, into its line of @new: a free slot,
+ * else the head of the line's chain.  Its bit in the line's filter is set
+ * first.  A reader standing on @f in the chain it leaves goes on into the
+ * line of @new, ends at a nulls marker not its own and walks its chain
+ * again.  The bucket lock @lock, of both lines.
+ */
+static void sgfw_ft_move(struct sgfw_ftab *new, struct sgfw_flow *f,
+			 spinlock_t *lock)
+{
+	unsigned int l = sgfw_ft_line(new, sgfw_flow_hash_of(f)), s;
+	struct sgfw_line *lw = &new->lines[l];
+	u8 tag = READ_ONCE(f->tag);
+
+	WRITE_ONCE(new->filter[l], new->filter[l] | sgfw_tag_bit(tag));
+	for (s = 0; s < SGFW_LINE_SLOTS; s++) {
+		if (!sgfw_line_deref(lw->slot[s], lock)) {
+			WRITE_ONCE(new->filter[l],
+				   new->filter[l] | SGFW_FILTER_SLOT(s));
+			rcu_assign_pointer(f->next, sgfw_nulls(new, l));
+			rcu_assign_pointer(lw->slot[s], sgfw_slot_word(f, tag));
+			return;
+		}
+	}
+	rcu_assign_pointer(f->next, sgfw_line_deref(lw->chain, lock));
+	rcu_assign_pointer(lw->chain, f);
 }
 
 /*
@@ -577,65 +787,71 @@ static struct sgfw_ftab *sgfw_ftab_alloc(unsigned int size, gfp_t gfp)
  *
  * As rhashtable does: @new is published as the old table's future first,
  * so that lookups that miss in the old table look in @new, and inserts go
- * to @new.  Then each old chain, under its bucket lock (the lock of the
- * new buckets its flows go to as well), gives up its last flow to the
- * head of its new chain (setting its bit in the new chain's filter first),
- * then unlinks it, until it is empty, and clears the old filter.  A reader on
- * the flow follows it into the new chain, ends at a nulls marker not its
- * own and walks its chain again; a reader behind it finds it in @new.
- * No flow is ever in neither table.
+ * to @new.  Then each old line, under its bucket lock (the lock of the
+ * new lines its flows go to as well), gives up the flows of its slots,
+ * then the last flow of its chain until the chain is empty, each linked in
+ * @new (sgfw_ft_move()) before it is unlinked from the old line; then its
+ * filter is cleared.  A reader that finds a slot or a link without the
+ * flow finds the flow in @new (the read barrier of sgfw_flow_lookup());
+ * no flow is ever in neither table.
  *
  * Context: process, the resize mutex.  The caller frees the old table
  * after a grace period.
  */
 static void sgfw_ft_rehash(struct sgfw_ftab *old, struct sgfw_ftab *new)
 {
-	unsigned int b, size = old->mask + 1;
+	struct sgfw_flow __rcu **link;
+	struct sgfw_flow *f, *next;
+	struct sgfw_line *lw;
+	unsigned int l, s;
+	spinlock_t *lock;	/* of the line */
 
 	lockdep_assert_held(&sgfw_ft_ctl.mutex);
 	rcu_assign_pointer(old->future, new);
-	for (b = 0; b < size; b++) {
-		spin_lock_bh(sgfw_ft_lock(b));
+	for (l = 0; l < old->nlines; l++) {
+		lw = &old->lines[l];
+		lock = sgfw_ft_line_lock(old, l);
+		spin_lock_bh(lock);
+		for (s = 0; s < SGFW_LINE_SLOTS; s++) {
+			f = sgfw_slot_flow(sgfw_line_deref(lw->slot[s], lock));
+			if (!f)
+				continue;
+			sgfw_ft_move(new, f, lock);
+			/* Seen in @new by whoever sees the slot empty. */
+			smp_wmb();
+			RCU_INIT_POINTER(lw->slot[s], NULL);
+		}
 		for (;;) {
-			struct sgfw_flow __rcu **link = &old->buckets[b];
-			struct sgfw_flow *f, *next;
-			unsigned int nb;
-
-			f = sgfw_chain_deref(*link, b);
+			link = &lw->chain;
+			f = sgfw_line_deref(*link, lock);
 			if (sgfw_is_nulls(f))
 				break;
 			for (;;) {
-				next = sgfw_chain_deref(f->next, b);
+				next = sgfw_line_deref(f->next, lock);
 				if (sgfw_is_nulls(next))
 					break;
 				link = &f->next;
 				f = next;
 			}
-			nb = sgfw_flow_hash_of(f) & new->mask;
-			WRITE_ONCE(new->filter[nb], new->filter[nb] |
-				   sgfw_tag_bit(READ_ONCE(f->tag)));
-			rcu_assign_pointer(f->next,
-					   sgfw_chain_deref(new->buckets[nb], b));
-			rcu_assign_pointer(new->buckets[nb], f);
-			rcu_assign_pointer(*link, sgfw_nulls(old, b));
+			sgfw_ft_move(new, f, lock);
+			rcu_assign_pointer(*link, sgfw_nulls(old, l));
 		}
 		/*
 		 * Empty now.  After the moves: a reader whom this clear bit
 		 * sends on to @new finds its flow's bit there (the read
 		 * barrier of sgfw_flow_lookup()).
 		 */
-		smp_store_release(&old->filter[b], 0);
-		spin_unlock_bh(sgfw_ft_lock(b));
-		if ((b & 1023) == 1023)
+		smp_store_release(&old->filter[l], 0);
+		spin_unlock_bh(lock);
+		if ((l & 1023) == 1023)
 			cond_resched();
 	}
 	rcu_assign_pointer(sgfw_ft.tab, new);
 }
 
 /*
- * Resize the table to @size buckets (0: to the size its flows call for): a
- * power of two, from a lock's share of buckets (lock_mask + 1) to
- * SGFW_FT_MAX_SIZE.  Context: process; sleeps.
+ * Resize the table to @size buckets (0: to the size its flows call for):
+ * sgfw_ft_size_ok().  Context: process; sleeps.
  * Return: 0, -EINVAL for a bad @size, or -ENOMEM (the table stays).
  */
 static int sgfw_ft_resize(unsigned int size)
@@ -643,16 +859,15 @@ static int sgfw_ft_resize(unsigned int size)
 	struct sgfw_ftab *old, *new = NULL;
 	int err = 0;
 
-	if (size && (!is_power_of_2(size) || size <= sgfw_ft.lock_mask ||
-		     size > SGFW_FT_MAX_SIZE))
+	if (size && !sgfw_ft_size_ok(size))
 		return -EINVAL;
 	mutex_lock(&sgfw_ft_ctl.mutex);
 	old = rcu_dereference_protected(sgfw_ft.tab,
 					lockdep_is_held(&sgfw_ft_ctl.mutex));
 	if (!size)
-		size = sgfw_ft_target(old->mask + 1,
+		size = sgfw_ft_target(old->size,
 				      percpu_counter_sum_positive(&sgfw_ft_ctl.count));
-	if (size != old->mask + 1) {
+	if (size != old->size) {
 		new = sgfw_ftab_alloc(size, GFP_KERNEL);
 		if (new)
 			sgfw_ft_rehash(old, new);
@@ -723,51 +938,60 @@ static void sgfw_flow_to_wheel(struct sgfw_flow_ns *fns, struct sgfw_flow *f)
 }
 
 /*
- * What the filter of chain @b of @tab should be: the union of its flows'
- * bits.  The bucket lock of hash @h (whose chain it is).
+ * What the filter of line @lw should be: the union of its flows' bits,
+ * from its slots' tags and its chain's flows, and the bits of its slots
+ * that hold one.  Its bucket lock @lock.
  */
-static u8 sgfw_chain_bits(const struct sgfw_ftab *tab, unsigned int b, u32 h)
+static u16 sgfw_line_bits(const struct sgfw_line *lw, spinlock_t *lock)
 {
 	struct sgfw_flow *f;
-	u8 bits = 0;
+	unsigned int s;
+	u16 bits = 0;
 
-	for (f = sgfw_chain_deref(tab->buckets[b], h); !sgfw_is_nulls(f);
-	     f = sgfw_chain_deref(f->next, h))
+	for (s = 0; s < SGFW_LINE_SLOTS; s++) {
+		f = sgfw_line_deref(lw->slot[s], lock);
+		if (f)
+			bits |= sgfw_tag_bit(sgfw_slot_tag(f)) |
+				SGFW_FILTER_SLOT(s);
+	}
+	for (f = sgfw_line_deref(lw->chain, lock); !sgfw_is_nulls(f);
+	     f = sgfw_line_deref(f->next, lock))
 		bits |= sgfw_tag_bit(READ_ONCE(f->tag));
 	return bits;
 }
 
 /*
- * Make the filters of the chains of hash @h exact after a flow left one
- * of them.  The bucket lock of @h.
+ * Where a linked flow is: line @line of @tab, in slot @link (@slot) or in
+ * its chain, where *@link points at it (the line's @chain or the @next of
+ * the flow before it).
  */
-static void sgfw_ft_refilter(u32 h)
-{
+struct sgfw_ft_at {
 	struct sgfw_ftab *tab;
-
-	for (tab = sgfw_ft_tab(); tab; tab = sgfw_ft_future(tab))
-		WRITE_ONCE(tab->filter[h & tab->mask],
-			   sgfw_chain_bits(tab, h & tab->mask, h));
-}
+	unsigned int line;
+	bool slot;
+	struct sgfw_flow __rcu **link;
+};
 
 /*
- * Take @f off its chain (of hash @b), where *@link points at it, and off
- * its namespace's lists, and give it back after a grace period.  Readers
- * that are on it may finish their walk: its own @next is left alone.
- * @evict: only if it is not assured (checked in the same cmpxchg that
- * marks it dead, so a packet that assures it at the same moment wins).
- * @reason: enum sgfw_end_reason for its end event, or SGFW_END_TIMED: it
- * timed out (closed or expired, by its state).
+ * Take @f off its line (@at) and off its namespace's lists, make the
+ * line's filter exact again, and give @f back after a grace period.
+ * Readers that are on it may finish their walk: its own @next is left
+ * alone.  @evict: only if it is not assured (checked in the same cmpxchg
+ * that marks it dead, so a packet that assures it at the same moment
+ * wins).  @reason: enum sgfw_end_reason for its end event, or
+ * SGFW_END_TIMED: it timed out (closed or expired, by its state).
+ * Context: the line's bucket lock and @fns's lock.
  * Return: false when @evict found it assured (then nothing changed).
  */
-static bool __sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
-			       struct sgfw_flow __rcu **link,
+static bool __sgfw_flow_unlink(struct sgfw_flow *f,
+			       const struct sgfw_ft_at *at,
 			       struct sgfw_flow_ns *fns, bool evict, int reason)
 {
+	spinlock_t *lock = sgfw_ft_line_lock(at->tab, at->line);
 	const struct sgfw_flow_dev *fd;
 	union sgfw_flow_sw old, new;
 
-	lockdep_assert_held(sgfw_ft_lock(b));
+	lockdep_assert_held(lock);
 	lockdep_assert_held(&fns->lock);
 	old.word = atomic_read(&f->sw);
 	do {
@@ -777,8 +1001,12 @@ static bool __sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
 		new.flags |= SGFW_FLOW_F_DEAD;
 	} while (!atomic_try_cmpxchg(&f->sw, &old.word, new.word));
 
-	rcu_assign_pointer(*link, sgfw_chain_deref(f->next, b));
-	sgfw_ft_refilter(b);
+	if (at->slot)
+		RCU_INIT_POINTER(*at->link, NULL);
+	else
+		rcu_assign_pointer(*at->link, sgfw_line_deref(f->next, lock));
+	WRITE_ONCE(at->tab->filter[at->line],
+		   sgfw_line_bits(&at->tab->lines[at->line], lock));
 	if (reason == SGFW_END_TIMED)
 		reason = f->t.proto == IPPROTO_TCP &&
 			 (old.state == SGFW_FLOW_STATE_TIME_WAIT ||
@@ -802,33 +1030,64 @@ static bool __sgfw_flow_unlink(struct sgfw_flow *f, u32 b,
 
 /* As above, taking the lock of @f's namespace @fns. */
 static void sgfw_flow_unlink(struct sgfw_flow_ns *fns, struct sgfw_flow *f,
-			     u32 b, struct sgfw_flow __rcu **link, int reason)
+			     const struct sgfw_ft_at *at, int reason)
 {
 	spin_lock(&fns->lock);
-	__sgfw_flow_unlink(f, b, link, fns, false, reason);
+	__sgfw_flow_unlink(f, at, fns, false, reason);
 	spin_unlock(&fns->lock);
 }
 
 /*
- * The link that points at @f, whose hash is @h, in the table or the one a
- * resize moves it to; NULL when it is in neither.  The bucket lock of @h.
+ * Unlink @f, which has expired, of whatever namespace (a linked flow has
+ * one).  The line's bucket lock.  Return: false if it has none (a bug).
  */
-static struct sgfw_flow __rcu **sgfw_chain_link(u32 h,
-						const struct sgfw_flow *f)
+static bool sgfw_flow_reap_at(struct sgfw_flow *f, const struct sgfw_ft_at *at)
 {
-	struct sgfw_flow __rcu **link;
-	struct sgfw_ftab *tab;
-	struct sgfw_flow *cur;
+	struct sgfw_flow_ns *fns = sgfw_flow_ns_of(f);
 
-	for (tab = sgfw_ft_tab(); tab; tab = sgfw_ft_future(tab)) {
-		link = &tab->buckets[h & tab->mask];
-		while (!sgfw_is_nulls(cur = sgfw_chain_deref(*link, h))) {
-			if (cur == f)
-				return link;
+	if (WARN_ON_ONCE(!fns))
+		return false;
+	sgfw_flow_unlink(fns, f, at, SGFW_END_TIMED);
+	return true;
+}
+
+/*
+ * Where @f, whose hash is @h, is linked, in the table or the one a resize
+ * moves it to.  The bucket lock of @h.
+ * Return: false when it is in neither.
+ */
+static bool sgfw_ft_find(u32 h, const struct sgfw_flow *f,
+			 struct sgfw_ft_at *at)
+{
+	spinlock_t *lock = sgfw_ft_lock(h);
+	struct sgfw_flow __rcu **link;
+	struct sgfw_flow *cur;
+	struct sgfw_line *lw;
+	unsigned int s;
+
+	for (at->tab = sgfw_ft_tab(); at->tab;
+	     at->tab = sgfw_ft_future(at->tab)) {
+		at->line = sgfw_ft_line(at->tab, h);
+		lw = &at->tab->lines[at->line];
+		at->slot = true;
+		for (s = 0; s < SGFW_LINE_SLOTS; s++) {
+			cur = sgfw_line_deref(lw->slot[s], lock);
+			if (sgfw_slot_flow(cur) == f) {
+				at->link = &lw->slot[s];
+				return true;
+			}
+		}
+		at->slot = false;
+		link = &lw->chain;
+		while (!sgfw_is_nulls(cur = sgfw_line_deref(*link, lock))) {
+			if (cur == f) {
+				at->link = link;
+				return true;
+			}
 			link = &cur->next;
 		}
 	}
-	return NULL;
+	return false;
 }
 
 /*
@@ -839,17 +1098,16 @@ static struct sgfw_flow __rcu **sgfw_chain_link(u32 h,
 static int sgfw_flow_try_unlink(struct sgfw_flow_ns *fns, struct sgfw_flow *f,
 				bool evict, int reason)
 {
-	u32 b = sgfw_flow_hash_of(f);
-	struct sgfw_flow __rcu **link;
+	u32 h = sgfw_flow_hash_of(f);
+	struct sgfw_ft_at at;
 	int ret = 0;
 
 	lockdep_assert_held(&fns->lock);
-	if (!spin_trylock(sgfw_ft_lock(b)))
+	if (!spin_trylock(sgfw_ft_lock(h)))
 		return 0;
-	link = sgfw_chain_link(b, f);
-	if (!WARN_ON_ONCE(!link))
-		ret = __sgfw_flow_unlink(f, b, link, fns, evict, reason) ? 1 : -1;
-	spin_unlock(sgfw_ft_lock(b));
+	if (!WARN_ON_ONCE(!sgfw_ft_find(h, f, &at)))
+		ret = __sgfw_flow_unlink(f, &at, fns, evict, reason) ? 1 : -1;
+	spin_unlock(sgfw_ft_lock(h));
 	return ret;
 }
 
@@ -1111,122 +1369,138 @@ void sgfw_flow_ns_set_memcg(struct sgfw_flow_ns *fns)
 		WRITE_ONCE(fns->memcg, get_mem_cgroup_from_mm(current->mm));
 }
 
-/* ---- the chains ------------------------------------------------------- */
+/* ---- the lines -------------------------------------------------------- */
 
 /*
- * Need the insert of a flow of hash @h not walk a chain whose filter is
- * @bits (not empty)?  See sgfw_ft_scan().
+ * Where sgfw_ft_scan() found room for a new flow, in the newest table's
+ * line of its hash: slot @slot, or with @slot negative the chain's end
+ * (*@tail holds @end, the line's nulls marker).  @len: the flows of the
+ * new flow's namespace in the chains walked, the table's and, during a
+ * resize, the older one's.
  */
-static bool sgfw_chain_unwalked(u8 bits, u32 h)
-{
-	return !(bits & sgfw_tag_bit(sgfw_hash_tag(h))) &&
-	       hweight8(bits) < SGFW_FT_UNWALKED_BITS;
-}
+struct sgfw_ft_room {
+	struct sgfw_ftab *tab;
+	unsigned int line;
+	int slot;
+	struct sgfw_flow __rcu **tail;
+	struct sgfw_flow *end;
+	unsigned int len;
+};
 
 /*
- * Walk the chains of hash @h before an insert (in the table, and in the
- * one a resize moves it to): unlink their expired flows, and find the live
- * flow of @t if there is one; else *@len is the number of flows of @key's
- * namespace in them, *@tail the link a new flow goes to in the newest
- * table's chain, *@end what that link holds (the new flow's @next) and
- * *@filter that chain's filter.
+ * Look at the lines of hash @h before an insert (in the table, and in the
+ * one a resize moves it to): unlink the expired flows it meets, and find
+ * the live flow of @t if there is one; else fill *@room.
  *
- * A chain whose filter is empty holds no flow (a bit is set before its
- * flow is linked, and cleared under this lock once no flow needs it): its
- * bucket is not read.  In a table of about one flow per bucket, most new
- * flows go to an empty chain, and the bucket's cache miss (often a TLB
- * miss too) was the larger part of the insert; the store that links the
- * new flow does not wait for the line.
- *
- * Nor is a chain walked whose filter lacks the new flow's bit (the flow
- * cannot be in it) and holds fewer than SGFW_FT_UNWALKED_BITS bits: the
- * flow goes to its head.  Each flow the walk would pass is a cache miss
- * under the bucket lock, and 61% of new flows find their chain not empty
- * at one flow per bucket.  Such an insert is not counted against the cap;
- * it gives the filter a bit it lacked, so the chain's flows then have one
- * more tag value, and a chain takes one only while its flows have fewer
- * than SGFW_FT_UNWALKED_BITS.  A chain of SGFW_FT_CHAIN_MAX flows of a
- * namespace can so gain at most SGFW_FT_UNWALKED_BITS - 1 more of them,
- * only if all of its flows share at most three tag values (a flood that
- * knows the hash key and aims at three bits more than the bucket's).
- * While a resize moves flows between two chains, both are walked, so that
- * the cap counts them all.
+ * The flow of @t can only be in a slot of its tag, or in the chain if the
+ * line's filter has its bit: no other slot is dereferenced, and the chain
+ * is walked only then, or when there is no free slot (the flow would join
+ * the chain, whose flows of its namespace are counted against the cap),
+ * and always during a resize.  When the filter lacks the flow's bit, the
+ * flow is not in the line, and the filter word's slot bits name a free
+ * slot if there is one: the line is not read at all (nor is one whose
+ * filter is empty, which holds nothing: a bit is set before its flow is
+ * linked, and cleared under this lock once no flow needs it), so the
+ * insert does not wait for it; the lookup that missed prefetched it for
+ * the store.
  */
 static struct sgfw_flow *sgfw_ft_scan(u32 h, unsigned long now, u32 key,
 				      const struct sgfw_tuple *t,
-				      unsigned int *len,
-				      struct sgfw_flow __rcu ***tail,
-				      struct sgfw_flow **end, u8 **filter)
+				      struct sgfw_ft_room *room)
 {
-	struct sgfw_flow_ns *fns;
+	u8 tag = sgfw_hash_tag(h), bit = sgfw_tag_bit(tag);
+	spinlock_t *lock = sgfw_ft_lock(h);
 	struct sgfw_flow __rcu **link;
-	struct sgfw_ftab *tab;
+	struct sgfw_ft_at at;
+	struct sgfw_line *lw;
 	struct sgfw_flow *f;
 	bool resizing, rev;
-	u8 bits;
+	unsigned int s;
+	u16 bits;
 
-	lockdep_assert_held(sgfw_ft_lock(h));
-	*len = 0;
+	lockdep_assert_held(lock);
+	room->len = 0;
 	resizing = sgfw_ft_future(sgfw_ft_tab());
-	for (tab = sgfw_ft_tab(); tab; tab = sgfw_ft_future(tab)) {
-		link = &tab->buckets[h & tab->mask];
-		f = sgfw_nulls(tab, h & tab->mask);
-		bits = READ_ONCE(tab->filter[h & tab->mask]);
-		if (!bits)
-			goto empty;
-		if (!resizing && sgfw_chain_unwalked(bits, h)) {
-			f = sgfw_chain_deref(*link, h);
-			goto empty;
+	for (at.tab = sgfw_ft_tab(); at.tab; at.tab = sgfw_ft_future(at.tab)) {
+		at.line = sgfw_ft_line(at.tab, h);
+		lw = &at.tab->lines[at.line];
+		room->tab = at.tab;
+		room->line = at.line;
+		room->slot = -1;
+		room->tail = &lw->chain;
+		room->end = sgfw_nulls(at.tab, at.line);
+		bits = READ_ONCE(at.tab->filter[at.line]);
+		if (!bits) {
+			room->slot = 0;
+			continue;
 		}
-		while (!sgfw_is_nulls(f = sgfw_chain_deref(*link, h))) {
-			if (sgfw_flow_expired(f, now)) {
-				/* Of any namespace: a linked flow has one. */
-				fns = sgfw_flow_ns_of(f);
-				if (!WARN_ON_ONCE(!fns))
-					sgfw_flow_unlink(fns, f, h, link,
-							 SGFW_END_TIMED);
-				else
-					link = &f->next;
-				continue;
+		if (!(bits & bit) && (~bits & SGFW_FILTER_SLOTS) && !resizing) {
+			room->slot = __ffs(~bits & SGFW_FILTER_SLOTS) - 8;
+			continue;
+		}
+		at.slot = true;
+		for (s = 0; s < SGFW_LINE_SLOTS; s++) {
+			f = sgfw_line_deref(lw->slot[s], lock);
+			if (f && sgfw_slot_tag(f) == (tag & SGFW_FT_TAG_MASK)) {
+				f = sgfw_slot_flow(f);
+				at.link = &lw->slot[s];
+				if (sgfw_flow_expired(f, now)) {
+					if (sgfw_flow_reap_at(f, &at))
+						f = NULL;
+				} else if (sgfw_flow_match(f, key, t, &rev)) {
+					return f;
+				}
 			}
+			if (!f && room->slot < 0)
+				room->slot = s;
+		}
+		if (!(bits & bit) && room->slot >= 0 && !resizing)
+			continue;
+		at.slot = false;
+		link = &lw->chain;
+		while (!sgfw_is_nulls(f = sgfw_line_deref(*link, lock))) {
+			at.link = link;
+			if (sgfw_flow_expired(f, now) && sgfw_flow_reap_at(f, &at))
+				continue;
 			if (sgfw_flow_match(f, key, t, &rev))
 				return f;
 			if (sgfw_key_ns(f->key) == sgfw_key_ns(key))
-				(*len)++;
+				room->len++;
 			link = &f->next;
 		}
-empty:
-		*tail = link;
-		*end = f;
-		*filter = &tab->filter[h & tab->mask];
+		room->tail = link;
+		room->end = f;
 	}
 	return NULL;
 }
 
 /*
- * The insert of a flow of hash @h may walk its chain to the tail, under the
- * bucket lock; each flow it passes is a cache miss, often a TLB miss too.
- * The lookup that missed prefetched the bucket; by the time the rules
- * have allowed the flow the bucket is there, and the chain's first flow
- * can be fetched while the new one is allocated and filled in, unless the
- * insert will not walk the chain.  Only a hint: the chain may change
- * before the lock is taken.  Context: RCU.
+ * Unlink the expired flows of the slots of the lines of hash @h, which a
+ * scan does not look at unless they have the new flow's tag: before a new
+ * flow is refused for the cap.  The bucket lock of @h.
+ * Return: how many it unlinked.
  */
-static void sgfw_ft_prefetch_chain(u32 h)
+static unsigned int sgfw_ft_reap_slots(u32 h, unsigned long now)
 {
-	struct sgfw_ftab *tab = rcu_dereference(sgfw_ft.tab);
-	unsigned int b = h & tab->mask;
-	u8 bits = READ_ONCE(tab->filter[b]);
+	spinlock_t *lock = sgfw_ft_lock(h);
+	unsigned int s, n = 0;
+	struct sgfw_ft_at at;
+	struct sgfw_line *lw;
 	struct sgfw_flow *f;
 
-	if (!bits || sgfw_chain_unwalked(bits, h))
-		return;
-	f = rcu_dereference(tab->buckets[b]);
-	if (sgfw_is_nulls(f))
-		return;
-	/* The scan reads the deadline first, then the key and @next. */
-	prefetch(&f->deadline);
-	prefetch(f);
+	at.slot = true;
+	for (at.tab = sgfw_ft_tab(); at.tab; at.tab = sgfw_ft_future(at.tab)) {
+		at.line = sgfw_ft_line(at.tab, h);
+		lw = &at.tab->lines[at.line];
+		for (s = 0; s < SGFW_LINE_SLOTS; s++) {
+			f = sgfw_slot_flow(sgfw_line_deref(lw->slot[s], lock));
+			at.link = &lw->slot[s];
+			if (f && sgfw_flow_expired(f, now) &&
+			    sgfw_flow_reap_at(f, &at))
+				n++;
+		}
+	}
+	return n;
 }
 
 /*
@@ -1252,6 +1526,17 @@ static bool sgfw_flow_ns_at_limit(struct sgfw_flow_ns *fns)
 	return (u32)atomic_read(&fns->count) == READ_ONCE(fns->limit);
 }
 
+/* Is @f, which carries the tuple looked up, one a lookup may return? */
+static bool sgfw_flow_live(const struct sgfw_flow *f, unsigned long now)
+{
+	/*
+	 * An expired flow may still share the line with the new flow of the
+	 * same tuple, until the reaper comes by.
+	 */
+	return !sgfw_flow_expired(f, now) &&
+	       !(READ_ONCE(f->flags) & SGFW_FLOW_F_DEAD);
+}
+
 /**
  * sgfw_flow_lookup() - the live flow a packet belongs to.
  * @key: the key of the device it is seen on (struct sgfw_flow_dev).
@@ -1266,45 +1551,51 @@ struct sgfw_flow *sgfw_flow_lookup(u32 key, const struct sgfw_tuple *t,
 				   u32 hash, bool *reply)
 {
 	struct sgfw_ftab *next, *tab = rcu_dereference(sgfw_ft.tab);
+	unsigned int tag = sgfw_hash_tag(hash) & SGFW_FT_TAG_MASK;
 	unsigned long now = sgfw_flow_now();
-	u8 bit = sgfw_tag_bit(sgfw_hash_tag(hash));
-	struct sgfw_flow *f;
-	unsigned int b;
+	u8 bit = sgfw_tag_bit(tag);
+	struct sgfw_flow *f, *w;
+	struct sgfw_line *lw;
+	unsigned int l, s;
 	bool rev;
 
 next_table:
-	b = hash & tab->mask;
+	l = sgfw_ft_line(tab, hash);
+	lw = &tab->lines[l];
 	/*
-	 * The bucket is needed either way: by the walk if the filter lets us
-	 * in, by the insert if the packet opens a flow.  Fetched beside the
-	 * filter, not after it.
+	 * The line is needed either way: by the lookup if the filter lets
+	 * us in, by the insert if the packet opens a flow.  Fetched beside
+	 * the filter, not after it.
 	 */
-	prefetch(&tab->buckets[b]);
-	/* Not in this chain, says its filter: no need to read it. */
-	if (!(READ_ONCE(tab->filter[b]) & bit))
+	prefetch(lw);
+	/* Not in this line, says its filter: no need to read it. */
+	if (!(READ_ONCE(tab->filter[l]) & bit))
 		goto miss;
+	for (s = 0; s < SGFW_LINE_SLOTS; s++) {
+		w = rcu_dereference(lw->slot[s]);
+		if (sgfw_slot_tag(w) != tag || !w)
+			continue;
+		f = sgfw_slot_flow(w);
+		if (sgfw_flow_match(f, key, t, &rev) && sgfw_flow_live(f, now)) {
+			*reply = rev;
+			return f;
+		}
+	}
 again:
-	for (f = rcu_dereference(tab->buckets[b]); !sgfw_is_nulls(f);
+	for (f = rcu_dereference(lw->chain); !sgfw_is_nulls(f);
 	     f = rcu_dereference(f->next)) {
-		if (!sgfw_flow_match(f, key, t, &rev))
-			continue;
-		/*
-		 * An expired flow may still share the chain with the new
-		 * flow of the same tuple, until the reaper comes by.
-		 */
-		if (sgfw_flow_expired(f, now) ||
-		    (READ_ONCE(f->flags) & SGFW_FLOW_F_DEAD))
-			continue;
-		*reply = rev;
-		return f;
+		if (sgfw_flow_match(f, key, t, &rev) && sgfw_flow_live(f, now)) {
+			*reply = rev;
+			return f;
+		}
 	}
 	/* A resize took us into another chain: walk ours again. */
-	if (f != sgfw_nulls(tab, b))
+	if (f != sgfw_nulls(tab, l))
 		goto again;
 miss:
 	/*
-	 * Pairs with the order of sgfw_ft_rehash(): future, then moves, then
-	 * the old filter cleared.
+	 * Pairs with the order of sgfw_ft_rehash(): future, then each flow
+	 * linked in it before it leaves this table, then the filter cleared.
 	 */
 	smp_rmb();
 	next = rcu_dereference(tab->future);
@@ -1313,7 +1604,7 @@ miss:
 		goto next_table;
 	}
 	/* Where the flow goes if this packet opens it. */
-	prefetchw(&tab->buckets[b]);
+	prefetchw(lw);
 	return NULL;
 }
 
@@ -1344,8 +1635,9 @@ static struct sgfw_flow *sgfw_flow_alloc(struct sgfw_flow_ns *fns)
  * Counts against @fd's namespace.  If a live flow for @t exists already
  * (another CPU
  * raced us), that one is returned and nothing is inserted.  Either way the
- * flow counts the opening packet.  Expired flows of the bucket are reaped
- * first, so that they neither fill the chain nor the namespace; a full
+ * flow counts the opening packet.  Expired flows the insert meets in the
+ * line are reaped first, and those of every slot before the cap refuses
+ * it, so that they neither fill the line nor the namespace; a full
  * namespace reclaims its due flows, then evicts its oldest unassured one.
  *
  * Context: rcu_read_lock(), any context; allocates GFP_NOWAIT.
@@ -1356,33 +1648,34 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct sgfw_flow_dev *fd,
 				      const struct sgfw_flow_init *init,
 				      bool *created)
 {
-	struct sgfw_flow_ns *fns = fd->fns;
-	u32 b = hash, key = fd->key;
-	spinlock_t *lock = sgfw_ft_lock(b);
+	spinlock_t *lock = sgfw_ft_lock(hash);
 	unsigned long now = sgfw_flow_now();
-	struct sgfw_flow *f = NULL, *old, *end;
-	struct sgfw_flow __rcu **tail;
+	struct sgfw_flow_ns *fns = fd->fns;
+	struct sgfw_flow *f = NULL, *old;
 	union sgfw_flow_sw sw = {};
-	unsigned int len;
-	u8 *filter;
+	struct sgfw_ft_room room;
+	struct sgfw_line *lw;
+	u32 key = fd->key;
+	u16 *filter;
 
 	if (sgfw_flow_ns_full(fns) &&
 	    !(sgfw_flow_ns_at_limit(fns) && sgfw_flow_ns_make_room(fns, now))) {
 		/* No room; but another CPU may have made our flow already. */
 		spin_lock_bh(lock);
-		old = sgfw_ft_scan(b, now, key, t, &len, &tail, &end, &filter);
+		old = sgfw_ft_scan(hash, now, key, t, &room);
 		if (old)
 			goto exists;
 		spin_unlock_bh(lock);
 		goto err_full;
 	}
 
-	sgfw_ft_prefetch_chain(b);
 	f = sgfw_flow_alloc(fns);
 	if (!f) {
 		atomic64_inc(&fns->nomem);
 		return ERR_PTR(-ENOMEM);
 	}
+	/* Its address leaves the slot tag's bits free. */
+	DEBUG_NET_WARN_ON_ONCE((unsigned long)f & SGFW_FT_TAG_MASK);
 	f->key = key;
 	/* Its padding too: a tuple compares whole (the KUnit suites do). */
 	memset(&f->t, 0, sizeof(f->t));
@@ -1408,15 +1701,20 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct sgfw_flow_dev *fd,
 	f->seq_end[1] = init->seq_end[1];
 
 	spin_lock_bh(lock);
-	old = sgfw_ft_scan(b, now, key, t, &len, &tail, &end, &filter);
+again:
+	old = sgfw_ft_scan(hash, now, key, t, &room);
 	if (old)
 		goto exists;
-	if (len >= SGFW_FT_CHAIN_MAX) {
+	if (room.slot < 0 &&
+	    room.len >= SGFW_FT_CHAIN_MAX - SGFW_LINE_SLOTS) {
+		/* Expired flows in the slots make room, if any. */
+		if (sgfw_ft_reap_slots(hash, now))
+			goto again;
 		spin_unlock_bh(lock);
 		kmem_cache_free(sgfw_ft.cache, f);
 		atomic64_inc(&fns->bucket_full);
-		net_warn_ratelimited("a flow table chain holds %u flows of a namespace, new flow refused\n",
-				     len);
+		net_warn_ratelimited("a flow table line holds %u flows of a namespace in its chain, new flow refused\n",
+				     room.len);
 		return ERR_PTR(-EBUSY);
 	}
 	if ((u32)atomic_inc_return(&fns->count) > READ_ONCE(fns->limit)) {
@@ -1430,15 +1728,23 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct sgfw_flow_dev *fd,
 	fns->n_unassured++;
 	spin_unlock(&fns->lock);
 	/*
-	 * At the tail of a chain that was walked, at the head of one that was
-	 * not (sgfw_ft_scan()): never between two flows it held, so that a
-	 * dump that resumes at a position in this chain never sees a flow
-	 * twice.  Orders the stores above, its bit in the filter among
-	 * them, before the flow is seen.
+	 * In a free slot, or at the tail of the chain: never moving a flow of
+	 * the line, so that a dump that resumes at a position in it never
+	 * sees a flow twice.  Orders the stores above, its bit in the filter
+	 * among them, before the flow is seen.
 	 */
-	WRITE_ONCE(*filter, *filter | sgfw_tag_bit(sw.tag));
-	RCU_INIT_POINTER(f->next, end);
-	rcu_assign_pointer(*tail, f);
+	filter = &room.tab->filter[room.line];
+	WRITE_ONCE(*filter, *filter | sgfw_tag_bit(sw.tag) |
+		   (room.slot >= 0 ? SGFW_FILTER_SLOT(room.slot) : 0));
+	lw = &room.tab->lines[room.line];
+	if (room.slot >= 0) {
+		RCU_INIT_POINTER(f->next, sgfw_nulls(room.tab, room.line));
+		rcu_assign_pointer(lw->slot[room.slot],
+				   sgfw_slot_word(f, sw.tag));
+	} else {
+		RCU_INIT_POINTER(f->next, room.end);
+		rcu_assign_pointer(*room.tail, f);
+	}
 	/* Under the lock its unlink takes to count it down. */
 	if (fd->flows)
 		this_cpu_inc(*fd->flows);
@@ -1447,7 +1753,7 @@ struct sgfw_flow *sgfw_flow_create_ex(const struct sgfw_flow_dev *fd,
 	*created = true;
 	sgfw_flow_ns_gc_kick(fns);
 	if (unlikely(percpu_counter_read(&sgfw_ft_ctl.count) >
-		     (s64)(sgfw_ft_tab()->mask + 1) * SGFW_FT_GROW_LOAD))
+		     (s64)sgfw_ft_tab()->size * SGFW_FT_GROW_LOAD))
 		sgfw_ft_resize_check();
 	return f;
 
@@ -1476,16 +1782,15 @@ err_full:
  */
 void sgfw_flow_remove(struct sgfw_flow_ns *fns, struct sgfw_flow *flow)
 {
-	u32 b = sgfw_flow_hash_of(flow);
-	spinlock_t *lock = sgfw_ft_lock(b);
-	struct sgfw_flow __rcu **link;
+	u32 h = sgfw_flow_hash_of(flow);
+	spinlock_t *lock = sgfw_ft_lock(h);
+	struct sgfw_ft_at at;
 
 	DEBUG_NET_WARN_ON_ONCE(sgfw_key_ns(flow->key) != fns->id);
 	spin_lock_bh(lock);
 	/* The reaper, a flush or another CPU may have been first. */
-	link = sgfw_chain_link(b, flow);
-	if (link)
-		sgfw_flow_unlink(fns, flow, b, link, SGFW_END_FLUSHED);
+	if (sgfw_ft_find(h, flow, &at))
+		sgfw_flow_unlink(fns, flow, &at, SGFW_END_FLUSHED);
 	spin_unlock_bh(lock);
 }
 
@@ -1550,50 +1855,73 @@ static bool sgfw_flow_flushed(const struct sgfw_flow *f,
 	       (!fl->match || fl->match(f, fl->arg));
 }
 
+/*
+ * Unlink the flows of line @l of @tab that @fl takes.  Its bucket lock, and
+ * RCU.  Return: how many.
+ */
+static unsigned int sgfw_line_flush(struct sgfw_ftab *tab, unsigned int l,
+				    const struct sgfw_flush *fl)
+{
+	spinlock_t *lock = sgfw_ft_line_lock(tab, l);
+	struct sgfw_line *lw = &tab->lines[l];
+	struct sgfw_ft_at at = { .tab = tab, .line = l };
+	unsigned int s, removed = 0;
+	struct sgfw_flow *f;
+
+	at.slot = true;
+	for (s = 0; s < SGFW_LINE_SLOTS; s++) {
+		f = sgfw_slot_flow(sgfw_line_deref(lw->slot[s], lock));
+		if (f && sgfw_flow_flushed(f, fl)) {
+			at.link = &lw->slot[s];
+			sgfw_flow_unlink(fl->fns, f, &at, fl->reason);
+			removed++;
+		}
+	}
+	at.slot = false;
+	at.link = &lw->chain;
+	while (!sgfw_is_nulls(f = sgfw_line_deref(*at.link, lock))) {
+		if (sgfw_flow_flushed(f, fl)) {
+			sgfw_flow_unlink(fl->fns, f, &at, fl->reason);
+			removed++;
+		} else {
+			at.link = &f->next;
+		}
+	}
+	return removed;
+}
+
 /* Context: process; may sleep.  Return: the flows it removed. */
 static unsigned int sgfw_flowtable_flush_some(const struct sgfw_flush *fl)
 {
-	struct sgfw_flow __rcu **link;
-	unsigned int removed = 0;
+	unsigned int l, s, removed = 0;
 	struct sgfw_ftab *tab;
 	struct sgfw_flow *f;
-	unsigned int b;
-	bool found;
+	spinlock_t *lock;	/* of the line */
 
 	might_sleep();
 	/* No resize meanwhile: every flow is in @tab. */
 	mutex_lock(&sgfw_ft_ctl.mutex);
 	tab = sgfw_ft_tab();
-	for (b = 0; b <= tab->mask; b++) {
-		/* Most chains hold nothing of ours: look before locking. */
-		found = false;
+	for (l = 0; l < tab->nlines; l++) {
+		/* Most lines hold nothing of ours: look before locking. */
 		rcu_read_lock();
-		for (f = rcu_dereference(tab->buckets[b]); !sgfw_is_nulls(f);
-		     f = rcu_dereference(f->next)) {
-			if (sgfw_flow_flushed(f, fl)) {
-				found = true;
-				break;
-			}
+		f = NULL;
+		if (READ_ONCE(tab->filter[l])) {
+			while ((f = sgfw_line_next(&tab->lines[l], f, &s)))
+				if (sgfw_flow_flushed(f, fl))
+					break;
 		}
 		rcu_read_unlock();
 
-		if (found) {
-			spin_lock_bh(sgfw_ft_lock(b));
+		if (f) {
+			lock = sgfw_ft_line_lock(tab, l);
+			spin_lock_bh(lock);
 			rcu_read_lock();
-			link = &tab->buckets[b];
-			while (!sgfw_is_nulls(f = sgfw_chain_deref(*link, b))) {
-				if (sgfw_flow_flushed(f, fl)) {
-					removed++;
-					sgfw_flow_unlink(fl->fns, f, b, link,
-							 fl->reason);
-				} else {
-					link = &f->next;
-				}
-			}
+			removed += sgfw_line_flush(tab, l, fl);
 			rcu_read_unlock();
-			spin_unlock_bh(sgfw_ft_lock(b));
+			spin_unlock_bh(lock);
 		}
-		if ((b & 1023) == 1023)
+		if ((l & 1023) == 1023)
 			cond_resched();
 	}
 	mutex_unlock(&sgfw_ft_ctl.mutex);
@@ -1672,29 +2000,29 @@ static u32 sgfw_flow_pos_ports(const struct sgfw_flow *f)
  * sgfw_flowtable_walk() - call @fn for every live flow of a namespace.
  * @fns: the namespace's share.
  * @pos: where to start (zeroed at first), and where the next call starts.
- * @fn: takes one flow, told whether it is the first of its bucket in this
+ * @fn: takes one flow, told whether it is the first of its line in this
  *	call; returns 0, SGFW_WALK_AGAIN to stop and have the next call walk
- *	the bucket again from its start (a dump that gives up a bucket's
- *	first flows so that the bucket goes out whole in the next message),
- *	or a negative error to stop and have the next call resume at this
- *	flow.
+ *	the line again from its start (a dump that gives up a line's first
+ *	flows so that the line goes out whole in the next message), or a
+ *	negative error to stop and have the next call resume at this flow.
  * @arg: for @fn.
  *
- * A resumed walk looks for the flow it stopped at (by address and ports,
- * which never dereferences a flow that may be gone).  A new flow joins a
- * chain at its tail or its head (sgfw_ft_scan()), never between two flows
- * it held, and removals keep the order of the rest, so the walk then
- * repeats nothing and skips no flow the chain held when it stopped (one
- * linked at the head meanwhile is not seen, as one in a bucket already
- * walked is not); if that flow has left the
- * table, the walk takes its bucket again from the start, and may return
- * some flows of it twice (as ctnetlink does).  A resize between two calls
- * (@pos remembers the size) makes the walk go on from the same bucket
- * number in a larger table, where the flows of the buckets it has done
- * are in that bucket, earlier ones or later ones (seen twice, never
- * missed), or start again in a smaller one.  It may take long on a large
- * table: it never runs under the RTNL, which every other namespace needs,
- * and it holds off a resize while it runs.
+ * A line is walked in the order of its slots, then of its chain.  A
+ * resumed walk looks for the flow it stopped at (by address and ports,
+ * which never dereferences a flow that may be gone).  A new flow takes a
+ * free slot or joins the chain at its tail (sgfw_ft_scan()), and no flow
+ * moves within its line, so the walk then repeats nothing and skips no
+ * flow the line held when it stopped (one linked meanwhile in a slot
+ * before that flow is not seen, as one in a line already walked is not);
+ * if that flow has left the table, the walk takes its line again from the
+ * start, and may return some flows of it twice (as ctnetlink does).  A
+ * resize between two calls (@pos remembers the size) makes the walk go on
+ * from the same line number in a larger table, where the flows of the
+ * lines it has done are in that line, earlier ones or later ones (seen
+ * twice, never missed: a doubled table's line l holds the flows of the old
+ * line l / 2), or start again in a smaller one.  It may take long on a
+ * large table: it never runs under the RTNL, which every other namespace
+ * needs, and it holds off a resize while it runs.
  *
  * Context: process; takes rcu_read_lock() itself and calls @fn under it.
  * Return: 0 when the walk is complete, else what @fn returned.
@@ -1708,7 +2036,7 @@ int sgfw_flowtable_walk(const struct sgfw_flow_ns *fns,
 	unsigned long now = sgfw_flow_now();
 	const struct sgfw_flow *f;
 	struct sgfw_ftab *tab;
-	unsigned long size;
+	unsigned int s;
 	int err = 0;
 	bool first;
 
@@ -1719,19 +2047,21 @@ int sgfw_flowtable_walk(const struct sgfw_flow_ns *fns,
 		return 0;
 	mutex_lock(&sgfw_ft_ctl.mutex);
 	tab = sgfw_ft_tab();
-	size = tab->mask + 1;
-	if (pos->size != size) {
-		if (pos->size > size)
+	if (pos->size != tab->size) {
+		if (pos->size > tab->size)
 			pos->bucket = 0;
 		pos->flow = 0;
-		pos->size = size;
+		pos->size = tab->size;
 	}
-	for (; pos->bucket < size; pos->bucket++) {
+	for (; pos->bucket < tab->nlines; pos->bucket++) {
 again:
 		first = true;
 		rcu_read_lock();
-		for (f = rcu_dereference(tab->buckets[pos->bucket]);
-		     !sgfw_is_nulls(f); f = rcu_dereference(f->next)) {
+		f = NULL;
+		/* An empty filter: nothing in the line. */
+		if (!READ_ONCE(tab->filter[pos->bucket]))
+			goto next;
+		while ((f = sgfw_line_next(&tab->lines[pos->bucket], f, &s))) {
 			if (sgfw_key_ns(f->key) != fns->id ||
 			    sgfw_flow_expired(f, now) ||
 			    (READ_ONCE(f->flags) & SGFW_FLOW_F_DEAD))
@@ -1754,6 +2084,7 @@ again:
 				goto out;
 			}
 		}
+next:
 		rcu_read_unlock();
 		if (pos->flow) {
 			/* The flow to resume at has gone. */
@@ -1776,11 +2107,18 @@ out:
  */
 int sgfw_flowtable_init(void)
 {
-	unsigned int size = hashsize, i;
+	unsigned int size = hashsize, i, n;
 	struct sgfw_ftab *tab;
 
 	/* The memory goal per flow; see the top of this file. */
 	BUILD_BUG_ON(sizeof(struct sgfw_flow) > 128);
+	/* A line is a cache line on 64-bit: seven slots and a chain. */
+	BUILD_BUG_ON(sizeof(struct sgfw_line) != 8 * sizeof(void *));
+	BUILD_BUG_ON(SGFW_FT_MIN_SIZE % SGFW_FT_LINE_DIV ||
+		     !is_power_of_2(SGFW_FT_LINE_DIV));
+	/* The slot tag and the filter bit are the tag's low bits. */
+	BUILD_BUG_ON((SGFW_FT_TAG_MASK & 7) != 7 ||
+		     (SGFW_FT_TAG_MASK & ~0xffUL));
 	BUILD_BUG_ON(sizeof(struct list_head) != sizeof(struct rcu_head));
 	BUILD_BUG_ON(sizeof(union sgfw_flow_sw) != sizeof(atomic_t));
 	BUILD_BUG_ON(offsetof(struct sgfw_flow, flags) -
@@ -1793,8 +2131,6 @@ int sgfw_flowtable_init(void)
 		     offsetof(struct sgfw_flow, state));
 	BUILD_BUG_ON(!is_power_of_2(SGFW_FT_LOCKS));
 	BUILD_BUG_ON(!is_power_of_2(SGFW_WHEEL_SLOTS));
-
-	BUILD_BUG_ON(SGFW_FT_MIN_SIZE > SGFW_FT_LOCKS);
 
 	size = roundup_pow_of_two(clamp(size, SGFW_FT_MIN_SIZE,
 					SGFW_FT_MAX_SIZE));
@@ -1811,6 +2147,15 @@ int sgfw_flowtable_init(void)
 		hashsize_max = size;
 	}
 
+	/*
+	 * The bucket locks: the lines of the smallest table halved while they
+	 * are more than SGFW_FT_LOCKS (704 for hashsize 2048 and up), so that
+	 * every larger size has a whole number of lines per lock.
+	 */
+	for (n = sgfw_ft_nlines(hashsize); n > SGFW_FT_LOCKS; n /= 2)
+		;
+	sgfw_ft.nlocks = n;
+
 	mutex_init(&sgfw_ft_ctl.mutex);
 	INIT_WORK(&sgfw_ft_ctl.resize, sgfw_ft_resize_worker);
 	if (percpu_counter_init(&sgfw_ft_ctl.count, 0, GFP_KERNEL))
@@ -1819,15 +2164,16 @@ int sgfw_flowtable_init(void)
 	if (!tab)
 		goto err_count;
 	RCU_INIT_POINTER(sgfw_ft.tab, tab);
-	sgfw_ft.lock_mask = min(hashsize, SGFW_FT_LOCKS) - 1;
 
 	/*
-	 * No SLAB_HWCACHE_ALIGN: it would round 112 bytes up to 128.
-	 * SLAB_ACCOUNT: flows are charged to their namespace's memory cgroup
-	 * (sgfw_flow_alloc()).
+	 * No SLAB_HWCACHE_ALIGN: it would round 112 bytes up to 128.  Aligned
+	 * to 16 bytes, which 112 is, so that the low bits of a flow's address
+	 * are free for its slot tag.  SLAB_ACCOUNT: flows are charged to their
+	 * namespace's memory cgroup (sgfw_flow_alloc()).
 	 */
 	sgfw_ft.cache = kmem_cache_create("sgfw_flow", sizeof(struct sgfw_flow),
-					  0, SLAB_ACCOUNT, NULL);
+					  SGFW_FT_TAG_MASK + 1, SLAB_ACCOUNT,
+					  NULL);
 	if (!sgfw_ft.cache)
 		goto err_tab;
 
@@ -1851,7 +2197,7 @@ err_count:
  * (2) any flow left is unlinked and handed to call_rcu(); (3)
  * rcu_barrier(), which waits for the callbacks of every flow freed so far,
  * here and before, so that (4) the cache is empty when it is destroyed;
- * (5) free the buckets.  Frees go through call_rcu() with a callback of
+ * (5) free the lines.  Frees go through call_rcu() with a callback of
  * this module rather than kfree_rcu(): on 6.1, rcu_barrier() does not wait
  * for kfree_rcu()'s batches (kvfree_rcu_barrier() appeared in 6.12), and
  * the cache must not be destroyed under them.
@@ -1860,24 +2206,35 @@ err_count:
  */
 void sgfw_flowtable_exit(void)
 {
-	unsigned int b, left = 0;
+	unsigned int l, s, left = 0;
 	struct sgfw_ftab *tab;
+	struct sgfw_line *lw;
 	struct sgfw_flow *f;
+	spinlock_t *lock;	/* of the line */
 
 	/* No flow left to call for one, but one may be queued. */
 	cancel_work_sync(&sgfw_ft_ctl.resize);
 	tab = rcu_dereference_protected(sgfw_ft.tab, true);
-	for (b = 0; b <= tab->mask; b++) {
-		spin_lock_bh(sgfw_ft_lock(b));
-		while (!sgfw_is_nulls(f = sgfw_chain_deref(tab->buckets[b],
-							   b))) {
-			/* Its namespace and lists are gone: no list_del. */
-			RCU_INIT_POINTER(tab->buckets[b],
-					 sgfw_chain_deref(f->next, b));
+	for (l = 0; l < tab->nlines; l++) {
+		lw = &tab->lines[l];
+		lock = sgfw_ft_line_lock(tab, l);
+		spin_lock_bh(lock);
+		/* Their namespaces and lists are gone: no list_del. */
+		for (s = 0; s < SGFW_LINE_SLOTS; s++) {
+			f = sgfw_slot_flow(sgfw_line_deref(lw->slot[s], lock));
+			if (!f)
+				continue;
+			RCU_INIT_POINTER(lw->slot[s], NULL);
 			call_rcu(&f->rcu, sgfw_flow_free_rcu);
 			left++;
 		}
-		spin_unlock_bh(sgfw_ft_lock(b));
+		while (!sgfw_is_nulls(f = sgfw_line_deref(lw->chain, lock))) {
+			RCU_INIT_POINTER(lw->chain,
+					 sgfw_line_deref(f->next, lock));
+			call_rcu(&f->rcu, sgfw_flow_free_rcu);
+			left++;
+		}
+		spin_unlock_bh(lock);
 	}
 	if (left)
 		pr_warn("%u flows outlived their namespaces\n", left);
@@ -1916,14 +2273,20 @@ unsigned int sgfw_flowtable_size(void)
 	unsigned int size;
 
 	rcu_read_lock();
-	size = rcu_dereference(sgfw_ft.tab)->mask + 1;
+	size = rcu_dereference(sgfw_ft.tab)->size;
 	rcu_read_unlock();
 	return size;
 }
 
+/* The line of the table that a flow of @key and @t goes to. */
 unsigned int sgfw_flowtable_bucket(u32 key, const struct sgfw_tuple *t)
 {
-	return sgfw_flow_hash(key, t) & (sgfw_flowtable_size() - 1);
+	unsigned int l;
+
+	rcu_read_lock();
+	l = sgfw_ft_line(rcu_dereference(sgfw_ft.tab), sgfw_flow_hash(key, t));
+	rcu_read_unlock();
+	return l;
 }
 
 /*
@@ -1942,30 +2305,52 @@ void sgfw_flowtable_resize_pause(bool pause)
 		cancel_work_sync(&sgfw_ft_ctl.resize);
 }
 
+/* Is @f, found in line @l of @tab with slot tag @stag (if in a slot), right there? */
+static bool sgfw_flow_placed(const struct sgfw_ftab *tab, unsigned int l,
+			     const struct sgfw_flow *f, int stag)
+{
+	u32 h = sgfw_flow_hash_of(f);
+
+	return sgfw_ft_line(tab, h) == l &&
+	       READ_ONCE(f->tag) == sgfw_hash_tag(h) &&
+	       (stag < 0 || stag == (READ_ONCE(f->tag) & SGFW_FT_TAG_MASK));
+}
+
 /*
- * The chains whose filter is not exactly the union of their flows' bits:
- * none, whenever no insert or removal is under way.
+ * The lines whose filter is not exactly the union of their flows' bits, or
+ * that hold a flow that is not theirs or has a wrong tag: none, whenever
+ * no insert or removal is under way.
  */
 unsigned int sgfw_flowtable_filters_stale(void)
 {
-	unsigned int b, bad = 0;
+	unsigned int l, s, bad = 0;
 	struct sgfw_ftab *tab;
+	struct sgfw_line *lw;
 	struct sgfw_flow *f;
+	spinlock_t *lock;	/* of the line */
 	bool wrong;
 
 	mutex_lock(&sgfw_ft_ctl.mutex);
 	tab = sgfw_ft_tab();
-	for (b = 0; b <= tab->mask; b++) {
-		spin_lock_bh(sgfw_ft_lock(b));
-		wrong = sgfw_chain_bits(tab, b, b) != tab->filter[b];
-		/* And every tag is its flow's. */
-		for (f = sgfw_chain_deref(tab->buckets[b], b); !sgfw_is_nulls(f);
-		     f = sgfw_chain_deref(f->next, b))
-			wrong |= READ_ONCE(f->tag) !=
-				 sgfw_hash_tag(sgfw_flow_hash_of(f));
+	for (l = 0; l < tab->nlines; l++) {
+		lw = &tab->lines[l];
+		lock = sgfw_ft_line_lock(tab, l);
+		spin_lock_bh(lock);
+		wrong = sgfw_line_bits(lw, lock) != tab->filter[l];
+		for (s = 0; s < SGFW_LINE_SLOTS; s++) {
+			f = sgfw_line_deref(lw->slot[s], lock);
+			if (f)
+				wrong |= !sgfw_flow_placed(tab, l,
+							   sgfw_slot_flow(f),
+							   sgfw_slot_tag(f));
+		}
+		for (f = sgfw_line_deref(lw->chain, lock); !sgfw_is_nulls(f);
+		     f = sgfw_line_deref(f->next, lock))
+			wrong |= !sgfw_flow_placed(tab, l, f, -1);
+		wrong |= f != sgfw_nulls(tab, l);
 		if (wrong)
 			bad++;
-		spin_unlock_bh(sgfw_ft_lock(b));
+		spin_unlock_bh(lock);
 	}
 	mutex_unlock(&sgfw_ft_ctl.mutex);
 	return bad;
@@ -1976,10 +2361,39 @@ unsigned int sgfw_flowtable_chain_max(void)
 	return SGFW_FT_CHAIN_MAX;
 }
 
-/* A flow's bit in its chain's filter, 0 to 7. */
+unsigned int sgfw_flowtable_line_slots(void)
+{
+	return SGFW_LINE_SLOTS;
+}
+
+/* A flow's bit in its line's filter, 0 to 7. */
 unsigned int sgfw_flowtable_tag_bit(u32 key, const struct sgfw_tuple *t)
 {
 	return ilog2(sgfw_tag_bit(sgfw_hash_tag(sgfw_flow_hash(key, t))));
+}
+
+/* A flow's slot tag, 0 to 15. */
+unsigned int sgfw_flowtable_tag(u32 key, const struct sgfw_tuple *t)
+{
+	return sgfw_hash_tag(sgfw_flow_hash(key, t)) & SGFW_FT_TAG_MASK;
+}
+
+/*
+ * Where @f is in its line: its slot, sgfw_flowtable_line_slots() for the
+ * chain, or -1 when it is not linked.
+ */
+int sgfw_flowtable_slot_of(const struct sgfw_flow *f)
+{
+	u32 h = sgfw_flow_hash_of(f);
+	struct sgfw_ft_at at;
+	int ret = -1;
+
+	spin_lock_bh(sgfw_ft_lock(h));
+	if (sgfw_ft_find(h, f, &at))
+		ret = at.slot ? at.link - at.tab->lines[at.line].slot :
+				SGFW_LINE_SLOTS;
+	spin_unlock_bh(sgfw_ft_lock(h));
+	return ret;
 }
 
 unsigned int sgfw_flowtable_cache_size(void)

@@ -13,8 +13,9 @@
  *
  * Locking (flowtable.c says why):
  * - lookups run under rcu_read_lock() and take no lock;
- * - a chain changes under its bucket lock; a flow is freed through
- *   call_rcu() after it is unlinked;
+ * - a line of the table (its slots and its overflow chain) changes under
+ *   its bucket lock; a flow is freed through call_rcu() after it is
+ *   unlinked;
  * - a namespace's expiry wheel and unassured list (struct sgfw_flow_ns)
  *   change under its @lock, which nests inside a bucket lock; whoever
  *   holds @lock and wants a bucket lock only tries it;
@@ -67,7 +68,7 @@ struct mem_cgroup;
  * @limit: the most it may have; READ_ONCE(), set by netlink.
  * @exceeded: new flows refused because the namespace was full and held
  *	nothing to reclaim or evict (conntrack_allowance_exceeded).
- * @bucket_full: new flows refused because their chain held the most
+ * @bucket_full: new flows refused because their line held the most
  *	flows of this namespace it may.
  * @evicted: unassured flows removed to make room for new ones.
  * @nomem: new flows refused because memory ran out.
@@ -173,8 +174,10 @@ union sgfw_flow_sw {
 
 /*
  * struct sgfw_flow - one tracked flow.  112 bytes on 64-bit; the slab
- * object is as large (no cache-line alignment).
- * @next: the next flow of its chain; bucket lock, RCU for readers.
+ * object is as large (16-byte aligned, not to a cache line: a table slot
+ * keeps the flow's slot tag in the four low bits of its address).
+ * @next: the next flow of its line's overflow chain, while it is in one
+ *	(else its line's end marker); bucket lock, RCU for readers.
  * @lru: in its namespace's unassured list or a wheel slot; the
  *	namespace's lock.  Once the flow is unlinked it is off both, and the
  *	same bytes hold @rcu.
@@ -187,8 +190,9 @@ union sgfw_flow_sw {
  * @pstate: per-protocol state (track.c): for UDP the number of direction
  *	changes seen, for an icmp query flow the type of the request, for
  *	TCP the window scales of both sides.
- * @tag: the top 8 bits of the flow's hash, set when it is created and
- *	never changed: its chain's filter (flowtable.c) is made of them.
+ * @tag: the low 8 bits of the flow's hash, set when it is created and
+ *	never changed: its slot tag (the low four) and its bit in its line's
+ *	filter (the low three) are made of them (flowtable.c).
  * @sw: @state, @flags, @pstate and @tag as one word (union
  *	sgfw_flow_sw); every change to any of them is an atomic_try_cmpxchg()
  *	on it.
@@ -271,9 +275,9 @@ struct sgfw_flow_init {
 };
 
 /*
- * Where a walk of the table resumes (sgfw_flowtable_walk()): a bucket of a
- * table of @size buckets, and
- * in it the flow to resume at, or 0 for the start of the bucket.  @flow is
+ * Where a walk of the table resumes (sgfw_flowtable_walk()): line @bucket
+ * of a table of @size buckets, and
+ * in it the flow to resume at, or 0 for the start of the line.  @flow is
  * the flow's address, compared and never dereferenced (the flow may be gone
  * by then); @ports, its ports, guard against the address being reused.
  */
@@ -284,7 +288,7 @@ struct sgfw_flow_pos {
 	u32 size;	/* of the table then */
 };
 
-/* What a walk's callback returns to have the bucket walked again from its
+/* What a walk's callback returns to have the line walked again from its
  * start by the next call (negative errors resume at the flow itself).
  */
 #define SGFW_WALK_AGAIN		1
@@ -361,7 +365,7 @@ struct sgfw_flow *sgfw_flow_lookup(u32 key, const struct sgfw_tuple *t,
  * Context: rcu_read_lock(), any context (softirq); allocates GFP_NOWAIT.
  * Return: the flow, or ERR_PTR(-ENOSPC) when the namespace is at its limit
  * with nothing to reclaim or evict (@fns->exceeded grows), -EBUSY when
- * the chain holds the most flows of the namespace it may
+ * the line holds the most flows of the namespace it may
  * (@fns->bucket_full grows), -ENOMEM (@fns->nomem grows).
  */
 struct sgfw_flow *sgfw_flow_create_ex(const struct sgfw_flow_dev *fd,
@@ -449,7 +453,10 @@ void sgfw_flowtable_clock_real(void);
 unsigned int sgfw_flowtable_size(void);
 unsigned int sgfw_flowtable_bucket(u32 key, const struct sgfw_tuple *t);
 unsigned int sgfw_flowtable_chain_max(void);
+unsigned int sgfw_flowtable_line_slots(void);
 unsigned int sgfw_flowtable_tag_bit(u32 key, const struct sgfw_tuple *t);
+unsigned int sgfw_flowtable_tag(u32 key, const struct sgfw_tuple *t);
+int sgfw_flowtable_slot_of(const struct sgfw_flow *f);
 unsigned int sgfw_flowtable_filters_stale(void);
 unsigned int sgfw_flowtable_cache_size(void);
 void sgfw_flowtable_gc_pause(bool pause);

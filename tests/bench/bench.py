@@ -22,6 +22,13 @@ round lets another variant go first.
 Prints a table, and the figures as JSON between "bench-json begin" and
 "bench-json end" lines.  --smoke: one round, few packets, small tables (the
 figures then mean nothing; make check runs it so that the bench cannot rot).
+--only GROUPS: only these groups of figures, comma-separated (for a quick
+comparison while working on one of them): established (with buckets,
+mem_per_flow and slab_object), new_flow, rules, tcp, expiry.  --base-ko KO:
+a fourth variant, "base", measured as sgfw is with another build of the
+module (another commit's), in the same boot and interleaved with the
+others: for the established and new_flow groups only (the others go
+without it); the table gets a column and a ratio of its own.
 """
 
 import ctypes
@@ -34,6 +41,12 @@ import sys
 import time
 
 SMOKE = "--smoke" in sys.argv
+GROUPS = ("established", "new_flow", "rules", "tcp", "expiry")
+ONLY = set(GROUPS)
+if "--only" in sys.argv:
+    ONLY = set(sys.argv[sys.argv.index("--only") + 1].split(","))
+    if not ONLY <= set(GROUPS):
+        sys.exit("bench.py: --only takes some of " + ",".join(GROUPS))
 REPS = 1 if SMOKE else 5
 SGTOOL = os.environ.get("SGTOOL", "sgtool")
 KO = os.environ.get("SGFW_KO", "")
@@ -50,6 +63,13 @@ CT_BUCKETS = 524288
 HASHSIZE = CT_BUCKETS
 DEFAULT_HASHSIZE = 65536
 VARIANTS = ("baseline", "nft", "sgfw")
+BASE_KO = None
+if "--base-ko" in sys.argv:
+    BASE_KO = sys.argv[sys.argv.index("--base-ko") + 1]
+# The variants of the established and new_flow groups: sgfw, and with
+# --base-ko the other build too.
+AB_VARIANTS = VARIANTS + (("base",) if BASE_KO else ())
+SGFW_LIKE = ("sgfw", "base")
 
 libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNET = 0x40000000
@@ -102,17 +122,21 @@ def sgfw_loaded():
 
 
 loaded_hashsize = None
+loaded_ko = None
 
 
-def sgfw_load(hashsize=None):
-    """sgfw loaded with a table of at least @hashsize (HASHSIZE) buckets."""
-    global loaded_hashsize
+def sgfw_load(hashsize=None, ko=None):
+    """sgfw loaded with a table of at least @hashsize (HASHSIZE) buckets,
+    from @ko (KO)."""
+    global loaded_hashsize, loaded_ko
     hashsize = hashsize or HASHSIZE
-    if sgfw_loaded() and loaded_hashsize != hashsize:
+    ko = ko or KO
+    if sgfw_loaded() and (loaded_hashsize != hashsize or loaded_ko != ko):
         sgfw_unload()
     if not sgfw_loaded():
-        run("insmod", KO, "hashsize=%d" % hashsize)
+        run("insmod", ko, "hashsize=%d" % hashsize)
         loaded_hashsize = hashsize
+        loaded_ko = ko
 
 
 def sgfw_unload():
@@ -186,8 +210,9 @@ class Netns:
 
     def __enter__(self):
         settle()
-        if self.variant == "sgfw":
-            sgfw_load(self.hashsize)
+        if self.variant in SGFW_LIKE:
+            sgfw_load(self.hashsize,
+                      BASE_KO if self.variant == "base" else KO)
         else:
             sgfw_unload()
         run("ip", "netns", "add", self.name)
@@ -367,14 +392,14 @@ def egress_clear(g):
 def setup(variant, **kw):
     if variant == "nft":
         setup_nft(**kw)
-    elif variant == "sgfw":
+    elif variant in SGFW_LIKE:
         setup_sgfw(**kw)
 
 
 def flows_of(variant):
     if variant == "nft":
         return int(read("/proc/sys/net/netfilter/nf_conntrack_count"))
-    if variant == "sgfw":
+    if variant in SGFW_LIKE:
         return json.loads(sgt("-j", "status"))["flows"]
     return 0
 
@@ -384,11 +409,11 @@ def flows_of(variant):
 results = {}
 
 
-def order(rnd):
+def order(rnd, variants=VARIANTS):
     """The variants of round @rnd: each goes first in turn, so that no
     variant always pays for the one before it."""
-    i = rnd % len(VARIANTS)
-    return VARIANTS[i:] + VARIANTS[:i]
+    i = rnd % len(variants)
+    return variants[i:] + variants[:i]
 
 
 def record(name, variant, value):
@@ -405,7 +430,7 @@ def flows_shape(n):
 def fig_established(rnd, nflows, pkts):
     """Cost of a packet of a tracked flow, with @nflows flows live."""
     srcs, ports = flows_shape(nflows)
-    for v in order(rnd):
+    for v in order(rnd, AB_VARIANTS):
         with Netns(v) as ns:
             setup(v)
             ns.pktgen(srcs * ports, srcs, ports)   # every flow opened
@@ -426,20 +451,25 @@ MEM0 = {}
 def memory(v, n):
     """Bytes per flow: the slab objects and what else the slab holds for
     them, measured as the change in slab memory since the namespace had no
-    flow, plus the flows' share of the hash buckets that the table has
-    now: 8 bytes each for nf_conntrack (a list head), 9 for sgfw (a chain
-    head and its chain's filter byte)."""
+    flow, plus the flows' share of the hash table that the table has
+    now: 8 bytes a bucket for nf_conntrack (a list head); for sgfw what
+    its table_bytes parameter says (11 lines per 32 buckets, 64 bytes
+    each and a two-byte filter word)."""
     used = kernel_mem() - MEM0[v]
     if v == "nft":
         buckets = int(read("/proc/sys/net/netfilter/nf_conntrack_buckets"))
-        per_bucket = 8
+        table = buckets * 8
         obj = slab("nf_conntrack")[1]
     else:
         buckets = int(read("/sys/module/sgfw/parameters/hashsize"))
-        per_bucket = 9
+        if os.path.exists("/sys/module/sgfw/parameters/table_bytes"):
+            table = int(read("/sys/module/sgfw/parameters/table_bytes"))
+        else:
+            # A build before table_bytes: a chain head and a filter byte.
+            table = buckets * 9
         obj = slab("sgfw_flow")[1]
     record("buckets", v, buckets)
-    record("mem_per_flow", v, used / n + buckets * per_bucket / n)
+    record("mem_per_flow", v, used / n + table / n)
     record("slab_object", v, obj)
 
 
@@ -448,17 +478,20 @@ def fig_new_flows(rnd, pkts):
     with its table at the default size, growing as the flows come
     (new_flow_growing_ns; its other columns are new_flow_ns's)."""
     srcs, ports = flows_shape(pkts)
-    for v in order(rnd):
+    for v in order(rnd, AB_VARIANTS):
         with Netns(v) as ns:
             setup(v)
             pps = ns.pktgen(pkts, srcs, ports)
             record("new_flow_ns", v, 1e9 / pps)
-            if v != "sgfw":
+            if v not in SGFW_LIKE:
                 record("new_flow_growing_ns", v, 1e9 / pps)
-    with Netns("sgfw", DEFAULT_HASHSIZE) as ns:
-        setup("sgfw")
-        pps = ns.pktgen(pkts, srcs, ports)
-        record("new_flow_growing_ns", "sgfw", 1e9 / pps)
+    for v in AB_VARIANTS:
+        if v not in SGFW_LIKE:
+            continue
+        with Netns(v, DEFAULT_HASHSIZE) as ns:
+            setup(v)
+            pps = ns.pktgen(pkts, srcs, ports)
+            record("new_flow_growing_ns", v, 1e9 / pps)
 
 
 def fig_rules(rnd, sizes, pkts):
@@ -634,20 +667,25 @@ def main():
     # against each variant's empty namespace.
     with Netns("baseline") as ns:
         ns.pktgen(pkts, 63, 16)
-    for v in VARIANTS:
+    for v in AB_VARIANTS:
         with Netns(v) as ns:
             setup(v)
             MEM0[v] = kernel_mem()
     for rnd in range(REPS):
         log("round %d of %d, %.0f s" % (rnd + 1, REPS, time.time() - t0))
-        fig_established(rnd, 1000, pkts)
-        fig_established(rnd, big, pkts)
-        fig_new_flows(rnd, pkts // 2)
-        fig_rules(rnd, sizes, pkts // 4)
-        fig_tcp(rnd, 50 if SMOKE else 20000)
+        if "established" in ONLY:
+            fig_established(rnd, 1000, pkts)
+            fig_established(rnd, big, pkts)
+        if "new_flow" in ONLY:
+            fig_new_flows(rnd, pkts // 2)
+        if "rules" in ONLY:
+            fig_rules(rnd, sizes, pkts // 4)
+        if "tcp" in ONLY:
+            fig_tcp(rnd, 50 if SMOKE else 20000)
     # Long enough for every flow to go: 30 s of timeout, then sgfw's reaper
     # and conntrack's garbage collector.  Once: it takes minutes.
-    fig_expiry(big, 3 if SMOKE else 150)
+    if "expiry" in ONLY:
+        fig_expiry(big, 3 if SMOKE else 150)
     sgfw_load()
     report(time.time() - t0)
     return 0
@@ -655,7 +693,32 @@ def main():
 
 def stats(vals):
     return {"median": statistics.median(vals), "min": min(vals),
-            "max": max(vals), "n": len(vals)}
+            "max": max(vals), "n": len(vals), "values": vals}
+
+
+def ratio_of(name, per, med, x):
+    """The ratio column of figure @name for sgfw-like variant @x, noting
+    the added costs in @per."""
+    ratio = "-"
+    if "nft" in med and x in med and med["nft"]:
+        if name.endswith("_ns") or name.startswith("established"):
+            b = med.get("baseline", 0)
+            added = {v: med[v] - b for v in ("nft", x)}
+            per.setdefault("added_ns", {}).update(added)
+            if added["nft"] > 0:
+                ratio = "%.2f (added)" % (added[x] / added["nft"])
+        else:
+            ratio = "%.2f" % (med[x] / med["nft"])
+    if name == "tcp_conn_per_s" and ratio != "-" and med.get("baseline"):
+        # And the time each variant adds to a connection.
+        added = {v: 1e6 / med[v] - 1e6 / med["baseline"] for v in ("nft", x)}
+        per.setdefault("added_us", {}).update(added)
+        if added["nft"] > 0:
+            ratio += ", %.2f (added)" % (added[x] / added["nft"])
+    if name.startswith("new_flow") and "nft" in med and med.get(x):
+        # New flows per second, sgfw's over nft+conntrack's.
+        ratio += ", rate x%.2f" % (med["nft"] / med[x])
+    return ratio
 
 
 def report(elapsed):
@@ -664,37 +727,20 @@ def report(elapsed):
     for name, per in results.items():
         out["figures"][name] = {v: stats(x) for v, x in per.items()}
     # Added cost over the baseline of the same kind of run.
-    print("%-34s %12s %12s %12s  %s" % ("figure", "baseline", "nft", "sgfw",
-                                        "sgfw/nft"))
+    cols = AB_VARIANTS
+    print("%-34s" % "figure" + "".join(" %12s" % v for v in cols) +
+          "  sgfw/nft" + ("  |  base/nft" if BASE_KO else ""))
     for name, per in out["figures"].items():
         med = {v: per[v]["median"] for v in per}
         row = [("%.1f" % med[v] if med[v] >= 10 else "%.3f" % med[v])
-               if v in med else "-" for v in VARIANTS]
-        ratio = "-"
-        if "nft" in med and "sgfw" in med and med["nft"]:
-            if name.endswith("_ns") or name.startswith("established"):
-                b = med.get("baseline", 0)
-                added = {v: med[v] - b for v in ("nft", "sgfw")}
-                per["added_ns"] = added
-                if added["nft"] > 0:
-                    ratio = "%.2f (added)" % (added["sgfw"] / added["nft"])
-            else:
-                ratio = "%.2f" % (med["sgfw"] / med["nft"])
-        if name == "tcp_conn_per_s" and ratio != "-" and med.get("baseline"):
-            # And the time each variant adds to a connection.
-            added = {v: 1e6 / med[v] - 1e6 / med["baseline"]
-                     for v in ("nft", "sgfw")}
-            per["added_us"] = added
-            if added["nft"] > 0:
-                ratio += ", %.2f (added)" % (added["sgfw"] / added["nft"])
-        if name.startswith("new_flow") and "nft" in med and med.get("sgfw"):
-            # New flows per second, sgfw's over nft+conntrack's.
-            ratio += ", rate x%.2f" % (med["nft"] / med["sgfw"])
+               if v in med else "-" for v in cols]
+        ratios = [ratio_of(name, per, med, x) for x in cols
+                  if x in SGFW_LIKE]
         spreads = [(per[v]["max"] - per[v]["min"]) / per[v]["median"]
                    for v in med if per[v]["median"]]
         spread = max(spreads) if spreads else 0.0
-        print("%-34s %12s %12s %12s  %s  spread %.0f%%" %
-              (name, *row, ratio, 100 * spread))
+        print("%-34s" % name + "".join(" %12s" % r for r in row) + "  " +
+              "  |  ".join(ratios) + "  spread %.0f%%" % (100 * spread))
     print("bench-json begin")
     print(json.dumps(out, indent=1, sort_keys=True))
     print("bench-json end")

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [--smoke] [--json FILE]
+# run.sh [--smoke] [--only GROUPS] [--base REPO] [--json FILE]
 #
 # `make bench`: boot the benchmark's kernel (User-Mode Linux built by
 # scripts/uml.sh with SGFW_UML_FLAVOUR=bench: nf_tables, conntrack and
@@ -9,7 +9,14 @@
 # tests/bench/bench.py in it: baseline, nftables + conntrack and sgfw, side
 # by side in that one boot.  Prints the table; --json FILE also writes the
 # figures.  --smoke: one short round (make check runs it so that the bench
-# cannot rot; its figures mean nothing), as a TAP line.
+# cannot rot; its figures mean nothing), as a TAP line.  --only GROUPS:
+# only those groups of figures, comma-separated, of established (with the
+# memory figures), new_flow, rules, tcp and expiry: a quicker run for
+# comparing two builds on one group (each its own boot: compare the
+# ratios, not the figures).  --base REPO: the module of another checkout
+# too (built as this one's), as a fourth variant "base" in the same boot
+# (bench.py --base-ko): the fairest comparison of two commits, for the
+# established and new_flow groups.
 #
 # Environment: SGFW_CACHE, SGFW_UML_MEM (MiB, 3072).
 set -eu
@@ -18,25 +25,35 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${SGFW_CACHE:-/var/cache/sgfw}
 mem=${SGFW_UML_MEM:-3072}
-smoke=0 json=
+smoke=0 only='' base='' json=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) smoke=1; shift ;;
+	--only) only=$2; shift 2 ;;
+	--base) base=$(cd "$2" && pwd); shift 2 ;;
 	--json) json=$2; shift 2 ;;
-	*) echo "usage: $0 [--smoke] [--json FILE]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--smoke] [--only GROUPS] [--base REPO] [--json FILE]" >&2; exit 2 ;;
 	esac
 done
+case $only in
+*[!a-z_,]*) echo "$0: --only takes group names and commas" >&2; exit 2 ;;
+esac
 
 die() { echo "bench/run.sh: $*" >&2; exit 1; }
 
 rel=$(SGFW_UML_FLAVOUR=bench "$repo/scripts/uml.sh" module) ||
 	die "building the benchmark's kernel failed"
+if [ -n "$base" ]; then
+	SGFW_UML_FLAVOUR=bench "$base/scripts/uml.sh" module >/dev/null ||
+		die "building $base's module failed"
+	[ -f "$base/build/$rel/sgfw.ko" ] || die "no $base/build/$rel/sgfw.ko"
+fi
 make -s -C "$repo" sgtool >&2 || die "building sgtool failed"
 mkdir -p "$repo/build/bench"
 ${CC:-cc} -O2 -Wall -o "$repo/build/bench/tcpconn" "$here/tcpconn.c" ||
 	die "building tcpconn failed"
 linux=$cache/uml-bench/linux
-case $repo$cache in
+case $repo$cache$base in
 *[!A-Za-z0-9_./+-]*) die "unsupported characters in $repo or $cache" ;;
 esac
 
@@ -53,6 +70,8 @@ args="$args init=$repo/tests/qemu/guest-init.sh"
 args="$args sgfw_repo=$repo sgfw_cache=$cache sgfw_mode=script"
 args="$args sgfw_script=$here/guest.sh sgfw_timeout=1500"
 [ $smoke = 1 ] && args="$args sgfw_bench=smoke"
+[ -n "$only" ] && args="$args sgfw_bench_only=$only"
+[ -n "$base" ] && args="$args sgfw_bench_base=$base/build/$rel/sgfw.ko"
 
 start=$(date +%s)
 # On one host CPU: every system call of a guest process is a ptrace stop,

@@ -1044,87 +1044,6 @@ static int ft_order_fn(const struct sgfw_flow *flow, bool first, void *arg)
 	return 0;
 }
 
-/*
- * A new flow whose chain's filter lacks its bit, in a chain of fewer than
- * four tag values, goes to the chain's head unwalked; one whose bit is
- * there goes to the tail, walked and counted.  A chain whose flows a flood
- * holds to three tag values takes the cap, then at most three flows more
- * with new values: here one, as the fourth value ends the unwalked inserts.
- */
-static void ft_chain_unwalked(struct kunit *test)
-{
-	unsigned int max = sgfw_flowtable_chain_max();
-	unsigned int size = sgfw_flowtable_size();
-	struct net *net = ft_net(test, 1000);
-	const struct sgfw_flow *order[4] = {};
-	unsigned int bkt, i, n = 0, n3 = 0, n4 = 0, tag0, tag;
-	struct sgfw_tuple *t, first, v3[2], v4;
-	struct sgfw_flow_pos pos = {};
-	struct sgfw_flow *a, *b, *c;
-
-	t = kunit_kcalloc(test, max + 1, sizeof(*t), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, t);
-	first = ft_v4(IPPROTO_UDP, 0x0a000000, 0, 0xc0a80002, 53);
-	bkt = sgfw_flowtable_bucket(ft_key(net, 1), &first);
-	tag0 = sgfw_flowtable_tag_bit(ft_key(net, 1), &first);
-	/*
-	 * Tuples of the bucket: max + 1 whose tag values are tag0 to
-	 * tag0 + 2 (mod 8), two of value tag0 + 3 and one of tag0 + 4.
-	 */
-	for (i = 0; (n <= max || n3 < 2 || !n4) && i < 256 * size; i++) {
-		struct sgfw_tuple x = ft_v4(IPPROTO_UDP, 0x0a000000 + (i >> 16),
-					    i & 0xffff, 0xc0a80002, 53);
-
-		if (!(i & 0xffff))
-			cond_resched();
-		if (sgfw_flowtable_bucket(ft_key(net, 1), &x) != bkt)
-			continue;
-		tag = (sgfw_flowtable_tag_bit(ft_key(net, 1), &x) + 8 - tag0) % 8;
-		if (tag < 3 && n <= max) {
-			t[n++] = x;
-		} else if (tag == 3 && n3 < 2) {
-			v3[n3++] = x;
-		} else if (tag == 4 && !n4) {
-			v4 = x;
-			n4 = 1;
-		}
-	}
-	KUNIT_ASSERT_EQ_MSG(test, n, max + 1, "after %u tuples", i);
-	KUNIT_ASSERT_EQ_MSG(test, n3 + n4, 3, "after %u tuples", i);
-
-	/* The bucket's first flow, then one of another value: at the head. */
-	a = ft_create(net, 1, &t[0]);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
-	b = ft_create(net, 1, &v3[0]);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
-	/* One of the second's value: its bit is there, it goes to the tail. */
-	c = ft_create(net, 1, &v3[1]);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
-	KUNIT_ASSERT_EQ(test, sgfw_flowtable_walk(ft_fns(net), &pos,
-						  ft_order_fn, order), 0);
-	KUNIT_EXPECT_PTR_EQ(test, order[0], (const struct sgfw_flow *)b);
-	KUNIT_EXPECT_PTR_EQ(test, order[1], (const struct sgfw_flow *)a);
-	KUNIT_EXPECT_PTR_EQ(test, order[2], (const struct sgfw_flow *)c);
-	KUNIT_EXPECT_NULL(test, order[3]);
-	rcu_read_lock();
-	sgfw_flow_remove(ft_fns(net), b);
-	sgfw_flow_remove(ft_fns(net), c);
-	rcu_read_unlock();
-	KUNIT_EXPECT_EQ(test, ft_count(net), 1);
-
-	/* A flood of three tag values fills the chain to the cap... */
-	for (i = 1; i < max; i++)
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &t[i]));
-	KUNIT_EXPECT_EQ(test, ft_count(net), max);
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ft_create(net, 1, &t[max])),
-			-EBUSY);
-	/* ...and then takes one flow of a fourth value, not one of a fifth. */
-	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, ft_create(net, 1, &v3[1]));
-	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ft_create(net, 1, &v4)), -EBUSY);
-	KUNIT_EXPECT_EQ(test, ft_count(net), max + 1);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&ft_fns(net)->bucket_full), 2);
-}
-
 /* --- flush, remove, walk ------------------------------------------------------ */
 
 /* Flushing a namespace takes all of its flows and none of another's. */
@@ -1525,6 +1444,221 @@ static void ft_count_exact(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 0);
 }
 
+/* --- lines ------------------------------------------------------------------------ */
+
+/* Is each flow of @f found both ways by its tuple in @t, and none where @f is NULL? */
+static void ft_expect_found(struct kunit *test, struct net *net,
+			    struct sgfw_flow **f, const struct sgfw_tuple *t,
+			    unsigned int n)
+{
+	struct sgfw_tuple r;
+	unsigned int i;
+	bool rev;
+
+	for (i = 0; i < n; i++) {
+		r = ft_reverse(&t[i]);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, ft_lookup(net, 1, &t[i], &rev),
+					f[i], "flow %u", i);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, ft_lookup(net, 1, &r, &rev), f[i],
+					"reply of flow %u", i);
+		if (f[i])
+			KUNIT_EXPECT_GE_MSG(test, sgfw_flowtable_slot_of(f[i]),
+					    0, "flow %u", i);
+	}
+}
+
+/*
+ * A line takes its first flows in its slots, in order, and the flows that
+ * come while every slot is taken in its chain, at the tail.  A flow leaves
+ * a slot or the chain without moving any other; a new flow then takes the
+ * lowest free slot.  Every flow is found both ways throughout.
+ */
+static void ft_line_slots_then_chain(struct kunit *test)
+{
+	unsigned int slots = sgfw_flowtable_line_slots(), i;
+	struct net *net = ft_net(test, 1000);
+	const struct sgfw_flow *order[16] = {};
+	struct sgfw_flow_pos pos = {};
+	struct sgfw_flow *f[12] = {};
+	struct sgfw_tuple t[12];
+
+	ft_same_bucket(test, net, t, ARRAY_SIZE(t), 7000);
+	for (i = 0; i < 10; i++) {
+		f[i] = ft_create(net, 1, &t[i]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
+		KUNIT_EXPECT_EQ_MSG(test, sgfw_flowtable_slot_of(f[i]),
+				    (int)min(i, slots), "flow %u", i);
+	}
+	ft_expect_found(test, net, f, t, ARRAY_SIZE(f));
+	/* The walk: the slots in order, then the chain. */
+	KUNIT_ASSERT_EQ(test, sgfw_flowtable_walk(ft_fns(net), &pos,
+						  ft_order_fn, order), 0);
+	for (i = 0; i < 10; i++)
+		KUNIT_EXPECT_PTR_EQ_MSG(test, order[i],
+					(const struct sgfw_flow *)f[i],
+					"flow %u", i);
+
+	/* Out of a slot: the others stay; the next new flow takes it. */
+	ft_remove(net, f[2]);
+	f[2] = NULL;
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_filters_stale(), 0);
+	ft_expect_found(test, net, f, t, ARRAY_SIZE(f));
+	f[10] = ft_create(net, 1, &t[10]);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[10]);
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_slot_of(f[10]), 2);
+
+	/* Out of the chain's middle, then its head. */
+	ft_remove(net, f[8]);
+	f[8] = NULL;
+	ft_expect_found(test, net, f, t, ARRAY_SIZE(f));
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_slot_of(f[9]), (int)slots);
+	ft_remove(net, f[7]);
+	f[7] = NULL;
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_filters_stale(), 0);
+	ft_expect_found(test, net, f, t, ARRAY_SIZE(f));
+	/* Every slot taken: the chain, behind what is left of it. */
+	f[11] = ft_create(net, 1, &t[11]);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[11]);
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_slot_of(f[11]), (int)slots);
+	memset(order, 0, sizeof(order));
+	pos = (struct sgfw_flow_pos){};
+	KUNIT_ASSERT_EQ(test, sgfw_flowtable_walk(ft_fns(net), &pos,
+						  ft_order_fn, order), 0);
+	KUNIT_EXPECT_PTR_EQ(test, order[7], (const struct sgfw_flow *)f[9]);
+	KUNIT_EXPECT_PTR_EQ(test, order[8], (const struct sgfw_flow *)f[11]);
+	KUNIT_EXPECT_NULL(test, order[9]);
+	ft_expect_found(test, net, f, t, ARRAY_SIZE(f));
+	KUNIT_EXPECT_EQ(test, ft_count(net), 9);
+}
+
+/*
+ * Flows of one line and one slot tag: a lookup dereferences each of them
+ * and compares it whole, so each is found as itself, and a tuple of the
+ * same line and tag that has no flow is not found, before and after one of
+ * them leaves.  The line's other slots hold flows of other tags.
+ */
+static void ft_line_tag_collisions(struct kunit *test)
+{
+	unsigned int size = sgfw_flowtable_size(), b, tag, i, n = 1, others = 0;
+	struct net *net = ft_net(test, 1000);
+	struct sgfw_tuple t[5], o[3];
+	struct sgfw_flow *f[5] = {}, *g[3];
+	u32 key = ft_key(net, 1);
+
+	t[0] = ft_v4(IPPROTO_UDP, 0x0b000000, 53, 0xc0a80003, 5353);
+	b = sgfw_flowtable_bucket(key, &t[0]);
+	tag = sgfw_flowtable_tag(key, &t[0]);
+	for (i = 1; (n < ARRAY_SIZE(t) || others < ARRAY_SIZE(o)) &&
+	     i < 256 * size; i++) {
+		struct sgfw_tuple c = ft_v4(IPPROTO_UDP, 0x0b000000 + i, 53,
+					    0xc0a80003, 5353);
+
+		if (!(i & 0xffff))
+			cond_resched();
+		if (sgfw_flowtable_bucket(key, &c) != b)
+			continue;
+		if (sgfw_flowtable_tag(key, &c) == tag) {
+			if (n < ARRAY_SIZE(t))
+				t[n++] = c;
+		} else if (others < ARRAY_SIZE(o)) {
+			o[others++] = c;
+		}
+	}
+	KUNIT_ASSERT_EQ_MSG(test, n, ARRAY_SIZE(t), "after %u tuples", i);
+	KUNIT_ASSERT_EQ_MSG(test, others, ARRAY_SIZE(o), "after %u tuples", i);
+
+	/* Others first, then four of the tag; t[4] never gets a flow. */
+	for (i = 0; i < ARRAY_SIZE(o); i++) {
+		g[i] = ft_create(net, 1, &o[i]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, g[i]);
+	}
+	for (i = 0; i < 4; i++) {
+		f[i] = ft_create(net, 1, &t[i]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
+		KUNIT_EXPECT_EQ(test, sgfw_flowtable_slot_of(f[i]), 3 + i);
+	}
+	ft_expect_found(test, net, f, t, ARRAY_SIZE(t));
+	ft_expect_found(test, net, g, o, ARRAY_SIZE(o));
+	ft_remove(net, f[1]);
+	f[1] = NULL;
+	ft_expect_found(test, net, f, t, ARRAY_SIZE(t));
+	ft_expect_found(test, net, g, o, ARRAY_SIZE(o));
+	/* Of the tag again: the free slot, and itself only. */
+	f[4] = ft_create(net, 1, &t[4]);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[4]);
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_slot_of(f[4]), 4);
+	ft_expect_found(test, net, f, t, ARRAY_SIZE(t));
+	KUNIT_EXPECT_EQ(test, ft_count(net), 7);
+}
+
+/*
+ * The cap counts a namespace's flows of the chain: with every slot of the
+ * line taken by another namespace, a namespace still gets
+ * chain_max - slots flows into the chain, and no more; an expired flow in
+ * a slot, of a tag the new flow does not have, makes room for it when
+ * nothing else would.
+ */
+static void ft_line_cap_reaps_slots(struct kunit *test)
+{
+	unsigned int max = sgfw_flowtable_chain_max();
+	unsigned int slots = sgfw_flowtable_line_slots();
+	unsigned int size = sgfw_flowtable_size(), b, i, n = 0, m = 0;
+	struct net *net = ft_net(test, 1000), *other = ft_net(test, 100);
+	struct sgfw_flow_init brief = ft_init;
+	struct sgfw_tuple *t, u[8], first;
+	u32 key = ft_key(net, 1), okey = ft_key(other, 1);
+	struct sgfw_flow *f;
+
+	t = kunit_kcalloc(test, max, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	/* The other namespace's tuples of a line, then ours of other tags. */
+	first = ft_v4(IPPROTO_TCP, 0x0c000000, 80, 0xc0a80004, 8080);
+	b = sgfw_flowtable_bucket(okey, &first);
+	for (i = 0; m < slots && i < 256 * size; i++) {
+		struct sgfw_tuple c = ft_v4(IPPROTO_TCP, 0x0c000000 + i, 80,
+					    0xc0a80004, 8080);
+
+		if (sgfw_flowtable_bucket(okey, &c) == b)
+			u[m++] = c;
+	}
+	KUNIT_ASSERT_EQ_MSG(test, m, slots, "after %u tuples", i);
+	for (i = 0; n < max - slots + 1 && i < 256 * size; i++) {
+		struct sgfw_tuple c = ft_v4(IPPROTO_TCP, 0x0d000000 + i, 80,
+					    0xc0a80004, 8080);
+
+		if (!(i & 0xffff))
+			cond_resched();
+		if (sgfw_flowtable_bucket(key, &c) == b &&
+		    sgfw_flowtable_tag(key, &c) != sgfw_flowtable_tag(okey, &u[0]))
+			t[n++] = c;
+	}
+	KUNIT_ASSERT_EQ_MSG(test, n, max - slots + 1, "after %u tuples", i);
+
+	/* The other namespace's flows take the slots, u[0] to expire first. */
+	brief.timeout = FT_TIMEOUT / 2;
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create_init(other, 1, &u[0],
+							  &brief));
+	for (i = 1; i < slots; i++)
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ft_create(other, 1, &u[i]));
+	for (i = 0; i < max - slots; i++) {
+		f = ft_create(net, 1, &t[i]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+		KUNIT_EXPECT_EQ(test, sgfw_flowtable_slot_of(f), (int)slots);
+	}
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ft_create(net, 1, &t[max - slots])),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ft_fns(net)->bucket_full), 1);
+
+	/* u[0] expired: its slot goes to the flow the cap refused. */
+	ft_clock(ft_now + FT_TIMEOUT / 2);
+	f = ft_create(net, 1, &t[max - slots]);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_slot_of(f), 0);
+	KUNIT_EXPECT_EQ(test, ft_count(net), max - slots + 1);
+	KUNIT_EXPECT_EQ(test, ft_count(other), slots - 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ft_fns(net)->bucket_full), 1);
+}
+
 /* --- concurrency ---------------------------------------------------------------- */
 
 #define FT_RACE_TUPLES	8
@@ -1698,7 +1832,7 @@ static unsigned int ft_rz_start(struct kunit *test)
  */
 static void ft_resize_keeps_flows(struct kunit *test)
 {
-	static const unsigned int sizes[] = { 1024, 4096, 131072, 2048 };
+	static const unsigned int sizes[] = { 2048, 4096, 131072, 8192 };
 	struct net *net = ft_net(test, 10000);
 	unsigned int start = ft_rz_start(test), i, k;
 	struct sgfw_flow *f;
@@ -1730,9 +1864,13 @@ static void ft_resize_keeps_flows(struct kunit *test)
 	sgfw_flowtable_flush(ft_fns(net), NULL, SGFW_END_FLUSHED);
 	KUNIT_EXPECT_EQ(test, ft_count(net), 0);
 	KUNIT_EXPECT_EQ(test, ft_walk_count(net), 0);
-	/* Not a power of two, or smaller than a bucket lock's share. */
+	/*
+	 * Not a power of two, smaller than the smallest table, or too small for
+	 * a whole line per bucket lock (704 locks from hashsize 2048 on).
+	 */
 	KUNIT_EXPECT_EQ(test, sgfw_flowtable_resize(3000), -EINVAL);
 	KUNIT_EXPECT_EQ(test, sgfw_flowtable_resize(64), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sgfw_flowtable_resize(1024), -EINVAL);
 }
 
 struct ft_rz_walk {
@@ -1765,7 +1903,7 @@ static int ft_rz_walk_fn(const struct sgfw_flow *flow, bool first, void *arg)
  */
 static void ft_resize_walk_resumes(struct kunit *test)
 {
-	static const unsigned int sizes[] = { 2048, 1024, 131072, 262144 };
+	static const unsigned int sizes[] = { 4096, 2048, 131072, 262144 };
 	struct net *net = ft_net(test, 10000);
 	struct sgfw_flow_pos pos = {};
 	struct ft_rz_walk w = {};
@@ -1854,7 +1992,7 @@ static void ft_rz_thread(struct kunit *test, struct ft_rz_race *r,
  */
 static void ft_resize_under_traffic(struct kunit *test)
 {
-	static const unsigned int sizes[] = { 1024, 262144, 2048, 131072 };
+	static const unsigned int sizes[] = { 2048, 262144, 4096, 131072 };
 	struct net *net = ft_net(test, 10000);
 	struct ft_rz_race *r;
 	unsigned int i, k = 0;
@@ -1893,20 +2031,59 @@ static void ft_resize_by_itself(struct kunit *test)
 	struct net *net = ft_net(test, 10000);
 	unsigned int start = ft_rz_start(test), i;
 
-	KUNIT_ASSERT_EQ(test, sgfw_flowtable_resize(1024), 0);
+	KUNIT_ASSERT_EQ(test, sgfw_flowtable_resize(2048), 0);
 	sgfw_flowtable_resize_pause(false);
-	ft_rz_create(test, net, 0, FT_RZ_FLOWS);
-	for (i = 0; i < 500 && sgfw_flowtable_size() == 1024; i++)
+	ft_rz_create(test, net, 0, 2 * FT_RZ_FLOWS);
+	for (i = 0; i < 500 && sgfw_flowtable_size() == 2048; i++)
 		msleep(20);
 	sgfw_flowtable_resize_pause(true);
-	KUNIT_EXPECT_GE(test, sgfw_flowtable_size(), 2048);
-	KUNIT_EXPECT_EQ(test, ft_rz_missing(net, 0, FT_RZ_FLOWS), 0);
+	KUNIT_EXPECT_GE(test, sgfw_flowtable_size(), 4096);
+	KUNIT_EXPECT_EQ(test, ft_rz_missing(net, 0, 2 * FT_RZ_FLOWS), 0);
 
 	/* Far more buckets than flows: back to hashsize, and no further. */
 	KUNIT_ASSERT_EQ(test, sgfw_flowtable_resize(start * 4), 0);
 	KUNIT_ASSERT_EQ(test, sgfw_flowtable_resize(0), 0);
 	KUNIT_EXPECT_EQ(test, sgfw_flowtable_size(), start);
-	KUNIT_EXPECT_EQ(test, ft_rz_missing(net, 0, FT_RZ_FLOWS), 0);
+	KUNIT_EXPECT_EQ(test, ft_rz_missing(net, 0, 2 * FT_RZ_FLOWS), 0);
+}
+
+/*
+ * A line whose slots and chain both hold flows, through resizes both
+ * ways: every flow moves, is found both ways from its new line, sits
+ * where its new line says (a slot while one is free), and back at the
+ * first size its line again holds them all, seven in its slots.
+ */
+static void ft_resize_slots_and_chain(struct kunit *test)
+{
+	static const unsigned int sizes[] = { 8, 2, 1, 16, 1 };
+	unsigned int slots = sgfw_flowtable_line_slots(), i, k, in_slots;
+	struct net *net = ft_net(test, 10000);
+	unsigned int start = ft_rz_start(test);
+	struct sgfw_flow *f[12];
+	struct sgfw_tuple t[12];
+	int at;
+
+	ft_same_bucket(test, net, t, ARRAY_SIZE(t), 9000);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		f[i] = ft_create(net, 1, &t[i]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
+	}
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		KUNIT_ASSERT_EQ(test, sgfw_flowtable_resize(start * sizes[k]), 0);
+		KUNIT_EXPECT_EQ(test, sgfw_flowtable_filters_stale(), 0);
+		ft_expect_found(test, net, f, t, ARRAY_SIZE(f));
+		in_slots = 0;
+		for (i = 0; i < ARRAY_SIZE(f); i++) {
+			at = sgfw_flowtable_slot_of(f[i]);
+			KUNIT_EXPECT_GE(test, at, 0);
+			in_slots += at >= 0 && at < slots;
+		}
+		if (sizes[k] == 1)
+			KUNIT_EXPECT_EQ_MSG(test, in_slots, slots,
+					    "after resize %u", k);
+	}
+	KUNIT_EXPECT_EQ(test, ft_count(net), ARRAY_SIZE(f));
+	KUNIT_EXPECT_EQ(test, ft_walk_count(net), ARRAY_SIZE(f));
 }
 
 /*
@@ -2187,7 +2364,9 @@ static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE(ft_evict_among_many),
 	KUNIT_CASE(ft_chain_cap),
 	KUNIT_CASE(ft_chain_cap_per_namespace),
-	KUNIT_CASE(ft_chain_unwalked),
+	KUNIT_CASE(ft_line_slots_then_chain),
+	KUNIT_CASE(ft_line_tag_collisions),
+	KUNIT_CASE(ft_line_cap_reaps_slots),
 	KUNIT_CASE(ft_flush_net),
 	KUNIT_CASE(ft_flush_device),
 	KUNIT_CASE(ft_remove_once),
@@ -2200,6 +2379,7 @@ static struct kunit_case sgfw_flowtable_cases[] = {
 	KUNIT_CASE(ft_resize_walk_resumes),
 	KUNIT_CASE(ft_resize_under_traffic),
 	KUNIT_CASE(ft_resize_by_itself),
+	KUNIT_CASE(ft_resize_slots_and_chain),
 	KUNIT_CASE(ft_dev_keys),
 	KUNIT_CASE(ft_flow_size),
 	KUNIT_CASE(ft_filter_fields),
