@@ -16,6 +16,9 @@
 #   | veth1 192.0.2.1 ----------------------- veth2 192.0.2.2           |
 #   |       fd00::1       |             |       fd00::2                 |
 #   +---------------------+             +-------------------------------+
+# Near two minutes on the debug kernel, more under load: the servers live
+# until the end.
+SGFW_SERVER_LIFETIME=600
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
