@@ -95,10 +95,10 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 {
 	u32 key = sd->fd.key;
 	const struct sgfw_timeouts *to = sgfw_ruleset_timeouts(rs);
-	const struct sgfw_crule *rule;
+	const struct sgfw_crule *rule = NULL;
 	struct sgfw_flow_init init;
 	struct sgfw_flow *flow;
-	bool created = false;
+	bool created = false, reopen;
 	unsigned int events;
 	bool reply;
 	u32 hash;
@@ -123,32 +123,27 @@ static enum sgfw_dev_count sgfw_verdict(struct sgfw_net *sn,
 	flow = sgfw_flow_lookup(key, &p->t, hash, &reply);
 	if (flow && !sgfw_flow_dir_ok(flow, dir, reply))
 		flow = NULL;
-	if (flow && sgfw_track_reopens(flow, p, reply)) {
-		/*
-		 * A new connection on the ports of one that ended: no rule
-		 * that admitted the old one may let it in once removed.
-		 */
-		rule = sgfw_ruleset_match(rs, dir, p);
-		j->rule = rule;
-		if (!rule)
-			return SGFW_COUNT_NO_RULE;
-		if (dry && sgfw_track_takes(flow, p, reply)) {
-			j->flow = flow;
-			return SGFW_COUNT_ACCEPTED;
+	if (flow) {
+		reopen = sgfw_track_reopens(flow, p, reply);
+		if (reopen) {
+			/*
+			 * A new connection on the ports of one that ended:
+			 * no rule that admitted the old one may let it in
+			 * once removed.
+			 */
+			rule = sgfw_ruleset_match(rs, dir, p);
+			j->rule = rule;
+			if (!rule)
+				return SGFW_COUNT_NO_RULE;
 		}
-		if (!dry && sgfw_track_packet(flow, p, reply, to, &events)) {
-			sgfw_flow_reopened(flow, rule);
-			sgfw_flow_events(sn, flow, events);
-			j->flow = flow;
-			return SGFW_COUNT_ACCEPTED;
-		}
-	} else if (flow) {
 		if (dry) {
 			if (sgfw_track_takes(flow, p, reply)) {
 				j->flow = flow;
 				return SGFW_COUNT_ACCEPTED;
 			}
 		} else if (sgfw_track_packet(flow, p, reply, to, &events)) {
+			if (reopen)
+				sgfw_flow_reopened(flow, rule);
 			sgfw_flow_events(sn, flow, events);
 			j->flow = flow;
 			return SGFW_COUNT_ACCEPTED;
