@@ -10,9 +10,10 @@
  * from 0.0.0.0 (RFC 2131, 4.1), an ARP probe from 0.0.0.0 (RFC 5227),
  * and IPv6 from :: (duplicate address detection, RFC 4862) or from a
  * link-local address, which every IPv6 interface makes itself (RFC 4291)
- * and which sgfw cannot know: a neighbour advertisement for a link-local
- * address passes for the same reason.  And an instance is not the
- * network's router or DHCP server (sgfw_port_server()).
+ * and which sgfw cannot know without the instance's MAC address: a
+ * neighbour advertisement for a link-local address passes for the same
+ * reason.  And an instance is not the network's router or DHCP server
+ * (sgfw_port_server()), and sends no fragmented neighbour discovery.
  *
  * When the port has the instance's MAC address, a frame from the
  * instance must come from it, and what it says of its link-layer address
@@ -20,7 +21,9 @@
  * options of IPv6 neighbour discovery (RFC 4861, 4.6.1).  Otherwise an
  * instance could take its neighbours' traffic at layer 2: a bridge learns
  * where a MAC address is from the frames' sources, and neighbours from
- * ARP and neighbour discovery.
+ * ARP and neighbour discovery.  Its link-local addresses are then the one
+ * that MAC address makes and those of its addresses
+ * (sgfw_port_link_local_ok()).
  */
 
 #include <linux/etherdevice.h>
@@ -109,20 +112,64 @@ static bool sgfw_ipv6_link_local(const struct in6_addr *a)
 }
 
 /*
- * Is @p what only the network's router or DHCP server sends: a router
- * advertisement, a DHCP or DHCPv6 server's message?  An instance that
- * sends one claims to be them (a rogue router or server takes over its
- * neighbours' traffic), as Neutron's port security also refuses.
+ * Is @p what only the network's routers or DHCP servers send: a router
+ * advertisement or a redirect, or anything to a DHCP or DHCPv6 client's
+ * port (UDP 68 or 546, from any port: a client that reads its port off a
+ * raw socket, as most do, takes a reply from anywhere; a relay agent
+ * answers its clients from 67 or 547, which a server is too)?  An instance
+ * that sends one claims to be them (a rogue router or server takes over
+ * its neighbours' traffic), as Neutron's port security also refuses.
  */
 static bool sgfw_port_server(const struct sgfw_pkt *p)
 {
 	if (p->t.proto == IPPROTO_UDP)
-		return p->t.af == SGFW_AF_INET ?
-		       p->t.sport == htons(67) && p->t.dport == htons(68) :
-		       p->t.sport == htons(547) && p->t.dport == htons(546);
+		return p->t.dport ==
+		       htons(p->t.af == SGFW_AF_INET ? 68 : 546);
 	return p->t.af == SGFW_AF_INET6 && p->t.proto == IPPROTO_ICMPV6 &&
 	       !(p->flags & SGFW_PKT_FRAG_LATER) &&
-	       p->icmp_type == NDISC_ROUTER_ADVERTISEMENT;
+	       (p->icmp_type == NDISC_ROUTER_ADVERTISEMENT ||
+		p->icmp_type == NDISC_REDIRECT);
+}
+
+/* Does the port check MAC addresses? */
+static bool sgfw_port_has_mac(const struct sgfw_port *port)
+{
+	return port->source_check && !is_zero_ether_addr(port->mac);
+}
+
+/*
+ * May the instance use the link-local address @a (as a source, or as the
+ * target of its neighbour advertisement)?  Without its MAC address, any:
+ * sgfw cannot know which it made.  With it, the one its MAC address makes
+ * (fe80:: and the modified EUI-64 of RFC 4291, appendix A: what Linux and
+ * most systems make, and what Neutron allows), or one of its addresses:
+ * the operator lists the others it may use (an RFC 7217 stable-privacy
+ * address, or fe80::/64 for any).  Else an instance could claim its
+ * router's link-local address (fe80::1, say) with its own MAC address in
+ * a neighbour advertisement and take its neighbours' IPv6 traffic to the
+ * world, which every neighbour sends to its router's link-local address.
+ */
+static bool sgfw_port_link_local_ok(const struct sgfw_port *port,
+				    const union sgfw_addr *a)
+{
+	const u8 *m = port->mac;
+	struct in6_addr eui = {
+		.s6_addr = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+			     m[0] ^ 0x02, m[1], m[2], 0xff, 0xfe,
+			     m[3], m[4], m[5] },
+	};
+
+	return !sgfw_port_has_mac(port) || ipv6_addr_equal(&a->in6, &eui) ||
+	       sgfw_port_has(port, SGFW_AF_INET6, a);
+}
+
+/* Is @a one the instance may send from, or announce? */
+static bool sgfw_port_v6_ok(const struct sgfw_port *port,
+			    const union sgfw_addr *a)
+{
+	if (sgfw_ipv6_link_local(&a->in6))
+		return sgfw_port_link_local_ok(port, a);
+	return sgfw_port_has(port, SGFW_AF_INET6, a);
 }
 
 /*
@@ -148,12 +195,16 @@ bool sgfw_port_spoofed(const struct sgfw_port *port, const struct sgfw_pkt *p,
 		       !(p->t.proto == IPPROTO_UDP &&
 			 p->t.sport == htons(68) && p->t.dport == htons(67));
 	}
-	if (!ipv6_addr_any(&src->in6) && !sgfw_ipv6_link_local(&src->in6) &&
-	    !sgfw_port_has(port, SGFW_AF_INET6, src))
+	if (!ipv6_addr_any(&src->in6) && !sgfw_port_v6_ok(port, src))
+		return true;
+	/*
+	 * Neighbour discovery is never fragmented (RFC 6980): options in a
+	 * later fragment would pass unchecked.
+	 */
+	if (p->nd_end && (p->flags & SGFW_PKT_FRAG))
 		return true;
 	return (p->flags & SGFW_PKT_ND_TARGET) &&
-	       !sgfw_ipv6_link_local(&p->nd_target.in6) &&
-	       !sgfw_port_has(port, SGFW_AF_INET6, &p->nd_target);
+	       !sgfw_port_v6_ok(port, &p->nd_target);
 }
 
 /*
@@ -173,7 +224,12 @@ int sgfw_port_arp(const struct sk_buff *skb, struct sgfw_pkt *p)
 	p->len = skb->len;
 	p->t.af = SGFW_AF_INET;
 	ah = skb_header_pointer(skb, off, sizeof(_ah), &_ah);
-	if (!ah || ah->ar_pro != htons(ETH_P_IP) || ah->ar_pln != 4)
+	/*
+	 * Of IPv4 over Ethernet: the addresses after the sender's hardware
+	 * address are where the receivers (which all take 6 bytes) read them.
+	 */
+	if (!ah || ah->ar_pro != htons(ETH_P_IP) || ah->ar_pln != 4 ||
+	    ah->ar_hln != ETH_ALEN)
 		return -EINVAL;
 	/* Sender hardware address, sender IP, target hardware, target IP. */
 	off += sizeof(_ah) + ah->ar_hln;
@@ -186,12 +242,6 @@ int sgfw_port_arp(const struct sk_buff *skb, struct sgfw_pkt *p)
 		return -EINVAL;
 	p->t.dst.ip = *ip;
 	return 0;
-}
-
-/* Does the port check MAC addresses? */
-static bool sgfw_port_has_mac(const struct sgfw_port *port)
-{
-	return port->source_check && !is_zero_ether_addr(port->mac);
 }
 
 /*

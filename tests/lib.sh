@@ -1058,6 +1058,10 @@ elif cmd == "eth-send":
     #                                   duplicate address detection)
     #   ra SRC DST                      a router advertisement (router
     #                                   lifetime 0: not a default router)
+    #   redirect SRC DST TARGET DEST    a redirect: DEST is better reached
+    #                                   by TARGET
+    #   ndfrag SRC DST TARGET           the first fragment (identification
+    #                                   23130) of an advertisement as na
     #   dhcp                            a DHCP discover, 0.0.0.0:68 to
     #                                   255.255.255.255:67
     #   vlan VID KIND ARGS...           the frame of KIND ARGS tagged
@@ -1171,6 +1175,17 @@ elif cmd == "eth-send":
         src, dst = a[0], a[1]
         msg = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 0, 0, 0)
         et, pkt = 0x86dd, ip6(src, dst, 58, icmp6(src, dst, msg), 255)
+    elif kind == "redirect":
+        src, dst, target, dest = a[0], a[1], a[2], a[3]
+        msg = struct.pack("!BBHI", 137, 0, 0, 0) + ip_bytes(target) + \
+            ip_bytes(dest)
+        et, pkt = 0x86dd, ip6(src, dst, 58, icmp6(src, dst, msg), 255)
+    elif kind == "ndfrag":
+        src, dst, target = a[0], a[1], a[2]
+        msg = struct.pack("!BBHI", 136, 0, 0, 0x20000000) + \
+            ip_bytes(target) + struct.pack("!BB", 2, 1) + lladdr
+        fh = struct.pack("!BBHI", 58, 0, 1, 0x5a5a)
+        et, pkt = 0x86dd, ip6(src, dst, 44, fh + icmp6(src, dst, msg), 255)
     elif kind in ("na", "ns"):
         src, dst, target = a[0], a[1], a[2]
         if kind == "na":

@@ -658,7 +658,7 @@ static void cfg_judge_reopen(struct kunit *test)
 	p.tcp_wscale = SGFW_TCP_WSCALE_NONE;
 	p.tcp_seq = 1000;
 	KUNIT_ASSERT_EQ(test, cfg_judge_in(sn, &p, &j), SGFW_VERDICT_ACCEPTED);
-	flow = j.flow;
+	flow = (struct sgfw_flow *)j.flow;	/* its state is set below */
 	KUNIT_ASSERT_NOT_NULL(test, flow);
 	id = flow->rule_id;
 

@@ -131,6 +131,14 @@ static const struct port_src_case port_src_cases[] = {
 	  .spoofed = true },
 	{ "v6 router solicitation", SGFW_AF_INET6, "fe80::1",
 	  IPPROTO_ICMPV6, .icmp_type = NDISC_ROUTER_SOLICITATION },
+	{ "v6 redirect", SGFW_AF_INET6, "fe80::1", IPPROTO_ICMPV6,
+	  .icmp_type = NDISC_REDIRECT, .spoofed = true },
+	{ "v4 dhcp offer from another port", SGFW_AF_INET, "10.0.0.5",
+	  IPPROTO_UDP, 12345, 68, .spoofed = true },
+	{ "v6 dhcp reply from another port", SGFW_AF_INET6, "fd00::5",
+	  IPPROTO_UDP, 12345, 546, .spoofed = true },
+	{ "v4 dhcp client's request", SGFW_AF_INET, "10.0.0.5", IPPROTO_UDP,
+	  68, 67 },
 };
 
 static void port_src_desc(const struct port_src_case *c, char *desc)
@@ -392,6 +400,13 @@ static void port_mac_arp(struct kunit *test)
 	skb = port_arp_frame(test, port_mac, port_mac, 8);
 	KUNIT_EXPECT_TRUE(test, sgfw_port_mac_spoofed(on, skb));
 	KUNIT_EXPECT_FALSE(test, sgfw_port_mac_spoofed(none, skb));
+	/*
+	 * Without the MAC check, addresses are still read where receivers
+	 * read them, after 6 bytes: anything else is not ARP for Ethernet.
+	 */
+	KUNIT_EXPECT_EQ(test, sgfw_port_arp(skb, &p), -EINVAL);
+	skb = port_arp_frame(test, port_mac, port_mac, 0);
+	KUNIT_EXPECT_EQ(test, sgfw_port_arp(skb, &p), -EINVAL);
 
 	skb = port_arp_frame(test, port_mac, port_other_mac, ETH_ALEN);
 	skb_trim(skb, sizeof(struct arphdr) + 2);
@@ -448,10 +463,12 @@ static void port_nd_desc(const struct port_nd_case *c, char *desc)
 KUNIT_ARRAY_PARAM(port_nd, port_nd_cases, port_nd_desc);
 
 /*
- * A neighbour discovery message from the instance, from fe80::5 (and
- * from the port's MAC address): a link-layer address option must name
- * the port's MAC address.  The fixed part of each message is zeros,
- * which is enough for the check.
+ * A neighbour discovery message from the instance, from the link-local
+ * address its MAC address makes, fe80::ff:fe00:5 (and from the port's MAC
+ * address): a link-layer address option must name the port's MAC
+ * address.  The fixed part of each message is zeros, which is enough for
+ * the check; a redirect fails the source check whatever its options (an
+ * instance is not a router).
  */
 static void port_mac_nd(struct kunit *test)
 {
@@ -478,12 +495,14 @@ static void port_mac_nd(struct kunit *test)
 	ip6->hop_limit = 255;
 	ip6->saddr.s6_addr[0] = 0xfe;
 	ip6->saddr.s6_addr[1] = 0x80;
+	ip6->saddr.s6_addr[11] = 0xff;
+	ip6->saddr.s6_addr[12] = 0xfe;
 	ip6->saddr.s6_addr[15] = 5;
 	ip6->daddr.s6_addr[0] = 0xff;
 	ip6->daddr.s6_addr[1] = 0x02;
 	ip6->daddr.s6_addr[15] = 1;
 	ic->icmp6_type = c->type;
-	/* A target in fe80::/10: the address check passes it. */
+	/* Its own link-local address as target: the address check passes it. */
 	if (c->type == NDISC_NEIGHBOUR_SOLICITATION ||
 	    c->type == NDISC_NEIGHBOUR_ADVERTISEMENT ||
 	    c->type == NDISC_REDIRECT)
@@ -494,7 +513,8 @@ static void port_mac_nd(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, sgfw_pkt_parse_frag(skb, SGFW_AF_INET6, &p), 0);
 	KUNIT_EXPECT_EQ(test, p.icmp_type, c->type);
-	KUNIT_EXPECT_FALSE(test, sgfw_port_spoofed(on, &p, false));
+	KUNIT_EXPECT_EQ(test, sgfw_port_spoofed(on, &p, false),
+			c->type == NDISC_REDIRECT);
 	KUNIT_EXPECT_FALSE(test, sgfw_port_mac_spoofed(on, skb));
 	KUNIT_EXPECT_EQ(test, sgfw_port_nd_spoofed(on, skb, &p), c->spoofed);
 	KUNIT_EXPECT_FALSE(test, sgfw_port_nd_spoofed(off, skb, &p));
@@ -503,6 +523,141 @@ static void port_mac_nd(struct kunit *test)
 	/* The endpoint's parse notes no options. */
 	KUNIT_ASSERT_EQ(test, sgfw_pkt_parse(skb, SGFW_AF_INET6, &p), 0);
 	KUNIT_EXPECT_FALSE(test, sgfw_port_nd_spoofed(on, skb, &p));
+}
+
+/*
+ * With the instance's MAC address, its link-local addresses are the one
+ * that MAC address makes (fe80::ff:fe00:5 for 02:00:00:00:00:05) and
+ * those of its addresses, as source and as a neighbour advertisement's
+ * target: it cannot claim its router's fe80::1 with its own MAC address.
+ * Without the MAC address any link-local address passes (port_src_cases).
+ */
+static void port_mac_link_local(struct kunit *test)
+{
+	static const struct {
+		const char *a;
+		bool listed;	/* passes with fe80::1 and fe80:1::/64 listed */
+		bool ok;	/* passes with none listed */
+	} cases[] = {
+		{ "fe80::ff:fe00:5", true, true },
+		{ "fe80::1", true },
+		{ "fe80::ff:fe00:6" },
+		{ "fe80::200:ff:fe00:5" },	/* the U/L bit not inverted */
+		{ "fe80:1::ff:fe00:5", true },	/* in fe80::/10, not /64 */
+		{ "febf::ff:fe00:5" },
+	};
+	struct sgfw_port *on = port_new_mac(test, true, port_mac);
+	struct sgfw_port *none = port_new(test, true);
+	struct sgfw_port *listed;
+	struct sgfw_cidr v[3] = {};
+	struct sgfw_pkt p = {
+		.t.af = SGFW_AF_INET6, .t.proto = IPPROTO_ICMPV6,
+	};
+	int i;
+
+	port_addr(test, "fe80::1", SGFW_AF_INET6, &v[0].addr);
+	port_addr(test, "fe80:1::", SGFW_AF_INET6, &v[1].addr);
+	port_addr(test, "fd00::5", SGFW_AF_INET6, &v[2].addr);
+	v[0].af = SGFW_AF_INET6;
+	v[1].af = SGFW_AF_INET6;
+	v[2].af = SGFW_AF_INET6;
+	v[0].plen = 128;
+	v[1].plen = 64;
+	v[2].plen = 128;
+	listed = sgfw_port_new(true, port_mac, v, ARRAY_SIZE(v));
+	KUNIT_ASSERT_NOT_NULL(test, listed);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, port_free,
+							listed), 0);
+	port_addr(test, "ff02::1", SGFW_AF_INET6, &p.t.dst);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		/* As the source of a solicitation. */
+		p.flags = 0;
+		p.icmp_type = NDISC_NEIGHBOUR_SOLICITATION;
+		port_addr(test, cases[i].a, SGFW_AF_INET6, &p.t.src);
+		KUNIT_EXPECT_EQ_MSG(test, sgfw_port_spoofed(on, &p, false),
+				    !cases[i].ok, "from %s", cases[i].a);
+		KUNIT_EXPECT_EQ_MSG(test, sgfw_port_spoofed(listed, &p, false),
+				    !cases[i].listed && !cases[i].ok,
+				    "from %s, listed", cases[i].a);
+		KUNIT_EXPECT_FALSE(test, sgfw_port_spoofed(none, &p, false));
+
+		/* As the target of an advertisement from its own address. */
+		p.icmp_type = NDISC_NEIGHBOUR_ADVERTISEMENT;
+		p.flags = SGFW_PKT_ND_TARGET;
+		port_addr(test, "fe80::ff:fe00:5", SGFW_AF_INET6, &p.t.src);
+		port_addr(test, cases[i].a, SGFW_AF_INET6, &p.nd_target);
+		KUNIT_EXPECT_EQ_MSG(test, sgfw_port_spoofed(on, &p, false),
+				    !cases[i].ok, "for %s", cases[i].a);
+		KUNIT_EXPECT_EQ_MSG(test, sgfw_port_spoofed(listed, &p, false),
+				    !cases[i].listed && !cases[i].ok,
+				    "for %s, listed", cases[i].a);
+		KUNIT_EXPECT_FALSE(test, sgfw_port_spoofed(none, &p, false));
+	}
+	/* Duplicate address detection, from ::, still passes. */
+	p.flags = 0;
+	p.icmp_type = NDISC_NEIGHBOUR_SOLICITATION;
+	memset(&p.t.src, 0, sizeof(p.t.src));
+	KUNIT_EXPECT_FALSE(test, sgfw_port_spoofed(on, &p, false));
+}
+
+/*
+ * Neighbour discovery is never fragmented (RFC 6980): the first fragment
+ * of one from the instance fails the source check, MAC address or not
+ * (its options could go on in a later fragment, which nothing reads); the
+ * same message whole passes.
+ */
+static void port_nd_fragment(struct kunit *test)
+{
+	struct sgfw_port *on = port_new_mac(test, true, port_mac);
+	struct sgfw_port *none = port_new(test, true);
+	struct sgfw_port *off = port_new(test, false);
+	/* An advertisement for fd00::5, its source lla option, from fd00::5. */
+	u8 buf[sizeof(struct ipv6hdr) + sizeof(struct frag_hdr) + 32] = {};
+	struct ipv6hdr *ip6 = (struct ipv6hdr *)buf;
+	struct frag_hdr *fh = (struct frag_hdr *)(ip6 + 1);
+	u8 *ic = (u8 *)(fh + 1);
+	struct sk_buff *skb;
+	struct sgfw_pkt p;
+	bool frag;
+
+	for (frag = false; ; frag = true) {
+		memset(buf, 0, sizeof(buf));
+		ip6->version = 6;
+		ip6->hop_limit = 255;
+		port_addr(test, "fd00::5", SGFW_AF_INET6,
+			  (union sgfw_addr *)&ip6->saddr);
+		port_addr(test, "ff02::1", SGFW_AF_INET6,
+			  (union sgfw_addr *)&ip6->daddr);
+		if (frag) {
+			ip6->nexthdr = NEXTHDR_FRAGMENT;
+			fh->nexthdr = IPPROTO_ICMPV6;
+			fh->frag_off = htons(IP6_MF);
+			fh->identification = htonl(7);
+			ic = (u8 *)(fh + 1);
+		} else {
+			ip6->nexthdr = IPPROTO_ICMPV6;
+			ic = (u8 *)(ip6 + 1);
+		}
+		ip6->payload_len = htons(32 + (frag ? sizeof(*fh) : 0));
+		ic[0] = NDISC_NEIGHBOUR_ADVERTISEMENT;
+		memcpy(ic + 8, &ip6->saddr, sizeof(ip6->saddr));
+		memcpy(ic + 24, "\x02\x01\x02\x00\x00\x00\x00\x05", 8);
+		skb = port_frame(test, port_mac, ETH_P_IPV6, buf,
+				 sizeof(*ip6) + ntohs(ip6->payload_len));
+		KUNIT_ASSERT_EQ(test, sgfw_pkt_parse_frag(skb, SGFW_AF_INET6,
+							  &p), 0);
+		KUNIT_EXPECT_EQ(test, !!(p.flags & SGFW_PKT_FRAG), frag);
+		KUNIT_EXPECT_EQ(test, p.icmp_type,
+				NDISC_NEIGHBOUR_ADVERTISEMENT);
+		KUNIT_EXPECT_EQ_MSG(test, sgfw_port_spoofed(on, &p, false),
+				    frag, "fragment %d", frag);
+		KUNIT_EXPECT_EQ_MSG(test, sgfw_port_spoofed(none, &p, false),
+				    frag, "fragment %d", frag);
+		KUNIT_EXPECT_FALSE(test, sgfw_port_spoofed(off, &p, false));
+		KUNIT_EXPECT_FALSE(test, sgfw_port_nd_spoofed(on, skb, &p));
+		if (frag)
+			break;
+	}
 }
 
 /* --- fragments ----------------------------------------------------------- */
@@ -677,6 +832,8 @@ static struct kunit_case sgfw_port_cases[] = {
 	KUNIT_CASE(port_mac_frame),
 	KUNIT_CASE(port_mac_arp),
 	KUNIT_CASE_PARAM(port_mac_nd, port_nd_gen_params),
+	KUNIT_CASE(port_mac_link_local),
+	KUNIT_CASE(port_nd_fragment),
 	KUNIT_CASE(port_frag_datagram),
 	KUNIT_CASE(port_frag_side),
 	KUNIT_CASE(port_frag_full),

@@ -19,24 +19,30 @@
 #    so does an advertisement of a link-local target.  A VLAN-tagged frame
 #    is dropped as invalid (the same frame from instance 2, whose port has
 #    no configuration, reaches the bridge).  What only the network's
-#    router or DHCP server sends, a router advertisement or a DHCP offer
-#    (udp 67 to 68), is refused as spoofed;
+#    router or DHCP server sends, a router advertisement, a redirect or a
+#    DHCP offer (udp to 68, from 67 or any port), is refused as spoofed,
+#    and so is a fragmented advertisement of its own address;
 #  - with p1's "mac" set to instance 1's MAC, instance 1 forges, with its
 #    own addresses, a datagram from instance 3's MAC (Ethernet source), an
 #    ARP reply, a neighbour advertisement and a solicitation that say
 #    instance 3's MAC is its own: none reaches the bridge (which still
 #    has instance 3's MAC on p3), each counted spoofed; the same with its
-#    own MAC pass.  "mac" is refused on an endpoint, and "mode endpoint"
-#    forgets it; with "mac none" the forged ones pass as before;
+#    own MAC pass.  Its link-local addresses are then the one its MAC
+#    makes ($ll1, the kernel's) and those listed: an advertisement that
+#    claims the router's fe80::1 with its own MAC, or a solicitation from
+#    fe80::1, is spoofed until fe80::1 is among its addresses.  "mac" is
+#    refused on an endpoint, and "mode endpoint" forgets it; with "mac
+#    none" the forged ones pass as before;
 #  - a flow counts on its side only: a datagram forged into p1 with the
 #    tuple of a flow that instance 1 opened (as if it came from instance
 #    1) is judged by the rules, which let nothing in;
 #  - source check off: the same forged packets go to the rules: the
 #    datagrams a rule allows arrive (one to a port no rule allows does
 #    not), the ARP reply and the advertisement rewrite the neighbours'
-#    tables, the router advertisement passes (as neighbour discovery) and
-#    the DHCP offer finds no rule; nothing is counted as spoofed.  A
-#    tagged frame is still invalid.
+#    tables, the router advertisement and the fragmented advertisement
+#    pass (as neighbour discovery) and the redirect and the DHCP offers
+#    find no rule; nothing is counted as spoofed.  A tagged frame is still
+#    invalid.
 #
 #   +------------------------------ $nsh -------------------------------+
 #   |   br0 10.0.0.254/24 fd00::fe/64   listeners udp 9, 10 and 67,     |
@@ -153,14 +159,26 @@ wait_until 5 sniffed_is 'arp op 1 sender 0.0.0.0 target 10.0.0.1' 1
 wait_until 5 sniffed_is 'ip6 :: > ff02::1:ff00:1 icmp6 135 target fd00::1' 1
 assert_eq "packets counted spoofed" 6 $(($(spoofed) - s0))
 
+# router_forge: what only a router or a DHCP server sends, and a
+# fragmented advertisement (of its own address).
+router_forge() {
+	assert eth_send "$ns1" eth0 mcast ra "$ll1" ff02::1
+	assert eth_send "$ns1" eth0 "$brmac" redirect "$ll1" fd00::fe \
+		"$ll1" fd00::3
+	assert eth_send "$ns1" eth0 bcast udp 10.0.0.1 67 255.255.255.255 68
+	assert eth_send "$ns1" eth0 bcast udp 10.0.0.1 12345 \
+		255.255.255.255 68
+	assert eth_send "$ns1" eth0 mcast ndfrag fd00::1 ff02::1 fd00::1
+}
+
 log "what only a router or a DHCP server sends is refused"
 s1=$(spoofed)
-assert eth_send "$ns1" eth0 mcast ra "$ll1" ff02::1
-assert eth_send "$ns1" eth0 bcast udp 10.0.0.1 67 255.255.255.255 68
+router_forge
 sleep 1
-assert_eq "packets counted spoofed" 2 $(($(spoofed) - s1))
-assert_eq "router advertisements and DHCP offers on the bridge" "0 0" \
-	"$(sniffed 'icmp6 134') $(sniffed 'udp 67 > 68')"
+assert_eq "packets counted spoofed" 5 $(($(spoofed) - s1))
+assert_eq "RAs, redirects, DHCP offers, ND fragments on the bridge" \
+	"0 0 0 0 0" \
+	"$(sniffed 'icmp6 134') $(sniffed 'icmp6 137') $(sniffed 'udp 67 > 68') $(sniffed 'udp 12345 > 68') $(sniffed 'frag id 23130 .*icmp6 136')"
 
 # fdb_dev MAC: the bridge port the bridge has MAC on.
 fdb_dev() {
@@ -203,13 +221,35 @@ sleep 1
 assert_eq "packets counted spoofed" 4 $(($(spoofed) - s0))
 assert_eq "forged frames on the bridge" 0 "$(mac_sniffed 1)"
 assert_eq "the bridge's port for instance 3's MAC" p3 "$(fdb_dev "$mac3")"
-# The same from its own MAC.
+# The same from its own MAC (the advertisement for its own link-local
+# address: with its MAC set, fe80::5a:20 is not one of its).
+own=$(sniffed "icmp6 136 target $ll1\$")
 assert eth_send "$ns1" eth0 "$brmac" udp 10.0.0.1 4020 10.0.0.254 9
 assert eth_send "$ns1" eth0 bcast arp 2 10.0.0.1 10.0.0.220
-assert eth_send "$ns1" eth0 mcast na "$ll1" ff02::1 fe80::5a:20
+assert eth_send "$ns1" eth0 mcast na "$ll1" ff02::1 "$ll1"
 assert eth_send "$ns1" eth0 mcast ns "$ll1" ff02::1 fe80::5a:21
-wait_until 5 mac_sniffed_is 2 4
+wait_until 5 mac_sniffed_is 2 3
+wait_until 5 sniffed_is "icmp6 136 target $ll1\$" $((own + 1))
 assert_eq "packets counted spoofed" 4 $(($(spoofed) - s0))
+
+log "mac: its link-local addresses are its MAC's and those listed"
+s0=$(spoofed)
+assert eth_send "$ns1" eth0 mcast na "$ll1" ff02::1 fe80::1
+assert eth_send "$ns1" eth0 mcast ns fe80::1 ff02::1 fe80::5a:41
+assert eth_send "$ns1" eth0 mcast na "$ll1" ff02::1 fe80::5a:42
+sleep 1
+assert_eq "packets counted spoofed" 3 $(($(spoofed) - s0))
+assert_eq "claims of fe80::1 on the bridge" "0 0 0" \
+	"$(sniffed 'icmp6 136 target fe80::1$') $(sniffed 'ip6 fe80::1 > ff02::1 icmp6 135') $(sniffed 'icmp6 136 target fe80::5a:42$')"
+assert sgt "$nsh" iface set p1 mode port address 10.0.0.1 fd00::1 fe80::1
+assert_eq "p1 mac, still" "$mac1" \
+	"$(sgj "$nsh" iface show p1 | jpy 'j[0]["mac"]')"
+assert eth_send "$ns1" eth0 mcast na "$ll1" ff02::1 fe80::1
+assert eth_send "$ns1" eth0 mcast ns fe80::1 ff02::1 fe80::5a:41
+wait_until 5 sniffed_is 'icmp6 136 target fe80::1$' 1
+wait_until 5 sniffed_is 'ip6 fe80::1 > ff02::1 icmp6 135' 1
+assert_eq "packets counted spoofed" 3 $(($(spoofed) - s0))
+assert sgt "$nsh" iface set p1 mode port address 10.0.0.1 fd00::1
 
 log "mode endpoint forgets the mac; mac none checks no MAC"
 assert sgt "$nsh" iface set p1 mode endpoint
@@ -250,15 +290,16 @@ assert_eq "tagged frames of instance 1 on the bridge" 0 \
 	"$(sniffed 'ip4 10.0.0.1 > 10.0.0.254 proto 17 .* udp 4003 > 9')"
 assert_eq "dropped as invalid" 1 \
 	$(($(dev_counter "$nsh" p1 dropped.invalid) - i))
-# A router advertisement passes as neighbour discovery; a DHCP offer has
-# no rule.
+# A router advertisement and the fragmented advertisement pass as
+# neighbour discovery; a redirect and DHCP offers have no rule.
 n=$(dev_counter "$nsh" p1 dropped.no_rule)
-assert eth_send "$ns1" eth0 mcast ra "$ll1" ff02::1
-assert eth_send "$ns1" eth0 bcast udp 10.0.0.1 67 255.255.255.255 68
+router_forge
 wait_until 5 sniffed_is 'icmp6 134' 1
+wait_until 5 sniffed_is 'frag id 23130 .*icmp6 136' 1
 sleep 0.5
-assert_eq "DHCP offers on the bridge" 0 "$(sniffed 'udp 67 > 68')"
-assert_eq "dropped for want of a rule" 1 \
+assert_eq "redirects and DHCP offers on the bridge" "0 0 0" \
+	"$(sniffed 'icmp6 137') $(sniffed 'udp 67 > 68') $(sniffed 'udp 12345 > 68')"
+assert_eq "dropped for want of a rule" 3 \
 	$(($(dev_counter "$nsh" p1 dropped.no_rule) - n))
 assert_eq "packets counted spoofed" 0 $(($(spoofed) - s0))
 
