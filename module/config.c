@@ -13,8 +13,10 @@
 
 #include <linux/inetdevice.h>
 #include <linux/jhash.h>
+#include <linux/memcontrol.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/bsearch.h>
 #include <linux/sort.h>
@@ -397,7 +399,9 @@ void sgfw_dev_remove(struct sgfw_net *sn, struct sgfw_dev *sd, bool flush)
 	sgfw_config_changed(sn);
 	sgfw_ruleset_replace(&sd->rs, NULL, sgfw_config_owned(sn));
 	sgfw_ruleset_replace(&sd->nacl_rs, NULL, sgfw_config_owned(sn));
-	sgfw_port_put(rcu_replace_pointer(sd->port, NULL,
+	sgfw_port_put(sd->port);
+	sd->port = NULL;
+	sgfw_port_put(rcu_replace_pointer(sd->live_port, NULL,
 					  sgfw_config_owned(sn)));
 	if (flush && sd->fd.ifindex) {
 		synchronize_net();
@@ -443,7 +447,7 @@ int sgfw_dev_bind(struct sgfw_net *sn, struct net_device *dev, bool renamed)
 	err = sgfw_dev_publish(sn, sd, dev);
 	if (err)
 		return err;
-	if (rtnl_dereference(sd->port)) {
+	if (sd->port) {
 		err = sgfw_port_hooks_add(sn->net, sd, dev);
 		if (err) {
 			xa_erase(&sn->devs, sd->fd.ifindex);
@@ -519,7 +523,7 @@ u32 sgfw_dev_flows(const struct sgfw_dev *sd)
 void sgfw_dev_put_if_unused(struct sgfw_net *sn, struct sgfw_dev *sd)
 {
 	if (sd->nsgs || sd->nacl || sd->tracking != SGFW_TRACKING_AUTO ||
-	    sd->audit || rtnl_dereference(sd->port) ||
+	    sd->audit || sd->port ||
 	    sd->to.tcp_established != SGFW_TCP_EST_TIMEOUT_DEF ||
 	    sd->to.udp != SGFW_UDP_TIMEOUT_DEF ||
 	    sd->to.udp_stream != SGFW_UDP_STREAM_TIMEOUT_DEF)
@@ -952,7 +956,7 @@ static int sgfw_peers_add_sg(struct sgfw_net *sn, struct sgfw_peers *p,
 
 		if (!sgfw_sgs_has(sd->sgs, sd->nsgs, sg))
 			continue;
-		port = rtnl_dereference(sd->port);
+		port = sd->port;
 		if (port) {
 			err = sgfw_peers_add_cidrs(p, port->addrs, port->n,
 						   af);
@@ -1246,6 +1250,16 @@ static struct sgfw_ruleset *sgfw_build_nacl(const struct sgfw_nacl *nacl)
 int (*sgfw_config_commit_hook)(struct sgfw_net *sn);
 #endif
 
+/* Give the hooks @sd's settings as configured, with its new rulesets. */
+static void sgfw_dev_live(struct sgfw_dev *sd)
+{
+	WRITE_ONCE(sd->live_audit, sd->audit);
+	if (rtnl_dereference(sd->live_port) != sd->port)
+		sgfw_port_put(rcu_replace_pointer(sd->live_port,
+						  sgfw_port_get(sd->port),
+						  true));
+}
+
 /* KUnit only: a commit that fails once its rulesets are built. */
 static int sgfw_config_commit_injected(struct sgfw_net *sn)
 {
@@ -1370,6 +1384,7 @@ int sgfw_config_commit(struct sgfw_net *sn)
 	list_for_each_entry(sd, &sn->dev_list, list) {
 		sd->unfiltered = rtnl_dereference(sd->rs) && !next[i];
 		unfiltered |= sd->unfiltered;
+		sgfw_dev_live(sd);
 		sgfw_ruleset_replace(&sd->rs, next[i], true);
 		sgfw_ruleset_replace(&sd->nacl_rs, next_nacl[i], true);
 		i++;
@@ -1397,14 +1412,53 @@ err_put:
 	return err;
 }
 
+/*
+ * Do the addresses of the namespace's devices stand for anything: is a
+ * group that a device has attached the peer of a rule?  Else an address
+ * change changes no ruleset.
+ */
+static bool sgfw_config_addrs_matter(struct sgfw_net *sn)
+{
+	struct sgfw_sg *sg;
+
+	list_for_each_entry(sg, &sn->cfg.sgs, list)
+		if (sg->attached && sg->peer_refs)
+			return true;
+	return false;
+}
+
+/**
+ * sgfw_charge_begin() - charge what a worker allocates to a namespace
+ * @sn: the namespace
+ *
+ * What the worker allocates for @sn from now on is charged to the
+ * namespace's memory cgroup (the one its flows are charged to), as a
+ * command's allocations are: a kworker has no cgroup of its own, and
+ * would charge the root.
+ * Return: what sgfw_charge_end() puts back.
+ */
+struct mem_cgroup *sgfw_charge_begin(struct sgfw_net *sn)
+{
+	return set_active_memcg(READ_ONCE(sn->flows.memcg));
+}
+
+void sgfw_charge_end(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+}
+
 void sgfw_config_rebuild_work(struct work_struct *work)
 {
 	struct sgfw_net *sn = container_of(work, struct sgfw_net, rebuild_work);
+	struct mem_cgroup *memcg;
 
 	rtnl_lock();
+	memcg = sgfw_charge_begin(sn);
 	/* On failure the old member addresses stay until the next change. */
-	if (!sn->dying && sgfw_config_commit(sn))
+	if (!sn->dying && sgfw_config_addrs_matter(sn) &&
+	    sgfw_config_commit(sn))
 		pr_warn_ratelimited("cannot rebuild rulesets after an address change\n");
+	sgfw_charge_end(memcg);
 	rtnl_unlock();
 }
 

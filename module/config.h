@@ -64,6 +64,7 @@ enum sgfw_peer_kind {
 
 struct sgfw_sg;
 struct sgfw_pl;
+struct mem_cgroup;
 
 /* What a rule matches besides its peer, shared by groups and NACLs. */
 struct sgfw_match {
@@ -215,12 +216,20 @@ struct sgfw_dev_stats {
  *	(sgfw_net.devs); 0 while none has it ("waiting").  Changed under the
  *	RTNL with WRITE_ONCE(): the table reads it without (for a flow's
  *	events and dumps).
- * @port: port mode's settings (port.h); NULL in endpoint mode.  Published
- *	like @rs.
+ * @audit, @port: audit mode, and port mode's settings (port.h; NULL in
+ *	endpoint mode, else a reference), as configured: the RTNL's, like
+ *	@nsgs, @sgs, @nacl, @to and @tracking, which the rulesets are built
+ *	from.
+ * @live_audit, @live_port: @audit and @port as the hooks apply them
+ *	(WRITE_ONCE() and READ_ONCE(); rcu_replace_pointer() and
+ *	rcu_dereference(), @live_port a reference of its own): published
+ *	with the rulesets, by sgfw_config_commit() once every one is built,
+ *	so that no packet meets the new settings with the old rulesets
+ *	while a commit builds, or after a commit failed.
  * @port_ops, @hooked: the netdev hooks of port mode (hooks.c), on the
- *	bound device, registered while @hooked: from before a @port is
+ *	bound device, registered while @hooked: from before a @live_port is
  *	published for it until after it is not, or the device goes.
- * Everything but @stats and @audit changes under the RTNL only.
+ * Everything but @stats changes under the RTNL only.
  * Freed with call_rcu() once out of sgfw_net.devs.
  */
 struct sgfw_dev {
@@ -233,14 +242,16 @@ struct sgfw_dev {
 	struct sgfw_sg *sgs[SGFW_MAX_SGS_PER_DEV];
 	struct sgfw_timeouts to;
 	enum sgfw_tracking tracking;
-	bool audit;		/* audit mode: WRITE_ONCE, READ_ONCE */
+	bool audit;
+	bool live_audit;
 	struct sgfw_ruleset __rcu *rs;
 	bool unfiltered;	/* lost @rs in this commit: flush its flows */
 	bool named;		/* by the candidate of a txn.c commit */
 	struct sgfw_nacl *nacl;
 	struct sgfw_ruleset __rcu *nacl_rs;	/* the NACL, compiled */
 	struct sgfw_dev_stats __percpu *stats;
-	struct sgfw_port __rcu *port;
+	struct sgfw_port *port;
+	struct sgfw_port __rcu *live_port;
 	struct nf_hook_ops port_ops[2];
 	bool hooked;
 	struct rcu_head rcu;
@@ -340,6 +351,8 @@ struct sgfw_build_in {
 };
 
 u32 *sgfw_build_dedup(const struct sgfw_build_in *in, u32 n);
+struct mem_cgroup *sgfw_charge_begin(struct sgfw_net *sn);
+void sgfw_charge_end(struct mem_cgroup *old);
 int sgfw_sgs_limits(struct sgfw_sg *const *sgs, u32 n, const char *dev,
 		    struct netlink_ext_ack *extack);
 int sgfw_nacl_rule_place(struct sgfw_nacl *nacl,

@@ -209,7 +209,8 @@ static int sgfw_explain_fill(struct sk_buff *msg, struct sgfw_net *sn,
 	     nla_put_u32(msg, SGFW_A_EXPLAIN_FLOW_STATE,
 			 READ_ONCE(j->flow->state))))
 		return -EMSGSIZE;
-	if (sd->audit && nla_put_flag(msg, SGFW_A_EXPLAIN_AUDIT))
+	if (READ_ONCE(sd->live_audit) &&
+	    nla_put_flag(msg, SGFW_A_EXPLAIN_AUDIT))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -289,7 +290,7 @@ int sgfw_nl_explain_doit(struct sk_buff *skb, struct genl_info *info)
 	sd = xa_load(&sn->devs, q.ifindex);
 	/* What the instance of a port sends is checked first. */
 	port = sd && q.dir == SGFW_DIRECTION_EGRESS ?
-	       rcu_dereference(sd->port) : NULL;
+	       rcu_dereference(sd->live_port) : NULL;
 	if (sd && !rcu_access_pointer(sd->rs) &&
 	    !rcu_access_pointer(sd->nacl_rs))
 		sd = NULL;	/* not filtered: everything passes */

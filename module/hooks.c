@@ -253,7 +253,7 @@ static unsigned int sgfw_hook_end(struct sgfw_net *sn, struct sgfw_dev *sd,
 	 * Audit mode lets the drop pass, counted apart; the event says which
 	 * NACL rule denied (none for the implicit deny).
 	 */
-	audit = READ_ONCE(sd->audit);
+	audit = READ_ONCE(sd->live_audit);
 	sgfw_dev_count(sd, j->verdict, audit);
 	sgfw_event_drop(sn, ifindex, dir, p, j->verdict,
 			j->verdict == SGFW_COUNT_NACL && j->nacl_rule ?
@@ -288,7 +288,7 @@ static unsigned int sgfw_hook(const struct nf_hook_state *state,
 	if (!rcu_access_pointer(sd->rs) && !rcu_access_pointer(sd->nacl_rs))
 		return NF_ACCEPT;
 	/* A port's packets are the instance's: its own hooks judge them. */
-	if (rcu_access_pointer(sd->port))
+	if (rcu_access_pointer(sd->live_port))
 		return NF_ACCEPT;
 
 	if (sgfw_pkt_parse(skb, af, &p)) {
@@ -421,7 +421,7 @@ static unsigned int sgfw_port_hook(void *priv, struct sk_buff *skb,
 	sd = xa_load(&sn->devs, dev->ifindex);
 	if (!sd)
 		return NF_ACCEPT;
-	port = rcu_dereference(sd->port);
+	port = rcu_dereference(sd->live_port);
 	if (!port)
 		return NF_ACCEPT;
 	if (!port->source_check && !rcu_access_pointer(sd->rs) &&

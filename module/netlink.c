@@ -1421,7 +1421,7 @@ static int sgfw_iface_fill(struct sk_buff *skb, void *obj, void *arg,
 			sd->to.udp_stream) ||
 	    nla_put_u32(skb, SGFW_A_IFACE_TRACKING, sd->tracking) ||
 	    nla_put_u8(skb, SGFW_A_IFACE_AUDIT, sd->audit) ||
-	    sgfw_put_port(skb, rtnl_dereference(sd->port)) ||
+	    sgfw_put_port(skb, sd->port) ||
 	    nla_put_u32(skb, SGFW_A_IFACE_FLOWS, sgfw_dev_flows(sd)))
 		return -EMSGSIZE;
 	for (i = 0; i < SGFW_COUNT_NUM; i++) {

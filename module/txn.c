@@ -349,33 +349,37 @@ static void sgfw_txn_dev_save(struct sgfw_txn_dev *td, struct sgfw_dev *sd)
 	td->to = sd->to;
 	td->tracking = sd->tracking;
 	td->audit = sd->audit;
-	td->port = sgfw_port_get(rtnl_dereference(sd->port));
+	td->port = sgfw_port_get(sd->port);
 }
 
-/* Give @sd the settings @td, or (NULL) none. */
+/*
+ * Give @sd the settings @td, or (NULL) none: as configured; the hooks
+ * apply them once sgfw_config_commit() publishes them.
+ */
 static void sgfw_txn_dev_load(struct sgfw_dev *sd,
 			      const struct sgfw_txn_dev *td)
 {
+	struct sgfw_port *old = sd->port;
+
 	if (td) {
 		sd->nsgs = td->nsgs;
 		memcpy(sd->sgs, td->sgs, sizeof(sd->sgs));
 		sd->nacl = td->nacl;
 		sd->to = td->to;
 		sd->tracking = td->tracking;
-		WRITE_ONCE(sd->audit, td->audit);
-		sgfw_port_put(rcu_replace_pointer(sd->port,
-						  sgfw_port_get(td->port),
-						  true));
-		return;
+		sd->audit = td->audit;
+		sd->port = sgfw_port_get(td->port);
+	} else {
+		sd->nsgs = 0;
+		sd->nacl = NULL;
+		sd->to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF;
+		sd->to.udp = SGFW_UDP_TIMEOUT_DEF;
+		sd->to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF;
+		sd->tracking = SGFW_TRACKING_AUTO;
+		sd->audit = false;
+		sd->port = NULL;
 	}
-	sd->nsgs = 0;
-	sd->nacl = NULL;
-	sd->to.tcp_established = SGFW_TCP_EST_TIMEOUT_DEF;
-	sd->to.udp = SGFW_UDP_TIMEOUT_DEF;
-	sd->to.udp_stream = SGFW_UDP_STREAM_TIMEOUT_DEF;
-	sd->tracking = SGFW_TRACKING_AUTO;
-	WRITE_ONCE(sd->audit, false);
-	sgfw_port_put(rcu_replace_pointer(sd->port, NULL, true));
+	sgfw_port_put(old);
 }
 
 /* The attached counts of @cfg's objects, from the devices of @sn. */
@@ -643,7 +647,7 @@ static void sgfw_txn_unhook_ports(struct sgfw_net *sn)
 	struct sgfw_dev *sd;
 
 	list_for_each_entry(sd, &sn->dev_list, list)
-		if (sd->hooked && !rtnl_dereference(sd->port))
+		if (sd->hooked && !sd->port)
 			sgfw_port_hooks_del(sn->net, sd);
 }
 
@@ -659,7 +663,7 @@ static void sgfw_txn_remode(struct sgfw_net *sn, struct list_head *saved)
 
 	list_for_each_entry(td, saved, list) {
 		td->remode = td->sd->fd.ifindex &&
-			    !td->port != !rtnl_dereference(td->sd->port);
+			    !td->port != !td->sd->port;
 		any |= td->remode;
 	}
 	if (!any)
@@ -901,9 +905,11 @@ void sgfw_txn_rollback_work(struct work_struct *work)
 {
 	struct sgfw_net *sn = container_of(to_delayed_work(work),
 					   struct sgfw_net, rollback_work);
+	struct mem_cgroup *memcg;
 	struct sgfw_txn *txn;
 
 	rtnl_lock();
+	memcg = sgfw_charge_begin(sn);
 	txn = sn->rollback;
 	if (!txn || READ_ONCE(sn->dying))
 		goto out_unlock;
@@ -929,6 +935,7 @@ void sgfw_txn_rollback_work(struct work_struct *work)
 	sgfw_event_config(sn, SGFW_CMD_TXN_COMMIT, NULL, NULL, 0, true);
 	pr_info("configuration not confirmed in time: the previous one is back\n");
 out_unlock:
+	sgfw_charge_end(memcg);
 	rtnl_unlock();
 }
 
@@ -1085,7 +1092,7 @@ static int sgfw_txn_clone_devs(struct sgfw_txn *txn, struct sgfw_net *sn,
 		td->to = sd->to;
 		td->tracking = sd->tracking;
 		td->audit = sd->audit;
-		td->port = sgfw_port_get(rtnl_dereference(sd->port));
+		td->port = sgfw_port_get(sd->port);
 		list_add_tail(&td->list, &txn->devs);
 	}
 	return 0;

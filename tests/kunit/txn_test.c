@@ -981,7 +981,7 @@ static void txn_port_mode(struct kunit *test)
 	sd = sgfw_dev_find(sn, TXN_DEV);
 	KUNIT_ASSERT_NOT_NULL(test, sd);
 	KUNIT_EXPECT_TRUE(test, sd->hooked);
-	KUNIT_EXPECT_NOT_NULL(test, rtnl_dereference(sd->port));
+	KUNIT_EXPECT_NOT_NULL(test, sd->port);
 	KUNIT_EXPECT_FALSE(test, sgfw_dev_find(sn, "vm1")->hooked);
 	rtnl_unlock();
 	KUNIT_EXPECT_TRUE(test, txn_allows_from(sn, 0x0a080005));
@@ -1036,16 +1036,16 @@ static void txn_port_mode(struct kunit *test)
 	got->port = port;
 	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
 	rtnl_lock();
-	KUNIT_EXPECT_TRUE(test, sgfw_port_equal(rtnl_dereference(sd->port),
+	KUNIT_EXPECT_TRUE(test, sgfw_port_equal(sd->port,
 						port));
-	KUNIT_EXPECT_TRUE(test, ether_addr_equal(rtnl_dereference(sd->port)->mac,
+	KUNIT_EXPECT_TRUE(test, ether_addr_equal(sd->port->mac,
 						 mac));
 	rtnl_unlock();
 	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
 	sgfw_txn_destroy(txn);
 	rtnl_lock();
 	KUNIT_EXPECT_TRUE(test,
-			  is_zero_ether_addr(rtnl_dereference(sd->port)->mac));
+			  is_zero_ether_addr(sd->port->mac));
 	rtnl_unlock();
 
 	/* "iface set kt0 mode endpoint": unhooked, and its flows go. */
@@ -1062,7 +1062,7 @@ static void txn_port_mode(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
 	rtnl_lock();
 	KUNIT_EXPECT_FALSE(test, sd->hooked);
-	KUNIT_EXPECT_NULL(test, rtnl_dereference(sd->port));
+	KUNIT_EXPECT_NULL(test, sd->port);
 	rtnl_unlock();
 	KUNIT_EXPECT_EQ(test, atomic_read(&sn->flows.count), 0);
 
@@ -1071,11 +1071,111 @@ static void txn_port_mode(struct kunit *test)
 	sgfw_txn_destroy(txn);
 	rtnl_lock();
 	KUNIT_EXPECT_TRUE(test, sd->hooked);
-	KUNIT_EXPECT_NOT_NULL(test, rtnl_dereference(sd->port));
+	KUNIT_EXPECT_NOT_NULL(test, sd->port);
 	rtnl_unlock();
 }
 
+/* What the hooks applied while a commit built: a case's hook records it. */
+static struct {
+	const struct sgfw_port *port;
+	bool audit;
+	bool seen;
+	int err;
+} txn_live_seen;
+
+static int txn_live_peek(struct sgfw_net *sn)
+{
+	struct sgfw_dev *sd = sgfw_dev_find(sn, TXN_DEV);
+
+	txn_live_seen.seen = sd;
+	if (sd) {
+		txn_live_seen.port = rcu_access_pointer(sd->live_port);
+		txn_live_seen.audit = READ_ONCE(sd->live_audit);
+	}
+	return txn_live_seen.err;
+}
+
+/*
+ * A device's port-mode settings and audit mode reach the hooks with its
+ * rulesets, once every ruleset is built: not while the commit builds
+ * (seconds, for large configurations), nor at all when it fails.  Else a
+ * packet could meet audit mode (its drops let through) or the end of the
+ * source check before the rulesets that go with them, or after a refused
+ * commit, until it was undone.
+ */
+static void txn_live_settings(struct kunit *test)
+{
+	struct sgfw_net *sn = txn_net_new(test);
+	static const u16 ports[] = { 22, 0 };
+	struct sgfw_txn *txn = txn_new(test);
+	struct sgfw_txn_dev *got;
+	struct sgfw_port *port;
+	struct sgfw_dev *sd;
+	struct sgfw_sg *sg;
+
+	sg = txn_sg(test, txn, "ssh", ports);
+	txn_dev(test, txn, &sg, 1, NULL);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, txn_unhook,
+							NULL), 0);
+
+	/* Port mode and audit: the hooks see neither while it builds. */
+	rtnl_lock();
+	txn = sgfw_txn_clone(sn);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, txn);
+	got = sgfw_txn_dev_get(txn, TXN_DEV, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(got));
+	port = txn_port(test, 1);
+	got->port = sgfw_port_get(port);
+	got->audit = true;
+	txn_live_seen.err = 0;
+	txn_live_seen.seen = false;
+	WRITE_ONCE(sgfw_config_commit_hook, txn_live_peek);
+	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
+	KUNIT_EXPECT_TRUE(test, txn_live_seen.seen);
+	KUNIT_EXPECT_NULL(test, txn_live_seen.port);
+	KUNIT_EXPECT_FALSE(test, txn_live_seen.audit);
+	rtnl_lock();
+	sd = sgfw_dev_find(sn, TXN_DEV);
+	KUNIT_ASSERT_NOT_NULL(test, sd);
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(sd->live_port), port);
+	KUNIT_EXPECT_PTR_EQ(test, sd->port, port);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(sd->live_audit));
+	rtnl_unlock();
+
+	/*
+	 * Going back to endpoint mode without audit, refused once built:
+	 * the hooks keep port mode and audit, during and after.
+	 */
+	txn_live_seen.err = -ENOMEM;
+	txn_live_seen.seen = false;
+	KUNIT_EXPECT_EQ(test, txn_commit(sn, txn), -ENOMEM);
+	WRITE_ONCE(sgfw_config_commit_hook, NULL);
+	KUNIT_EXPECT_TRUE(test, txn_live_seen.seen);
+	KUNIT_EXPECT_PTR_EQ(test, txn_live_seen.port, port);
+	KUNIT_EXPECT_TRUE(test, txn_live_seen.audit);
+	rtnl_lock();
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(sd->live_port), port);
+	KUNIT_EXPECT_PTR_EQ(test, sd->port, port);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(sd->live_audit));
+	KUNIT_EXPECT_TRUE(test, sd->audit);
+	rtnl_unlock();
+
+	/* And then it goes through. */
+	KUNIT_EXPECT_EQ(test, txn_commit(sn, txn), 0);
+	sgfw_txn_destroy(txn);
+	rtnl_lock();
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(sd->live_port));
+	KUNIT_EXPECT_NULL(test, sd->port);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(sd->live_audit));
+	rtnl_unlock();
+	sgfw_port_put(port);
+}
+
 static struct kunit_case sgfw_txn_cases[] = {
+	KUNIT_CASE(txn_live_settings),
 	KUNIT_CASE(txn_port_mode),
 	KUNIT_CASE(txn_prefix_list_weight),
 	KUNIT_CASE(txn_clone_single_command),

@@ -6,7 +6,10 @@
 # first configured it.  So a cgroup's limit bounds what a container can
 # make the host hold: configuration grows its kernel memory, and once its
 # limit is reached new flows are refused for want of memory, counted,
-# while the host's own namespace is not concerned.
+# while the host's own namespace is not concerned.  The rulesets that a
+# worker builds again when a device's addresses change (its group is a
+# rule's peer) are charged to the namespace's cgroup too, not to the
+# root's: the cgroup keeps paying for them.
 #
 #   +---------------------+          +-----------------------------+
 #   | $ns1                |   veth   | $ns2  configured from the   |
@@ -84,3 +87,54 @@ assert udp_flood "$srv" 192.0.2.2 192.0.2.1 7000 0 2000
 assert_eq "flows of the other namespace" 2000 \
 	"$(sgj "$cli" status | jpy 'j["flows"]')"
 assert_eq "refused there" 0 "$(sgj "$cli" status | jpy 'j["no_memory"]')"
+
+log "rulesets rebuilt by a worker are charged to the namespace's cgroup"
+nsr=sgfw-rb-$$
+ns_add "$nsr"
+nsx "$nsr" ip link add d0 type dummy
+nsx "$nsr" ip link set d0 up
+mkdir "$cg/rebuild"
+at_exit "rmdir '$cg/rebuild' 2>/dev/null"
+# 15 groups of 60 IPv4 rules on d0, the first of g00 from the group itself:
+# d0's addresses stand for it.
+python3 -S - "$SGFW_TMP/rb.json" "$SGFW_TMP/rb-dev.json" <<'EOF'
+import json, sys
+sgs = []
+for g in range(15):
+    rules = [{"direction": "ingress", "protocol": "tcp",
+              "port_from": 1000 + 60 * g + r, "port_to": 1000 + 60 * g + r,
+              "peer": "sg g00" if g == 0 and r == 0 else
+                      "10.%d.%d.0/24" % (g, r)} for r in range(60)]
+    sgs.append({"name": "g%02d" % g, "rules": rules})
+doc = {"security_groups": sgs}
+json.dump(doc, open(sys.argv[1], "w"))
+doc["interfaces"] = [{"name": "d0",
+                      "security_groups": [s["name"] for s in sgs]}]
+json.dump(doc, open(sys.argv[2], "w"))
+EOF
+in_cg rebuild "$SGTOOL" -n "$nsr" apply "$SGFW_TMP/rb.json" || fail "apply"
+sleep 1
+k1=$(kernel_mem rebuild)
+in_cg rebuild "$SGTOOL" -n "$nsr" apply "$SGFW_TMP/rb-dev.json" ||
+	fail "apply with d0"
+sleep 1
+k2=$(kernel_mem rebuild)
+rs=$((k2 - k1))
+log "d0's ruleset and settings: $rs bytes of kernel memory"
+[ "$rs" -ge 20000 ] || fail "d0's 900 rules were charged $rs bytes"
+# explained D0PORT: the verdict on tcp from 10.99.0.1 to d0's port.
+explained() {
+	sgj "$nsr" explain d0 ingress tcp 10.99.0.1:40000 "10.99.0.2:$1" |
+		jpy 'j["verdict"]'
+}
+explained_is() { [ "$(explained "$1")" = "$2" ]; }
+assert_eq "from 10.99.0.1, before it is d0's" no-rule "$(explained 1000)"
+# From a task outside the cgroup: the worker builds, not this command.
+nsx "$nsr" ip addr add 10.99.0.1/32 dev d0
+wait_until 10 explained_is 1000 accept
+assert_eq "port 1001, from 10.0.1.0/24 only" no-rule "$(explained 1001)"
+sleep 1
+k3=$(kernel_mem rebuild)
+log "kernel memory of rebuild: $k2 -> $k3 after the worker's rebuild"
+[ $((k3 - k2)) -gt $((-rs / 2)) ] ||
+	fail "the cgroup lost $((k2 - k3)) of d0's $rs bytes: the rebuild charged another"
