@@ -1891,18 +1891,36 @@ static unsigned int sgfw_line_flush(struct sgfw_ftab *tab, unsigned int l,
 }
 
 /* Context: process; may sleep.  Return: the flows it removed. */
+/*
+ * Let the others that wait for the table's mutex have it, between lines
+ * of a walk or a flush of the whole table (which takes long on a large
+ * one): a resize, another namespace's dump or flush, and a device's
+ * removal, which waits for it under the RTNL.  Return: the table, which a
+ * resize may have replaced meanwhile.
+ */
+static struct sgfw_ftab *sgfw_ft_yield(void)
+{
+	mutex_unlock(&sgfw_ft_ctl.mutex);
+	cond_resched();
+	mutex_lock(&sgfw_ft_ctl.mutex);
+	return sgfw_ft_tab();
+}
+
 static unsigned int sgfw_flowtable_flush_some(const struct sgfw_flush *fl)
 {
-	unsigned int l, s, removed = 0;
-	struct sgfw_ftab *tab;
+	unsigned int l = 0, s, removed = 0;
+	struct sgfw_ftab *tab, *now;
 	struct sgfw_flow *f;
 	spinlock_t *lock;	/* of the line */
 
 	might_sleep();
-	/* No resize meanwhile: every flow is in @tab. */
+	/*
+	 * No resize while it holds the mutex: every flow is in @tab.  One
+	 * while it let go moved them all: it starts again in the new table.
+	 */
 	mutex_lock(&sgfw_ft_ctl.mutex);
 	tab = sgfw_ft_tab();
-	for (l = 0; l < tab->nlines; l++) {
+	while (l < tab->nlines) {
 		/* Most lines hold nothing of ours: look before locking. */
 		rcu_read_lock();
 		f = NULL;
@@ -1921,8 +1939,13 @@ static unsigned int sgfw_flowtable_flush_some(const struct sgfw_flush *fl)
 			rcu_read_unlock();
 			spin_unlock_bh(lock);
 		}
-		if ((l & 1023) == 1023)
-			cond_resched();
+		if (!(++l & 1023)) {
+			now = sgfw_ft_yield();
+			if (now != tab) {
+				tab = now;
+				l = 0;
+			}
+		}
 	}
 	mutex_unlock(&sgfw_ft_ctl.mutex);
 	/* Many flows may have gone: perhaps the table is too large now. */
@@ -1996,6 +2019,22 @@ static u32 sgfw_flow_pos_ports(const struct sgfw_flow *f)
 	return (u32)ntohs(f->t.sport) << 16 | ntohs(f->t.dport);
 }
 
+/*
+ * Where a walk at @pos goes on in @tab: a resize since @pos was in a table
+ * of another size makes it go on from the same line number in a larger
+ * table, or start again in a smaller one (sgfw_flowtable_walk()).
+ */
+static void sgfw_flow_pos_at(struct sgfw_flow_pos *pos,
+			     const struct sgfw_ftab *tab)
+{
+	if (pos->size == tab->size)
+		return;
+	if (pos->size > tab->size)
+		pos->bucket = 0;
+	pos->flow = 0;
+	pos->size = tab->size;
+}
+
 /**
  * sgfw_flowtable_walk() - call @fn for every live flow of a namespace.
  * @fns: the namespace's share.
@@ -2020,9 +2059,11 @@ static u32 sgfw_flow_pos_ports(const struct sgfw_flow *f)
  * from the same line number in a larger table, where the flows of the
  * lines it has done are in that line, earlier ones or later ones (seen
  * twice, never missed: a doubled table's line l holds the flows of the old
- * line l / 2), or start again in a smaller one.  It may take long on a
- * large table: it never runs under the RTNL, which every other namespace
- * needs, and it holds off a resize while it runs.
+ * line l / 2), or start again in a smaller one; so does one while the walk
+ * let go of the table's mutex.  It may take long on a large table: it
+ * never runs under the RTNL, which every other namespace needs, and it
+ * holds off a resize, and other walks and flushes, for 1024 lines at most
+ * (sgfw_ft_yield()).
  *
  * Context: process; takes rcu_read_lock() itself and calls @fn under it.
  * Return: 0 when the walk is complete, else what @fn returned.
@@ -2047,13 +2088,8 @@ int sgfw_flowtable_walk(const struct sgfw_flow_ns *fns,
 		return 0;
 	mutex_lock(&sgfw_ft_ctl.mutex);
 	tab = sgfw_ft_tab();
-	if (pos->size != tab->size) {
-		if (pos->size > tab->size)
-			pos->bucket = 0;
-		pos->flow = 0;
-		pos->size = tab->size;
-	}
-	for (; pos->bucket < tab->nlines; pos->bucket++) {
+	sgfw_flow_pos_at(pos, tab);
+	while (pos->bucket < tab->nlines) {
 again:
 		first = true;
 		rcu_read_lock();
@@ -2091,8 +2127,10 @@ next:
 			pos->flow = 0;
 			goto again;
 		}
-		if ((pos->bucket & 1023) == 1023)
-			cond_resched();
+		if (!(++pos->bucket & 1023)) {
+			tab = sgfw_ft_yield();
+			sgfw_flow_pos_at(pos, tab);
+		}
 	}
 out:
 	mutex_unlock(&sgfw_ft_ctl.mutex);

@@ -257,6 +257,32 @@ static void sgfw_nl_config_event(struct genl_info *info)
 			  ifindex ? nla_get_u32(ifindex) : 0, false);
 }
 
+/*
+ * A commit that failed, by what it failed of (sgfw_txn_commit() changed
+ * nothing): memory, a namespace's or the host's room for device entries
+ * (struct sgfw_flow_dev), or setting up netfilter (hooks, defragmentation).
+ */
+static void sgfw_commit_failed(struct netlink_ext_ack *extack, int err)
+{
+	switch (err) {
+	case -ENOMEM:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "out of memory, or at the memory cgroup's limit, while committing: nothing changed");
+		break;
+	case -ENOSPC:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "no room for another device entry (4096 names a namespace, kept twice while a commit replaces them, or 524287 namespaces a host): nothing changed");
+		break;
+	case -EBUSY:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the namespace has used every group id (they wrapped around): nothing changed");
+		break;
+	default:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "netfilter's hooks or defragmentation could not be set up: nothing changed");
+	}
+}
+
 static int sgfw_single_end(struct genl_info *info, struct sgfw_txn *txn,
 			   int err)
 {
@@ -264,8 +290,11 @@ static int sgfw_single_end(struct genl_info *info, struct sgfw_txn *txn,
 		return err;
 	if (!err)
 		err = sgfw_txn_build_room(txn, info->extack);
-	if (!err)
+	if (!err) {
 		err = sgfw_txn_commit(info->user_ptr[0], txn);
+		if (err)
+			sgfw_commit_failed(info->extack, err);
+	}
 	/* Committed, it holds what ran before; refused, the candidate. */
 	sgfw_txn_destroy(txn);
 	if (!err)
@@ -2600,8 +2629,10 @@ int sgfw_nl_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 	}
 	err = sgfw_txn_commit(sn, txn);
-	if (err)
+	if (err) {
+		sgfw_commit_failed(info->extack, err);
 		goto out_unlock;
+	}
 	sgfw_event_config(sn, SGFW_CMD_TXN_COMMIT, NULL, NULL, 0, false);
 	/* The transaction holds the configuration that was running. */
 	if (confirm)
