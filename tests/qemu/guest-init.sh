@@ -66,7 +66,7 @@ hostname sgfw-guest 2>/dev/null
 ip link set lo up 2>/dev/null
 
 repo='' mode=test tests='' script='' timeout=300 verbose=0 cache=/var/cache/sgfw
-kmemleak=0
+kmemleak=0 debug=0
 read -r -a cmdline </proc/cmdline
 for arg in "${cmdline[@]}"; do
 	case $arg in
@@ -78,8 +78,23 @@ for arg in "${cmdline[@]}"; do
 	sgfw_verbose=*)	verbose=${arg#*=} ;;
 	sgfw_cache=*)	cache=${arg#*=} ;;
 	sgfw_kmemleak=*) kmemleak=${arg#*=} ;;
+	sgfw_debug=*)	debug=${arg#*=} ;;
 	esac
 done
+
+# all_scenarios: the scenarios of this guest when none are named: all of
+# tests/scenarios, but those that need the debug kernel's fault injection
+# (a "# needs: fail-nth" line) only on the debug kernel (sgfw_debug=1).
+all_scenarios() {
+	local s
+	for s in "$repo"/tests/scenarios/*.sh; do
+		[ -f "$s" ] || continue
+		if [ "$debug" != 1 ] && grep -q '^# needs: fail-nth' "$s"; then
+			continue
+		fi
+		echo "$s"
+	done
+}
 
 # Make the host's PATH visible again if one of the tmpfs above hides it.
 expose() {
@@ -203,7 +218,7 @@ run_scenarios() {
 			list="$list $repo/tests/scenarios/${s%.sh}.sh"
 		done
 	else
-		list=$(ls "$repo"/tests/scenarios/*.sh 2>/dev/null)
+		list=$(all_scenarios)
 	fi
 	for s in $list; do
 		name=$(basename "$s" .sh)
@@ -295,7 +310,7 @@ if [ "$mode" = test ]; then
 	if [ -n "$tests" ]; then
 		nscen=$(echo "${tests//,/ }" | wc -w)
 	else
-		nscen=$(ls "$repo"/tests/scenarios/*.sh 2>/dev/null | wc -l)
+		nscen=$(all_scenarios | wc -l)
 	fi
 else
 	nscen=1

@@ -130,8 +130,13 @@ assert_fails tcp_connect "$cli" fd00::2 23
 wait_until 15 eval 'bg_log t1 | grep -q "^sent"'
 log "$(bg_log t1)"
 assert_eq "datagrams to port 9 that arrived" 0 "$(arrived)"
+# They did reach vm0, and were dropped there: as many as went, but a
+# few that the neighbour queue may have lost while ARP resolved (how many
+# went depends on the machine's speed: 39 in 6 s under load).
+sent=$(bg_log t1 | awk '/^sent/ { print $2 }')
 n=$(dev_counter "$srv" vm0 dropped.no_rule)
-[ "$n" -ge 100 ] || fail "only $n drops counted on vm0"
+[ "$sent" -gt 0 ] || fail "no datagram went"
+[ "$n" -ge $((sent / 2)) ] || fail "only $n drops counted on vm0 of $sent sent"
 assert_eq "vm0's udp timeout" 40 \
 	"$(sgj "$srv" iface show vm0 | jpy 'j[0]["udp_timeout"]')"
 

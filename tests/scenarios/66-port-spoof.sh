@@ -126,8 +126,8 @@ assert_eq "the host's MAC for 10.0.0.3" "$mac3" "$(neigh "$nsh" br0 10.0.0.3)"
 log "its own addresses pass"
 assert eth_send "$ns1" eth0 "$brmac" udp 10.0.0.1 4001 10.0.0.254 9
 assert eth_send "$ns1" eth0 "$brmac" udp fd00::1 4001 fd00::fe 9
-wait_until 5 got_is h9 ::ffff:10.0.0.1 1
-wait_until 5 got_is h9 fd00::1 1
+wait_until 15 got_is h9 ::ffff:10.0.0.1 1
+wait_until 15 got_is h9 fd00::1 1
 
 log "tagged frames are invalid in port mode; link-local targets pass"
 i=$(dev_counter "$nsh" p1 dropped.invalid)
@@ -136,8 +136,8 @@ i=$(dev_counter "$nsh" p1 dropped.invalid)
 assert eth_send "$ns2" eth0 "$brmac" vlan 5 udp 10.0.0.2 4002 10.0.0.254 9
 assert eth_send "$ns1" eth0 "$brmac" vlan 5 udp 10.0.0.1 4002 10.0.0.254 9
 assert eth_send "$ns1" eth0 mcast na "$ll1" ff02::1 fe80::5a:5a
-wait_until 5 sniffed_is 'ip4 10.0.0.2 > 10.0.0.254 proto 17 .* udp 4002 > 9' 1
-wait_until 5 sniffed_is 'icmp6 136 target fe80::5a:5a' 1
+wait_until 15 sniffed_is 'ip4 10.0.0.2 > 10.0.0.254 proto 17 .* udp 4002 > 9' 1
+wait_until 15 sniffed_is 'icmp6 136 target fe80::5a:5a' 1
 assert_eq "tagged frames of instance 1 on the bridge" 0 \
 	"$(sniffed 'ip4 10.0.0.1 > 10.0.0.254 proto 17 .* udp 4002 > 9')"
 assert_eq "dropped as invalid" 1 \
@@ -152,11 +152,11 @@ assert_eq "dropped for want of a rule" 1 \
 	$(($(dev_counter "$nsh" p1 dropped.no_rule) - n))
 rule_add "$nsh" inst egress udp port 67 to 0.0.0.0/0 >/dev/null
 assert eth_send "$ns1" eth0 bcast dhcp
-wait_until 5 got_is d67 0.0.0.0 1
+wait_until 15 got_is d67 0.0.0.0 1
 assert eth_send "$ns1" eth0 bcast arp 1 0.0.0.0 10.0.0.1
 assert eth_send "$ns1" eth0 mcast ns :: ff02::1:ff00:1 fd00::1
-wait_until 5 sniffed_is 'arp op 1 sender 0.0.0.0 target 10.0.0.1' 1
-wait_until 5 sniffed_is 'ip6 :: > ff02::1:ff00:1 icmp6 135 target fd00::1' 1
+wait_until 15 sniffed_is 'arp op 1 sender 0.0.0.0 target 10.0.0.1' 1
+wait_until 15 sniffed_is 'ip6 :: > ff02::1:ff00:1 icmp6 135 target fd00::1' 1
 assert_eq "packets counted spoofed" 6 $(($(spoofed) - s0))
 
 # router_forge: what only a router or a DHCP server sends, and a
@@ -209,7 +209,7 @@ mac_sniffed() {
 mac_sniffed_is() { [ "$(mac_sniffed "$1")" = "$2" ]; }
 
 log "mac: a frame from another MAC, or naming another, is spoofed"
-wait_until 5 fdb_is "$mac3" p3
+wait_until 15 fdb_is "$mac3" p3
 out=$(sgt "$nsh" iface set p2 mac "$mac2" 2>&1) &&
 	fail "mac on an endpoint: $out"
 assert_match "mac on an endpoint" "settings of port mode" "$out"
@@ -228,8 +228,8 @@ assert eth_send "$ns1" eth0 "$brmac" udp 10.0.0.1 4020 10.0.0.254 9
 assert eth_send "$ns1" eth0 bcast arp 2 10.0.0.1 10.0.0.220
 assert eth_send "$ns1" eth0 mcast na "$ll1" ff02::1 "$ll1"
 assert eth_send "$ns1" eth0 mcast ns "$ll1" ff02::1 fe80::5a:21
-wait_until 5 mac_sniffed_is 2 3
-wait_until 5 sniffed_is "icmp6 136 target $ll1\$" $((own + 1))
+wait_until 15 mac_sniffed_is 2 3
+wait_until 15 sniffed_is "icmp6 136 target $ll1\$" $((own + 1))
 assert_eq "packets counted spoofed" 4 $(($(spoofed) - s0))
 
 log "mac: its link-local addresses are its MAC's and those listed"
@@ -246,8 +246,8 @@ assert_eq "p1 mac, still" "$mac1" \
 	"$(sgj "$nsh" iface show p1 | jpy 'j[0]["mac"]')"
 assert eth_send "$ns1" eth0 mcast na "$ll1" ff02::1 fe80::1
 assert eth_send "$ns1" eth0 mcast ns fe80::1 ff02::1 fe80::5a:41
-wait_until 5 sniffed_is 'icmp6 136 target fe80::1$' 1
-wait_until 5 sniffed_is 'ip6 fe80::1 > ff02::1 icmp6 135' 1
+wait_until 15 sniffed_is 'icmp6 136 target fe80::1$' 1
+wait_until 15 sniffed_is 'ip6 fe80::1 > ff02::1 icmp6 135' 1
 assert_eq "packets counted spoofed" 3 $(($(spoofed) - s0))
 assert sgt "$nsh" iface set p1 mode port address 10.0.0.1 fd00::1
 
@@ -260,11 +260,11 @@ assert sgt "$nsh" iface set p1 mac none
 assert_eq "p1 mac" None "$(sgj "$nsh" iface show p1 | jpy 'str(j[0]["mac"])')"
 s0=$(spoofed)
 forge_mac 3
-wait_until 5 mac_sniffed_is 3 4
+wait_until 15 mac_sniffed_is 3 4
 assert_eq "packets counted spoofed" 0 $(($(spoofed) - s0))
 # Instance 3 takes its MAC back, had the bridge learnt it on p1.
 assert eth_send "$ns3" eth0 bcast arp 1 10.0.0.3 10.0.0.254
-wait_until 5 fdb_is "$mac3" p3
+wait_until 15 fdb_is "$mac3" p3
 
 log "source check off: the same packets go to the rules"
 assert sgt "$nsh" iface set p1 mode port source-check off
@@ -277,11 +277,11 @@ n=$(dev_counter "$nsh" p1 dropped.no_rule)
 i=$(dev_counter "$nsh" p1 dropped.invalid)
 forge
 assert eth_send "$ns1" eth0 "$brmac" vlan 5 udp 10.0.0.1 4003 10.0.0.254 9
-wait_until 5 got_is h9 ::ffff:10.0.0.3 1
-wait_until 5 got_is h9 fd00::3 1
-wait_until 5 neigh_is "$ns2" eth0 10.0.0.3 "$mac1"
-wait_until 5 neigh_is "$ns2" eth0 fd00::3 "$mac1"
-wait_until 5 neigh_is "$nsh" br0 10.0.0.3 "$mac1"
+wait_until 15 got_is h9 ::ffff:10.0.0.3 1
+wait_until 15 got_is h9 fd00::3 1
+wait_until 15 neigh_is "$ns2" eth0 10.0.0.3 "$mac1"
+wait_until 15 neigh_is "$ns2" eth0 fd00::3 "$mac1"
+wait_until 15 neigh_is "$nsh" br0 10.0.0.3 "$mac1"
 assert_eq "forged datagrams to port 10 at the host" 0 \
 	"$(got h10 ::ffff:10.0.0.3)"
 assert_eq "dropped for want of a rule" 1 \
@@ -294,8 +294,8 @@ assert_eq "dropped as invalid" 1 \
 # neighbour discovery; a redirect and DHCP offers have no rule.
 n=$(dev_counter "$nsh" p1 dropped.no_rule)
 router_forge
-wait_until 5 sniffed_is 'icmp6 134' 1
-wait_until 5 sniffed_is 'frag id 23130 .*icmp6 136' 1
+wait_until 15 sniffed_is 'icmp6 134' 1
+wait_until 15 sniffed_is 'frag id 23130 .*icmp6 136' 1
 sleep 0.5
 assert_eq "redirects and DHCP offers on the bridge" "0 0 0" \
 	"$(sniffed 'icmp6 137') $(sniffed 'udp 67 > 68') $(sniffed 'udp 12345 > 68')"

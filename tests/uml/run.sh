@@ -56,6 +56,7 @@ args="$args con0=null,fd:1 con=null"
 args="$args init=$repo/tests/qemu/guest-init.sh"
 args="$args sgfw_repo=$repo sgfw_cache=$cache sgfw_mode=test"
 args="$args sgfw_timeout=$scen_tmo sgfw_verbose=$verbose sgfw_kmemleak=1"
+args="$args sgfw_debug=1"
 [ -n "$tests" ] && args="$args sgfw_tests=$tests"
 
 start=$(date +%s)
