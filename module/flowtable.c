@@ -1890,7 +1890,6 @@ static unsigned int sgfw_line_flush(struct sgfw_ftab *tab, unsigned int l,
 	return removed;
 }
 
-/* Context: process; may sleep.  Return: the flows it removed. */
 /*
  * Let the others that wait for the table's mutex have it, between lines
  * of a walk or a flush of the whole table (which takes long on a large
@@ -1906,6 +1905,7 @@ static struct sgfw_ftab *sgfw_ft_yield(void)
 	return sgfw_ft_tab();
 }
 
+/* Context: process; may sleep.  Return: the flows it removed. */
 static unsigned int sgfw_flowtable_flush_some(const struct sgfw_flush *fl)
 {
 	unsigned int l = 0, s, removed = 0;
