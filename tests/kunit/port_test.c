@@ -525,6 +525,30 @@ static void port_mac_nd(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, sgfw_port_nd_spoofed(on, skb, &p));
 }
 
+struct port_ll_case {
+	const char *a;
+	bool listed;	/* passes with fe80::1 and fe80:1::/64 listed */
+	bool ok;	/* passes with none listed */
+};
+
+/*
+ * @p, which names @c's address as @what, from the instances of ports with
+ * a MAC (@on), with a MAC and link-local addresses listed (@listed), and
+ * without a MAC (@none, where any link-local address passes).
+ */
+static void port_ll_check(struct kunit *test, const struct sgfw_port *on,
+			  const struct sgfw_port *listed,
+			  const struct sgfw_port *none,
+			  const struct sgfw_pkt *p,
+			  const struct port_ll_case *c, const char *what)
+{
+	KUNIT_EXPECT_EQ_MSG(test, sgfw_port_spoofed(on, p, false), !c->ok,
+			    "%s %s", what, c->a);
+	KUNIT_EXPECT_EQ_MSG(test, sgfw_port_spoofed(listed, p, false),
+			    !c->listed && !c->ok, "%s %s, listed", what, c->a);
+	KUNIT_EXPECT_FALSE(test, sgfw_port_spoofed(none, p, false));
+}
+
 /*
  * With the instance's MAC address, its link-local addresses are the one
  * that MAC address makes (fe80::ff:fe00:5 for 02:00:00:00:00:05) and
@@ -534,11 +558,7 @@ static void port_mac_nd(struct kunit *test)
  */
 static void port_mac_link_local(struct kunit *test)
 {
-	static const struct {
-		const char *a;
-		bool listed;	/* passes with fe80::1 and fe80:1::/64 listed */
-		bool ok;	/* passes with none listed */
-	} cases[] = {
+	static const struct port_ll_case cases[] = {
 		{ "fe80::ff:fe00:5", true, true },
 		{ "fe80::1", true },
 		{ "fe80::ff:fe00:6" },
@@ -574,24 +594,14 @@ static void port_mac_link_local(struct kunit *test)
 		p.flags = 0;
 		p.icmp_type = NDISC_NEIGHBOUR_SOLICITATION;
 		port_addr(test, cases[i].a, SGFW_AF_INET6, &p.t.src);
-		KUNIT_EXPECT_EQ_MSG(test, sgfw_port_spoofed(on, &p, false),
-				    !cases[i].ok, "from %s", cases[i].a);
-		KUNIT_EXPECT_EQ_MSG(test, sgfw_port_spoofed(listed, &p, false),
-				    !cases[i].listed && !cases[i].ok,
-				    "from %s, listed", cases[i].a);
-		KUNIT_EXPECT_FALSE(test, sgfw_port_spoofed(none, &p, false));
+		port_ll_check(test, on, listed, none, &p, &cases[i], "from");
 
 		/* As the target of an advertisement from its own address. */
 		p.icmp_type = NDISC_NEIGHBOUR_ADVERTISEMENT;
 		p.flags = SGFW_PKT_ND_TARGET;
 		port_addr(test, "fe80::ff:fe00:5", SGFW_AF_INET6, &p.t.src);
 		port_addr(test, cases[i].a, SGFW_AF_INET6, &p.nd_target);
-		KUNIT_EXPECT_EQ_MSG(test, sgfw_port_spoofed(on, &p, false),
-				    !cases[i].ok, "for %s", cases[i].a);
-		KUNIT_EXPECT_EQ_MSG(test, sgfw_port_spoofed(listed, &p, false),
-				    !cases[i].listed && !cases[i].ok,
-				    "for %s, listed", cases[i].a);
-		KUNIT_EXPECT_FALSE(test, sgfw_port_spoofed(none, &p, false));
+		port_ll_check(test, on, listed, none, &p, &cases[i], "for");
 	}
 	/* Duplicate address detection, from ::, still passes. */
 	p.flags = 0;

@@ -890,6 +890,25 @@ static void txn_rollback_slots(struct kunit *test)
 	rtnl_unlock();
 }
 
+/*
+ * A copy of the running configuration, as a single command makes it, and
+ * in *@td its settings of device name @name.
+ */
+static struct sgfw_txn *txn_clone_dev(struct kunit *test, struct sgfw_net *sn,
+				      const char *name,
+				      struct sgfw_txn_dev **td)
+{
+	struct sgfw_txn *txn;
+
+	rtnl_lock();
+	txn = sgfw_txn_clone(sn);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, txn);
+	*td = sgfw_txn_dev_get(txn, name, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(*td));
+	return txn;
+}
+
 /* A port with @n of the instance addresses 10.9.0.0/24 and 10.8.0.5. */
 static struct sgfw_port *txn_port(struct kunit *test, u32 n)
 {
@@ -1004,12 +1023,7 @@ static void txn_port_mode(struct kunit *test)
 	rtnl_unlock();
 
 	/* "iface set vm1 address 10.8.0.5": the peer set follows. */
-	rtnl_lock();
-	txn = sgfw_txn_clone(sn);
-	rtnl_unlock();
-	KUNIT_ASSERT_NOT_NULL(test, txn);
-	got = sgfw_txn_dev_get(txn, "vm1", NULL);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(got));
+	txn = txn_clone_dev(test, sn, "vm1", &got);
 	sgfw_port_put(got->port);
 	got->port = txn_port(test, 1);
 	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
@@ -1021,12 +1035,7 @@ static void txn_port_mode(struct kunit *test)
 	 * "iface set kt0 mac 02:00:00:00:00:05": a port of its own, which
 	 * the commit publishes and going back takes away again.
 	 */
-	rtnl_lock();
-	txn = sgfw_txn_clone(sn);
-	rtnl_unlock();
-	KUNIT_ASSERT_NOT_NULL(test, txn);
-	got = sgfw_txn_dev_get(txn, TXN_DEV, NULL);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(got));
+	txn = txn_clone_dev(test, sn, TXN_DEV, &got);
 	KUNIT_ASSERT_NOT_NULL(test, got->port);
 	port = sgfw_port_new(got->port->source_check, mac, got->port->addrs,
 			     got->port->n);
@@ -1051,12 +1060,7 @@ static void txn_port_mode(struct kunit *test)
 	/* "iface set kt0 mode endpoint": unhooked, and its flows go. */
 	txn_flow(test, sn);
 	KUNIT_EXPECT_EQ(test, atomic_read(&sn->flows.count), 1);
-	rtnl_lock();
-	txn = sgfw_txn_clone(sn);
-	rtnl_unlock();
-	KUNIT_ASSERT_NOT_NULL(test, txn);
-	got = sgfw_txn_dev_get(txn, TXN_DEV, NULL);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(got));
+	txn = txn_clone_dev(test, sn, TXN_DEV, &got);
 	sgfw_port_put(got->port);
 	got->port = NULL;
 	KUNIT_ASSERT_EQ(test, txn_commit(sn, txn), 0);
@@ -1121,12 +1125,7 @@ static void txn_live_settings(struct kunit *test)
 							NULL), 0);
 
 	/* Port mode and audit: the hooks see neither while it builds. */
-	rtnl_lock();
-	txn = sgfw_txn_clone(sn);
-	rtnl_unlock();
-	KUNIT_ASSERT_NOT_NULL(test, txn);
-	got = sgfw_txn_dev_get(txn, TXN_DEV, NULL);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(got));
+	txn = txn_clone_dev(test, sn, TXN_DEV, &got);
 	port = txn_port(test, 1);
 	got->port = sgfw_port_get(port);
 	got->audit = true;
